@@ -1,0 +1,33 @@
+"""The custom ``Doc._`` attributes calcminer's components write: one table, registered once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc
+
+SENTENCE_INFO = "calcminer_sentence_info"
+CONTEXT_EDGES = "calcminer_context_edges"
+FINDINGS = "calcminer_findings"
+FOLLOWUP = "calcminer_followup"
+
+#: name -> default. Values are primitives (tuples, strings, numbers, dicts of those), so docs
+#: survive ``Doc.to_bytes()`` and ``nlp.pipe(n_process=2)``.
+DOC_EXTENSIONS: dict[str, Any] = {
+    # (start_token, part, top_section, organ_sections) per sentence
+    SENTENCE_INFO: (),
+    # (target_start_char, target_end_char, category, rule_id, modifier_start_char,
+    #  modifier_end_char) per ConText edge
+    CONTEXT_EDGES: (),
+    # one dict of primitive values per target (see calcminer.nlp.linking.TargetRecord)
+    FINDINGS: (),
+    # (recommended, modalities, rule_ids)
+    FOLLOWUP: (False, (), ()),
+}
+
+
+def register_extensions() -> None:
+    """Register calcminer's Doc extensions; calling it again is a no-op."""
+    for name, default in DOC_EXTENSIONS.items():
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)

@@ -1,0 +1,72 @@
+"""spaCy factories for calcminer's components (registered when this module is imported).
+
+No ``from __future__ import annotations`` here: spaCy validates factory arguments from their
+annotations at run time and cannot resolve postponed (string) annotations.
+"""
+
+from typing import List, Optional
+
+from spacy.language import Language
+
+from .extensions import CONTEXT_EDGES, FINDINGS, FOLLOWUP, SENTENCE_INFO
+from .patterns import load_patterns
+from .context import ContextAssertion
+from .linking import Linker
+from .sections import SectionSplitter
+
+
+@Language.factory(
+    "calcminer_sections",
+    assigns=["token.is_sent_start", "doc.spans", f"doc._.{SENTENCE_INFO}"],
+    default_config={"patterns_dir": None},
+)
+def make_section_splitter(
+    nlp: Language, name: str, patterns_dir: Optional[str]
+) -> SectionSplitter:
+    """Build the sentence and section component from a patterns directory."""
+    return SectionSplitter(nlp, name, patterns=load_patterns(patterns_dir))
+
+
+@Language.factory(
+    "calcminer_context",
+    requires=["token.is_sent_start", "doc.spans"],
+    assigns=[f"doc._.{CONTEXT_EDGES}"],
+    default_config={
+        "patterns_dir": None,
+        "input_span_keys": ["calcminer_targets", "calcminer_mentions"],
+        "input_labels": [
+            "CALCIFICATION",
+            "ECHO_SHADOW",
+            "DUCT_STONE",
+            "DUCT_STONE_CANDIDATE",
+            "FOLLOWUP",
+            "FOLLOWUP_SCHEDULE",
+        ],
+    },
+)
+def make_context(
+    nlp: Language,
+    name: str,
+    patterns_dir: Optional[str],
+    input_span_keys: List[str],
+    input_labels: List[str],
+) -> ContextAssertion:
+    """Build the ConText assertion component with the project's rules."""
+    return ContextAssertion(
+        nlp,
+        name,
+        patterns=load_patterns(patterns_dir),
+        input_span_keys=input_span_keys,
+        input_labels=input_labels,
+    )
+
+
+@Language.factory(
+    "calcminer_linker",
+    requires=["token.is_sent_start", "doc.spans", f"doc._.{CONTEXT_EDGES}"],
+    assigns=[f"doc._.{FINDINGS}", f"doc._.{FOLLOWUP}"],
+    default_config={"patterns_dir": None},
+)
+def make_linker(nlp: Language, name: str, patterns_dir: Optional[str]) -> Linker:
+    """Build the attribute-linking component."""
+    return Linker(nlp, name, patterns=load_patterns(patterns_dir))

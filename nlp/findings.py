@@ -1,0 +1,179 @@
+"""Findings from a processed Doc, and their aggregation into one report's fields."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.tokens import Doc
+
+from .extensions import FINDINGS, FOLLOWUP
+from .normalize import sort_lobes, sort_segments
+from .schema import CountCategory, Finding, Report, ReportResult
+from .triage import TriageConfig, triage
+
+#: Longest target text kept in the ``evidence`` column.
+EVIDENCE_TEXT_MAX_CHARS = 60
+
+
+def doc_findings(doc: Doc, report_id: str) -> tuple[Finding, ...]:
+    """Build one Finding per target from the linker's records on a Doc."""
+    findings = []
+    for index, rec in enumerate(doc._.get(FINDINGS)):
+        findings.append(
+            Finding(
+                report_id=report_id,
+                index=index,
+                start_char=rec["start_char"],
+                end_char=rec["end_char"],
+                text=doc.text[rec["start_char"] : rec["end_char"]],
+                label=rec["label"],
+                pattern_id=rec["pattern_id"],
+                section=rec["section"],
+                organ=rec["organ"],
+                other_organs=tuple(rec["other_organs"]),
+                assertion=rec["assertion"],
+                modifier_ids=tuple(rec["modifier_ids"]),
+                counted=rec["counted"],
+                exclusion_reason=rec["exclusion_reason"],
+                count=rec["count"],
+                multiple=rec["multiple"],
+                size_mm=rec["size_mm"],
+                segments=tuple(rec["segments"]),
+                lobes=tuple(rec["lobes"]),
+                bile_duct=rec["bile_duct"],
+                diffuse=rec["diffuse"],
+                morphology=tuple(rec["morphology"]),
+                temporal=tuple(rec["temporal"]),
+                group=rec["group"],
+            )
+        )
+    return tuple(findings)
+
+
+@dataclass(frozen=True)
+class _GroupCount:
+    exact: int | None  # exact number of foci, when stated
+    multiple: bool  # two or more foci stated (exact or not)
+    definite: bool  # "the calcified granuloma": refers back to one already described
+
+
+def _group_count(records: Sequence[Mapping[str, Any]]) -> _GroupCount:
+    """Count stated by one co-reference group (targets of a sentence describing the same foci)."""
+    exacts = [r["count"] for r in records if r["count"] is not None]
+    plural_unknown = any(r["multiple"] and r["count"] is None for r in records)
+    exact = max(exacts) if exacts else None
+    exact = exact + sum(r["another"] for r in records) if exact is not None else None
+    multiple = plural_unknown or (exact is not None and exact >= 2)
+    if plural_unknown and (exact is None or exact < 2):
+        exact = None
+    definite = all(r["definite"] for r in records)
+    if exact is None and not multiple:
+        # Mass nouns and plurals shared with another organ: present, count unknown.
+        return _GroupCount(None, False, definite)
+    return _GroupCount(exact, multiple, definite)
+
+
+def aggregate(
+    doc: Doc, report: Report, findings: Sequence[Finding], config: TriageConfig
+) -> ReportResult:
+    """Aggregate counted findings into the report's GOLD_GUIDE fields and triage it.
+
+    Counting avoids double counts: the findings and the impression usually describe the same
+    foci, so each report part (body, impression) is counted on its own and the larger count
+    wins; within a part, co-reference groups add up, except a definite mention ("the
+    calcified granuloma") after one already counted.
+
+    Args:
+        doc: The processed Doc (for the linker's records and follow-up tuple).
+        report: The input report.
+        findings: The report's findings (from ``doc_findings``).
+        config: Triage thresholds.
+
+    Returns:
+        The report result.
+    """
+    records = doc._.get(FINDINGS)
+    counted = [(f, records[f.index]) for f in findings if f.counted]
+    groups: dict[int, list[Mapping[str, Any]]] = {}
+    part_of_group: dict[int, str] = {}
+    for f, rec in counted:
+        groups.setdefault(f.group, []).append(rec)
+        part_of_group[f.group] = rec["part"]
+
+    part_exact: list[int] = []
+    multiple = False
+    plural_presence = False
+    for part in ("body", "impression"):
+        total: int | None = 0
+        seen_any = False
+        for g, recs in sorted(groups.items()):
+            if part_of_group[g] != part:
+                continue
+            gc = _group_count(recs)
+            multiple = multiple or gc.multiple
+            if gc.exact is None and not gc.multiple:
+                plural_presence = plural_presence or any(r["plural"] for r in recs)
+            if gc.definite and seen_any:
+                continue
+            seen_any = True
+            total = None if (total is None or gc.exact is None) else total + gc.exact
+        if seen_any and total is not None:
+            part_exact.append(total)
+            multiple = multiple or total >= 2
+
+    calcification = bool(counted)
+    count: int | None = max(part_exact) if part_exact else None
+    if calcification and count is None and not multiple and plural_presence:
+        multiple = True
+    if multiple and (count is None or count < 2):
+        count = None
+    if calcification and not multiple and count is None:
+        count = 1
+    category: CountCategory = (
+        "none" if not calcification else ("multiple" if multiple else "single")
+    )
+    sizes = [f.size_mm for f, _ in counted if f.size_mm is not None]
+    max_size = max(sizes) if sizes else None
+    segments = sort_segments(s for f, _ in counted for s in f.segments)
+    lobes = sort_lobes(lobe for f, _ in counted for lobe in f.lobes)
+    bile_duct = any(f.bile_duct for f, _ in counted)
+    diffuse = any(f.diffuse for f, _ in counted)
+    decision = triage(
+        calcification=calcification,
+        multiple=multiple,
+        max_size_mm=max_size,
+        bile_duct=bile_duct,
+        diffuse=diffuse,
+        config=config,
+    )
+    recommended, modalities, _rule_ids = doc._.get(FOLLOWUP)
+    return ReportResult(
+        report_id=report.report_id,
+        calcification=calcification,
+        count=count if calcification else None,
+        count_category=category,
+        max_size_mm=max_size,
+        segments=segments,
+        lobes=lobes,
+        bile_duct=bile_duct,
+        diffuse=diffuse,
+        followup_recommended=bool(recommended),
+        triage=decision.level,
+        triage_rules=decision.rules,
+        triage_reason=decision.reason,
+        evidence=evidence(f for f, _ in counted),
+        findings=tuple(findings),
+        followup_modalities=tuple(modalities),
+        meta=report.meta,
+    )
+
+
+def evidence(findings: Iterable[Finding]) -> str:
+    """Short pointer to counted targets: ``text@start-end`` joined by `` | ``."""
+    parts = []
+    for f in findings:
+        text = " ".join(f.text.split())[:EVIDENCE_TEXT_MAX_CHARS]
+        parts.append(f"{text}@{f.start_char}-{f.end_char}")
+    return " | ".join(parts)

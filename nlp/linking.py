@@ -1,0 +1,657 @@
+"""Pipeline step 4: link attribute mentions to targets, resolve organ scope, assertion and groups.
+
+Each sentence has *heads*: calcification targets, other structures (``BLOCKER`` mentions such
+as a hemangioma or the liver span) and organs other than the liver. Every attribute mention is
+attached to exactly one head:
+
+1. *internal*: it overlaps a target ("rim-calcified", "calcified hepatic lesion");
+2. *premod*: it stands before a head inside the same noun phrase ("a 3 mm calcified focus");
+3. *post*: otherwise to the nearest head before it ("calcification ..., the largest 8 mm");
+4. *fronted*: with no head before it, locations go to the next head ("In segment VIII there
+   is ..."). Sizes are never fronted, so a liver span before a target is not attributed.
+
+A structure that contains the calcifications ("a 4 cm mass containing calcifications") lends
+them its location but not its size. Results are written to ``Doc._.calcminer_findings`` as
+dicts of primitives and ``Doc._.calcminer_followup``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .extensions import CONTEXT_EDGES, FINDINGS, FOLLOWUP, SENTENCE_INFO, register_extensions
+from .normalize import (
+    Normalizer,
+    parse_count_value,
+    parse_digit_count,
+    sort_lobes,
+    sort_segments,
+)
+from .patterns import PatternSet
+
+TARGET_SPAN_KEY = "calcminer_targets"
+MENTION_SPAN_KEY = "calcminer_mentions"
+
+PREMOD_LABELS = frozenset(
+    {
+        "COUNT",
+        "QUANTIFIER",
+        "SIZE",
+        "MORPHOLOGY",
+        "TEMPORAL",
+        "DIFFUSE",
+        "ORGAN",
+        "LOBE",
+        "SEGMENT",
+        "MIMIC",
+    }
+)
+POST_LABELS = frozenset(
+    {"SIZE", "SEGMENT", "LOBE", "DUCT", "DIFFUSE", "ORGAN", "MORPHOLOGY", "TEMPORAL", "COUNT"}
+)
+FRONTED_LABELS = frozenset({"SEGMENT", "LOBE", "DUCT", "DIFFUSE", "ORGAN"})
+LOCATION_LABELS = frozenset({"SEGMENT", "LOBE", "DUCT", "ORGAN", "DIFFUSE"})
+#: Labels kept when they overlap each other: longest first within one label.
+ATTRIBUTE_LABELS = frozenset(
+    {
+        "ORGAN",
+        "LOBE",
+        "SEGMENT",
+        "SIZE",
+        "PRIOR_CUE",
+        "COUNT",
+        "QUANTIFIER",
+        "DUCT",
+        "DIFFUSE",
+        "MIMIC",
+        "BLOCKER",
+        "CONTAINER",
+        "COREF",
+        "MORPHOLOGY",
+        "TEMPORAL",
+        "FOLLOWUP_CUE",
+        "FOLLOWUP",
+        "FOLLOWUP_SCHEDULE",
+    }
+)
+LIVER = "liver"
+TIER_RANK = {"internal": 0, "premod": 0, "post": 1, "container": 1, "fronted": 2}
+ASSERTION_CATEGORIES = {
+    "NEGATED_EXISTENCE": "negated",
+    "HYPOTHETICAL": "hypothetical",
+    "HISTORICAL": "historical",
+    "POSSIBLE_EXISTENCE": "uncertain",
+}
+
+
+@dataclass
+class Mention:
+    """A span of interest with its label, rule id and sentence (internal working record)."""
+
+    start: int
+    end: int
+    label: str
+    rule_id: str
+    value: str | None
+    sent: int
+    start_char: int
+    end_char: int
+    is_target: bool = False
+    is_head: bool = False
+
+    def overlaps(self, other: Mention) -> bool:
+        """Whether the two token ranges overlap."""
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass
+class Attachment:
+    """An attribute mention attached to a head, with how it was attached."""
+
+    mention: Mention
+    tier: str
+    distance: int
+
+
+@dataclass
+class TargetState:
+    """Everything gathered about one target while linking."""
+
+    mention: Mention
+    words: tuple[str, ...]
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+class Linker:
+    """Links attributes to targets and writes finding records (see module docstring)."""
+
+    def __init__(self, nlp: Language, name: str, *, patterns: PatternSet) -> None:
+        self.name = name
+        self.patterns = patterns
+        self.normalizer = Normalizer(patterns.normalization)
+        linking = patterns.config["linking"]
+        sizes = patterns.config["sizes"]
+        self.max_premod_gap = int(linking["max_premodifier_gap_tokens"])
+        self.max_post_distance = int(linking["max_postmodifier_distance_tokens"])
+        self.max_prior_gap = int(linking["max_prior_cue_gap_tokens"])
+        self.min_size_mm = float(sizes["min_plausible_size_mm"])
+        self.max_size_mm = float(sizes["max_plausible_size_mm"])
+        table = patterns.normalization
+        self.break_words = frozenset(table["premodifier_break_words"])
+        self.break_punct = frozenset(table["premodifier_break_punct"])
+        self.definite = frozenset(table["definite_determiners"])
+        self.excluded_reasons: Mapping[str, str] = table["excluded_part_reasons"]
+        register_extensions()
+
+    # -- pipeline entry ---------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        sentences = self._sentence_table(doc)
+        targets, mentions = self.find_mentions(doc, sentences)
+        edges = self._edges_by_span(doc)
+        records = self.link_targets(doc, sentences, targets, mentions, edges)
+        followup = self.find_followup(sentences, mentions, edges)
+        self.set_annotations(doc, records, followup)
+        return doc
+
+    # -- collection -------------------------------------------------------------------------
+    @staticmethod
+    def _sentence_table(doc: Doc) -> list[tuple[int, int, str, str, str]]:
+        info = doc._.get(SENTENCE_INFO)
+        if not info:
+            return [(0, len(doc), "body", "findings", "")]
+        rows = []
+        for k, (start, part, top, organs) in enumerate(info):
+            end = info[k + 1][0] if k + 1 < len(info) else len(doc)
+            rows.append((start, end, part, top, organs))
+        return rows
+
+    def find_mentions(
+        self, doc: Doc, sentences: Sequence[tuple[int, int, str, str, str]]
+    ) -> tuple[list[Mention], list[Mention]]:
+        """Return targets and cleaned attribute mentions, in document order."""
+        sent_of = [0] * (len(doc) + 1)
+        for k, (start, end, *_rest) in enumerate(sentences):
+            for i in range(start, end):
+                sent_of[i] = k
+
+        def make(span: Span, is_target: bool) -> Mention:
+            return Mention(
+                start=span.start,
+                end=span.end,
+                label=span.label_,
+                rule_id=span.id_,
+                value=self.patterns.rule_value(span.id_),
+                sent=sent_of[span.start],
+                start_char=span.start_char,
+                end_char=span.end_char,
+                is_target=is_target,
+            )
+
+        targets = [make(s, True) for s in doc.spans.get(TARGET_SPAN_KEY, [])]
+        # A target never crosses a sentence boundary.
+        targets = [t for t in targets if sent_of[t.end - 1] == t.sent]
+        raw = [make(s, False) for s in doc.spans.get(MENTION_SPAN_KEY, [])]
+        mentions = self._clean_mentions(doc, raw, targets)
+        for m in mentions:
+            if m.label == "BLOCKER" or (m.label == "ORGAN" and m.value != LIVER):
+                m.is_head = True
+        for t in targets:
+            t.is_head = True
+        return targets, mentions
+
+    def _clean_mentions(
+        self, doc: Doc, raw: list[Mention], targets: list[Mention]
+    ) -> list[Mention]:
+        by_label: dict[str, list[Mention]] = {}
+        for m in raw:
+            by_label.setdefault(m.label, []).append(m)
+        kept: list[Mention] = []
+        for label, items in by_label.items():
+            if label not in ATTRIBUTE_LABELS and label != "NOT_SIZE":
+                continue
+            items.sort(key=lambda m: (-(m.end - m.start), m.start))
+            chosen: list[Mention] = []
+            for m in items:
+                if not any(m.overlaps(c) for c in chosen):
+                    chosen.append(m)
+            kept.extend(chosen)
+
+        def overlapped_by(m: Mention, labels: Iterable[str], longer_only: bool = False) -> bool:
+            labels = frozenset(labels)
+            return any(
+                o is not m
+                and o.label in labels
+                and m.overlaps(o)
+                and (not longer_only or (o.end - o.start) > (m.end - m.start))
+                for o in kept
+            )
+
+        out: list[Mention] = []
+        for m in kept:
+            if m.label == "NOT_SIZE":
+                continue
+            if m.label == "SIZE" and overlapped_by(m, {"NOT_SIZE"}):
+                continue
+            if m.label == "COUNT" and overlapped_by(m, {"SIZE", "SEGMENT", "QUANTIFIER"}):
+                continue
+            if m.label == "SEGMENT" and overlapped_by(m, {"ORGAN"}, longer_only=True):
+                continue
+            if m.label == "LOBE" and overlapped_by(m, {"ORGAN"}, longer_only=True):
+                continue
+            if m.label in {"BLOCKER", "COREF", "CONTAINER"} and any(m.overlaps(t) for t in targets):
+                continue
+            if m.label == "COUNT" and m.value == "digit":
+                count = parse_digit_count(doc[m.start : m.end].text)
+                m.value = str(count) if count is not None else None
+            out.append(m)
+        out.sort(key=lambda m: (m.start, m.end))
+        return out
+
+    @staticmethod
+    def _edges_by_span(doc: Doc) -> dict[tuple[int, int], list[tuple[str, str]]]:
+        edges: dict[tuple[int, int], list[tuple[str, str]]] = {}
+        for start, end, category, rule_id, _ms, _me in doc._.get(CONTEXT_EDGES):
+            edges.setdefault((start, end), []).append((category, rule_id))
+        return edges
+
+    # -- attachment ---------------------------------------------------------------------------
+    def _is_np_gap(self, doc: Doc, start: int, end: int, organ_tokens: set[int]) -> bool:
+        """Whether tokens [start, end) can sit inside one noun phrase (no break word or head)."""
+        if end - start > self.max_premod_gap:
+            return False
+        for i in range(start, end):
+            tok = doc[i]
+            if i in organ_tokens:
+                continue
+            if tok.text in self.break_punct or tok.lower_ in self.break_words:
+                # "hepatic and splenic calcifications": a conjunction between organ words.
+                if tok.lower_ in {"and", ","} and (i - 1 in organ_tokens or i + 1 in organ_tokens):
+                    continue
+                return False
+        return True
+
+    def attach(
+        self, doc: Doc, heads: Sequence[Mention], mentions: Sequence[Mention]
+    ) -> dict[int, list[Attachment]]:
+        """Attach each mention of one sentence to one head; returns head index -> attachments."""
+        organ_tokens = {
+            i for m in mentions if m.label == "ORGAN" for i in range(m.start, m.end)
+        }
+        out: dict[int, list[Attachment]] = {}
+        for m in mentions:
+            if m.label not in PREMOD_LABELS | POST_LABELS | FRONTED_LABELS:
+                continue
+            choice = self._choose_head(doc, m, heads, organ_tokens)
+            if choice is not None:
+                k, tier, distance = choice
+                out.setdefault(k, []).append(Attachment(m, tier, distance))
+        return out
+
+    def _choose_head(
+        self, doc: Doc, m: Mention, heads: Sequence[Mention], organ_tokens: set[int]
+    ) -> tuple[int, str, int] | None:
+        for k, h in enumerate(heads):
+            if h.is_target and m.overlaps(h) and h is not m:
+                return k, "internal", 0
+        if m.label in PREMOD_LABELS:
+            # Organ words are adjectives here ("hepatic and splenic granulomas"), not heads.
+            following = [
+                (k, h)
+                for k, h in enumerate(heads)
+                if h.start >= m.end and h is not m and h.label != "ORGAN"
+            ]
+            if following:
+                k, h = following[0]
+                if self._is_np_gap(doc, m.end, h.start, organ_tokens):
+                    return k, "premod", h.start - m.end
+        if m.label in POST_LABELS:
+            preceding = [
+                (k, h)
+                for k, h in enumerate(heads)
+                if h.end <= m.start and h is not m and not (h.overlaps(m))
+            ]
+            if preceding:
+                k, h = preceding[-1]
+                if m.start - h.end <= self.max_post_distance and not (
+                    m.label == "COUNT" and m.value != "another"
+                ):
+                    return k, "post", m.start - h.end
+                if m.label == "COUNT":
+                    return None
+        if m.label in FRONTED_LABELS:
+            following = [(k, h) for k, h in enumerate(heads) if h.start >= m.end]
+            if following and not any(h.end <= m.start for h in heads if h is not m):
+                k, h = following[0]
+                return k, "fronted", h.start - m.end
+        return None
+
+    # -- linking ------------------------------------------------------------------------------
+    def link_targets(
+        self,
+        doc: Doc,
+        sentences: Sequence[tuple[int, int, str, str, str]],
+        targets: Sequence[Mention],
+        mentions: Sequence[Mention],
+        edges: Mapping[tuple[int, int], list[tuple[str, str]]],
+    ) -> list[dict[str, Any]]:
+        """Return one record of primitive values per target, in document order."""
+        thyroid_context = any(m.label == "ORGAN" and m.value == "thyroid" for m in mentions)
+        records: list[dict[str, Any]] = []
+        group_counter = 0
+        for k, (s_start, s_end, part, top, organ_sections) in enumerate(sentences):
+            s_targets = [t for t in targets if t.sent == k]
+            if not s_targets:
+                continue
+            s_mentions = [m for m in mentions if m.sent == k]
+            heads = sorted(
+                [*s_targets, *(m for m in s_mentions if m.is_head)], key=lambda h: (h.start, h.end)
+            )
+            attached = self.attach(doc, heads, s_mentions)
+            states: list[TargetState] = []
+            for hk, h in enumerate(heads):
+                if not h.is_target:
+                    continue
+                state = TargetState(h, tuple(t.lower_ for t in doc[h.start : h.end]))
+                state.attachments.extend(attached.get(hk, []))
+                states.append(state)
+            self._propagate_containers(doc, heads, attached, states, s_mentions)
+            sentence_mimics = [m for m in s_mentions if m.label == "MIMIC"]
+            sent_records = [
+                self._record(
+                    doc,
+                    st,
+                    part=part,
+                    top=top,
+                    organ_sections=organ_sections,
+                    mimics=sentence_mimics,
+                    edges=edges.get((st.mention.start_char, st.mention.end_char), []),
+                    thyroid_context=thyroid_context,
+                )
+                for st in states
+            ]
+            group_counter = self._group(doc, sent_records, states, s_mentions, group_counter)
+            records.extend(sent_records)
+        return records
+
+    def _propagate_containers(
+        self,
+        doc: Doc,
+        heads: Sequence[Mention],
+        attached: Mapping[int, list[Attachment]],
+        states: Sequence[TargetState],
+        s_mentions: Sequence[Mention],
+    ) -> None:
+        containers = [m for m in s_mentions if m.label == "CONTAINER"]
+        for hk, h in enumerate(heads):
+            if h.is_target or h.label != "BLOCKER":
+                continue
+            cue = next((c for c in containers if 0 <= c.start - h.end <= 2), None)
+            if cue is None:
+                continue
+            for st in states:
+                t = st.mention
+                if t.start >= cue.end and t.start - cue.end <= self.max_premod_gap:
+                    for a in attached.get(hk, []):
+                        if a.mention.label in LOCATION_LABELS:
+                            st.attachments.append(Attachment(a.mention, "container", a.distance))
+                    break
+
+    def _record(
+        self,
+        doc: Doc,
+        st: TargetState,
+        *,
+        part: str,
+        top: str,
+        organ_sections: str,
+        mimics: Sequence[Mention],
+        edges: Sequence[tuple[str, str]],
+        thyroid_context: bool,
+    ) -> dict[str, Any]:
+        t = st.mention
+        by_label: dict[str, list[Attachment]] = {}
+        for a in st.attachments:
+            by_label.setdefault(a.mention.label, []).append(a)
+
+        organ, other_organs = self._resolve_organ(st, organ_sections, thyroid_context)
+        categories = {c for c, _ in edges}
+        assertion = "present"
+        for category in ("NEGATED_EXISTENCE", "HYPOTHETICAL", "HISTORICAL", "POSSIBLE_EXISTENCE"):
+            if category in categories:
+                if category == "HISTORICAL" and "CURRENT" in categories:
+                    continue
+                assertion = ASSERTION_CATEGORIES[category]
+                break
+        modifier_ids = tuple(sorted({rid for c, rid in edges if c in ASSERTION_CATEGORIES}))
+
+        duct_values = {a.mention.value for a in by_label.get("DUCT", [])}
+        bile_duct = t.label == "DUCT_STONE" or "intrahepatic" in duct_values or (
+            "ambiguous" in duct_values and organ == LIVER
+        )
+        if bile_duct and organ == "unknown":
+            organ = LIVER
+
+        reason: str | None = None
+        if part == "excluded":
+            reason = self.excluded_reasons.get(top, f"section_{top}")
+        elif mimics:
+            reason = f"mimic_{mimics[0].value}"
+        elif assertion in {"negated", "hypothetical", "historical"}:
+            reason = assertion
+        elif organ != LIVER:
+            reason = "no_liver_context" if organ == "unknown" else f"organ_{organ}"
+        elif t.label == "DUCT_STONE_CANDIDATE" and not bile_duct:
+            reason = "stone_not_intrahepatic"
+
+        sizes = self._sizes(doc, by_label.get("SIZE", []), st)
+        count, multiple, definite = self._count(doc, st, by_label, other_organs)
+        segments = sort_segments(
+            s
+            for a in by_label.get("SEGMENT", [])
+            for s in self.normalizer.parse_segments(doc[a.mention.start : a.mention.end].text)
+        )
+        lobes = sort_lobes(a.mention.value or "" for a in by_label.get("LOBE", []))
+        return {
+            "start_char": t.start_char,
+            "end_char": t.end_char,
+            "label": t.label,
+            "pattern_id": t.rule_id,
+            "section": organ_sections.split("|")[0] if organ_sections else top,
+            "part": part,
+            "organ": organ,
+            "other_organs": other_organs,
+            "assertion": assertion,
+            "modifier_ids": modifier_ids,
+            "counted": reason is None,
+            "exclusion_reason": reason,
+            "count": count,
+            "multiple": multiple,
+            "definite": definite,
+            "plural": self.normalizer.is_plural_head(st.words),
+            "size_mm": max(sizes) if sizes else None,
+            "segments": segments,
+            "lobes": lobes,
+            "bile_duct": bool(bile_duct),
+            "diffuse": bool(by_label.get("DIFFUSE")),
+            "morphology": tuple(sorted({a.mention.value or "" for a in by_label.get("MORPHOLOGY", [])})),
+            "temporal": tuple(sorted({a.mention.value or "" for a in by_label.get("TEMPORAL", [])})),
+            "another": sum(
+                1
+                for a in by_label.get("COUNT", [])
+                if a.tier == "post" and a.mention.value == "another"
+            ),
+            "group": -1,
+        }
+
+    def _resolve_organ(
+        self, st: TargetState, organ_sections: str, thyroid_context: bool
+    ) -> tuple[str, tuple[str, ...]]:
+        evidence: list[tuple[int, int, str]] = []
+        for a in st.attachments:
+            m = a.mention
+            rank = TIER_RANK.get(a.tier, 2)
+            if m.label == "ORGAN" and m.value:
+                evidence.append((rank, a.distance, m.value))
+            elif m.label == "SEGMENT":
+                evidence.append((rank, a.distance, LIVER))
+            elif m.label == "LOBE" and not thyroid_context:
+                evidence.append((rank, a.distance, LIVER))
+            elif m.label == "DUCT" and m.value == "intrahepatic":
+                evidence.append((rank, a.distance, LIVER))
+        if evidence:
+            best_rank = min(e[0] for e in evidence)
+            tier = [e for e in evidence if e[0] == best_rank]
+            if best_rank == 0:
+                organs = list(dict.fromkeys(e[2] for e in sorted(tier)))
+            else:
+                nearest = min(e[1] for e in tier)
+                organs = list(dict.fromkeys(e[2] for e in tier if e[1] == nearest))
+            if LIVER in organs:
+                return LIVER, tuple(o for o in organs if o != LIVER)
+            return organs[0], tuple(organs[1:])
+        if organ_sections:
+            section_organs = organ_sections.split("|")
+            if section_organs == [LIVER]:
+                return LIVER, ()
+            if LIVER not in section_organs:
+                return section_organs[0], tuple(section_organs[1:])
+        return "unknown", ()
+
+    def _sizes(self, doc: Doc, attachments: Sequence[Attachment], st: TargetState) -> list[float]:
+        current: list[float] = []
+        prior: list[float] = []
+        for a in attachments:
+            m = a.mention
+            value = self.normalizer.parse_size_mm(doc[m.start : m.end].text)
+            if value is None or not (self.min_size_mm <= value <= self.max_size_mm):
+                continue
+            if self._has_prior_cue(doc, m):
+                prior.append(value)
+            else:
+                current.append(value)
+        return current or prior
+
+    def _has_prior_cue(self, doc: Doc, m: Mention) -> bool:
+        start = max(0, m.start - self.max_prior_gap - 1)
+        window = doc[start : m.start]
+        spans = doc.spans.get(MENTION_SPAN_KEY, [])
+        return any(
+            s.label_ == "PRIOR_CUE" and s.end <= m.start and s.start >= window.start for s in spans
+        )
+
+    def _count(
+        self,
+        doc: Doc,
+        st: TargetState,
+        by_label: Mapping[str, list[Attachment]],
+        other_organs: tuple[str, ...],
+    ) -> tuple[int | None, bool, bool]:
+        """Return (exact count or None, multiple, definite) the mention itself states."""
+        t = st.mention
+        premods = [a for a in st.attachments if a.tier in {"premod", "internal"}]
+        counts = [
+            parse_count_value(a.mention.value)
+            for a in premods
+            if a.mention.label == "COUNT" and a.mention.value != "another"
+        ]
+        counts += [1 for a in premods if a.mention.label == "COUNT" and a.mention.value == "another"]
+        exact = max((c for c in counts if c is not None), default=None)
+        quantified = any(a.mention.label == "QUANTIFIER" for a in premods)
+        plural = self.normalizer.is_plural_head(st.words)
+        first = min((a.mention.start for a in premods), default=t.start)
+        definite = first > 0 and doc[first - 1].lower_ in self.definite
+        if quantified:
+            return None, True, definite
+        if exact is not None:
+            return exact, exact >= 2, definite
+        if self.normalizer.is_mass_noun(st.words):
+            return None, False, definite
+        if plural:
+            # "hepatic and splenic granulomas": the plural spans organs, not liver foci.
+            return (None, False, definite) if other_organs else (None, True, definite)
+        return 1, False, definite
+
+    def _group(
+        self,
+        doc: Doc,
+        records: list[dict[str, Any]],
+        states: Sequence[TargetState],
+        s_mentions: Sequence[Mention],
+        counter: int,
+    ) -> int:
+        """Give co-referent counted targets of one sentence the same group number."""
+        corefs = [m for m in s_mentions if m.label == "COREF"]
+        previous: TargetState | None = None
+        for rec, st in zip(records, states, strict=True):
+            if not rec["counted"]:
+                continue
+            if previous is None:
+                counter += 1
+            else:
+                own_determiner = any(
+                    a.tier == "premod"
+                    and a.mention.label in {"COUNT", "QUANTIFIER"}
+                    and a.mention.value != "another"
+                    for a in st.attachments
+                )
+                linked = any(
+                    previous.mention.end <= c.start and c.end <= st.mention.start for c in corefs
+                )
+                if own_determiner and not linked:
+                    counter += 1
+            rec["group"] = counter
+            previous = st
+        return counter
+
+    # -- follow-up ----------------------------------------------------------------------------
+    def find_followup(
+        self,
+        sentences: Sequence[tuple[int, int, str, str, str]],
+        mentions: Sequence[Mention],
+        edges: Mapping[tuple[int, int], list[tuple[str, str]]],
+    ) -> tuple[bool, tuple[str, ...], tuple[str, ...]]:
+        """Return (recommended, modalities, rule ids) for the report's follow-up advice."""
+        modalities: set[str] = set()
+        rule_ids: set[str] = set()
+        for k, (_start, _end, part, _top, _organs) in enumerate(sentences):
+            if part == "excluded":
+                continue
+            s_mentions = [m for m in mentions if m.sent == k]
+            has_cue = any(m.label == "FOLLOWUP_CUE" for m in s_mentions)
+            for m in s_mentions:
+                if m.label not in {"FOLLOWUP", "FOLLOWUP_SCHEDULE"}:
+                    continue
+                negated = any(
+                    c == "NEGATED_EXISTENCE" for c, _ in edges.get((m.start_char, m.end_char), [])
+                )
+                if negated:
+                    continue
+                if m.label == "FOLLOWUP_SCHEDULE" or has_cue:
+                    rule_ids.add(m.rule_id)
+                    if m.label == "FOLLOWUP" and m.value:
+                        modalities.add(m.value)
+                    if m.label == "FOLLOWUP_SCHEDULE":
+                        modalities.update(
+                            o.value
+                            for o in s_mentions
+                            if o.label == "FOLLOWUP" and o.value and m.start <= o.start < m.end
+                        )
+        specific = {v for v in modalities if v not in {"imaging", "followup"}}
+        shown = specific or modalities
+        return bool(rule_ids), tuple(sorted(shown)), tuple(sorted(rule_ids))
+
+    # -- output -------------------------------------------------------------------------------
+    @staticmethod
+    def set_annotations(
+        doc: Doc,
+        records: Sequence[dict[str, Any]],
+        followup: tuple[bool, tuple[str, ...], tuple[str, ...]],
+    ) -> None:
+        """Write the target records and follow-up tuple to the Doc."""
+        doc._.set(FINDINGS, tuple(records))
+        doc._.set(FOLLOWUP, followup)

@@ -1,0 +1,141 @@
+"""Pure parsing of matched mention text (sizes, segments, counts) into normalised values."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+ROMAN_ORDER: tuple[str, ...] = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
+LOBE_ORDER: tuple[str, ...] = ("caudate", "left", "right")
+
+
+@dataclass(frozen=True)
+class Normalizer:
+    """Parsing functions bound to the tables of ``patterns/normalization.json``.
+
+    Attributes:
+        tables: The loaded normalisation tables.
+    """
+
+    tables: Mapping[str, Any]
+
+    @cached_property
+    def _number_re(self) -> re.Pattern[str]:
+        return re.compile(self.tables["number_regex"])
+
+    @cached_property
+    def _unit_re(self) -> re.Pattern[str]:
+        return re.compile(self.tables["unit_regex"])
+
+    @cached_property
+    def _segment_re(self) -> re.Pattern[str]:
+        return re.compile(self.tables["segment_value_regex"])
+
+    @cached_property
+    def _segment_keyword_re(self) -> re.Pattern[str]:
+        words = "|".join(sorted(map(re.escape, self.tables["segment_keywords"]), key=len)[::-1])
+        return re.compile(rf"(?i)^\s*(?:{words})\b\.?")
+
+    def parse_size_mm(self, text: str) -> float | None:
+        """Return the largest linear dimension of a size mention in millimetres.
+
+        Each number takes the unit that follows it (``1.2 x 0.8 cm`` -> both in cm;
+        ``1 cm x 8 mm`` -> 10 and 8). A decimal comma is read as a decimal point.
+
+        Args:
+            text: The size mention, e.g. ``"1.2 x 0.8 cm"``, ``"12mm"``, ``"3-5 mm"``, ``"1,4 cm"``.
+
+        Returns:
+            The largest dimension in mm rounded to 0.1 mm, or None when no number has a unit.
+        """
+        text = fold_text(text)
+        units = list(self._unit_re.finditer(text))
+        if not units:
+            return None
+        factors: Mapping[str, float] = self.tables["unit_to_mm"]
+        best: float | None = None
+        for number in self._number_re.finditer(text):
+            unit = next((u for u in units if u.start() >= number.end()), None)
+            if unit is None:
+                continue
+            factor = factors.get(unit.group(0).lower())
+            if factor is None:
+                continue
+            value = float(number.group(0).replace(",", ".")) * factor
+            best = value if best is None else max(best, value)
+        return None if best is None else round(best, 1)
+
+    def parse_segments(self, text: str) -> tuple[str, ...]:
+        """Return the Couinaud segments named in a segment mention, as sorted roman numerals.
+
+        Args:
+            text: E.g. ``"segment 6"``, ``"segments V/VIII"``, ``"S4a"``, ``"seg. 7"``,
+                ``"segments IVa and VIII"``, ``"segment eight"``.
+
+        Returns:
+            Sorted unique roman numerals (``("IV", "VIII")``); empty when none is recognised.
+        """
+        body = self._segment_keyword_re.sub(" ", fold_text(text))
+        values: Mapping[str, str] = self.tables["segment_values"]
+        found = {
+            values[m.group(1).lower()]
+            for m in self._segment_re.finditer(body)
+            if m.group(1).lower() in values
+        }
+        return sort_segments(found)
+
+    def is_plural_head(self, words: Iterable[str]) -> bool:
+        """Whether any of the words is a plural target head (``calcifications``, ``foci`` ...)."""
+        plural = self.tables["plural_heads"]
+        return any(w.lower() in plural for w in words)
+
+    def is_mass_noun(self, words: Iterable[str]) -> bool:
+        """Whether the target is a mass noun with no count (``hepatolithiasis``)."""
+        mass = self.tables["mass_nouns"]
+        return any(w.lower() in mass for w in words)
+
+
+def fold_text(text: str) -> str:
+    """Fold Unicode variants that matter for numbers: full-width digits, NBSP, micro sign.
+
+    Args:
+        text: Any text.
+
+    Returns:
+        NFKC-normalised text (full-width digits become ASCII, ``µ`` becomes ``μ``).
+    """
+    return unicodedata.normalize("NFKC", text)
+
+
+def sort_segments(segments: Iterable[str]) -> tuple[str, ...]:
+    """Sort roman numerals I..VIII in anatomical order and drop duplicates and unknowns."""
+    unique = set(segments)
+    return tuple(s for s in ROMAN_ORDER if s in unique)
+
+
+def sort_lobes(lobes: Iterable[str]) -> tuple[str, ...]:
+    """Return lobe names sorted alphabetically, unique; ``both`` expands to left and right."""
+    out: set[str] = set()
+    for lobe in lobes:
+        if lobe == "both":
+            out.update(("left", "right"))
+        elif lobe in LOBE_ORDER:
+            out.add(lobe)
+    return tuple(sorted(out))
+
+
+def parse_count_value(value: str | None) -> int | None:
+    """Return the integer a COUNT rule's value stands for (``"2"`` -> 2), else None."""
+    if value is None or not value.isdigit():
+        return None
+    return int(value)
+
+
+def parse_digit_count(text: str) -> int | None:
+    """Return the count a bare number states (``"3"`` -> 3), else None."""
+    folded = fold_text(text).strip()
+    return int(folded) if folded.isdigit() else None

@@ -1,0 +1,454 @@
+"""Loading and validation of the rule files in ``patterns/`` (the only files the NLP layer opens)."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from .errors import Errors, PatternError
+
+TARGET_FILE = "targets.jsonl"
+MENTION_FILE = "mentions.jsonl"
+CONTEXT_FILE = "context_rules.json"
+SECTION_FILE = "section_rules.json"
+NORMALIZATION_FILE = "normalization.json"
+CONFIG_FILE = "config.toml"
+PATTERN_FILES = (
+    TARGET_FILE,
+    MENTION_FILE,
+    CONTEXT_FILE,
+    SECTION_FILE,
+    NORMALIZATION_FILE,
+    CONFIG_FILE,
+)
+
+TARGET_LABELS = frozenset({"CALCIFICATION", "ECHO_SHADOW", "DUCT_STONE", "DUCT_STONE_CANDIDATE"})
+MENTION_LABELS = frozenset(
+    {
+        "ORGAN",
+        "LOBE",
+        "SEGMENT",
+        "SIZE",
+        "NOT_SIZE",
+        "PRIOR_CUE",
+        "COUNT",
+        "QUANTIFIER",
+        "DUCT",
+        "DIFFUSE",
+        "MIMIC",
+        "BLOCKER",
+        "CONTAINER",
+        "COREF",
+        "MORPHOLOGY",
+        "TEMPORAL",
+        "FOLLOWUP_CUE",
+        "FOLLOWUP",
+        "FOLLOWUP_SCHEDULE",
+    }
+)
+#: Mention labels whose rules must carry a normalised ``value``.
+VALUED_LABELS = frozenset(
+    {
+        "ORGAN",
+        "LOBE",
+        "COUNT",
+        "DUCT",
+        "MIMIC",
+        "MORPHOLOGY",
+        "TEMPORAL",
+        "FOLLOWUP",
+    }
+)
+CONTEXT_CATEGORIES = frozenset(
+    {
+        "NEGATED_EXISTENCE",
+        "POSSIBLE_EXISTENCE",
+        "HISTORICAL",
+        "HYPOTHETICAL",
+        "CURRENT",
+        "PSEUDO",
+        "TERMINATE",
+    }
+)
+SECTION_KINDS = frozenset({"top", "organ"})
+SECTION_PARTS = frozenset({"body", "impression", "excluded"})
+_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_SPAN_RULE_KEYS = frozenset({"id", "label", "pattern", "value", "description"})
+_CONTEXT_RULE_KEYS = frozenset(
+    {
+        "literal",
+        "category",
+        "direction",
+        "pattern",
+        "max_scope",
+        "max_targets",
+        "allowed_types",
+        "excluded_types",
+        "terminated_by",
+        "metadata",
+    }
+)
+_SECTION_RULE_KEYS = frozenset({"literal", "category", "pattern", "metadata"})
+_CONFIG_KEYS: Mapping[str, frozenset[str]] = {
+    "triage": frozenset(
+        {"urgent_size_mm", "workup_if_multiple", "workup_if_bile_duct", "workup_if_diffuse"}
+    ),
+    "linking": frozenset(
+        {
+            "max_premodifier_gap_tokens",
+            "max_postmodifier_distance_tokens",
+            "max_prior_cue_gap_tokens",
+        }
+    ),
+    "sizes": frozenset({"min_plausible_size_mm", "max_plausible_size_mm"}),
+}
+
+
+@dataclass(frozen=True)
+class SpanRule:
+    """One spaCy span pattern from a JSONL file.
+
+    Attributes:
+        id: Stable snake_case rule id, recorded on what it matches.
+        label: Span label.
+        pattern: spaCy token pattern (list of token dicts) or phrase string.
+        value: Normalised value (organ name, count, modality ...), when the label has one.
+        description: What the rule is for.
+        path: File the rule came from.
+    """
+
+    id: str
+    label: str
+    pattern: list[dict[str, Any]] | str
+    value: str | None
+    description: str
+    path: str
+
+
+@dataclass(frozen=True)
+class SectionHeader:
+    """A section header literal from ``section_rules.json``.
+
+    Attributes:
+        id: Rule id.
+        literal: Header words (lower case, without the colon).
+        category: Section category (``liver``, ``impression`` ...).
+        kind: ``top`` (a report part) or ``organ`` (an organ sub-section of the findings).
+        part: ``body``, ``impression`` or ``excluded``.
+    """
+
+    id: str
+    literal: str
+    category: str
+    kind: str
+    part: str
+
+
+@dataclass(frozen=True)
+class PatternSet:
+    """Everything loaded from one patterns directory, validated.
+
+    Attributes:
+        directory: The directory the files came from.
+        targets: Target rules (calcification mentions).
+        mentions: Attribute and cue rules.
+        context_rules: medspaCy ConText rule dicts (schema of ``ConTextRule.from_dict``).
+        sections: Section header rules.
+        normalization: Normalisation tables.
+        config: Parsed ``config.toml``.
+    """
+
+    directory: str
+    targets: tuple[SpanRule, ...]
+    mentions: tuple[SpanRule, ...]
+    context_rules: tuple[dict[str, Any], ...]
+    sections: tuple[SectionHeader, ...]
+    normalization: Mapping[str, Any]
+    config: Mapping[str, Any]
+    values: Mapping[str, str | None] = field(default_factory=dict)
+
+    def rule_value(self, rule_id: str) -> str | None:
+        """Return the normalised value of a span rule, or None."""
+        return self.values.get(rule_id)
+
+
+def default_patterns_dir() -> Path:
+    """Return the ``patterns/`` directory shipped with the package."""
+    return Path(str(files("calcminer") / "patterns"))
+
+
+def _read_text(path: Path, patterns_dir: Path) -> str:
+    if not path.is_file():
+        raise PatternError(Errors.E001.format(path=path, patterns_dir=patterns_dir))
+    return path.read_text(encoding="utf-8")
+
+
+def _load_json(path: Path, patterns_dir: Path) -> Any:
+    text = _read_text(path, patterns_dir)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise PatternError(Errors.E002.format(path=path, line=e.lineno, detail=e.msg)) from e
+
+
+def _check_id(rule_id: Any, path: Path, where: str, seen: dict[str, str]) -> str:
+    if not isinstance(rule_id, str) or not rule_id:
+        raise PatternError(Errors.E006.format(path=path, line=where))
+    if not _ID_RE.match(rule_id):
+        raise PatternError(
+            Errors.E007.format(rule_id=rule_id, path=path, detail="ids must be snake_case")
+        )
+    if rule_id in seen:
+        raise PatternError(Errors.E004.format(rule_id=rule_id, path=path, first_path=seen[rule_id]))
+    seen[rule_id] = str(path)
+    return rule_id
+
+
+def load_span_rules(
+    path: Path, patterns_dir: Path, labels: frozenset[str], seen: dict[str, str]
+) -> tuple[SpanRule, ...]:
+    """Read and validate a spaCy pattern JSONL file (``{"id", "label", "pattern"}`` per line).
+
+    Args:
+        path: The JSONL file.
+        patterns_dir: Directory it belongs to (for messages).
+        labels: Labels allowed in this file.
+        seen: Ids seen so far across files, updated in place.
+
+    Returns:
+        The rules in file order.
+
+    Raises:
+        PatternError: On bad JSON, unknown keys or labels, missing or duplicate ids.
+    """
+    rules: list[SpanRule] = []
+    for lineno, line in enumerate(_read_text(path, patterns_dir).splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise PatternError(Errors.E002.format(path=path, line=lineno, detail=e.msg)) from e
+        if not isinstance(raw, dict):
+            raise PatternError(Errors.E006.format(path=path, line=lineno))
+        rule_id = _check_id(raw.get("id"), path, str(lineno), seen)
+        unknown = set(raw) - _SPAN_RULE_KEYS
+        if unknown:
+            raise PatternError(
+                Errors.E003.format(
+                    rule_id=rule_id, path=path, keys=sorted(unknown), allowed=sorted(_SPAN_RULE_KEYS)
+                )
+            )
+        label = raw.get("label")
+        if label not in labels:
+            raise PatternError(
+                Errors.E005.format(rule_id=rule_id, path=path, label=label, known=sorted(labels))
+            )
+        pattern = raw.get("pattern")
+        if not (isinstance(pattern, str) and pattern) and not (
+            isinstance(pattern, list) and pattern and all(isinstance(t, dict) for t in pattern)
+        ):
+            raise PatternError(
+                Errors.E007.format(
+                    rule_id=rule_id,
+                    path=path,
+                    detail="'pattern' must be a phrase or a non-empty list of token dicts",
+                )
+            )
+        value = raw.get("value")
+        if label in VALUED_LABELS and not isinstance(value, str):
+            raise PatternError(
+                Errors.E007.format(
+                    rule_id=rule_id, path=path, detail=f"label {label} needs a string 'value'"
+                )
+            )
+        rules.append(
+            SpanRule(
+                id=rule_id,
+                label=label,
+                pattern=pattern,
+                value=value if isinstance(value, str) else None,
+                description=str(raw.get("description", "")),
+                path=str(path),
+            )
+        )
+    return tuple(rules)
+
+
+def load_context_rules(
+    path: Path, patterns_dir: Path, seen: dict[str, str]
+) -> tuple[dict[str, Any], ...]:
+    """Read and validate ConText rules in medspaCy's JSON schema, each with ``metadata.id``."""
+    data = _load_json(path, patterns_dir)
+    raw_rules = data.get("context_rules") if isinstance(data, dict) else None
+    if not isinstance(raw_rules, list):
+        raise PatternError(
+            Errors.E007.format(rule_id="-", path=path, detail="expected a 'context_rules' list")
+        )
+    out: list[dict[str, Any]] = []
+    for n, raw in enumerate(raw_rules, start=1):
+        meta = raw.get("metadata") if isinstance(raw, dict) else None
+        rule_id = _check_id(
+            meta.get("id") if isinstance(meta, dict) else None, path, f"rule {n}", seen
+        )
+        unknown = set(raw) - _CONTEXT_RULE_KEYS
+        if unknown:
+            raise PatternError(
+                Errors.E003.format(
+                    rule_id=rule_id,
+                    path=path,
+                    keys=sorted(unknown),
+                    allowed=sorted(_CONTEXT_RULE_KEYS),
+                )
+            )
+        category = str(raw.get("category", "")).upper()
+        if category not in CONTEXT_CATEGORIES:
+            raise PatternError(
+                Errors.E005.format(
+                    rule_id=rule_id, path=path, label=category, known=sorted(CONTEXT_CATEGORIES)
+                )
+            )
+        if not isinstance(raw.get("literal"), str) or not raw["literal"]:
+            raise PatternError(
+                Errors.E007.format(rule_id=rule_id, path=path, detail="'literal' is required")
+            )
+        out.append(raw)
+    return tuple(out)
+
+
+def load_section_rules(
+    path: Path, patterns_dir: Path, seen: dict[str, str]
+) -> tuple[SectionHeader, ...]:
+    """Read and validate section header rules in medspaCy's section-rule JSON schema."""
+    data = _load_json(path, patterns_dir)
+    raw_rules = data.get("section_rules") if isinstance(data, dict) else None
+    if not isinstance(raw_rules, list):
+        raise PatternError(
+            Errors.E007.format(rule_id="-", path=path, detail="expected a 'section_rules' list")
+        )
+    out: list[SectionHeader] = []
+    for n, raw in enumerate(raw_rules, start=1):
+        meta = raw.get("metadata") if isinstance(raw, dict) else None
+        if not isinstance(meta, dict):
+            raise PatternError(Errors.E006.format(path=path, line=f"rule {n}"))
+        rule_id = _check_id(meta.get("id"), path, f"rule {n}", seen)
+        unknown = set(raw) - _SECTION_RULE_KEYS
+        if unknown:
+            raise PatternError(
+                Errors.E003.format(
+                    rule_id=rule_id,
+                    path=path,
+                    keys=sorted(unknown),
+                    allowed=sorted(_SECTION_RULE_KEYS),
+                )
+            )
+        kind, part = meta.get("kind"), meta.get("part")
+        if kind not in SECTION_KINDS or part not in SECTION_PARTS:
+            raise PatternError(
+                Errors.E007.format(
+                    rule_id=rule_id,
+                    path=path,
+                    detail=f"metadata.kind must be one of {sorted(SECTION_KINDS)} and "
+                    f"metadata.part one of {sorted(SECTION_PARTS)}",
+                )
+            )
+        literal = raw.get("literal")
+        category = raw.get("category")
+        if not isinstance(literal, str) or not literal or not isinstance(category, str):
+            raise PatternError(
+                Errors.E007.format(
+                    rule_id=rule_id, path=path, detail="'literal' and 'category' are required"
+                )
+            )
+        out.append(
+            SectionHeader(
+                id=rule_id,
+                literal=" ".join(literal.lower().rstrip(":").split()),
+                category=category,
+                kind=kind,
+                part=part,
+            )
+        )
+    return tuple(out)
+
+
+def load_config(path: Path, patterns_dir: Path) -> Mapping[str, Any]:
+    """Read ``config.toml`` and check its sections and keys."""
+    text = _read_text(path, patterns_dir)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise PatternError(Errors.E008.format(path=path, detail=str(e))) from e
+    for section, keys in _CONFIG_KEYS.items():
+        got = data.get(section)
+        if not isinstance(got, dict):
+            raise PatternError(Errors.E008.format(path=path, detail=f"missing table [{section}]"))
+        missing, unknown = keys - set(got), set(got) - keys
+        if missing or unknown:
+            raise PatternError(
+                Errors.E008.format(
+                    path=path,
+                    detail=f"[{section}] missing {sorted(missing)}, unknown {sorted(unknown)}",
+                )
+            )
+    unknown_tables = set(data) - set(_CONFIG_KEYS)
+    if unknown_tables:
+        raise PatternError(
+            Errors.E008.format(path=path, detail=f"unknown table(s) {sorted(unknown_tables)}")
+        )
+    return data
+
+
+def load_patterns(
+    patterns_dir: str | Path | None = None, overrides: Mapping[str, Mapping[str, Any]] | None = None
+) -> PatternSet:
+    """Load and validate every rule file of a patterns directory.
+
+    Args:
+        patterns_dir: Directory holding the files; None for the packaged ``patterns/``.
+        overrides: Configuration values to replace, as ``{"triage": {"urgent_size_mm": 25}}``.
+
+    Returns:
+        The validated pattern set.
+
+    Raises:
+        PatternError: When a file is missing or invalid; the message names the file and rule id.
+    """
+    directory = Path(patterns_dir) if patterns_dir is not None else default_patterns_dir()
+    seen: dict[str, str] = {}
+    targets = load_span_rules(directory / TARGET_FILE, directory, TARGET_LABELS, seen)
+    mentions = load_span_rules(directory / MENTION_FILE, directory, MENTION_LABELS, seen)
+    context_rules = load_context_rules(directory / CONTEXT_FILE, directory, seen)
+    sections = load_section_rules(directory / SECTION_FILE, directory, seen)
+    normalization = _load_json(directory / NORMALIZATION_FILE, directory)
+    config = dict(load_config(directory / CONFIG_FILE, directory))
+    for section, values in (overrides or {}).items():
+        if section not in _CONFIG_KEYS or set(values) - _CONFIG_KEYS[section]:
+            raise PatternError(
+                Errors.E008.format(
+                    path="overrides", detail=f"unknown setting(s) {section}.{sorted(values)}"
+                )
+            )
+        config[section] = {**config[section], **values}
+    values_by_id = {r.id: r.value for r in (*targets, *mentions)}
+    return PatternSet(
+        directory=str(directory),
+        targets=targets,
+        mentions=mentions,
+        context_rules=context_rules,
+        sections=sections,
+        normalization=normalization,
+        config=config,
+        values=values_by_id,
+    )
+
+
+def spacy_patterns(rules: Sequence[SpanRule]) -> list[dict[str, Any]]:
+    """Return rules in the form ``SpanRuler.add_patterns`` takes."""
+    return [{"label": r.label, "pattern": r.pattern, "id": r.id} for r in rules]

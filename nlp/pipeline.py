@@ -1,0 +1,57 @@
+"""Builds the spaCy pipeline: sections -> targets -> mentions -> ConText -> linking."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from . import factories  # noqa: F401  (registers calcminer's factories)
+from .linking import MENTION_SPAN_KEY, TARGET_SPAN_KEY
+from .patterns import PatternSet, load_patterns, spacy_patterns
+
+PIPE_NAMES = (
+    "calcminer_sections",
+    "calcminer_targets",
+    "calcminer_mentions",
+    "calcminer_context",
+    "calcminer_linker",
+)
+
+
+def build_pipeline(
+    patterns_dir: str | Path | None = None, patterns: PatternSet | None = None
+) -> Language:
+    """Return a fresh calcminer pipeline on ``spacy.blank("en")``.
+
+    Args:
+        patterns_dir: Directory of rule files; None for the packaged ``patterns/``.
+        patterns: An already loaded pattern set for the same directory (saves a reload).
+
+    Returns:
+        The pipeline. Nothing is downloaded: every component is rule-based.
+    """
+    directory = str(patterns_dir) if patterns_dir is not None else None
+    patterns = patterns if patterns is not None else load_patterns(directory)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("calcminer_sections", config={"patterns_dir": directory})
+    targets = nlp.add_pipe(
+        "span_ruler",
+        name="calcminer_targets",
+        config={
+            "spans_key": TARGET_SPAN_KEY,
+            "spans_filter": {"@misc": "spacy.first_longest_spans_filter.v1"},
+            "validate": True,
+        },
+    )
+    targets.add_patterns(spacy_patterns(patterns.targets))  # type: ignore[attr-defined]
+    mentions = nlp.add_pipe(
+        "span_ruler",
+        name="calcminer_mentions",
+        config={"spans_key": MENTION_SPAN_KEY, "validate": True},
+    )
+    mentions.add_patterns(spacy_patterns(patterns.mentions))  # type: ignore[attr-defined]
+    nlp.add_pipe("calcminer_context", config={"patterns_dir": directory})
+    nlp.add_pipe("calcminer_linker", config={"patterns_dir": directory})
+    return nlp

@@ -1,0 +1,195 @@
+"""Tables step of the flow: ReportResult / Finding / RecordError -> pandas DataFrames.
+
+The one place that builds DataFrames and fixes their columns and dtypes: booleans are
+``boolean``, counts and offsets ``Int64``, sizes ``Float64``, lists are Python lists of
+``str`` (object dtype), other text is ``object``. Column order is stable, also for empty
+tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import fields
+from typing import Any, Literal
+
+import pandas as pd
+from calcminer.nlp.schema import (
+    EXTRA_REPORT_FIELDS,
+    FLAGGED_LEVELS,
+    GOLD_FIELDS,
+    Finding,
+    RecordError,
+    ReportResult,
+)
+
+ColumnKind = Literal["boolean", "Int64", "Float64", "list", "object"]
+
+#: Miner columns of the report table, in order; input (meta) columns follow them.
+REPORT_COLUMNS: tuple[str, ...] = tuple(
+    dict.fromkeys(("report_id", *GOLD_FIELDS, *EXTRA_REPORT_FIELDS, "followup_modalities"))
+)
+#: Columns of the findings table: every Finding field, in declaration order.
+FINDING_COLUMNS: tuple[str, ...] = tuple(field.name for field in fields(Finding))
+#: Columns of the errors table.
+ERROR_COLUMNS: tuple[str, ...] = ("source", "line", "report_id", "code", "reason")
+#: Prefix given to an input column whose name clashes with a miner column.
+META_PREFIX = "input_"
+
+
+def _column_kind(annotation: object) -> ColumnKind:
+    """Map a dataclass field annotation (a string under postponed evaluation) to a column kind."""
+    text = str(annotation).replace(" ", "")
+    if text == "bool":
+        return "boolean"
+    if text in {"int", "int|None"}:
+        return "Int64"
+    if text in {"float", "float|None"}:
+        return "Float64"
+    if text.startswith("tuple["):
+        return "list"
+    return "object"
+
+
+def _kinds(cls: type, columns: Sequence[str]) -> dict[str, ColumnKind]:
+    """Column kinds for the given fields of a dataclass."""
+    annotations = {field.name: field.type for field in fields(cls)}
+    return {column: _column_kind(annotations.get(column, "object")) for column in columns}
+
+
+_REPORT_KINDS = _kinds(ReportResult, REPORT_COLUMNS)
+_FINDING_KINDS = _kinds(Finding, FINDING_COLUMNS)
+_ERROR_KINDS: dict[str, ColumnKind] = {
+    "source": "object",
+    "line": "Int64",
+    "report_id": "object",
+    "code": "object",
+    "reason": "object",
+}
+
+#: Columns holding lists of strings in the report and findings tables.
+LIST_COLUMNS: frozenset[str] = frozenset(
+    column
+    for kinds in (_REPORT_KINDS, _FINDING_KINDS)
+    for column, kind in kinds.items()
+    if kind == "list"
+)
+
+
+def _cell(value: Any, kind: ColumnKind) -> Any:
+    """Convert one value for its column: tuples become lists of str."""
+    if kind == "list":
+        return None if value is None else [str(item) for item in value]
+    return value
+
+
+def _series(values: list[Any], kind: ColumnKind) -> pd.Series:
+    """Build a column with the dtype of its kind (lists and text stay ``object``)."""
+    dtype = "object" if kind in {"list", "object"} else kind
+    return pd.Series(values, dtype=dtype)
+
+
+def _frame(columns: Mapping[str, list[Any]], kinds: Mapping[str, ColumnKind]) -> pd.DataFrame:
+    """Assemble a DataFrame from column lists, keeping the given column order."""
+    data = {name: _series(values, kinds.get(name, "object")) for name, values in columns.items()}
+    return pd.DataFrame(data, columns=list(columns))
+
+
+def _meta_names(keys: Iterable[str], taken: Iterable[str]) -> dict[str, str]:
+    """Map input column names to report-table names, prefixing clashes with ``input_``."""
+    used = set(taken)
+    names: dict[str, str] = {}
+    for key in keys:
+        name = key
+        while name in used:
+            name = META_PREFIX + name
+        used.add(name)
+        names[key] = name
+    return names
+
+
+def reports_frame(results: Iterable[ReportResult]) -> pd.DataFrame:
+    """Build the report table: one row per report, in the order given.
+
+    Columns: ``report_id``, the GOLD_GUIDE fields in order, ``triage_rules``,
+    ``triage_reason``, ``evidence``, ``followup_modalities``, then the input columns carried
+    in ``ReportResult.meta`` (union over reports, first-seen order; a name that clashes with
+    a miner column gets the prefix ``input_``; missing values are None).
+
+    Args:
+        results: Miner results, one per report.
+
+    Returns:
+        The report table; an empty table still has the miner columns and dtypes.
+    """
+    columns: dict[str, list[Any]] = {name: [] for name in REPORT_COLUMNS}
+    metas: list[Mapping[str, Any]] = []
+    for result in results:
+        for name in REPORT_COLUMNS:
+            columns[name].append(_cell(getattr(result, name), _REPORT_KINDS[name]))
+        metas.append(result.meta)
+    meta_keys = dict.fromkeys(str(key) for meta in metas for key in meta)
+    for key, name in _meta_names(meta_keys, REPORT_COLUMNS).items():
+        # Input values are carried unchanged (object dtype), so e.g. ints with gaps do not
+        # turn into floats.
+        columns[name] = [meta.get(key) for meta in metas]
+    return _frame(columns, _REPORT_KINDS)
+
+
+def findings_frame(results: Iterable[ReportResult]) -> pd.DataFrame:
+    """Build the findings table: one row per Finding, reports in order, findings in order.
+
+    Args:
+        results: Miner results, one per report.
+
+    Returns:
+        A table with one column per Finding field (tuples as lists of str).
+    """
+    columns: dict[str, list[Any]] = {name: [] for name in FINDING_COLUMNS}
+    for result in results:
+        for finding in result.findings:
+            for name in FINDING_COLUMNS:
+                columns[name].append(_cell(getattr(finding, name), _FINDING_KINDS[name]))
+    return _frame(columns, _FINDING_KINDS)
+
+
+def errors_frame(errors: Iterable[RecordError]) -> pd.DataFrame:
+    """Build the errors table: one row per input record that could not be processed.
+
+    Args:
+        errors: Record errors from the readers.
+
+    Returns:
+        A table with columns ``source``, ``line``, ``report_id``, ``code``, ``reason``.
+    """
+    columns: dict[str, list[Any]] = {name: [] for name in ERROR_COLUMNS}
+    for error in errors:
+        for name in ERROR_COLUMNS:
+            columns[name].append(getattr(error, name))
+    return _frame(columns, _ERROR_KINDS)
+
+
+def flagged_frame(reports: pd.DataFrame) -> pd.DataFrame:
+    """Select the reports that need action (triage ``workup`` or ``urgent``).
+
+    Args:
+        reports: A report table from :func:`reports_frame`.
+
+    Returns:
+        The flagged rows, in the same order, with a fresh index.
+    """
+    mask = reports["triage"].isin(sorted(FLAGGED_LEVELS))
+    return reports.loc[mask].reset_index(drop=True)
+
+
+def triage_counts(reports: pd.DataFrame, levels: Sequence[str]) -> dict[str, int]:
+    """Count reports per triage level.
+
+    Args:
+        reports: A report table from :func:`reports_frame`.
+        levels: The levels to count, in the order wanted (absent levels count 0).
+
+    Returns:
+        A mapping level -> number of reports.
+    """
+    counts = reports["triage"].value_counts()
+    return {level: int(counts.get(level, 0)) for level in levels}

@@ -1,0 +1,315 @@
+"""Writers at the output edge of the flow: DataFrames -> CSV, JSON Lines or Parquet files.
+
+CSV follows the encodings of GOLD_GUIDE.md: booleans ``true``/``false``, lists joined with
+``;`` in sorted order (empty string for none), missing values empty. Text cells that a
+spreadsheet would run as a formula get a leading ``'``. Every write is atomic: the table
+goes to a temporary file in the target directory, is synced, then renamed onto the target.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
+
+from calcminer.nlp.errors import Errors, OutputError
+from calcminer.nlp.tables import LIST_COLUMNS
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+OutputFormat = Literal["csv", "parquet", "jsonl"]
+
+OUTPUT_FORMATS: dict[str, OutputFormat] = {
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".jsonl": "jsonl",
+}
+#: First characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+#: Prefix that makes a spreadsheet show such a cell as text.
+FORMULA_ESCAPE = "'"
+#: Significant digits for floats in CSV: drops binary noise (11.000000000000002 -> 11.0).
+FLOAT_SIGNIFICANT_DIGITS = 15
+#: Separator of list items in a CSV cell.
+LIST_SEPARATOR = ";"
+OUTPUT_ENCODING = "utf-8"
+_TEMP_SUFFIX = ".tmp"
+_TEMP_ATTEMPTS = 100
+
+
+def output_format(path: str | Path) -> OutputFormat:
+    """Return the table format an output path asks for.
+
+    Args:
+        path: Output file path; the extension (``.csv``, ``.parquet``, ``.jsonl``) decides.
+
+    Returns:
+        The output format.
+
+    Raises:
+        OutputError: E201 when the extension is not supported.
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix not in OUTPUT_FORMATS:
+        raise OutputError(Errors.E201.format(path=path, suffix=suffix))
+    return OUTPUT_FORMATS[suffix]
+
+
+def write_table(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write a table atomically, in the format given by the path's extension.
+
+    Parent directories are created. A reader never sees a half-written file: the table is
+    written to a temporary file beside the target, synced to disk, then renamed onto it.
+
+    Args:
+        df: The table (from :mod:`calcminer.nlp.tables`).
+        path: Output path ending in ``.csv``, ``.parquet`` or ``.jsonl``.
+
+    Returns:
+        The path written.
+
+    Raises:
+        OutputError: E201 for an unsupported extension, E202 when the file cannot be written.
+    """
+    target = Path(path)
+    writers: dict[OutputFormat, Callable[[pd.DataFrame, BinaryIO], None]] = {
+        "csv": _write_csv,
+        "jsonl": _write_jsonl,
+        "parquet": _write_parquet,
+    }
+    write = writers[output_format(target)]
+    _atomic_write(target, lambda handle: write(df, handle))
+    return target
+
+
+# --- atomic file replacement ---------------------------------------------------------------------
+
+
+def _atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
+    """Write through a synced temporary file in the same directory, then rename it onto path."""
+    import pyarrow as pa
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = _create_temp(path)
+    except OSError as e:
+        raise OutputError(Errors.E202.format(path=path, detail=e.strerror or e)) from e
+    try:
+        with temp.open("wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except (OSError, pa.ArrowException) as e:
+        temp.unlink(missing_ok=True)
+        detail = e.strerror if isinstance(e, OSError) and e.strerror else f"{type(e).__name__}"
+        raise OutputError(Errors.E202.format(path=path, detail=detail)) from e
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    _fsync_directory(path.parent)
+
+
+def _create_temp(path: Path) -> Path:
+    """Create an empty, exclusive temporary file beside path (mode from the umask, as usual)."""
+    for _ in range(_TEMP_ATTEMPTS):
+        temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{_TEMP_SUFFIX}")
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return temp
+    raise FileExistsError(f"no free temporary name beside {path}")
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Persist the rename; best effort, as some platforms cannot open directories."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# --- value encoding ------------------------------------------------------------------------------
+
+
+def _column_values(series: pd.Series) -> Iterator[Any]:
+    """Yield a column's values with every kind of missing value (None, NaN, pd.NA) as None."""
+    # Series.isna() is elementwise and False for list cells, so lists pass through.
+    for value, missing in zip(series.tolist(), series.isna().tolist(), strict=True):
+        yield None if missing else value
+
+
+def _plain(value: Any) -> Any:
+    """Turn numpy and Arrow scalars into Python values."""
+    item = getattr(value, "item", None)
+    if callable(item) and not isinstance(value, str | bytes | list | tuple | dict):
+        return item()
+    return value
+
+
+def format_float(value: float) -> str:
+    """Format a float for CSV: shortest form, binary noise dropped, always with a decimal point.
+
+    Args:
+        value: A finite or non-finite float.
+
+    Returns:
+        E.g. ``12.0``, ``0.3`` (for 0.30000000000000004), ``1e-09``, ``inf``.
+    """
+    text = f"{value:.{FLOAT_SIGNIFICANT_DIGITS}g}"
+    if any(char in text for char in ".eEn"):  # "n" covers nan and inf
+        return text
+    return text + ".0"
+
+
+def neutralise_formula(text: str) -> str:
+    """Prefix a text cell that a spreadsheet would evaluate as a formula with ``'``.
+
+    Args:
+        text: A CSV text cell.
+
+    Returns:
+        The cell, escaped when it starts with ``=``, ``+``, ``-``, ``@``, tab or CR.
+    """
+    return FORMULA_ESCAPE + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _csv_scalar(value: Any) -> str:
+    """Encode one non-list value for CSV, before formula neutralisation."""
+    value = _plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return "" if math.isnan(value) else format_float(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return json.dumps(_json_value(value), ensure_ascii=False)
+    return str(value)
+
+
+def csv_cell(value: Any) -> str:
+    """Encode one table value as a CSV cell, following GOLD_GUIDE.md.
+
+    Args:
+        value: A cell value: bool, number, str, list/tuple of values, None, or other.
+
+    Returns:
+        ``true``/``false`` for booleans, ``;``-joined sorted items for lists (empty for
+        none), empty for missing values, numbers as written, and text with formulas
+        neutralised. Numbers are never escaped, so ``-3`` stays ``-3``.
+    """
+    value = _plain(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return neutralise_formula(LIST_SEPARATOR.join(sorted(_csv_scalar(v) for v in value)))
+    encoded = _csv_scalar(value)
+    if isinstance(value, bool | int | float):
+        return encoded
+    return neutralise_formula(encoded)
+
+
+def _json_value(value: Any) -> Any:
+    """Convert a table value to plain JSON (non-finite floats become null)."""
+    value = _plain(value)
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _json_value(item) for key, item in value.items()}
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value)
+
+
+# --- formats -------------------------------------------------------------------------------------
+
+
+def _write_csv(df: pd.DataFrame, handle: BinaryIO) -> None:
+    """Write the table as CSV (UTF-8, ``\\n`` line ends, minimal quoting)."""
+    text = io.TextIOWrapper(handle, encoding=OUTPUT_ENCODING, newline="")
+    try:
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow([neutralise_formula(str(name)) for name in df.columns])
+        columns = [[csv_cell(v) for v in _column_values(df[name])] for name in df.columns]
+        writer.writerows(zip(*columns, strict=True))
+        text.flush()
+    finally:
+        text.detach()
+
+
+def _write_jsonl(df: pd.DataFrame, handle: BinaryIO) -> None:
+    """Write the table as JSON Lines: one object per row, lists as arrays, missing as null."""
+    names = [str(name) for name in df.columns]
+    columns = [list(_column_values(df[name])) for name in df.columns]
+    for row in zip(*columns, strict=True):
+        record = {name: _json_value(value) for name, value in zip(names, row, strict=True)}
+        line = json.dumps(record, ensure_ascii=False, allow_nan=False)
+        handle.write(line.encode(OUTPUT_ENCODING) + b"\n")
+
+
+def _write_parquet(df: pd.DataFrame, handle: BinaryIO) -> None:
+    """Write the table as Parquet; list columns are ``list<string>``."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    arrays = [_arrow_column(str(name), df[name]) for name in df.columns]
+    table = pa.Table.from_arrays(arrays, names=[str(name) for name in df.columns])
+    pq.write_table(table, handle)
+
+
+def _arrow_column(name: str, series: pd.Series) -> pa.Array:
+    """Convert one column to Arrow with an explicit type where the table fixes one."""
+    import pyarrow as pa
+
+    if series.dtype.kind in "biuf":
+        return pa.array(series)
+    values = list(_column_values(series))
+    present = [value for value in values if value is not None]
+    holds_lists = name in LIST_COLUMNS or any(isinstance(v, list | tuple) for v in present)
+    if holds_lists and all(isinstance(v, list | tuple) for v in present):
+        lists = [None if v is None else [_csv_scalar(item) for item in v] for v in values]
+        return pa.array(lists, type=pa.list_(pa.string()))
+    if not present:
+        return pa.array(values, type=pa.string())
+    try:
+        return pa.array([_plain(value) for value in values])
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        # Mixed input columns (e.g. ints and strings in one JSONL key) are kept as text.
+        return pa.array(
+            [None if v is None else _stringify(v) for v in values],
+            type=pa.string(),
+        )
+
+
+def _stringify(value: Any) -> str:
+    """Text form of a value for a mixed column: JSON for containers, plain text otherwise."""
+    value = _plain(value)
+    if isinstance(value, list | tuple | dict | set | frozenset):
+        return json.dumps(_json_value(value), ensure_ascii=False)
+    return _csv_scalar(value)

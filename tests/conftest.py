@@ -1,0 +1,211 @@
+"""Shared fixtures: value-object factories, a fake miner, and input files in every format."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import MISSING, fields, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from calcminer.nlp.schema import Finding, Report, ReportResult
+
+#: The two-report input of the CLI tests that run the real miner.
+TWO_REPORTS: dict[str, str] = {
+    "r1": "LIVER: A 5 mm calcified granuloma in segment VI.",
+    "r2": "LIVER: Normal. No calcification.",
+}
+
+
+def _blank(annotation: object) -> Any:
+    """A neutral value for a field the factories do not set (the schema may grow)."""
+    text = str(annotation).replace(" ", "")
+    if text.endswith("|None"):
+        return None
+    if text.startswith("tuple["):
+        return ()
+    return {"bool": False, "int": 0, "float": 0.0, "str": ""}.get(text)
+
+
+def _complete(cls: type, values: dict[str, Any]) -> dict[str, Any]:
+    """Fill required fields missing from values with neutral ones."""
+    for field in fields(cls):
+        required = field.default is MISSING and field.default_factory is MISSING
+        if required and field.name not in values:
+            values[field.name] = _blank(field.type)
+    return values
+
+
+def _finding(**overrides: Any) -> Finding:
+    values: dict[str, Any] = {
+        "report_id": "r1",
+        "index": 0,
+        "start_char": 9,
+        "end_char": 29,
+        "text": "calcified granuloma",
+        "label": "CALCIFICATION",
+        "pattern_id": "calcified_noun",
+        "section": "liver",
+        "organ": "liver",
+        "assertion": "present",
+        "modifier_ids": (),
+        "counted": True,
+        "exclusion_reason": None,
+        "count": 1,
+        "multiple": False,
+        "size_mm": 5.0,
+        "segments": ("VI",),
+        "lobes": (),
+        "bile_duct": False,
+        "diffuse": False,
+        "morphology": (),
+        "temporal": (),
+    }
+    values.update(overrides)
+    return Finding(**_complete(Finding, values))
+
+
+def _result(**overrides: Any) -> ReportResult:
+    values: dict[str, Any] = {
+        "report_id": "r1",
+        "calcification": True,
+        "count": 1,
+        "count_category": "single",
+        "max_size_mm": 5.0,
+        "segments": ("VI",),
+        "lobes": (),
+        "bile_duct": False,
+        "diffuse": False,
+        "followup_recommended": False,
+        "triage": "benign",
+        "triage_rules": ("benign_single_small",),
+        "triage_reason": "single focal calcification of 30 mm or less",
+        "evidence": "calcified granuloma@9-29",
+    }
+    values.update(overrides)
+    return ReportResult(**_complete(ReportResult, values))
+
+
+@pytest.fixture
+def make_finding() -> Callable[..., Finding]:
+    """Build a Finding: a counted 5 mm calcified granuloma in segment VI, with overrides."""
+    return _finding
+
+
+@pytest.fixture
+def make_result() -> Callable[..., ReportResult]:
+    """Build a ReportResult: a benign single 5 mm calcification in segment VI, with overrides."""
+    return _result
+
+
+class FakeMiner:
+    """Stands in for ``calcminer.nlp.miner.Miner``: keyword rules, one result per report.
+
+    ``urgent`` in the text -> urgent, ``multiple`` -> workup, ``calcified`` -> benign, else
+    none. With ``copy_meta`` it carries ``Report.meta`` into the result, like the real miner.
+    """
+
+    def __init__(self, copy_meta: bool = True) -> None:
+        self.copy_meta = copy_meta
+        self.seen: list[str] = []
+
+    def mine(self, reports: Iterable[Report]) -> Iterator[ReportResult]:
+        for report in reports:
+            self.seen.append(report.report_id)
+            yield self.mine_report(report)
+
+    def mine_text(self, text: str, report_id: str = "text") -> ReportResult:
+        return self.mine_report(Report(report_id=report_id, text=text))
+
+    def mine_report(self, report: Report) -> ReportResult:
+        text = report.text.lower()
+        meta = dict(report.meta) if self.copy_meta else {}
+        if "urgent" in text:
+            result = _result(triage="urgent", max_size_mm=42.0, triage_rules=("urgent_size",))
+        elif "multiple" in text:
+            result = _result(
+                triage="workup", count=None, count_category="multiple", max_size_mm=None
+            )
+        elif "calcified" in text:
+            result = _result()
+        else:
+            result = _result(
+                calcification=False,
+                count=None,
+                count_category="none",
+                max_size_mm=None,
+                segments=(),
+                triage="none",
+                triage_rules=("none_no_calcification",),
+                triage_reason="no counted calcification",
+                evidence="",
+            )
+            return replace(result, report_id=report.report_id, meta=meta)
+        finding = _finding(report_id=report.report_id)
+        return replace(result, report_id=report.report_id, meta=meta, findings=(finding,))
+
+
+@pytest.fixture
+def fake_miner() -> FakeMiner:
+    """A fresh keyword-rule miner that needs no patterns."""
+    return FakeMiner()
+
+
+@pytest.fixture
+def use_fake_miner(monkeypatch: pytest.MonkeyPatch) -> FakeMiner:
+    """Make the library (and so the CLI) build a FakeMiner instead of the real miner."""
+    miner = FakeMiner()
+    monkeypatch.setattr("calcminer.nlp.api.load_miner", lambda patterns_dir=None: miner)
+    return miner
+
+
+def write_records(path: Path, records: list[Mapping[str, Any]]) -> Path:
+    """Write records as JSONL, CSV (columns of the first record) or Parquet, by extension."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".jsonl":
+        path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    elif path.suffix == ".csv":
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(records[0]))
+            writer.writeheader()
+            writer.writerows(records)
+    elif path.suffix == ".parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.Table.from_pylist(list(records)), path)
+    else:
+        raise ValueError(f"unsupported test input {path}")
+    return path
+
+
+@pytest.fixture
+def records_file(tmp_path: Path) -> Callable[[str, list[Mapping[str, Any]]], Path]:
+    """Write records to ``tmp_path/input.<kind>`` (kind: jsonl, csv, parquet, txt).
+
+    For ``txt``, each record becomes ``<report_id>.txt`` in ``tmp_path/input`` and the folder
+    is returned.
+    """
+
+    def write(kind: str, records: list[Mapping[str, Any]]) -> Path:
+        if kind == "txt":
+            folder = tmp_path / "input"
+            folder.mkdir()
+            for record in records:
+                (folder / f"{record['report_id']}.txt").write_text(record["text"], encoding="utf-8")
+            return folder
+        return write_records(tmp_path / f"input.{kind}", records)
+
+    return write
+
+
+@pytest.fixture
+def two_reports_dir(tmp_path: Path) -> Path:
+    """A folder with the two reports of TWO_REPORTS, one .txt file each."""
+    folder = tmp_path / "two_reports"
+    folder.mkdir()
+    for report_id, text in TWO_REPORTS.items():
+        (folder / f"{report_id}.txt").write_text(text, encoding="utf-8")
+    return folder

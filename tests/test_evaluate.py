@@ -1,0 +1,257 @@
+"""Tests for calcminer.nlp.evaluate: comparison rules, score() arithmetic, gold file checks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from calcminer.nlp.errors import InputError
+from calcminer.nlp.evaluate import (
+    evaluate,
+    format_accuracy,
+    format_confusion,
+    format_evaluation,
+    format_mismatches,
+    prediction_row,
+    read_gold,
+    score,
+    values_equal,
+)
+from calcminer.nlp.schema import GOLD_FIELDS
+
+SECRET = "SECRET-REPORT-TEXT"
+
+
+def gold_row(report_id: str, **fields: Any) -> dict[str, Any]:
+    """A GOLD_GUIDE row: by default a report without calcification."""
+    row: dict[str, Any] = {
+        "report_id": report_id,
+        "calcification": False,
+        "count": None,
+        "count_category": "none",
+        "max_size_mm": None,
+        "segments": [],
+        "lobes": [],
+        "bile_duct": False,
+        "diffuse": False,
+        "followup_recommended": False,
+        "triage": "none",
+    }
+    row.update(fields)
+    return row
+
+
+BENIGN = {
+    "calcification": True,
+    "count": 1,
+    "count_category": "single",
+    "max_size_mm": 5.0,
+    "segments": ["VI"],
+    "triage": "benign",
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "gold", "predicted", "equal"),
+    [
+        ("max_size_mm", 12.0, 12.0, True),
+        ("max_size_mm", 12.0, 12.05, True),
+        ("max_size_mm", 12.05, 12.0, True),
+        ("max_size_mm", 12.0, 12.06, False),
+        ("max_size_mm", 12.0, 11.94, False),
+        ("max_size_mm", None, None, True),
+        ("max_size_mm", None, 0.0, False),
+        ("max_size_mm", 5, 5.0, True),
+        ("count", None, None, True),
+        ("count", 2, 2, True),
+        ("count", 2, None, False),
+        ("count", 1, True, False),
+        ("segments", ["II", "VI"], ["VI", "II"], True),
+        ("segments", ["II", "VI"], ("II", "VI"), True),
+        ("segments", [], [], True),
+        ("segments", ["II"], ["II", "VI"], False),
+        ("calcification", True, True, True),
+        ("calcification", False, None, False),
+        ("calcification", False, 0, False),
+        ("triage", "urgent", "workup", False),
+        ("count_category", "single", "single", True),
+    ],
+)
+def test_evaluate_values_equal(field, gold, predicted, equal):
+    assert values_equal(field, gold, predicted) is equal
+
+
+@pytest.fixture
+def scored():
+    gold = [
+        gold_row("a"),
+        gold_row("b", **BENIGN),
+        gold_row("c", **{**BENIGN, "max_size_mm": 42.0, "triage": "urgent"}),
+        gold_row("d", **{**BENIGN, "max_size_mm": 35.0, "triage": "urgent"}),
+    ]
+    predicted = [
+        # Reverse order: pairing is by report_id.
+        gold_row("d", **{**BENIGN, "max_size_mm": 35.0, "triage": "urgent"}),
+        gold_row("c", **{**BENIGN, "max_size_mm": None, "segments": ["VI", "II"]}),
+        gold_row("b", **{**BENIGN, "max_size_mm": 5.04}),
+        gold_row("a", followup_recommended=True),
+    ]
+    return score(gold, predicted)
+
+
+def test_evaluate_score_per_field_accuracy(scored):
+    assert scored.n_reports == 4
+    expected_correct = dict.fromkeys(GOLD_FIELDS, 4)
+    expected_correct.update(max_size_mm=3, segments=3, triage=3, followup_recommended=3)
+    assert dict(scored.field_correct) == expected_correct
+    assert scored.field_accuracy["max_size_mm"] == 0.75
+    assert scored.field_accuracy["calcification"] == 1.0
+    assert scored.triage_accuracy == 0.75
+
+
+def test_evaluate_score_confusion_matrix_and_missed_urgent(scored):
+    confusion = {gold: dict(row) for gold, row in scored.confusion.items()}
+    assert confusion == {
+        "none": {"none": 1, "benign": 0, "workup": 0, "urgent": 0},
+        "benign": {"none": 0, "benign": 1, "workup": 0, "urgent": 0},
+        "workup": {"none": 0, "benign": 0, "workup": 0, "urgent": 0},
+        "urgent": {"none": 0, "benign": 1, "workup": 0, "urgent": 1},
+    }
+    assert scored.missed_urgent == 1
+
+
+def test_evaluate_score_lists_mismatches_in_gold_then_field_order(scored):
+    assert [(m.report_id, m.field, m.gold, m.predicted) for m in scored.mismatches] == [
+        ("a", "followup_recommended", False, True),
+        ("c", "max_size_mm", 42.0, None),
+        ("c", "segments", ["VI"], ["II", "VI"]),
+        ("c", "triage", "urgent", "benign"),
+    ]
+
+
+def test_evaluate_below_lists_fields_under_threshold(scored):
+    assert scored.below(0.8) == [
+        ("max_size_mm", 0.75),
+        ("segments", 0.75),
+        ("followup_recommended", 0.75),
+        ("triage", 0.75),
+    ]
+    assert scored.below(0.75) == []
+
+
+@pytest.mark.parametrize(
+    ("gold", "predicted", "message"),
+    [
+        ([], [], "no gold rows"),
+        ([gold_row("a"), gold_row("b")], [gold_row("a")], "no prediction for report_id 'b'"),
+        ([gold_row("a")], [gold_row("a"), gold_row("z")], "unknown report_id 'z'"),
+        ([gold_row("a"), gold_row("a")], [gold_row("a")], "gold rows repeat"),
+        ([gold_row("a")], [gold_row("a", triage="high")], "triage must be one of"),
+    ],
+)
+def test_evaluate_score_rejects_unpaired_or_invalid_rows(gold, predicted, message):
+    with pytest.raises(ValueError, match=message):
+        score(gold, predicted)
+
+
+def test_evaluate_prediction_row_has_gold_fields_with_lists(make_result):
+    row = prediction_row(make_result(report_id="x", segments=("II", "VI")))
+    assert list(row) == ["report_id", *GOLD_FIELDS]
+    assert row["segments"] == ["II", "VI"]
+
+
+# --- gold files --------------------------------------------------------------------------------
+
+
+def _write_gold(path: Path, rows: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "detail"),
+    [
+        ({"count": "one"}, "count must be a non-negative integer or null"),
+        ({"count": True}, "count must be a non-negative integer or null"),
+        ({"max_size_mm": "12"}, "max_size_mm must be a non-negative number or null"),
+        ({"segments": "VI"}, "segments must be a list of strings"),
+        ({"calcification": "yes"}, "calcification must be true or false"),
+        ({"count_category": "few"}, "count_category must be one of"),
+        ({"triage": "high"}, "triage must be one of"),
+        ({"report_id": ""}, "report_id must be a non-empty string"),
+        ({"text": None}, "text must be a string"),
+    ],
+)
+def test_evaluate_read_gold_rejects_invalid_values(tmp_path, change, detail):
+    row = {**gold_row("g2"), "text": SECRET, **change}
+    path = _write_gold(tmp_path / "gold.jsonl", [{**gold_row("g1"), "text": "t"}, row])
+    with pytest.raises(InputError) as info:
+        read_gold(path)
+    assert info.value.code == "E120"
+    assert "line 2" in str(info.value)
+    assert detail in str(info.value)
+    assert SECRET not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        ('{"report_id": "a"\n', "E120"),
+        ("[1]\n", "E120"),
+        (json.dumps({"report_id": "a", "text": "t"}) + "\n", "E120"),
+        ("\n\n", "E121"),
+        ((json.dumps({**gold_row("a"), "text": "t"}) + "\n") * 2, "E122"),
+    ],
+)
+def test_evaluate_read_gold_file_errors(tmp_path, content, code):
+    path = tmp_path / "gold.jsonl"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_gold(path)
+    assert info.value.code == code
+
+
+def test_evaluate_read_gold_missing_file(tmp_path):
+    with pytest.raises(InputError, match="E123"):
+        read_gold(tmp_path / "nope.jsonl")
+
+
+def test_evaluate_runs_miner_on_gold_texts(tmp_path, fake_miner):
+    rows = [
+        {**gold_row("g1", **BENIGN), "text": "A calcified granuloma."},
+        {**gold_row("g2"), "text": "Normal liver."},
+        {**gold_row("g3", **{**BENIGN, "triage": "urgent"}), "text": "Calcified mass, urgent."},
+        {**gold_row("g4", **{**BENIGN, "triage": "urgent"}), "text": "A calcified focus."},
+    ]
+    path = _write_gold(tmp_path / "gold.jsonl", rows)
+    result = evaluate(path, miner=fake_miner)
+    assert fake_miner.seen == ["g1", "g2", "g3", "g4"]
+    assert result.n_reports == 4
+    assert result.confusion["urgent"]["benign"] == 1
+    assert result.missed_urgent == 1
+    assert result.field_accuracy["calcification"] == 1.0
+    assert result.field_accuracy["max_size_mm"] == 0.75  # fake urgent size is 42.0
+    printed = format_evaluation(result, show_mismatches=True)
+    assert "g4" in printed
+    assert not any(row["text"] in printed for row in rows)
+
+
+def test_evaluate_formatting_shows_ids_and_values_never_text(scored):
+    text = format_evaluation(scored, show_mismatches=True)
+    assert "reports: 4" in text
+    assert "max_size_mm" in text and "3/4" in text and "0.750" in text
+    assert "missed urgent (gold urgent, predicted not urgent): 1" in text
+    assert format_mismatches(scored).splitlines()[2].split() == ["c", "max_size_mm", "42.0", "null"]
+    lines = format_mismatches(scored).splitlines()
+    assert lines[0].split() == ["report_id", "field", "gold", "predicted"]
+    assert lines[3].split() == ["c", "segments", '["VI"]', '["II",', '"VI"]']
+    assert "none" in format_confusion(scored).splitlines()[0]
+    assert format_accuracy(scored).splitlines()[0].split() == ["field", "correct", "accuracy"]
+
+
+def test_evaluate_format_mismatches_when_none():
+    rows = [gold_row("a")]
+    assert format_mismatches(score(rows, rows)) == "no mismatches"
+    assert "no mismatches" not in format_evaluation(score(rows, rows))
