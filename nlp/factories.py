@@ -37,6 +37,7 @@ def make_section_splitter(
         "input_labels": [
             "CALCIFICATION",
             "ECHO_SHADOW",
+            "ECHO_CANDIDATE",
             "DUCT_STONE",
             "DUCT_STONE_CANDIDATE",
             "FOLLOWUP",

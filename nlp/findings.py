@@ -68,7 +68,7 @@ def _group_count(records: Sequence[Mapping[str, Any]]) -> _GroupCount:
     multiple = plural_unknown or (exact is not None and exact >= 2)
     if plural_unknown and (exact is None or exact < 2):
         exact = None
-    definite = all(r["definite"] for r in records)
+    definite = all(r["definite"] or r["hedge_only"] for r in records)
     if exact is None and not multiple:
         # Mass nouns and plurals shared with another organ: present, count unknown.
         return _GroupCount(None, False, definite)

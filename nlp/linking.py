@@ -77,9 +77,12 @@ ATTRIBUTE_LABELS = frozenset(
         "FOLLOWUP_CUE",
         "FOLLOWUP",
         "FOLLOWUP_SCHEDULE",
+        "SHADOW",
     }
 )
 LIVER = "liver"
+#: Words skipped when looking back from an organ mention for its preposition.
+SIDE_WORDS = frozenset({"right", "left", "main", "distal", "proximal", "upper", "lower"})
 TIER_RANK = {"internal": 0, "premod": 0, "post": 1, "container": 1, "fronted": 2}
 ASSERTION_CATEGORIES = {
     "NEGATED_EXISTENCE": "negated",
@@ -133,6 +136,7 @@ class Linker:
     def __init__(self, nlp: Language, name: str, *, patterns: PatternSet) -> None:
         self.name = name
         self.patterns = patterns
+        self._proximal: set[int] = set()
         self.normalizer = Normalizer(patterns.normalization)
         linking = patterns.config["linking"]
         sizes = patterns.config["sizes"]
@@ -146,6 +150,12 @@ class Linker:
         self.break_punct = frozenset(table["premodifier_break_punct"])
         self.definite = frozenset(table["definite_determiners"])
         self.excluded_reasons: Mapping[str, str] = table["excluded_part_reasons"]
+        self.location_prepositions = frozenset(table["location_prepositions"])
+        self.determiners = frozenset(table["determiners"])
+        self.proximity_words = frozenset(table["proximity_words"])
+        self.anaphoric_starts = frozenset(table["anaphoric_sentence_starts"])
+        self.identity_containers = frozenset(table["identity_container_values"])
+        self.identity_morphology = frozenset(table["identity_morphology"])
         register_extensions()
 
     # -- pipeline entry ---------------------------------------------------------------------
@@ -197,22 +207,94 @@ class Linker:
         targets = [t for t in targets if sent_of[t.end - 1] == t.sent]
         raw = [make(s, False) for s in doc.spans.get(MENTION_SPAN_KEY, [])]
         mentions = self._clean_mentions(doc, raw, targets)
+        targets = [
+            t for t in targets if t.label != "ECHO_CANDIDATE" or self._shadowed(t, mentions, targets)
+        ]
+        location_organs = self._location_organs(doc, mentions)
+        self._proximal = self._proximal_mentions(doc, mentions)
         for m in mentions:
-            if m.label == "BLOCKER" or (m.label == "ORGAN" and m.value != LIVER):
+            if m.label == "BLOCKER" and id(m) not in self._proximal:
+                m.is_head = True
+            elif (
+                m.label == "ORGAN"
+                and m.value != LIVER
+                and id(m) not in location_organs
+                and id(m) not in self._proximal
+            ):
                 m.is_head = True
         for t in targets:
             t.is_head = True
         return targets, mentions
 
+    def _shadowed(
+        self, candidate: Mention, mentions: Sequence[Mention], targets: Sequence[Mention]
+    ) -> bool:
+        """Whether an echogenic focus is followed by its own acoustic shadow in the sentence."""
+        for m in mentions:
+            if (
+                m.label == "SHADOW"
+                and m.sent == candidate.sent
+                and 0 <= m.start - candidate.end <= self.max_post_distance
+            ):
+                # A shadow after another target ("a lesion containing a calcification with
+                # shadowing") is that target's.
+                return not any(
+                    t is not candidate and candidate.end <= t.start and t.end <= m.start
+                    for t in targets
+                )
+        return False
+
+    def _proximal_mentions(self, doc: Doc, mentions: Sequence[Mention]) -> set[int]:
+        """Ids of organ/location mentions introduced by a proximity word ("adjacent to the")."""
+        out: set[int] = set()
+        for m in mentions:
+            if m.label not in {"ORGAN", "LOBE", "SEGMENT", "BLOCKER"}:
+                continue
+            i = m.start - 1
+            while i >= 0 and (doc[i].lower_ in self.determiners or doc[i].lower_ in SIDE_WORDS):
+                i -= 1
+            if i >= 0 and doc[i].lower_ == "to":
+                i -= 1
+            if i >= 0 and doc[i].lower_ in self.proximity_words:
+                out.add(id(m))
+        return out
+
+    def _location_organs(self, doc: Doc, mentions: Sequence[Mention]) -> set[int]:
+        """Ids of organ mentions that are a location ("in the liver and spleen"), not a head."""
+        organ_ends = {m.end: m for m in mentions if m.label == "ORGAN"}
+        located: set[int] = set()
+        for m in mentions:
+            if m.label != "ORGAN":
+                continue
+            i = m.start - 1
+            while i >= 0 and doc[i].lower_ in self.determiners:
+                i -= 1
+            if i < 0:
+                continue
+            word = doc[i].lower_
+            if word in self.location_prepositions:
+                located.add(id(m))
+            elif word in {"and", "or", ","}:
+                j = i
+                while j > 0 and doc[j - 1].lower_ in self.determiners:
+                    j -= 1
+                before = organ_ends.get(j)
+                if before is not None and id(before) in located:
+                    located.add(id(m))
+        return located
+
     def _clean_mentions(
         self, doc: Doc, raw: list[Mention], targets: list[Mention]
     ) -> list[Mention]:
+        segment_tokens = {i for m in raw if m.label == "SEGMENT" for i in range(m.start, m.end)}
         by_label: dict[str, list[Mention]] = {}
         for m in raw:
+            if m.label == "SIZE" and m.start in segment_tokens:
+                continue  # "segment 7 and 1.1 cm": the 7 is a segment, not a size
             by_label.setdefault(m.label, []).append(m)
         kept: list[Mention] = []
         for label, items in by_label.items():
-            if label not in ATTRIBUTE_LABELS and label != "NOT_SIZE":
+            if label not in ATTRIBUTE_LABELS and label not in {"NOT_SIZE", "NO_SHADOW"}:
                 continue
             items.sort(key=lambda m: (-(m.end - m.start), m.start))
             chosen: list[Mention] = []
@@ -233,11 +315,13 @@ class Linker:
 
         out: list[Mention] = []
         for m in kept:
-            if m.label == "NOT_SIZE":
+            if m.label in {"NOT_SIZE", "NO_SHADOW"}:
                 continue
             if m.label == "SIZE" and overlapped_by(m, {"NOT_SIZE"}):
                 continue
             if m.label == "COUNT" and overlapped_by(m, {"SIZE", "SEGMENT", "QUANTIFIER"}):
+                continue
+            if m.label == "SHADOW" and overlapped_by(m, {"NO_SHADOW"}):
                 continue
             if m.label == "SEGMENT" and overlapped_by(m, {"ORGAN"}, longer_only=True):
                 continue
@@ -270,7 +354,7 @@ class Linker:
                 continue
             if tok.text in self.break_punct or tok.lower_ in self.break_words:
                 # "hepatic and splenic calcifications": a conjunction between organ words.
-                if tok.lower_ in {"and", ","} and (i - 1 in organ_tokens or i + 1 in organ_tokens):
+                if tok.lower_ in {"and", ","} and i - 1 in organ_tokens and i + 1 in organ_tokens:
                     continue
                 return False
         return True
@@ -340,7 +424,10 @@ class Linker:
         edges: Mapping[tuple[int, int], list[tuple[str, str]]],
     ) -> list[dict[str, Any]]:
         """Return one record of primitive values per target, in document order."""
-        thyroid_context = any(m.label == "ORGAN" and m.value == "thyroid" for m in mentions)
+        # A bare "right lobe" is the liver's unless the report is about lungs or thyroid only.
+        other_lobed = any(m.label == "ORGAN" and m.value in {"thyroid", "lung"} for m in mentions)
+        mentions_liver = any(m.label == "ORGAN" and m.value == LIVER for m in mentions)
+        ambiguous_lobes = other_lobed and not mentions_liver
         records: list[dict[str, Any]] = []
         group_counter = 0
         for k, (s_start, s_end, part, top, organ_sections) in enumerate(sentences):
@@ -365,12 +452,13 @@ class Linker:
                 self._record(
                     doc,
                     st,
+                    sentence_start=s_start,
                     part=part,
                     top=top,
                     organ_sections=organ_sections,
                     mimics=sentence_mimics,
                     edges=edges.get((st.mention.start_char, st.mention.end_char), []),
-                    thyroid_context=thyroid_context,
+                    ambiguous_lobes=ambiguous_lobes,
                 )
                 for st in states
             ]
@@ -386,39 +474,61 @@ class Linker:
         states: Sequence[TargetState],
         s_mentions: Sequence[Mention],
     ) -> None:
-        containers = [m for m in s_mentions if m.label == "CONTAINER"]
-        for hk, h in enumerate(heads):
-            if h.is_target or h.label != "BLOCKER":
+        """Give calcifications inside a lesion ("a mass containing calcifications") its location.
+
+        A cyst whose wall is calcified ("a 2.4 cm cyst with eggshell calcification") is the
+        calcified lesion itself, so it lends its size as well.
+        """
+        for cue in (m for m in s_mentions if m.label == "CONTAINER"):
+            before = [
+                (k, h)
+                for k, h in enumerate(heads)
+                if h.end <= cue.start
+                and (h.is_target or (h.label == "BLOCKER" and h.value in {"lesion", "cyst"}))
+            ]
+            if not before or before[-1][1].is_target:
                 continue
-            cue = next((c for c in containers if 0 <= c.start - h.end <= 2), None)
-            if cue is None:
+            hk, container = before[-1]
+            inside = next(
+                (
+                    st
+                    for st in states
+                    if st.mention.start >= cue.end
+                    and st.mention.start - cue.end <= self.max_premod_gap
+                ),
+                None,
+            )
+            if inside is None:
                 continue
-            for st in states:
-                t = st.mention
-                if t.start >= cue.end and t.start - cue.end <= self.max_premod_gap:
-                    for a in attached.get(hk, []):
-                        if a.mention.label in LOCATION_LABELS:
-                            st.attachments.append(Attachment(a.mention, "container", a.distance))
-                    break
+            morphology = {
+                a.mention.value for a in inside.attachments if a.mention.label == "MORPHOLOGY"
+            }
+            identity = container.value in self.identity_containers and bool(
+                morphology & self.identity_morphology or "wall" in inside.words
+            )
+            for a in attached.get(hk, []):
+                if a.mention.label in LOCATION_LABELS or (identity and a.mention.label == "SIZE"):
+                    inside.attachments.append(Attachment(a.mention, "container", a.distance))
 
     def _record(
         self,
         doc: Doc,
         st: TargetState,
         *,
+        sentence_start: int,
         part: str,
         top: str,
         organ_sections: str,
         mimics: Sequence[Mention],
         edges: Sequence[tuple[str, str]],
-        thyroid_context: bool,
+        ambiguous_lobes: bool,
     ) -> dict[str, Any]:
         t = st.mention
         by_label: dict[str, list[Attachment]] = {}
         for a in st.attachments:
             by_label.setdefault(a.mention.label, []).append(a)
 
-        organ, other_organs = self._resolve_organ(st, organ_sections, thyroid_context)
+        organ, other_organs = self._resolve_organ(st, organ_sections, ambiguous_lobes)
         categories = {c for c, _ in edges}
         assertion = "present"
         for category in ("NEGATED_EXISTENCE", "HYPOTHETICAL", "HISTORICAL", "POSSIBLE_EXISTENCE"):
@@ -450,6 +560,7 @@ class Linker:
 
         sizes = self._sizes(doc, by_label.get("SIZE", []), st)
         count, multiple, definite = self._count(doc, st, by_label, other_organs)
+        definite = definite or self._anaphoric(doc, sentence_start, t.start)
         segments = sort_segments(
             s
             for a in by_label.get("SEGMENT", [])
@@ -459,7 +570,7 @@ class Linker:
         return {
             "start_char": t.start_char,
             "end_char": t.end_char,
-            "label": t.label,
+            "label": "ECHO_SHADOW" if t.label == "ECHO_CANDIDATE" else t.label,
             "pattern_id": t.rule_id,
             "section": organ_sections.split("|")[0] if organ_sections else top,
             "part": part,
@@ -480,6 +591,8 @@ class Linker:
             "diffuse": bool(by_label.get("DIFFUSE")),
             "morphology": tuple(sorted({a.mention.value or "" for a in by_label.get("MORPHOLOGY", [])})),
             "temporal": tuple(sorted({a.mention.value or "" for a in by_label.get("TEMPORAL", [])})),
+            # A bare hedge ("a tiny calcification cannot be excluded") re-describes, not adds.
+            "hedge_only": assertion == "uncertain" and not sizes and not segments and not lobes,
             "another": sum(
                 1
                 for a in by_label.get("COUNT", [])
@@ -488,18 +601,27 @@ class Linker:
             "group": -1,
         }
 
+    def _anaphoric(self, doc: Doc, sentence_start: int, target_start: int) -> bool:
+        """Whether the sentence refers back ("This may be a calcified hepatic cyst.")."""
+        i = sentence_start
+        while i < target_start and (doc[i].is_space or doc[i].is_punct):
+            i += 1
+        return i < target_start and doc[i].lower_ in self.anaphoric_starts
+
     def _resolve_organ(
-        self, st: TargetState, organ_sections: str, thyroid_context: bool
+        self, st: TargetState, organ_sections: str, ambiguous_lobes: bool
     ) -> tuple[str, tuple[str, ...]]:
         evidence: list[tuple[int, int, str]] = []
         for a in st.attachments:
             m = a.mention
+            if id(m) in self._proximal:
+                continue  # "adjacent to the portal vein": a neighbour, not the location
             rank = TIER_RANK.get(a.tier, 2)
             if m.label == "ORGAN" and m.value:
                 evidence.append((rank, a.distance, m.value))
             elif m.label == "SEGMENT":
                 evidence.append((rank, a.distance, LIVER))
-            elif m.label == "LOBE" and not thyroid_context:
+            elif m.label == "LOBE" and (not ambiguous_lobes or m.value == "caudate"):
                 evidence.append((rank, a.distance, LIVER))
             elif m.label == "DUCT" and m.value == "intrahepatic":
                 evidence.append((rank, a.distance, LIVER))

@@ -28,7 +28,9 @@ PATTERN_FILES = (
     CONFIG_FILE,
 )
 
-TARGET_LABELS = frozenset({"CALCIFICATION", "ECHO_SHADOW", "DUCT_STONE", "DUCT_STONE_CANDIDATE"})
+TARGET_LABELS = frozenset(
+    {"CALCIFICATION", "ECHO_SHADOW", "ECHO_CANDIDATE", "DUCT_STONE", "DUCT_STONE_CANDIDATE"}
+)
 MENTION_LABELS = frozenset(
     {
         "ORGAN",
@@ -50,6 +52,8 @@ MENTION_LABELS = frozenset(
         "FOLLOWUP_CUE",
         "FOLLOWUP",
         "FOLLOWUP_SCHEDULE",
+        "SHADOW",
+        "NO_SHADOW",
     }
 )
 #: Mention labels whose rules must carry a normalised ``value``.
