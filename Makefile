@@ -24,11 +24,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# mypy cannot follow the editable install's import hook: give it the package through a link.
 typecheck: $(STAMP)
-	$(BIN)/mypy --package calcminer
+	rm -rf .mypy_path && mkdir -p .mypy_path/calcminer
+	for f in __init__.py cli.py py.typed nlp; do ln -s ../../$$f .mypy_path/calcminer/$$f; done
+	MYPYPATH=.mypy_path $(BIN)/mypy --package calcminer
 
 test: $(STAMP) lint typecheck
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) $(OUT) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(OUT) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .mypy_path

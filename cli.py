@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
 from calcminer import __version__
 from calcminer.nlp.errors import CalcminerError, Errors
 

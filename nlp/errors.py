@@ -11,14 +11,14 @@ class Errors:
     """
 
     # --- E0xx: pattern and configuration files -------------------------------------------
-    E001 = "E001 Pattern file {path} not found. Expected it in the patterns directory {patterns_dir}."
+    E001 = (
+        "E001 Pattern file {path} not found. Expected it in the patterns directory {patterns_dir}."
+    )
     E002 = (
         "E002 Invalid JSON in {path} at line {line}: {detail}. Fix the syntax or restore the file "
         "from the calcminer distribution."
     )
-    E003 = (
-        "E003 Rule {rule_id!r} in {path} has unknown key(s) {keys}. Allowed keys: {allowed}."
-    )
+    E003 = "E003 Rule {rule_id!r} in {path} has unknown key(s) {keys}. Allowed keys: {allowed}."
     E004 = "E004 Duplicate rule id {rule_id!r} in {path} (first defined in {first_path})."
     E005 = "E005 Rule {rule_id!r} in {path} has unknown label {label!r}. Known labels: {known}."
     E006 = "E006 Rule at {path}:{line} has no 'id'. Every rule needs a stable snake_case id."

@@ -19,7 +19,9 @@ DOC_EXTENSIONS: dict[str, Any] = {
     # (target_start_char, target_end_char, category, rule_id, modifier_start_char,
     #  modifier_end_char) per ConText edge
     CONTEXT_EDGES: (),
-    # one dict of primitive values per target (see calcminer.nlp.linking.TargetRecord)
+    # one dict of primitive values per target (built in calcminer.nlp.linking). No key may be
+    # "section", "modifier", "modifiers" or "context_graph": medspaCy registers msgpack
+    # decoders that capture any dict with those keys.
     FINDINGS: (),
     # (recommended, modalities, rule_ids)
     FOLLOWUP: (False, (), ()),

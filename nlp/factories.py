@@ -8,10 +8,10 @@ from typing import List, Optional
 
 from spacy.language import Language
 
-from .extensions import CONTEXT_EDGES, FINDINGS, FOLLOWUP, SENTENCE_INFO
-from .patterns import load_patterns
 from .context import ContextAssertion
+from .extensions import CONTEXT_EDGES, FINDINGS, FOLLOWUP, SENTENCE_INFO
 from .linking import Linker
+from .patterns import load_patterns
 from .sections import SectionSplitter
 
 
@@ -20,9 +20,7 @@ from .sections import SectionSplitter
     assigns=["token.is_sent_start", "doc.spans", f"doc._.{SENTENCE_INFO}"],
     default_config={"patterns_dir": None},
 )
-def make_section_splitter(
-    nlp: Language, name: str, patterns_dir: Optional[str]
-) -> SectionSplitter:
+def make_section_splitter(nlp: Language, name: str, patterns_dir: Optional[str]) -> SectionSplitter:
     """Build the sentence and section component from a patterns directory."""
     return SectionSplitter(nlp, name, patterns=load_patterns(patterns_dir))
 

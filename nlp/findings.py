@@ -30,7 +30,7 @@ def doc_findings(doc: Doc, report_id: str) -> tuple[Finding, ...]:
                 text=doc.text[rec["start_char"] : rec["end_char"]],
                 label=rec["label"],
                 pattern_id=rec["pattern_id"],
-                section=rec["section"],
+                section=rec["section_name"],
                 organ=rec["organ"],
                 other_organs=tuple(rec["other_organs"]),
                 assertion=rec["assertion"],

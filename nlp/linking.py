@@ -208,14 +208,14 @@ class Linker:
         raw = [make(s, False) for s in doc.spans.get(MENTION_SPAN_KEY, [])]
         mentions = self._clean_mentions(doc, raw, targets)
         targets = [
-            t for t in targets if t.label != "ECHO_CANDIDATE" or self._shadowed(t, mentions, targets)
+            t
+            for t in targets
+            if t.label != "ECHO_CANDIDATE" or self._shadowed(t, mentions, targets)
         ]
         location_organs = self._location_organs(doc, mentions)
         self._proximal = self._proximal_mentions(doc, mentions)
         for m in mentions:
-            if m.label == "BLOCKER" and id(m) not in self._proximal:
-                m.is_head = True
-            elif (
+            if (m.label == "BLOCKER" and id(m) not in self._proximal) or (
                 m.label == "ORGAN"
                 and m.value != LIVER
                 and id(m) not in location_organs
@@ -363,9 +363,7 @@ class Linker:
         self, doc: Doc, heads: Sequence[Mention], mentions: Sequence[Mention]
     ) -> dict[int, list[Attachment]]:
         """Attach each mention of one sentence to one head; returns head index -> attachments."""
-        organ_tokens = {
-            i for m in mentions if m.label == "ORGAN" for i in range(m.start, m.end)
-        }
+        organ_tokens = {i for m in mentions if m.label == "ORGAN" for i in range(m.start, m.end)}
         out: dict[int, list[Attachment]] = {}
         for m in mentions:
             if m.label not in PREMOD_LABELS | POST_LABELS | FRONTED_LABELS:
@@ -430,7 +428,7 @@ class Linker:
         ambiguous_lobes = other_lobed and not mentions_liver
         records: list[dict[str, Any]] = []
         group_counter = 0
-        for k, (s_start, s_end, part, top, organ_sections) in enumerate(sentences):
+        for k, (s_start, _s_end, part, top, organ_sections) in enumerate(sentences):
             s_targets = [t for t in targets if t.sent == k]
             if not s_targets:
                 continue
@@ -540,8 +538,10 @@ class Linker:
         modifier_ids = tuple(sorted({rid for c, rid in edges if c in ASSERTION_CATEGORIES}))
 
         duct_values = {a.mention.value for a in by_label.get("DUCT", [])}
-        bile_duct = t.label == "DUCT_STONE" or "intrahepatic" in duct_values or (
-            "ambiguous" in duct_values and organ == LIVER
+        bile_duct = (
+            t.label == "DUCT_STONE"
+            or "intrahepatic" in duct_values
+            or ("ambiguous" in duct_values and organ == LIVER)
         )
         if bile_duct and organ == "unknown":
             organ = LIVER
@@ -572,7 +572,7 @@ class Linker:
             "end_char": t.end_char,
             "label": "ECHO_SHADOW" if t.label == "ECHO_CANDIDATE" else t.label,
             "pattern_id": t.rule_id,
-            "section": organ_sections.split("|")[0] if organ_sections else top,
+            "section_name": organ_sections.split("|")[0] if organ_sections else top,
             "part": part,
             "organ": organ,
             "other_organs": other_organs,
@@ -589,8 +589,12 @@ class Linker:
             "lobes": lobes,
             "bile_duct": bool(bile_duct),
             "diffuse": bool(by_label.get("DIFFUSE")),
-            "morphology": tuple(sorted({a.mention.value or "" for a in by_label.get("MORPHOLOGY", [])})),
-            "temporal": tuple(sorted({a.mention.value or "" for a in by_label.get("TEMPORAL", [])})),
+            "morphology": tuple(
+                sorted({a.mention.value or "" for a in by_label.get("MORPHOLOGY", [])})
+            ),
+            "temporal": tuple(
+                sorted({a.mention.value or "" for a in by_label.get("TEMPORAL", [])})
+            ),
             # A bare hedge ("a tiny calcification cannot be excluded") re-describes, not adds.
             "hedge_only": assertion == "uncertain" and not sizes and not segments and not lobes,
             "another": sum(
@@ -619,11 +623,11 @@ class Linker:
             rank = TIER_RANK.get(a.tier, 2)
             if m.label == "ORGAN" and m.value:
                 evidence.append((rank, a.distance, m.value))
-            elif m.label == "SEGMENT":
-                evidence.append((rank, a.distance, LIVER))
-            elif m.label == "LOBE" and (not ambiguous_lobes or m.value == "caudate"):
-                evidence.append((rank, a.distance, LIVER))
-            elif m.label == "DUCT" and m.value == "intrahepatic":
+            elif (
+                m.label == "SEGMENT"
+                or (m.label == "LOBE" and (not ambiguous_lobes or m.value == "caudate"))
+                or (m.label == "DUCT" and m.value == "intrahepatic")
+            ):
                 evidence.append((rank, a.distance, LIVER))
         if evidence:
             best_rank = min(e[0] for e in evidence)
@@ -681,7 +685,9 @@ class Linker:
             for a in premods
             if a.mention.label == "COUNT" and a.mention.value != "another"
         ]
-        counts += [1 for a in premods if a.mention.label == "COUNT" and a.mention.value == "another"]
+        counts += [
+            1 for a in premods if a.mention.label == "COUNT" and a.mention.value == "another"
+        ]
         exact = max((c for c in counts if c is not None), default=None)
         quantified = any(a.mention.label == "QUANTIFIER" for a in premods)
         plural = self.normalizer.is_plural_head(st.words)

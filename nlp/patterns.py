@@ -1,4 +1,4 @@
-"""Loading and validation of the rule files in ``patterns/`` (the only files the NLP layer opens)."""
+"""Loading and validation of the rule files in ``patterns/`` (the only files NLP code opens)."""
 
 from __future__ import annotations
 
@@ -246,7 +246,10 @@ def load_span_rules(
         if unknown:
             raise PatternError(
                 Errors.E003.format(
-                    rule_id=rule_id, path=path, keys=sorted(unknown), allowed=sorted(_SPAN_RULE_KEYS)
+                    rule_id=rule_id,
+                    path=path,
+                    keys=sorted(unknown),
+                    allowed=sorted(_SPAN_RULE_KEYS),
                 )
             )
         label = raw.get("label")

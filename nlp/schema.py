@@ -27,7 +27,12 @@ GOLD_FIELDS: tuple[str, ...] = (
     "triage",
 )
 #: Columns the miner adds after the gold fields.
-EXTRA_REPORT_FIELDS: tuple[str, ...] = ("triage_rules", "triage_reason", "evidence")
+EXTRA_REPORT_FIELDS: tuple[str, ...] = (
+    "triage_rules",
+    "triage_reason",
+    "evidence",
+    "followup_modalities",
+)
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,7 @@ class Finding:
         start_char: Character offset where the target starts in the report text.
         end_char: Character offset where the target ends.
         text: The target's words (kept for review outputs; never logged).
-        label: Target label from ``patterns/targets.jsonl`` (e.g. ``CALCIFICATION``, ``DUCT_STONE``).
+        label: Target label from ``patterns/targets.jsonl`` (``CALCIFICATION``, ``DUCT_STONE`` ...).
         pattern_id: Id of the target pattern that matched.
         section: Section category the target sits in (e.g. ``liver``, ``impression``).
         organ: Organ the target was linked to (``liver``, ``spleen``, ...; ``unknown``).
@@ -146,7 +151,7 @@ class ReportResult:
         triage_reason: One-line human reason for the triage level.
         evidence: Short pointer to the counted targets (``text@start-end`` joined by `` | ``).
         findings: Every target found, counted or not.
-        followup_modalities: Modalities named in the follow-up recommendations (``CT``, ``MRI`` ...).
+        followup_modalities: Modalities of the recommended follow-up (``CT``, ``MRI`` ...).
         meta: Input columns carried through.
     """
 

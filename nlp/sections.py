@@ -9,7 +9,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from .extensions import SENTENCE_INFO, register_extensions
-from .patterns import PatternSet, SectionHeader, load_patterns
+from .patterns import PatternSet, SectionHeader
 
 HEADER_SPAN_KEY = "calcminer_headers"
 #: Tokens that separate the organ names of a list header ("PANCREAS, SPLEEN, ADRENALS:").
@@ -129,13 +129,13 @@ class SectionSplitter:
             tok, prev = doc[i], doc[i - 1]
             if tok.is_space:
                 continue
-            if i in header_starts:
-                starts[i] = True
-            elif "\n" in prev.text or "\n" in prev.whitespace_:
-                starts[i] = True
-            elif prev.text == ";":
-                starts[i] = True
-            elif prev.text in _SENTENCE_END and self._ends_sentence(doc, i - 1):
+            if (
+                i in header_starts
+                or "\n" in prev.text
+                or "\n" in prev.whitespace_
+                or prev.text == ";"
+                or (prev.text in _SENTENCE_END and self._ends_sentence(doc, i - 1))
+            ):
                 starts[i] = True
             elif self._ends_with_period(prev) and self._next_starts_sentence(doc, i):
                 # spaCy keeps the period on tokens such as "V." ("... in segment V. Liver").

@@ -13,6 +13,7 @@ from dataclasses import fields
 from typing import Any, Literal
 
 import pandas as pd
+
 from calcminer.nlp.schema import (
     EXTRA_REPORT_FIELDS,
     FLAGGED_LEVELS,

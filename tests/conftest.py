@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import MISSING, fields, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+
 from calcminer.nlp.schema import Finding, Report, ReportResult
 
 #: The two-report input of the CLI tests that run the real miner.
@@ -209,3 +211,31 @@ def two_reports_dir(tmp_path: Path) -> Path:
     for report_id, text in TWO_REPORTS.items():
         (folder / f"{report_id}.txt").write_text(text, encoding="utf-8")
     return folder
+
+
+# --- the real pipeline, built once per test session -----------------------------------------
+REPO_ROOT = Path(__file__).resolve().parents[1]
+#: Shared project material (gold set, real data) sits beside the repository.
+SHARED_DIR = Path(os.environ.get("CALCMINER_SHARED", REPO_ROOT.parent / "shared"))
+
+
+@pytest.fixture(scope="session")
+def miner() -> Any:
+    """The real miner on the packaged patterns (session-scoped: building takes about 1 s)."""
+    from calcminer.nlp.miner import Miner
+
+    return Miner()
+
+
+@pytest.fixture(scope="session")
+def nlp(miner: Any) -> Any:
+    """The miner's spaCy pipeline on ``spacy.blank("en")``."""
+    return miner.nlp
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The shared folder; tests that need it skip with a reason when it is absent."""
+    if not (SHARED_DIR / "gold" / "dev.jsonl").is_file():
+        pytest.skip(f"shared material not found at {SHARED_DIR} (set CALCMINER_SHARED)")
+    return SHARED_DIR

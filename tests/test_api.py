@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-import calcminer
 import pytest
+
+import calcminer
 from calcminer.nlp.api import (
     ExtractTables,
     check_outputs,

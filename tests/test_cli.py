@@ -7,10 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
 from calcminer import __version__
 from calcminer.cli import app, main
 from calcminer.nlp.schema import GOLD_FIELDS
-from typer.testing import CliRunner
 
 runner = CliRunner()
 

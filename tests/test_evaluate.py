@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from calcminer.nlp.errors import InputError
 from calcminer.nlp.evaluate import (
     evaluate,

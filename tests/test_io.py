@@ -7,6 +7,7 @@ import json
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+
 from calcminer.nlp.errors import InputError
 from calcminer.nlp.io import input_kind, read_reports
 from calcminer.nlp.schema import RecordError, Report

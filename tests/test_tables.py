@@ -6,6 +6,7 @@ from dataclasses import fields
 
 import pandas as pd
 import pytest
+
 from calcminer.nlp.schema import GOLD_FIELDS, Finding, RecordError
 from calcminer.nlp.tables import (
     errors_frame,

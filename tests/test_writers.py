@@ -7,11 +7,12 @@ import json
 import os
 from pathlib import Path
 
-import calcminer.nlp.writers as writers
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+
+import calcminer.nlp.writers as writers
 from calcminer.nlp.errors import OutputError
 from calcminer.nlp.tables import errors_frame, findings_frame, reports_frame
 from calcminer.nlp.writers import csv_cell, format_float, neutralise_formula, write_table
