@@ -405,7 +405,9 @@ class Linker:
                     return k, "post", m.start - h.end
                 if m.label == "COUNT":
                     return None
-        if m.label in FRONTED_LABELS:
+        # Only "throughout the liver" may stand before the calcifications it describes; a fronted
+        # "diffusely echogenic liver" is about the parenchyma.
+        if m.label in FRONTED_LABELS and not (m.label == "DIFFUSE" and m.value != "throughout"):
             following = [(k, h) for k, h in enumerate(heads) if h.start >= m.end]
             if following and not any(h.end <= m.start for h in heads if h is not m):
                 k, h = following[0]

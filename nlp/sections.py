@@ -125,6 +125,8 @@ class SectionSplitter:
             return starts
         starts[0] = True
         header_starts = {h.start for h in headers}
+        # The words after a header's colon start a sentence of their own.
+        header_starts |= {h.end for h in headers if h.end < n}
         for i in range(1, n):
             tok, prev = doc[i], doc[i - 1]
             if tok.is_space:
