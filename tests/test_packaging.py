@@ -1,0 +1,84 @@
+"""A plain (non-editable) install carries the pattern files and works from any directory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from calcminer.nlp.patterns import PATTERN_FILES
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(REPO_ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (path,) = out.glob("calcminer-*.whl")
+    return path
+
+
+def test_packaging_wheel_holds_package_and_patterns(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {f"calcminer/patterns/{name}" for name in PATTERN_FILES} <= names
+    assert {"calcminer/__init__.py", "calcminer/cli.py", "calcminer/nlp/miner.py"} <= names
+    assert not any(n.startswith(("calcminer/tests/", "calcminer/sample_reports/")) for n in names)
+
+
+def test_packaging_installed_wheel_mines_from_another_directory(
+    wheel: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    code = (
+        "import calcminer, pathlib;"
+        "from calcminer.nlp.miner import Miner;"
+        "print(pathlib.Path(calcminer.__file__).parent.parent.name);"
+        "print(Miner().mine_text('LIVER: A 3.5 cm calcified mass in S6.').triage)"
+    )
+    # PYTHONSAFEPATH keeps the working directory off sys.path; the editable install of the
+    # development checkout is shadowed by the target directory that comes first.
+    env = {**os.environ, "PYTHONPATH": str(target), "PYTHONSAFEPATH": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.split() == ["site", "urgent"]
