@@ -17,7 +17,7 @@ dicts of primitives and ``Doc._.calcminer_followup``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,6 +80,19 @@ ATTRIBUTE_LABELS = frozenset(
         "SHADOW",
     }
 )
+#: A mention of the key label is dropped when a mention of one of these labels overlaps it
+#: (the flag: only when that mention is longer).
+SUPPRESSED_BY: dict[str, tuple[frozenset[str], bool]] = {
+    "SIZE": (frozenset({"NOT_SIZE"}), False),
+    "COUNT": (frozenset({"SIZE", "SEGMENT", "QUANTIFIER"}), False),
+    "SHADOW": (frozenset({"NO_SHADOW"}), False),
+    "SEGMENT": (frozenset({"ORGAN"}), True),
+    "LOBE": (frozenset({"ORGAN"}), True),
+}
+#: Labels that only suppress others and are dropped after cleaning.
+SUPPRESSOR_LABELS = frozenset({"NOT_SIZE", "NO_SHADOW"})
+#: Labels dropped when they overlap a target (a target's own words are not another structure).
+NOT_INSIDE_TARGETS = frozenset({"BLOCKER", "COREF", "CONTAINER"})
 LIVER = "liver"
 #: Words skipped when looking back from an organ mention for its preposition.
 SIDE_WORDS = frozenset({"right", "left", "main", "distal", "proximal", "upper", "lower"})
@@ -106,6 +119,8 @@ class Mention:
     end_char: int
     is_target: bool = False
     is_head: bool = False
+    #: Introduced by a proximity word ("adjacent to the portal vein"): a neighbour, not a place.
+    proximal: bool = False
 
     def overlaps(self, other: Mention) -> bool:
         """Whether the two token ranges overlap."""
@@ -136,7 +151,6 @@ class Linker:
     def __init__(self, nlp: Language, name: str, *, patterns: PatternSet) -> None:
         self.name = name
         self.patterns = patterns
-        self._proximal: set[int] = set()
         self.normalizer = Normalizer(patterns.normalization)
         linking = patterns.config["linking"]
         sizes = patterns.config["sizes"]
@@ -213,13 +227,12 @@ class Linker:
             if t.label != "ECHO_CANDIDATE" or self._shadowed(t, mentions, targets)
         ]
         location_organs = self._location_organs(doc, mentions)
-        self._proximal = self._proximal_mentions(doc, mentions)
+        self._mark_proximal(doc, mentions)
         for m in mentions:
-            if (m.label == "BLOCKER" and id(m) not in self._proximal) or (
-                m.label == "ORGAN"
-                and m.value != LIVER
-                and id(m) not in location_organs
-                and id(m) not in self._proximal
+            if m.proximal:
+                continue
+            if m.label == "BLOCKER" or (
+                m.label == "ORGAN" and m.value != LIVER and id(m) not in location_organs
             ):
                 m.is_head = True
         for t in targets:
@@ -244,9 +257,8 @@ class Linker:
                 )
         return False
 
-    def _proximal_mentions(self, doc: Doc, mentions: Sequence[Mention]) -> set[int]:
-        """Ids of organ/location mentions introduced by a proximity word ("adjacent to the")."""
-        out: set[int] = set()
+    def _mark_proximal(self, doc: Doc, mentions: Sequence[Mention]) -> None:
+        """Flag organ/location mentions introduced by a proximity word ("adjacent to the")."""
         for m in mentions:
             if m.label not in {"ORGAN", "LOBE", "SEGMENT", "BLOCKER"}:
                 continue
@@ -255,9 +267,7 @@ class Linker:
                 i -= 1
             if i >= 0 and doc[i].lower_ == "to":
                 i -= 1
-            if i >= 0 and doc[i].lower_ in self.proximity_words:
-                out.add(id(m))
-        return out
+            m.proximal = i >= 0 and doc[i].lower_ in self.proximity_words
 
     def _location_organs(self, doc: Doc, mentions: Sequence[Mention]) -> set[int]:
         """Ids of organ mentions that are a location ("in the liver and spleen"), not a head."""
@@ -294,7 +304,7 @@ class Linker:
             by_label.setdefault(m.label, []).append(m)
         kept: list[Mention] = []
         for label, items in by_label.items():
-            if label not in ATTRIBUTE_LABELS and label not in {"NOT_SIZE", "NO_SHADOW"}:
+            if label not in ATTRIBUTE_LABELS and label not in SUPPRESSOR_LABELS:
                 continue
             items.sort(key=lambda m: (-(m.end - m.start), m.start))
             chosen: list[Mention] = []
@@ -303,8 +313,11 @@ class Linker:
                     chosen.append(m)
             kept.extend(chosen)
 
-        def overlapped_by(m: Mention, labels: Iterable[str], longer_only: bool = False) -> bool:
-            labels = frozenset(labels)
+        def suppressed(m: Mention) -> bool:
+            rule = SUPPRESSED_BY.get(m.label)
+            if rule is None:
+                return False
+            labels, longer_only = rule
             return any(
                 o is not m
                 and o.label in labels
@@ -315,19 +328,9 @@ class Linker:
 
         out: list[Mention] = []
         for m in kept:
-            if m.label in {"NOT_SIZE", "NO_SHADOW"}:
+            if m.label in SUPPRESSOR_LABELS or suppressed(m):
                 continue
-            if m.label == "SIZE" and overlapped_by(m, {"NOT_SIZE"}):
-                continue
-            if m.label == "COUNT" and overlapped_by(m, {"SIZE", "SEGMENT", "QUANTIFIER"}):
-                continue
-            if m.label == "SHADOW" and overlapped_by(m, {"NO_SHADOW"}):
-                continue
-            if m.label == "SEGMENT" and overlapped_by(m, {"ORGAN"}, longer_only=True):
-                continue
-            if m.label == "LOBE" and overlapped_by(m, {"ORGAN"}, longer_only=True):
-                continue
-            if m.label in {"BLOCKER", "COREF", "CONTAINER"} and any(m.overlaps(t) for t in targets):
+            if m.label in NOT_INSIDE_TARGETS and any(m.overlaps(t) for t in targets):
                 continue
             if m.label == "COUNT" and m.value == "digit":
                 count = parse_digit_count(doc[m.start : m.end].text)
@@ -428,6 +431,7 @@ class Linker:
         other_lobed = any(m.label == "ORGAN" and m.value in {"thyroid", "lung"} for m in mentions)
         mentions_liver = any(m.label == "ORGAN" and m.value == LIVER for m in mentions)
         ambiguous_lobes = other_lobed and not mentions_liver
+        prior_cue_ends = frozenset(m.end for m in mentions if m.label == "PRIOR_CUE")
         records: list[dict[str, Any]] = []
         group_counter = 0
         for k, (s_start, _s_end, part, top, organ_sections) in enumerate(sentences):
@@ -459,6 +463,7 @@ class Linker:
                     mimics=sentence_mimics,
                     edges=edges.get((st.mention.start_char, st.mention.end_char), []),
                     ambiguous_lobes=ambiguous_lobes,
+                    prior_cue_ends=prior_cue_ends,
                 )
                 for st in states
             ]
@@ -522,6 +527,7 @@ class Linker:
         mimics: Sequence[Mention],
         edges: Sequence[tuple[str, str]],
         ambiguous_lobes: bool,
+        prior_cue_ends: frozenset[int],
     ) -> dict[str, Any]:
         t = st.mention
         by_label: dict[str, list[Attachment]] = {}
@@ -560,7 +566,7 @@ class Linker:
         elif t.label == "DUCT_STONE_CANDIDATE" and not bile_duct:
             reason = "stone_not_intrahepatic"
 
-        sizes = self._sizes(doc, by_label.get("SIZE", []), st)
+        sizes = self._sizes(doc, by_label.get("SIZE", []), prior_cue_ends)
         count, multiple, definite = self._count(doc, st, by_label, other_organs)
         definite = definite or self._anaphoric(doc, sentence_start, t.start)
         segments = sort_segments(
@@ -620,7 +626,7 @@ class Linker:
         evidence: list[tuple[int, int, str]] = []
         for a in st.attachments:
             m = a.mention
-            if id(m) in self._proximal:
+            if m.proximal:
                 continue  # "adjacent to the portal vein": a neighbour, not the location
             rank = TIER_RANK.get(a.tier, 2)
             if m.label == "ORGAN" and m.value:
@@ -650,7 +656,10 @@ class Linker:
                 return section_organs[0], tuple(section_organs[1:])
         return "unknown", ()
 
-    def _sizes(self, doc: Doc, attachments: Sequence[Attachment], st: TargetState) -> list[float]:
+    def _sizes(
+        self, doc: Doc, attachments: Sequence[Attachment], prior_cue_ends: frozenset[int]
+    ) -> list[float]:
+        """Plausible sizes in mm; sizes of a prior exam ("previously 8 mm") only as a fallback."""
         current: list[float] = []
         prior: list[float] = []
         for a in attachments:
@@ -658,19 +667,9 @@ class Linker:
             value = self.normalizer.parse_size_mm(doc[m.start : m.end].text)
             if value is None or not (self.min_size_mm <= value <= self.max_size_mm):
                 continue
-            if self._has_prior_cue(doc, m):
-                prior.append(value)
-            else:
-                current.append(value)
+            is_prior = any(m.start - self.max_prior_gap <= end <= m.start for end in prior_cue_ends)
+            (prior if is_prior else current).append(value)
         return current or prior
-
-    def _has_prior_cue(self, doc: Doc, m: Mention) -> bool:
-        start = max(0, m.start - self.max_prior_gap - 1)
-        window = doc[start : m.start]
-        spans = doc.spans.get(MENTION_SPAN_KEY, [])
-        return any(
-            s.label_ == "PRIOR_CUE" and s.end <= m.start and s.start >= window.start for s in spans
-        )
 
     def _count(
         self,
