@@ -43,13 +43,14 @@ def build_pipeline(
             "spans_key": TARGET_SPAN_KEY,
             "spans_filter": {"@misc": "spacy.first_longest_spans_filter.v1"},
             "validate": True,
+            "phrase_matcher_attr": "LOWER",
         },
     )
     targets.add_patterns(spacy_patterns(patterns.targets))  # type: ignore[attr-defined]
     mentions = nlp.add_pipe(
         "span_ruler",
         name="calcminer_mentions",
-        config={"spans_key": MENTION_SPAN_KEY, "validate": True},
+        config={"spans_key": MENTION_SPAN_KEY, "validate": True, "phrase_matcher_attr": "LOWER"},
     )
     mentions.add_patterns(spacy_patterns(patterns.mentions))  # type: ignore[attr-defined]
     nlp.add_pipe("calcminer_context", config={"patterns_dir": directory})
