@@ -170,6 +170,37 @@ def aggregate(
     )
 
 
+def no_finding_result(report: Report, config: TriageConfig) -> ReportResult:
+    """The result for a report with no target and no follow-up advice (no pipeline needed)."""
+    decision = triage(
+        calcification=False,
+        multiple=False,
+        max_size_mm=None,
+        bile_duct=False,
+        diffuse=False,
+        config=config,
+    )
+    return ReportResult(
+        report_id=report.report_id,
+        calcification=False,
+        count=None,
+        count_category="none",
+        max_size_mm=None,
+        segments=(),
+        lobes=(),
+        bile_duct=False,
+        diffuse=False,
+        followup_recommended=False,
+        triage=decision.level,
+        triage_rules=decision.rules,
+        triage_reason=decision.reason,
+        evidence="",
+        findings=(),
+        followup_modalities=(),
+        meta=report.meta,
+    )
+
+
 def evidence(findings: Iterable[Finding]) -> str:
     """Short pointer to counted targets: ``text@start-end`` joined by `` | ``."""
     parts = []

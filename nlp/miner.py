@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from .findings import aggregate, doc_findings
+from spacy.language import Language
+
+from .findings import aggregate, doc_findings, no_finding_result
 from .patterns import load_patterns
 from .pipeline import build_pipeline
+from .prefilter import FOLLOWUP_TRIGGER_LABELS, Prefilter
 from .schema import Report, ReportResult
 from .triage import TriageConfig
 
 #: Reports per ``nlp.pipe`` batch.
 DEFAULT_BATCH_SIZE = 64
+#: Mention labels the follow-up-only pipeline keeps (with ConText, they decide the field).
+_FOLLOWUP_LABELS = FOLLOWUP_TRIGGER_LABELS | {"FOLLOWUP"}
 
 
 class Miner:
@@ -24,6 +31,8 @@ class Miner:
         config_overrides: Configuration values to replace, e.g. ``{"triage":
             {"urgent_size_mm": 25}}``.
         batch_size: Reports per spaCy batch.
+        prefilter: Skip the spaCy pipeline for reports that cannot contain a target (see
+            ``calcminer.nlp.prefilter``); the results are identical either way.
 
     Example:
         >>> miner = Miner()
@@ -36,25 +45,55 @@ class Miner:
         patterns_dir: str | Path | None = None,
         config_overrides: Mapping[str, Mapping[str, Any]] | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        prefilter: bool = True,
     ) -> None:
+        self.patterns_dir = patterns_dir
         self.patterns = load_patterns(patterns_dir, config_overrides)
         self.triage_config = TriageConfig.from_mapping(self.patterns.config["triage"])
         self.nlp = build_pipeline(patterns_dir, patterns=self.patterns)
         self.batch_size = batch_size
+        self.prefilter = Prefilter.from_patterns(self.patterns) if prefilter else None
+        self._followup_nlp: Language | None = None
+
+    @property
+    def followup_nlp(self) -> Language:
+        """A pipeline with only the follow-up rules, for reports with no possible target."""
+        if self._followup_nlp is None:
+            reduced = dataclasses.replace(
+                self.patterns,
+                targets=(),
+                mentions=tuple(r for r in self.patterns.mentions if r.label in _FOLLOWUP_LABELS),
+            )
+            self._followup_nlp = build_pipeline(self.patterns_dir, patterns=reduced)
+        return self._followup_nlp
 
     def mine(self, reports: Iterable[Report]) -> Iterator[ReportResult]:
         """Yield one result per report, in input order."""
-
-        def with_text(items: Iterable[Report]) -> Iterator[tuple[str, Report]]:
-            for report in items:
-                yield report.text, report
-
-        for doc, report in self.nlp.pipe(
-            with_text(reports), as_tuples=True, batch_size=self.batch_size
-        ):
-            findings = doc_findings(doc, report.report_id)
-            yield aggregate(doc, report, findings, self.triage_config)
+        iterator = iter(reports)
+        while batch := list(islice(iterator, self.batch_size)):
+            yield from self._mine_batch(batch)
 
     def mine_text(self, text: str, report_id: str = "text") -> ReportResult:
         """Mine a single text."""
         return next(self.mine([Report(report_id=report_id, text=text)]))
+
+    def _mine_batch(self, batch: list[Report]) -> list[ReportResult]:
+        results: list[ReportResult | None] = [None] * len(batch)
+        full: list[tuple[str, int]] = []
+        followup_only: list[tuple[str, int]] = []
+        for i, report in enumerate(batch):
+            if self.prefilter is None or self.prefilter.may_have_target(report.text):
+                full.append((report.text, i))
+            elif self.prefilter.may_have_followup(report.text):
+                followup_only.append((report.text, i))
+            else:
+                results[i] = no_finding_result(report, self.triage_config)
+        for nlp, items in ((self.nlp, full), (self.followup_nlp, followup_only)):
+            if not items:
+                continue
+            for doc, i in nlp.pipe(items, as_tuples=True, batch_size=self.batch_size):
+                report = batch[i]
+                results[i] = aggregate(
+                    doc, report, doc_findings(doc, report.report_id), self.triage_config
+                )
+        return [r for r in results if r is not None]

@@ -36,17 +36,18 @@ def build_pipeline(
     patterns = patterns if patterns is not None else load_patterns(directory)
     nlp = spacy.blank("en")
     nlp.add_pipe("calcminer_sections", config={"patterns_dir": directory})
-    targets = nlp.add_pipe(
-        "span_ruler",
-        name="calcminer_targets",
-        config={
-            "spans_key": TARGET_SPAN_KEY,
-            "spans_filter": {"@misc": "spacy.first_longest_spans_filter.v1"},
-            "validate": True,
-            "phrase_matcher_attr": "LOWER",
-        },
-    )
-    targets.add_patterns(spacy_patterns(patterns.targets))  # type: ignore[attr-defined]
+    if patterns.targets:  # the follow-up-only pipeline has none
+        targets = nlp.add_pipe(
+            "span_ruler",
+            name="calcminer_targets",
+            config={
+                "spans_key": TARGET_SPAN_KEY,
+                "spans_filter": {"@misc": "spacy.first_longest_spans_filter.v1"},
+                "validate": True,
+                "phrase_matcher_attr": "LOWER",
+            },
+        )
+        targets.add_patterns(spacy_patterns(patterns.targets))  # type: ignore[attr-defined]
     mentions = nlp.add_pipe(
         "span_ruler",
         name="calcminer_mentions",

@@ -1,0 +1,88 @@
+"""The candidate prefilter is derived from the patterns and never changes a result."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from calcminer.nlp.miner import Miner
+from calcminer.nlp.patterns import SpanRule, load_patterns
+from calcminer.nlp.prefilter import Prefilter, anchor_words
+from calcminer.nlp.schema import Report
+
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_reports"
+DATA = Path(__file__).parent / "data"
+
+
+def _rule(pattern: Any) -> SpanRule:
+    return SpanRule("r", "CALCIFICATION", pattern, None, "", "test")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("gallbladder fossa", {"gallbladder"}),
+        (
+            [{"LOWER": "calcified", "OP": "?"}, {"LOWER": {"IN": ["focus", "foci"]}}],
+            {"focus", "foci"},
+        ),
+        ([{"LOWER": {"IN": ["a", "an"]}}, {"LOWER": "hepatolithiasis"}], {"hepatolithiasis"}),
+        ([{"ORTH": "US"}], {"us"}),
+    ],
+)
+def test_prefilter_anchor_words_come_from_a_required_token(
+    pattern: Any, expected: set[str]
+) -> None:
+    assert anchor_words([_rule(pattern)]) == expected
+
+
+def test_prefilter_rule_without_literal_token_is_an_error() -> None:
+    with pytest.raises(ValueError, match="no required token"):
+        anchor_words([_rule([{"TEXT": {"REGEX": "^calc"}}])])
+
+
+def test_prefilter_words_follow_the_loaded_patterns() -> None:
+    prefilter = Prefilter.from_patterns(load_patterns())
+    assert {"calcification", "calcified", "hepatolithiasis"} <= prefilter.target_words
+    assert prefilter.may_have_target("Rim-CALCIFIED cyst")
+    assert not prefilter.may_have_target("Noncalcified nodule. Normal liver.")
+    assert prefilter.may_have_followup("Recommend MRI.")
+    assert not prefilter.may_have_followup("Normal abdominal ultrasound.")
+
+
+def _corpora(shared: Path | None) -> list[Report]:
+    reports = [
+        Report(p.stem, p.read_text(encoding="utf-8")) for p in sorted(SAMPLE_DIR.glob("*.txt"))
+    ]
+    for path in (DATA / "challenge.jsonl", DATA / "sample_reports_gold.jsonl"):
+        reports += [Report(r["report_id"], r["text"]) for r in map(json.loads, path.open())]
+    if shared is not None:
+        reports += [
+            Report(r["report_id"], r["text"])
+            for r in map(json.loads, (shared / "gold" / "dev.jsonl").open())
+        ]
+        for name in sorted((shared / "realdata").glob("*.jsonl")):
+            rows = map(json.loads, name.open())
+            reports += [
+                Report(str(r.get("id", r.get("report_id"))), r.get("text") or r.get("snippet"))
+                for r in rows
+            ]
+    return reports
+
+
+@pytest.mark.slow
+def test_prefilter_tables_identical_on_and_off(miner: Any, shared_dir: Path) -> None:
+    from calcminer.nlp.tables import findings_frame, reports_frame
+
+    reports = _corpora(shared_dir)
+    assert len(reports) > 1400
+    off = list(Miner(prefilter=False).mine(reports))
+    on = list(miner.mine(reports))
+    assert miner.prefilter is not None
+    assert reports_frame(on).equals(reports_frame(off))
+    assert findings_frame(on).equals(findings_frame(off))
+    skipped = sum(not miner.prefilter.may_have_target(r.text) for r in reports)
+    assert skipped > 100  # the test exercises the skipping paths
