@@ -97,6 +97,17 @@ class Errors:
         "E208 {count} input record(s) could not be read (codes: {codes}); they are listed in "
         "{path}. The other records were processed."
     )
+    E209 = (
+        "E209 Cannot resume: the work folder {path} belongs to a run with other inputs, options "
+        "or rules. Run again without --resume to start over."
+    )
+    E210 = (
+        "E210 --workers must be at least 1 (got {workers}); --chunk-size at least 1 (got {size})."
+    )
+    E211 = (
+        "E211 The Dask engine needs the 'dask[distributed]' package: install calcminer[dask] "
+        "(pip install 'calcminer[dask]')."
+    )
 
 
 class CalcminerError(Exception):

@@ -93,6 +93,31 @@ SUPPRESSED_BY: dict[str, tuple[frozenset[str], bool]] = {
 SUPPRESSOR_LABELS = frozenset({"NOT_SIZE", "NO_SHADOW"})
 #: Labels dropped when they overlap a target (a target's own words are not another structure).
 NOT_INSIDE_TARGETS = frozenset({"BLOCKER", "COREF", "CONTAINER"})
+#: Targets that are calcifications only because of their acoustic shadow.
+ECHO_LABELS = frozenset({"ECHO_SHADOW", "ECHO_CANDIDATE"})
+#: Words before a lesion noun that make it refer back to foci already named in the sentence
+#: ("Two calcified nodules: the segment 3 nodule measures 3.4 cm ...").
+ANAPHORIC_DETERMINERS = frozenset(
+    {
+        "the",
+        "this",
+        "that",
+        "each",
+        "both",
+        "one",
+        "other",
+        "another",
+        "larger",
+        "largest",
+        "smaller",
+        "smallest",
+        "former",
+        "latter",
+        "first",
+        "second",
+        "dominant",
+    }
+)
 LIVER = "liver"
 #: Words skipped when looking back from an organ mention for its preposition.
 SIDE_WORDS = frozenset({"right", "left", "main", "distal", "proximal", "upper", "lower"})
@@ -143,6 +168,20 @@ class TargetState:
     mention: Mention
     words: tuple[str, ...]
     attachments: list[Attachment] = field(default_factory=list)
+
+
+def _singular(word: str) -> str:
+    """Crude singular of a lesion noun (nodules -> nodule, masses -> mass, foci -> focus)."""
+    irregular = {"foci": "focus", "metastases": "metastasis", "granulomata": "granuloma"}
+    if word in irregular:
+        return irregular[word]
+    if word.endswith("sses"):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+#: Stands in for a head that a mention may not attach to (keeps head indexes stable).
+_NOT_A_HEAD = Mention(-1, -1, "", "", None, -1, -1, -1)
 
 
 class Linker:
@@ -220,6 +259,12 @@ class Linker:
         # A target never crosses a sentence boundary.
         targets = [t for t in targets if sent_of[t.end - 1] == t.sent]
         raw = [make(s, False) for s in doc.spans.get(MENTION_SPAN_KEY, [])]
+        no_shadow = [m for m in raw if m.label == "NO_SHADOW"]
+        targets = [
+            t
+            for t in targets
+            if t.label not in ECHO_LABELS or not any(t.overlaps(n) for n in no_shadow)
+        ]
         mentions = self._clean_mentions(doc, raw, targets)
         targets = [
             t
@@ -229,8 +274,6 @@ class Linker:
         location_organs = self._location_organs(doc, mentions)
         self._mark_proximal(doc, mentions)
         for m in mentions:
-            if m.proximal:
-                continue
             if m.label == "BLOCKER" or (
                 m.label == "ORGAN" and m.value != LIVER and id(m) not in location_organs
             ):
@@ -378,17 +421,18 @@ class Linker:
         return out
 
     def _choose_head(
-        self, doc: Doc, m: Mention, heads: Sequence[Mention], organ_tokens: set[int]
+        self, doc: Doc, m: Mention, all_heads: Sequence[Mention], organ_tokens: set[int]
     ) -> tuple[int, str, int] | None:
+        # A neighbour ("adjacent to the portal vein (9 mm)") owns its size, nothing else.
+        heads = [h if (not h.proximal or m.label == "SIZE") else _NOT_A_HEAD for h in all_heads]
+        usable = [(k, h) for k, h in enumerate(heads) if h is not _NOT_A_HEAD]
         for k, h in enumerate(heads):
             if h.is_target and m.overlaps(h) and h is not m:
                 return k, "internal", 0
         if m.label in PREMOD_LABELS:
             # Organ words are adjectives here ("hepatic and splenic granulomas"), not heads.
             following = [
-                (k, h)
-                for k, h in enumerate(heads)
-                if h.start >= m.end and h is not m and h.label != "ORGAN"
+                (k, h) for k, h in usable if h.start >= m.end and h is not m and h.label != "ORGAN"
             ]
             if following:
                 k, h = following[0]
@@ -396,9 +440,7 @@ class Linker:
                     return k, "premod", h.start - m.end
         if m.label in POST_LABELS:
             preceding = [
-                (k, h)
-                for k, h in enumerate(heads)
-                if h.end <= m.start and h is not m and not (h.overlaps(m))
+                (k, h) for k, h in usable if h.end <= m.start and h is not m and not (h.overlaps(m))
             ]
             if preceding:
                 k, h = preceding[-1]
@@ -411,8 +453,8 @@ class Linker:
         # Only "throughout the liver" may stand before the calcifications it describes; a fronted
         # "diffusely echogenic liver" is about the parenchyma.
         if m.label in FRONTED_LABELS and not (m.label == "DIFFUSE" and m.value != "throughout"):
-            following = [(k, h) for k, h in enumerate(heads) if h.start >= m.end]
-            if following and not any(h.end <= m.start for h in heads if h is not m):
+            following = [(k, h) for k, h in usable if h.start >= m.end]
+            if following and not any(h.end <= m.start for _, h in usable if h is not m):
                 k, h = following[0]
                 return k, "fronted", h.start - m.end
         return None
@@ -451,6 +493,7 @@ class Linker:
                 state.attachments.extend(attached.get(hk, []))
                 states.append(state)
             self._propagate_containers(doc, heads, attached, states, s_mentions)
+            self._merge_anaphoric_lesions(doc, heads, attached, states)
             sentence_mimics = [m for m in s_mentions if m.label == "MIMIC"]
             sent_records = [
                 self._record(
@@ -470,6 +513,31 @@ class Linker:
             group_counter = self._group(doc, sent_records, states, s_mentions, group_counter)
             records.extend(sent_records)
         return records
+
+    def _merge_anaphoric_lesions(
+        self,
+        doc: Doc,
+        heads: Sequence[Mention],
+        attached: Mapping[int, list[Attachment]],
+        states: Sequence[TargetState],
+    ) -> None:
+        """Give a target what "the segment 3 nodule" says after "Two calcified nodules: ...".
+
+        A lesion noun introduced by a determiner that refers back, with the same head noun as
+        a target earlier in the sentence, describes that target's foci (size and location).
+        """
+        for hk, h in enumerate(heads):
+            if h.is_target or h.label != "BLOCKER" or h.value not in {"lesion", "cyst"}:
+                continue
+            own = attached.get(hk, [])
+            first = min([h.start, *(a.mention.start for a in own if a.tier == "premod")])
+            if first == 0 or doc[first - 1].lower_ not in ANAPHORIC_DETERMINERS:
+                continue
+            noun = _singular(doc[h.end - 1].lower_)
+            earlier = [st for st in states if st.mention.end <= first]
+            match = next((st for st in reversed(earlier) if _singular(st.words[-1]) == noun), None)
+            if match is not None:
+                match.attachments.extend(Attachment(a.mention, "post", a.distance) for a in own)
 
     def _propagate_containers(
         self,

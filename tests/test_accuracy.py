@@ -44,9 +44,12 @@ def test_accuracy_dev_gold_every_field_at_least_95(shared_dir: Path, miner: Any)
 
 
 @pytest.mark.slow
-def test_accuracy_challenge_set_generalises(miner: Any) -> None:
-    result = evaluate(DATA / "challenge.jsonl", miner=miner)
-    assert result.n_reports == 100
+@pytest.mark.parametrize(
+    ("name", "n_reports"), [("challenge.jsonl", 100), ("challenge2.jsonl", 120)]
+)
+def test_accuracy_held_out_sets_generalise(miner: Any, name: str, n_reports: int) -> None:
+    result = evaluate(DATA / name, miner=miner)
+    assert result.n_reports == n_reports
     _assert_accuracy(result, 0.95)
     assert result.missed_urgent == 0
 
