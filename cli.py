@@ -7,6 +7,8 @@ Errors go to stderr with exit code 1; no report text is ever printed.
 
 from __future__ import annotations
 
+import os
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -28,6 +30,13 @@ def _version(value: bool) -> None:
     if value:
         typer.echo(f"calcminer {__version__}")
         raise typer.Exit()
+
+
+class EngineChoice(StrEnum):
+    """Where ``extract`` mines: this machine, or a Dask cluster."""
+
+    local = "local"
+    dask = "dask"
 
 
 @app.callback()
@@ -94,11 +103,61 @@ def extract(
         str, typer.Option("--text-col", help="Text column of tabular inputs.")
     ] = "text",
     patterns: PatternsOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            "-w",
+            help="Worker processes (default: all cores). Output is the same for any number.",
+            show_default=False,
+        ),
+    ] = 0,
+    chunk_size: Annotated[
+        int, typer.Option("--chunk-size", help="Records per chunk (a unit of work and of resume).")
+    ] = 2000,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Continue an interrupted run of the same command from its finished chunks.",
+        ),
+    ] = False,
+    engine: Annotated[
+        EngineChoice,
+        typer.Option(
+            "--engine", help="local (this machine) or dask (a Dask cluster: local, or --scheduler)."
+        ),
+    ] = EngineChoice.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="Address of an existing Dask scheduler (with --engine dask)."
+        ),
+    ] = None,
+    prefilter: Annotated[
+        bool,
+        typer.Option(
+            "--prefilter/--no-prefilter",
+            help="Skip the NLP pipeline for reports that cannot contain a target (same results).",
+        ),
+    ] = True,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print no summary and no progress bar.")
+    ] = False,
 ) -> None:
     """Extract calcification fields and triage for every report; write the tables."""
     from calcminer.nlp.api import format_summary, run_extract
+    from calcminer.nlp.engine import EngineOptions
 
+    options = EngineOptions(
+        engine="dask" if engine is EngineChoice.dask else "local",
+        workers=workers if workers else (os.cpu_count() or 1),
+        chunk_size=chunk_size,
+        resume=resume,
+        scheduler=scheduler,
+        prefilter=prefilter,
+        progress=not quiet,
+    )
     try:
         summary = run_extract(
             inputs,
@@ -109,6 +168,7 @@ def extract(
             id_col=id_col,
             text_col=text_col,
             patterns_dir=patterns,
+            engine=options,
         )
     except CalcminerError as e:
         raise _fail(e) from e

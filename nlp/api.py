@@ -7,7 +7,7 @@ so these modules load without building a pipeline.
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,12 +21,13 @@ from calcminer.nlp.tables import (
     findings_frame,
     flagged_frame,
     reports_frame,
-    triage_counts,
 )
-from calcminer.nlp.writers import output_format, write_table
+from calcminer.nlp.writers import output_format
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from calcminer.nlp.engine import EngineOptions
 
 #: Suffix of the default errors table written beside the main output.
 ERRORS_SUFFIX = ".errors.csv"
@@ -259,12 +260,15 @@ def run_extract(
     text_col: str = "text",
     patterns_dir: str | Path | None = None,
     miner: Mining | None = None,
+    engine: EngineOptions | None = None,
 ) -> ExtractSummary:
-    """Run ``calcminer extract``: mine the inputs and write the tables.
+    """Run ``calcminer extract``: mine the inputs chunk by chunk and write the tables.
 
     All output paths are checked before any report is read. The report table holds every
     report in input order. The errors table is written to ``errors_out`` when given (even
     when empty), else to ``<stem>.errors.csv`` beside ``output`` when there are record errors.
+    Inputs are streamed and outputs assembled from per-chunk parts (see
+    :mod:`calcminer.nlp.engine`), so memory does not grow with the archive.
 
     Args:
         inputs: Input files or folders, read in order.
@@ -275,7 +279,9 @@ def run_extract(
         id_col: Id column of tabular inputs.
         text_col: Text column of tabular inputs.
         patterns_dir: Pattern folder; None uses the packaged patterns.
-        miner: A miner to reuse; None builds one.
+        miner: A miner for in-process mining (one worker, or a single chunk); worker
+            processes build their own from ``patterns_dir``.
+        engine: Engine, workers, chunk size, resume and progress options.
 
     Returns:
         The run summary.
@@ -284,10 +290,14 @@ def run_extract(
         CalcminerError: Input, pattern or output problems (coded messages), and E205 when
             records read != report rows + error rows.
     """
+    from calcminer.nlp.engine import EngineOptions, run_engine
 
     def optional(path: str | Path | None) -> Path | None:
         return None if path is None else Path(path)
 
+    options = engine or EngineOptions()
+    if options.workers < 1 or options.chunk_size < 1:
+        raise CalcminerError(Errors.E210.format(workers=options.workers, size=options.chunk_size))
     asked: dict[str, Path | None] = {
         "reports": Path(output),
         "findings": optional(findings_out),
@@ -298,30 +308,41 @@ def run_extract(
         # Checked now too, so a clash with the default errors file fails before mining.
         check_outputs({**asked, "errors": default_errors_path(output)}, inputs)
     outputs = check_outputs(asked, inputs)
-    tables = extract_tables(
-        inputs, id_col=id_col, text_col=text_col, patterns_dir=patterns_dir, miner=miner
+
+    def make_miner() -> Mining:
+        if miner is not None:
+            return miner
+        if not options.prefilter:
+            from calcminer.nlp.miner import Miner
+
+            return Miner(patterns_dir, prefilter=False)
+        return load_miner(patterns_dir)
+
+    result = run_engine(
+        inputs,
+        outputs,
+        errors_default=None if errors_out is not None else default_errors_path(output),
+        id_col=id_col,
+        text_col=text_col,
+        patterns_dir=patterns_dir,
+        options=options,
+        miner_factory=make_miner,
     )
-    if errors_out is None and len(tables.errors):
-        outputs["errors"] = default_errors_path(output)
-    frames = {
-        "reports": tables.reports,
-        "findings": tables.findings,
-        "flagged": tables.flagged,
-        "errors": tables.errors,
-    }
-    written: list[tuple[str, Path, int]] = []
-    for role, path in outputs.items():
-        write_table(frames[role], path)
-        written.append((role, path, len(frames[role])))
-    codes = Counter(str(code) for code in tables.errors["code"])
+    totals = result.totals
+    if totals.records != totals.reports + totals.errors:
+        raise CalcminerError(
+            Errors.E205.format(records=totals.records, reports=totals.reports, errors=totals.errors)
+        )
+    written = tuple((role, path, result.rows[role]) for role, path in result.outputs.items())
+    flagged = sum(totals.triage.get(level, 0) for level in ("workup", "urgent"))
     return ExtractSummary(
-        records_read=tables.records_read,
-        reports=len(tables.reports),
-        errors=len(tables.errors),
-        triage=triage_counts(tables.reports, TRIAGE_LEVELS),
-        flagged=len(frames["flagged"]),
-        outputs=tuple(written),
-        error_codes=dict(sorted(codes.items())),
+        records_read=totals.records,
+        reports=totals.reports,
+        errors=totals.errors,
+        triage={level: totals.triage.get(level, 0) for level in TRIAGE_LEVELS},
+        flagged=flagged,
+        outputs=written,
+        error_codes=dict(sorted(totals.error_codes.items())),
     )
 
 

@@ -250,12 +250,13 @@ def _json_value(value: Any) -> Any:
 # --- formats -------------------------------------------------------------------------------------
 
 
-def _write_csv(df: pd.DataFrame, handle: BinaryIO) -> None:
+def _write_csv(df: pd.DataFrame, handle: BinaryIO, header: bool = True) -> None:
     """Write the table as CSV (UTF-8, ``\\n`` line ends, minimal quoting)."""
     text = io.TextIOWrapper(handle, encoding=OUTPUT_ENCODING, newline="")
     try:
         writer = csv.writer(text, lineterminator="\n")
-        writer.writerow([neutralise_formula(str(name)) for name in df.columns])
+        if header:
+            writer.writerow([neutralise_formula(str(name)) for name in df.columns])
         columns = [[csv_cell(v) for v in _column_values(df[name])] for name in df.columns]
         writer.writerows(zip(*columns, strict=True))
         text.flush()
@@ -283,8 +284,12 @@ def _write_parquet(df: pd.DataFrame, handle: BinaryIO) -> None:
     pq.write_table(table, handle)
 
 
-def _arrow_column(name: str, series: pd.Series) -> pa.Array:
-    """Convert one column to Arrow with an explicit type where the table fixes one."""
+def _arrow_column(name: str, series: pd.Series, empty_type: pa.DataType | None = None) -> pa.Array:
+    """Convert one column to Arrow with an explicit type where the table fixes one.
+
+    A column with no value is ``string``, or ``empty_type`` when given (the streaming writer
+    passes ``null`` so that other chunks decide the type).
+    """
     import pyarrow as pa
 
     if series.dtype.kind in "biuf":
@@ -296,7 +301,7 @@ def _arrow_column(name: str, series: pd.Series) -> pa.Array:
         lists = [None if v is None else [_csv_scalar(item) for item in v] for v in values]
         return pa.array(lists, type=pa.list_(pa.string()))
     if not present:
-        return pa.array(values, type=pa.string())
+        return pa.array(values, type=empty_type if empty_type is not None else pa.string())
     try:
         return pa.array([_plain(value) for value in values])
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
@@ -313,3 +318,119 @@ def _stringify(value: Any) -> str:
     if isinstance(value, list | tuple | dict | set | frozenset):
         return json.dumps(_json_value(value), ensure_ascii=False)
     return _csv_scalar(value)
+
+
+# --- streaming: one table written chunk by chunk -------------------------------------------------
+
+
+def arrow_chunk(df: pd.DataFrame) -> pa.Table:
+    """Convert a chunk to Arrow; columns with no value get the ``null`` type."""
+    import pyarrow as pa
+
+    arrays = [_arrow_column(str(name), df[name], empty_type=pa.null()) for name in df.columns]
+    return pa.Table.from_arrays(arrays, names=[str(name) for name in df.columns])
+
+
+def unify_schemas(schemas: list[pa.Schema], columns: list[str]) -> pa.Schema:
+    """One Arrow schema for all chunks: ``null`` gives way, numbers widen, conflicts are text.
+
+    Args:
+        schemas: The chunks' schemas (from :func:`arrow_chunk`).
+        columns: The table's columns, in order.
+
+    Returns:
+        The schema every chunk is cast to; a column with no value anywhere is ``string``.
+    """
+    import pyarrow as pa
+
+    fields = []
+    for name in columns:
+        types = [s.field(name).type for s in schemas if name in s.names]
+        types = [t for t in dict.fromkeys(types) if t != pa.null()]
+        if not types:
+            chosen = pa.string()
+        elif len(types) == 1:
+            chosen = types[0]
+        elif all(pa.types.is_integer(t) or pa.types.is_floating(t) for t in types):
+            chosen = pa.float64()
+        else:
+            chosen = pa.string()
+        fields.append(pa.field(name, chosen))
+    return pa.schema(fields)
+
+
+class TableStream:
+    """Writes one table chunk by chunk into a temporary file; ``commit`` renames it into place.
+
+    Until ``commit``, nothing exists under the final name, so an interrupted run (even
+    ``kill -9``) never leaves a half-written table there. Cells are encoded as by
+    :func:`write_table`, so the file is byte-identical to writing the whole table at once
+    (CSV, JSONL).
+
+    Args:
+        path: Final path; the format comes from its extension.
+        columns: The table's columns; every chunk is reindexed to them.
+        schema: For Parquet, the Arrow schema of all chunks (see :func:`unify_schemas`).
+    """
+
+    def __init__(
+        self, path: str | Path, columns: list[str], schema: pa.Schema | None = None
+    ) -> None:
+        self.path = Path(path)
+        self.format = output_format(self.path)
+        self.columns = columns
+        self.rows = 0
+        self._schema = schema
+        self._parquet: Any = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._temp = _create_temp(self.path)
+            self._handle: BinaryIO = self._temp.open("wb")
+        except OSError as e:
+            raise OutputError(Errors.E202.format(path=self.path, detail=e.strerror or e)) from e
+        if self.format == "csv":
+            import pandas as pd
+
+            _write_csv(pd.DataFrame(columns=columns), self._handle)
+        elif self.format == "parquet":
+            import pyarrow.parquet as pq
+
+            if schema is None:
+                raise ValueError("a Parquet stream needs the unified schema")
+            self._parquet = pq.ParquetWriter(self._handle, schema)
+
+    def write(self, df: pd.DataFrame) -> None:
+        """Append a chunk of rows."""
+        chunk = df.reindex(columns=self.columns)
+        try:
+            if self.format == "csv":
+                _write_csv(chunk, self._handle, header=False)
+            elif self.format == "jsonl":
+                _write_jsonl(chunk, self._handle)
+            elif len(chunk):
+                self._parquet.write_table(arrow_chunk(chunk).cast(self._schema))
+        except OSError as e:
+            self.abort()
+            raise OutputError(Errors.E202.format(path=self.path, detail=e.strerror or e)) from e
+        self.rows += len(chunk)
+
+    def commit(self) -> Path:
+        """Finish the file and move it onto its final name."""
+        try:
+            if self._parquet is not None:
+                self._parquet.close()
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+            self._handle.close()
+            os.replace(self._temp, self.path)
+        except OSError as e:
+            self.abort()
+            raise OutputError(Errors.E202.format(path=self.path, detail=e.strerror or e)) from e
+        _fsync_directory(self.path.parent)
+        return self.path
+
+    def abort(self) -> None:
+        """Drop the temporary file."""
+        if not self._handle.closed:
+            self._handle.close()
+        self._temp.unlink(missing_ok=True)

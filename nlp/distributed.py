@@ -1,0 +1,87 @@
+"""Dask engine: chunks mined on a ``dask.distributed`` cluster (local by default).
+
+Each worker process builds its miner once (a worker plugin) and returns the tables of the
+chunks it is given; the client saves them, so the workers need no access to the output's file
+system. Needs the ``dask`` extra (``pip install 'calcminer[dask]'``). Patterns travel as a
+path: on a remote cluster, ``--patterns`` must name a folder the workers can read (the packaged
+patterns always can be).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, cast
+
+from distributed import Client, LocalCluster, WorkerPlugin, get_worker
+
+from calcminer.nlp.engine import ChunkTables, chunk_tables
+from calcminer.nlp.schema import RecordError, Report
+
+PLUGIN_NAME = "calcminer-miner"
+
+
+class MinerPlugin(WorkerPlugin):
+    """Worker plugin: builds the worker's miner once, when the worker starts."""
+
+    name = PLUGIN_NAME
+
+    def __init__(self, patterns_dir: str | None, prefilter: bool) -> None:
+        self.patterns_dir = patterns_dir
+        self.prefilter = prefilter
+        self.miner: Any = None
+
+    def setup(self, worker: Any) -> None:
+        """Build the miner on the worker."""
+        from calcminer.nlp.miner import Miner
+
+        self.miner = Miner(self.patterns_dir, prefilter=self.prefilter)
+
+    def teardown(self, worker: Any) -> None:
+        """Nothing to release."""
+
+
+def _mine_chunk(index: int, items: Sequence[Report | RecordError]) -> ChunkTables:
+    plugin = cast(MinerPlugin, get_worker().plugins[PLUGIN_NAME])
+    return chunk_tables(index, items, plugin.miner)
+
+
+@contextmanager
+def dask_client(
+    scheduler: str | None, workers: int, patterns_dir: str | None, prefilter: bool
+) -> Iterator[Any]:
+    """A Dask client with calcminer's worker plugin registered.
+
+    Args:
+        scheduler: Address of an existing scheduler (``tcp://host:8786``); None starts a local
+            cluster of ``workers`` single-threaded worker processes.
+        workers: Worker processes of the local cluster.
+        patterns_dir: Pattern folder the workers load (None: the packaged patterns).
+        prefilter: Whether the workers' miners use the prefilter.
+
+    Yields:
+        The connected client; the local cluster is shut down on exit.
+    """
+    cluster = None
+    if scheduler is None:
+        cluster = LocalCluster(
+            n_workers=max(1, workers),
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+        )
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+    try:
+        client.register_plugin(MinerPlugin(patterns_dir, prefilter), name=PLUGIN_NAME)
+        yield client
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def submit_chunk(client: Any, index: int, items: Sequence[Report | RecordError]) -> Any:
+    """Submit one chunk; the future's result is its :class:`ChunkTables`."""
+    return client.submit(_mine_chunk, index, list(items), pure=False)

@@ -1,0 +1,590 @@
+"""Archive-scale extraction: chunks, parallel workers, resumable parts, streaming outputs.
+
+The input is read as a stream and cut into chunks of ``chunk_size`` records (the cut is the
+same on every run). Each chunk is mined (in this process, in a pool of worker processes, or on
+a Dask cluster) into small tables that are saved as one *part* file in a private work folder
+beside the main output, atomically. When every chunk is done, the parts are streamed, in
+order, into the final files, each written to a temporary name and renamed at the end.
+
+So memory stays flat (a bounded number of chunks is in flight), output order is input order
+whatever the worker count, an interrupted run (even ``kill -9``) leaves no half-written file
+under a final name, and ``resume=True`` reuses the parts of finished chunks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import pickle
+import shutil
+import sys
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import chain, islice
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from calcminer import __version__
+from calcminer.nlp.errors import CalcminerError, Errors
+from calcminer.nlp.io import read_reports
+from calcminer.nlp.patterns import default_patterns_dir
+from calcminer.nlp.schema import TRIAGE_LEVELS, RecordError, Report
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from calcminer.nlp.api import Mining
+    from calcminer.nlp.miner import Miner
+
+Engine = Literal["local", "dask"]
+ROLES = ("reports", "findings", "flagged", "errors")
+#: Records per chunk: big enough to amortise process hand-offs, small enough to stay flat.
+DEFAULT_CHUNK_SIZE = 2000
+#: Chunks in flight per worker (bounds memory while keeping workers busy).
+IN_FLIGHT_PER_WORKER = 2
+_MANIFEST = "manifest.json"
+_PART = "part-{:07d}.pkl"
+_WORK_SUFFIX = ".calcminer-work"
+
+
+@dataclass(frozen=True)
+class ChunkTables:
+    """The tables of one chunk (flagged rows are derived from ``reports`` when assembling)."""
+
+    index: int
+    reports: pd.DataFrame
+    findings: pd.DataFrame
+    errors: pd.DataFrame
+
+    @property
+    def records(self) -> int:
+        """Input records of the chunk: reports plus record errors."""
+        return len(self.reports) + len(self.errors)
+
+
+@dataclass(frozen=True)
+class ChunkStats:
+    """Counts of a finished chunk (what travels back from a worker)."""
+
+    index: int
+    records: int
+    reports: int
+    errors: int
+    triage: Mapping[str, int]
+    error_codes: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """How to run: engine, workers, chunking, resume, progress.
+
+    Attributes:
+        engine: ``local`` (this machine) or ``dask`` (a Dask cluster).
+        workers: Worker processes (local) or workers of the local Dask cluster; 1 mines in
+            this process.
+        chunk_size: Records per chunk.
+        resume: Reuse the parts of an interrupted run with the same inputs and options.
+        scheduler: Address of an existing Dask scheduler (engine ``dask``); None starts a
+            local cluster.
+        prefilter: Skip the pipeline for reports that cannot contain a target.
+        progress: Show a progress bar on stderr (only when it is a terminal).
+    """
+
+    engine: Engine = "local"
+    workers: int = 1
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+    resume: bool = False
+    scheduler: str | None = None
+    prefilter: bool = True
+    progress: bool = False
+
+
+@dataclass
+class RunTotals:
+    """Counts over the finished chunks of a run."""
+
+    records: int = 0
+    reports: int = 0
+    errors: int = 0
+    triage: Counter[str] = field(default_factory=Counter)
+    error_codes: Counter[str] = field(default_factory=Counter)
+
+    def add(self, stats: ChunkStats) -> None:
+        """Add one chunk's counts."""
+        self.records += stats.records
+        self.reports += stats.reports
+        self.errors += stats.errors
+        self.triage.update(stats.triage)
+        self.error_codes.update(stats.error_codes)
+
+
+def chunk_tables(
+    index: int, items: Sequence[Report | RecordError], miner: Mining | Miner
+) -> ChunkTables:
+    """Mine one chunk and build its tables (runs in a worker).
+
+    Args:
+        index: The chunk's position in the run.
+        items: The chunk's input records, reports and record errors, in input order.
+        miner: The miner.
+
+    Returns:
+        The chunk's report, findings and errors tables.
+    """
+    from calcminer.nlp.tables import errors_frame, findings_frame, reports_frame
+
+    reports = [item for item in items if isinstance(item, Report)]
+    errors = [item for item in items if isinstance(item, RecordError)]
+    results = list(miner.mine(reports))
+    if len(results) != len(reports):
+        raise CalcminerError(
+            Errors.E205.format(records=len(reports), reports=len(results), errors=0)
+        )
+    for report, result in zip(reports, results, strict=True):
+        if result.report_id != report.report_id:
+            raise CalcminerError(
+                Errors.E206.format(got=result.report_id, expected=report.report_id)
+            )
+    return ChunkTables(index, reports_frame(results), findings_frame(results), errors_frame(errors))
+
+
+def chunk_stats(tables: ChunkTables) -> ChunkStats:
+    """Counts of a chunk's tables."""
+    triage = Counter(str(level) for level in tables.reports["triage"])
+    codes = Counter(str(code) for code in tables.errors["code"])
+    return ChunkStats(
+        index=tables.index,
+        records=tables.records,
+        reports=len(tables.reports),
+        errors=len(tables.errors),
+        triage=dict(triage),
+        error_codes=dict(codes),
+    )
+
+
+# --- the work folder --------------------------------------------------------------------------
+
+
+def work_dir_for(output: str | Path) -> Path:
+    """The private folder that holds the parts of a run writing ``output``."""
+    path = Path(output)
+    return path.with_name(f".{path.name}{_WORK_SUFFIX}")
+
+
+def run_fingerprint(
+    inputs: Sequence[str | Path],
+    *,
+    id_col: str,
+    text_col: str,
+    chunk_size: int,
+    patterns_dir: str | Path | None,
+    prefilter: bool,
+) -> str:
+    """A digest of everything that decides the parts: inputs, options, rules, version."""
+    files: list[list[Any]] = []
+    for raw in inputs:
+        path = Path(raw).resolve()
+        members = sorted(path.glob("*.txt")) if path.is_dir() else [path]
+        for member in members:
+            stat = member.stat()
+            files.append([str(member), stat.st_size, stat.st_mtime_ns])
+    rules = hashlib.sha256()
+    pattern_root = Path(patterns_dir) if patterns_dir is not None else default_patterns_dir()
+    for member in sorted(pattern_root.iterdir()):
+        if member.is_file():
+            rules.update(member.name.encode())
+            rules.update(member.read_bytes())
+    payload = {
+        "version": __version__,
+        "files": files,
+        "id_col": id_col,
+        "text_col": text_col,
+        "chunk_size": chunk_size,
+        "rules": rules.hexdigest(),
+        "prefilter": prefilter,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def prepare_work_dir(work: Path, fingerprint: str, resume: bool) -> set[int]:
+    """Create or reuse the work folder; return the chunks already finished.
+
+    Raises:
+        CalcminerError: E209 when ``resume`` is asked but the folder belongs to another run.
+    """
+    manifest = work / _MANIFEST
+    if work.exists():
+        if resume:
+            try:
+                recorded = json.loads(manifest.read_text(encoding="utf-8"))["fingerprint"]
+            except (OSError, ValueError, KeyError):
+                recorded = None
+            if recorded != fingerprint:
+                raise CalcminerError(Errors.E209.format(path=work))
+            return {
+                int(p.stem.split("-")[1]) for p in work.glob("part-*.pkl") if p.stem[5:].isdigit()
+            }
+        shutil.rmtree(work)
+    work.mkdir(mode=0o700, parents=True)
+    _atomic_bytes(manifest, json.dumps({"fingerprint": fingerprint}).encode())
+    return set()
+
+
+def save_part(work: Path, tables: ChunkTables) -> None:
+    """Save a chunk's tables as one part file, atomically."""
+    _atomic_bytes(work / _PART.format(tables.index), pickle.dumps(tables, protocol=5))
+
+
+def load_part(work: Path, index: int) -> ChunkTables:
+    """Load a chunk's part file (written by this program into the private work folder)."""
+    with (work / _PART.format(index)).open("rb") as handle:
+        tables: ChunkTables = pickle.load(handle)
+    return tables
+
+
+def _atomic_bytes(path: Path, data: bytes) -> None:
+    temp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    with temp.open("wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, path)
+
+
+# --- running the chunks -----------------------------------------------------------------------
+
+
+def chunked(
+    items: Iterable[Report | RecordError], size: int
+) -> Iterator[tuple[int, list[Report | RecordError]]]:
+    """Cut the record stream into numbered chunks of ``size`` records."""
+    iterator = iter(items)
+    index = 0
+    while chunk := list(islice(iterator, size)):
+        yield index, chunk
+        index += 1
+
+
+#: The miner of a worker process, built once per process (a pool initializer sets it).
+_WORKER_STATE: dict[str, Any] = {}
+
+
+def _init_worker(patterns_dir: str | None, prefilter: bool) -> None:
+    if "miner" not in _WORKER_STATE:
+        from calcminer.nlp.miner import Miner
+
+        _WORKER_STATE["miner"] = Miner(patterns_dir, prefilter=prefilter)
+
+
+def _work_chunk(work: str, index: int, items: list[Report | RecordError]) -> ChunkStats:
+    tables = chunk_tables(index, items, _WORKER_STATE["miner"])
+    save_part(Path(work), tables)
+    return chunk_stats(tables)
+
+
+def run_local(
+    chunks: Iterator[tuple[int, list[Report | RecordError]]],
+    work: Path,
+    options: EngineOptions,
+    patterns_dir: str | None,
+    on_chunk: Callable[[ChunkStats], None],
+    miner_factory: Callable[[], Mining],
+) -> None:
+    """Mine the chunks on this machine: in this process, or in a pool of worker processes.
+
+    A run of one chunk (or with one worker) stays in this process: starting workers would
+    cost more than it saves.
+    """
+    head = list(islice(chunks, 2))
+    if options.workers <= 1 or len(head) < 2:
+        miner = miner_factory()
+        for index, items in chain(head, chunks):
+            tables = chunk_tables(index, items, miner)
+            save_part(work, tables)
+            on_chunk(chunk_stats(tables))
+        return
+    methods = multiprocessing.get_all_start_methods()
+    fork = "fork" in methods
+    context = multiprocessing.get_context("fork" if fork else "spawn")
+    if fork:
+        # Build once here; forked workers inherit it instead of building their own.
+        _init_worker(patterns_dir, options.prefilter)
+    window = options.workers * IN_FLIGHT_PER_WORKER
+    with context.Pool(
+        options.workers, initializer=_init_worker, initargs=(patterns_dir, options.prefilter)
+    ) as pool:
+        pending: deque[Any] = deque()
+        for index, items in chain(head, chunks):
+            pending.append(pool.apply_async(_work_chunk, (str(work), index, items)))
+            while len(pending) >= window:
+                on_chunk(pending.popleft().get())
+        while pending:
+            on_chunk(pending.popleft().get())
+
+
+def run_dask(
+    chunks: Iterator[tuple[int, list[Report | RecordError]]],
+    work: Path,
+    options: EngineOptions,
+    patterns_dir: str | None,
+    on_chunk: Callable[[ChunkStats], None],
+) -> None:
+    """Mine the chunks on a Dask cluster (a local one unless ``options.scheduler`` is given).
+
+    Workers return the chunk tables; this process saves them, so the workers need no access
+    to the output's file system.
+    """
+    try:
+        from calcminer.nlp.distributed import dask_client, submit_chunk
+    except ImportError as e:
+        raise CalcminerError(Errors.E211) from e
+
+    with dask_client(options.scheduler, options.workers, patterns_dir, options.prefilter) as client:
+        window = max(1, options.workers) * IN_FLIGHT_PER_WORKER
+        pending: deque[Any] = deque()
+
+        def finish(future: Any) -> None:
+            tables = future.result()
+            save_part(work, tables)
+            on_chunk(chunk_stats(tables))
+
+        for index, items in chunks:
+            pending.append(submit_chunk(client, index, items))
+            while len(pending) >= window:
+                finish(pending.popleft())
+        while pending:
+            finish(pending.popleft())
+
+
+# --- assembling the outputs -------------------------------------------------------------------
+
+
+def assemble(work: Path, n_chunks: int, outputs: Mapping[str, Path]) -> dict[str, int]:
+    """Stream the parts, in order, into the final files; return rows written per role."""
+    from calcminer.nlp.tables import errors_frame, findings_frame, flagged_frame, reports_frame
+    from calcminer.nlp.writers import TableStream, arrow_chunk, output_format, unify_schemas
+
+    empty = {
+        "reports": reports_frame([]),
+        "findings": findings_frame([]),
+        "flagged": flagged_frame(reports_frame([])),
+        "errors": errors_frame([]),
+    }
+
+    def frame(tables: ChunkTables, role: str) -> pd.DataFrame:
+        if role == "flagged":
+            return flagged_frame(tables.reports)
+        frames: dict[str, pd.DataFrame] = {
+            "reports": tables.reports,
+            "findings": tables.findings,
+            "errors": tables.errors,
+        }
+        return frames[role]
+
+    # First pass: the columns (input columns vary between chunks) and Parquet schemas.
+    columns = {role: list(empty[role].columns) for role in outputs}
+    schemas: dict[str, list[Any]] = {role: [] for role in outputs}
+    parquet = {role for role, path in outputs.items() if output_format(path) == "parquet"}
+    for index in range(n_chunks):
+        tables = load_part(work, index)
+        for role in outputs:
+            df = frame(tables, role)
+            columns[role] += [str(c) for c in df.columns if str(c) not in columns[role]]
+            if role in parquet and len(df):
+                schemas[role].append(arrow_chunk(df).schema)
+    streams = {}
+    try:
+        for role, path in outputs.items():
+            schema = None
+            if role in parquet:
+                schema = unify_schemas(
+                    schemas[role] or [arrow_chunk(empty[role]).schema], columns[role]
+                )
+            streams[role] = TableStream(path, columns[role], schema)
+        for index in range(n_chunks):
+            tables = load_part(work, index)
+            for role, stream in streams.items():
+                stream.write(frame(tables, role))
+        for stream in streams.values():
+            stream.commit()
+    except BaseException:
+        for stream in streams.values():
+            stream.abort()
+        raise
+    return {role: stream.rows for role, stream in streams.items()}
+
+
+# --- the whole run ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    """Counts and files of an engine run (no report text)."""
+
+    totals: RunTotals
+    rows: Mapping[str, int]
+    outputs: Mapping[str, Path]
+    resumed_chunks: int
+
+
+def count_records(inputs: Sequence[str | Path]) -> int | None:
+    """A quick record count for the progress bar (lines, rows or files); None if unknown."""
+    total = 0
+    for raw in inputs:
+        path = Path(raw)
+        if path.is_dir():
+            total += sum(1 for _ in path.glob("*.txt"))
+        elif path.suffix.lower() in {".jsonl", ".ndjson"}:
+            with path.open("rb") as handle:
+                total += sum(
+                    block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b"")
+                )
+        elif path.suffix.lower() in {".parquet", ".pq"}:
+            import pyarrow.parquet as pq
+
+            total += pq.ParquetFile(path).metadata.num_rows
+        elif path.suffix.lower() == ".txt":
+            total += 1
+        else:
+            return None
+    return total
+
+
+def run_engine(
+    inputs: Sequence[str | Path],
+    outputs: Mapping[str, Path],
+    *,
+    errors_default: Path | None = None,
+    id_col: str = "report_id",
+    text_col: str = "text",
+    patterns_dir: str | Path | None = None,
+    options: EngineOptions | None = None,
+    miner_factory: Callable[[], Mining] | None = None,
+) -> EngineResult:
+    """Mine an archive chunk by chunk and write the requested tables.
+
+    Args:
+        inputs: Input files or folders, read in order (checked before any work).
+        outputs: Role (``reports``, ``findings``, ``flagged``, ``errors``) -> path.
+        errors_default: Where the errors table goes when ``outputs`` has none and there are
+            record errors.
+        id_col: Id column of tabular inputs.
+        text_col: Text column of tabular inputs.
+        patterns_dir: Pattern folder; None uses the packaged patterns.
+        options: Engine, workers, chunk size, resume, progress.
+        miner_factory: Builds the miner for in-process mining; None builds the rule-based
+            miner from ``patterns_dir``. Worker processes always build their own.
+
+    Returns:
+        Totals over all chunks and rows written per output.
+
+    Raises:
+        CalcminerError: Input, pattern or output problems, E209 when a resume does not match.
+    """
+    from calcminer.nlp.patterns import load_patterns
+
+    opts = options or EngineOptions()
+    load_patterns(patterns_dir)  # fail on invalid rules before reading or forking
+    items = read_reports(list(inputs), id_col=id_col, text_col=text_col)
+    work = work_dir_for(outputs["reports"])
+    fingerprint = run_fingerprint(
+        inputs,
+        id_col=id_col,
+        text_col=text_col,
+        chunk_size=opts.chunk_size,
+        patterns_dir=patterns_dir,
+        prefilter=opts.prefilter,
+    )
+    done = prepare_work_dir(work, fingerprint, opts.resume)
+    totals = RunTotals()
+    n_chunks = 0
+    progress = _Progress(count_records(inputs) if opts.progress else None, opts.progress)
+
+    def on_chunk(stats: ChunkStats) -> None:
+        totals.add(stats)
+        progress.advance(stats.records)
+
+    def todo() -> Iterator[tuple[int, list[Report | RecordError]]]:
+        nonlocal n_chunks
+        for index, chunk in chunked(items, opts.chunk_size):
+            n_chunks = index + 1
+            if index in done:
+                on_chunk(chunk_stats(load_part(work, index)))
+            else:
+                yield index, chunk
+
+    pattern_arg = None if patterns_dir is None else str(patterns_dir)
+
+    def default_factory() -> Mining:
+        from calcminer.nlp.miner import Miner
+
+        return Miner(pattern_arg, prefilter=opts.prefilter)
+
+    with progress:
+        if opts.engine == "dask":
+            run_dask(todo(), work, opts, pattern_arg, on_chunk)
+        else:
+            run_local(todo(), work, opts, pattern_arg, on_chunk, miner_factory or default_factory)
+    final = dict(outputs)
+    if "errors" not in final and errors_default is not None and totals.errors:
+        final["errors"] = errors_default
+    rows = assemble(work, n_chunks, final)
+    shutil.rmtree(work, ignore_errors=True)
+    return EngineResult(totals=totals, rows=rows, outputs=final, resumed_chunks=len(done))
+
+
+class _Progress:
+    """A progress bar with reports/s and ETA on stderr, shown only on a terminal."""
+
+    def __init__(self, total: int | None, enabled: bool) -> None:
+        self._bar: Any = None
+        if enabled and sys.stderr.isatty():
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+
+            self._bar = Progress(
+                TextColumn("mining"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]} reports/s"),
+                TimeRemainingColumn(),
+                transient=True,
+            )
+            self._task = self._bar.add_task("mining", total=total, rate="-")
+
+    def __enter__(self) -> _Progress:
+        if self._bar is not None:
+            self._bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def advance(self, records: int) -> None:
+        if self._bar is None:
+            return
+        self._bar.advance(self._task, records)
+        task = self._bar.tasks[0]
+        speed = task.speed
+        self._bar.update(self._task, rate=f"{speed:,.0f}" if speed else "-")
+
+
+__all__ = [
+    "ROLES",
+    "TRIAGE_LEVELS",
+    "ChunkStats",
+    "ChunkTables",
+    "EngineOptions",
+    "EngineResult",
+    "chunk_tables",
+    "run_engine",
+]
