@@ -10,7 +10,8 @@ from spacy.language import Language
 
 from .context import ContextAssertion
 from .extensions import CONTEXT_EDGES, FINDINGS, FOLLOWUP, SENTENCE_INFO
-from .linking import Linker
+from .linking import MENTION_SPAN_KEY, TARGET_SPAN_KEY, Linker
+from .mentions import MentionMatcher
 from .patterns import load_patterns
 from .sections import SectionSplitter
 
@@ -23,6 +24,23 @@ from .sections import SectionSplitter
 def make_section_splitter(nlp: Language, name: str, patterns_dir: Optional[str]) -> SectionSplitter:
     """Build the sentence and section component from a patterns directory."""
     return SectionSplitter(nlp, name, patterns=load_patterns(patterns_dir))
+
+
+@Language.factory(
+    "calcminer_mentions",
+    requires=["token.is_sent_start", "doc.spans"],
+    assigns=["doc.spans"],
+    default_config={"patterns_dir": None},
+)
+def make_mentions(nlp: Language, name: str, patterns_dir: Optional[str]) -> MentionMatcher:
+    """Build the mention matcher from a patterns directory."""
+    return MentionMatcher(
+        nlp,
+        name,
+        patterns=load_patterns(patterns_dir),
+        spans_key=MENTION_SPAN_KEY,
+        target_spans_key=TARGET_SPAN_KEY,
+    )
 
 
 @Language.factory(

@@ -206,6 +206,11 @@ class Linker:
         self.location_prepositions = frozenset(table["location_prepositions"])
         self.determiners = frozenset(table["determiners"])
         self.proximity_words = frozenset(table["proximity_words"])
+        duct = table["duct_context"]
+        self.duct_prepositions = frozenset(duct["prepositions"])
+        self.duct_containers = frozenset(duct["container_words"])
+        self.duct_gap_stops = frozenset(duct["gap_stop_words"])
+        self.duct_max_gap = int(duct["max_gap_tokens"])
         self.anaphoric_starts = frozenset(table["anaphoric_sentence_starts"])
         self.identity_containers = frozenset(table["identity_container_values"])
         self.identity_morphology = frozenset(table["identity_morphology"])
@@ -375,12 +380,43 @@ class Linker:
                 continue
             if m.label in NOT_INSIDE_TARGETS and any(m.overlaps(t) for t in targets):
                 continue
+            if m.label == "DUCT" and not self._duct_is_location(doc, m):
+                continue
             if m.label == "COUNT" and m.value == "digit":
                 count = parse_digit_count(doc[m.start : m.end].text)
                 m.value = str(count) if count is not None else None
             out.append(m)
         out.sort(key=lambda m: (m.start, m.end))
         return out
+
+    def _duct_is_location(self, doc: Doc, m: Mention) -> bool:
+        """A duct is where the target lies: "within dilated ducts", "ducts containing ...".
+
+        Not so in "intrahepatic ducts not dilated" next to a calcification.
+        """
+
+        def fill(i: int) -> bool:
+            return not doc[i].is_punct and doc[i].lower_ not in self.duct_gap_stops
+
+        i = m.start - 1
+        while (
+            i >= 0
+            and m.start - 1 - i < self.duct_max_gap
+            and fill(i)
+            and doc[i].lower_ not in self.duct_prepositions
+        ):
+            i -= 1
+        if i >= 0 and doc[i].lower_ in self.duct_prepositions:
+            return True
+        j = m.end
+        while (
+            j < len(doc)
+            and j - m.end < self.duct_max_gap
+            and fill(j)
+            and doc[j].lower_ not in self.duct_containers
+        ):
+            j += 1
+        return j < len(doc) and doc[j].lower_ in self.duct_containers
 
     @staticmethod
     def _edges_by_span(doc: Doc) -> dict[tuple[int, int], list[tuple[str, str]]]:

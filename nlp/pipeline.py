@@ -8,7 +8,7 @@ import spacy
 from spacy.language import Language
 
 from . import factories  # noqa: F401  (registers calcminer's factories)
-from .linking import MENTION_SPAN_KEY, TARGET_SPAN_KEY
+from .linking import TARGET_SPAN_KEY
 from .patterns import PatternSet, load_patterns, spacy_patterns
 
 PIPE_NAMES = (
@@ -48,12 +48,7 @@ def build_pipeline(
             },
         )
         targets.add_patterns(spacy_patterns(patterns.targets))  # type: ignore[attr-defined]
-    mentions = nlp.add_pipe(
-        "span_ruler",
-        name="calcminer_mentions",
-        config={"spans_key": MENTION_SPAN_KEY, "validate": True, "phrase_matcher_attr": "LOWER"},
-    )
-    mentions.add_patterns(spacy_patterns(patterns.mentions))  # type: ignore[attr-defined]
+    nlp.add_pipe("calcminer_mentions", config={"patterns_dir": directory})
     nlp.add_pipe("calcminer_context", config={"patterns_dir": directory})
     nlp.add_pipe("calcminer_linker", config={"patterns_dir": directory})
     return nlp

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from .extensions import SENTENCE_INFO, register_extensions
 from .patterns import PatternSet, SectionHeader
@@ -26,6 +26,43 @@ class _Header:
     organs: tuple[str, ...]
     at_line_start: bool
     alone_on_line: bool
+
+
+@dataclass(frozen=True)
+class _Tokens:
+    """The token attributes the splitter reads, copied once per document (fast access)."""
+
+    text: list[str]
+    lower: list[str]
+    ws: list[str]
+    alpha: list[bool]
+    upper: list[bool]
+    space: list[bool]
+    digit: list[bool]
+
+    @classmethod
+    def of(cls, doc: Doc) -> _Tokens:
+        tokens = list(doc)
+        return cls(
+            text=[t.text for t in tokens],
+            lower=[t.lower_ for t in tokens],
+            ws=[t.whitespace_ for t in tokens],
+            alpha=[t.is_alpha for t in tokens],
+            upper=[t.is_upper for t in tokens],
+            space=[t.is_space for t in tokens],
+            digit=[t.is_digit for t in tokens],
+        )
+
+    @property
+    def n(self) -> int:
+        return len(self.text)
+
+    def previous_word(self, i: int) -> int | None:
+        """Index of the nearest non-space token before ``i``."""
+        j = i - 1
+        while j >= 0 and self.space[j]:
+            j -= 1
+        return j if j >= 0 else None
 
 
 class SectionSplitter:
@@ -48,29 +85,36 @@ class SectionSplitter:
             key = tuple(_tokens_of(nlp, rule.literal))
             self._headers.setdefault(key, rule)
         self._max_header_tokens = max((len(k) for k in self._headers), default=1)
+        self._first_words = frozenset(k[0] for k in self._headers if k)
         self._abbreviations = frozenset(patterns.normalization["sentence_abbreviations"])
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
-        headers = self.find_headers(doc)
-        starts = self.find_sentence_starts(doc, headers)
-        info = self.assign_sections(doc, starts, headers)
+        tokens = _Tokens.of(doc)
+        headers = self.find_headers(tokens)
+        starts = self.find_sentence_starts(tokens, headers)
+        info = self.assign_sections(tokens, starts, headers)
         self.set_annotations(doc, starts, headers, info)
         return doc
 
     # -- finding -------------------------------------------------------------------------
-    def find_headers(self, doc: Doc) -> list[_Header]:
+    def find_headers(self, tt: _Tokens) -> list[_Header]:
         """Return the section headers in the document, in order."""
         headers: list[_Header] = []
-        i, n = 0, len(doc)
+        i, n = 0, tt.n
         while i < n:
-            tok = doc[i]
-            at_line_start = i == 0 or "\n" in doc[i - 1].text or "\n" in doc[i - 1].whitespace_
-            prev = _previous_word(doc, i)
-            after_sentence = prev is None or prev.text in _SENTENCE_END or prev.text in {";", ":"}
-            after_comma = prev is not None and prev.text == "," and tok.is_upper
-            if tok.is_alpha and (at_line_start or after_sentence or after_comma):
-                header = self._match_header(doc, i, at_line_start or prev is None)
+            if not tt.alpha[i] or tt.lower[i] not in self._first_words:
+                i += 1
+                continue
+            at_line_start = i == 0 or "\n" in tt.text[i - 1] or "\n" in tt.ws[i - 1]
+            prev = tt.previous_word(i)
+            prev_text = tt.text[prev] if prev is not None else None
+            after_sentence = (
+                prev_text is None or prev_text in _SENTENCE_END or prev_text in {";", ":"}
+            )
+            after_comma = prev_text == "," and tt.upper[i]
+            if at_line_start or after_sentence or after_comma:
+                header = self._match_header(tt, i, at_line_start or prev is None)
                 if header is not None:
                     headers.append(header)
                     i = header.end
@@ -78,48 +122,47 @@ class SectionSplitter:
             i += 1
         return headers
 
-    def _match_header(self, doc: Doc, i: int, at_line_start: bool) -> _Header | None:
+    def _match_header(self, tt: _Tokens, i: int, at_line_start: bool) -> _Header | None:
         rules: list[SectionHeader] = []
-        j = i
-        while j < len(doc):
-            rule, j2 = self._longest_literal(doc, j)
+        j, n = i, tt.n
+        while j < n:
+            rule, j2 = self._longest_literal(tt, j)
             if rule is None:
                 return None
             rules.append(rule)
             j = j2
-            if j < len(doc) and doc[j].text == ":":
+            if j < n and tt.text[j] == ":":
                 break
-            if j < len(doc) and doc[j].lower_ in _LIST_SEPARATORS:
+            if j < n and tt.lower[j] in _LIST_SEPARATORS:
                 j += 1
                 continue
             return None
-        if j >= len(doc) or doc[j].text != ":":
+        if j >= n or tt.text[j] != ":":
             return None
         if len(rules) > 1 and any(r.kind != "organ" for r in rules):
             return None
         end = j + 1
         rest_of_line = ""
         k = end
-        while k < len(doc) and "\n" not in doc[k].text:
-            rest_of_line += doc[k].text
-            if "\n" in doc[k].whitespace_:
+        while k < n and "\n" not in tt.text[k]:
+            rest_of_line += tt.text[k]
+            if "\n" in tt.ws[k]:
                 break
             k += 1
         alone = not rest_of_line.strip(" ,:")
         organs = tuple(dict.fromkeys(r.category for r in rules if r.kind == "organ"))
         return _Header(i, end, rules[0], organs, at_line_start, alone)
 
-    def _longest_literal(self, doc: Doc, i: int) -> tuple[SectionHeader | None, int]:
-        for length in range(min(self._max_header_tokens, len(doc) - i), 0, -1):
-            key = tuple(t.lower_ for t in doc[i : i + length])
-            rule = self._headers.get(key)
+    def _longest_literal(self, tt: _Tokens, i: int) -> tuple[SectionHeader | None, int]:
+        for length in range(min(self._max_header_tokens, tt.n - i), 0, -1):
+            rule = self._headers.get(tuple(tt.lower[i : i + length]))
             if rule is not None:
                 return rule, i + length
         return None, i
 
-    def find_sentence_starts(self, doc: Doc, headers: Sequence[_Header]) -> list[bool]:
+    def find_sentence_starts(self, tt: _Tokens, headers: Sequence[_Header]) -> list[bool]:
         """Return, per token, whether a sentence starts there."""
-        n = len(doc)
+        n = tt.n
         starts = [False] * n
         if n == 0:
             return starts
@@ -127,29 +170,25 @@ class SectionSplitter:
         header_starts = {h.start for h in headers}
         # The words after a header's colon start a sentence of their own.
         header_starts |= {h.end for h in headers if h.end < n}
+        text, ws = tt.text, tt.ws
         for i in range(1, n):
-            tok, prev = doc[i], doc[i - 1]
-            if tok.is_space:
+            if tt.space[i]:
                 continue
+            prev = text[i - 1]
             if (
                 i in header_starts
-                or "\n" in prev.text
-                or "\n" in prev.whitespace_
-                or prev.text == ";"
-                or (prev.text in _SENTENCE_END and self._ends_sentence(doc, i - 1))
+                or "\n" in prev
+                or "\n" in ws[i - 1]
+                or prev == ";"
+                or (prev in _SENTENCE_END and self._ends_sentence(tt, i - 1))
             ):
                 starts[i] = True
-            elif self._ends_with_period(prev) and self._next_starts_sentence(doc, i):
+            elif self._ends_with_period(prev) and self._next_starts_sentence(tt, i):
                 # spaCy keeps the period on tokens such as "V." ("... in segment V. Liver").
                 starts[i] = True
-        # A run of whitespace tokens belongs to the sentence before it.
-        for i in range(1, n):
-            if starts[i] and doc[i].is_space:
-                starts[i] = False
         return starts
 
-    def _ends_with_period(self, tok: Token) -> bool:
-        text = tok.text
+    def _ends_with_period(self, text: str) -> bool:
         return (
             len(text) > 1
             and text.endswith(".")
@@ -158,25 +197,24 @@ class SectionSplitter:
         )
 
     @staticmethod
-    def _next_starts_sentence(doc: Doc, i: int) -> bool:
-        first = doc[i].text[:1]
-        return first.isupper() or (doc[i].is_digit and i + 1 < len(doc) and doc[i + 1].text == ".")
+    def _next_starts_sentence(tt: _Tokens, i: int) -> bool:
+        first = tt.text[i][:1]
+        return first.isupper() or (tt.digit[i] and i + 1 < tt.n and tt.text[i + 1] == ".")
 
-    def _ends_sentence(self, doc: Doc, i: int) -> bool:
-        before = _previous_word(doc, i)
-        if before is not None and before.lower_.rstrip(".") in self._abbreviations:
+    def _ends_sentence(self, tt: _Tokens, i: int) -> bool:
+        before = tt.previous_word(i)
+        if before is not None and tt.lower[before].rstrip(".") in self._abbreviations:
             return False
-        nxt = doc[i + 1] if i + 1 < len(doc) else None
-        if nxt is None:
+        if i + 1 >= tt.n:
             return True
-        first = nxt.text[:1]
+        first = tt.text[i + 1][:1]
         if first.isupper() or not first.isalnum():
             return True
         # Numbered items ("... benign. 2. Diffuse steatosis").
-        return nxt.is_digit and i + 2 < len(doc) and doc[i + 2].text in {".", ")"}
+        return tt.digit[i + 1] and i + 2 < tt.n and tt.text[i + 2] in {".", ")"}
 
     def assign_sections(
-        self, doc: Doc, starts: Sequence[bool], headers: Sequence[_Header]
+        self, tt: _Tokens, starts: Sequence[bool], headers: Sequence[_Header]
     ) -> list[tuple[int, str, str, str]]:
         """Return ``(start_token, part, top, organs)`` for each sentence."""
         by_start = {h.start: h for h in headers}
@@ -188,12 +226,11 @@ class SectionSplitter:
         excluded_until_blank_line = False
         info: list[tuple[int, str, str, str]] = []
         for i, is_start in enumerate(starts):
-            tok = doc[i]
             if top[1] == "excluded" and i > 0:
-                prev = doc[i - 1]
-                newline = "\n" in prev.text or "\n" in prev.whitespace_
-                blank = prev.text.count("\n") + prev.whitespace_.count("\n") >= 2 or (
-                    newline and tok.is_space and "\n" in tok.text
+                prev_text, prev_ws = tt.text[i - 1], tt.ws[i - 1]
+                newline = "\n" in prev_text or "\n" in prev_ws
+                blank = prev_text.count("\n") + prev_ws.count("\n") >= 2 or (
+                    newline and tt.space[i] and "\n" in tt.text[i]
                 )
                 if (
                     (excluded_until_line_end and newline)
@@ -238,13 +275,6 @@ class SectionSplitter:
             Span(doc, h.start, h.end, label=h.rule.category, span_id=h.rule.id) for h in headers
         ]
         doc._.set(SENTENCE_INFO, tuple(info))
-
-
-def _previous_word(doc: Doc, i: int) -> Token | None:
-    j = i - 1
-    while j >= 0 and doc[j].is_space:
-        j -= 1
-    return doc[j] if j >= 0 else None
 
 
 def _tokens_of(nlp: Language, literal: str) -> list[str]:
