@@ -190,6 +190,7 @@ class Linker:
     def __init__(self, nlp: Language, name: str, *, patterns: PatternSet) -> None:
         self.name = name
         self.patterns = patterns
+        self.requires = {r.id: r.requires for r in patterns.targets if r.requires}
         self.normalizer = Normalizer(patterns.normalization)
         linking = patterns.config["linking"]
         sizes = patterns.config["sizes"]
@@ -274,7 +275,8 @@ class Linker:
         targets = [
             t
             for t in targets
-            if t.label != "ECHO_CANDIDATE" or self._shadowed(t, mentions, targets)
+            if (t.label != "ECHO_CANDIDATE" or self._shadowed(t, mentions, targets))
+            and self._requirements_met(t, mentions)
         ]
         location_organs = self._location_organs(doc, mentions)
         self._mark_proximal(doc, mentions)
@@ -286,6 +288,11 @@ class Linker:
         for t in targets:
             t.is_head = True
         return targets, mentions
+
+    def _requirements_met(self, target: Mention, mentions: Sequence[Mention]) -> bool:
+        """Whether the sentence has every mention label the target's rule ``requires``."""
+        labels = {m.label for m in mentions if m.sent == target.sent}
+        return all(label in labels for label in self.requires.get(target.rule_id, ()))
 
     def _shadowed(
         self, candidate: Mention, mentions: Sequence[Mention], targets: Sequence[Mention]

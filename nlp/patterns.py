@@ -83,7 +83,7 @@ CONTEXT_CATEGORIES = frozenset(
 SECTION_KINDS = frozenset({"top", "organ"})
 SECTION_PARTS = frozenset({"body", "impression", "excluded"})
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_SPAN_RULE_KEYS = frozenset({"id", "label", "pattern", "value", "description"})
+_SPAN_RULE_KEYS = frozenset({"id", "label", "pattern", "value", "description", "requires"})
 _CONTEXT_RULE_KEYS = frozenset(
     {
         "literal",
@@ -125,6 +125,8 @@ class SpanRule:
         value: Normalised value (organ name, count, modality ...), when the label has one.
         description: What the rule is for.
         path: File the rule came from.
+        requires: Mention labels that must also occur in the target's sentence for the match
+            to be a target (e.g. an acoustic ``SHADOW``, an intrahepatic ``DUCT``).
     """
 
     id: str
@@ -133,6 +135,7 @@ class SpanRule:
     value: str | None
     description: str
     path: str
+    requires: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -268,6 +271,15 @@ def load_span_rules(
                     detail="'pattern' must be a phrase or a non-empty list of token dicts",
                 )
             )
+        requires = raw.get("requires", [])
+        if not isinstance(requires, list) or not set(requires) <= MENTION_LABELS:
+            raise PatternError(
+                Errors.E007.format(
+                    rule_id=rule_id,
+                    path=path,
+                    detail=f"'requires' must list mention labels of {sorted(MENTION_LABELS)}",
+                )
+            )
         value = raw.get("value")
         if label in VALUED_LABELS and not isinstance(value, str):
             raise PatternError(
@@ -283,6 +295,7 @@ def load_span_rules(
                 value=value if isinstance(value, str) else None,
                 description=str(raw.get("description", "")),
                 path=str(path),
+                requires=tuple(requires),
             )
         )
     return tuple(rules)

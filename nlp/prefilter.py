@@ -1,107 +1,98 @@
 """Candidate prefilter: which reports can skip the spaCy pipeline, derived from the patterns.
 
-For every rule of interest, one token that the rule cannot match without is taken from the
-rule itself (a required token's ``LOWER``/``ORTH``/``TEXT`` value or ``IN`` list, or a word of
-a phrase pattern). A report whose text contains none of those words cannot match the rule, so
-the pipeline would find nothing there: the prefilter is a superset test, never a guess. No
-word list is kept by hand; edit the pattern files and the prefilter follows.
+A rule can only match where each of its required tokens occurs (a token without ``"OP"`` of
+``?``, ``*`` or ``!``: its ``LOWER``/``ORTH``/``TEXT`` value or ``IN`` list, or each word of a
+phrase pattern). The pipeline never joins a sentence across a line break or ``;``, so all of a
+match's tokens lie in one line, and so do the mentions a target rule ``requires`` (an acoustic
+shadow, an intrahepatic duct) in its sentence. The prefilter checks exactly that, so it is a
+superset test: a report it rejects is one where the pipeline would find nothing. No word list
+is kept by hand; edit the pattern files and the prefilter follows.
+
+Two stages keep it fast: one regular expression over the whole report looks for any rule's
+rarest required word; only the lines it hits are checked rule by rule.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from .patterns import PatternSet, SpanRule
 
 #: Mention labels that decide ``followup_recommended`` without any target.
 FOLLOWUP_TRIGGER_LABELS = frozenset({"FOLLOWUP_CUE", "FOLLOWUP_SCHEDULE"})
+#: A cue rule of these labels only recommends follow-up with a mention of the mapped label
+#: in its sentence (see ``calcminer.nlp.linking.Linker.find_followup``).
+CUE_NEEDS = {"FOLLOWUP_CUE": "FOLLOWUP"}
 #: Token-pattern keys whose value is the token's text (case folded by the prefilter).
 _TEXT_KEYS = ("LOWER", "ORTH", "TEXT", "NORM")
 #: Operators under which a token may be absent from a match.
 _OPTIONAL_OPS = frozenset({"?", "*", "!"})
+#: Where the pipeline always ends a sentence.
+_LINE_BREAKS = "\n;"
+_WORD_RE = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
-class Prefilter:
-    """Word tests derived from the loaded rules.
+class RuleTest:
+    """What a line must contain for one rule to match there.
 
     Attributes:
-        target_words: Anchor words of the calcification target rules.
-        followup_words: Anchor words of the follow-up rules (cues and schedules).
+        required: One set per required token; the line needs a word of every set (an
+            alphabetic word as a whole word, any other as a substring).
+        requires: Mention labels that must also match in the same line.
     """
 
-    target_words: frozenset[str]
-    followup_words: frozenset[str]
+    required: tuple[frozenset[str], ...]
+    requires: tuple[str, ...] = ()
 
-    @classmethod
-    def from_patterns(cls, patterns: PatternSet) -> Prefilter:
-        """Derive the anchor words from a pattern set."""
-        followup_rules = [r for r in patterns.mentions if r.label in FOLLOWUP_TRIGGER_LABELS]
-        return cls(
-            target_words=frozenset(anchor_words(patterns.targets)),
-            followup_words=frozenset(anchor_words(followup_rules)),
+    def anchor(self) -> frozenset[str]:
+        """The most selective required set: the one whose shortest word is longest."""
+        sets = [s for s in self.required if s]
+        if not sets:
+            return frozenset()
+        return min(sets, key=lambda s: (-min(map(len, s)), len(s)))
+
+
+def _hits(words: frozenset[str], line_words: set[str], line: str) -> bool:
+    """Whether a line holds one of the words (whole alphabetic words, else a substring)."""
+    return any(w in line_words if w.isalpha() else w in line for w in words)
+
+
+def rule_test(rule: SpanRule) -> RuleTest:
+    """The line test of one rule.
+
+    Raises:
+        ValueError: When the rule has no required token with literal words (e.g. only
+            regular expressions): the prefilter could then not be a superset test.
+    """
+    if isinstance(rule.pattern, str):
+        sets = [frozenset({w}) for w in rule.pattern.lower().split()]
+    else:
+        sets = []
+        for token in rule.pattern:
+            if token.get("OP") in _OPTIONAL_OPS:
+                continue
+            words = _token_texts(token)
+            if words:
+                sets.append(frozenset(words))
+    test = RuleTest(tuple(sets), tuple(rule.requires))
+    if not test.anchor():
+        raise ValueError(
+            f"rule {rule.id!r} in {rule.path} has no required token with literal words: "
+            "the prefilter cannot be derived from it"
         )
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_target_re", _word_regex(self.target_words))
-        object.__setattr__(self, "_followup_re", _word_regex(self.followup_words))
-
-    def may_have_target(self, text: str) -> bool:
-        """Whether a target rule could match the text."""
-        return self._search("_target_re", text)
-
-    def may_have_followup(self, text: str) -> bool:
-        """Whether a follow-up cue or schedule rule could match the text."""
-        return self._search("_followup_re", text)
-
-    def _search(self, name: str, text: str) -> bool:
-        pattern: re.Pattern[str] | None = getattr(self, name)
-        return pattern is not None and pattern.search(text) is not None
+    return test
 
 
 def anchor_words(rules: Iterable[SpanRule]) -> set[str]:
-    """Return, for each rule, the words of one required token (lower case), all together.
-
-    Args:
-        rules: spaCy span rules (token patterns or phrase patterns).
-
-    Returns:
-        The anchor words.
-
-    Raises:
-        ValueError: When a rule has no required token with literal text values (e.g. only
-            regular expressions): the prefilter could then not be a superset test.
-    """
-    words: set[str] = set()
-    for rule in rules:
-        words.update(_rule_anchor(rule))
-    return words
+    """The words of each rule's most selective required token, all together."""
+    return {w for rule in rules for w in rule_test(rule).anchor()}
 
 
-def _rule_anchor(rule: SpanRule) -> Sequence[str]:
-    if isinstance(rule.pattern, str):
-        tokens = rule.pattern.lower().split()
-        return [max(tokens, key=len)] if tokens else []
-    options: list[list[str]] = []
-    for token in rule.pattern:
-        if token.get("OP") in _OPTIONAL_OPS:
-            continue
-        values = _token_texts(token)
-        if values:
-            options.append(values)
-    if not options:
-        raise ValueError(
-            f"rule {rule.id!r} in {rule.path} has no required token with literal text: "
-            "the prefilter cannot be derived from it"
-        )
-    # Any required token would do; the one whose words are longest is the rarest in text.
-    return min(options, key=lambda values: (-min(map(len, values)), len(values)))
-
-
-def _token_texts(token: dict[str, Any]) -> list[str]:
+def _token_texts(token: Mapping[str, Any]) -> list[str]:
     for key in _TEXT_KEYS:
         value = token.get(key)
         if isinstance(value, str):
@@ -111,10 +102,120 @@ def _token_texts(token: dict[str, Any]) -> list[str]:
     return []
 
 
-def _word_regex(words: Iterable[str]) -> re.Pattern[str] | None:
-    """One case-insensitive regex matching any of the words between non-letters."""
+def _substring_regex(words: Iterable[str]) -> re.Pattern[str] | None:
+    """One regex finding any of the words as substrings of lower-cased text (first stage)."""
     alternatives = sorted({w for w in words if w}, key=len, reverse=True)
     if not alternatives:
         return None
-    body = "|".join(re.escape(w) for w in alternatives)
-    return re.compile(rf"(?<![^\W\d_])(?:{body})(?![^\W\d_])", re.IGNORECASE)
+    return re.compile("|".join(re.escape(w) for w in alternatives))
+
+
+@dataclass(frozen=True)
+class _RuleGroup:
+    tests: tuple[RuleTest, ...]
+    quick: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    by_anchor: Mapping[str, tuple[RuleTest, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "quick", _substring_regex(w for t in self.tests for w in t.anchor())
+        )
+        index: dict[str, list[RuleTest]] = {}
+        for test in self.tests:
+            for word in test.anchor():
+                index.setdefault(word, []).append(test)
+        object.__setattr__(self, "by_anchor", {w: tuple(t) for w, t in index.items()})
+
+
+@dataclass(frozen=True)
+class Prefilter:
+    """Line tests derived from the loaded rules.
+
+    Attributes:
+        targets: The calcification target rules.
+        followups: The follow-up cue and schedule rules.
+        by_label: Mention rules by label, for what target rules ``require``.
+    """
+
+    targets: _RuleGroup
+    followups: _RuleGroup
+    by_label: Mapping[str, tuple[RuleTest, ...]]
+
+    @classmethod
+    def from_patterns(cls, patterns: PatternSet) -> Prefilter:
+        """Derive the tests from a pattern set."""
+        needed = {label for r in patterns.targets for label in r.requires}
+        needed |= set(CUE_NEEDS.values())
+        by_label: dict[str, list[RuleTest]] = {label: [] for label in needed}
+        for rule in patterns.mentions:
+            if rule.label in needed:
+                by_label[rule.label].append(rule_test(rule))
+        followups = []
+        for rule in patterns.mentions:
+            if rule.label in FOLLOWUP_TRIGGER_LABELS:
+                test = rule_test(rule)
+                if rule.label in CUE_NEEDS:
+                    # As in the linker: a cue recommends only with a follow-up object.
+                    test = RuleTest(test.required, (*test.requires, CUE_NEEDS[rule.label]))
+                followups.append(test)
+        return cls(
+            targets=_RuleGroup(tuple(rule_test(r) for r in patterns.targets)),
+            followups=_RuleGroup(tuple(followups)),
+            by_label={label: tuple(tests) for label, tests in by_label.items()},
+        )
+
+    @property
+    def target_words(self) -> frozenset[str]:
+        """The words the first stage looks for (targets)."""
+        return frozenset(w for t in self.targets.tests for w in t.anchor())
+
+    def may_have_target(self, text: str) -> bool:
+        """Whether a target rule could match the text (with what it requires)."""
+        return self._may_match(self.targets, text)
+
+    def may_have_followup(self, text: str) -> bool:
+        """Whether a follow-up cue or schedule rule could match the text."""
+        return self._may_match(self.followups, text)
+
+    def _may_match(self, group: _RuleGroup, text: str) -> bool:
+        if group.quick is None:
+            return False
+        lower = text.lower()
+        lines: dict[int, tuple[int, set[str]]] = {}
+        for hit in group.quick.finditer(lower):
+            start = max(lower.rfind(c, 0, hit.start()) for c in _LINE_BREAKS) + 1
+            if start not in lines:
+                ends = [i for i in (lower.find(c, hit.end()) for c in _LINE_BREAKS) if i >= 0]
+                lines[start] = (min(ends) if ends else len(lower), set())
+            lines[start][1].add(hit.group(0))
+        for start, (end, anchors) in lines.items():
+            line = lower[start:end]
+            words = set(_WORD_RE.findall(line))
+            memo: dict[str, bool] = {}
+            tests = {id(t): t for a in anchors for t in group.by_anchor.get(a, ())}
+            if any(self._line_passes(t, words, line, memo) for t in tests.values()):
+                return True
+        return False
+
+    def _line_passes(
+        self, test: RuleTest, words: set[str], line: str, memo: dict[str, bool]
+    ) -> bool:
+        if not all(_hits(s, words, line) for s in test.required):
+            return False
+        for label in test.requires:
+            if label not in memo:
+                memo[label] = any(
+                    self._line_passes(t, words, line, memo) for t in self.by_label.get(label, ())
+                )
+            if not memo[label]:
+                return False
+        return True
+
+
+__all__ = [
+    "FOLLOWUP_TRIGGER_LABELS",
+    "Prefilter",
+    "RuleTest",
+    "anchor_words",
+    "rule_test",
+]
