@@ -80,8 +80,8 @@ REGEX_SCAN_PATTERN = r"calcif|granulom|echogenic focus|shadow|hepatolith|duct st
 #: Report lengths of the synthetic archive, in characters.
 MIN_REPORT_CHARS = 300
 MAX_REPORT_CHARS = 1500
-#: How often the memory sampler reads the process tree's RSS.
-RSS_SAMPLE_INTERVAL_S = 0.2
+#: How often the memory sampler reads the process tree's memory (PSS).
+MEMORY_SAMPLE_INTERVAL_S = 0.2
 #: Synthetic patients per report (several exams per patient, as in a real archive).
 PATIENTS_PER_REPORT = 0.6
 #: First exam date and span of the synthetic archive.
@@ -136,6 +136,8 @@ DISTRACTOR_WEIGHTS: tuple[tuple[str, float], ...] = (
 TWO_DISTRACTORS_SHARE = 0.2
 #: Share of liver-negative reports with a liver mimic (hemangioma, pneumobilia, ...).
 MIMIC_SHARE = 0.06
+#: Share of the other liver-negative reports that mention a calcification negated or gone.
+NEGATED_MENTION_SHARE = 0.04
 #: Share of reports whose impression adds an unrelated follow-up recommendation.
 INCIDENTAL_FOLLOWUP_SHARE = 0.04
 #: Distractor kind -> the organ slot it replaces.
@@ -237,11 +239,7 @@ US_NORMAL: dict[str, tuple[str, ...]] = {
         "Coarsened echotexture with a nodular surface contour, in keeping with chronic liver "
         "disease. No focal lesion. Hepatopetal portal venous flow.",
         "{span} cm. Normal echotexture. A {cyst_cm} cm simple cyst in {seg}.",
-        "Normal in size and echotexture. No focal lesion, calcification or biliary dilatation.",
-        "Normal size and contour. No hepatic calcification or mass.",
         "Mildly enlarged at {span_big} cm with increased echogenicity. No focal lesion.",
-        "Normal size. The previously described calcified granuloma in {seg} is no longer "
-        "visualized.",
     ),
     "gallbladder": (
         "Normal. No stones or wall thickening.",
@@ -288,7 +286,6 @@ CT_NORMAL: dict[str, tuple[str, ...]] = {
         "Normal size. Subcentimeter hypodensity in {seg}, too small to characterize, likely a "
         "cyst.",
         "Normal enhancement. No focal lesion. Patent hepatic and portal veins.",
-        "Normal. No hepatic calcification or mass.",
         "Nodular contour with caudate hypertrophy, in keeping with cirrhosis. No arterially "
         "enhancing lesion.",
     ),
@@ -348,8 +345,7 @@ NARRATIVE_NORMAL: dict[str, tuple[str, ...]] = {
         "focal hepatic lesion is seen.",
         "The liver is diffusely echogenic, consistent with fatty infiltration, and measures "
         "{span} cm. No focal lesion.",
-        "The liver measures {span} cm and is normal in echotexture without focal lesion or "
-        "calcification.",
+        "The liver measures {span} cm and is normal in echotexture without focal lesion.",
         "The liver is normal. There is hepatopetal flow in the main portal vein.",
     ),
     "gallbladder": (
@@ -723,28 +719,57 @@ LIVER_PREFIXES: dict[Voice, tuple[str, ...]] = {
     "ct": ("Normal size.", "Normal size and enhancement.", "Mild diffuse hypoattenuation."),
     "bmode": ("Liver size normal, capsule smooth.",),
 }
+#: Negated or no-longer-seen liver calcifications (not counted), after the liver's opening.
+LIVER_NEGATED: dict[Voice, tuple[str, ...]] = {
+    "us": (
+        "No focal lesion, calcification or biliary dilatation.",
+        "No hepatic calcification or mass.",
+        "The previously described calcified granuloma in {seg} is no longer visualized.",
+        "No calcification or focal lesion.",
+    ),
+    "ct": (
+        "No hepatic calcification or mass.",
+        "The previously noted hepatic calcification is no longer seen.",
+    ),
+    "bmode": (),
+}
 #: Liver mimics in liver-negative reports (not counted by GOLD_GUIDE): (finding, impression).
-LIVER_MIMICS: tuple[tuple[str, str], ...] = (
-    (
-        "A {hem_mm} mm well-defined hyperechoic lesion without posterior acoustic shadowing in "
-        "{seg}, likely a hemangioma.",
-        "Probable hepatic hemangioma. Follow-up ultrasound in 6 months is suggested.",
+LIVER_MIMICS: dict[Voice, tuple[tuple[str, str], ...]] = {
+    "us": (
+        (
+            "A {hem_mm} mm well-defined hyperechoic lesion without posterior acoustic shadowing in "
+            "{seg}, likely a hemangioma.",
+            "Probable hepatic hemangioma. Follow-up ultrasound in 6 months is suggested.",
+        ),
+        (
+            "Echogenic foci with dirty shadowing in the left lobe bile ducts, consistent with "
+            "pneumobilia after sphincterotomy.",
+            "Pneumobilia, expected after sphincterotomy.",
+        ),
+        (
+            "No calcification or focal lesion. Surgical clips in the gallbladder fossa.",
+            "Post-cholecystectomy. Normal liver.",
+        ),
+        (
+            "The liver is diffusely echogenic and enlarged, consistent with fatty infiltration. No "
+            "focal lesion.",
+            "Hepatomegaly with steatosis.",
+        ),
     ),
-    (
-        "Echogenic foci with dirty shadowing in the left lobe bile ducts, consistent with "
-        "pneumobilia after sphincterotomy.",
-        "Pneumobilia, expected after sphincterotomy.",
+    "ct": (
+        (
+            "A {hem_mm} mm lesion in {seg} with peripheral nodular enhancement, consistent "
+            "with a hemangioma.",
+            "Hepatic hemangioma.",
+        ),
+        (
+            "Pneumobilia in the left lobe ducts after sphincterotomy.",
+            "Pneumobilia, expected after sphincterotomy.",
+        ),
+        ("Surgical clips in the gallbladder fossa.", "Post-cholecystectomy."),
     ),
-    (
-        "No calcification or focal lesion. Surgical clips in the gallbladder fossa.",
-        "Post-cholecystectomy. Normal liver.",
-    ),
-    (
-        "The liver is diffusely echogenic and enlarged, consistent with fatty infiltration. No "
-        "focal lesion.",
-        "Hepatomegaly with steatosis.",
-    ),
-)
+    "bmode": (),
+}
 NORMAL_IMPRESSIONS: dict[Voice, tuple[str, ...]] = {
     "us": (
         "Normal abdominal ultrasound.",
@@ -807,7 +832,9 @@ def _bank_digest() -> str:
         BMODE_DISTRACTOR_DIAGNOSES,
         LIVER_FINDINGS,
         LIVER_PREFIXES,
+        LIVER_NEGATED,
         LIVER_MIMICS,
+        NEGATED_MENTION_SHARE,
         NORMAL_IMPRESSIONS,
         INCIDENTAL_FOLLOWUPS,
         [TWO_DISTRACTORS_SHARE, MIMIC_SHARE, INCIDENTAL_FOLLOWUP_SHARE, OPTIONAL_ORGAN_SHARE],
@@ -916,7 +943,9 @@ class ReportLabel:
         style: Report style.
         liver_triage: Intended GOLD_GUIDE triage of the liver finding (``none`` if none).
         liver_kind: Kind of liver finding (``benign``, ``multiple``, ``bile_duct``,
-            ``diffuse``, ``urgent``), ``mimic`` for a non-counted liver mimic, else ``none``.
+            ``diffuse``, ``urgent``); for liver-negative reports ``mimic`` (hemangioma,
+            pneumobilia, clips), ``negated`` (a calcification negated or no longer seen) or
+            ``none``.
         distractors: Distractor kinds in the report, in report order.
     """
 
@@ -933,7 +962,7 @@ class _Plan:
 
     style: Style
     level: Level | None
-    mimic: bool
+    liver_kind: str
     distractors: tuple[str, ...]
     incidental_followup: bool
 
@@ -951,7 +980,13 @@ def _weighted(rng: random.Random, weights: Sequence[tuple[Any, float]]) -> Any:
 def _plan(rng: random.Random, prevalence: float, distractor_share: float) -> _Plan:
     style: Style = _weighted(rng, STYLE_WEIGHTS)
     level: Level | None = _weighted(rng, LEVEL_WEIGHTS) if rng.random() < prevalence else None
-    mimic = level is None and rng.random() < MIMIC_SHARE
+    liver_kind: str = level or "none"
+    if level is None and style != "bmode":
+        draw = rng.random()
+        if draw < MIMIC_SHARE:
+            liver_kind = "mimic"
+        elif draw < MIMIC_SHARE + NEGATED_MENTION_SHARE:
+            liver_kind = "negated"
     distractors: tuple[str, ...] = ()
     if rng.random() < distractor_share:
         first = _weighted(rng, DISTRACTOR_WEIGHTS)
@@ -960,7 +995,8 @@ def _plan(rng: random.Random, prevalence: float, distractor_share: float) -> _Pl
             second = _weighted(rng, DISTRACTOR_WEIGHTS)
             if second != first:
                 distractors = (first, second)
-    return _Plan(style, level, mimic, distractors, rng.random() < INCIDENTAL_FOLLOWUP_SHARE)
+    incidental_followup = rng.random() < INCIDENTAL_FOLLOWUP_SHARE
+    return _Plan(style, level, liver_kind, distractors, incidental_followup)
 
 
 def _voice(style: Style) -> Voice:
@@ -973,10 +1009,13 @@ def _voice(style: Style) -> Voice:
 
 def _liver_parts(rng: random.Random, plan: _Plan) -> tuple[str | None, str | None]:
     """The liver finding and its impression (None, None for a plain normal liver)."""
+    voice = _voice(plan.style)
     if plan.level is not None:
-        return rng.choice(LIVER_FINDINGS[_voice(plan.style)][plan.level])
-    if plan.mimic and plan.style != "bmode":
-        return rng.choice(LIVER_MIMICS)
+        return rng.choice(LIVER_FINDINGS[voice][plan.level])
+    if plan.liver_kind == "mimic":
+        return rng.choice(LIVER_MIMICS[voice])
+    if plan.liver_kind == "negated":
+        return rng.choice(LIVER_NEGATED[voice]), None
     return None, None
 
 
@@ -1070,7 +1109,12 @@ def _narrative(rng: random.Random, plan: _Plan) -> list[tuple[str, bool]]:
 def _brief(rng: random.Random, plan: _Plan) -> list[tuple[str, bool]]:
     """A brief report: flattened findings on one line, then the impression."""
     finding, impression = _liver_parts(rng, plan)
-    liver = finding if finding is not None else rng.choice(NARRATIVE_NORMAL["liver"])
+    if finding is None:
+        liver = rng.choice(NARRATIVE_NORMAL["liver"])
+    elif plan.liver_kind == "negated":
+        liver = f"The liver is normal in size. {finding}"
+    else:
+        liver = finding
     others = [
         _organ_text(rng, organ, NARRATIVE_NORMAL, NARRATIVE_DISTRACTORS, plan)
         for organ in ("gallbladder", "spleen", "kidneys", "pancreas", "aorta")
@@ -1146,12 +1190,11 @@ def generate_report(
         (line.format_map(values), optional) for line, optional in _ASSEMBLERS[plan.style](rng, plan)
     ]
     text = _fit_length(rng, lines, plan.style)
-    liver_kind = plan.level or ("mimic" if plan.mimic and plan.style != "bmode" else "none")
     label = ReportLabel(
         report_id=report_id,
         style=plan.style,
         liver_triage=LEVEL_TRIAGE[plan.level] if plan.level else "none",
-        liver_kind=liver_kind,
+        liver_kind=plan.liver_kind,
         distractors=plan.distractors,
     )
     return text, label
@@ -1340,16 +1383,32 @@ def ensure_archive(
 # ---------------------------------------------------------------------------------------------
 
 
-def _tree_rss_bytes(root: int) -> int:
-    """Summed resident memory of a process and its descendants (Linux ``/proc``; 0 elsewhere)."""
-    page = os.sysconf("SC_PAGE_SIZE")
+def _process_pss_bytes(pid: int) -> int:
+    """A process's proportional set size (shared pages split among their sharers), or its
+    RSS where ``smaps_rollup`` is unavailable."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    with open(f"/proc/{pid}/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _tree_pss_bytes(root: int) -> int:
+    """Summed PSS of a process and its descendants (Linux ``/proc``; 0 elsewhere).
+
+    PSS rather than RSS: forked workers share the parent's pages copy-on-write, and a sum of
+    RSS would count those pages once per process.
+    """
     total = 0
     pending = [root]
     while pending:
         pid = pending.pop()
         try:
-            with open(f"/proc/{pid}/statm") as handle:
-                total += int(handle.read().split()[1]) * page
+            total += _process_pss_bytes(pid)
             for task in os.listdir(f"/proc/{pid}/task"):
                 with open(f"/proc/{pid}/task/{task}/children") as handle:
                     pending.extend(int(child) for child in handle.read().split())
@@ -1358,8 +1417,8 @@ def _tree_rss_bytes(root: int) -> int:
     return total
 
 
-class _TreeRssSampler(threading.Thread):
-    """Samples the process tree's summed RSS, for engines that fork workers (the kernel's
+class _TreeMemorySampler(threading.Thread):
+    """Samples the process tree's summed PSS, for engines that fork workers (the kernel's
     ``ru_maxrss`` is the largest single process, not the sum)."""
 
     def __init__(self, pid: int) -> None:
@@ -1370,8 +1429,8 @@ class _TreeRssSampler(threading.Thread):
 
     def run(self) -> None:
         while not self._stop_event.is_set():
-            self.peak_bytes = max(self.peak_bytes, _tree_rss_bytes(self.pid))
-            self._stop_event.wait(RSS_SAMPLE_INTERVAL_S)
+            self.peak_bytes = max(self.peak_bytes, _tree_pss_bytes(self.pid))
+            self._stop_event.wait(MEMORY_SAMPLE_INTERVAL_S)
 
     def stop(self) -> None:
         self._stop_event.set()
@@ -1388,8 +1447,12 @@ class ProcessRun:
         seconds: Wall time from spawn to exit.
         peak_rss_mib: Peak RSS of the largest single process of the tree (kernel figure,
             ``ru_maxrss`` from ``wait4``).
-        tree_rss_mib: Peak of the tree's summed RSS, sampled every RSS_SAMPLE_INTERVAL_S
+        tree_pss_mib: Peak of the tree's summed PSS, sampled every MEMORY_SAMPLE_INTERVAL_S
             (None where ``/proc`` is unavailable).
+        cpu_seconds: User + system CPU time of the process and the children it waited for.
+        other_load: Cores used on average by other processes on the machine meanwhile (from
+            ``/proc/stat``, minus this process tree and the benchmark itself; None where
+            ``/proc/stat`` is unavailable).
         stdout: The process's standard output.
         stderr: The end of its standard error.
     """
@@ -1398,7 +1461,9 @@ class ProcessRun:
     returncode: int
     seconds: float
     peak_rss_mib: float
-    tree_rss_mib: float | None
+    tree_pss_mib: float | None
+    cpu_seconds: float
+    other_load: float | None
     stdout: str
     stderr: str
 
@@ -1412,6 +1477,23 @@ def _maxrss_mib(usage: resource.struct_rusage) -> float:
     # Linux reports KiB, macOS bytes.
     scale = 1 if sys.platform == "darwin" else 1024
     return usage.ru_maxrss * scale / MIB
+
+
+def _machine_busy_seconds() -> float | None:
+    """CPU time spent by the whole machine since boot, all cores (None without /proc/stat)."""
+    try:
+        with open("/proc/stat") as handle:
+            fields = handle.readline().split()
+    except OSError:
+        return None
+    # cpu  user nice system idle iowait irq softirq steal [guest guest_nice: inside user]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, fields[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def _self_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def run_measured(command: Sequence[str], logdir: Path, name: str) -> ProcessRun:
@@ -1430,10 +1512,11 @@ def run_measured(command: Sequence[str], logdir: Path, name: str) -> ProcessRun:
     """
     logdir.mkdir(parents=True, exist_ok=True)
     out_path, err_path = logdir / f"{name}.stdout", logdir / f"{name}.stderr"
+    busy_before, self_before = _machine_busy_seconds(), _self_cpu_seconds()
     with out_path.open("wb") as out, err_path.open("wb") as err:
         started = time.perf_counter()
         proc = subprocess.Popen(list(command), stdout=out, stderr=err, stdin=subprocess.DEVNULL)
-        sampler = _TreeRssSampler(proc.pid) if Path("/proc").is_dir() else None
+        sampler = _TreeMemorySampler(proc.pid) if Path("/proc").is_dir() else None
         if sampler:
             sampler.start()
         try:
@@ -1446,6 +1529,12 @@ def run_measured(command: Sequence[str], logdir: Path, name: str) -> ProcessRun:
             if sampler:
                 sampler.stop()
         seconds = time.perf_counter() - started
+    busy_after, self_after = _machine_busy_seconds(), _self_cpu_seconds()
+    cpu_seconds = usage.ru_utime + usage.ru_stime
+    other_load = None
+    if busy_before is not None and busy_after is not None:
+        others = busy_after - busy_before - cpu_seconds - (self_after - self_before)
+        other_load = max(0.0, others) / seconds
     proc.returncode = os.waitstatus_to_exitcode(status)
     stderr = err_path.read_text(encoding="utf-8", errors="replace")
     return ProcessRun(
@@ -1453,7 +1542,9 @@ def run_measured(command: Sequence[str], logdir: Path, name: str) -> ProcessRun:
         returncode=proc.returncode,
         seconds=seconds,
         peak_rss_mib=_maxrss_mib(usage),
-        tree_rss_mib=sampler.peak_bytes / MIB if sampler and sampler.peak_bytes else None,
+        tree_pss_mib=sampler.peak_bytes / MIB if sampler and sampler.peak_bytes else None,
+        cpu_seconds=cpu_seconds,
+        other_load=other_load,
         stdout=out_path.read_text(encoding="utf-8", errors="replace"),
         stderr=stderr[-4000:],
     )
@@ -1474,8 +1565,11 @@ class Measurement:
         seconds: Wall time for all of them (extrapolated when ``extrapolated``).
         reports_per_s: ``reports / seconds``.
         peak_rss_mib: Largest single-process peak RSS.
-        tree_rss_mib: Sampled peak of the process tree's summed RSS.
+        tree_pss_mib: Sampled peak of the process tree's summed PSS.
         returncode: Exit code of the subprocess.
+        cpu_seconds: CPU time (user + system) for all the reports (extrapolated when
+            ``extrapolated``).
+        other_load: Cores used on average by other processes during the measurement.
         extrapolated: Whether the figures come from a sample.
         detail: Method-specific figures (sample size, start-up, hits, ...).
         command: The command line run.
@@ -1486,8 +1580,10 @@ class Measurement:
     seconds: float
     reports_per_s: float
     peak_rss_mib: float
-    tree_rss_mib: float | None
+    tree_pss_mib: float | None
     returncode: int
+    cpu_seconds: float
+    other_load: float | None
     extrapolated: bool = False
     detail: dict[str, Any] = dataclasses.field(default_factory=dict)
     command: tuple[str, ...] = ()
@@ -1499,8 +1595,9 @@ class Measurement:
 
     @property
     def memory_mib(self) -> float:
-        """Peak memory for the targets: the tree's sum when it is larger (worker pools)."""
-        return max(self.peak_rss_mib, self.tree_rss_mib or 0.0)
+        """Peak memory for the targets: the largest process's peak RSS, or the tree's summed
+        PSS when that is larger (worker pools)."""
+        return max(self.peak_rss_mib, self.tree_pss_mib or 0.0)
 
 
 def calcminer_command(archive: Path, output: Path, extra_args: Sequence[str]) -> list[str]:
@@ -1531,8 +1628,10 @@ def measure_calcminer(
         seconds=run.seconds,
         reports_per_s=archive.reports / run.seconds,
         peak_rss_mib=run.peak_rss_mib,
-        tree_rss_mib=run.tree_rss_mib,
+        tree_pss_mib=run.tree_pss_mib,
         returncode=run.returncode,
+        cpu_seconds=run.cpu_seconds,
+        other_load=run.other_load,
         detail=detail,
         command=run.command,
     )
@@ -1611,8 +1710,10 @@ def measure_regex(archive: ArchiveSummary, workdir: Path) -> Measurement:
         seconds=run.seconds,
         reports_per_s=archive.reports / run.seconds,
         peak_rss_mib=run.peak_rss_mib,
-        tree_rss_mib=run.tree_rss_mib,
+        tree_pss_mib=run.tree_pss_mib,
         returncode=run.returncode,
+        cpu_seconds=run.cpu_seconds,
+        other_load=run.other_load,
         detail=detail,
         command=run.command,
     )
@@ -1647,8 +1748,10 @@ def measure_medspacy(archive: ArchiveSummary, workdir: Path, sample: int) -> Mea
         seconds=seconds,
         reports_per_s=archive.reports / seconds if seconds == seconds else float("nan"),
         peak_rss_mib=run.peak_rss_mib,
-        tree_rss_mib=run.tree_rss_mib,
+        tree_pss_mib=run.tree_pss_mib,
         returncode=run.returncode,
+        cpu_seconds=run.cpu_seconds * seconds / run.seconds,
+        other_load=run.other_load,
         extrapolated=True,
         detail=detail,
         command=run.command,
@@ -1908,7 +2011,16 @@ def _fmt(value: float | None, digits: int = 1) -> str:
 
 def format_table(measurements: Sequence[Measurement], first_column: str = "method") -> str:
     """Render measurements as an aligned plain-text table."""
-    header = (first_column, "reports", "seconds", "reports/s", "peak RSS MiB", "tree RSS MiB")
+    header = (
+        first_column,
+        "reports",
+        "seconds",
+        "reports/s",
+        "CPU s",
+        "peak RSS MiB",
+        "tree PSS MiB",
+        "other load",
+    )
     rows = [header]
     for m in measurements:
         status = "" if m.ok else f" (FAILED, exit {m.returncode})"
@@ -1919,8 +2031,10 @@ def format_table(measurements: Sequence[Measurement], first_column: str = "metho
                 f"{m.reports:,}{'*' if m.extrapolated else ''}",
                 _fmt(m.seconds),
                 _fmt(m.reports_per_s),
+                _fmt(m.cpu_seconds),
                 _fmt(m.peak_rss_mib),
-                _fmt(m.tree_rss_mib),
+                _fmt(m.tree_pss_mib),
+                _fmt(m.other_load, 2),
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
@@ -1960,8 +2074,12 @@ def _describe_notes(
 ) -> list[str]:
     notes = [
         "seconds: wall time of the whole subprocess, spawn to exit (start-up and writing "
-        "included). peak RSS: largest single process (kernel ru_maxrss); tree RSS: sampled "
-        f"sum over the process tree every {RSS_SAMPLE_INTERVAL_S:g} s.",
+        "included). peak RSS: largest single process (kernel ru_maxrss); tree PSS: summed "
+        "proportional set size of the process tree (worker pools), sampled every "
+        f"{MEMORY_SAMPLE_INTERVAL_S:g} s. Memory targets use the larger of the two. CPU s: "
+        "user + system time of the process tree. other load: cores used on average by other "
+        "processes on the machine during the measurement; above a few tenths, the figures "
+        "are slowed by other work.",
     ]
     if medspacy is not None and medspacy.ok:
         d = medspacy.detail
@@ -2072,9 +2190,11 @@ def run_benchmark(args: argparse.Namespace) -> int:
     workdir: Path = args.workdir
     workdir.mkdir(parents=True, exist_ok=True)
     extra_args = shlex.split(args.calcminer_args)
+    load_before = _load_average()
     _print(
         f"calcminer throughput benchmark ({os.cpu_count()} CPUs, Python "
-        f"{platform.python_version()}, {platform.platform(terse=True)})"
+        f"{platform.python_version()}, {platform.platform(terse=True)}; load average "
+        f"{_fmt(load_before, 2)} before the run)"
     )
     archive = ensure_archive(
         workdir, args.reports, args.prevalence, args.seed, args.distractor_share
@@ -2120,7 +2240,8 @@ def run_benchmark(args: argparse.Namespace) -> int:
     if scaling:
         crashed += [f"calcminer@{m['reports']}" for m in scaling["runs"] if m["returncode"]]
     if args.json:
-        _write_json(args, archive, measurements, ratios, checks, scaling, crashed)
+        machine = {"load_average_before": load_before}
+        _write_json(args, archive, measurements, ratios, checks, scaling, crashed, machine)
         _print(f"wrote {args.json}")
     return 1 if crashed else 0
 
@@ -2148,6 +2269,14 @@ def _memory_scaling(
     return {"runs": [_measurement_json(m) for m in runs]}, checks
 
 
+def _load_average() -> float | None:
+    """The one-minute load average (None where the platform has none)."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
+
+
 def _warm_page_cache(path: Path) -> None:
     """Read the archive once so every method starts with it in the page cache."""
     with path.open("rb") as handle:
@@ -2169,6 +2298,7 @@ def _write_json(
     checks: Sequence[TargetCheck],
     scaling: Mapping[str, Any] | None,
     crashed: Sequence[str],
+    machine: Mapping[str, Any],
 ) -> None:
     arguments = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
     archive_data = dataclasses.asdict(archive)
@@ -2180,6 +2310,7 @@ def _write_json(
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),
+            **machine,
         },
         "arguments": arguments,
         "archive": archive_data,

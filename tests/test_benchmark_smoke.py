@@ -1,0 +1,113 @@
+"""Smoke tests of the throughput benchmark (``benchmarks/throughput.py``): generator and a
+tiny end-to-end run. Fast; no timing is asserted."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+BENCHMARK = Path(__file__).resolve().parents[1] / "benchmarks" / "throughput.py"
+
+
+@pytest.fixture(scope="module")
+def throughput() -> ModuleType:
+    """The benchmark script, imported as a module (it is not part of the package)."""
+    spec = importlib.util.spec_from_file_location("calcminer_benchmark_throughput", BENCHMARK)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    # dataclasses resolve annotations through sys.modules while the module executes.
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _labels(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_benchmark_generator_is_deterministic(throughput: ModuleType, tmp_path: Path) -> None:
+    first = throughput.generate_archive(tmp_path / "a.jsonl", 200, 0.05, seed=1)
+    again = throughput.generate_archive(tmp_path / "b.jsonl", 200, 0.05, seed=1)
+    other = throughput.generate_archive(tmp_path / "c.jsonl", 200, 0.05, seed=2)
+    assert first.path.read_bytes() == again.path.read_bytes()
+    assert first.labels_path.read_bytes() == again.labels_path.read_bytes()
+    assert first.path.read_bytes() != other.path.read_bytes()
+
+
+def test_benchmark_generator_writes_archive_records(throughput: ModuleType, tmp_path: Path) -> None:
+    summary = throughput.generate_archive(tmp_path / "a.jsonl", 300, 0.05, seed=3)
+    lines = summary.path.read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert len(records) == summary.reports == 300
+    assert all(set(r) == {"report_id", "patient_id", "exam_date", "text"} for r in records)
+    assert len({r["report_id"] for r in records}) == 300
+    lengths = [len(r["text"]) for r in records]
+    assert min(lengths) >= throughput.MIN_REPORT_CHARS
+    assert max(lengths) <= throughput.MAX_REPORT_CHARS
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_benchmark_generator_honours_prevalence_and_distractors(
+    throughput: ModuleType, tmp_path: Path
+) -> None:
+    summary = throughput.generate_archive(
+        tmp_path / "a.jsonl", 1000, 0.05, seed=4, distractor_share=0.10
+    )
+    labels = _labels(summary.labels_path)
+    assert [row["report_id"] for row in labels] == [
+        json.loads(line)["report_id"]
+        for line in summary.path.read_text(encoding="utf-8").splitlines()
+    ]
+    triage = Counter(row["liver_triage"] for row in labels)
+    positives = len(labels) - triage["none"]
+    assert 20 <= positives <= 80
+    assert positives == summary.liver_positive
+    assert {"benign", "workup", "urgent"} <= set(triage)
+    with_distractors = [row for row in labels if row["distractors"]]
+    assert 50 <= len(with_distractors) <= 150
+    kinds = {kind for row in with_distractors for kind in row["distractors"].split(";")}
+    assert {"spleen_granulomas", "aortic_calcification", "gallstones"} <= kinds
+    texts = summary.path.read_text(encoding="utf-8").lower()
+    assert "spleen" in texts and "aort" in texts and "gallstone" in texts
+
+
+def test_benchmark_tiny_end_to_end_run_prints_the_table(tmp_path: Path) -> None:
+    result_path = tmp_path / "result.json"
+    command = [
+        sys.executable,
+        str(BENCHMARK),
+        "--reports",
+        "300",
+        "--skip-medspacy",
+        "--medspacy-sample",
+        "0",
+        "--workdir",
+        str(tmp_path / "work"),
+        "--json",
+        str(result_path),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout
+    assert "reports/s" in out and "peak RSS MiB" in out
+    assert "calcminer" in out and "regex_scan" in out
+    assert "medspacy_default: skipped" in out
+    assert "calcminer / regex_scan" in out
+    result = json.loads(result_path.read_text(encoding="utf-8"))
+    assert set(result["measurements"]) == {"calcminer", "regex_scan"}
+    calcminer = result["measurements"]["calcminer"]
+    assert calcminer["returncode"] == 0 and calcminer["reports"] == 300
+    assert calcminer["detail"]["agreement"]["rows"] == 300
+    assert result["measurements"]["regex_scan"]["detail"]["reports"] == 300
+    statuses = {target["name"]: target["status"] for target in result["targets"]}
+    assert statuses["calcminer / medspacy_default"] == "n/a"
+    assert statuses["calcminer / regex_scan"] in {"PASS", "FAIL"}
