@@ -31,7 +31,7 @@ from calcminer import __version__
 from calcminer.nlp.errors import CalcminerError, Errors
 from calcminer.nlp.io import read_reports
 from calcminer.nlp.patterns import default_patterns_dir
-from calcminer.nlp.schema import TRIAGE_LEVELS, RecordError, Report
+from calcminer.nlp.schema import RecordError, Report
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from calcminer.nlp.miner import Miner
 
 Engine = Literal["local", "dask"]
-ROLES = ("reports", "findings", "flagged", "errors")
 #: Records per chunk: big enough to amortise process hand-offs, small enough to stay flat.
 DEFAULT_CHUNK_SIZE = 2000
 #: Chunks in flight per worker (bounds memory while keeping workers busy).
@@ -579,8 +578,6 @@ class _Progress:
 
 
 __all__ = [
-    "ROLES",
-    "TRIAGE_LEVELS",
     "ChunkStats",
     "ChunkTables",
     "EngineOptions",
