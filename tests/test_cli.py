@@ -329,3 +329,12 @@ def test_cli_evaluate_real_miner_two_reports(tmp_path):
     result = runner.invoke(app, ["evaluate", str(gold), "--min-accuracy", "1.0"])
     assert result.exit_code == 0, result.output
     assert "triage accuracy: 1.000" in result.stdout
+
+
+@pytest.mark.parametrize("args", [["--workers", "-1"], ["--chunk-size", "0"]])
+def test_cli_extract_rejects_bad_engine_options(records_file, tmp_path, use_fake_miner, args):
+    path = records_file("jsonl", [{"report_id": "r1", "text": "LIVER: Normal."}])
+    result = runner.invoke(app, ["extract", str(path), "-o", str(tmp_path / "r.csv"), *args])
+    assert result.exit_code == 1
+    assert "E210" in result.output
+    assert not (tmp_path / "r.csv").exists()
