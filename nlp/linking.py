@@ -356,6 +356,8 @@ class Linker:
         for m in raw:
             if m.label == "SIZE" and m.start in segment_tokens:
                 continue  # "segment 7 and 1.1 cm": the 7 is a segment, not a size
+            if m.label in NOT_INSIDE_TARGETS and any(m.overlaps(t) for t in targets):
+                continue  # before choosing the longest: "with peripheral" loses to "with"
             by_label.setdefault(m.label, []).append(m)
         kept: list[Mention] = []
         for label, items in by_label.items():
@@ -384,8 +386,6 @@ class Linker:
         out: list[Mention] = []
         for m in kept:
             if m.label in SUPPRESSOR_LABELS or suppressed(m):
-                continue
-            if m.label in NOT_INSIDE_TARGETS and any(m.overlaps(t) for t in targets):
                 continue
             if m.label == "DUCT" and not self._duct_is_location(doc, m):
                 continue

@@ -125,3 +125,19 @@ def test_findings_triage_rules_and_reason(miner: Any) -> None:
     assert result.triage == "workup"
     assert set(result.triage_rules) == {"workup_multiple", "workup_bile_duct"}
     assert "bile ducts" in result.triage_reason
+
+
+@pytest.mark.parametrize(
+    ("text", "size", "segments"),
+    [
+        ("LIVER: Calcification in the liver measuring 12 mm x 10 mm.", 12.0, ()),
+        ("LIVER: 3 cm mass in segment 4 with peripheral calcification.", None, ("IV",)),
+        ("LIVER: A 2 cm calcified lesion in segment 5, previously 1.5 cm.", 20.0, ("V",)),
+    ],
+)
+def test_findings_size_and_location_of_the_right_structure(
+    miner: Any, text: str, size: float | None, segments: tuple[str, ...]
+) -> None:
+    result = miner.mine_text(text)
+    assert result.calcification
+    assert (result.max_size_mm, result.segments) == (size, segments)
