@@ -95,32 +95,7 @@ SUPPRESSOR_LABELS = frozenset({"NOT_SIZE", "NO_SHADOW"})
 NOT_INSIDE_TARGETS = frozenset({"BLOCKER", "COREF", "CONTAINER"})
 #: Targets that are calcifications only because of their acoustic shadow.
 ECHO_LABELS = frozenset({"ECHO_SHADOW", "ECHO_CANDIDATE"})
-#: Words before a lesion noun that make it refer back to foci already named in the sentence
-#: ("Two calcified nodules: the segment 3 nodule measures 3.4 cm ...").
-ANAPHORIC_DETERMINERS = frozenset(
-    {
-        "the",
-        "this",
-        "that",
-        "each",
-        "both",
-        "one",
-        "other",
-        "another",
-        "larger",
-        "largest",
-        "smaller",
-        "smallest",
-        "former",
-        "latter",
-        "first",
-        "second",
-        "dominant",
-    }
-)
 LIVER = "liver"
-#: Words skipped when looking back from an organ mention for its preposition.
-SIDE_WORDS = frozenset({"right", "left", "main", "distal", "proximal", "upper", "lower"})
 TIER_RANK = {"internal": 0, "premod": 0, "post": 1, "container": 1, "fronted": 2}
 ASSERTION_CATEGORIES = {
     "NEGATED_EXISTENCE": "negated",
@@ -170,16 +145,6 @@ class TargetState:
     attachments: list[Attachment] = field(default_factory=list)
 
 
-def _singular(word: str) -> str:
-    """Crude singular of a lesion noun (nodules -> nodule, masses -> mass, foci -> focus)."""
-    irregular = {"foci": "focus", "metastases": "metastasis", "granulomata": "granuloma"}
-    if word in irregular:
-        return irregular[word]
-    if word.endswith("sses"):
-        return word[:-2]
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-
-
 #: Stands in for a head that a mention may not attach to (keeps head indexes stable).
 _NOT_A_HEAD = Mention(-1, -1, "", "", None, -1, -1, -1)
 
@@ -207,6 +172,9 @@ class Linker:
         self.location_prepositions = frozenset(table["location_prepositions"])
         self.determiners = frozenset(table["determiners"])
         self.proximity_words = frozenset(table["proximity_words"])
+        self.side_words = frozenset(table["side_words"])
+        self.anaphoric_determiners = frozenset(table["anaphoric_lesion_determiners"])
+        self.irregular_singulars: Mapping[str, str] = table["irregular_singulars"]
         duct = table["duct_context"]
         self.duct_prepositions = frozenset(duct["prepositions"])
         self.duct_containers = frozenset(duct["container_words"])
@@ -318,7 +286,9 @@ class Linker:
             if m.label not in {"ORGAN", "LOBE", "SEGMENT", "BLOCKER"}:
                 continue
             i = m.start - 1
-            while i >= 0 and (doc[i].lower_ in self.determiners or doc[i].lower_ in SIDE_WORDS):
+            while i >= 0 and (
+                doc[i].lower_ in self.determiners or doc[i].lower_ in self.side_words
+            ):
                 i -= 1
             if i >= 0 and doc[i].lower_ == "to":
                 i -= 1
@@ -557,6 +527,14 @@ class Linker:
             records.extend(sent_records)
         return records
 
+    def _singular(self, word: str) -> str:
+        """Crude singular of a lesion noun (nodules -> nodule, masses -> mass, foci -> focus)."""
+        if word in self.irregular_singulars:
+            return self.irregular_singulars[word]
+        if word.endswith("sses"):
+            return word[:-2]
+        return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
     def _merge_anaphoric_lesions(
         self,
         doc: Doc,
@@ -574,11 +552,13 @@ class Linker:
                 continue
             own = attached.get(hk, [])
             first = min([h.start, *(a.mention.start for a in own if a.tier == "premod")])
-            if first == 0 or doc[first - 1].lower_ not in ANAPHORIC_DETERMINERS:
+            if first == 0 or doc[first - 1].lower_ not in self.anaphoric_determiners:
                 continue
-            noun = _singular(doc[h.end - 1].lower_)
+            noun = self._singular(doc[h.end - 1].lower_)
             earlier = [st for st in states if st.mention.end <= first]
-            match = next((st for st in reversed(earlier) if _singular(st.words[-1]) == noun), None)
+            match = next(
+                (st for st in reversed(earlier) if self._singular(st.words[-1]) == noun), None
+            )
             if match is not None:
                 match.attachments.extend(Attachment(a.mention, "post", a.distance) for a in own)
 

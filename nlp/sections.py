@@ -12,8 +12,6 @@ from .extensions import SENTENCE_INFO, register_extensions
 from .patterns import PatternSet, SectionHeader
 
 HEADER_SPAN_KEY = "calcminer_headers"
-#: Tokens that separate the organ names of a list header ("PANCREAS, SPLEEN, ADRENALS:").
-_LIST_SEPARATORS = frozenset({",", "/", "and", "&", "-"})
 _SENTENCE_END = frozenset({".", "!", "?"})
 _DEFAULT_TOP = ("findings", "body")
 
@@ -87,6 +85,8 @@ class SectionSplitter:
         self._max_header_tokens = max((len(k) for k in self._headers), default=1)
         self._first_words = frozenset(k[0] for k in self._headers if k)
         self._abbreviations = frozenset(patterns.normalization["sentence_abbreviations"])
+        # Tokens between the organ names of a list header ("PANCREAS, SPLEEN, ADRENALS:").
+        self._list_separators = frozenset(patterns.normalization["header_list_separators"])
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -133,7 +133,7 @@ class SectionSplitter:
             j = j2
             if j < n and tt.text[j] == ":":
                 break
-            if j < n and tt.lower[j] in _LIST_SEPARATORS:
+            if j < n and tt.lower[j] in self._list_separators:
                 j += 1
                 continue
             return None
