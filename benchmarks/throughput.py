@@ -1603,6 +1603,31 @@ class Measurement:
         return max(self.peak_rss_mib, self.tree_pss_mib or 0.0)
 
 
+def _measured(
+    method: str,
+    reports: int,
+    run: ProcessRun,
+    detail: dict[str, Any],
+    seconds: float | None = None,
+) -> Measurement:
+    """A Measurement from a subprocess run; ``seconds`` given means extrapolated from a sample."""
+    total = run.seconds if seconds is None else seconds
+    return Measurement(
+        method=method,
+        reports=reports,
+        seconds=total,
+        reports_per_s=reports / total if total == total else float("nan"),
+        peak_rss_mib=run.peak_rss_mib,
+        tree_pss_mib=run.tree_pss_mib,
+        returncode=run.returncode,
+        cpu_seconds=run.cpu_seconds * total / run.seconds,
+        other_load=run.other_load,
+        extrapolated=seconds is not None,
+        detail=detail,
+        command=run.command,
+    )
+
+
 def calcminer_command(archive: Path, output: Path, extra_args: Sequence[str]) -> list[str]:
     """The ``calcminer extract`` command line (the console script of this interpreter's
     environment when there is one)."""
@@ -1625,19 +1650,7 @@ def measure_calcminer(
         detail["agreement"] = compare_with_labels(output, archive.labels_path)
     if not run.ok:
         detail["stderr"] = run.stderr
-    return Measurement(
-        method="calcminer",
-        reports=archive.reports,
-        seconds=run.seconds,
-        reports_per_s=archive.reports / run.seconds,
-        peak_rss_mib=run.peak_rss_mib,
-        tree_pss_mib=run.tree_pss_mib,
-        returncode=run.returncode,
-        cpu_seconds=run.cpu_seconds,
-        other_load=run.other_load,
-        detail=detail,
-        command=run.command,
-    )
+    return _measured("calcminer", archive.reports, run, detail)
 
 
 def compare_with_labels(report_table: Path, labels_path: Path) -> dict[str, int]:
@@ -1716,19 +1729,7 @@ def measure_regex(archive: ArchiveSummary, workdir: Path, ignorecase: bool = Fal
     detail = _worker_result(run)
     if not run.ok:
         detail["stderr"] = run.stderr
-    return Measurement(
-        method="regex_scan",
-        reports=archive.reports,
-        seconds=run.seconds,
-        reports_per_s=archive.reports / run.seconds,
-        peak_rss_mib=run.peak_rss_mib,
-        tree_pss_mib=run.tree_pss_mib,
-        returncode=run.returncode,
-        cpu_seconds=run.cpu_seconds,
-        other_load=run.other_load,
-        detail=detail,
-        command=run.command,
-    )
+    return _measured("regex_scan", archive.reports, run, detail)
 
 
 def measure_medspacy(archive: ArchiveSummary, workdir: Path, sample: int) -> Measurement:
@@ -1754,20 +1755,7 @@ def measure_medspacy(archive: ArchiveSummary, workdir: Path, sample: int) -> Mea
     else:
         seconds = float("nan")
         detail["stderr"] = run.stderr
-    return Measurement(
-        method="medspacy_default",
-        reports=archive.reports,
-        seconds=seconds,
-        reports_per_s=archive.reports / seconds if seconds == seconds else float("nan"),
-        peak_rss_mib=run.peak_rss_mib,
-        tree_pss_mib=run.tree_pss_mib,
-        returncode=run.returncode,
-        cpu_seconds=run.cpu_seconds * seconds / run.seconds,
-        other_load=run.other_load,
-        extrapolated=True,
-        detail=detail,
-        command=run.command,
-    )
+    return _measured("medspacy_default", archive.reports, run, detail, seconds=seconds)
 
 
 # ---------------------------------------------------------------------------------------------

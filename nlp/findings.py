@@ -131,15 +131,57 @@ def aggregate(
         count = None
     if calcification and not multiple and count is None:
         count = 1
+    recommended, modalities, _rule_ids = doc._.get(FOLLOWUP)
+    return build_result(
+        report,
+        [f for f, _ in counted],
+        findings,
+        count=count,
+        multiple=multiple,
+        followup=(bool(recommended), tuple(modalities)),
+        config=config,
+    )
+
+
+def no_finding_result(report: Report, config: TriageConfig) -> ReportResult:
+    """The result for a report with no target and no follow-up advice (no pipeline needed)."""
+    return build_result(
+        report, [], (), count=None, multiple=False, followup=(False, ()), config=config
+    )
+
+
+def build_result(
+    report: Report,
+    counted: Sequence[Finding],
+    findings: Sequence[Finding],
+    *,
+    count: int | None,
+    multiple: bool,
+    followup: tuple[bool, tuple[str, ...]],
+    config: TriageConfig,
+) -> ReportResult:
+    """Report fields and triage from the counted findings and the report-level count.
+
+    Args:
+        report: The input report.
+        counted: The findings that count as intrahepatic calcifications.
+        findings: Every finding of the report (kept for review).
+        count: Exact number of foci, when known.
+        multiple: Two or more foci.
+        followup: Whether follow-up is recommended, and the modalities named.
+        config: Triage thresholds.
+
+    Returns:
+        The report result.
+    """
+    calcification = bool(counted)
     category: CountCategory = (
         "none" if not calcification else ("multiple" if multiple else "single")
     )
-    sizes = [f.size_mm for f, _ in counted if f.size_mm is not None]
+    sizes = [f.size_mm for f in counted if f.size_mm is not None]
     max_size = max(sizes) if sizes else None
-    segments = sort_segments(s for f, _ in counted for s in f.segments)
-    lobes = sort_lobes(lobe for f, _ in counted for lobe in f.lobes)
-    bile_duct = any(f.bile_duct for f, _ in counted)
-    diffuse = any(f.diffuse for f, _ in counted)
+    bile_duct = any(f.bile_duct for f in counted)
+    diffuse = any(f.diffuse for f in counted)
     decision = triage(
         calcification=calcification,
         multiple=multiple,
@@ -148,55 +190,23 @@ def aggregate(
         diffuse=diffuse,
         config=config,
     )
-    recommended, modalities, _rule_ids = doc._.get(FOLLOWUP)
     return ReportResult(
         report_id=report.report_id,
         calcification=calcification,
         count=count if calcification else None,
         count_category=category,
         max_size_mm=max_size,
-        segments=segments,
-        lobes=lobes,
+        segments=sort_segments(s for f in counted for s in f.segments),
+        lobes=sort_lobes(lobe for f in counted for lobe in f.lobes),
         bile_duct=bile_duct,
         diffuse=diffuse,
-        followup_recommended=bool(recommended),
+        followup_recommended=followup[0],
         triage=decision.level,
         triage_rules=decision.rules,
         triage_reason=decision.reason,
-        evidence=evidence(f for f, _ in counted),
+        evidence=evidence(counted),
         findings=tuple(findings),
-        followup_modalities=tuple(modalities),
-        meta=report.meta,
-    )
-
-
-def no_finding_result(report: Report, config: TriageConfig) -> ReportResult:
-    """The result for a report with no target and no follow-up advice (no pipeline needed)."""
-    decision = triage(
-        calcification=False,
-        multiple=False,
-        max_size_mm=None,
-        bile_duct=False,
-        diffuse=False,
-        config=config,
-    )
-    return ReportResult(
-        report_id=report.report_id,
-        calcification=False,
-        count=None,
-        count_category="none",
-        max_size_mm=None,
-        segments=(),
-        lobes=(),
-        bile_duct=False,
-        diffuse=False,
-        followup_recommended=False,
-        triage=decision.level,
-        triage_rules=decision.rules,
-        triage_reason=decision.reason,
-        evidence="",
-        findings=(),
-        followup_modalities=(),
+        followup_modalities=followup[1],
         meta=report.meta,
     )
 
