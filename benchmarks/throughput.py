@@ -1241,6 +1241,38 @@ def labels_path_for(archive: str | Path) -> Path:
 LABEL_COLUMNS = ("report_id", "style", "liver_triage", "liver_kind", "distractors")
 
 
+@dataclasses.dataclass
+class _LabelTally:
+    """Counts of generator labels, for an :class:`ArchiveSummary`."""
+
+    reports: int = 0
+    distractor_reports: int = 0
+    triage: Counter[str] = dataclasses.field(default_factory=Counter)
+    distractors: Counter[str] = dataclasses.field(default_factory=Counter)
+    styles: Counter[str] = dataclasses.field(default_factory=Counter)
+
+    def add(self, label: ReportLabel) -> None:
+        self.reports += 1
+        self.triage[label.liver_triage] += 1
+        self.styles[label.style] += 1
+        self.distractors.update(label.distractors)
+        self.distractor_reports += bool(label.distractors)
+
+    def summary(self, path: Path, labels_path: Path, seconds: float | None) -> ArchiveSummary:
+        return ArchiveSummary(
+            path=path,
+            labels_path=labels_path,
+            reports=self.reports,
+            liver_positive=self.reports - self.triage["none"],
+            triage={level: self.triage[level] for level in ("none", "benign", "workup", "urgent")},
+            distractor_reports=self.distractor_reports,
+            distractors=dict(sorted(self.distractors.items())),
+            styles=dict(sorted(self.styles.items())),
+            bytes=path.stat().st_size,
+            seconds=seconds,
+        )
+
+
 def generate_archive(
     path: str | Path,
     n_reports: int,
@@ -1274,10 +1306,7 @@ def generate_archive(
     path.parent.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     n_patients = max(1, int(n_reports * PATIENTS_PER_REPORT))
-    triage: Counter[str] = Counter()
-    distractors: Counter[str] = Counter()
-    styles: Counter[str] = Counter()
-    distractor_reports = 0
+    tally = _LabelTally()
     tmp_archive = path.with_name(path.name + ".tmp")
     tmp_labels = labels_path.with_name(labels_path.name + ".tmp")
     with (
@@ -1300,24 +1329,10 @@ def generate_archive(
                 f"{report_id},{label.style},{label.liver_triage},{label.liver_kind},"
                 f"{';'.join(label.distractors)}\n"
             )
-            triage[label.liver_triage] += 1
-            styles[label.style] += 1
-            distractors.update(label.distractors)
-            distractor_reports += bool(label.distractors)
+            tally.add(label)
     os.replace(tmp_labels, labels_path)
     os.replace(tmp_archive, path)
-    return ArchiveSummary(
-        path=path,
-        labels_path=labels_path,
-        reports=n_reports,
-        liver_positive=n_reports - triage["none"],
-        triage={level: triage[level] for level in ("none", "benign", "workup", "urgent")},
-        distractor_reports=distractor_reports,
-        distractors=dict(sorted(distractors.items())),
-        styles=dict(sorted(styles.items())),
-        bytes=path.stat().st_size,
-        seconds=time.perf_counter() - started,
-    )
+    return tally.summary(path, labels_path, seconds=time.perf_counter() - started)
 
 
 def read_labels(path: str | Path) -> Iterator[ReportLabel]:
@@ -1337,27 +1352,10 @@ def summarize_labels(archive: str | Path) -> ArchiveSummary:
     """Count an existing archive's labels (for a reused archive)."""
     archive = Path(archive)
     labels_path = labels_path_for(archive)
-    triage: Counter[str] = Counter()
-    distractors: Counter[str] = Counter()
-    styles: Counter[str] = Counter()
-    distractor_reports = reports = 0
+    tally = _LabelTally()
     for label in read_labels(labels_path):
-        reports += 1
-        triage[label.liver_triage] += 1
-        styles[label.style] += 1
-        distractors.update(label.distractors)
-        distractor_reports += bool(label.distractors)
-    return ArchiveSummary(
-        path=archive,
-        labels_path=labels_path,
-        reports=reports,
-        liver_positive=reports - triage["none"],
-        triage={level: triage[level] for level in ("none", "benign", "workup", "urgent")},
-        distractor_reports=distractor_reports,
-        distractors=dict(sorted(distractors.items())),
-        styles=dict(sorted(styles.items())),
-        bytes=archive.stat().st_size,
-    )
+        tally.add(label)
+    return tally.summary(archive, labels_path, seconds=None)
 
 
 def archive_path(

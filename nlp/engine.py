@@ -278,10 +278,30 @@ def _init_worker(patterns_dir: str | None, prefilter: bool) -> None:
         _WORKER_STATE["miner"] = Miner(patterns_dir, prefilter=prefilter)
 
 
-def _work_chunk(work: str, index: int, items: list[Report | RecordError]) -> ChunkStats:
-    tables = chunk_tables(index, items, _WORKER_STATE["miner"])
-    save_part(Path(work), tables)
+def _finish_chunk(work: Path, tables: ChunkTables) -> ChunkStats:
+    """Save a mined chunk's part and return its counts."""
+    save_part(work, tables)
     return chunk_stats(tables)
+
+
+def _work_chunk(work: str, index: int, items: list[Report | RecordError]) -> ChunkStats:
+    return _finish_chunk(Path(work), chunk_tables(index, items, _WORKER_STATE["miner"]))
+
+
+def _bounded(
+    chunks: Iterable[tuple[int, list[Report | RecordError]]],
+    submit: Callable[[int, list[Report | RecordError]], Any],
+    collect: Callable[[Any], None],
+    window: int,
+) -> None:
+    """Submit chunks with at most ``window`` in flight; collect results in submission order."""
+    pending: deque[Any] = deque()
+    for index, items in chunks:
+        pending.append(submit(index, items))
+        while len(pending) >= window:
+            collect(pending.popleft())
+    while pending:
+        collect(pending.popleft())
 
 
 def run_local(
@@ -301,9 +321,7 @@ def run_local(
     if options.workers <= 1 or len(head) < 2:
         miner = miner_factory()
         for index, items in chain(head, chunks):
-            tables = chunk_tables(index, items, miner)
-            save_part(work, tables)
-            on_chunk(chunk_stats(tables))
+            on_chunk(_finish_chunk(work, chunk_tables(index, items, miner)))
         return
     methods = multiprocessing.get_all_start_methods()
     fork = "fork" in methods
@@ -315,13 +333,12 @@ def run_local(
     with context.Pool(
         options.workers, initializer=_init_worker, initargs=(patterns_dir, options.prefilter)
     ) as pool:
-        pending: deque[Any] = deque()
-        for index, items in chain(head, chunks):
-            pending.append(pool.apply_async(_work_chunk, (str(work), index, items)))
-            while len(pending) >= window:
-                on_chunk(pending.popleft().get())
-        while pending:
-            on_chunk(pending.popleft().get())
+        _bounded(
+            chain(head, chunks),
+            lambda index, items: pool.apply_async(_work_chunk, (str(work), index, items)),
+            lambda result: on_chunk(result.get()),
+            window,
+        )
 
 
 def run_dask(
@@ -342,20 +359,12 @@ def run_dask(
         raise CalcminerError(Errors.E211) from e
 
     with dask_client(options.scheduler, options.workers, patterns_dir, options.prefilter) as client:
-        window = max(1, options.workers) * IN_FLIGHT_PER_WORKER
-        pending: deque[Any] = deque()
-
-        def finish(future: Any) -> None:
-            tables = future.result()
-            save_part(work, tables)
-            on_chunk(chunk_stats(tables))
-
-        for index, items in chunks:
-            pending.append(submit_chunk(client, index, items))
-            while len(pending) >= window:
-                finish(pending.popleft())
-        while pending:
-            finish(pending.popleft())
+        _bounded(
+            chunks,
+            lambda index, items: submit_chunk(client, index, items),
+            lambda future: on_chunk(_finish_chunk(work, future.result())),
+            max(1, options.workers) * IN_FLIGHT_PER_WORKER,
+        )
 
 
 # --- assembling the outputs -------------------------------------------------------------------
