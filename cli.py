@@ -1,6 +1,7 @@
 """Command line (``calcminer``): parses arguments and calls one library function per command.
 
 ``calcminer extract`` -> :func:`calcminer.nlp.api.run_extract`;
+``calcminer audit`` -> :func:`calcminer.nlp.api.run_audit`;
 ``calcminer evaluate`` -> :func:`calcminer.nlp.evaluate.evaluate`.
 Errors go to stderr with exit code 1; no report text is ever printed.
 """
@@ -181,6 +182,247 @@ def extract(
 
 
 @app.command()
+def audit(
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Audit table, one row per index exam (.csv, .parquet or .jsonl).",
+            show_default=False,
+        ),
+    ],
+    archive: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Archive (JSONL, CSV or Parquet) with report_id, patient_id, exam_date, text "
+            "and optionally modality. Omit it with --db and --query.",
+            show_default=False,
+        ),
+    ] = None,
+    summary_out: Annotated[
+        Path | None,
+        typer.Option("--summary-out", help="Summary per level, month and concordance group."),
+    ] = None,
+    overdue_out: Annotated[
+        Path | None, typer.Option("--overdue-out", help="Overdue index exams, longest first.")
+    ] = None,
+    plot_out: Annotated[
+        Path | None,
+        typer.Option("--plot-out", help="PNG: completion by level and cumulative follow-up."),
+    ] = None,
+    errors_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--errors-out",
+            help="Errors table (default: <stem>.errors.csv beside --output, if any errors).",
+        ),
+    ] = None,
+    window_days: Annotated[
+        int | None,
+        typer.Option(
+            "--window-days",
+            help="One follow-up window for every level, in days (default: patterns/audit.toml).",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Audit date YYYY-MM-DD (default: the latest exam date in the archive).",
+            show_default=False,
+        ),
+    ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="SQLAlchemy database URL to read the archive from, e.g. sqlite:///exams.db.",
+            show_default=False,
+        ),
+    ] = None,
+    query: Annotated[
+        str | None,
+        typer.Option(
+            "--query", help="SQL query giving one row per exam (with --db).", show_default=False
+        ),
+    ] = None,
+    id_col: Annotated[str, typer.Option("--id-col", help="Report id column.")] = "report_id",
+    text_col: Annotated[str, typer.Option("--text-col", help="Report text column.")] = "text",
+    patient_col: Annotated[str, typer.Option("--patient-col", help="Patient id column.")] = (
+        "patient_id"
+    ),
+    date_col: Annotated[str, typer.Option("--date-col", help="Exam date column.")] = "exam_date",
+    modality_col: Annotated[
+        str,
+        typer.Option(
+            "--modality-col",
+            help="Modality column (US, CT, MR/MRI ...); when absent, read from the exam header.",
+        ),
+    ] = "modality",
+    date_format: Annotated[
+        str | None,
+        typer.Option(
+            "--date-format",
+            help="strptime format of the exam dates when not ISO, e.g. %d/%m/%Y.",
+            show_default=False,
+        ),
+    ] = None,
+    patterns: PatternsOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
+) -> None:
+    """Audit follow-up: did the exams that needed work-up get it, how fast, who is overdue."""
+    from calcminer.nlp.api import format_audit_summary, parse_as_of, run_audit
+    from calcminer.nlp.audit import ArchiveColumns
+
+    try:
+        summary = run_audit(
+            archive,
+            output,
+            summary_out=summary_out,
+            overdue_out=overdue_out,
+            plot_out=plot_out,
+            errors_out=errors_out,
+            window_days=window_days,
+            as_of=parse_as_of(as_of),
+            db_url=db,
+            query=query,
+            id_col=id_col,
+            text_col=text_col,
+            columns=ArchiveColumns(patient=patient_col, date=date_col, modality=modality_col),
+            date_format=date_format,
+            patterns_dir=patterns,
+        )
+    except CalcminerError as e:
+        raise _fail(e) from e
+    if not quiet:
+        typer.echo(format_audit_summary(summary))
+    if summary.errors:
+        codes = ", ".join(f"{code} x{n}" for code, n in summary.error_codes.items())
+        message = Errors.E307.format(count=summary.errors, codes=codes, path=summary.errors_path)
+        typer.echo(message, err=True)
+
+
+@app.command()
+def show(
+    text: Annotated[
+        str | None,
+        typer.Argument(help="Report text to explain (or use --file).", show_default=False),
+    ] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file",
+            "-f",
+            help="A .txt report, or a JSONL/CSV/Parquet file with --id to pick the report.",
+            show_default=False,
+        ),
+    ] = None,
+    report_id: Annotated[
+        str | None,
+        typer.Option("--id", help="Report id to show from a tabular --file.", show_default=False),
+    ] = None,
+    id_col: Annotated[str, typer.Option("--id-col", help="Id column of tabular files.")] = (
+        "report_id"
+    ),
+    text_col: Annotated[
+        str, typer.Option("--text-col", help="Text column of tabular files.")
+    ] = "text",
+    patterns: PatternsOption = None,
+    color: Annotated[
+        bool | None,
+        typer.Option(
+            "--color/--no-color",
+            help="Highlight with colours (default: when writing to a terminal and NO_COLOR is "
+            "unset). Without colours, targets are shown as [..] and modifiers as <..>.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Explain one report: its targets, their attributes and assertion, and the triage."""
+    from rich.console import Console
+
+    from calcminer.nlp.explain import pick_report, render_show
+
+    try:
+        report = pick_report(text, file, report_id, id_col=id_col, text_col=text_col)
+        from calcminer.nlp.api import load_miner
+
+        result = next(iter(load_miner(patterns).mine([report])))
+    except CalcminerError as e:
+        raise _fail(e) from e
+    console = Console(
+        markup=False,
+        highlight=False,
+        no_color=color is False,
+        force_terminal=True if color else None,
+        soft_wrap=True,
+    )
+    use_color = bool(color) if color is not None else console.is_terminal and not console.no_color
+    console.print(render_show(report.text, result, color=use_color), end="")
+
+
+@app.command()
+def rules(
+    patterns: PatternsOption = None,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            "--kind",
+            help="Only this kind: target, mention, context, section, modality or triage.",
+            show_default=False,
+        ),
+    ] = None,
+    label: Annotated[
+        str | None,
+        typer.Option(
+            "--label",
+            help="Only rules whose label starts with this (e.g. SIZE).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """List the loaded rules with their ids, labels, patterns and descriptions."""
+    from calcminer.nlp.explain import format_rules, rule_catalogue
+
+    try:
+        catalogue = rule_catalogue(patterns)
+    except CalcminerError as e:
+        raise _fail(e) from e
+    chosen = [
+        rule
+        for rule in catalogue
+        if (kind is None or rule.kind == kind) and (label is None or rule.label.startswith(label))
+    ]
+    typer.echo(format_rules(chosen))
+
+
+@app.command("validate-patterns")
+def validate_patterns_command(
+    directory: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Patterns folder to check (default: the packaged patterns/).",
+            file_okay=False,
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Check every rule file of a patterns folder; list problems by file and rule id."""
+    from calcminer.nlp.explain import validate_patterns
+
+    problems = validate_patterns(directory)
+    if not problems:
+        typer.echo(f"ok: every rule file in {directory or 'the packaged patterns/'} is valid")
+        return
+    for problem in problems:
+        typer.echo(f"{problem.file}: {problem.message}", err=True)
+    typer.echo(f"{len(problems)} file(s) with problems", err=True)
+    raise typer.Exit(code=1)
+
+
+@app.command()
 def evaluate(
     gold: Annotated[
         Path, typer.Argument(help="Gold JSONL file (GOLD_GUIDE.md format).", show_default=False)
@@ -199,6 +441,13 @@ def evaluate(
         bool,
         typer.Option("--show-mismatches", help="List report ids and values that disagree."),
     ] = False,
+    show_text: Annotated[
+        bool,
+        typer.Option(
+            "--show-text",
+            help="With --show-mismatches, also print those reports' texts (patient data).",
+        ),
+    ] = False,
 ) -> None:
     """Score the miner against a gold file: per-field accuracy and triage confusion."""
     from calcminer.nlp.evaluate import evaluate as run_evaluate
@@ -208,7 +457,7 @@ def evaluate(
         result = run_evaluate(gold, patterns_dir=patterns)
     except CalcminerError as e:
         raise _fail(e) from e
-    typer.echo(format_evaluation(result, show_mismatches=show_mismatches))
+    typer.echo(format_evaluation(result, show_mismatches=show_mismatches, show_text=show_text))
     if min_accuracy is None:
         return
     failures = result.below(min_accuracy)

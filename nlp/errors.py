@@ -7,7 +7,8 @@ class Errors:
     """Coded messages: what happened, what was expected, what was got, how to fix it.
 
     Ranges: E0xx pattern and configuration files, E1xx input records and files,
-    E2xx command line and outputs. Messages never include report text.
+    E2xx command line and outputs, E3xx follow-up audit, E4xx review outputs. Messages never
+    include report text.
     """
 
     # --- E0xx: pattern and configuration files -------------------------------------------
@@ -26,6 +27,14 @@ class Errors:
     E008 = (
         "E008 Configuration {path}: {detail}. See the comments in patterns/config.toml for the "
         "expected keys and units."
+    )
+    E009 = (
+        "E009 Audit configuration {path}: {detail}. See the comments in patterns/audit.toml for "
+        "the expected keys and units."
+    )
+    E010 = (
+        "E010 The pipeline cannot be built from these rules ({kind}): {detail}. Check the token "
+        "pattern of the rule named above against spaCy's Matcher syntax."
     )
 
     # --- E1xx: input files and records -----------------------------------------------------
@@ -70,6 +79,44 @@ class Errors:
     )
     E123 = "E123 Cannot read gold file {path}: {detail}. Expected a JSON Lines file."
 
+    # --- E13x: database inputs (calcminer.nlp.db); {url} always has its password hidden ------
+    E130 = (
+        "E130 Database URL {url} is not valid ({detail}). Expected "
+        "dialect[+driver]://user:password@host:port/database, e.g. sqlite:///exams.db; "
+        "URL-escape special characters in the password (e.g. @ as %40)."
+    )
+    E131 = (
+        "E131 Database URL {url} needs a dialect or driver that is not installed ({detail}). "
+        "Install the driver (e.g. pip install 'psycopg[binary]' for postgresql+psycopg://) "
+        "or name an installed one in the URL."
+    )
+    E132 = (
+        "E132 Cannot connect to database {url} ({detail}). Check the host, port, database "
+        "name, user and password (in the URL, or where the driver looks, e.g. PGPASSWORD)."
+    )
+    E133 = (
+        "E133 Query on database {url} failed {when} ({detail}). Check the table and column "
+        "names and the SQL syntax; write a literal colon as \\: (SQLAlchemy text())."
+    )
+    E134 = (
+        "E134 Statement on database {url} returns no rows. Expected a SELECT query giving "
+        "one row per report."
+    )
+    E135 = (
+        "E135 Query on database {url} gives no {role} column {column!r}. Columns present: "
+        "{present}. Select it (e.g. ... AS {column}) or name the column with --{role}-col."
+    )
+    E136 = (
+        "E136 Query on database {url} gives duplicate column name(s) {columns}. Expected "
+        "unique names; give each an alias with AS."
+    )
+    # Record-level: one row of the errors table, reading goes on.
+    E137 = (
+        "E137 Text column {column!r} holds bytes that are not valid UTF-8 ({detail}). Expected "
+        "UTF-8 text; convert the column in the query or fix the stored value."
+    )
+    E138 = "E138 batch_rows must be at least 1 (got {value})."
+
     # --- E2xx: command line and outputs ------------------------------------------------------
     E201 = (
         "E201 Output {path} has an unsupported extension {suffix!r}. Expected .csv, .parquet "
@@ -108,6 +155,40 @@ class Errors:
         "E211 The Dask engine needs the 'dask[distributed]' package: install calcminer[dask] "
         "(pip install 'calcminer[dask]')."
     )
+    E220 = "E220 Give the report as TEXT or with --file, not both and not neither."
+    E221 = "E221 {path} holds several reports. Choose one with --id."
+    E222 = "E222 No report with id {report_id!r} in {path}."
+    E223 = "E223 The chosen record of {path} (line {line}) cannot be used: {reason}"
+
+    # --- E3xx: follow-up audit ---------------------------------------------------------------
+    E301 = (
+        "E301 Patient column {column!r} is missing or empty. The audit needs a patient id to "
+        "find later exams; give --patient-col if the column has another name."
+    )
+    E302 = (
+        "E302 Exam date column {column!r}: {detail}. The audit needs a date to order exams; "
+        "give --date-col or --date-format if the column has another name or format."
+    )
+    E303 = "E303 --as-of {value!r} is not a date. Expected YYYY-MM-DD."
+    E304 = "E304 --window-days must be at least 0 (got {value})."
+    E305 = "E305 Give either an ARCHIVE file or --db URL with --query SQL, not {detail}."
+    E306 = "E306 Plot {path} must be a .png file."
+    E307 = (
+        "E307 {count} archive record(s) could not be audited (codes: {codes}); they are listed "
+        "in {path}. The other records were audited."
+    )
+
+    # --- E4xx: review outputs ----------------------------------------------------------------
+    E401 = (
+        "E401 Review item {position}: the report is {report!r} but its result is {result!r}. "
+        "Expected each report paired with the result mined from it; this is a bug."
+    )
+    E402 = (
+        "E402 Review of report {report_id!r}: {kind} span {span!r} does not fit the report text "
+        "({length} characters). Expected CATEGORY:rule_id@start-end offsets inside the text the "
+        "result was mined from; this is a bug."
+    )
+    E403 = "E403 Review page {path} must be an .html (or .htm) file, not {suffix!r}."
 
 
 class CalcminerError(Exception):

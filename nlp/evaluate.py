@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
@@ -70,6 +70,7 @@ class EvaluationResult:
         confusion: Triage counts, ``confusion[gold][predicted]`` over none/benign/workup/urgent.
         missed_urgent: Gold-urgent reports predicted as anything but urgent.
         mismatches: Every disagreeing (report, field), in gold order then field order.
+        texts: Report id -> text, kept only for ``--show-text`` (empty from :func:`score`).
     """
 
     n_reports: int
@@ -78,6 +79,7 @@ class EvaluationResult:
     confusion: Mapping[str, Mapping[str, int]]
     missed_urgent: int
     mismatches: tuple[Mismatch, ...]
+    texts: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def triage_accuracy(self) -> float:
@@ -349,7 +351,8 @@ def evaluate(
         for row in rows
     )
     predicted = [prediction_row(result) for result in miner.mine(reports)]
-    return score(rows, predicted)
+    result = score(rows, predicted)
+    return replace(result, texts={row["report_id"]: row["text"] for row in rows})
 
 
 # --- plain-text formatting -----------------------------------------------------------------------
@@ -410,11 +413,13 @@ def format_confusion(result: EvaluationResult) -> str:
     )
 
 
-def format_mismatches(result: EvaluationResult) -> str:
-    """Render the mismatches: report id, field, gold and predicted value (never text).
+def format_mismatches(result: EvaluationResult, show_text: bool = False) -> str:
+    """Render the mismatches: report id, field, gold and predicted value.
 
     Args:
         result: Scores from :func:`score` or :func:`evaluate`.
+        show_text: Append the text of every report with a mismatch (patient data: only when
+            the user asks, ``--show-text``).
 
     Returns:
         One line per mismatch, values as JSON; ``no mismatches`` when there are none.
@@ -427,18 +432,28 @@ def format_mismatches(result: EvaluationResult) -> str:
     ]
     header = ["report_id", "field", "gold", "predicted"]
     widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
-    return "\n".join(
+    listing = "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in (header, *rows)
     )
+    if not show_text:
+        return listing
+    ids = dict.fromkeys(m.report_id for m in result.mismatches)
+    texts = [
+        f"--- {report_id}\n{result.texts.get(report_id, '(text not kept)')}" for report_id in ids
+    ]
+    return listing + "\n\n" + "\n\n".join(texts)
 
 
-def format_evaluation(result: EvaluationResult, show_mismatches: bool = False) -> str:
+def format_evaluation(
+    result: EvaluationResult, show_mismatches: bool = False, show_text: bool = False
+) -> str:
     """Render the full evaluation report as plain text.
 
     Args:
         result: Scores from :func:`score` or :func:`evaluate`.
         show_mismatches: Append the mismatch listing.
+        show_text: With ``show_mismatches``, also print the texts of those reports.
 
     Returns:
         Report count, accuracy table, confusion matrix (and mismatches).
@@ -449,5 +464,5 @@ def format_evaluation(result: EvaluationResult, show_mismatches: bool = False) -
         format_confusion(result),
     ]
     if show_mismatches:
-        parts.append(format_mismatches(result))
+        parts.append(format_mismatches(result, show_text=show_text))
     return "\n\n".join(parts)

@@ -35,6 +35,7 @@ def doc_findings(doc: Doc, report_id: str) -> tuple[Finding, ...]:
                 other_organs=tuple(rec["other_organs"]),
                 assertion=rec["assertion"],
                 modifier_ids=tuple(rec["modifier_ids"]),
+                modifier_spans=tuple(rec["modifier_spans"]),
                 counted=rec["counted"],
                 exclusion_reason=rec["exclusion_reason"],
                 count=rec["count"],

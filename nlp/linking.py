@@ -635,6 +635,17 @@ class Linker:
                 assertion = ASSERTION_CATEGORIES[category]
                 break
         modifier_ids = tuple(sorted({rid for c, rid in edges if c in ASSERTION_CATEGORIES}))
+        # Where the modifier words are ("no" in "No calcification"), for review outputs.
+        modifier_spans = tuple(
+            sorted(
+                {
+                    f"{category}:{rule_id}@{m_start}-{m_end}"
+                    for start, end, category, rule_id, m_start, m_end in doc._.get(CONTEXT_EDGES)
+                    if (start, end) == (t.start_char, t.end_char)
+                    and category in ASSERTION_CATEGORIES
+                }
+            )
+        )
 
         duct_values = {a.mention.value for a in by_label.get("DUCT", [])}
         bile_duct = (
@@ -677,6 +688,7 @@ class Linker:
             "other_organs": other_organs,
             "assertion": assertion,
             "modifier_ids": modifier_ids,
+            "modifier_spans": modifier_spans,
             "counted": reason is None,
             "exclusion_reason": reason,
             "count": count,

@@ -90,6 +90,8 @@ class Finding:
         other_organs: Further organs the same mention names ("hepatic and splenic granulomas").
         assertion: ConText assertion after resolution.
         modifier_ids: Ids of the ConText rules that modified the target.
+        modifier_spans: Where those modifiers are, as ``CATEGORY:rule_id@start-end``
+            (character offsets in the report, e.g. ``NEGATED_EXISTENCE:neg_no@0-2``).
         counted: Whether the finding counts as an intrahepatic calcification.
         exclusion_reason: Why it does not count (None when counted).
         count: Exact number of foci the mention states, when it does.
@@ -117,6 +119,7 @@ class Finding:
     other_organs: tuple[str, ...]
     assertion: Assertion
     modifier_ids: tuple[str, ...]
+    modifier_spans: tuple[str, ...]
     counted: bool
     exclusion_reason: str | None
     count: int | None

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from calcminer.nlp.audit import AuditResult, AuditRow, SummaryRow
 from calcminer.nlp.schema import (
     EXTRA_REPORT_FIELDS,
     FLAGGED_LEVELS,
@@ -194,3 +195,78 @@ def triage_counts(reports: pd.DataFrame, levels: Sequence[str]) -> dict[str, int
     """
     counts = reports["triage"].value_counts()
     return {level: int(counts.get(level, 0)) for level in levels}
+
+
+# --- follow-up audit -------------------------------------------------------------------------
+
+#: Columns of the audit table: the issue's columns first, then level, modality, concordance.
+AUDIT_COLUMNS: tuple[str, ...] = (
+    "report_id",
+    "patient_id",
+    "exam_date",
+    "triage",
+    "followup_recommended",
+    "due_date",
+    "status",
+    "followup_report_id",
+    "followup_modality",
+    "followup_date",
+    "days_to_followup",
+    "level",
+    "modality",
+    "concordance",
+)
+#: Columns of the overdue list: the audit columns plus days past the due date.
+OVERDUE_COLUMNS: tuple[str, ...] = (*AUDIT_COLUMNS, "days_overdue")
+
+
+def audit_frame(rows: Iterable[AuditRow]) -> pd.DataFrame:
+    """Build the audit table: one row per index exam, in archive order.
+
+    Dates are Python ``date`` values (written as ``YYYY-MM-DD``; Parquet ``date32``).
+
+    Args:
+        rows: Audit rows from :func:`calcminer.nlp.audit.audit_exams`.
+
+    Returns:
+        The table with :data:`AUDIT_COLUMNS`.
+    """
+    kinds = _kinds(AuditRow, AUDIT_COLUMNS)
+    columns: dict[str, list[Any]] = {name: [] for name in AUDIT_COLUMNS}
+    for row in rows:
+        for name in AUDIT_COLUMNS:
+            columns[name].append(getattr(row, name))
+    return _frame(columns, kinds)
+
+
+def overdue_frame(result: AuditResult) -> pd.DataFrame:
+    """Build the overdue list: overdue index exams, longest overdue first.
+
+    Args:
+        result: The audit.
+
+    Returns:
+        The audit columns plus ``days_overdue`` (days from the due date to the as-of date).
+    """
+    frame = audit_frame(result.overdue)
+    days = [(result.as_of - row.due_date).days for row in result.overdue]
+    frame["days_overdue"] = _series(days, "Int64")
+    return frame
+
+
+def audit_summary_frame(rows: Iterable[SummaryRow]) -> pd.DataFrame:
+    """Build the audit summary: one row per group (overall, level, month, concordance).
+
+    Args:
+        rows: Summary rows from :func:`calcminer.nlp.audit.summarize`.
+
+    Returns:
+        A table with one column per :class:`~calcminer.nlp.audit.SummaryRow` field.
+    """
+    names = tuple(field.name for field in fields(SummaryRow))
+    kinds = _kinds(SummaryRow, names)
+    columns: dict[str, list[Any]] = {name: [] for name in names}
+    for row in rows:
+        for name in names:
+            columns[name].append(getattr(row, name))
+    return _frame(columns, kinds)

@@ -53,6 +53,7 @@ def _finding(**overrides: Any) -> Finding:
         "organ": "liver",
         "assertion": "present",
         "modifier_ids": (),
+        "modifier_spans": (),
         "counted": True,
         "exclusion_reason": None,
         "count": 1,

@@ -1,0 +1,220 @@
+"""Reader at the input edge of the flow: a database query -> one ``Report`` (or error) per row.
+
+The database counterpart of :func:`calcminer.nlp.io.read_reports`: rows are read through
+SQLAlchemy in batches, checked with the same record rules as the file readers, and turned into
+:class:`Report` or :class:`RecordError` items. Messages name the database by its URL with the
+password hidden, and never contain row values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from calcminer.nlp.errors import CalcminerError, Errors, InputError
+from calcminer.nlp.io import INPUT_ENCODING, _build_record, _names
+from calcminer.nlp.schema import RecordError, Report
+
+#: Rows fetched from the database per batch: bounds memory on large tables.
+DATABASE_BATCH_ROWS = 1000
+#: Longest driver message kept in an error message (its first line only).
+DRIVER_DETAIL_MAX_CHARS = 200
+#: Stands in for a URL that could not be parsed, so its password cannot be hidden.
+UNPARSED_URL = "(not shown: it could not be parsed and may hold a password)"
+#: Replaces a password or a quoted value in a driver message.
+HIDDEN = "***"
+
+#: A quoted word in a driver message: an identifier from the query, or possibly a row value
+#: (PostgreSQL: 'invalid input syntax for type integer: "<value>"').
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+_BYTES_TYPES = (bytes, bytearray, memoryview)
+
+_Item = Report | RecordError
+
+
+def read_database(
+    url: str,
+    query: str,
+    id_col: str = "report_id",
+    text_col: str = "text",
+    *,
+    batch_rows: int = DATABASE_BATCH_ROWS,
+) -> Iterator[Report | RecordError]:
+    """Read reports from the rows of a SQL query, in the order the database returns them.
+
+    The URL and driver are checked when the function is called. The connection is opened, the
+    query run and its columns checked when iteration starts, before the first item is
+    yielded. Rows are then streamed ``batch_rows`` at a time. The connection is closed and the
+    engine disposed when the rows are exhausted, on an error, and when the consumer stops
+    early (closes the iterator or drops it).
+
+    Args:
+        url: SQLAlchemy database URL, e.g. ``sqlite:///exams.db`` or
+            ``postgresql+psycopg://user@host/db``. The driver must be installed.
+        query: SQL query giving one row per report; run as ``sqlalchemy.text(query)``, so a
+            literal colon is written ``\\:``. It is never committed.
+        id_col: Result column holding the report id (integers become strings).
+        text_col: Result column holding the report text (bytes are decoded as UTF-8).
+        batch_rows: Rows fetched per batch.
+
+    Returns:
+        An iterator over one item per row: a :class:`Report` (other columns in ``meta``, in
+        column order, values as the driver gives them; ``source`` is the URL with the
+        password hidden and ``line`` the 1-based row number), or a :class:`RecordError` for
+        a row that cannot be used, with the same codes as the file readers (E112-E116) and
+        E137 for text bytes that are not UTF-8.
+
+    Raises:
+        CalcminerError: E138 when ``batch_rows`` is below 1.
+        InputError: At call time, E130 for an invalid URL and E131 for a dialect or driver
+            that is not installed. During iteration, before the first item: E132 when the
+            connection fails, E133 when the query fails, E134 when the statement returns no
+            rows, E135 when the id or text column is missing and E136 for duplicate column
+            names. E133 also when reading fails after some rows.
+    """
+    if batch_rows < 1:
+        raise CalcminerError(Errors.E138.format(value=batch_rows))
+    parsed = _parse_url(url)
+    masked = parsed.render_as_string(hide_password=True)
+    try:
+        # A one-shot reader needs no pool: NullPool closes the connection when it is returned.
+        engine = create_engine(parsed, poolclass=NullPool)
+    except (NoSuchModuleError, ImportError) as e:
+        detail = _driver_detail(e, parsed.password)
+        raise InputError(Errors.E131.format(url=masked, detail=detail)) from e
+    except ArgumentError as e:
+        detail = _driver_detail(e, parsed.password)
+        raise InputError(Errors.E130.format(url=masked, detail=detail)) from e
+    return _read_rows(engine, parsed, query, id_col, text_col, batch_rows)
+
+
+def _parse_url(url: str) -> URL:
+    """Parse a database URL (E130 without the URL itself, which may hold a password)."""
+    try:
+        parsed = make_url(url)
+        parsed.get_dialect()
+    except (NoSuchModuleError, ImportError) as e:
+        masked = make_url(url).render_as_string(hide_password=True)
+        raise InputError(Errors.E131.format(url=masked, detail=_driver_detail(e, None))) from e
+    except (ArgumentError, ValueError) as e:
+        # Parser messages may repeat parts of the URL: only the error class is kept.
+        raise InputError(Errors.E130.format(url=UNPARSED_URL, detail=type(e).__name__)) from e
+    return parsed
+
+
+def _read_rows(
+    engine: Engine,
+    url: URL,
+    query: str,
+    id_col: str,
+    text_col: str,
+    batch_rows: int,
+) -> Iterator[_Item]:
+    """Run the query and yield one item per row; always release the connection and engine."""
+    masked = url.render_as_string(hide_password=True)
+    row_number = 0
+    try:
+        try:
+            connection = engine.connect()
+        except SQLAlchemyError as e:
+            detail = _driver_detail(e, url.password)
+            raise InputError(Errors.E132.format(url=masked, detail=detail)) from e
+        with connection:
+            streaming = connection.execution_options(stream_results=True, max_row_buffer=batch_rows)
+            try:
+                result = streaming.execute(text(query))
+            except SQLAlchemyError as e:
+                detail = _driver_detail(e, url.password, query)
+                when = "before the first row"
+                # Not chained: the driver's own message may quote row values.
+                raise InputError(Errors.E133.format(url=masked, when=when, detail=detail)) from None
+            with result:
+                if not result.returns_rows:
+                    raise InputError(Errors.E134.format(url=masked))
+                columns = list(result.keys())
+                _check_result_columns(masked, columns, id_col, text_col)
+                partitions = result.partitions(batch_rows)
+                while True:
+                    try:
+                        batch = next(partitions, None)
+                    except SQLAlchemyError as e:
+                        detail = _driver_detail(e, url.password, query)
+                        when = f"after row {row_number}"
+                        raise InputError(
+                            Errors.E133.format(url=masked, when=when, detail=detail)
+                        ) from None
+                    if batch is None:
+                        return
+                    for row in batch:
+                        row_number += 1
+                        fields = dict(zip(columns, row, strict=True))
+                        yield _row_item(fields, id_col, text_col, masked, row_number)
+    finally:
+        engine.dispose()
+
+
+def _check_result_columns(url: str, columns: Sequence[str], id_col: str, text_col: str) -> None:
+    """Raise E136 for duplicate column names and E135 when the id or text column is missing."""
+    duplicates = sorted({name for name in columns if columns.count(name) > 1})
+    if duplicates:
+        raise InputError(Errors.E136.format(url=url, columns=_names(duplicates)))
+    for role, column in (("id", id_col), ("text", text_col)):
+        if column not in columns:
+            raise InputError(
+                Errors.E135.format(url=url, role=role, column=column, present=_names(columns))
+            )
+
+
+def _row_item(fields: dict[str, Any], id_col: str, text_col: str, source: str, line: int) -> _Item:
+    """Turn one row into a Report or RecordError, decoding text stored as bytes first."""
+    raw_text = fields.get(text_col)
+    if isinstance(raw_text, _BYTES_TYPES):
+        try:
+            fields[text_col] = bytes(raw_text).decode(INPUT_ENCODING)
+        except UnicodeDecodeError as e:
+            # An empty text lets the shared checks judge the id first (E115/E116 win).
+            checked = _build_record({**fields, text_col: ""}, id_col, text_col, source, line)
+            if checked.report_id is None:
+                return checked
+            reason = Errors.E137.format(column=text_col, detail=f"byte {e.start}")
+            return RecordError(source, line, checked.report_id, "E137", reason)
+    return _build_record(fields, id_col, text_col, source, line)
+
+
+def _driver_detail(error: BaseException, password: str | None, query: str | None = None) -> str:
+    """Describe a driver or SQLAlchemy error without row values or the password.
+
+    Keeps the error class and the first line of its message (later lines hold the SQL, hints
+    and details that may quote rows), cut to ``DRIVER_DETAIL_MAX_CHARS``. With ``query``,
+    quoted words that do not occur in the query are hidden: they may be row values.
+
+    Args:
+        error: The error raised by SQLAlchemy or the driver.
+        password: The URL's password, replaced wherever it appears.
+        query: The SQL query, for errors raised by running or reading it.
+
+    Returns:
+        ``"<ErrorClass>: <first line>"``, or the class name alone.
+    """
+    # SQLAlchemy wraps the driver's error in ``orig``; its own message adds the SQL.
+    orig = getattr(error, "orig", None)
+    cause = orig if isinstance(orig, BaseException) else error
+    lines = str(cause).strip().splitlines()
+    message = lines[0].strip() if lines else ""
+    if query is not None:
+        known = query.lower()
+        message = _QUOTED.sub(
+            lambda match: match[0] if match[0][1:-1].lower() in known else HIDDEN, message
+        )
+    if password:
+        message = message.replace(password, HIDDEN)
+    if len(message) > DRIVER_DETAIL_MAX_CHARS:
+        message = message[:DRIVER_DETAIL_MAX_CHARS] + "..."
+    name = type(cause).__name__
+    return f"{name}: {message}" if message else name
