@@ -1,4 +1,5 @@
-# calcminer: `make demo` sets up .venv and runs the miner on sample_reports/; `make test` runs the checks.
+# calcminer: `make demo` sets up .venv and runs the miner, review, figures and follow-up audit on
+# sample_reports/; `make test` runs the checks (and installs Chromium for the browser test).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -19,6 +20,11 @@ demo: $(STAMP)
 	mkdir -p $(OUT)
 	$(BIN)/calcminer extract sample_reports -o $(OUT)/reports.csv \
 		--findings-out $(OUT)/findings.csv --flagged-out $(OUT)/flagged.csv
+	$(BIN)/calcminer review sample_reports -o $(OUT)/review.html
+	$(BIN)/calcminer figures $(OUT)/reports.csv --from-table -o $(OUT)/figures
+	$(BIN)/calcminer audit sample_reports/audit/archive.jsonl -o $(OUT)/audit.csv \
+		--summary-out $(OUT)/audit_summary.csv --overdue-out $(OUT)/audit_overdue.csv \
+		--plot-out $(OUT)/audit.png
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -31,6 +37,7 @@ typecheck: $(STAMP)
 	MYPYPATH=.mypy_path $(BIN)/mypy --package calcminer
 
 test: $(STAMP) lint typecheck
+	sh tests/setup_browser.sh
 	$(BIN)/python -m pytest
 
 clean:

@@ -16,7 +16,7 @@ from typing import Annotated
 import typer
 
 from calcminer import __version__
-from calcminer.nlp.errors import CalcminerError, Errors
+from calcminer.nlp.errors import CalcminerError, Errors, Warnings
 
 app = typer.Typer(
     name="calcminer",
@@ -145,6 +145,13 @@ def extract(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print no summary and no progress bar.")
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Exit 1 when any record becomes an error row (outputs are still written).",
+        ),
+    ] = False,
 ) -> None:
     """Extract calcification fields and triage for every report; write the tables."""
     from calcminer.nlp.api import format_summary, run_extract
@@ -179,6 +186,19 @@ def extract(
         codes = ", ".join(f"{code} x{n}" for code, n in summary.error_codes.items())
         message = Errors.E208.format(count=summary.errors, codes=codes, path=summary.errors_path)
         typer.echo(message, err=True)
+    if summary.duplicate_ids:
+        examples = ", ".join(repr(e) for e in summary.duplicate_examples)
+        typer.echo(Warnings.W001.format(count=summary.duplicate_ids, examples=examples), err=True)
+    if summary.skipped_files:
+        typer.echo(Warnings.W002.format(count=len(summary.skipped_files)), err=True)
+    _strict_exit(strict, summary.errors)
+
+
+def _strict_exit(strict: bool, errors: int) -> None:
+    """With --strict, end with exit code 1 when there were error rows."""
+    if strict and errors:
+        typer.echo(Errors.E213.format(count=errors), err=True)
+        raise typer.Exit(code=1)
 
 
 @app.command()
@@ -271,6 +291,13 @@ def audit(
     ] = None,
     patterns: PatternsOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Exit 1 when any record becomes an error row (outputs are still written).",
+        ),
+    ] = False,
 ) -> None:
     """Audit follow-up: did the exams that needed work-up get it, how fast, who is overdue."""
     from calcminer.nlp.api import format_audit_summary, parse_as_of, run_audit
@@ -302,6 +329,7 @@ def audit(
         codes = ", ".join(f"{code} x{n}" for code, n in summary.error_codes.items())
         message = Errors.E307.format(count=summary.errors, codes=codes, path=summary.errors_path)
         typer.echo(message, err=True)
+    _strict_exit(strict, summary.errors)
 
 
 @app.command()
@@ -420,6 +448,138 @@ def validate_patterns_command(
         typer.echo(f"{problem.file}: {problem.message}", err=True)
     typer.echo(f"{len(problems)} file(s) with problems", err=True)
     raise typer.Exit(code=1)
+
+
+@app.command()
+def review(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="JSONL, CSV or Parquet files, .txt files or folders of .txt files.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="Review page (.html).", show_default=False),
+    ],
+    errors_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--errors-out",
+            help="Errors table (default: <stem>.errors.csv beside the page, if any errors).",
+        ),
+    ] = None,
+    flagged_only: Annotated[
+        bool, typer.Option("--flagged-only", help="Put only workup and urgent reports on the page.")
+    ] = False,
+    title: Annotated[
+        str | None, typer.Option("--title", help="Page title.", show_default=False)
+    ] = None,
+    id_col: Annotated[str, typer.Option("--id-col", help="Id column of tabular inputs.")] = (
+        "report_id"
+    ),
+    text_col: Annotated[
+        str, typer.Option("--text-col", help="Text column of tabular inputs.")
+    ] = "text",
+    patterns: PatternsOption = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Exit 1 when any record becomes an error row (outputs are still written).",
+        ),
+    ] = False,
+) -> None:
+    """Write one self-contained HTML page to review a batch: flagged reports first."""
+    from calcminer.nlp.api import run_review
+
+    try:
+        summary = run_review(
+            inputs,
+            output,
+            errors_out=errors_out,
+            flagged_only=flagged_only,
+            title=title,
+            id_col=id_col,
+            text_col=text_col,
+            patterns_dir=patterns,
+        )
+    except CalcminerError as e:
+        raise _fail(e) from e
+    if not quiet:
+        triage = ", ".join(f"{level} {count}" for level, count in summary.triage.items())
+        check = "ok" if summary.rows_match else "FAILED"
+        typer.echo(f"records read: {summary.records_read}; triage: {triage}")
+        typer.echo(
+            f"check: records in {summary.records_read} = reports {summary.reports} "
+            f"+ error rows {summary.errors}: {check}"
+        )
+        for role, path, rows in summary.outputs:
+            typer.echo(f"wrote {role}: {path} ({rows} rows)")
+    if summary.errors:
+        table = next((p for role, p, _ in summary.outputs if role == "errors"), None)
+        typer.echo(
+            Errors.E208.format(count=summary.errors, codes="see table", path=table), err=True
+        )
+    _strict_exit(strict, summary.errors)
+
+
+@app.command()
+def figures(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Reports to mine (like extract), or report tables with --from-table.",
+            show_default=False,
+        ),
+    ],
+    out_dir: Annotated[
+        Path,
+        typer.Option(
+            "--out-dir",
+            "-o",
+            help="Folder for triage.png, sizes.png and segments.png.",
+            file_okay=False,
+            show_default=False,
+        ),
+    ],
+    from_table: Annotated[
+        bool,
+        typer.Option(
+            "--from-table",
+            help="INPUTS are report tables written by calcminer extract (no mining).",
+        ),
+    ] = False,
+    id_col: Annotated[str, typer.Option("--id-col", help="Id column of tabular inputs.")] = (
+        "report_id"
+    ),
+    text_col: Annotated[
+        str, typer.Option("--text-col", help="Text column of tabular inputs.")
+    ] = "text",
+    patterns: PatternsOption = None,
+) -> None:
+    """Draw batch figures: triage distribution, calcification sizes, Couinaud segment map."""
+    from calcminer.nlp.api import run_figures
+
+    try:
+        written, reports, errors = run_figures(
+            inputs,
+            out_dir,
+            from_table=from_table,
+            id_col=id_col,
+            text_col=text_col,
+            patterns_dir=patterns,
+        )
+    except CalcminerError as e:
+        raise _fail(e) from e
+    except ValueError as e:
+        # A report table that is not calcminer's (a missing column, a bad cell): no text shown.
+        raise _fail(CalcminerError(Errors.E212.format(detail=str(e)))) from e
+    typer.echo(f"reports drawn: {reports}; record errors: {errors}")
+    for name, path in written.items():
+        typer.echo(f"wrote {name}: {path}")
 
 
 @app.command()

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from calcminer.nlp.audit import ArchiveColumns, AuditResult, Exam, SummaryRow
 from calcminer.nlp.errors import CalcminerError, Errors, OutputError
-from calcminer.nlp.io import read_reports
+from calcminer.nlp.io import read_reports, skipped_files
 from calcminer.nlp.schema import TRIAGE_LEVELS, RecordError, Report, ReportResult
 from calcminer.nlp.tables import (
     errors_frame,
@@ -187,6 +187,9 @@ class ExtractSummary:
     flagged: int
     outputs: tuple[tuple[str, Path, int], ...]
     error_codes: dict[str, int] = field(default_factory=dict)
+    duplicate_ids: int = 0
+    duplicate_examples: tuple[str, ...] = ()
+    skipped_files: tuple[Path, ...] = ()
 
     @property
     def rows_match(self) -> bool:
@@ -345,6 +348,9 @@ def run_extract(
         flagged=flagged,
         outputs=written,
         error_codes=dict(sorted(totals.error_codes.items())),
+        duplicate_ids=result.duplicate_ids,
+        duplicate_examples=result.duplicate_examples,
+        skipped_files=tuple(skipped_files(inputs)),
     )
 
 
@@ -368,6 +374,19 @@ def format_summary(summary: ExtractSummary) -> str:
         f"check: records in {summary.records_read} = report rows {summary.reports} "
         f"+ error rows {summary.errors}: {check}",
     ]
+    if summary.duplicate_ids:
+        examples = ", ".join(repr(e) for e in summary.duplicate_examples)
+        lines.append(
+            f"duplicate report ids: {summary.duplicate_ids} repeated rows, all kept "
+            f"(e.g. {examples})"
+        )
+    if summary.skipped_files:
+        names = ", ".join(path.name for path in summary.skipped_files[:5])
+        more = "" if len(summary.skipped_files) <= 5 else ", ..."
+        lines.append(
+            f"skipped files (not .txt) in input folders: {len(summary.skipped_files)} "
+            f"({names}{more})"
+        )
     lines += [f"wrote {role}: {path} ({rows} rows)" for role, path, rows in summary.outputs]
     return "\n".join(lines)
 
@@ -545,9 +564,7 @@ def run_audit(
             raise CalcminerError(Errors.E206.format(got=mined.report_id, expected=None))
         order, report = pending.popleft()
         if mined.report_id != report.report_id:
-            raise CalcminerError(
-                Errors.E206.format(got=mined.report_id, expected=report.report_id)
-            )
+            raise CalcminerError(Errors.E206.format(got=mined.report_id, expected=report.report_id))
         exam = make_exam(order, report, mined, detector, archive_columns, date_format)
         if isinstance(exam, RecordError):
             errors.append((order, exam))
@@ -662,5 +679,194 @@ def format_audit_summary(summary: AuditRunSummary) -> str:
     if months:
         lines.append(f"(by month of the index exam: {len(months)} months in the summary table)")
     lines.append("")
-    lines += [f"wrote {role}: {path} ({rows} rows)" for role, path, rows in summary.outputs]
+    lines += [
+        f"wrote {role}: {path}" + ("" if role == "plot" else f" ({rows} rows)")
+        for role, path, rows in summary.outputs
+    ]
     return "\n".join(lines)
+
+
+# --- calcminer review and calcminer figures ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MinedBatch:
+    """Reports of a batch with their results, and the records that could not be used.
+
+    Attributes:
+        items: (report, result) pairs in input order.
+        errors: Record errors in input order.
+        records_read: Records read (items + errors).
+    """
+
+    items: tuple[tuple[Report, ReportResult], ...]
+    errors: tuple[RecordError, ...]
+    records_read: int
+
+
+def mine_batch(
+    inputs: Sequence[str | Path],
+    *,
+    id_col: str = "report_id",
+    text_col: str = "text",
+    patterns_dir: str | Path | None = None,
+    miner: Mining | None = None,
+) -> MinedBatch:
+    """Read and mine a batch held in memory (review pages and figures are for batches).
+
+    Raises:
+        InputError: When an input cannot be read as a whole.
+        CalcminerError: E205/E206 when the miner breaks its one-result-per-report contract.
+    """
+    items_in = read_reports(inputs, id_col=id_col, text_col=text_col)
+    active = miner if miner is not None else load_miner(patterns_dir)
+    errors: list[RecordError] = []
+    pending: deque[Report] = deque()
+    kept: list[Report] = []
+    records = 0
+
+    def reports() -> Iterator[Report]:
+        nonlocal records
+        for item in items_in:
+            records += 1
+            if isinstance(item, RecordError):
+                errors.append(item)
+            else:
+                pending.append(item)
+                kept.append(item)
+                yield item
+
+    results = list(_paired(active.mine(reports()), pending))
+    for _ in reports():
+        pass
+    if len(results) + len(errors) != records:
+        raise CalcminerError(
+            Errors.E205.format(records=records, reports=len(results), errors=len(errors))
+        )
+    return MinedBatch(tuple(zip(kept, results, strict=True)), tuple(errors), records)
+
+
+@dataclass(frozen=True)
+class ReviewRunSummary:
+    """Counts and files of one ``calcminer review`` run (no report text)."""
+
+    records_read: int
+    reports: int
+    errors: int
+    triage: dict[str, int]
+    flagged: int
+    outputs: tuple[tuple[str, Path, int], ...]
+
+    @property
+    def rows_match(self) -> bool:
+        """Whether every record read is on the page or in the errors table."""
+        return self.records_read == self.reports + self.errors
+
+
+def run_review(
+    inputs: Sequence[str | Path],
+    output: str | Path,
+    *,
+    errors_out: str | Path | None = None,
+    flagged_only: bool = False,
+    title: str | None = None,
+    id_col: str = "report_id",
+    text_col: str = "text",
+    patterns_dir: str | Path | None = None,
+    miner: Mining | None = None,
+) -> ReviewRunSummary:
+    """Run ``calcminer review``: mine a batch and write the self-contained HTML review page.
+
+    Record errors are listed on the page and, when ``errors_out`` is given or there are
+    errors, written as an errors table (default ``<stem>.errors.csv`` beside the page).
+    With ``flagged_only`` the page holds only the reports triaged workup or urgent; the
+    summary counts still cover the whole batch.
+    """
+    from calcminer.nlp.review import DEFAULT_TITLE, HTML_SUFFIXES, write_review
+    from calcminer.nlp.writers import write_table
+
+    page = Path(output)
+    if page.suffix.lower() not in HTML_SUFFIXES:
+        raise OutputError(Errors.E403.format(path=page, suffix=page.suffix))
+    errors_path = Path(errors_out) if errors_out is not None else default_errors_path(page)
+    output_format(errors_path)
+    input_files = {Path(raw).resolve() for raw in inputs}
+    for path, option in ((page, "--output"), (errors_path, "--errors-out")):
+        if path.resolve() in input_files:
+            raise OutputError(Errors.E204.format(path=path, option=option))
+    batch = mine_batch(
+        inputs, id_col=id_col, text_col=text_col, patterns_dir=patterns_dir, miner=miner
+    )
+    triage: dict[str, int] = {level: 0 for level in TRIAGE_LEVELS}
+    for _, result in batch.items:
+        triage[result.triage] += 1
+    shown = [pair for pair in batch.items if not flagged_only or pair[1].flagged]
+    written = write_review(shown, page, errors=batch.errors, title=title or DEFAULT_TITLE)
+    outputs = [("review", written.path, written.reports)]
+    if errors_out is not None or batch.errors:
+        frame = errors_frame(batch.errors)
+        outputs.append(("errors", write_table(frame, errors_path), len(frame)))
+    return ReviewRunSummary(
+        records_read=batch.records_read,
+        reports=len(batch.items),
+        errors=len(batch.errors),
+        triage=triage,
+        flagged=triage["workup"] + triage["urgent"],
+        outputs=tuple(outputs),
+    )
+
+
+def run_figures(
+    inputs: Sequence[str | Path],
+    out_dir: str | Path,
+    *,
+    from_table: bool = False,
+    id_col: str = "report_id",
+    text_col: str = "text",
+    patterns_dir: str | Path | None = None,
+    miner: Mining | None = None,
+) -> tuple[dict[str, Path], int, int]:
+    """Run ``calcminer figures``: triage, size and Couinaud-segment figures for a batch.
+
+    Args:
+        inputs: Reports to mine; with ``from_table``, report tables written by
+            ``calcminer extract`` (CSV, Parquet or JSONL), read as they are.
+        out_dir: Folder for ``triage.png``, ``sizes.png`` and ``segments.png``.
+        from_table: Read report tables instead of mining.
+        id_col: Id column of tabular inputs.
+        text_col: Text column of tabular inputs.
+        patterns_dir: Rule folder (miner and the urgent size threshold).
+        miner: A miner to reuse.
+
+    Returns:
+        The written figures by name, the number of reports drawn, and record errors.
+    """
+    import pandas as pd
+
+    from calcminer.nlp.patterns import load_patterns
+    from calcminer.nlp.plots import batch_figures
+
+    urgent_size_mm = float(load_patterns(patterns_dir).config["triage"]["urgent_size_mm"])
+    errors = 0
+    if from_table:
+        frames = []
+        for raw in inputs:
+            path = Path(raw)
+            kind = output_format(path)
+            if not path.is_file():
+                raise CalcminerError(Errors.E101.format(path=path))
+            if kind == "csv":
+                frames.append(pd.read_csv(path, dtype=str, keep_default_na=False))
+            elif kind == "parquet":
+                frames.append(pd.read_parquet(path))
+            else:
+                frames.append(pd.read_json(path, lines=True, dtype=False))
+        reports = pd.concat(frames, ignore_index=True) if frames else reports_frame([])
+    else:
+        batch = mine_batch(
+            inputs, id_col=id_col, text_col=text_col, patterns_dir=patterns_dir, miner=miner
+        )
+        reports = reports_frame(result for _, result in batch.items)
+        errors = len(batch.errors)
+    figures = batch_figures(reports, out_dir, urgent_size_mm=urgent_size_mm)
+    return figures, len(reports), errors

@@ -436,6 +436,40 @@ class EngineResult:
     rows: Mapping[str, int]
     outputs: Mapping[str, Path]
     resumed_chunks: int
+    duplicate_ids: int = 0
+    duplicate_examples: tuple[str, ...] = ()
+
+
+#: Duplicate report ids named in the summary (all are counted).
+DUPLICATE_EXAMPLES_SHOWN = 5
+
+
+class DuplicateIds:
+    """Counts report ids seen before in the stream; the rows are kept (ids repeat in archives).
+
+    Ids are remembered as 8-byte digests, so memory stays small on large archives.
+    """
+
+    def __init__(self) -> None:
+        self._seen: set[bytes] = set()
+        self.count = 0
+        self.examples: list[str] = []
+
+    def watch(self, items: Iterable[Report | RecordError]) -> Iterator[Report | RecordError]:
+        """Pass the records through, noting repeated report ids."""
+        for item in items:
+            if isinstance(item, Report):
+                key = hashlib.blake2b(item.report_id.encode("utf-8"), digest_size=8).digest()
+                if key in self._seen:
+                    self.count += 1
+                    if (
+                        len(self.examples) < DUPLICATE_EXAMPLES_SHOWN
+                        and item.report_id not in self.examples
+                    ):
+                        self.examples.append(item.report_id)
+                else:
+                    self._seen.add(key)
+            yield item
 
 
 def count_records(inputs: Sequence[str | Path]) -> int | None:
@@ -496,7 +530,8 @@ def run_engine(
 
     opts = options or EngineOptions()
     load_patterns(patterns_dir)  # fail on invalid rules before reading or forking
-    items = read_reports(list(inputs), id_col=id_col, text_col=text_col)
+    duplicates = DuplicateIds()
+    items = duplicates.watch(read_reports(list(inputs), id_col=id_col, text_col=text_col))
     work = work_dir_for(outputs["reports"])
     fingerprint = run_fingerprint(
         inputs,
@@ -541,7 +576,14 @@ def run_engine(
         final["errors"] = errors_default
     rows = assemble(work, n_chunks, final)
     shutil.rmtree(work, ignore_errors=True)
-    return EngineResult(totals=totals, rows=rows, outputs=final, resumed_chunks=len(done))
+    return EngineResult(
+        totals=totals,
+        rows=rows,
+        outputs=final,
+        resumed_chunks=len(done),
+        duplicate_ids=duplicates.count,
+        duplicate_examples=tuple(duplicates.examples),
+    )
 
 
 class _Progress:

@@ -78,6 +78,10 @@ class Errors:
         "Expected unique ids."
     )
     E123 = "E123 Cannot read gold file {path}: {detail}. Expected a JSON Lines file."
+    E124 = (
+        "E124 Report text has {length} characters, more than the {limit} calcminer mines. "
+        "Check the record: it may hold several reports or an attachment."
+    )
 
     # --- E13x: database inputs (calcminer.nlp.db); {url} always has its password hidden ------
     E130 = (
@@ -155,6 +159,13 @@ class Errors:
         "E211 The Dask engine needs the 'dask[distributed]' package: install calcminer[dask] "
         "(pip install 'calcminer[dask]')."
     )
+    E212 = (
+        "E212 The report table cannot be drawn: {detail}. Expected a table from calcminer extract."
+    )
+    E213 = (
+        "E213 --strict: {count} record(s) became error rows; the outputs are written, but the "
+        "run fails."
+    )
     E220 = "E220 Give the report as TEXT or with --file, not both and not neither."
     E221 = "E221 {path} holds several reports. Choose one with --id."
     E222 = "E222 No report with id {report_id!r} in {path}."
@@ -209,3 +220,16 @@ class InputError(CalcminerError):
 
 class OutputError(CalcminerError):
     """An output cannot be written, or the command-line options for outputs conflict."""
+
+
+class Warnings:
+    """Coded warnings: the run goes on and the outputs are complete. Never report text."""
+
+    W001 = (
+        "W001 {count} record(s) repeat a report id seen earlier (e.g. {examples}). All rows are "
+        "kept in the tables; check the export if ids should be unique."
+    )
+    W002 = (
+        "W002 {count} file(s) in the input folder(s) are not .txt and were not read; the "
+        "summary names them."
+    )

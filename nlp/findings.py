@@ -17,9 +17,18 @@ from .triage import TriageConfig, triage
 EVIDENCE_TEXT_MAX_CHARS = 60
 
 
-def doc_findings(doc: Doc, report_id: str) -> tuple[Finding, ...]:
-    """Build one Finding per target from the linker's records on a Doc."""
+def doc_findings(doc: Doc, report_id: str, text: str | None = None) -> tuple[Finding, ...]:
+    """Build one Finding per target from the linker's records on a Doc.
+
+    Args:
+        doc: The processed document.
+        report_id: The report's id.
+        text: The original report text, when the Doc holds a cleaned copy of the same length
+            (``Finding.text`` then quotes the original); None quotes ``doc.text``.
+    """
     findings = []
+    if text is None:
+        text = doc.text  # built once: Doc.text joins every token
     for index, rec in enumerate(doc._.get(FINDINGS)):
         findings.append(
             Finding(
@@ -27,7 +36,7 @@ def doc_findings(doc: Doc, report_id: str) -> tuple[Finding, ...]:
                 index=index,
                 start_char=rec["start_char"],
                 end_char=rec["end_char"],
-                text=doc.text[rec["start_char"] : rec["end_char"]],
+                text=text[rec["start_char"] : rec["end_char"]],
                 label=rec["label"],
                 pattern_id=rec["pattern_id"],
                 section=rec["section_name"],

@@ -259,8 +259,11 @@ class Linker:
 
     def _requirements_met(self, target: Mention, mentions: Sequence[Mention]) -> bool:
         """Whether the sentence has every mention label the target's rule ``requires``."""
+        required = self.requires.get(target.rule_id, ())
+        if not required:
+            return True
         labels = {m.label for m in mentions if m.sent == target.sent}
-        return all(label in labels for label in self.requires.get(target.rule_id, ()))
+        return all(label in labels for label in required)
 
     def _shadowed(
         self, candidate: Mention, mentions: Sequence[Mention], targets: Sequence[Mention]
@@ -321,12 +324,17 @@ class Linker:
     def _clean_mentions(
         self, doc: Doc, raw: list[Mention], targets: list[Mention]
     ) -> list[Mention]:
+        # Overlap tests go through token indexes, so a report with thousands of mentions
+        # stays linear.
         segment_tokens = {i for m in raw if m.label == "SEGMENT" for i in range(m.start, m.end)}
+        target_tokens = {i for t in targets for i in range(t.start, t.end)}
         by_label: dict[str, list[Mention]] = {}
         for m in raw:
             if m.label == "SIZE" and m.start in segment_tokens:
                 continue  # "segment 7 and 1.1 cm": the 7 is a segment, not a size
-            if m.label in NOT_INSIDE_TARGETS and any(m.overlaps(t) for t in targets):
+            if m.label in NOT_INSIDE_TARGETS and not target_tokens.isdisjoint(
+                range(m.start, m.end)
+            ):
                 continue  # before choosing the longest: "with peripheral" loses to "with"
             by_label.setdefault(m.label, []).append(m)
         kept: list[Mention] = []
@@ -334,11 +342,15 @@ class Linker:
             if label not in ATTRIBUTE_LABELS and label not in SUPPRESSOR_LABELS:
                 continue
             items.sort(key=lambda m: (-(m.end - m.start), m.start))
-            chosen: list[Mention] = []
+            taken: set[int] = set()
             for m in items:
-                if not any(m.overlaps(c) for c in chosen):
-                    chosen.append(m)
-            kept.extend(chosen)
+                if taken.isdisjoint(range(m.start, m.end)):
+                    kept.append(m)
+                    taken.update(range(m.start, m.end))
+        kept_at: dict[int, list[Mention]] = {}
+        for m in kept:
+            for i in range(m.start, m.end):
+                kept_at.setdefault(i, []).append(m)
 
         def suppressed(m: Mention) -> bool:
             rule = SUPPRESSED_BY.get(m.label)
@@ -348,9 +360,9 @@ class Linker:
             return any(
                 o is not m
                 and o.label in labels
-                and m.overlaps(o)
                 and (not longer_only or (o.end - o.start) > (m.end - m.start))
-                for o in kept
+                for i in range(m.start, m.end)
+                for o in kept_at.get(i, ())
             )
 
         out: list[Mention] = []
@@ -489,11 +501,13 @@ class Linker:
         prior_cue_ends = frozenset(m.end for m in mentions if m.label == "PRIOR_CUE")
         records: list[dict[str, Any]] = []
         group_counter = 0
+        targets_of = _by_sentence(targets)
+        mentions_of = _by_sentence(mentions)
         for k, (s_start, _s_end, part, top, organ_sections) in enumerate(sentences):
-            s_targets = [t for t in targets if t.sent == k]
+            s_targets = targets_of.get(k, [])
             if not s_targets:
                 continue
-            s_mentions = [m for m in mentions if m.sent == k]
+            s_mentions = mentions_of.get(k, [])
             heads = sorted(
                 [*s_targets, *(m for m in s_mentions if m.is_head)], key=lambda h: (h.start, h.end)
             )
@@ -850,10 +864,11 @@ class Linker:
         """Return (recommended, modalities, rule ids) for the report's follow-up advice."""
         modalities: set[str] = set()
         rule_ids: set[str] = set()
+        mentions_of = _by_sentence(mentions)
         for k, (_start, _end, part, _top, _organs) in enumerate(sentences):
             if part == "excluded":
                 continue
-            s_mentions = [m for m in mentions if m.sent == k]
+            s_mentions = mentions_of.get(k, [])
             has_cue = any(m.label == "FOLLOWUP_CUE" for m in s_mentions)
             for m in s_mentions:
                 if m.label not in {"FOLLOWUP", "FOLLOWUP_SCHEDULE"}:
@@ -887,3 +902,11 @@ class Linker:
         """Write the target records and follow-up tuple to the Doc."""
         doc._.set(FINDINGS, tuple(records))
         doc._.set(FOLLOWUP, followup)
+
+
+def _by_sentence(items: Sequence[Mention]) -> dict[int, list[Mention]]:
+    """Group mentions by sentence index, keeping their order."""
+    grouped: dict[int, list[Mention]] = {}
+    for item in items:
+        grouped.setdefault(item.sent, []).append(item)
+    return grouped

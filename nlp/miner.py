@@ -11,6 +11,7 @@ from typing import Any
 from spacy.language import Language
 
 from .findings import aggregate, doc_findings, no_finding_result
+from .normalize import TextCleaner
 from .patterns import load_patterns
 from .pipeline import build_pipeline
 from .prefilter import FOLLOWUP_TRIGGER_LABELS, Prefilter
@@ -53,6 +54,7 @@ class Miner:
         self.nlp = build_pipeline(patterns_dir, patterns=self.patterns)
         self.batch_size = batch_size
         self.prefilter = Prefilter.from_patterns(self.patterns) if prefilter else None
+        self.clean = TextCleaner(self.patterns.normalization["text_char_map"])
         self._followup_nlp: Language | None = None
 
     @property
@@ -82,10 +84,12 @@ class Miner:
         full: list[tuple[str, int]] = []
         followup_only: list[tuple[str, int]] = []
         for i, report in enumerate(batch):
-            if self.prefilter is None or self.prefilter.may_have_target(report.text):
-                full.append((report.text, i))
-            elif self.prefilter.may_have_followup(report.text):
-                followup_only.append((report.text, i))
+            # Same length as the original: offsets found in the cleaned text hold for both.
+            text = self.clean(report.text)
+            if self.prefilter is None or self.prefilter.may_have_target(text):
+                full.append((text, i))
+            elif self.prefilter.may_have_followup(text):
+                followup_only.append((text, i))
             else:
                 results[i] = no_finding_result(report, self.triage_config)
         for nlp, items in ((self.nlp, full), (self.followup_nlp, followup_only)):
@@ -93,7 +97,6 @@ class Miner:
                 continue
             for doc, i in nlp.pipe(items, as_tuples=True, batch_size=self.batch_size):
                 report = batch[i]
-                results[i] = aggregate(
-                    doc, report, doc_findings(doc, report.report_id), self.triage_config
-                )
+                findings = doc_findings(doc, report.report_id, report.text)
+                results[i] = aggregate(doc, report, findings, self.triage_config)
         return [r for r in results if r is not None]

@@ -139,3 +139,44 @@ def parse_digit_count(text: str) -> int | None:
     """Return the count a bare number states (``"3"`` -> 3), else None."""
     folded = fold_text(text).strip()
     return int(folded) if folded.isdigit() else None
+
+
+#: Full-width ASCII forms (U+FF01-FF5E) and their ASCII counterparts are this far apart.
+_FULLWIDTH_OFFSET = 0xFEE0
+_FULLWIDTH_FIRST, _FULLWIDTH_LAST = 0xFF01, 0xFF5E
+
+
+class TextCleaner:
+    """Replaces look-alike characters one for one before mining, so offsets do not move.
+
+    Non-breaking and other Unicode spaces become spaces, vertical tabs, form feeds, NEL and
+    Unicode line/paragraph separators become line breaks, a CR of a CR LF pair becomes a
+    space and a lone CR a line break, full-width ASCII forms (``５``, ``ＬＩＶＥＲ``) become
+    ASCII. The table comes from ``normalization.json`` (``text_char_map``). The cleaned text
+    has the same length as the original, so every character offset the pipeline reports
+    points into the original report.
+
+    Args:
+        char_map: Single characters and their single-character replacements.
+
+    Raises:
+        ValueError: When a key or value is not exactly one character.
+    """
+
+    def __init__(self, char_map: Mapping[str, str]) -> None:
+        table: dict[int, int] = {
+            code: code - _FULLWIDTH_OFFSET for code in range(_FULLWIDTH_FIRST, _FULLWIDTH_LAST + 1)
+        }
+        for key, value in char_map.items():
+            if key.startswith("_"):
+                continue  # comments
+            if len(key) != 1 or len(value) != 1:
+                raise ValueError(
+                    f"text_char_map entry {key!r}: keys and values must be one character"
+                )
+            table[ord(key)] = ord(value)
+        self._table = table
+
+    def __call__(self, text: str) -> str:
+        """The cleaned text, as long as ``text``."""
+        return text.replace("\r\n", " \n").translate(self._table)

@@ -8,6 +8,7 @@ import spacy
 from spacy.language import Language
 
 from . import factories  # noqa: F401  (registers calcminer's factories)
+from .io import MAX_REPORT_CHARS
 from .linking import TARGET_SPAN_KEY
 from .patterns import PatternSet, load_patterns, spacy_patterns
 
@@ -35,6 +36,9 @@ def build_pipeline(
     directory = str(patterns_dir) if patterns_dir is not None else None
     patterns = patterns if patterns is not None else load_patterns(directory)
     nlp = spacy.blank("en")
+    # No parser or NER here, so spaCy's memory guard (1M characters) does not apply; readers
+    # turn longer texts into error rows (E124).
+    nlp.max_length = MAX_REPORT_CHARS
     nlp.add_pipe("calcminer_sections", config={"patterns_dir": directory})
     if patterns.targets:  # the follow-up-only pipeline has none
         targets = nlp.add_pipe(

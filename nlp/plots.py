@@ -8,6 +8,12 @@ importing this module stays cheap. Files are written atomically, like the tables
 :mod:`calcminer.nlp.writers`; missing parent folders are created. Figures show counts, rates
 and levels only: never report text, never patient ids.
 
+Figures: the follow-up audit (:func:`audit_figure`), and for a batch of mined reports the
+triage levels, the size of the largest counted calcification of each report and a Couinaud
+segment map (:func:`batch_figures`), all from the report table. The batch figures also read
+that table back from CSV or Parquet (lists as ``;``-joined text, booleans as
+``true``/``false``; see :func:`normalise_table`).
+
 New figures follow :func:`audit_figure`: a ``draw(fig)`` function handed to
 :func:`_render_png`, which owns the figure's creation, style and saving.
 """
@@ -25,6 +31,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from calcminer.nlp.audit import LEVELS, STATUSES
 from calcminer.nlp.errors import Errors, OutputError
+from calcminer.nlp.schema import TRIAGE_LEVELS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -416,6 +423,825 @@ def _say_empty(ax: Axes) -> None:
     ax.text(0.5, 0.5, NO_INDEX_EXAMS, transform=ax.transAxes, ha="center", va="center")
     ax.set_xticks([])
     ax.set_yticks([])
+
+
+# --- batch figures: triage, sizes, Couinaud segments -------------------------------------------
+
+#: Size of each batch figure (width, height) in inches: 1200 x 750 pixels at FIGURE_DPI.
+BATCH_FIGURE_SIZE_INCHES: tuple[float, float] = (8.0, 5.0)
+#: File names :func:`batch_figures` writes.
+TRIAGE_PNG = "triage.png"
+SIZES_PNG = "sizes.png"
+SEGMENTS_PNG = "segments.png"
+#: Columns of the report table each batch figure reads.
+TRIAGE_PLOT_COLUMNS: tuple[str, ...] = ("triage",)
+SEGMENT_PLOT_COLUMNS: tuple[str, ...] = ("segments",)
+#: One size per report: its largest counted calcification (the size triage compares), so a
+#: calcification the impression restates from the findings is not counted twice.
+SIZE_PLOT_COLUMNS: tuple[str, ...] = ("calcification", "max_size_mm")
+
+#: Colours of the triage levels: the audit figure's urgent and workup colours, a grey for
+#: nothing found (like pending) and a green for benign (like completed).
+TRIAGE_COLOURS: dict[str, str] = {
+    "none": "#999999",  # grey
+    "benign": "#009E73",  # bluish green
+    "workup": LEVEL_COLOURS["workup"],
+    "urgent": LEVEL_COLOURS["urgent"],
+}
+#: Message of a triage figure without reports.
+NO_REPORTS = "No reports"
+#: Headroom above the tallest bar for its count and percentage, as a share of its height.
+BAR_LABEL_HEADROOM = 0.25
+
+#: Width of a size bin; bins are (0, 5], (5, 10], ... so a size equal to the urgent
+#: threshold (not urgent: urgent is strictly larger) stays left of the threshold line.
+SIZE_BIN_WIDTH_MM = 5.0
+#: The size axis ends here at the latest; larger sizes are counted in the last bin.
+SIZE_AXIS_MAX_MM = 100.0
+#: Most size ticks along the axis (ticks sit on bin edges).
+MAX_SIZE_TICKS = 12
+#: Bars of bins below the urgent threshold, and of bins at or above it.
+SIZE_BAR_COLOUR = "#56B4E9"  # sky blue
+URGENT_BAR_COLOUR = "#D55E00"  # vermillion
+#: The urgent threshold line.
+THRESHOLD_LINE_COLOUR = "#000000"
+NO_SIZES = "No report with a sized calcification"
+
+#: Size columns of the report and findings tables, in mm.
+SIZE_COLUMNS: frozenset[str] = frozenset({"size_mm", "max_size_mm"})
+#: Couinaud segments in numbering order.
+COUINAUD_SEGMENTS: tuple[str, ...] = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
+#: Other spellings a segment cell may hold: IVa and IVb are drawn as one segment IV.
+SEGMENT_ALIASES: dict[str, str] = {"IVA": "IV", "IVB": "IV"}
+#: Colour map of the segment counts (sequential; light = few reports).
+SEGMENT_COLOURMAP = "Blues"
+SEGMENT_EDGE_COLOUR = "#404040"
+SEGMENT_EDGE_WIDTH = 1.2
+#: Segments whose shade is past this share of the colour scale get white labels.
+DARK_SHADE_SHARE = 0.55
+SEGMENT_LABEL_FONT_SIZE = 11
+CAUDATE_LABEL_FONT_SIZE = 8
+#: Axes limits of the liver drawing, in the units of :data:`SEGMENT_SHAPES`.
+LIVER_X_LIMITS: tuple[float, float] = (-0.1, 10.0)
+LIVER_Y_LIMITS: tuple[float, float] = (0.0, 6.0)
+
+
+@dataclass(frozen=True)
+class SegmentShape:
+    """One Couinaud segment of the schematic liver.
+
+    Attributes:
+        outline: Polygon vertices (x, y) in drawing units, in order.
+        label_at: Where the segment's numeral and count are written.
+    """
+
+    outline: tuple[tuple[float, float], ...]
+    label_at: tuple[float, float]
+
+
+# A schematic frontal view (the patient's right on the viewer's left), not anatomy to scale:
+# the hepatic veins are the vertical borders (right: VII/VI | VIII/V; middle: VIII/V | IV;
+# the falciform ligament: IV | II/III), the portal plane the horizontal one, and the left
+# hepatic vein splits the left lateral section into II (superior) and III (inferior). IVa and
+# IVb are one segment. The caudate lobe (I) lies behind, at the hilum, and is drawn on top.
+# Neighbouring segments share their border vertices.
+SEGMENT_SHAPES: dict[str, SegmentShape] = {
+    "I": SegmentShape(
+        (
+            (4.45, 3.30),
+            (4.70, 3.12),
+            (5.10, 3.10),
+            (5.40, 3.30),
+            (5.45, 3.65),
+            (5.20, 3.95),
+            (4.80, 4.00),
+            (4.50, 3.75),
+        ),
+        (4.95, 3.55),
+    ),
+    "II": SegmentShape(
+        (
+            (6.30, 5.30),
+            (6.85, 5.10),
+            (7.40, 4.87),
+            (8.00, 4.57),
+            (8.60, 4.22),
+            (9.15, 3.87),
+            (9.70, 3.50),
+            (6.25, 3.60),
+        ),
+        (7.45, 4.20),
+    ),
+    "III": SegmentShape(
+        (
+            (6.25, 3.60),
+            (9.70, 3.50),
+            (9.30, 3.32),
+            (8.60, 3.05),
+            (8.00, 2.83),
+            (7.40, 2.60),
+            (6.80, 2.38),
+            (6.20, 2.15),
+        ),
+        (7.25, 3.05),
+    ),
+    "IV": SegmentShape(
+        (
+            (4.70, 5.75),
+            (5.20, 5.68),
+            (5.75, 5.52),
+            (6.30, 5.30),
+            (6.25, 3.60),
+            (6.20, 2.15),
+            (5.85, 1.98),
+            (5.50, 1.75),
+            (5.10, 1.45),
+            (4.70, 1.20),
+            (4.65, 3.10),
+        ),
+        (5.50, 4.75),
+    ),
+    "V": SegmentShape(
+        (
+            (2.45, 3.05),
+            (4.65, 3.10),
+            (4.70, 1.20),
+            (4.10, 0.93),
+            (3.50, 0.75),
+            (3.00, 0.64),
+            (2.50, 0.60),
+        ),
+        (3.55, 1.95),
+    ),
+    "VI": SegmentShape(
+        (
+            (0.20, 3.00),
+            (2.45, 3.05),
+            (2.50, 0.60),
+            (1.90, 0.63),
+            (1.40, 0.78),
+            (0.95, 1.08),
+            (0.60, 1.50),
+            (0.38, 1.90),
+            (0.25, 2.35),
+            (0.20, 2.70),
+        ),
+        (1.45, 1.95),
+    ),
+    "VII": SegmentShape(
+        (
+            (0.20, 3.00),
+            (0.22, 3.45),
+            (0.35, 3.90),
+            (0.60, 4.35),
+            (0.95, 4.75),
+            (1.40, 5.08),
+            (1.95, 5.35),
+            (2.50, 5.55),
+            (2.45, 3.05),
+        ),
+        (1.45, 4.15),
+    ),
+    "VIII": SegmentShape(
+        (
+            (2.50, 5.55),
+            (3.05, 5.68),
+            (3.60, 5.75),
+            (4.15, 5.77),
+            (4.70, 5.75),
+            (4.65, 3.10),
+            (2.45, 3.05),
+        ),
+        (3.55, 4.45),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class SizeSample:
+    """Sizes of the reports of a report table that have a calcification.
+
+    Attributes:
+        sizes_mm: One size per report with a calcification and a stated size: the largest
+            dimension of its largest counted calcification (``max_size_mm``), ascending.
+        without_size: Reports with a calcification but no stated size.
+    """
+
+    sizes_mm: tuple[float, ...]
+    without_size: int
+
+    @property
+    def counted(self) -> int:
+        """Reports with a calcification, with or without a size."""
+        return len(self.sizes_mm) + self.without_size
+
+
+@dataclass(frozen=True)
+class SizeBins:
+    """A histogram of sizes on right-closed bins ``(edge[i], edge[i + 1]]``.
+
+    Attributes:
+        edges_mm: Bin edges, ascending, from 0.
+        counts: Sizes per bin (one fewer than edges).
+        beyond_axis: Sizes larger than the last edge, counted in the last bin.
+    """
+
+    edges_mm: tuple[float, ...]
+    counts: tuple[int, ...]
+    beyond_axis: int
+
+
+def _is_missing(value: Any) -> bool:
+    """None, NaN, pd.NA or NaT (a list-like value is never missing)."""
+    import pandas as pd
+
+    if isinstance(value, str) or _is_list_like(value):
+        return False
+    return bool(pd.isna(value))
+
+
+def _is_list_like(value: Any) -> bool:
+    """Lists, tuples, sets and arrays (Parquet gives numpy arrays), not strings."""
+    return not isinstance(value, str | bytes | dict) and hasattr(value, "__iter__")
+
+
+def list_cell(value: Any) -> tuple[str, ...]:
+    """Read a list cell of a table, as built or as read back from a file.
+
+    Args:
+        value: A list, tuple or array of items (the tables, Parquet), a ``;``-joined string
+            (CSV, see :mod:`calcminer.nlp.writers`), or a missing value.
+
+    Returns:
+        The items as stripped strings, empty ones dropped; ``()`` for a missing value.
+    """
+    from calcminer.nlp.writers import LIST_SEPARATOR
+
+    if isinstance(value, str):
+        items: Iterable[Any] = value.split(LIST_SEPARATOR)
+    elif _is_list_like(value):
+        items = value
+    elif _is_missing(value):
+        return ()
+    else:
+        items = [value]
+    texts = (str(item).strip() for item in items if not _is_missing(item))
+    return tuple(text for text in texts if text)
+
+
+def bool_cell(value: Any) -> bool | None:
+    """Read a boolean cell, as built or as read back from a file.
+
+    Args:
+        value: A bool (also numpy's), ``true``/``false`` text in any case (CSV), or missing.
+
+    Returns:
+        The boolean, or None for a missing value.
+
+    Raises:
+        ValueError: For any other value.
+    """
+    from calcminer.nlp.writers import _plain
+
+    value = _plain(value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in {"true", "false"}:
+        return value.strip().lower() == "true"
+    if _is_missing(value):
+        return None
+    raise ValueError(f"expected true or false, got a {type(value).__name__}")
+
+
+def size_cell(value: Any) -> float | None:
+    """Read a size cell (mm), as built or as read back from a file.
+
+    Args:
+        value: A number, its text (CSV read as text), an empty string, or a missing value.
+
+    Returns:
+        The size in mm, or None for a missing value or an empty string.
+
+    Raises:
+        ValueError: For a value that is not a finite number >= 0.
+    """
+    from calcminer.nlp.writers import _plain
+
+    value = _plain(value)
+    if isinstance(value, str):
+        if not value.strip():
+            return None
+        try:
+            value = float(value)
+        except ValueError:
+            raise ValueError("expected a size in mm, got text") from None
+    if _is_missing(value):
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"expected a size in mm, got a {type(value).__name__}")
+    size = float(value)
+    if not math.isfinite(size) or size < 0:
+        raise ValueError("expected a finite size >= 0 mm")
+    return size
+
+
+def normalise_table(table: pd.DataFrame) -> pd.DataFrame:
+    """Bring a report or findings table read back from CSV or Parquet to the tables' types.
+
+    List columns (``segments``, ``lobes`` ...) become lists of str, boolean columns
+    (``counted``, ``calcification`` ...) become ``boolean``, and ``size_mm`` and
+    ``max_size_mm`` become ``Float64``; other columns are left as they are. A table from
+    :mod:`calcminer.nlp.tables` comes back equal to itself.
+
+    Args:
+        table: A report or findings table, from :mod:`calcminer.nlp.tables`,
+            ``pd.read_csv`` or ``pd.read_parquet``.
+
+    Returns:
+        A new table; the input is not changed.
+
+    Raises:
+        ValueError: For a cell that cannot be read; the message names the column and the
+            row position, never the value.
+    """
+    import pandas as pd
+
+    from calcminer.nlp.tables import LIST_COLUMNS
+
+    converters: dict[str, tuple[Callable[[Any], Any], str]] = {}
+    for name in table.columns:
+        if name in LIST_COLUMNS:
+            converters[name] = (lambda value: list(list_cell(value)), "object")
+        elif name in _boolean_columns():
+            converters[name] = (bool_cell, "boolean")
+        elif name in SIZE_COLUMNS:
+            converters[name] = (size_cell, "Float64")
+    result = table.copy()
+    for name, (convert, dtype) in converters.items():
+        values = [
+            _cell(convert, value, name, position)
+            for position, value in enumerate(table[name].tolist())
+        ]
+        result[name] = pd.Series(values, index=table.index, dtype=dtype)
+    return result
+
+
+def _boolean_columns() -> frozenset[str]:
+    """Columns of the report and findings tables that hold booleans."""
+    from dataclasses import fields
+
+    from calcminer.nlp.schema import Finding, ReportResult
+
+    return frozenset(
+        field.name
+        for cls in (ReportResult, Finding)
+        for field in fields(cls)
+        if str(field.type) == "bool"
+    )
+
+
+def _cell(convert: Callable[[Any], Any], value: Any, column: str, position: int) -> Any:
+    """Convert one cell; a failure names the column and row, never the value."""
+    try:
+        return convert(value)
+    except ValueError as e:
+        raise ValueError(f"column {column!r}, row {position}: {e}") from None
+
+
+def _columns(table: pd.DataFrame, needed: Sequence[str], name: str) -> None:
+    """Check that a table has the columns a figure reads."""
+    missing = [column for column in needed if column not in table.columns]
+    if missing:
+        raise ValueError(f"the {name} table has no column(s) {missing}; expected {list(needed)}")
+
+
+def triage_counts(reports: pd.DataFrame) -> dict[str, int]:
+    """Count the reports of each triage level.
+
+    Args:
+        reports: A report table (built, or read back from CSV or Parquet); reads ``triage``.
+
+    Returns:
+        Level -> number of reports, for every level of ``none``, ``benign``, ``workup``,
+        ``urgent``, in that order (absent levels count 0).
+
+    Raises:
+        ValueError: For a missing column or a row whose level is none of these (the message
+            names the row position).
+    """
+    _columns(reports, TRIAGE_PLOT_COLUMNS, "report")
+    counts: dict[str, int] = dict.fromkeys(TRIAGE_LEVELS, 0)
+    for position, level in enumerate(reports["triage"].tolist()):
+        key = level.strip() if isinstance(level, str) else level
+        if key not in counts:
+            raise ValueError(
+                f"report row {position}: unknown triage level; expected one of "
+                f"{list(TRIAGE_LEVELS)}"
+            )
+        counts[key] += 1
+    return counts
+
+
+def _segment(text: str, position: int) -> str:
+    """The Couinaud segment a list item names (IVa/IVb are IV)."""
+    key = text.upper()
+    segment = SEGMENT_ALIASES.get(key, key)
+    if segment not in SEGMENT_SHAPES:
+        raise ValueError(
+            f"report row {position}: unknown segment; expected one of {list(COUINAUD_SEGMENTS)}"
+        )
+    return segment
+
+
+def report_segments(reports: pd.DataFrame) -> tuple[frozenset[str], ...]:
+    """The Couinaud segments each report names, each once.
+
+    Args:
+        reports: A report table (built, or read back from CSV or Parquet); reads ``segments``.
+
+    Returns:
+        One set of segment numerals per report row, in row order.
+
+    Raises:
+        ValueError: For a missing column or an unknown segment (the message names the row).
+    """
+    _columns(reports, SEGMENT_PLOT_COLUMNS, "report")
+    return tuple(
+        frozenset(_segment(item, position) for item in list_cell(cell))
+        for position, cell in enumerate(reports["segments"].tolist())
+    )
+
+
+def segment_counts(reports: pd.DataFrame) -> dict[str, int]:
+    """Count the reports that name each Couinaud segment (a report counts once per segment).
+
+    Args:
+        reports: A report table (built, or read back from CSV or Parquet); reads ``segments``.
+
+    Returns:
+        Segment -> number of reports, for I to VIII in order (IVa and IVb count as IV).
+
+    Raises:
+        ValueError: See :func:`report_segments`.
+    """
+    counts = dict.fromkeys(COUINAUD_SEGMENTS, 0)
+    for segments in report_segments(reports):
+        for segment in segments:
+            counts[segment] += 1
+    return counts
+
+
+def size_values(reports: pd.DataFrame) -> SizeSample:
+    """Sizes of the reports with a calcification: one value per report with a stated size.
+
+    A report's value is its ``max_size_mm``, the largest counted calcification of the report
+    (the size triage uses), so a calcification that the impression restates from the
+    findings counts once. Reports without a calcification are left out, whatever their size
+    cell holds.
+
+    Args:
+        reports: A report table (built, or read back from CSV or Parquet); reads
+            ``calcification`` and ``max_size_mm``.
+
+    Returns:
+        The sizes, ascending, and the number of reports with a calcification but no size.
+
+    Raises:
+        ValueError: For a missing column, a ``calcification`` cell that is not true or false,
+            or a size that is not a number >= 0 (the message names the row position).
+    """
+    _columns(reports, SIZE_PLOT_COLUMNS, "report")
+    sizes: list[float] = []
+    without = 0
+    rows = zip(reports["calcification"].tolist(), reports["max_size_mm"].tolist(), strict=True)
+    for position, (calcification, size) in enumerate(rows):
+        flag = _cell(bool_cell, calcification, "calcification", position)
+        if flag is None:
+            raise ValueError(f"column 'calcification', row {position}: expected true or false")
+        if not flag:
+            continue
+        value = _cell(size_cell, size, "max_size_mm", position)
+        if value is None:
+            without += 1
+        else:
+            sizes.append(value)
+    return SizeSample(tuple(sorted(sizes)), without)
+
+
+def size_bins(
+    sizes_mm: Sequence[float],
+    urgent_size_mm: float,
+    *,
+    width_mm: float = SIZE_BIN_WIDTH_MM,
+    axis_max_mm: float = SIZE_AXIS_MAX_MM,
+) -> SizeBins:
+    """Bin sizes on right-closed bins of equal width from 0.
+
+    The axis reaches one bin past the urgent threshold and past the largest size, rounded up
+    to whole bins, but ends at ``axis_max_mm`` at the latest; larger sizes go in the last bin.
+
+    Args:
+        sizes_mm: Sizes (>= 0).
+        urgent_size_mm: The urgent threshold, kept on the axis.
+        width_mm: Bin width.
+        axis_max_mm: Largest axis end.
+
+    Returns:
+        Edges, counts per bin, and how many sizes lie beyond the last edge.
+
+    Raises:
+        ValueError: For a width or axis end <= 0, a negative or non-finite threshold or size.
+    """
+    if not (width_mm > 0 and axis_max_mm > 0):
+        raise ValueError("the bin width and the axis end must be > 0 mm")
+    _check_threshold(urgent_size_mm)
+    if any(not math.isfinite(size) or size < 0 for size in sizes_mm):
+        raise ValueError("sizes must be finite and >= 0 mm")
+    reach = max([*sizes_mm, urgent_size_mm + width_mm])
+    bins = max(1, min(math.ceil(reach / width_mm), math.ceil(axis_max_mm / width_mm)))
+    counts = [0] * bins
+    for size in sizes_mm:
+        counts[min(max(math.ceil(size / width_mm) - 1, 0), bins - 1)] += 1
+    end = bins * width_mm
+    return SizeBins(
+        tuple(number * width_mm for number in range(bins + 1)),
+        tuple(counts),
+        sum(1 for size in sizes_mm if size > end),
+    )
+
+
+def _check_threshold(urgent_size_mm: float) -> None:
+    if not math.isfinite(urgent_size_mm) or urgent_size_mm < 0:
+        raise ValueError(f"urgent_size_mm must be a finite size >= 0, got {urgent_size_mm}")
+
+
+def _share_text(part: int, whole: int) -> str:
+    """``part`` as a whole percentage of ``whole`` ("n/a" for 0/0)."""
+    return _percent_text(part / whole if whole else None)
+
+
+def triage_figure(reports: pd.DataFrame, path: str | Path) -> Path:
+    """Write the triage figure: reports per triage level, with counts and percentages.
+
+    One bar per level, always all four in the order none, benign, workup, urgent (zero bars
+    included), each annotated with its count and its share of all reports.
+
+    Args:
+        reports: A report table (built, or read back from CSV or Parquet); reads ``triage``.
+        path: Output ``.png`` path; missing parent folders are created.
+
+    Returns:
+        The path written.
+
+    Raises:
+        OutputError: E306 when the path does not end in ``.png``; E202 when it cannot be
+            written (nothing is left behind).
+        ValueError: For a table without ``triage`` or with an unknown level.
+    """
+    target = _png_path(path)
+    return _render_triage(triage_counts(reports), target)
+
+
+def _render_triage(counts: Mapping[str, int], path: Path) -> Path:
+    def draw(fig: Figure) -> None:
+        _draw_triage(fig.subplots(), counts)
+
+    return _render_png(draw, path, BATCH_FIGURE_SIZE_INCHES)
+
+
+def _draw_triage(ax: Axes, counts: Mapping[str, int]) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    total = sum(counts.values())
+    levels = list(counts)
+    heights = [counts[level] for level in levels]
+    bars = ax.bar(levels, heights, color=[TRIAGE_COLOURS[level] for level in levels])
+    ax.bar_label(
+        bars,
+        labels=[f"{count}\n({_share_text(count, total)})" for count in heights],
+        padding=3,
+    )
+    ax.set_title(f"Triage of {total} report{'' if total == 1 else 's'}")
+    ax.set_xlabel("Triage level")
+    ax.set_ylabel("Reports")
+    ax.set_ylim(0, max(max(heights, default=0), 1) * (1 + BAR_LABEL_HEADROOM))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.spines[["top", "right"]].set_visible(False)
+    if not total:
+        ax.text(0.5, 0.5, NO_REPORTS, transform=ax.transAxes, ha="center", va="center")
+
+
+def size_figure(reports: pd.DataFrame, path: str | Path, *, urgent_size_mm: float) -> Path:
+    """Write the size figure: a histogram of the largest calcification of each report.
+
+    One value per report with a calcification and a stated size, its ``max_size_mm`` (see
+    :func:`size_values`), on 5 mm bins ``(0, 5], (5, 10], ...``; a dashed line marks the
+    urgent threshold ("urgent > 30 mm"), and bins above it are drawn in the urgent colour.
+    The title says how many reports have a calcification and how many of them state no
+    size. Without any size the panel says "No report with a sized calcification".
+
+    Args:
+        reports: A report table (built, or read back from CSV or Parquet); reads
+            ``calcification`` and ``max_size_mm``.
+        path: Output ``.png`` path; missing parent folders are created.
+        urgent_size_mm: The triage threshold (``urgent_size_mm`` of patterns/config.toml).
+
+    Returns:
+        The path written.
+
+    Raises:
+        OutputError: E306 when the path does not end in ``.png``; E202 when it cannot be
+            written (nothing is left behind).
+        ValueError: For a table that :func:`size_values` cannot read, or a threshold that
+            is not a finite size >= 0.
+    """
+    target = _png_path(path)
+    _check_threshold(urgent_size_mm)
+    return _render_sizes(size_values(reports), urgent_size_mm, target)
+
+
+def _render_sizes(sample: SizeSample, urgent_size_mm: float, path: Path) -> Path:
+    histogram = size_bins(sample.sizes_mm, urgent_size_mm)
+
+    def draw(fig: Figure) -> None:
+        _draw_sizes(fig.subplots(), sample, histogram, urgent_size_mm)
+
+    return _render_png(draw, path, BATCH_FIGURE_SIZE_INCHES)
+
+
+def _size_note(sample: SizeSample, histogram: SizeBins) -> str:
+    """The line under the size figure's title: what is counted, what is left out."""
+    reports = sample.counted
+    note = (
+        f"{reports} report{'' if reports == 1 else 's'} with a calcification; "
+        f"{sample.without_size} without a stated size (not shown)"
+    )
+    if histogram.beyond_axis:
+        note += f"; {histogram.beyond_axis} over {histogram.edges_mm[-1]:g} mm in the last bin"
+    return note
+
+
+def _draw_sizes(ax: Axes, sample: SizeSample, histogram: SizeBins, urgent_size_mm: float) -> None:
+    from matplotlib.ticker import MaxNLocator, MultipleLocator
+
+    ax.set_title(f"Largest counted calcification of each report\n{_size_note(sample, histogram)}")
+    ax.set_xlabel("Largest dimension (mm; a bin holds its upper edge)")
+    ax.set_ylabel("Reports")
+    edges = histogram.edges_mm
+    ax.set_xlim(edges[0], edges[-1])
+    ax.spines[["top", "right"]].set_visible(False)
+    threshold = ax.axvline(
+        urgent_size_mm,
+        color=THRESHOLD_LINE_COLOUR,
+        linestyle="--",
+        label=f"urgent > {urgent_size_mm:g} mm",
+    )
+    ax.legend(handles=[threshold], loc="upper right", frameon=False)
+    if not sample.sizes_mm:
+        ax.text(0.5, 0.5, NO_SIZES, transform=ax.transAxes, ha="center", va="center")
+        ax.set_yticks([])
+        return
+    width = edges[1] - edges[0]
+    colours = [URGENT_BAR_COLOUR if left >= urgent_size_mm else SIZE_BAR_COLOUR for left in edges]
+    bars = ax.bar(
+        edges[:-1],
+        histogram.counts,
+        width=width,
+        align="edge",
+        color=colours[:-1],
+        edgecolor="white",
+    )
+    ax.bar_label(bars, labels=[str(count) if count else "" for count in histogram.counts])
+    ax.set_ylim(0, max(histogram.counts) * (1 + BAR_LABEL_HEADROOM))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    step = math.ceil(len(histogram.counts) / MAX_SIZE_TICKS)
+    ax.xaxis.set_major_locator(MultipleLocator(width * step))
+
+
+def segment_map_figure(reports: pd.DataFrame, path: str | Path) -> Path:
+    """Write the segment map: a schematic liver shaded by how many reports name each segment.
+
+    The Couinaud segments I-VIII of :data:`SEGMENT_SHAPES` (frontal view; IVa and IVb as
+    one IV) are shaded on a sequential colour scale with a colour bar, and labelled with
+    their numeral and count; a report counts once per segment. The title gives the share of
+    reports that name any segment.
+
+    Args:
+        reports: A report table (built, or read back from CSV or Parquet); reads ``segments``.
+        path: Output ``.png`` path; missing parent folders are created.
+
+    Returns:
+        The path written.
+
+    Raises:
+        OutputError: E306 when the path does not end in ``.png``; E202 when it cannot be
+            written (nothing is left behind).
+        ValueError: For a table without ``segments`` or with an unknown segment.
+    """
+    target = _png_path(path)
+    return _render_segments(report_segments(reports), target)
+
+
+def _render_segments(per_report: Sequence[frozenset[str]], path: Path) -> Path:
+    counts = dict.fromkeys(COUINAUD_SEGMENTS, 0)
+    for segments in per_report:
+        for segment in segments:
+            counts[segment] += 1
+    with_segment = sum(1 for segments in per_report if segments)
+
+    def draw(fig: Figure) -> None:
+        _draw_segments(fig, counts, with_segment, len(per_report))
+
+    return _render_png(draw, path, BATCH_FIGURE_SIZE_INCHES)
+
+
+def _draw_segments(fig: Figure, counts: Mapping[str, int], with_segment: int, reports: int) -> None:
+    import matplotlib
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+    from matplotlib.patches import Polygon
+    from matplotlib.ticker import MaxNLocator
+
+    ax = fig.subplots()
+    colourmap = matplotlib.colormaps[SEGMENT_COLOURMAP]
+    norm = Normalize(vmin=0, vmax=max(max(counts.values(), default=0), 1))
+    # The caudate lobe is drawn last: it lies over its neighbours in this view.
+    for segment in sorted(SEGMENT_SHAPES, key=lambda name: name == "I"):
+        shape = SEGMENT_SHAPES[segment]
+        shade = norm(counts[segment])
+        patch = Polygon(
+            shape.outline,
+            closed=True,
+            facecolor=colourmap(shade),
+            edgecolor=SEGMENT_EDGE_COLOUR,
+            linewidth=SEGMENT_EDGE_WIDTH,
+            joinstyle="round",
+        )
+        patch.set_gid(segment)
+        ax.add_patch(patch)
+        ax.text(
+            *shape.label_at,
+            f"{segment}\n{counts[segment]}",
+            ha="center",
+            va="center",
+            color="white" if shade > DARK_SHADE_SHARE else "black",
+            fontsize=CAUDATE_LABEL_FONT_SIZE if segment == "I" else SEGMENT_LABEL_FONT_SIZE,
+            fontweight="bold",
+            linespacing=1.1,
+        )
+    ax.set_xlim(*LIVER_X_LIMITS)
+    ax.set_ylim(*LIVER_Y_LIMITS)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.text(LIVER_X_LIMITS[0], LIVER_Y_LIMITS[0], "patient's right", va="bottom", color="0.4")
+    ax.text(
+        LIVER_X_LIMITS[1], LIVER_Y_LIMITS[0], "patient's left", ha="right", va="bottom", color="0.4"
+    )
+    ax.set_title(
+        "Couinaud segments of counted calcifications (schematic frontal view)\n"
+        f"{with_segment} of {reports} report{'' if reports == 1 else 's'} "
+        f"({_share_text(with_segment, reports)}) name a segment"
+    )
+    bar = fig.colorbar(ScalarMappable(norm=norm, cmap=colourmap), ax=ax, shrink=0.8)
+    bar.set_label("Reports naming the segment")
+    bar.locator = MaxNLocator(integer=True)
+    bar.update_ticks()
+
+
+def batch_figures(
+    reports: pd.DataFrame,
+    out_dir: str | Path,
+    *,
+    urgent_size_mm: float,
+) -> dict[str, Path]:
+    """Write the figures of a batch of mined reports into a folder.
+
+    Every figure is drawn from the report table (one row per report). The table is read in
+    full first, so a table that breaks its contract writes no figure.
+
+    Args:
+        reports: The report table (built, or read back from CSV or Parquet).
+        out_dir: Output folder; created when missing. Existing figures are replaced.
+        urgent_size_mm: The triage threshold (``urgent_size_mm`` of patterns/config.toml).
+
+    Returns:
+        ``{"triage": .../triage.png, "sizes": .../sizes.png, "segments": .../segments.png}``.
+
+    Raises:
+        OutputError: E202 when a figure cannot be written.
+        ValueError: See :func:`triage_figure`, :func:`size_figure` and
+            :func:`segment_map_figure`.
+    """
+    folder = Path(out_dir)
+    _check_threshold(urgent_size_mm)
+    triage = triage_counts(reports)
+    segments = report_segments(reports)
+    sizes = size_values(reports)
+    return {
+        "triage": _render_triage(triage, folder / TRIAGE_PNG),
+        "sizes": _render_sizes(sizes, urgent_size_mm, folder / SIZES_PNG),
+        "segments": _render_segments(segments, folder / SEGMENTS_PNG),
+    }
 
 
 # --- figure plumbing (shared by every figure) --------------------------------------------------

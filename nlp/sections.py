@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -142,14 +144,16 @@ class SectionSplitter:
         if len(rules) > 1 and any(r.kind != "organ" for r in rules):
             return None
         end = j + 1
-        rest_of_line = ""
+        # Alone on its line: nothing but spaces, commas and colons up to the line break.
+        alone = True
         k = end
         while k < n and "\n" not in tt.text[k]:
-            rest_of_line += tt.text[k]
+            if tt.text[k].strip(" ,:"):
+                alone = False
+                break
             if "\n" in tt.ws[k]:
                 break
             k += 1
-        alone = not rest_of_line.strip(" ,:")
         organs = tuple(dict.fromkeys(r.category for r in rules if r.kind == "organ"))
         return _Header(i, end, rules[0], organs, at_line_start, alone)
 
@@ -269,8 +273,11 @@ class SectionSplitter:
         info: Sequence[tuple[int, str, str, str]],
     ) -> None:
         """Write sentence starts, header spans and the per-sentence section tuples."""
-        for tok, is_start in zip(doc, starts, strict=True):
-            tok.is_sent_start = is_start
+        if len(doc):
+            # One array write: setting Token.is_sent_start token by token rechecks the whole
+            # document each time, which is quadratic on very long reports.
+            flags = numpy.array([1 if s else -1 for s in starts], dtype="int64")
+            doc.from_array([SENT_START], flags.astype("uint64").reshape(-1, 1))  # type: ignore[arg-type]
         doc.spans[HEADER_SPAN_KEY] = [
             Span(doc, h.start, h.end, label=h.rule.category, span_id=h.rule.id) for h in headers
         ]

@@ -1,0 +1,741 @@
+"""Review page at the output edge of the flow: (Report, ReportResult) pairs -> one HTML file.
+
+``calcminer review`` shows radiologists why each report got its triage level before they act:
+summary counts, then one card per report (flagged first) with the triage reason and rule ids,
+the GOLD_GUIDE fields, and the report text with every target and ConText modifier marked.
+
+The page is self-contained and inert by construction:
+
+- everything that comes from data (text, ids, field values, error rows) is HTML-escaped,
+  attributes included, and never reaches the style or script blocks;
+- the one ``<style>`` and one ``<script>`` block are constants; a Content-Security-Policy
+  ``<meta>`` allows exactly those two blocks by their SHA-256 hashes and nothing else (no
+  network, no other scripts or styles, no inline event handlers), so markup that slipped
+  through escaping still could not run;
+- the script only toggles ``hidden`` and sets ``textContent`` (no ``innerHTML``, no ``eval``).
+
+The same input gives the same bytes: no clock is read (``generated`` is shown only if given).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+from calcminer.nlp.errors import CalcminerError, Errors, OutputError
+from calcminer.nlp.schema import (
+    FLAGGED_LEVELS,
+    GOLD_FIELDS,
+    TRIAGE_LEVELS,
+    Finding,
+    RecordError,
+    Report,
+    ReportResult,
+    TriageLevel,
+)
+
+#: Page title when none is given.
+DEFAULT_TITLE = "calcminer review"
+#: Extensions a review page path may have.
+HTML_SUFFIXES: frozenset[str] = frozenset({".html", ".htm"})
+PAGE_ENCODING = "utf-8"
+#: Order of the cards: flagged levels first, the most pressing first.
+REVIEW_ORDER: tuple[TriageLevel, ...] = ("urgent", "workup", "benign", "none")
+#: Report fields shown on every card, in GOLD_GUIDE.md order (the triage level is the badge).
+CARD_FIELDS: tuple[str, ...] = tuple(name for name in GOLD_FIELDS if name != "triage")
+#: Shown for a missing value or an empty list.
+EMPTY_VALUE = "\u2014"
+#: Joins list items in a displayed value.
+LIST_JOINER = "; "
+#: Prefix of the target labels (T1, T2, ...) linking the marked words to the target table.
+TARGET_PREFIX = "T"
+#: Separator of category, rule id and offsets in ``Finding.modifier_spans``.
+MODIFIER_CATEGORY_SEPARATOR = ":"
+MODIFIER_OFFSETS_SEPARATOR = "@"
+MODIFIER_RANGE_SEPARATOR = "-"
+
+TargetStatus = Literal["counted", "negated", "excluded"]
+#: CSS class of a target by status, and of a ConText modifier; a text piece inside several
+#: marks gets all their classes, in this order.
+MARK_CLASSES: dict[str, str] = {
+    "counted": "t-counted",
+    "negated": "t-negated",
+    "excluded": "t-excluded",
+    "modifier": "mod",
+}
+
+_LEVEL_RANK: dict[str, int] = {level: rank for rank, level in enumerate(REVIEW_ORDER)}
+
+# The style and script blocks are constants: data never goes into them, so their CSP hashes
+# are fixed. Keep them ASCII (the hash is over their UTF-8 bytes).
+PAGE_STYLE = """
+:root { color-scheme: light; --ink: #1f2933; --muted: #52606d; --line: #cbd2d9; }
+* { box-sizing: border-box; }
+[hidden] { display: none !important; }
+body { margin: 0; padding: 1.5rem 2rem 3rem; font: 15px/1.45 system-ui, -apple-system,
+  "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink); background: #f5f7fa; }
+h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
+h2 { font-size: 1.1rem; margin: 0; word-break: break-all; }
+code { font: .85rem/1.3 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+.generated, .source, .muted { color: var(--muted); font-size: .85rem; }
+.counts { display: flex; flex-wrap: wrap; gap: .5rem; margin: 1rem 0; padding: 0; }
+.counts div { background: #fff; border: 1px solid var(--line); border-radius: 6px;
+  padding: .4rem .8rem; min-width: 6.5rem; }
+.counts dt { font-size: .8rem; color: var(--muted); }
+.counts dd { margin: 0; font-size: 1.3rem; font-weight: 600; }
+table { border-collapse: collapse; background: #fff; font-size: .85rem; }
+th, td { border: 1px solid var(--line); padding: .25rem .5rem; text-align: left;
+  vertical-align: top; }
+th { background: #eef2f6; font-weight: 600; }
+caption { text-align: left; font-weight: 600; padding: .25rem 0; }
+.table-wrap { overflow-x: auto; }
+.targets { font-size: .8rem; }
+.targets th, .targets td { padding: .2rem .4rem; white-space: nowrap; }
+.targets td.words, .targets td.modifier-rules { white-space: normal; }
+.legend { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; font-size: .85rem; }
+.controls { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; position: sticky;
+  top: 0; z-index: 1; background: #f5f7fa; padding: .6rem 0; border-bottom: 1px solid var(--line);
+  margin-bottom: 1rem; }
+.controls fieldset { border: 1px solid var(--line); border-radius: 6px; padding: .2rem .6rem;
+  margin: 0; }
+.controls label { margin-right: .6rem; white-space: nowrap; }
+.controls input[type=search] { font: inherit; padding: .2rem .4rem; min-width: 14rem; }
+.controls button { font: inherit; padding: .15rem .6rem; }
+.card { background: #fff; border: 1px solid var(--line); border-left: 6px solid #9aa5b1;
+  border-radius: 6px; padding: .9rem 1.1rem; margin: 0 0 1rem; }
+.card.level-urgent { border-left-color: #b91c1c; }
+.card.level-workup { border-left-color: #b45309; }
+.card.level-benign { border-left-color: #047857; }
+.card-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: .6rem; }
+.badge { display: inline-block; border-radius: 999px; padding: .05rem .6rem; color: #fff;
+  font-size: .8rem; font-weight: 700; text-transform: uppercase; letter-spacing: .03em; }
+.badge-urgent { background: #b91c1c; }
+.badge-workup { background: #b45309; }
+.badge-benign { background: #047857; }
+.badge-none { background: #52606d; }
+.reason { margin: .5rem 0; }
+.fields { display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; margin: .5rem 0; font-size: .85rem; }
+.fields div { display: flex; gap: .3rem; }
+.fields dt { color: var(--muted); }
+.fields dd { margin: 0; font-weight: 600; }
+.report-text { white-space: pre-wrap; word-wrap: break-word; background: #fbfcfd;
+  border: 1px solid var(--line); border-radius: 4px; padding: .7rem .9rem; margin: .6rem 0;
+  font: .9rem/1.6 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+.hl { border-radius: 2px; }
+.hl[data-tag]::after { content: attr(data-tag); font: 700 .65rem/1 system-ui, sans-serif;
+  vertical-align: super; margin-left: 1px; color: var(--muted); text-decoration: none;
+  display: inline-block; }
+.t-counted { background: #fde68a; }
+.t-negated { background: #e4e7eb; color: #616e7c; text-decoration: line-through; }
+.t-excluded { outline: 1px dashed #52606d; outline-offset: 1px; background: #f5f7fa; }
+.mod { color: #1d4ed8; font-weight: 700; border-bottom: 2px solid #1d4ed8; }
+tr.status-negated td.words { text-decoration: line-through; color: #616e7c; }
+.no-targets, .empty { color: var(--muted); font-style: italic; }
+""".lstrip()
+
+PAGE_SCRIPT = """
+(function () {
+  "use strict";
+  var controls = document.getElementById("controls");
+  var search = document.getElementById("search");
+  var count = document.getElementById("visible-count");
+  var noMatch = document.getElementById("no-match");
+  var boxes = Array.prototype.slice.call(document.querySelectorAll("input[data-level]"));
+  var cards = Array.prototype.slice.call(document.querySelectorAll("article.card"));
+  var presets = Array.prototype.slice.call(document.querySelectorAll("button[data-preset]"));
+  var flagged = { urgent: true, workup: true };
+  if (!controls || !search || !count || !noMatch) {
+    return;
+  }
+  function update() {
+    var shown = {};
+    boxes.forEach(function (box) { shown[box.getAttribute("data-level")] = box.checked; });
+    var query = search.value.trim().toLowerCase();
+    var visible = 0;
+    cards.forEach(function (card) {
+      var id = (card.getAttribute("data-id") || "").toLowerCase();
+      var show = shown[card.getAttribute("data-triage")] === true &&
+        (query === "" || id.indexOf(query) !== -1);
+      card.hidden = !show;
+      if (show) {
+        visible += 1;
+      }
+    });
+    count.textContent = String(visible);
+    noMatch.hidden = visible !== 0 || cards.length === 0;
+  }
+  boxes.forEach(function (box) { box.addEventListener("change", update); });
+  search.addEventListener("input", update);
+  presets.forEach(function (button) {
+    button.addEventListener("click", function () {
+      var preset = button.getAttribute("data-preset");
+      boxes.forEach(function (box) {
+        box.checked = preset === "all" || flagged[box.getAttribute("data-level")] === true;
+      });
+      update();
+    });
+  });
+  controls.hidden = false;
+  update();
+})();
+""".lstrip()
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of text between two neighbouring span boundaries.
+
+    Attributes:
+        start: Character offset where the piece starts.
+        end: Character offset where it ends (exclusive).
+        spans: Positions (in the input sequence) of the spans covering the piece, ascending.
+    """
+
+    start: int
+    end: int
+    spans: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ModifierSpan:
+    """Where a ConText modifier's words are, parsed from ``Finding.modifier_spans``.
+
+    Attributes:
+        category: ConText category (``NEGATED_EXISTENCE``, ``POSSIBLE_EXISTENCE`` ...).
+        rule_id: Id of the ConText rule.
+        start: Character offset where the modifier words start.
+        end: Character offset where they end.
+    """
+
+    category: str
+    rule_id: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    """Counts and file of one review page (no report text).
+
+    Attributes:
+        path: The page written.
+        reports: Report cards on the page.
+        triage: Reports per triage level, in ``TRIAGE_LEVELS`` order.
+        flagged: Reports that need action (``workup`` or ``urgent``).
+        errors: Error rows listed on the page.
+    """
+
+    path: Path
+    reports: int
+    triage: dict[str, int] = field(default_factory=dict)
+    flagged: int = 0
+    errors: int = 0
+
+
+@dataclass(frozen=True)
+class _Mark:
+    """One highlighted span of a report text: a target or a modifier."""
+
+    start: int
+    end: int
+    kind: str
+    title: str
+    tag: str | None
+
+
+def split_segments(length: int, spans: Sequence[tuple[int, int]]) -> tuple[Segment, ...]:
+    """Cut ``[0, length)`` at every span boundary, so overlapping spans can be marked.
+
+    Each piece lies wholly inside or wholly outside every span; a piece covered by two
+    overlapping or nested spans lists both. Empty spans cover nothing and add no boundary.
+
+    Example:
+        >>> [(s.start, s.end, s.spans) for s in split_segments(10, [(2, 6), (4, 8)])]
+        [(0, 2, ()), (2, 4, (0,)), (4, 6, (0, 1)), (6, 8, (1,)), (8, 10, ())]
+
+    Args:
+        length: Length of the text.
+        spans: ``(start, end)`` character offsets, end exclusive.
+
+    Returns:
+        The pieces in text order, covering the whole text (none for an empty text).
+
+    Raises:
+        ValueError: When a span does not lie within ``[0, length]`` or ends before it starts.
+    """
+    for start, end in spans:
+        if not 0 <= start <= end <= length:
+            raise ValueError(f"span {start}-{end} does not fit a text of length {length}")
+    cuts = {0, length}
+    for start, end in spans:
+        if start < end:
+            cuts.update((start, end))
+    # Between two neighbouring cuts a span covers all of the piece or none of it.
+    return tuple(
+        Segment(
+            start=left,
+            end=right,
+            spans=tuple(i for i, (start, end) in enumerate(spans) if start <= left < end),
+        )
+        for left, right in pairwise(sorted(cuts))
+    )
+
+
+def parse_modifier_span(value: str) -> ModifierSpan:
+    """Parse one ``CATEGORY:rule_id@start-end`` string of ``Finding.modifier_spans``.
+
+    Args:
+        value: E.g. ``NEGATED_EXISTENCE:neg_forward_01@7-9``.
+
+    Returns:
+        The parsed modifier span.
+
+    Raises:
+        ValueError: When the string does not have that shape.
+    """
+    head, at, offsets = value.rpartition(MODIFIER_OFFSETS_SEPARATOR)
+    category, colon, rule_id = head.partition(MODIFIER_CATEGORY_SEPARATOR)
+    start, dash, end = offsets.partition(MODIFIER_RANGE_SEPARATOR)
+    if not (at and colon and dash and category and rule_id and start.isdigit() and end.isdigit()):
+        raise ValueError(f"not a CATEGORY:rule_id@start-end modifier span: {value!r}")
+    return ModifierSpan(category=category, rule_id=rule_id, start=int(start), end=int(end))
+
+
+def target_status(finding: Finding) -> TargetStatus:
+    """Say how a target is marked: counted, negated (not counted), or otherwise excluded.
+
+    Args:
+        finding: A target of a report.
+
+    Returns:
+        ``counted``, ``negated`` or ``excluded``.
+    """
+    if finding.counted:
+        return "counted"
+    return "negated" if finding.assertion == "negated" else "excluded"
+
+
+def review_order(results: Sequence[ReportResult]) -> list[int]:
+    """Order reports for the page: urgent, workup, benign, none; input order within a level.
+
+    Args:
+        results: The results in input order.
+
+    Returns:
+        Positions into ``results`` in page order.
+    """
+    return sorted(
+        range(len(results)),
+        key=lambda i: (_LEVEL_RANK.get(results[i].triage, len(REVIEW_ORDER)), i),
+    )
+
+
+def style_hash() -> str:
+    """Return the CSP source (``'sha256-...'``) that allows the page's style block."""
+    return _csp_hash(PAGE_STYLE)
+
+
+def script_hash() -> str:
+    """Return the CSP source (``'sha256-...'``) that allows the page's script block."""
+    return _csp_hash(PAGE_SCRIPT)
+
+
+def content_security_policy() -> str:
+    """Return the page's Content-Security-Policy: its own style and script, nothing else.
+
+    ``base-uri`` and ``form-action`` are not covered by ``default-src``, so they are closed
+    explicitly.
+    """
+    return (
+        f"default-src 'none'; style-src {style_hash()}; script-src {script_hash()}; "
+        "img-src data:; base-uri 'none'; form-action 'none'"
+    )
+
+
+def render_review(
+    items: Iterable[tuple[Report, ReportResult]],
+    *,
+    errors: Sequence[RecordError] = (),
+    title: str = DEFAULT_TITLE,
+    generated: str | None = None,
+) -> str:
+    """Render the review page of a batch of reports.
+
+    Example:
+        >>> from calcminer.nlp.miner import Miner  # doctest: +SKIP
+        >>> report = Report("r1", "LIVER: A 5 mm calcified granuloma in segment VI.")
+        >>> page = render_review([(report, Miner().mine_text(report.text, "r1"))])  # doctest: +SKIP
+
+    Args:
+        items: Each report with the result mined from it, in input order.
+        errors: Input records that could not be processed, listed in a table.
+        title: Page title and heading.
+        generated: Shown under the title (e.g. a timestamp) when given; the page never reads
+            the clock, so the same input gives the same page.
+
+    Returns:
+        The page: one self-contained HTML document.
+
+    Raises:
+        CalcminerError: E401 when a report is paired with another report's result, E402 when
+            a target or modifier span does not fit its report's text.
+    """
+    return _render(items, errors, title, generated)[0]
+
+
+def write_review(
+    items: Iterable[tuple[Report, ReportResult]],
+    path: str | Path,
+    *,
+    errors: Sequence[RecordError] = (),
+    title: str = DEFAULT_TITLE,
+    generated: str | None = None,
+) -> ReviewSummary:
+    """Render the review page and write it atomically (parent folders are created).
+
+    Args:
+        items: Each report with the result mined from it, in input order.
+        path: Page path, ending in ``.html`` or ``.htm``.
+        errors: Input records that could not be processed, listed in a table.
+        title: Page title and heading.
+        generated: Shown under the title when given.
+
+    Returns:
+        The page's counts and path.
+
+    Raises:
+        OutputError: E403 for another extension (checked before rendering), E202 when the
+            file cannot be written.
+        CalcminerError: E401/E402 as :func:`render_review`.
+    """
+    from calcminer.nlp.writers import _atomic_write
+
+    target = Path(path)
+    if target.suffix.lower() not in HTML_SUFFIXES:
+        raise OutputError(Errors.E403.format(path=target, suffix=target.suffix))
+    page, triage = _render(items, errors, title, generated)
+    # Lone surrogates (possible in a str built in Python, never in a decoded file) become "?".
+    data = page.encode(PAGE_ENCODING, errors="replace")
+
+    def write(handle: BinaryIO) -> None:
+        handle.write(data)
+
+    _atomic_write(target, write)
+    return ReviewSummary(
+        path=target,
+        reports=sum(triage.values()),
+        triage=triage,
+        flagged=sum(count for level, count in triage.items() if level in FLAGGED_LEVELS),
+        errors=len(errors),
+    )
+
+
+# --- page assembly -------------------------------------------------------------------------------
+
+
+def _esc(value: object) -> str:
+    """Escape a value for HTML text or a double- or single-quoted attribute."""
+    return html.escape(str(value), quote=True)
+
+
+def _csp_hash(block: str) -> str:
+    digest = hashlib.sha256(block.encode(PAGE_ENCODING)).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def _render(
+    items: Iterable[tuple[Report, ReportResult]],
+    errors: Sequence[RecordError],
+    title: str,
+    generated: str | None,
+) -> tuple[str, dict[str, int]]:
+    """Build the page; return it with the reports per triage level."""
+    pairs = list(items)
+    for position, (report, result) in enumerate(pairs):
+        if report.report_id != result.report_id:
+            raise CalcminerError(
+                Errors.E401.format(
+                    position=position, report=report.report_id, result=result.report_id
+                )
+            )
+    results = [result for _, result in pairs]
+    triage: dict[str, int] = {level: 0 for level in TRIAGE_LEVELS}
+    for result in results:
+        triage[result.triage] = triage.get(result.triage, 0) + 1
+    flagged = sum(count for level, count in triage.items() if level in FLAGGED_LEVELS)
+    cards = [_card(number, *pairs[i]) for number, i in enumerate(review_order(results), start=1)]
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        # The policy is constant (keywords and base64 hashes: no quote, <, > or &), so it goes
+        # in as is, readable in the file.
+        f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy()}">',
+        '<meta name="referrer" content="no-referrer">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_esc(title)}</title>",
+        f"<style>{PAGE_STYLE}</style>",
+        "</head>",
+        "<body>",
+        '<header class="page-head">',
+        f"<h1>{_esc(title)}</h1>",
+    ]
+    if generated is not None:
+        parts.append(f'<p class="generated">Generated {_esc(generated)}</p>')
+    parts.append("</header>")
+    parts += _summary(len(results), triage, flagged, len(errors))
+    parts += _error_table(errors)
+    parts += _legend()
+    parts += _controls(len(results))
+    parts.append('<main id="reports">')
+    if cards:
+        parts += cards
+    else:
+        parts.append('<p class="empty">No reports in this batch.</p>')
+    parts.append('<p id="no-match" class="empty" hidden>No report matches the filters.</p>')
+    parts += ["</main>", f"<script>{PAGE_SCRIPT}</script>", "</body>", "</html>", ""]
+    return "\n".join(parts), triage
+
+
+def _summary(reports: int, triage: dict[str, int], flagged: int, errors: int) -> list[str]:
+    counts = [("reports", "reports", reports)]
+    counts += [(level, f"triage {level}", triage.get(level, 0)) for level in REVIEW_ORDER]
+    counts += [("flagged", "flagged (workup + urgent)", flagged), ("errors", "error rows", errors)]
+    lines = ['<section class="summary" aria-label="Summary">', '<dl class="counts">']
+    lines += [
+        f'<div data-count="{key}"><dt>{_esc(label)}</dt><dd>{value}</dd></div>'
+        for key, label, value in counts
+    ]
+    lines += ["</dl>", "</section>"]
+    return lines
+
+
+def _error_table(errors: Sequence[RecordError]) -> list[str]:
+    if not errors:
+        return []
+    lines = [
+        '<section class="errors" aria-label="Error rows">',
+        '<div class="table-wrap"><table id="error-rows">',
+        f"<caption>Input records not processed ({len(errors)})</caption>",
+        "<thead><tr><th>source</th><th>line</th><th>id</th><th>code</th><th>reason</th></tr>"
+        "</thead>",
+        "<tbody>",
+    ]
+    for error in errors:
+        cells = (
+            error.source,
+            EMPTY_VALUE if error.line is None else error.line,
+            EMPTY_VALUE if error.report_id is None else error.report_id,
+            error.code,
+            error.reason,
+        )
+        lines.append("<tr>" + "".join(f"<td>{_esc(cell)}</td>" for cell in cells) + "</tr>")
+    lines += ["</tbody>", "</table></div>", "</section>"]
+    return lines
+
+
+def _legend() -> list[str]:
+    samples = (
+        ("counted", "counted target"),
+        ("negated", "negated target (not counted)"),
+        ("excluded", "excluded target (reason on hover and in the table)"),
+        ("modifier", "ConText modifier words"),
+    )
+    items = "".join(
+        f'<span><span class="hl {MARK_CLASSES[kind]}">{_esc(label)}</span></span>'
+        for kind, label in samples
+    )
+    return [f'<section class="legend" aria-label="Legend"><strong>Marks:</strong>{items}</section>']
+
+
+def _controls(reports: int) -> list[str]:
+    boxes = "".join(
+        f'<label><input type="checkbox" data-level="{level}" checked> {level}</label>'
+        for level in REVIEW_ORDER
+    )
+    return [
+        '<div id="controls" class="controls" role="search" hidden>',
+        f"<fieldset><legend>Triage</legend>{boxes}</fieldset>",
+        '<button type="button" data-preset="flagged">Flagged only</button>',
+        '<button type="button" data-preset="all">All levels</button>',
+        '<label>Report id <input type="search" id="search" autocomplete="off" '
+        'spellcheck="false" placeholder="substring, any case"></label>',
+        f'<p class="visible">Showing <span id="visible-count">{reports}</span> of '
+        f'<span id="total-count">{reports}</span> reports</p>',
+        "</div>",
+    ]
+
+
+# --- one report card -----------------------------------------------------------------------------
+
+
+def _value(value: object) -> str:
+    """Display form of a field value: GOLD_GUIDE encodings, a dash for missing or empty."""
+    if value is None or value == ():
+        return EMPTY_VALUE
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, tuple):
+        return LIST_JOINER.join(str(item) for item in value)
+    return str(value)
+
+
+def _size(size_mm: float | None) -> str:
+    return EMPTY_VALUE if size_mm is None else f"{size_mm:g} mm"
+
+
+def _target_attributes(finding: Finding) -> list[tuple[str, str]]:
+    """The attributes of a target, as (name, value) for the table and the hover title."""
+    if finding.count is not None:
+        count = str(finding.count)
+    else:
+        count = "multiple" if finding.multiple else EMPTY_VALUE
+    return [
+        ("status", target_status(finding)),
+        ("words", finding.text),
+        ("assertion", finding.assertion),
+        ("size", _size(finding.size_mm)),
+        ("count", count),
+        ("segments", _value(finding.segments)),
+        ("lobes", _value(finding.lobes)),
+        ("duct", _value(finding.bile_duct)),
+        ("diffuse", _value(finding.diffuse)),
+        ("organ", finding.organ),
+        ("section", finding.section),
+        ("modifier rules", _value(finding.modifier_ids)),
+        ("exclusion", _value(finding.exclusion_reason)),
+        ("pattern", finding.pattern_id),
+    ]
+
+
+def _span_error(report: Report, kind: str, span: str) -> CalcminerError:
+    length = len(report.text)
+    return CalcminerError(
+        Errors.E402.format(report_id=report.report_id, kind=kind, span=span, length=length)
+    )
+
+
+def _marks(report: Report, findings: Sequence[Finding]) -> list[_Mark]:
+    """Targets (T1, T2 ... in text order of the findings) and the modifiers acting on them."""
+    length = len(report.text)
+    marks: list[_Mark] = []
+    modifiers: dict[ModifierSpan, list[str]] = {}
+    for number, finding in enumerate(findings, start=1):
+        label = f"{TARGET_PREFIX}{number}"
+        if not 0 <= finding.start_char <= finding.end_char <= length:
+            raise _span_error(report, "target", f"{finding.start_char}-{finding.end_char}")
+        attributes = "\n".join(f"{name}: {value}" for name, value in _target_attributes(finding))
+        marks.append(
+            _Mark(
+                start=finding.start_char,
+                end=finding.end_char,
+                kind=target_status(finding),
+                title=f"{label}\n{attributes}",
+                tag=label,
+            )
+        )
+        for raw in finding.modifier_spans:
+            try:
+                modifier = parse_modifier_span(raw)
+            except ValueError:
+                raise _span_error(report, "modifier", raw) from None
+            if not 0 <= modifier.start <= modifier.end <= length:
+                raise _span_error(report, "modifier", raw)
+            modifiers.setdefault(modifier, []).append(label)
+    for modifier in sorted(modifiers, key=lambda m: (m.start, m.end, m.category, m.rule_id)):
+        targets = ", ".join(modifiers[modifier])
+        marks.append(
+            _Mark(
+                start=modifier.start,
+                end=modifier.end,
+                kind="modifier",
+                title=f"ConText {modifier.category} ({modifier.rule_id}) on {targets}",
+                tag=None,
+            )
+        )
+    return marks
+
+
+def _marked_text(report: Report, marks: Sequence[_Mark]) -> str:
+    """The report text, escaped, with every piece under one or more marks in a span."""
+    text = report.text
+    pieces: list[str] = []
+    for segment in split_segments(len(text), [(mark.start, mark.end) for mark in marks]):
+        words = _esc(text[segment.start : segment.end])
+        if not segment.spans:
+            pieces.append(words)
+            continue
+        covering = [marks[i] for i in segment.spans]
+        kinds = {mark.kind for mark in covering}
+        classes = " ".join(["hl"] + [css for kind, css in MARK_CLASSES.items() if kind in kinds])
+        title = "\n\n".join(mark.title for mark in covering)
+        tags = " ".join(
+            mark.tag for mark in covering if mark.tag is not None and mark.end == segment.end
+        )
+        tag = f' data-tag="{_esc(tags)}"' if tags else ""
+        pieces.append(f'<span class="{classes}" title="{_esc(title)}"{tag}>{words}</span>')
+    return "".join(pieces)
+
+
+def _target_table(findings: Sequence[Finding]) -> list[str]:
+    if not findings:
+        return ['<p class="no-targets">No calcification target found.</p>']
+    names = [name for name, _ in _target_attributes(findings[0])]
+    lines = [
+        '<div class="table-wrap"><table class="targets">',
+        f"<caption>Targets ({len(findings)})</caption>",
+        "<thead><tr><th>#</th>" + "".join(f"<th>{_esc(n)}</th>" for n in names) + "</tr></thead>",
+        "<tbody>",
+    ]
+    for number, finding in enumerate(findings, start=1):
+        attributes = _target_attributes(finding)
+        title = "\n".join(f"{name}: {value}" for name, value in attributes)
+        cells = "".join(
+            f'<td class="{name.replace(" ", "-")}">{_esc(value)}</td>' for name, value in attributes
+        )
+        lines.append(
+            f'<tr class="status-{target_status(finding)}" title="{_esc(title)}">'
+            f"<td>{TARGET_PREFIX}{number}</td>{cells}</tr>"
+        )
+    lines += ["</tbody>", "</table></div>"]
+    return lines
+
+
+def _card(number: int, report: Report, result: ReportResult) -> str:
+    level = _esc(result.triage)
+    source = report.source + ("" if report.line is None else f":{report.line}")
+    rules = " ".join(f"<code>{_esc(rule)}</code>" for rule in result.triage_rules) or EMPTY_VALUE
+    fields = "".join(
+        f"<div><dt>{name}</dt><dd>{_esc(_value(getattr(result, name)))}</dd></div>"
+        for name in CARD_FIELDS
+    )
+    lines = [
+        f'<article class="card level-{level}" id="report-{number}" data-triage="{level}" '
+        f'data-id="{_esc(result.report_id)}">',
+        '<header class="card-head">',
+        f'<h2 class="rid">{_esc(result.report_id)}</h2>',
+        f'<span class="badge badge-{level}">{level}</span>',
+    ]
+    if source:
+        lines.append(f'<span class="source">{_esc(source)}</span>')
+    lines += [
+        "</header>",
+        f'<p class="reason"><strong>Why:</strong> <span class="triage-reason">'
+        f'{_esc(result.triage_reason)}</span> <span class="muted">rules:</span> '
+        f'<span class="triage-rules">{rules}</span></p>',
+        f'<dl class="fields">{fields}</dl>',
+        # HTML drops one newline right after <pre>: give it one, so the text keeps its own.
+        f'<pre class="report-text">\n{_marked_text(report, _marks(report, result.findings))}</pre>',
+    ]
+    lines += _target_table(result.findings)
+    lines.append("</article>")
+    return "\n".join(lines)
