@@ -731,3 +731,26 @@ def test_cli_audit_from_sqlite_with_plot(tmp_path: Path) -> None:
     assert "wrote plot" in result.output
     assert (tmp_path / "audit.png").stat().st_size > 1000
     _check_audit_table(pd.read_csv(tmp_path / "audit.csv"))
+
+
+def test_demo_archive_every_row_as_designed(tmp_path: Path, miner: object) -> None:
+    """The demo archive's designed level and status of every exam, through the real audit."""
+    folder = Path(__file__).resolve().parents[1] / "sample_reports" / "audit"
+    labels = pd.read_csv(folder / "archive.labels.csv", dtype=str, keep_default_na=False)
+    summary = run_audit(
+        folder / "archive.jsonl",
+        tmp_path / "audit.csv",
+        miner=miner,  # type: ignore[arg-type]
+    )
+    audit = pd.read_csv(tmp_path / "audit.csv", dtype=str, keep_default_na=False)
+    got = {row.report_id: (row.level, row.status) for row in audit.itertuples()}
+    designed = {
+        row.report_id: (row.intended_level, row.intended_status)
+        for row in labels.itertuples()
+        if row.intended_status not in ("", "error")
+    }
+    assert got == designed
+    errors = pd.read_csv(tmp_path / "audit.errors.csv", dtype=str)
+    broken = set(labels.loc[labels["intended_status"] == "error", "report_id"])
+    assert set(errors["report_id"]) == broken
+    assert summary.rows_match and summary.records_read == len(labels)
