@@ -545,6 +545,13 @@ def figures(
             show_default=False,
         ),
     ],
+    errors_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--errors-out",
+            help="Errors table of the mined inputs (default: errors.csv in --out-dir, if any).",
+        ),
+    ] = None,
     from_table: Annotated[
         bool,
         typer.Option(
@@ -567,6 +574,7 @@ def figures(
         written, reports, errors = run_figures(
             inputs,
             out_dir,
+            errors_out=errors_out,
             from_table=from_table,
             id_col=id_col,
             text_col=text_col,

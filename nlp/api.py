@@ -820,6 +820,7 @@ def run_figures(
     inputs: Sequence[str | Path],
     out_dir: str | Path,
     *,
+    errors_out: str | Path | None = None,
     from_table: bool = False,
     id_col: str = "report_id",
     text_col: str = "text",
@@ -832,6 +833,8 @@ def run_figures(
         inputs: Reports to mine; with ``from_table``, report tables written by
             ``calcminer extract`` (CSV, Parquet or JSONL), read as they are.
         out_dir: Folder for ``triage.png``, ``sizes.png`` and ``segments.png``.
+        errors_out: Errors table of the mined inputs (default ``errors.csv`` in ``out_dir``,
+            written when there are errors).
         from_table: Read report tables instead of mining.
         id_col: Id column of tabular inputs.
         text_col: Text column of tabular inputs.
@@ -868,5 +871,10 @@ def run_figures(
         )
         reports = reports_frame(result for _, result in batch.items)
         errors = len(batch.errors)
+        if errors_out is not None or batch.errors:
+            from calcminer.nlp.writers import write_table
+
+            target = Path(errors_out) if errors_out is not None else Path(out_dir) / "errors.csv"
+            write_table(errors_frame(batch.errors), target)
     figures = batch_figures(reports, out_dir, urgent_size_mm=urgent_size_mm)
     return figures, len(reports), errors

@@ -192,6 +192,11 @@ def test_figures_command_mined_and_from_table(tmp_path: Path) -> None:
         first = (tmp_path / "f1" / name).read_bytes()
         assert first[:8] == PNG
         assert first == (tmp_path / "f2" / name).read_bytes()  # same figures either way
+    broken = _jsonl(tmp_path / "b.jsonl", [{"report_id": "x", "text": None}])
+    with_errors = runner.invoke(app, ["figures", str(broken), "-o", str(tmp_path / "f4")])
+    assert with_errors.exit_code == 0, with_errors.output
+    assert "record errors: 1" in with_errors.output
+    assert pd.read_csv(tmp_path / "f4" / "errors.csv")["code"].tolist() == ["E112"]
     wrong = tmp_path / "other.csv"
     wrong.write_text("a,b\n1,2\n", encoding="utf-8")
     bad = runner.invoke(app, ["figures", str(wrong), "--from-table", "-o", str(tmp_path / "f3")])
