@@ -1,5 +1,5 @@
-"""Smoke tests of the throughput benchmark (``benchmarks/throughput.py``): generator and a
-tiny end-to-end run. Fast; no timing is asserted."""
+"""Smoke tests of the benchmarks (``benchmarks/throughput.py``: generator and a tiny
+end-to-end run; ``benchmarks/floor.py``: a tiny run). Fast; no timing is asserted."""
 
 from __future__ import annotations
 
@@ -111,3 +111,46 @@ def test_benchmark_tiny_end_to_end_run_prints_the_table(tmp_path: Path) -> None:
     statuses = {target["name"]: target["status"] for target in result["targets"]}
     assert statuses["calcminer / medspacy_default"] == "n/a"
     assert statuses["calcminer / regex_scan"] in {"PASS", "FAIL"}
+
+
+FLOOR = BENCHMARK.with_name("floor.py")
+FLOOR_STEPS = ("a", "b", "c", "d", "e", "f")
+
+
+def test_benchmark_floor_tiny_run_writes_every_step(tmp_path: Path) -> None:
+    result_path = tmp_path / "floor.json"
+    command = [
+        sys.executable,
+        str(FLOOR),
+        "--reports",
+        "200",
+        "--warmup",
+        "20",
+        "--process-runs",
+        "1",
+        "--workdir",
+        str(tmp_path / "work"),
+        "--json",
+        str(result_path),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "vs regex scan" in done.stdout and "0.2x" in done.stdout
+    result = json.loads(result_path.read_text(encoding="utf-8"))
+    steps = result["steps"]
+    assert tuple(steps) == FLOOR_STEPS
+    for letter in FLOOR_STEPS:
+        step = steps[letter]
+        assert step["reports"] == 200, letter
+        for key in ("reports_per_s_per_core", "us_per_report", "ideal_reports_per_s", "vs_regex"):
+            assert step[key] > 0, (letter, key)
+    # Every spaCy step saw text; the sentence steps saw at least as many (shorter) texts.
+    hit_reports = steps["a"]["hit_reports"]
+    assert 0 < hit_reports < 200
+    assert steps["b"]["spacy_texts"] == steps["e"]["spacy_texts"] == hit_reports
+    assert steps["c"]["spacy_texts"] == steps["d"]["spacy_texts"] >= hit_reports
+    assert steps["c"]["spacy_chars"] < steps["b"]["spacy_chars"]
+    assert steps["f"]["positives"] > 0
+    assert result["startup"]["calcminer_extract"]["seconds"] > 0
+    assert result["regex_scan_process"]["reports"] == 200
+    assert result["regex_scan_process"]["archive_reports_per_s"] > 0
