@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 
+import numpy
 from medspacy.context import ConText, ConTextRule
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -48,13 +51,54 @@ class ContextAssertion:
 
     def __call__(self, doc: Doc) -> Doc:
         targets = self.find_inputs(doc)
-        if not targets:
-            doc._.set(CONTEXT_EDGES, ())
-            return doc
-        doc.spans[ASSERTED_SPAN_KEY] = targets
-        self._context(doc)
-        self.set_annotations(doc)
+        edges: list[tuple[int, int, str, str, int, int]] = []
+        for sentence, inside in self._sentences_with(doc, targets):
+            edges += self._assert_sentence(sentence, inside)
+        doc._.set(CONTEXT_EDGES, tuple(sorted(set(edges))))
         return doc
+
+    @staticmethod
+    def _sentences_with(doc: Doc, spans: list[Span]) -> list[tuple[Span, list[Span]]]:
+        """The sentences holding input spans, each with the spans that lie inside it.
+
+        ConText scopes a modifier to its sentence, so running it sentence by sentence gives
+        the same edges as one run over the document, without comparing every pair of
+        modifiers of a long report (medspaCy's scope update is quadratic in them). A span
+        that crosses a sentence boundary gets no edges (the linker drops such targets).
+        """
+        if not spans:
+            return []
+        starts = numpy.flatnonzero(doc.to_array([SENT_START]).reshape(-1) == 1).tolist()
+        if not starts or starts[0] != 0:
+            starts.insert(0, 0)
+        bounds = [*starts, len(doc)]
+        grouped: dict[int, list[Span]] = {}
+        for span in spans:
+            k = bisect.bisect_right(starts, span.start) - 1
+            if span.end <= bounds[k + 1]:
+                grouped.setdefault(k, []).append(span)
+        return [(doc[bounds[k] : bounds[k + 1]], grouped[k]) for k in sorted(grouped)]
+
+    def _assert_sentence(
+        self, sentence: Span, inside: list[Span]
+    ) -> list[tuple[int, int, str, str, int, int]]:
+        """Run ConText on one sentence (as its own Doc); edges in the report's offsets."""
+        # Built from the words: Span.as_doc would also scan every span group of the report.
+        sub = Doc(
+            sentence.doc.vocab,
+            words=[token.text for token in sentence],
+            spaces=[bool(token.whitespace_) for token in sentence],
+            sent_starts=[True] + [False] * (len(sentence) - 1),
+        )
+        offset, first = sentence.start_char, sentence.start
+        sub.spans[ASSERTED_SPAN_KEY] = [
+            Span(sub, s.start - first, s.end - first, label=s.label_) for s in inside
+        ]
+        self._context(sub)
+        return [
+            (start + offset, end + offset, category, rule_id, m_start + offset, m_end + offset)
+            for start, end, category, rule_id, m_start, m_end in self.set_annotations(sub)
+        ]
 
     def find_inputs(self, doc: Doc) -> list[Span]:
         """Return the spans ConText should assert, in document order."""
@@ -64,8 +108,14 @@ class ContextAssertion:
                 spans.extend(s for s in doc.spans[key] if s.label_ in self.input_labels)
         return sorted(spans, key=lambda s: (s.start, s.end))
 
-    def set_annotations(self, doc: Doc) -> None:
-        """Copy ConText's edges into primitives and drop medspaCy's objects from the Doc."""
+    def set_annotations(self, doc: Doc) -> list[tuple[int, int, str, str, int, int]]:
+        """Copy ConText's edges into primitives and drop medspaCy's objects from the Doc.
+
+        Returns:
+            The edges ``(target start, target end, category, rule id, modifier start,
+            modifier end)``, in character offsets of ``doc``; they are also stored in
+            ``Doc._.calcminer_context_edges``.
+        """
         graph = doc._.context_graph
         edges = []
         for target, modifier in graph.edges if graph is not None else ():
@@ -86,3 +136,4 @@ class ContextAssertion:
         doc._.context_graph = None
         del doc.spans[ASSERTED_SPAN_KEY]
         doc._.set(CONTEXT_EDGES, tuple(sorted(set(edges))))
+        return edges

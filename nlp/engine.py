@@ -272,10 +272,14 @@ _WORKER_STATE: dict[str, Any] = {}
 
 
 def _init_worker(patterns_dir: str | None, prefilter: bool) -> None:
-    if "miner" not in _WORKER_STATE:
+    # Keyed by the settings: a second run in the same process with other rules (a notebook,
+    # a test session) must not reuse the first run's miner.
+    settings = (patterns_dir, prefilter)
+    if _WORKER_STATE.get("settings") != settings:
         from calcminer.nlp.miner import Miner
 
         _WORKER_STATE["miner"] = Miner(patterns_dir, prefilter=prefilter)
+        _WORKER_STATE["settings"] = settings
 
 
 def _finish_chunk(work: Path, tables: ChunkTables) -> ChunkStats:

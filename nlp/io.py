@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import chain
 from pathlib import Path
@@ -38,6 +39,8 @@ MAX_REPORT_CHARS = 5_000_000
 INPUT_ENCODING = "utf-8-sig"
 
 _Item = Report | RecordError
+#: Lone surrogates: where ``surrogateescape`` decoding kept a byte that is not UTF-8.
+_UNDECODED = re.compile("[\udc80-\udcff]")
 
 
 def input_kind(path: Path) -> InputKind:
@@ -255,10 +258,14 @@ def _read_jsonl(path: Path, id_col: str, text_col: str) -> Iterator[_Item]:
 def _csv_header(path: Path) -> list[str]:
     """Return the header row of a CSV file ([] for an empty file)."""
     try:
-        with path.open(encoding=INPUT_ENCODING, newline="") as handle:
-            return next(csv.reader(handle), [])
+        with path.open(encoding=INPUT_ENCODING, errors="surrogateescape", newline="") as handle:
+            header = next(csv.reader(handle), [])
     except (OSError, UnicodeDecodeError, csv.Error) as e:
         raise InputError(Errors.E105.format(path=path, detail=_describe(e))) from e
+    if any(_UNDECODED.search(name) for name in header):
+        detail = "the header row is not valid UTF-8"
+        raise InputError(Errors.E105.format(path=path, detail=detail))
+    return header
 
 
 def _read_csv(path: Path, id_col: str, text_col: str) -> Iterator[_Item]:
@@ -271,12 +278,21 @@ def _read_csv(path: Path, id_col: str, text_col: str) -> Iterator[_Item]:
     row_number = 0
     previous_limit = csv.field_size_limit(CSV_FIELD_LIMIT_CHARS)
     try:
-        with path.open(encoding=INPUT_ENCODING, newline="") as handle:
+        # Bytes that are not UTF-8 become lone surrogates, so one bad row is an error row
+        # (E117) instead of stopping the file.
+        with path.open(encoding=INPUT_ENCODING, errors="surrogateescape", newline="") as handle:
             reader = csv.reader(handle)
             header = next(reader, [])
             id_index = header.index(id_col)
             for row_number, row in enumerate(reader, start=1):
                 if not row:
+                    continue
+                bad = next((m for cell in row if (m := _UNDECODED.search(cell))), None)
+                if bad is not None:
+                    cell_id = row[id_index] if id_index < len(row) else ""
+                    report_id = cell_id if cell_id and not _UNDECODED.search(cell_id) else None
+                    reason = Errors.E117.format(detail="a byte that is not UTF-8")
+                    yield RecordError(source, row_number, report_id, "E117", reason)
                     continue
                 if len(row) != len(header):
                     # The id is kept when its cell is there, to help find the row.

@@ -146,15 +146,36 @@ _FULLWIDTH_OFFSET = 0xFEE0
 _FULLWIDTH_FIRST, _FULLWIDTH_LAST = 0xFF01, 0xFF5E
 
 
+class _ControlTable(dict[int, int]):
+    """A ``str.translate`` table that also turns control and format characters into spaces.
+
+    Control (Cc: NUL ...) and format (Cf: byte-order mark, zero-width space, bidi marks)
+    characters glued to a word would hide it from the matchers; tab and line feed stay.
+    Characters are classified the first time they are seen, then remembered.
+    """
+
+    def __missing__(self, code: int) -> int:
+        category = unicodedata.category(chr(code))
+        keep = code in _KEPT_CONTROLS or category not in _BLANKED_CATEGORIES
+        self[code] = code if keep else _SPACE
+        return self[code]
+
+
+_SPACE = ord(" ")
+_KEPT_CONTROLS = frozenset({ord("\t"), ord("\n")})
+_BLANKED_CATEGORIES = frozenset({"Cc", "Cf"})
+
+
 class TextCleaner:
     """Replaces look-alike characters one for one before mining, so offsets do not move.
 
     Non-breaking and other Unicode spaces become spaces, vertical tabs, form feeds, NEL and
     Unicode line/paragraph separators become line breaks, a CR of a CR LF pair becomes a
     space and a lone CR a line break, full-width ASCII forms (``５``, ``ＬＩＶＥＲ``) become
-    ASCII. The table comes from ``normalization.json`` (``text_char_map``). The cleaned text
-    has the same length as the original, so every character offset the pipeline reports
-    points into the original report.
+    ASCII, and other control and format characters (NUL, byte-order mark, zero-width
+    space, bidi marks) become spaces. The table comes from ``normalization.json``
+    (``text_char_map``). The cleaned text has the same length as the original, so every
+    character offset the pipeline reports points into the original report.
 
     Args:
         char_map: Single characters and their single-character replacements.
@@ -164,9 +185,10 @@ class TextCleaner:
     """
 
     def __init__(self, char_map: Mapping[str, str]) -> None:
-        table: dict[int, int] = {
-            code: code - _FULLWIDTH_OFFSET for code in range(_FULLWIDTH_FIRST, _FULLWIDTH_LAST + 1)
-        }
+        table = _ControlTable(
+            (code, code - _FULLWIDTH_OFFSET)
+            for code in range(_FULLWIDTH_FIRST, _FULLWIDTH_LAST + 1)
+        )
         for key, value in char_map.items():
             if key.startswith("_"):
                 continue  # comments

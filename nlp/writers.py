@@ -14,7 +14,7 @@ import json
 import math
 import os
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
@@ -254,14 +254,32 @@ def _write_csv(df: pd.DataFrame, handle: BinaryIO, header: bool = True) -> None:
     """Write the table as CSV (UTF-8, ``\\n`` line ends, minimal quoting)."""
     text = io.TextIOWrapper(handle, encoding=OUTPUT_ENCODING, newline="")
     try:
-        writer = csv.writer(text, lineterminator="\n")
+        rows: list[list[str]] = []
         if header:
-            writer.writerow([neutralise_formula(str(name)) for name in df.columns])
+            rows.append([neutralise_formula(str(name)) for name in df.columns])
         columns = [[csv_cell(v) for v in _column_values(df[name])] for name in df.columns]
-        writer.writerows(zip(*columns, strict=True))
+        rows.extend(list(row) for row in zip(*columns, strict=True))
+        _write_csv_rows(text, rows)
         text.flush()
     finally:
         text.detach()
+
+
+def _write_csv_rows(text: io.TextIOBase, rows: Iterable[Sequence[str]]) -> None:
+    """Write rows with ``\n`` line ends, quoting every field that holds CR or LF.
+
+    Python's csv writer (3.11) quotes only the characters of its line terminator, so with
+    ``\n`` a lone CR inside a cell would go out unquoted and split the row for a reader.
+    Each row is therefore written with a ``\r\n`` terminator (which makes the writer quote
+    CR and LF) and the terminator is then replaced by ``\n``.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(row)
+        text.write(buffer.getvalue()[:-2] + "\n")
 
 
 def _write_jsonl(df: pd.DataFrame, handle: BinaryIO) -> None:
