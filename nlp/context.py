@@ -84,11 +84,13 @@ class ContextAssertion:
     ) -> list[tuple[int, int, str, str, int, int]]:
         """Run ConText on one sentence (as its own Doc); edges in the report's offsets."""
         # Built from the words: Span.as_doc would also scan every span group of the report.
+        sent_starts: list[bool | int | None] = [True]
+        sent_starts += [False] * (len(sentence) - 1)
         sub = Doc(
             sentence.doc.vocab,
             words=[token.text for token in sentence],
             spaces=[bool(token.whitespace_) for token in sentence],
-            sent_starts=[True] + [False] * (len(sentence) - 1),
+            sent_starts=sent_starts,
         )
         offset, first = sentence.start_char, sentence.start
         sub.spans[ASSERTED_SPAN_KEY] = [
