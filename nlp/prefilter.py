@@ -103,11 +103,34 @@ def _token_texts(token: Mapping[str, Any]) -> list[str]:
 
 
 def _substring_regex(words: Iterable[str]) -> re.Pattern[str] | None:
-    """One regex finding any of the words as substrings of lower-cased text (first stage)."""
-    alternatives = sorted({w for w in words if w}, key=len, reverse=True)
-    if not alternatives:
+    """One regex finding any of the words as substrings of lower-cased text (first stage).
+
+    The alternation is written as a trie ("calc(?:ification|ified)" rather than
+    "calcification|calcified"), so the engine tries one branch per letter instead of every
+    word at every position; the words matched, longest first at a position, are the same.
+    """
+    unique = {w for w in words if w}
+    if not unique:
         return None
-    return re.compile("|".join(re.escape(w) for w in alternatives))
+    trie: dict[str, Any] = {}
+    for word in unique:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # end of a word
+    return re.compile(_trie_regex(trie))
+
+
+def _trie_regex(node: Mapping[str, Any]) -> str:
+    """Regex of a trie node; a word that ends here is tried after its longer extensions."""
+    branches = [re.escape(char) + _trie_regex(child) for char, child in node.items() if char]
+    ends_here = "" in node
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(sorted(branches)) + ")"
+    if ends_here:
+        return "(?:" + body + ")?" if len(branches) == 1 else body + "?"
+    return body
 
 
 @dataclass(frozen=True)
