@@ -114,56 +114,69 @@ def extract_tables(
         CalcminerError: E205/E206 when the miner breaks its one-result-per-report contract.
     """
     paths = [inputs] if isinstance(inputs, str | Path) else list(inputs)
-    items = read_reports(paths, id_col=id_col, text_col=text_col)
-    active = miner if miner is not None else load_miner(patterns_dir)
-    errors: list[RecordError] = []
-    pending: deque[Report] = deque()
-    records = 0
-
-    def reports() -> Iterator[Report]:
-        nonlocal records
-        for item in items:
-            records += 1
-            if isinstance(item, RecordError):
-                errors.append(item)
-            else:
-                pending.append(item)
-                yield item
-
-    results = list(_paired(active.mine(reports()), pending))
-    # A miner that stops early leaves records unread; read them so the row check sees them.
-    for _ in reports():
-        pass
-    tables = ExtractTables(
+    batch = mine_batch(
+        paths, id_col=id_col, text_col=text_col, patterns_dir=patterns_dir, miner=miner
+    )
+    results = [result for _, result in batch.items]
+    return ExtractTables(
         reports=reports_frame(results),
         findings=findings_frame(results),
-        errors=errors_frame(errors),
-        records_read=records,
+        errors=errors_frame(batch.errors),
+        records_read=batch.records_read,
     )
-    if len(tables.reports) + len(tables.errors) != records:
-        raise CalcminerError(
-            Errors.E205.format(
-                records=records, reports=len(tables.reports), errors=len(tables.errors)
-            )
-        )
-    return tables
 
 
-def _paired(results: Iterable[ReportResult], pending: deque[Report]) -> Iterator[ReportResult]:
-    """Check each result against its report (E206 on a mismatch) and keep the report's meta.
+def mine_records(
+    items: Iterable[Report | RecordError], miner: Mining
+) -> Iterator[tuple[int, Report | RecordError, ReportResult | None]]:
+    """Mine a record stream, yielding ``(position, record, result)`` in input order.
 
-    The miner may read ahead (it batches), so reports wait in ``pending`` until their result
-    comes back; only the batch in flight is held in memory.
+    Record errors come through with ``None`` as result, in their place. The miner may read
+    ahead (it batches); only the records in flight are held.
+
+    Raises:
+        CalcminerError: E206 when the miner returns results out of order, E205 when it
+            returns fewer results than reports.
     """
-    for result in results:
+    pending: deque[tuple[int, Report | RecordError]] = deque()
+    position = 0
+
+    def reports() -> Iterator[Report]:
+        nonlocal position
+        for item in items:
+            pending.append((position, item))
+            position += 1
+            if isinstance(item, Report):
+                yield item
+
+    def flush_errors() -> Iterator[tuple[int, Report | RecordError, ReportResult | None]]:
+        while pending and isinstance(pending[0][1], RecordError):
+            index, error = pending.popleft()
+            yield index, error, None
+
+    for result in miner.mine(reports()):
+        yield from flush_errors()
         if not pending:
             raise CalcminerError(Errors.E206.format(got=result.report_id, expected=None))
-        report = pending.popleft()
+        index, report = pending.popleft()
+        assert isinstance(report, Report)
         if result.report_id != report.report_id:
             raise CalcminerError(
                 Errors.E206.format(got=result.report_id, expected=report.report_id)
             )
-        yield result if result.meta or not report.meta else replace(result, meta=report.meta)
+        yield (
+            index,
+            report,
+            result if result.meta or not report.meta else replace(result, meta=report.meta),
+        )
+    for _ in reports():  # a miner that stops early leaves records unread
+        pass
+    yield from flush_errors()
+    if pending:
+        missing = sum(1 for _, item in pending if isinstance(item, Report))
+        raise CalcminerError(
+            Errors.E205.format(records=position, reports=position - missing, errors=0)
+        )
 
 
 @dataclass(frozen=True)
@@ -546,32 +559,17 @@ def run_audit(
     records = 0
     exams: list[Exam] = []
     errors: list[tuple[int, RecordError]] = []
-    pending: deque[tuple[int, Report]] = deque()
-
-    def reports() -> Iterator[Report]:
-        nonlocal records
-        for item in items:
-            order = records
-            records += 1
-            if isinstance(item, RecordError):
-                errors.append((order, item))
-            else:
-                pending.append((order, item))
-                yield item
-
-    for mined in active.mine(reports()):
-        if not pending:
-            raise CalcminerError(Errors.E206.format(got=mined.report_id, expected=None))
-        order, report = pending.popleft()
-        if mined.report_id != report.report_id:
-            raise CalcminerError(Errors.E206.format(got=mined.report_id, expected=report.report_id))
-        exam = make_exam(order, report, mined, detector, archive_columns, date_format)
+    for order, record, mined in mine_records(items, active):
+        records += 1
+        if isinstance(record, RecordError):
+            errors.append((order, record))
+            continue
+        assert mined is not None
+        exam = make_exam(order, record, mined, detector, archive_columns, date_format)
         if isinstance(exam, RecordError):
             errors.append((order, exam))
         else:
             exams.append(exam)
-    for _ in reports():  # a miner that stops early leaves records unread
-        pass
     if records != len(exams) + len(errors):
         raise CalcminerError(
             Errors.E205.format(records=records, reports=len(exams), errors=len(errors))
@@ -718,32 +716,19 @@ def mine_batch(
         InputError: When an input cannot be read as a whole.
         CalcminerError: E205/E206 when the miner breaks its one-result-per-report contract.
     """
-    items_in = read_reports(inputs, id_col=id_col, text_col=text_col)
+    records = read_reports(inputs, id_col=id_col, text_col=text_col)
     active = miner if miner is not None else load_miner(patterns_dir)
+    pairs: list[tuple[Report, ReportResult]] = []
     errors: list[RecordError] = []
-    pending: deque[Report] = deque()
-    kept: list[Report] = []
-    records = 0
-
-    def reports() -> Iterator[Report]:
-        nonlocal records
-        for item in items_in:
-            records += 1
-            if isinstance(item, RecordError):
-                errors.append(item)
-            else:
-                pending.append(item)
-                kept.append(item)
-                yield item
-
-    results = list(_paired(active.mine(reports()), pending))
-    for _ in reports():
-        pass
-    if len(results) + len(errors) != records:
-        raise CalcminerError(
-            Errors.E205.format(records=records, reports=len(results), errors=len(errors))
-        )
-    return MinedBatch(tuple(zip(kept, results, strict=True)), tuple(errors), records)
+    read = 0
+    for _, record, result in mine_records(records, active):
+        read += 1
+        if isinstance(record, RecordError):
+            errors.append(record)
+        else:
+            assert result is not None
+            pairs.append((record, result))
+    return MinedBatch(tuple(pairs), tuple(errors), read)
 
 
 @dataclass(frozen=True)

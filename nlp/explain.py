@@ -31,7 +31,7 @@ from .patterns import (
     load_section_rules,
     load_span_rules,
 )
-from .schema import Finding, RecordError, Report, ReportResult
+from .schema import Finding, RecordError, Report, ReportResult, parse_modifier_span
 
 #: Styles of ``show`` (rich style strings).
 STYLE_COUNTED = "bold black on yellow"
@@ -51,24 +51,6 @@ PATTERN_PREVIEW_CHARS = 70
 
 
 # --- show --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ModifierSpan:
-    """A ConText modifier in the text: its category, rule id and character offsets."""
-
-    category: str
-    rule_id: str
-    start: int
-    end: int
-
-
-def parse_modifier_span(value: str) -> ModifierSpan:
-    """Parse ``CATEGORY:rule_id@start-end`` (a ``Finding.modifier_spans`` item)."""
-    head, _, offsets = value.rpartition("@")
-    category, _, rule_id = head.partition(":")
-    start, _, end = offsets.partition("-")
-    return ModifierSpan(category, rule_id, int(start), int(end))
 
 
 def _attributes(finding: Finding) -> str:

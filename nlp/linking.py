@@ -33,6 +33,7 @@ from .normalize import (
     sort_segments,
 )
 from .patterns import PatternSet
+from .schema import ModifierSpan
 
 TARGET_SPAN_KEY = "calcminer_targets"
 MENTION_SPAN_KEY = "calcminer_mentions"
@@ -653,7 +654,7 @@ class Linker:
         modifier_spans = tuple(
             sorted(
                 {
-                    f"{category}:{rule_id}@{m_start}-{m_end}"
+                    str(ModifierSpan(category, rule_id, m_start, m_end))
                     for start, end, category, rule_id, m_start, m_end in doc._.get(CONTEXT_EDGES)
                     if (start, end) == (t.start_char, t.end_char)
                     and category in ASSERTION_CATEGORIES

@@ -34,10 +34,12 @@ from calcminer.nlp.schema import (
     GOLD_FIELDS,
     TRIAGE_LEVELS,
     Finding,
+    ModifierSpan,
     RecordError,
     Report,
     ReportResult,
     TriageLevel,
+    parse_modifier_span,
 )
 
 #: Page title when none is given.
@@ -56,9 +58,6 @@ LIST_JOINER = "; "
 #: Prefix of the target labels (T1, T2, ...) linking the marked words to the target table.
 TARGET_PREFIX = "T"
 #: Separator of category, rule id and offsets in ``Finding.modifier_spans``.
-MODIFIER_CATEGORY_SEPARATOR = ":"
-MODIFIER_OFFSETS_SEPARATOR = "@"
-MODIFIER_RANGE_SEPARATOR = "-"
 
 TargetStatus = Literal["counted", "negated", "excluded"]
 #: CSS class of a target by status, and of a ConText modifier; a text piece inside several
@@ -203,23 +202,6 @@ class Segment:
 
 
 @dataclass(frozen=True)
-class ModifierSpan:
-    """Where a ConText modifier's words are, parsed from ``Finding.modifier_spans``.
-
-    Attributes:
-        category: ConText category (``NEGATED_EXISTENCE``, ``POSSIBLE_EXISTENCE`` ...).
-        rule_id: Id of the ConText rule.
-        start: Character offset where the modifier words start.
-        end: Character offset where they end.
-    """
-
-    category: str
-    rule_id: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
 class ReviewSummary:
     """Counts and file of one review page (no report text).
 
@@ -285,26 +267,6 @@ def split_segments(length: int, spans: Sequence[tuple[int, int]]) -> tuple[Segme
         )
         for left, right in pairwise(sorted(cuts))
     )
-
-
-def parse_modifier_span(value: str) -> ModifierSpan:
-    """Parse one ``CATEGORY:rule_id@start-end`` string of ``Finding.modifier_spans``.
-
-    Args:
-        value: E.g. ``NEGATED_EXISTENCE:neg_forward_01@7-9``.
-
-    Returns:
-        The parsed modifier span.
-
-    Raises:
-        ValueError: When the string does not have that shape.
-    """
-    head, at, offsets = value.rpartition(MODIFIER_OFFSETS_SEPARATOR)
-    category, colon, rule_id = head.partition(MODIFIER_CATEGORY_SEPARATOR)
-    start, dash, end = offsets.partition(MODIFIER_RANGE_SEPARATOR)
-    if not (at and colon and dash and category and rule_id and start.isdigit() and end.isdigit()):
-        raise ValueError(f"not a CATEGORY:rule_id@start-end modifier span: {value!r}")
-    return ModifierSpan(category=category, rule_id=rule_id, start=int(start), end=int(end))
 
 
 def target_status(finding: Finding) -> TargetStatus:

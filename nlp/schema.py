@@ -74,6 +74,43 @@ class RecordError:
 
 
 @dataclass(frozen=True)
+class ModifierSpan:
+    """Where a ConText modifier's words are: one item of ``Finding.modifier_spans``.
+
+    Written as ``CATEGORY:rule_id@start-end`` (e.g. ``NEGATED_EXISTENCE:neg_forward_01@7-9``)
+    so the findings table holds plain strings.
+
+    Attributes:
+        category: ConText category (``NEGATED_EXISTENCE``, ``POSSIBLE_EXISTENCE`` ...).
+        rule_id: Id of the ConText rule.
+        start: Character offset where the modifier words start.
+        end: Character offset where they end.
+    """
+
+    category: str
+    rule_id: str
+    start: int
+    end: int
+
+    def __str__(self) -> str:
+        return f"{self.category}:{self.rule_id}@{self.start}-{self.end}"
+
+
+def parse_modifier_span(value: str) -> ModifierSpan:
+    """Parse one ``CATEGORY:rule_id@start-end`` string of ``Finding.modifier_spans``.
+
+    Raises:
+        ValueError: When the string does not have that shape.
+    """
+    head, at, offsets = value.rpartition("@")
+    category, colon, rule_id = head.partition(":")
+    start, dash, end = offsets.partition("-")
+    if not (at and colon and dash and category and rule_id and start.isdigit() and end.isdigit()):
+        raise ValueError(f"not a CATEGORY:rule_id@start-end modifier span: {value!r}")
+    return ModifierSpan(category=category, rule_id=rule_id, start=int(start), end=int(end))
+
+
+@dataclass(frozen=True)
 class Finding:
     """One calcification target found in a report, counted or not.
 
