@@ -566,6 +566,12 @@ def figures(
         str, typer.Option("--text-col", help="Text column of tabular inputs.")
     ] = "text",
     patterns: PatternsOption = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Exit 1 when any record becomes an error row (figures still drawn)."
+        ),
+    ] = False,
 ) -> None:
     """Draw batch figures: triage distribution, calcification sizes, Couinaud segment map."""
     from calcminer.nlp.api import run_figures
@@ -586,8 +592,13 @@ def figures(
         # A report table that is not calcminer's (a missing column, a bad cell): no text shown.
         raise _fail(CalcminerError(Errors.E212.format(detail=str(e)))) from e
     typer.echo(f"reports drawn: {reports}; record errors: {errors}")
+    if not from_table:
+        typer.echo(
+            f"check: records in {reports + errors} = reports {reports} + error rows {errors}: ok"
+        )
     for name, path in written.items():
         typer.echo(f"wrote {name}: {path}")
+    _strict_exit(strict, errors)
 
 
 @app.command()

@@ -196,6 +196,9 @@ def test_figures_command_mined_and_from_table(tmp_path: Path) -> None:
     with_errors = runner.invoke(app, ["figures", str(broken), "-o", str(tmp_path / "f4")])
     assert with_errors.exit_code == 0, with_errors.output
     assert "record errors: 1" in with_errors.output
+    assert "check: records in 1 = reports 0 + error rows 1: ok" in with_errors.output
+    strict = runner.invoke(app, ["figures", str(broken), "-o", str(tmp_path / "f5"), "--strict"])
+    assert strict.exit_code == 1 and "E213" in strict.output
     assert pd.read_csv(tmp_path / "f4" / "errors.csv")["code"].tolist() == ["E112"]
     wrong = tmp_path / "other.csv"
     wrong.write_text("a,b\n1,2\n", encoding="utf-8")
