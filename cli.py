@@ -66,6 +66,14 @@ PatternsOption = Annotated[
         file_okay=False,
     ),
 ]
+IdColOption = Annotated[str, typer.Option("--id-col", help="Id column of tabular inputs.")]
+TextColOption = Annotated[str, typer.Option("--text-col", help="Text column of tabular inputs.")]
+StrictOption = Annotated[
+    bool,
+    typer.Option(
+        "--strict", help="Exit 1 when any record becomes an error row (outputs are still written)."
+    ),
+]
 
 
 @app.command()
@@ -97,12 +105,8 @@ def extract(
             help="Errors table (default: <stem>.errors.csv beside --output, if any errors).",
         ),
     ] = None,
-    id_col: Annotated[str, typer.Option("--id-col", help="Id column of tabular inputs.")] = (
-        "report_id"
-    ),
-    text_col: Annotated[
-        str, typer.Option("--text-col", help="Text column of tabular inputs.")
-    ] = "text",
+    id_col: IdColOption = "report_id",
+    text_col: TextColOption = "text",
     patterns: PatternsOption = None,
     workers: Annotated[
         int,
@@ -145,13 +149,7 @@ def extract(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print no summary and no progress bar.")
     ] = False,
-    strict: Annotated[
-        bool,
-        typer.Option(
-            "--strict",
-            help="Exit 1 when any record becomes an error row (outputs are still written).",
-        ),
-    ] = False,
+    strict: StrictOption = False,
 ) -> None:
     """Extract calcification fields and triage for every report; write the tables."""
     from calcminer.nlp.api import format_summary, run_extract
@@ -268,8 +266,8 @@ def audit(
             "--query", help="SQL query giving one row per exam (with --db).", show_default=False
         ),
     ] = None,
-    id_col: Annotated[str, typer.Option("--id-col", help="Report id column.")] = "report_id",
-    text_col: Annotated[str, typer.Option("--text-col", help="Report text column.")] = "text",
+    id_col: IdColOption = "report_id",
+    text_col: TextColOption = "text",
     patient_col: Annotated[str, typer.Option("--patient-col", help="Patient id column.")] = (
         "patient_id"
     ),
@@ -291,13 +289,7 @@ def audit(
     ] = None,
     patterns: PatternsOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
-    strict: Annotated[
-        bool,
-        typer.Option(
-            "--strict",
-            help="Exit 1 when any record becomes an error row (outputs are still written).",
-        ),
-    ] = False,
+    strict: StrictOption = False,
 ) -> None:
     """Audit follow-up: did the exams that needed work-up get it, how fast, who is overdue."""
     from calcminer.nlp.api import format_audit_summary, parse_as_of, run_audit
@@ -351,12 +343,8 @@ def show(
         str | None,
         typer.Option("--id", help="Report id to show from a tabular --file.", show_default=False),
     ] = None,
-    id_col: Annotated[str, typer.Option("--id-col", help="Id column of tabular files.")] = (
-        "report_id"
-    ),
-    text_col: Annotated[
-        str, typer.Option("--text-col", help="Text column of tabular files.")
-    ] = "text",
+    id_col: IdColOption = "report_id",
+    text_col: TextColOption = "text",
     patterns: PatternsOption = None,
     color: Annotated[
         bool | None,
@@ -476,21 +464,11 @@ def review(
     title: Annotated[
         str | None, typer.Option("--title", help="Page title.", show_default=False)
     ] = None,
-    id_col: Annotated[str, typer.Option("--id-col", help="Id column of tabular inputs.")] = (
-        "report_id"
-    ),
-    text_col: Annotated[
-        str, typer.Option("--text-col", help="Text column of tabular inputs.")
-    ] = "text",
+    id_col: IdColOption = "report_id",
+    text_col: TextColOption = "text",
     patterns: PatternsOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
-    strict: Annotated[
-        bool,
-        typer.Option(
-            "--strict",
-            help="Exit 1 when any record becomes an error row (outputs are still written).",
-        ),
-    ] = False,
+    strict: StrictOption = False,
 ) -> None:
     """Write one self-contained HTML page to review a batch: flagged reports first."""
     from calcminer.nlp.api import run_review
@@ -559,19 +537,10 @@ def figures(
             help="INPUTS are report tables written by calcminer extract (no mining).",
         ),
     ] = False,
-    id_col: Annotated[str, typer.Option("--id-col", help="Id column of tabular inputs.")] = (
-        "report_id"
-    ),
-    text_col: Annotated[
-        str, typer.Option("--text-col", help="Text column of tabular inputs.")
-    ] = "text",
+    id_col: IdColOption = "report_id",
+    text_col: TextColOption = "text",
     patterns: PatternsOption = None,
-    strict: Annotated[
-        bool,
-        typer.Option(
-            "--strict", help="Exit 1 when any record becomes an error row (figures still drawn)."
-        ),
-    ] = False,
+    strict: StrictOption = False,
 ) -> None:
     """Draw batch figures: triage distribution, calcification sizes, Couinaud segment map."""
     from calcminer.nlp.api import run_figures

@@ -8,7 +8,7 @@ so these modules load without building a pipeline.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -237,13 +237,20 @@ OUTPUT_OPTIONS: dict[str, str] = {
 }
 
 
-def check_outputs(outputs: dict[str, Path | None], inputs: Sequence[str | Path]) -> dict[str, Path]:
+def check_outputs(
+    outputs: dict[str, Path | None],
+    inputs: Sequence[str | Path],
+    options: Mapping[str, str] = OUTPUT_OPTIONS,
+    free_format: frozenset[str] = frozenset(),
+) -> dict[str, Path]:
     """Check output paths before any work: known extensions, distinct, not an input file.
 
     Args:
         outputs: Role (``reports``, ``findings``, ``flagged``, ``errors``) -> path, None for
             outputs not asked for.
         inputs: The input paths.
+        options: Role -> command-line option, for messages.
+        free_format: Roles that are not tables (e.g. a plot): their extension is not checked.
 
     Returns:
         The outputs asked for, role -> path.
@@ -256,8 +263,9 @@ def check_outputs(outputs: dict[str, Path | None], inputs: Sequence[str | Path])
     seen: dict[Path, str] = {}
     input_files = {Path(raw).resolve() for raw in inputs}
     for role, path in chosen.items():
-        option = OUTPUT_OPTIONS.get(role, role)
-        output_format(path)
+        option = options.get(role, role)
+        if role not in free_format:
+            output_format(path)
         resolved = path.resolve()
         if resolved in seen:
             raise OutputError(Errors.E203.format(path=path, first=seen[resolved], second=option))
@@ -541,7 +549,16 @@ def run_audit(
         "errors": None if errors_out is None else Path(errors_out),
     }
     errors_default = default_errors_path(output)
-    _check_audit_outputs({**asked, "errors": asked["errors"] or errors_default}, plot_out, inputs)
+    check_outputs(
+        {
+            **asked,
+            "errors": asked["errors"] or errors_default,
+            "plot": None if plot_out is None else Path(plot_out),
+        },
+        inputs,
+        AUDIT_OUTPUT_OPTIONS,
+        free_format=frozenset({"plot"}),
+    )
     config = load_audit_config(patterns_dir).with_window(window_days)
     detector = ModalityDetector(config.modality_rules, config.header_max_chars)
     archive_columns = columns or ArchiveColumns()
@@ -607,28 +624,6 @@ def run_audit(
         outputs=tuple(written),
         error_codes=dict(sorted(codes.items())),
     )
-
-
-def _check_audit_outputs(
-    outputs: dict[str, Path | None], plot_out: str | Path | None, inputs: Sequence[str | Path]
-) -> None:
-    """Check the audit's table outputs and plot path before any work (E201/E203/E204)."""
-    chosen = {role: path for role, path in outputs.items() if path is not None}
-    seen: dict[Path, str] = {}
-    input_files = {Path(raw).resolve() for raw in inputs}
-    everything: dict[str, Path] = dict(chosen)
-    if plot_out is not None:
-        everything["plot"] = Path(plot_out)
-    for role, path in everything.items():
-        option = AUDIT_OUTPUT_OPTIONS[role]
-        if role != "plot":
-            output_format(path)
-        resolved = path.resolve()
-        if resolved in seen:
-            raise OutputError(Errors.E203.format(path=path, first=seen[resolved], second=option))
-        if resolved in input_files:
-            raise OutputError(Errors.E204.format(path=path, option=option))
-        seen[resolved] = option
 
 
 def _percent(value: float | None) -> str:

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import Errors, PatternError
-from .patterns import default_patterns_dir
+from .patterns import check_rule_id, default_patterns_dir
 from .schema import FLAGGED_LEVELS, RecordError, Report, ReportResult
 
 AUDIT_CONFIG_FILE = "audit.toml"
@@ -61,7 +61,6 @@ ISO_DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 _AUDIT_KEYS = frozenset({"header_max_chars"})
 _LEVEL_KEYS = frozenset({"qualifying_modalities", "window_days"})
 _MODALITY_RULE_KEYS = frozenset({"id", "label", "pattern", "case_sensitive", "description"})
-_RULE_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 # --- configuration ---------------------------------------------------------------------------
@@ -183,7 +182,7 @@ def _load_modality_rules(path: Path, directory: Path) -> tuple[ModalityRule, ...
     if not path.is_file():
         raise PatternError(Errors.E001.format(path=path, patterns_dir=directory))
     rules: list[ModalityRule] = []
-    seen: set[str] = set()
+    seen: dict[str, str] = {}
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
@@ -193,16 +192,7 @@ def _load_modality_rules(path: Path, directory: Path) -> tuple[ModalityRule, ...
             raise PatternError(Errors.E002.format(path=path, line=number, detail=e.msg)) from e
         if not isinstance(raw, dict):
             raise PatternError(Errors.E002.format(path=path, line=number, detail="not an object"))
-        rule_id = raw.get("id")
-        if not isinstance(rule_id, str) or not rule_id:
-            raise PatternError(Errors.E006.format(path=path, line=number))
-        if not _RULE_ID.match(rule_id):
-            raise PatternError(
-                Errors.E007.format(rule_id=rule_id, path=path, detail="ids must be snake_case")
-            )
-        if rule_id in seen:
-            raise PatternError(Errors.E004.format(rule_id=rule_id, path=path, first_path=path))
-        seen.add(rule_id)
+        rule_id = check_rule_id(raw.get("id"), path, str(number), seen)
         unknown = set(raw) - _MODALITY_RULE_KEYS
         if unknown:
             raise PatternError(

@@ -204,7 +204,8 @@ def _load_json(path: Path, patterns_dir: Path) -> Any:
         raise PatternError(Errors.E002.format(path=path, line=e.lineno, detail=e.msg)) from e
 
 
-def _check_id(rule_id: Any, path: Path, where: str, seen: dict[str, str]) -> str:
+def check_rule_id(rule_id: Any, path: Path, where: str, seen: dict[str, str]) -> str:
+    """Check a rule id (present, snake_case, unique across ``seen``) and record it."""
     if not isinstance(rule_id, str) or not rule_id:
         raise PatternError(Errors.E006.format(path=path, line=where))
     if not _ID_RE.match(rule_id):
@@ -244,7 +245,7 @@ def load_span_rules(
             raise PatternError(Errors.E002.format(path=path, line=lineno, detail=e.msg)) from e
         if not isinstance(raw, dict):
             raise PatternError(Errors.E006.format(path=path, line=lineno))
-        rule_id = _check_id(raw.get("id"), path, str(lineno), seen)
+        rule_id = check_rule_id(raw.get("id"), path, str(lineno), seen)
         unknown = set(raw) - _SPAN_RULE_KEYS
         if unknown:
             raise PatternError(
@@ -314,7 +315,7 @@ def load_context_rules(
     out: list[dict[str, Any]] = []
     for n, raw in enumerate(raw_rules, start=1):
         meta = raw.get("metadata") if isinstance(raw, dict) else None
-        rule_id = _check_id(
+        rule_id = check_rule_id(
             meta.get("id") if isinstance(meta, dict) else None, path, f"rule {n}", seen
         )
         unknown = set(raw) - _CONTEXT_RULE_KEYS
@@ -357,7 +358,7 @@ def load_section_rules(
         meta = raw.get("metadata") if isinstance(raw, dict) else None
         if not isinstance(meta, dict):
             raise PatternError(Errors.E006.format(path=path, line=f"rule {n}"))
-        rule_id = _check_id(meta.get("id"), path, f"rule {n}", seen)
+        rule_id = check_rule_id(meta.get("id"), path, f"rule {n}", seen)
         unknown = set(raw) - _SECTION_RULE_KEYS
         if unknown:
             raise PatternError(
