@@ -769,11 +769,12 @@ def run_review(
     if page.suffix.lower() not in HTML_SUFFIXES:
         raise OutputError(Errors.E403.format(path=page, suffix=page.suffix))
     errors_path = Path(errors_out) if errors_out is not None else default_errors_path(page)
-    output_format(errors_path)
-    input_files = {Path(raw).resolve() for raw in inputs}
-    for path, option in ((page, "--output"), (errors_path, "--errors-out")):
-        if path.resolve() in input_files:
-            raise OutputError(Errors.E204.format(path=path, option=option))
+    check_outputs(
+        {"review": page, "errors": errors_path},
+        inputs,
+        {"review": "--output", "errors": "--errors-out"},
+        free_format=frozenset({"review"}),
+    )
     batch = mine_batch(
         inputs, id_col=id_col, text_col=text_col, patterns_dir=patterns_dir, miner=miner
     )
