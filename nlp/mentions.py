@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .patterns import PatternSet
+from .patterns import PatternSet, matcher_patterns
 from .prefilter import FOLLOWUP_TRIGGER_LABELS, anchor_words
 
 #: ORGAN rule values the linker checks over the whole report.
@@ -57,7 +57,7 @@ class MentionMatcher:
                 if rule.label == "ORGAN" and rule.value in DOCUMENT_WIDE_ORGANS:
                     self.document_phrases.add(rule.id, [pattern_doc])
             else:
-                self.matcher.add(rule.id, [rule.pattern])
+                self.matcher.add(rule.id, matcher_patterns(rule.pattern))  # type: ignore[arg-type]
         followup_rules = [r for r in patterns.mentions if r.label in FOLLOWUP_TRIGGER_LABELS]
         self.followup_words = frozenset(anchor_words(followup_rules))
         self._followup_hashes = numpy.array(

@@ -471,5 +471,37 @@ def load_patterns(
 
 
 def spacy_patterns(rules: Sequence[SpanRule]) -> list[dict[str, Any]]:
-    """Return rules in the form ``SpanRuler.add_patterns`` takes."""
-    return [{"label": r.label, "pattern": r.pattern, "id": r.id} for r in rules]
+    """Return rules in the form ``SpanRuler.add_patterns`` takes (see :func:`matcher_patterns`)."""
+    return [
+        {"label": r.label, "pattern": pattern, "id": r.id}
+        for r in rules
+        for pattern in matcher_patterns(r.pattern)
+    ]
+
+
+#: Token attributes whose ``IN`` list on a pattern's first token is split into one pattern
+#: per value.
+_SPLIT_FIRST_KEYS = ("LOWER", "ORTH", "TEXT", "NORM")
+
+
+def matcher_patterns(pattern: list[dict[str, Any]] | str) -> list[list[dict[str, Any]] | str]:
+    """The spaCy patterns of one rule, with a first-token ``IN`` list split into equalities.
+
+    spaCy's Matcher tests an ``IN`` list through a Python predicate at every token for every
+    pattern; a plain ``{"LOWER": "word"}`` is a fast attribute comparison. A rule whose first
+    token is ``{"LOWER": {"IN": [a, b]}}`` (and nothing else) therefore becomes the patterns
+    ``[{"LOWER": a}, ...]`` and ``[{"LOWER": b}, ...]``: the same matches under the same id.
+    Phrase patterns and other first tokens are returned unchanged.
+    """
+    if isinstance(pattern, str) or not pattern:
+        return [pattern]
+    first, rest = pattern[0], pattern[1:]
+    if len(first) != 1:
+        return [pattern]
+    key, value = next(iter(first.items()))
+    if key not in _SPLIT_FIRST_KEYS or not isinstance(value, dict) or set(value) != {"IN"}:
+        return [pattern]
+    values = value["IN"]
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        return [pattern]
+    return [[{key: v}, *rest] for v in dict.fromkeys(values)]

@@ -132,3 +132,49 @@ def test_patterns_user_threshold_changes_triage(patterns_copy: Path) -> None:
     text = "LIVER: A 12 mm calcified granuloma in segment VI."
     assert Miner(patterns_dir=patterns_copy).mine_text(text).triage == "urgent"
     assert Miner().mine_text(text).triage == "benign"
+
+
+def test_matcher_patterns_split_first_token_in_lists() -> None:
+    from calcminer.nlp.patterns import matcher_patterns
+
+    pattern = [{"LOWER": {"IN": ["calcified", "calcific", "calcified"]}}, {"LOWER": "focus"}]
+    assert matcher_patterns(pattern) == [
+        [{"LOWER": "calcified"}, {"LOWER": "focus"}],
+        [{"LOWER": "calcific"}, {"LOWER": "focus"}],
+    ]
+    unchanged = [
+        "calcified granuloma",
+        [{"LOWER": {"IN": ["a", "b"]}, "OP": "?"}, {"LOWER": "x"}],
+        [{"TEXT": {"REGEX": "^x$"}}],
+        [{"LOWER": {"NOT_IN": ["a"]}}],
+        [{"LIKE_NUM": True}, {"LOWER": {"IN": ["mm"]}}],
+    ]
+    for item in unchanged:
+        assert matcher_patterns(item) == [item]
+
+
+def test_matcher_patterns_find_the_same_matches() -> None:
+    """Split patterns match exactly what the rules as written match, on real report text."""
+    from pathlib import Path
+
+    import spacy
+    from spacy.matcher import Matcher
+
+    from calcminer.nlp.patterns import load_patterns, matcher_patterns
+
+    patterns = load_patterns()
+    nlp = spacy.blank("en")
+    written, split = Matcher(nlp.vocab), Matcher(nlp.vocab)
+    for rule in (*patterns.targets, *patterns.mentions):
+        if isinstance(rule.pattern, str):
+            continue
+        written.add(rule.id, [rule.pattern])
+        split.add(rule.id, matcher_patterns(rule.pattern))  # type: ignore[arg-type]
+    folder = Path(__file__).resolve().parents[1] / "sample_reports"
+    total = 0
+    for path in sorted(folder.glob("*.txt")):
+        doc = nlp.make_doc(path.read_text(encoding="utf-8"))
+        got = sorted(split(doc))
+        assert got == sorted(written(doc)), path.name
+        total += len(got)
+    assert total > 100
