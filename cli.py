@@ -66,6 +66,14 @@ PatternsOption = Annotated[
         file_okay=False,
     ),
 ]
+ErrorsOutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--errors-out",
+        help="Errors table, one row per record that could not be used (default: "
+        "<stem>.errors.csv beside the output, or errors.csv in --out-dir; written if any).",
+    ),
+]
 IdColOption = Annotated[str, typer.Option("--id-col", help="Id column of tabular inputs.")]
 TextColOption = Annotated[str, typer.Option("--text-col", help="Text column of tabular inputs.")]
 StrictOption = Annotated[
@@ -98,13 +106,7 @@ def extract(
         Path | None,
         typer.Option("--flagged-out", help="Reports with triage workup or urgent."),
     ] = None,
-    errors_out: Annotated[
-        Path | None,
-        typer.Option(
-            "--errors-out",
-            help="Errors table (default: <stem>.errors.csv beside --output, if any errors).",
-        ),
-    ] = None,
+    errors_out: ErrorsOutOption = None,
     id_col: IdColOption = "report_id",
     text_col: TextColOption = "text",
     patterns: PatternsOption = None,
@@ -229,13 +231,7 @@ def audit(
         Path | None,
         typer.Option("--plot-out", help="PNG: completion by level and cumulative follow-up."),
     ] = None,
-    errors_out: Annotated[
-        Path | None,
-        typer.Option(
-            "--errors-out",
-            help="Errors table (default: <stem>.errors.csv beside --output, if any errors).",
-        ),
-    ] = None,
+    errors_out: ErrorsOutOption = None,
     window_days: Annotated[
         int | None,
         typer.Option(
@@ -451,13 +447,7 @@ def review(
         Path,
         typer.Option("--output", "-o", help="Review page (.html).", show_default=False),
     ],
-    errors_out: Annotated[
-        Path | None,
-        typer.Option(
-            "--errors-out",
-            help="Errors table (default: <stem>.errors.csv beside the page, if any errors).",
-        ),
-    ] = None,
+    errors_out: ErrorsOutOption = None,
     flagged_only: Annotated[
         bool, typer.Option("--flagged-only", help="Put only workup and urgent reports on the page.")
     ] = False,
@@ -497,7 +487,9 @@ def review(
         for role, path, rows in summary.outputs:
             typer.echo(f"wrote {role}: {path} ({rows} rows)")
     if summary.errors:
-        table = next((p for role, p, _ in summary.outputs if role == "errors"), None)
+        from calcminer.nlp.api import written_path
+
+        table = written_path(summary.outputs, "errors")
         typer.echo(
             Errors.E208.format(count=summary.errors, codes="see table", path=table), err=True
         )
@@ -523,13 +515,7 @@ def figures(
             show_default=False,
         ),
     ],
-    errors_out: Annotated[
-        Path | None,
-        typer.Option(
-            "--errors-out",
-            help="Errors table of the mined inputs (default: errors.csv in --out-dir, if any).",
-        ),
-    ] = None,
+    errors_out: ErrorsOutOption = None,
     from_table: Annotated[
         bool,
         typer.Option(

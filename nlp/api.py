@@ -212,7 +212,12 @@ class ExtractSummary:
     @property
     def errors_path(self) -> Path | None:
         """The errors table written, if any."""
-        return next((path for role, path, _ in self.outputs if role == "errors"), None)
+        return written_path(self.outputs, "errors")
+
+
+def written_path(outputs: Sequence[tuple[str, Path, int]], role: str) -> Path | None:
+    """The path written for a role, from a summary's ``(role, path, rows)`` list."""
+    return next((path for written, path, _ in outputs if written == role), None)
 
 
 def default_errors_path(output: str | Path) -> Path:
@@ -456,7 +461,7 @@ class AuditRunSummary:
     @property
     def errors_path(self) -> Path | None:
         """The errors table written, if any."""
-        return next((path for role, path, _ in self.outputs if role == "errors"), None)
+        return written_path(self.outputs, "errors")
 
 
 def parse_as_of(value: str | None) -> date | None:

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .errors import Errors, PatternError
-from .patterns import check_rule_id, default_patterns_dir
+from .patterns import check_rule_id, check_rule_keys, default_patterns_dir
 from .schema import FLAGGED_LEVELS, RecordError, Report, ReportResult
 
 AUDIT_CONFIG_FILE = "audit.toml"
@@ -193,16 +193,7 @@ def _load_modality_rules(path: Path, directory: Path) -> tuple[ModalityRule, ...
         if not isinstance(raw, dict):
             raise PatternError(Errors.E002.format(path=path, line=number, detail="not an object"))
         rule_id = check_rule_id(raw.get("id"), path, str(number), seen)
-        unknown = set(raw) - _MODALITY_RULE_KEYS
-        if unknown:
-            raise PatternError(
-                Errors.E003.format(
-                    rule_id=rule_id,
-                    path=path,
-                    keys=sorted(unknown),
-                    allowed=sorted(_MODALITY_RULE_KEYS),
-                )
-            )
+        check_rule_keys(raw, _MODALITY_RULE_KEYS, rule_id, path)
         label, pattern = raw.get("label"), raw.get("pattern")
         if not isinstance(label, str) or not label:
             raise PatternError(

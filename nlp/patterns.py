@@ -218,6 +218,19 @@ def check_rule_id(rule_id: Any, path: Path, where: str, seen: dict[str, str]) ->
     return rule_id
 
 
+def check_rule_keys(
+    raw: Mapping[str, Any], allowed: frozenset[str], rule_id: str, path: Path
+) -> None:
+    """Raise E003 when a rule has keys outside ``allowed``."""
+    unknown = set(raw) - allowed
+    if unknown:
+        raise PatternError(
+            Errors.E003.format(
+                rule_id=rule_id, path=path, keys=sorted(unknown), allowed=sorted(allowed)
+            )
+        )
+
+
 def load_span_rules(
     path: Path, patterns_dir: Path, labels: frozenset[str], seen: dict[str, str]
 ) -> tuple[SpanRule, ...]:
@@ -246,16 +259,7 @@ def load_span_rules(
         if not isinstance(raw, dict):
             raise PatternError(Errors.E006.format(path=path, line=lineno))
         rule_id = check_rule_id(raw.get("id"), path, str(lineno), seen)
-        unknown = set(raw) - _SPAN_RULE_KEYS
-        if unknown:
-            raise PatternError(
-                Errors.E003.format(
-                    rule_id=rule_id,
-                    path=path,
-                    keys=sorted(unknown),
-                    allowed=sorted(_SPAN_RULE_KEYS),
-                )
-            )
+        check_rule_keys(raw, _SPAN_RULE_KEYS, rule_id, path)
         label = raw.get("label")
         if label not in labels:
             raise PatternError(
@@ -318,16 +322,7 @@ def load_context_rules(
         rule_id = check_rule_id(
             meta.get("id") if isinstance(meta, dict) else None, path, f"rule {n}", seen
         )
-        unknown = set(raw) - _CONTEXT_RULE_KEYS
-        if unknown:
-            raise PatternError(
-                Errors.E003.format(
-                    rule_id=rule_id,
-                    path=path,
-                    keys=sorted(unknown),
-                    allowed=sorted(_CONTEXT_RULE_KEYS),
-                )
-            )
+        check_rule_keys(raw, _CONTEXT_RULE_KEYS, rule_id, path)
         category = str(raw.get("category", "")).upper()
         if category not in CONTEXT_CATEGORIES:
             raise PatternError(
@@ -359,16 +354,7 @@ def load_section_rules(
         if not isinstance(meta, dict):
             raise PatternError(Errors.E006.format(path=path, line=f"rule {n}"))
         rule_id = check_rule_id(meta.get("id"), path, f"rule {n}", seen)
-        unknown = set(raw) - _SECTION_RULE_KEYS
-        if unknown:
-            raise PatternError(
-                Errors.E003.format(
-                    rule_id=rule_id,
-                    path=path,
-                    keys=sorted(unknown),
-                    allowed=sorted(_SECTION_RULE_KEYS),
-                )
-            )
+        check_rule_keys(raw, _SECTION_RULE_KEYS, rule_id, path)
         kind, part = meta.get("kind"), meta.get("part")
         if kind not in SECTION_KINDS or part not in SECTION_PARTS:
             raise PatternError(
