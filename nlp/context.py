@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy
 from medspacy.context import ConText, ConTextRule
-from spacy.attrs import SENT_START
+from spacy.attrs import LOWER, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -16,6 +17,68 @@ from .patterns import PatternSet
 
 #: Span group ConText reads: the targets plus the follow-up mentions (whose negation matters).
 ASSERTED_SPAN_KEY = "calcminer_asserted"
+
+
+#: Operators under which a pattern token may be absent from a match.
+_OPTIONAL_OPS = frozenset({"?", "*", "!"})
+#: Pattern keys whose value is the token's text (compared lower-cased by the gate).
+_TEXT_KEYS = ("LOWER", "ORTH", "TEXT")
+
+
+class ModifierGate:
+    """Tells when no ConText rule can match a sentence, so ConText need not run on it.
+
+    Each rule needs certain words: every token of its literal (medspaCy matches literals on
+    the lower-cased tokens), or, for a token pattern, one word of each required token. A
+    sentence that lacks them for every rule gets no modifier, so no edge. Rules the gate
+    cannot read (a regular expression, a token with no literal word) make it always answer
+    yes, so it never changes a result.
+    """
+
+    def __init__(self, nlp: Language, rules: Iterable[Mapping[str, Any]]) -> None:
+        strings = nlp.vocab.strings
+        self.always = False
+        self._by_anchor: dict[int, list[tuple[frozenset[int], ...]]] = {}
+        for rule in rules:
+            words = self._required_words(nlp, rule)
+            if not words:
+                self.always = True
+                continue
+            required = tuple(frozenset(strings.add(w) for w in s) for s in words)
+            for anchor in required[0]:
+                self._by_anchor.setdefault(anchor, []).append(required)
+
+    @staticmethod
+    def _required_words(nlp: Language, rule: Mapping[str, Any]) -> list[set[str]]:
+        pattern = rule.get("pattern")
+        if pattern is None:
+            return [{t.lower_} for t in nlp.make_doc(str(rule["literal"]).lower())]
+        if not isinstance(pattern, list):
+            return []  # a regular expression
+        required = []
+        for token in pattern:
+            if token.get("OP") in _OPTIONAL_OPS:
+                continue
+            for key in _TEXT_KEYS:
+                value = token.get(key)
+                if isinstance(value, str):
+                    required.append({value.lower()})
+                    break
+                if isinstance(value, dict) and isinstance(value.get("IN"), list):
+                    required.append({str(v).lower() for v in value["IN"]})
+                    break
+        return required
+
+    def may_match(self, lowers: Sequence[int]) -> bool:
+        """Whether some rule could match a sentence given its tokens' ``LOWER`` hashes."""
+        if self.always:
+            return True
+        present = set(lowers)
+        for anchor in present:
+            for required in self._by_anchor.get(anchor, ()):
+                if all(not present.isdisjoint(words) for words in required):
+                    return True
+        return False
 
 
 class ContextAssertion:
@@ -47,13 +110,17 @@ class ContextAssertion:
             span_group_name=ASSERTED_SPAN_KEY,
         )
         self._context.add([ConTextRule.from_dict(dict(r)) for r in patterns.context_rules])
+        self.gate = ModifierGate(nlp, patterns.context_rules)
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
         targets = self.find_inputs(doc)
         edges: list[tuple[int, int, str, str, int, int]] = []
-        for sentence, inside in self._sentences_with(doc, targets):
-            edges += self._assert_sentence(sentence, inside)
+        sentences = self._sentences_with(doc, targets)
+        lowers = doc.to_array(LOWER).tolist() if sentences else []
+        for sentence, inside in sentences:
+            if self.gate.may_match(lowers[sentence.start : sentence.end]):
+                edges += self._assert_sentence(sentence, inside)
         doc._.set(CONTEXT_EDGES, tuple(sorted(set(edges))))
         return doc
 

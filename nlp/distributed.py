@@ -9,14 +9,17 @@ patterns always can be).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from distributed import Client, LocalCluster, WorkerPlugin, get_worker
 
 from calcminer.nlp.engine import ChunkTables, chunk_tables
 from calcminer.nlp.schema import RecordError, Report
+
+if TYPE_CHECKING:
+    from calcminer.nlp.writers import OutputFormat
 
 PLUGIN_NAME = "calcminer-miner"
 
@@ -41,9 +44,13 @@ class MinerPlugin(WorkerPlugin):
         """Nothing to release."""
 
 
-def _mine_chunk(index: int, items: Sequence[Report | RecordError]) -> ChunkTables:
+def _mine_chunk(
+    index: int,
+    items: Sequence[Report | RecordError],
+    render: Mapping[str, OutputFormat] | None = None,
+) -> ChunkTables:
     plugin = cast(MinerPlugin, get_worker().plugins[PLUGIN_NAME])
-    return chunk_tables(index, items, plugin.miner)
+    return chunk_tables(index, items, plugin.miner, render)
 
 
 @contextmanager
@@ -82,6 +89,14 @@ def dask_client(
             cluster.close()
 
 
-def submit_chunk(client: Any, index: int, items: Sequence[Report | RecordError]) -> Any:
-    """Submit one chunk; the future's result is its :class:`ChunkTables`."""
-    return client.submit(_mine_chunk, index, list(items), pure=False)
+def submit_chunk(
+    client: Any,
+    index: int,
+    items: Sequence[Report | RecordError],
+    render: Mapping[str, OutputFormat] | None = None,
+) -> Any:
+    """Submit one chunk; the future's result is its :class:`ChunkTables`.
+
+    ``render`` (role -> ``csv``/``jsonl``) has the worker encode those rows as well.
+    """
+    return client.submit(_mine_chunk, index, list(items), render, pure=False)

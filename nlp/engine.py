@@ -13,6 +13,7 @@ under a final name, and ``resume=True`` reuses the parts of finished chunks.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import multiprocessing
@@ -38,8 +39,11 @@ if TYPE_CHECKING:
 
     from calcminer.nlp.api import Mining
     from calcminer.nlp.miner import Miner
+    from calcminer.nlp.writers import OutputFormat, RenderedRows
 
 Engine = Literal["local", "dask"]
+#: The tables a run can write.
+ROLES = ("reports", "findings", "flagged", "errors")
 #: Records per chunk: big enough to amortise process hand-offs, small enough to stay flat.
 DEFAULT_CHUNK_SIZE = 2000
 #: Chunks in flight per worker (bounds memory while keeping workers busy).
@@ -51,12 +55,35 @@ _WORK_SUFFIX = ".calcminer-work"
 
 @dataclass(frozen=True)
 class ChunkTables:
-    """The tables of one chunk (flagged rows are derived from ``reports`` when assembling)."""
+    """The tables of one chunk (flagged rows are derived from ``reports``).
+
+    Attributes:
+        index: The chunk's position in the run.
+        reports: One row per report.
+        findings: One row per finding.
+        errors: One row per record error.
+        rendered: Per role, the rows already encoded for the run's CSV or JSON Lines
+            output, so the process that writes the files only copies them.
+    """
 
     index: int
     reports: pd.DataFrame
     findings: pd.DataFrame
     errors: pd.DataFrame
+    rendered: Mapping[str, RenderedRows] = field(default_factory=dict)
+
+    def frame(self, role: str) -> pd.DataFrame:
+        """The table of one output role."""
+        if role == "flagged":
+            from calcminer.nlp.tables import flagged_frame
+
+            return flagged_frame(self.reports)
+        frames: dict[str, pd.DataFrame] = {
+            "reports": self.reports,
+            "findings": self.findings,
+            "errors": self.errors,
+        }
+        return frames[role]
 
     @property
     def records(self) -> int:
@@ -74,6 +101,7 @@ class ChunkStats:
     errors: int
     triage: Mapping[str, int]
     error_codes: Mapping[str, int]
+    columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -110,6 +138,8 @@ class RunTotals:
     errors: int = 0
     triage: Counter[str] = field(default_factory=Counter)
     error_codes: Counter[str] = field(default_factory=Counter)
+    #: Per role, the columns of all chunks in order of first appearance.
+    columns: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, stats: ChunkStats) -> None:
         """Add one chunk's counts."""
@@ -118,10 +148,16 @@ class RunTotals:
         self.errors += stats.errors
         self.triage.update(stats.triage)
         self.error_codes.update(stats.error_codes)
+        for role, names in stats.columns.items():
+            known = self.columns.setdefault(role, [])
+            known += [name for name in names if name not in known]
 
 
 def chunk_tables(
-    index: int, items: Sequence[Report | RecordError], miner: Mining | Miner
+    index: int,
+    items: Sequence[Report | RecordError],
+    miner: Mining | Miner,
+    render: Mapping[str, OutputFormat] | None = None,
 ) -> ChunkTables:
     """Mine one chunk and build its tables (runs in a worker).
 
@@ -129,6 +165,8 @@ def chunk_tables(
         index: The chunk's position in the run.
         items: The chunk's input records, reports and record errors, in input order.
         miner: The miner.
+        render: Role -> ``csv`` or ``jsonl``: encode those tables' rows here, in the
+            worker, so that writing the outputs is a copy.
 
     Returns:
         The chunk's report, findings and errors tables.
@@ -147,7 +185,15 @@ def chunk_tables(
             raise CalcminerError(
                 Errors.E206.format(got=result.report_id, expected=report.report_id)
             )
-    return ChunkTables(index, reports_frame(results), findings_frame(results), errors_frame(errors))
+    tables = ChunkTables(
+        index, reports_frame(results), findings_frame(results), errors_frame(errors)
+    )
+    if not render:
+        return tables
+    from calcminer.nlp.writers import render_rows
+
+    rendered = {role: render_rows(tables.frame(role), fmt) for role, fmt in render.items()}
+    return dataclasses.replace(tables, rendered=rendered)
 
 
 def chunk_stats(tables: ChunkTables) -> ChunkStats:
@@ -161,6 +207,7 @@ def chunk_stats(tables: ChunkTables) -> ChunkStats:
         errors=len(tables.errors),
         triage=dict(triage),
         error_codes=dict(codes),
+        columns={role: tuple(str(c) for c in tables.frame(role).columns) for role in ROLES},
     )
 
 
@@ -278,7 +325,9 @@ def _init_worker(patterns_dir: str | None, prefilter: bool) -> None:
     if _WORKER_STATE.get("settings") != settings:
         from calcminer.nlp.miner import Miner
 
-        _WORKER_STATE["miner"] = Miner(patterns_dir, prefilter=prefilter)
+        miner = Miner(patterns_dir, prefilter=prefilter)
+        miner.warm()  # before a fork, workers inherit every pipeline built
+        _WORKER_STATE["miner"] = miner
         _WORKER_STATE["settings"] = settings
 
 
@@ -288,8 +337,14 @@ def _finish_chunk(work: Path, tables: ChunkTables) -> ChunkStats:
     return chunk_stats(tables)
 
 
-def _work_chunk(work: str, index: int, items: list[Report | RecordError]) -> ChunkStats:
-    return _finish_chunk(Path(work), chunk_tables(index, items, _WORKER_STATE["miner"]))
+def _work_chunk(
+    work: str,
+    index: int,
+    items: list[Report | RecordError],
+    render: Mapping[str, OutputFormat] | None = None,
+) -> ChunkStats:
+    tables = chunk_tables(index, items, _WORKER_STATE["miner"], render)
+    return _finish_chunk(Path(work), tables)
 
 
 def _bounded(
@@ -315,17 +370,18 @@ def run_local(
     patterns_dir: str | None,
     on_chunk: Callable[[ChunkStats], None],
     miner_factory: Callable[[], Mining],
+    render: Mapping[str, OutputFormat] | None = None,
 ) -> None:
     """Mine the chunks on this machine: in this process, or in a pool of worker processes.
 
     A run of one chunk (or with one worker) stays in this process: starting workers would
-    cost more than it saves.
+    cost more than it saves. ``render`` is passed to :func:`chunk_tables`.
     """
     head = list(islice(chunks, 2))
     if options.workers <= 1 or len(head) < 2:
         miner = miner_factory()
         for index, items in chain(head, chunks):
-            on_chunk(_finish_chunk(work, chunk_tables(index, items, miner)))
+            on_chunk(_finish_chunk(work, chunk_tables(index, items, miner, render)))
         return
     methods = multiprocessing.get_all_start_methods()
     fork = "fork" in methods
@@ -339,7 +395,7 @@ def run_local(
     ) as pool:
         _bounded(
             chain(head, chunks),
-            lambda index, items: pool.apply_async(_work_chunk, (str(work), index, items)),
+            lambda index, items: pool.apply_async(_work_chunk, (str(work), index, items, render)),
             lambda result: on_chunk(result.get()),
             window,
         )
@@ -351,6 +407,7 @@ def run_dask(
     options: EngineOptions,
     patterns_dir: str | None,
     on_chunk: Callable[[ChunkStats], None],
+    render: Mapping[str, OutputFormat] | None = None,
 ) -> None:
     """Mine the chunks on a Dask cluster (a local one unless ``options.scheduler`` is given).
 
@@ -365,7 +422,7 @@ def run_dask(
     with dask_client(options.scheduler, options.workers, patterns_dir, options.prefilter) as client:
         _bounded(
             chunks,
-            lambda index, items: submit_chunk(client, index, items),
+            lambda index, items: submit_chunk(client, index, items, render),
             lambda future: on_chunk(_finish_chunk(work, future.result())),
             max(1, options.workers) * IN_FLIGHT_PER_WORKER,
         )
@@ -374,8 +431,21 @@ def run_dask(
 # --- assembling the outputs -------------------------------------------------------------------
 
 
-def assemble(work: Path, n_chunks: int, outputs: Mapping[str, Path]) -> dict[str, int]:
-    """Stream the parts, in order, into the final files; return rows written per role."""
+def assemble(
+    work: Path,
+    n_chunks: int,
+    outputs: Mapping[str, Path],
+    columns: Mapping[str, Sequence[str]] | None = None,
+) -> dict[str, int]:
+    """Stream the parts, in order, into the final files; return rows written per role.
+
+    Args:
+        work: The work folder holding the parts.
+        n_chunks: Number of chunks (parts).
+        outputs: Role -> final path.
+        columns: Per role, the columns of all chunks (from their :class:`ChunkStats`);
+            None reads them from the parts first.
+    """
     from calcminer.nlp.tables import errors_frame, findings_frame, flagged_frame, reports_frame
     from calcminer.nlp.writers import TableStream, arrow_chunk, output_format, unify_schemas
 
@@ -385,41 +455,41 @@ def assemble(work: Path, n_chunks: int, outputs: Mapping[str, Path]) -> dict[str
         "flagged": flagged_frame(reports_frame([])),
         "errors": errors_frame([]),
     }
-
-    def frame(tables: ChunkTables, role: str) -> pd.DataFrame:
-        if role == "flagged":
-            return flagged_frame(tables.reports)
-        frames: dict[str, pd.DataFrame] = {
-            "reports": tables.reports,
-            "findings": tables.findings,
-            "errors": tables.errors,
-        }
-        return frames[role]
-
-    # First pass: the columns (input columns vary between chunks) and Parquet schemas.
-    columns = {role: list(empty[role].columns) for role in outputs}
+    # The columns (input columns vary between chunks) and Parquet schemas.
+    final_columns = {role: list(empty[role].columns) for role in outputs}
     schemas: dict[str, list[Any]] = {role: [] for role in outputs}
     parquet = {role for role, path in outputs.items() if output_format(path) == "parquet"}
-    for index in range(n_chunks):
-        tables = load_part(work, index)
+    if columns is not None:
         for role in outputs:
-            df = frame(tables, role)
-            columns[role] += [str(c) for c in df.columns if str(c) not in columns[role]]
-            if role in parquet and len(df):
-                schemas[role].append(arrow_chunk(df).schema)
+            known = final_columns[role]
+            known += [str(c) for c in columns.get(role, ()) if str(c) not in known]
+    if columns is None or parquet:
+        for index in range(n_chunks):
+            tables = load_part(work, index)
+            for role in outputs:
+                df = tables.frame(role)
+                if columns is None:
+                    known = final_columns[role]
+                    known += [str(c) for c in df.columns if str(c) not in known]
+                if role in parquet and len(df):
+                    schemas[role].append(arrow_chunk(df).schema)
     streams = {}
     try:
         for role, path in outputs.items():
             schema = None
             if role in parquet:
                 schema = unify_schemas(
-                    schemas[role] or [arrow_chunk(empty[role]).schema], columns[role]
+                    schemas[role] or [arrow_chunk(empty[role]).schema], final_columns[role]
                 )
-            streams[role] = TableStream(path, columns[role], schema)
+            streams[role] = TableStream(path, final_columns[role], schema)
         for index in range(n_chunks):
             tables = load_part(work, index)
             for role, stream in streams.items():
-                stream.write(frame(tables, role))
+                rendered = tables.rendered.get(role)
+                if rendered is not None and stream.accepts(rendered):
+                    stream.write_rendered(rendered)
+                else:
+                    stream.write(tables.frame(role))
         for stream in streams.values():
             stream.commit()
     except BaseException:
@@ -531,6 +601,7 @@ def run_engine(
         CalcminerError: Input, pattern or output problems, E209 when a resume does not match.
     """
     from calcminer.nlp.patterns import load_patterns
+    from calcminer.nlp.writers import output_format
 
     opts = options or EngineOptions()
     load_patterns(patterns_dir)  # fail on invalid rules before reading or forking
@@ -570,15 +641,23 @@ def run_engine(
 
         return Miner(pattern_arg, prefilter=opts.prefilter)
 
+    # CSV and JSON Lines rows are encoded where they are mined (in parallel); the errors
+    # table may go to the default path, so it is encoded for that format too.
+    render: dict[str, OutputFormat] = {}
+    for role, path in {**({"errors": errors_default} if errors_default else {}), **outputs}.items():
+        fmt = output_format(path)
+        if fmt != "parquet":
+            render[role] = fmt
     with progress:
         if opts.engine == "dask":
-            run_dask(todo(), work, opts, pattern_arg, on_chunk)
+            run_dask(todo(), work, opts, pattern_arg, on_chunk, render)
         else:
-            run_local(todo(), work, opts, pattern_arg, on_chunk, miner_factory or default_factory)
+            factory = miner_factory or default_factory
+            run_local(todo(), work, opts, pattern_arg, on_chunk, factory, render)
     final = dict(outputs)
     if "errors" not in final and errors_default is not None and totals.errors:
         final["errors"] = errors_default
-    rows = assemble(work, n_chunks, final)
+    rows = assemble(work, n_chunks, final, totals.columns)
     shutil.rmtree(work, ignore_errors=True)
     return EngineResult(
         totals=totals,

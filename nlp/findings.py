@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,14 +10,26 @@ from spacy.tokens import Doc
 
 from .extensions import FINDINGS, FOLLOWUP
 from .normalize import sort_lobes, sort_segments
-from .schema import CountCategory, Finding, Report, ReportResult
+from .schema import (
+    CountCategory,
+    Finding,
+    ModifierSpan,
+    Report,
+    ReportResult,
+    parse_modifier_span,
+)
 from .triage import TriageConfig, triage
 
 #: Longest target text kept in the ``evidence`` column.
 EVIDENCE_TEXT_MAX_CHARS = 60
 
 
-def doc_findings(doc: Doc, report_id: str, text: str | None = None) -> tuple[Finding, ...]:
+def doc_findings(
+    doc: Doc,
+    report_id: str,
+    text: str | None = None,
+    to_original: Callable[..., int] | None = None,
+) -> tuple[Finding, ...]:
     """Build one Finding per target from the linker's records on a Doc.
 
     Args:
@@ -25,18 +37,26 @@ def doc_findings(doc: Doc, report_id: str, text: str | None = None) -> tuple[Fin
         report_id: The report's id.
         text: The original report text, when the Doc holds a cleaned copy of the same length
             (``Finding.text`` then quotes the original); None quotes ``doc.text``.
+        to_original: For a Doc of a reduced text (``calcminer.nlp.reduce``), the map of its
+            offsets to the original's (called with ``end=True`` for end offsets); ``text``
+            is then the original.
     """
     findings = []
     if text is None:
         text = doc.text  # built once: Doc.text joins every token
     for index, rec in enumerate(doc._.get(FINDINGS)):
+        start, end = rec["start_char"], rec["end_char"]
+        modifier_spans = tuple(rec["modifier_spans"])
+        if to_original is not None:
+            start, end = to_original(start), to_original(end, end=True)
+            modifier_spans = tuple(_remap_span(s, to_original) for s in modifier_spans)
         findings.append(
             Finding(
                 report_id=report_id,
                 index=index,
-                start_char=rec["start_char"],
-                end_char=rec["end_char"],
-                text=text[rec["start_char"] : rec["end_char"]],
+                start_char=start,
+                end_char=end,
+                text=text[start:end],
                 label=rec["label"],
                 pattern_id=rec["pattern_id"],
                 section=rec["section_name"],
@@ -44,7 +64,7 @@ def doc_findings(doc: Doc, report_id: str, text: str | None = None) -> tuple[Fin
                 other_organs=tuple(rec["other_organs"]),
                 assertion=rec["assertion"],
                 modifier_ids=tuple(rec["modifier_ids"]),
-                modifier_spans=tuple(rec["modifier_spans"]),
+                modifier_spans=modifier_spans,
                 counted=rec["counted"],
                 exclusion_reason=rec["exclusion_reason"],
                 count=rec["count"],
@@ -60,6 +80,12 @@ def doc_findings(doc: Doc, report_id: str, text: str | None = None) -> tuple[Fin
             )
         )
     return tuple(findings)
+
+
+def _remap_span(value: str, to_original: Callable[..., int]) -> str:
+    span = parse_modifier_span(value)
+    start, end = to_original(span.start), to_original(span.end, end=True)
+    return str(ModifierSpan(span.category, span.rule_id, start, end))
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from .normalize import (
     sort_segments,
 )
 from .patterns import PatternSet
+from .prefilter import LOBED_ORGANS
 from .schema import ModifierSpan
 
 TARGET_SPAN_KEY = "calcminer_targets"
@@ -496,10 +497,9 @@ class Linker:
     ) -> list[dict[str, Any]]:
         """Return one record of primitive values per target, in document order."""
         # A bare "right lobe" is the liver's unless the report is about lungs or thyroid only.
-        other_lobed = any(m.label == "ORGAN" and m.value in {"thyroid", "lung"} for m in mentions)
+        other_lobed = any(m.label == "ORGAN" and m.value in LOBED_ORGANS for m in mentions)
         mentions_liver = any(m.label == "ORGAN" and m.value == LIVER for m in mentions)
         ambiguous_lobes = other_lobed and not mentions_liver
-        prior_cue_ends = frozenset(m.end for m in mentions if m.label == "PRIOR_CUE")
         records: list[dict[str, Any]] = []
         group_counter = 0
         targets_of = _by_sentence(targets)
@@ -509,6 +509,8 @@ class Linker:
             if not s_targets:
                 continue
             s_mentions = mentions_of.get(k, [])
+            # A prior cue speaks of sizes in its own sentence only ("previously 8 mm").
+            prior_cue_ends = frozenset(m.end for m in s_mentions if m.label == "PRIOR_CUE")
             heads = sorted(
                 [*s_targets, *(m for m in s_mentions if m.is_head)], key=lambda h: (h.start, h.end)
             )
@@ -729,6 +731,14 @@ class Linker:
                 if a.tier == "post" and a.mention.value == "another"
             ),
             "group": -1,
+            # Whether the organ could depend on ambiguous_lobes, a report-wide fact (see
+            # calcminer.nlp.reduce: a reduced text is then mined again whole).
+            "lobe_sensitive": any(
+                a.mention.label == "LOBE"
+                and a.mention.value != "caudate"
+                and not a.mention.proximal
+                for a in st.attachments
+            ),
         }
 
     def _anaphoric(self, doc: Doc, sentence_start: int, target_start: int) -> bool:

@@ -10,12 +10,15 @@ matched over the whole document, as the linker checks them report-wide.
 
 from __future__ import annotations
 
+import bisect
+
 import numpy
 from spacy.attrs import LOWER, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from .extensions import SENTENCE_INFO
 from .patterns import PatternSet, matcher_patterns
 from .prefilter import FOLLOWUP_TRIGGER_LABELS, anchor_words
 
@@ -60,9 +63,7 @@ class MentionMatcher:
                 self.matcher.add(rule.id, matcher_patterns(rule.pattern))  # type: ignore[arg-type]
         followup_rules = [r for r in patterns.mentions if r.label in FOLLOWUP_TRIGGER_LABELS]
         self.followup_words = frozenset(anchor_words(followup_rules))
-        self._followup_hashes = numpy.array(
-            sorted(nlp.vocab.strings.add(w) for w in self.followup_words), dtype=numpy.uint64
-        )
+        self._followup_hashes = frozenset(nlp.vocab.strings.add(w) for w in self.followup_words)
 
     def __call__(self, doc: Doc) -> Doc:
         spans = self.find_mentions(doc)
@@ -73,16 +74,26 @@ class MentionMatcher:
         """Sentences holding a target or a word that a follow-up rule needs."""
         if len(doc) == 0:
             return []
-        starts = doc.to_array([SENT_START]).reshape(-1) == 1
-        starts[0] = True
-        sentence_of = numpy.cumsum(starts) - 1
-        needed = {int(sentence_of[t.start]) for t in doc.spans.get(self.target_spans_key, [])}
-        lowers = doc.to_array([LOWER]).reshape(-1)
-        hits = numpy.flatnonzero(numpy.isin(lowers, self._followup_hashes))
-        needed.update(int(sentence_of[i]) for i in hits)
+        info = doc._.get(SENTENCE_INFO)
+        if info:
+            starts = [row[0] for row in info]
+        else:
+            starts = numpy.flatnonzero(doc.to_array([SENT_START]).reshape(-1) == 1).tolist()
+        if not starts or starts[0] != 0:
+            starts.insert(0, 0)
+        needed = {
+            bisect.bisect_right(starts, t.start) - 1
+            for t in doc.spans.get(self.target_spans_key, [])
+        }
+        followup = self._followup_hashes
+        needed.update(
+            bisect.bisect_right(starts, i) - 1
+            for i, h in enumerate(doc.to_array(LOWER).tolist())
+            if h in followup
+        )
         if not needed:
             return []
-        bounds = [*numpy.flatnonzero(starts).tolist(), len(doc)]
+        bounds = [*starts, len(doc)]
         return [doc[bounds[k] : bounds[k + 1]] for k in sorted(needed)]
 
     def find_mentions(self, doc: Doc) -> list[Span]:

@@ -9,12 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
+from .extensions import FINDINGS
 from .findings import aggregate, doc_findings, no_finding_result
 from .normalize import TextCleaner
 from .patterns import load_patterns
 from .pipeline import build_pipeline
 from .prefilter import FOLLOWUP_TRIGGER_LABELS, Prefilter
+from .reduce import Reducer, Reduction
 from .schema import Report, ReportResult
 from .triage import TriageConfig
 
@@ -34,6 +37,8 @@ class Miner:
         batch_size: Reports per spaCy batch.
         prefilter: Skip the spaCy pipeline for reports that cannot contain a target (see
             ``calcminer.nlp.prefilter``); the results are identical either way.
+        reduce: With the prefilter, send only the lines the pipeline needs (see
+            ``calcminer.nlp.reduce``); the results are identical either way.
 
     Example:
         >>> miner = Miner()
@@ -47,13 +52,18 @@ class Miner:
         config_overrides: Mapping[str, Mapping[str, Any]] | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
         prefilter: bool = True,
+        reduce: bool = True,
     ) -> None:
         self.patterns_dir = patterns_dir
         self.patterns = load_patterns(patterns_dir, config_overrides)
         self.triage_config = TriageConfig.from_mapping(self.patterns.config["triage"])
         self.nlp = build_pipeline(patterns_dir, patterns=self.patterns)
         self.batch_size = batch_size
-        self.prefilter = Prefilter.from_patterns(self.patterns) if prefilter else None
+        self.prefilter = (
+            Prefilter.from_patterns(self.patterns, self.nlp.tokenizer) if prefilter else None
+        )
+        self.reduce = reduce
+        self.reducer = Reducer(self.nlp, self.patterns.sections)
         self.clean = TextCleaner(self.patterns.normalization["text_char_map"])
         self._followup_nlp: Language | None = None
 
@@ -69,6 +79,23 @@ class Miner:
             self._followup_nlp = build_pipeline(self.patterns_dir, patterns=reduced)
         return self._followup_nlp
 
+    def warm(self) -> None:
+        """Build now what is otherwise built on first use (the follow-up-only pipeline)."""
+        if self.prefilter is not None:
+            self._followup_nlp = self.followup_nlp
+
+    def _needs_whole_text(self, doc: Doc, text: str) -> bool:
+        """Whether a reduced text's result may differ from the whole report's.
+
+        Only one fact reaches across sentences: whether a bare lobe ("right lobe") is the
+        liver's depends on lungs or a thyroid named anywhere in the report. When a target's
+        organ rests on such a lobe and the report may name one, the whole text is mined.
+        """
+        assert self.prefilter is not None
+        return any(rec["lobe_sensitive"] for rec in doc._.get(FINDINGS)) and (
+            self.prefilter.may_have_lobed_organ(text)
+        )
+
     def mine(self, reports: Iterable[Report]) -> Iterator[ReportResult]:
         """Yield one result per report, in input order."""
         iterator = iter(reports)
@@ -81,22 +108,35 @@ class Miner:
 
     def _mine_batch(self, batch: list[Report]) -> list[ReportResult]:
         results: list[ReportResult | None] = [None] * len(batch)
-        full: list[tuple[str, int]] = []
-        followup_only: list[tuple[str, int]] = []
+        full: list[tuple[str, tuple[int, Reduction | None]]] = []
+        followup_only: list[tuple[str, tuple[int, Reduction | None]]] = []
         for i, report in enumerate(batch):
             # Same length as the original: offsets found in the cleaned text hold for both.
             text = self.clean(report.text)
-            if self.prefilter is None or self.prefilter.may_have_target(text):
-                full.append((text, i))
-            elif self.prefilter.may_have_followup(text):
-                followup_only.append((text, i))
-            else:
+            if self.prefilter is None:
+                full.append((text, (i, None)))
+                continue
+            units = self.prefilter.candidate_units(text)
+            if not units.targets and not units.followups:
                 results[i] = no_finding_result(report, self.triage_config)
-        for nlp, items in ((self.nlp, full), (self.followup_nlp, followup_only)):
+                continue
+            reduction = None
+            if self.reduce:
+                reduction = self.reducer.reduce(text, units.targets + units.followups)
+            item = (reduction.text if reduction is not None else text, (i, reduction))
+            (full if units.targets else followup_only).append(item)
+        for items, followup in ((full, False), (followup_only, True)):
             if not items:
                 continue
-            for doc, i in nlp.pipe(items, as_tuples=True, batch_size=self.batch_size):
+            nlp = self.followup_nlp if followup else self.nlp
+            for doc, (i, reduction) in nlp.pipe(items, as_tuples=True, batch_size=self.batch_size):
                 report = batch[i]
-                findings = doc_findings(doc, report.report_id, report.text)
+                to_original = None
+                if reduction is not None:
+                    if self._needs_whole_text(doc, report.text):
+                        doc = nlp(self.clean(report.text))
+                    else:
+                        to_original = reduction.original_offset
+                findings = doc_findings(doc, report.report_id, report.text, to_original)
                 results[i] = aggregate(doc, report, findings, self.triage_config)
         return [r for r in results if r is not None]

@@ -15,17 +15,24 @@ rarest required word; only the lines it hits are checked rule by rule.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any
 
 from .patterns import PatternSet, SpanRule
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 #: Mention labels that decide ``followup_recommended`` without any target.
 FOLLOWUP_TRIGGER_LABELS = frozenset({"FOLLOWUP_CUE", "FOLLOWUP_SCHEDULE"})
 #: A cue rule of these labels only recommends follow-up with a mention of the mapped label
 #: in its sentence (see ``calcminer.nlp.linking.Linker.find_followup``).
 CUE_NEEDS = {"FOLLOWUP_CUE": "FOLLOWUP"}
+#: Organs with lobes of their own: when a report names one, the linker does not read a bare
+#: "right lobe" as the liver's (``calcminer.nlp.linking.Linker.link_targets``).
+LOBED_ORGANS = frozenset({"lung", "thyroid"})
 #: Token-pattern keys whose value is the token's text (case folded by the prefilter).
 _TEXT_KEYS = ("LOWER", "ORTH", "TEXT", "NORM")
 #: Operators under which a token may be absent from a match.
@@ -33,6 +40,9 @@ _OPTIONAL_OPS = frozenset({"?", "*", "!"})
 #: Where the pipeline always ends a sentence.
 _LINE_BREAKS = "\n;"
 _WORD_RE = re.compile(r"[^\W\d_]+")
+#: A word, a period and one space before a letter: a sentence end unless the word is an
+#: abbreviation or the letter is not a capital (checked after matching).
+_SENTENCE_CUT = re.compile(r"(?:(?<=\s)|^)([^\W\d_]+)\. (?=[^\W\d_])")
 
 
 @dataclass(frozen=True)
@@ -47,6 +57,24 @@ class RuleTest:
 
     required: tuple[frozenset[str], ...]
     requires: tuple[str, ...] = ()
+    #: Each required set split into whole words and substrings (for fast line checks).
+    split: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = field(
+        init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        split = tuple(
+            (frozenset(w for w in s if w.isalpha()), tuple(w for w in s if not w.isalpha()))
+            for s in self.required
+        )
+        object.__setattr__(self, "split", split)
+
+    def line_has_words(self, line_words: set[str], line: str) -> bool:
+        """Whether a line holds a word of every required set (see ``required``)."""
+        for whole, parts in self.split:
+            if whole.isdisjoint(line_words) and not any(p in line for p in parts):
+                return False
+        return True
 
     def anchor(self) -> frozenset[str]:
         """The most selective required set: the one whose shortest word is longest."""
@@ -54,11 +82,6 @@ class RuleTest:
         if not sets:
             return frozenset()
         return min(sets, key=lambda s: (-min(map(len, s)), len(s)))
-
-
-def _hits(words: frozenset[str], line_words: set[str], line: str) -> bool:
-    """Whether a line holds one of the words (whole alphabetic words, else a substring)."""
-    return any(w in line_words if w.isalpha() else w in line for w in words)
 
 
 def rule_test(rule: SpanRule) -> RuleTest:
@@ -150,6 +173,40 @@ class _RuleGroup:
         object.__setattr__(self, "by_anchor", {w: tuple(t) for w, t in index.items()})
 
 
+class PeriodSplit:
+    """The token before a word's period when the tokenizer splits the period off
+    ("segment." -> "segment", "."), else None ("Dr." and "V." stay whole); remembered per
+    word."""
+
+    def __init__(self, tokenizer: Callable[[str], Doc], max_words: int = 100_000) -> None:
+        self._tokenizer = tokenizer
+        self._known: dict[str, str | None] = {}
+        self._max_words = max_words
+
+    def __call__(self, word: str) -> str | None:
+        if word in self._known:
+            return self._known[word]
+        tokens = [t.text for t in self._tokenizer(word + ".")]
+        split = len(tokens) >= 2 and tokens[-1] == "." and "".join(tokens[:-1]) == word
+        last = tokens[-2] if split else None
+        if len(self._known) < self._max_words:
+            self._known[word] = last
+        return last
+
+
+@dataclass(frozen=True)
+class CandidateUnits:
+    """Pieces of a text (``(start, end)``, in order) where rules could match.
+
+    Attributes:
+        targets: Pieces where a target rule could match (with what it requires).
+        followups: Pieces where a follow-up cue or schedule rule could match.
+    """
+
+    targets: tuple[tuple[int, int], ...]
+    followups: tuple[tuple[int, int], ...]
+
+
 @dataclass(frozen=True)
 class Prefilter:
     """Line tests derived from the loaded rules.
@@ -163,10 +220,21 @@ class Prefilter:
     targets: _RuleGroup
     followups: _RuleGroup
     by_label: Mapping[str, tuple[RuleTest, ...]]
+    lobed: _RuleGroup = _RuleGroup(())
+    abbreviations: frozenset[str] = frozenset()
+    period_split: PeriodSplit | None = None
 
     @classmethod
-    def from_patterns(cls, patterns: PatternSet) -> Prefilter:
-        """Derive the tests from a pattern set."""
+    def from_patterns(
+        cls, patterns: PatternSet, tokenizer: Callable[[str], Doc] | None = None
+    ) -> Prefilter:
+        """Derive the tests from a pattern set.
+
+        Args:
+            patterns: The loaded rules.
+            tokenizer: The pipeline's tokenizer; with it, :meth:`candidate_units` also cuts
+                long lines into sentences (it tells which words keep their period).
+        """
         needed = {label for r in patterns.targets for label in r.requires}
         needed |= set(CUE_NEEDS.values())
         by_label: dict[str, list[RuleTest]] = {label: [] for label in needed}
@@ -185,6 +253,17 @@ class Prefilter:
             targets=_RuleGroup(tuple(rule_test(r) for r in patterns.targets)),
             followups=_RuleGroup(tuple(followups)),
             by_label={label: tuple(tests) for label, tests in by_label.items()},
+            lobed=_RuleGroup(
+                tuple(
+                    rule_test(r)
+                    for r in patterns.mentions
+                    if r.label == "ORGAN" and r.value in LOBED_ORGANS
+                )
+            ),
+            abbreviations=frozenset(
+                a.lower() for a in patterns.normalization["sentence_abbreviations"]
+            ),
+            period_split=PeriodSplit(tokenizer) if tokenizer is not None else None,
         )
 
     @property
@@ -200,9 +279,80 @@ class Prefilter:
         """Whether a follow-up cue or schedule rule could match the text."""
         return self._may_match(self.followups, text)
 
-    def _may_match(self, group: _RuleGroup, text: str) -> bool:
+    def target_lines(self, text: str) -> list[tuple[int, int]]:
+        """``(start, end)`` of every line where a target rule could match, in text order."""
+        return self._passing_lines(self.targets, text, first_only=False)
+
+    def followup_lines(self, text: str) -> list[tuple[int, int]]:
+        """``(start, end)`` of every line where a follow-up cue or schedule rule could match."""
+        return self._passing_lines(self.followups, text, first_only=False)
+
+    def candidate_units(self, text: str) -> CandidateUnits:
+        """The sentence-sized pieces of the text where a target or follow-up rule could match.
+
+        Lines that pass the line test are cut where a sentence surely starts
+        (:meth:`sentence_cuts`), and each piece is tested again, so a paragraph-long line
+        keeps only the sentences that matter.
+        """
+        targets = self._units(self.targets, text, self.target_lines(text))
+        followups = self._units(self.followups, text, self.followup_lines(text))
+        return CandidateUnits(tuple(targets), tuple(followups))
+
+    def _units(
+        self, group: _RuleGroup, text: str, lines: list[tuple[int, int]]
+    ) -> list[tuple[int, int]]:
+        units = []
+        for start, end in lines:
+            cuts = self.sentence_cuts(text, start, end)
+            if not cuts:
+                units.append((start, end))
+                continue
+            bounds = [start, *cuts, end]
+            units += [(a, b) for a, b in pairwise(bounds) if self._passes(group, text[a:b].lower())]
+        return units
+
+    def sentence_cuts(self, text: str, start: int, end: int) -> list[int]:
+        """Offsets in ``text[start:end]`` where the pipeline surely starts a sentence.
+
+        That is a capital after a word (not an abbreviation), a period and one space
+        (``calcminer.nlp.sections.SectionSplitter``), where the tokenizer makes the period a
+        token of its own (it keeps "Dr." or "V." whole). Not after two spaces: the second
+        becomes a space token, and the splitter then sees no period before the capital.
+        Without a tokenizer (see :meth:`from_patterns`) there are no cuts.
+        """
+        if self.period_split is None:
+            return []
+        cuts = []
+        for m in _SENTENCE_CUT.finditer(text, start, end):
+            if m.end() < end and text[m.end()].isupper():
+                last = self.period_split(m.group(1))
+                if last is not None and last.lower() not in self.abbreviations:
+                    cuts.append(m.end())
+        return cuts
+
+    def _passes(self, group: _RuleGroup, lower: str) -> bool:
         if group.quick is None:
             return False
+        anchors = set(group.quick.findall(lower))
+        if not anchors:
+            return False
+        words = set(_WORD_RE.findall(lower))
+        memo: dict[str, bool] = {}
+        tests = {id(t): t for a in anchors for t in group.by_anchor.get(a, ())}
+        return any(self._line_passes(t, words, lower, memo) for t in tests.values())
+
+    def may_have_lobed_organ(self, text: str) -> bool:
+        """Whether a lung or thyroid organ rule could match (the linker reads them report-wide)."""
+        return self._may_match(self.lobed, text)
+
+    def _may_match(self, group: _RuleGroup, text: str) -> bool:
+        return bool(self._passing_lines(group, text, first_only=True))
+
+    def _passing_lines(
+        self, group: _RuleGroup, text: str, *, first_only: bool
+    ) -> list[tuple[int, int]]:
+        if group.quick is None:
+            return []
         lower = text.lower()
         lines: dict[int, tuple[int, set[str]]] = {}
         for hit in group.quick.finditer(lower):
@@ -211,19 +361,22 @@ class Prefilter:
                 ends = [i for i in (lower.find(c, hit.end()) for c in _LINE_BREAKS) if i >= 0]
                 lines[start] = (min(ends) if ends else len(lower), set())
             lines[start][1].add(hit.group(0))
+        passing = []
         for start, (end, anchors) in lines.items():
             line = lower[start:end]
             words = set(_WORD_RE.findall(line))
             memo: dict[str, bool] = {}
             tests = {id(t): t for a in anchors for t in group.by_anchor.get(a, ())}
             if any(self._line_passes(t, words, line, memo) for t in tests.values()):
-                return True
-        return False
+                passing.append((start, end))
+                if first_only:
+                    break
+        return passing
 
     def _line_passes(
         self, test: RuleTest, words: set[str], line: str, memo: dict[str, bool]
     ) -> bool:
-        if not all(_hits(s, words, line) for s in test.required):
+        if not test.line_has_words(words, line):
             return False
         for label in test.requires:
             if label not in memo:
@@ -237,6 +390,9 @@ class Prefilter:
 
 __all__ = [
     "FOLLOWUP_TRIGGER_LABELS",
+    "LOBED_ORGANS",
+    "CandidateUnits",
+    "PeriodSplit",
     "Prefilter",
     "RuleTest",
     "anchor_words",

@@ -15,6 +15,7 @@ import math
 import os
 import secrets
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
@@ -377,6 +378,39 @@ def unify_schemas(schemas: list[pa.Schema], columns: list[str]) -> pa.Schema:
     return pa.schema(fields)
 
 
+@dataclass(frozen=True)
+class RenderedRows:
+    """Rows of one table chunk, already encoded for a text format (made where it was mined).
+
+    Attributes:
+        format: ``csv`` (rows without the header) or ``jsonl``.
+        columns: The chunk's columns, in order.
+        rows: Number of rows.
+        data: The encoded rows, exactly as :class:`TableStream` would write them.
+    """
+
+    format: OutputFormat
+    columns: tuple[str, ...]
+    rows: int
+    data: bytes
+
+
+def render_rows(df: pd.DataFrame, fmt: OutputFormat) -> RenderedRows:
+    """Encode a table chunk's rows for CSV (no header) or JSON Lines.
+
+    Raises:
+        ValueError: For a format that is not text (Parquet).
+    """
+    buffer = io.BytesIO()
+    if fmt == "csv":
+        _write_csv(df, buffer, header=False)
+    elif fmt == "jsonl":
+        _write_jsonl(df, buffer)
+    else:
+        raise ValueError(f"only csv and jsonl rows can be rendered ahead, not {fmt!r}")
+    return RenderedRows(fmt, tuple(str(c) for c in df.columns), len(df), buffer.getvalue())
+
+
 class TableStream:
     """Writes one table chunk by chunk into a temporary file; ``commit`` renames it into place.
 
@@ -416,6 +450,26 @@ class TableStream:
             if schema is None:
                 raise ValueError("a Parquet stream needs the unified schema")
             self._parquet = pq.ParquetWriter(self._handle, schema)
+
+    def accepts(self, rendered: RenderedRows | None) -> bool:
+        """Whether rows encoded ahead (:func:`render_rows`) can be copied into this stream:
+        same format and same columns."""
+        return (
+            rendered is not None
+            and rendered.format == self.format
+            and list(rendered.columns) == self.columns
+        )
+
+    def write_rendered(self, rendered: RenderedRows) -> None:
+        """Append rows encoded ahead; they must be :meth:`accepts`-ed."""
+        if not self.accepts(rendered):
+            raise ValueError("rows rendered for another format or other columns")
+        try:
+            self._handle.write(rendered.data)
+        except OSError as e:
+            self.abort()
+            raise OutputError(Errors.E202.format(path=self.path, detail=e.strerror or e)) from e
+        self.rows += rendered.rows
 
     def write(self, df: pd.DataFrame) -> None:
         """Append a chunk of rows."""

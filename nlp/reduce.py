@@ -1,0 +1,315 @@
+"""Reduced texts: only the parts of a report that the pipeline needs, for the prefilter.
+
+A report that passes the prefilter usually has one or two candidate sentences among many. The
+pipeline reads a line's words only where it can find a target or follow-up advice; from the
+other lines it needs no more than the section state they leave behind (the headers).
+:class:`Reducer` builds a shorter text that gives the same results:
+
+- the text is cut into *lines* at line breaks and ``;``, where the pipeline always ends a
+  sentence (so no sentence, mention or ConText scope crosses a cut);
+- the *needed pieces* are kept verbatim: the prefilter's candidate lines, or, within a long
+  line, only its candidate sentences, cut where the pipeline surely starts a sentence
+  (``calcminer.nlp.prefilter.Prefilter.candidate_units``);
+- whitespace-only lines and all separators are kept verbatim (a blank line ends an excluded
+  section, a line break ends an excluded header's line);
+- any other piece keeps everything up to its last colon (every header ends with one), and
+  the rest becomes one placeholder word, with the piece's leading and trailing whitespace
+  and a final period, so line starts, sentence starts and whether a header stands alone
+  on its line are unchanged;
+- what follows the last needed piece is dropped.
+
+The placeholder ``xx`` is no header, target or mention word, so it adds nothing. Offsets in the
+reduced text map back to the original through :meth:`Reduction.original_offset`.
+
+One fact reaches across sentences: a bare lobe ("right lobe") is the liver's unless the report
+names lungs or a thyroid and no liver. The linker marks a target whose organ rests on such a
+lobe (``lobe_sensitive``), and the miner mines the whole report again when one is marked and
+the prefilter finds a lung or thyroid word anywhere (``calcminer.nlp.miner.Miner``). A
+reduction that would keep most of the text is not made.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from .patterns import SectionHeader
+
+#: Stands in for the words of a line the pipeline does not need.
+PLACEHOLDER = "xx"
+#: Where the pipeline always ends a sentence.
+_SEPARATORS = ("\n", ";")
+#: Characters that do not stop a header from standing alone on its line.
+_HEADER_TRAIL = " ,:"
+
+
+@dataclass(frozen=True)
+class Reduction:
+    """A reduced text and the map of its verbatim pieces back to the original.
+
+    Attributes:
+        text: The reduced text.
+        starts: Start of each verbatim piece in the reduced text (ascending).
+        origins: Start of the same piece in the original text.
+        lengths: Length of each piece.
+    """
+
+    text: str
+    starts: tuple[int, ...]
+    origins: tuple[int, ...]
+    lengths: tuple[int, ...]
+
+    def original_offset(self, offset: int, *, end: bool = False) -> int:
+        """The original offset of a reduced one (``end=True`` for an exclusive end offset).
+
+        Raises:
+            ValueError: When the offset lies in a placeholder, not in original text.
+        """
+        probe = offset - 1 if end else offset
+        k = bisect.bisect_right(self.starts, probe) - 1
+        if k < 0 or probe >= self.starts[k] + self.lengths[k]:
+            raise ValueError(f"offset {offset} of the reduced text is not in original text")
+        return self.origins[k] + offset - self.starts[k]
+
+
+class _Builder:
+    def __init__(self, original: str) -> None:
+        self.original = original
+        self.parts: list[str] = []
+        self.size = 0
+        self.starts: list[int] = []
+        self.origins: list[int] = []
+        self.lengths: list[int] = []
+
+    def verbatim(self, start: int, end: int) -> None:
+        if end <= start:
+            return
+        if (
+            self.starts
+            and self.origins[-1] + self.lengths[-1] == start
+            and (self.starts[-1] + self.lengths[-1] == self.size)
+        ):
+            self.lengths[-1] += end - start  # extends the previous piece
+        else:
+            self.starts.append(self.size)
+            self.origins.append(start)
+            self.lengths.append(end - start)
+        self.parts.append(self.original[start:end])
+        self.size += end - start
+
+    def placeholder(self, start: int, end: int) -> None:
+        """One placeholder word for a piece's words, keeping its leading and trailing
+        whitespace and a final period (so a sentence end stays one)."""
+        chunk = self.original[start:end]
+        stripped = chunk.strip()
+        lead = len(chunk) - len(chunk.lstrip())
+        kept_tail = 1 if stripped.endswith(".") and len(stripped) > 1 else 0
+        self.verbatim(start, start + lead)
+        self.parts.append(PLACEHOLDER)
+        self.size += len(PLACEHOLDER)
+        self.verbatim(start + lead + len(stripped) - kept_tail, end)
+
+    def build(self) -> Reduction:
+        return Reduction(
+            "".join(self.parts), tuple(self.starts), tuple(self.origins), tuple(self.lengths)
+        )
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int
+    end: int  # the separator's offset (or the text's end)
+    stop: int  # just after the separator
+
+
+class Reducer:
+    """Builds reduced texts (see the module docstring).
+
+    Args:
+        nlp: The pipeline's language (its tokenizer reads header literals as the section
+            splitter does); None reduces without dropping header lines.
+        headers: The section header rules (``patterns/section_rules.json``).
+        max_kept_share: Reduce only when the reduced text is at most this share of the
+            original's length; otherwise the original is mined as it is.
+    """
+
+    def __init__(
+        self,
+        nlp: Language | None = None,
+        headers: Iterable[SectionHeader] = (),
+        max_kept_share: float = 0.75,
+    ) -> None:
+        self.max_kept_share = max_kept_share
+        # As the splitter does: the first rule of each token sequence wins.
+        rules: dict[tuple[str, ...], SectionHeader] = {}
+        if nlp is not None:
+            for rule in headers:
+                rules.setdefault(tuple(t.lower_ for t in nlp.make_doc(rule.literal)), rule)
+        top, organ, top_words = [], [], set()
+        for key, rule in rules.items():
+            if rule.kind == "top" and rule.part != "excluded":
+                top_words.add(key[0])
+            simple = " ".join(key)
+            if not (simple.isascii() and all(word.isalpha() for word in key)):
+                continue
+            if rule.kind == "organ":
+                organ.append(simple)
+            elif rule.part != "excluded":
+                top.append(simple)
+        self._top_override = _line_start_header(top)
+        self._organ_override = _line_start_header(organ)
+        self._top_words = _any_word(top_words)
+
+    def reduce(self, text: str, needed: Iterable[tuple[int, int]]) -> Reduction | None:
+        """The reduced text keeping the ``needed`` pieces, or None when it would not pay.
+
+        Args:
+            text: The report text (as the pipeline will read it).
+            needed: ``(start, end)`` of the pieces to keep: whole lines (from just after a
+                separator, or 0, to the next separator, or the end) or sentence-sized parts
+                of them that start where the pipeline surely starts a sentence
+                (``calcminer.nlp.prefilter.Prefilter.candidate_units``).
+        """
+        units = sorted(set(needed))
+        if not units:
+            return None
+        lines = self._lines(text, units[-1][1])
+        dropped = self._dropped_lines(text, lines, units)
+        last_end = units[-1][1]
+        out = _Builder(text)
+        k = 0
+        for n, line in enumerate(lines):
+            if n in dropped:
+                continue
+            position = line.start
+            while k < len(units) and units[k][0] <= line.end:
+                a, b = units[k]
+                self._other_piece(out, text, position, a)
+                out.verbatim(a, b)
+                position = max(position, b)
+                k += 1
+            if position >= last_end:
+                if position == line.end:
+                    out.verbatim(line.end, line.stop)
+                break  # the rest is not needed
+            self._other_piece(out, text, position, line.end)
+            out.verbatim(line.end, line.stop)
+        reduction = out.build()
+        if len(reduction.text) > self.max_kept_share * len(text):
+            return None
+        return reduction
+
+    @staticmethod
+    def _lines(text: str, last_end: int) -> list[_Line]:
+        """The lines up to the one holding ``last_end``."""
+        lines = []
+        start = 0
+        while True:
+            ends = [i for i in (text.find(c, start) for c in _SEPARATORS) if i >= 0]
+            end = min(ends) if ends else len(text)
+            lines.append(_Line(start, end, min(end + 1, len(text))))
+            if end >= last_end or end >= len(text):
+                return lines
+            start = end + 1
+
+    @staticmethod
+    def _whole_line(text: str, line: _Line) -> bool:
+        """Whether a piece is a whole line (after a line break, or first, and ending in one):
+        dropping it then leaves the line breaks around the other lines as they were."""
+        return (line.start == 0 or text[line.start - 1] == "\n") and text[
+            line.end : line.stop
+        ] == "\n"
+
+    def _dropped_lines(
+        self, text: str, lines: Sequence[_Line], units: Sequence[tuple[int, int]]
+    ) -> set[int]:
+        """Lines whose headers cannot change the section state at any needed piece.
+
+        Between two needed pieces, a header the splitter surely finds at a line start
+        overrides what came before it: a (not excluded) top header sets the whole state, so
+        every line before it in that stretch can go; an organ header sets the organs and
+        ends an excluded part, so the lines before it can go unless they may hold a top
+        header (which would set the part it returns to).
+        """
+        starts = [a for a, _ in units]
+        needed = {
+            n
+            for n, line in enumerate(lines)
+            if bisect.bisect_left(starts, line.start) < len(starts)
+            and starts[bisect.bisect_left(starts, line.start)] <= line.end
+        }
+        dropped: set[int] = set()
+        gap: list[int] = []
+        for n in range(len(lines) + 1):
+            if n < len(lines) and n not in needed:
+                gap.append(n)
+                continue
+            # The needed line after the stretch can override it too (it is never dropped).
+            candidates = [*gap, n] if n < len(lines) else gap
+            organ_seen = False
+            for position in range(len(candidates) - 1, 0, -1):
+                line = lines[candidates[position]]
+                if line.start > 0 and text[line.start - 1] != "\n":
+                    continue  # after ";": not at a line start
+                piece = text[line.start : line.end]
+                before = candidates[:position]
+                if self._top_override.match(piece):
+                    dropped.update(m for m in before if self._whole_line(text, lines[m]))
+                    break
+                if not organ_seen and self._organ_override.match(piece):
+                    organ_seen = True
+                    dropped.update(
+                        m
+                        for m in before
+                        if self._whole_line(text, lines[m])
+                        and not self._top_words.search(text, lines[m].start, lines[m].end)
+                    )
+            gap = []
+        return dropped
+
+    @staticmethod
+    def _other_piece(out: _Builder, text: str, start: int, end: int) -> None:
+        """A piece the pipeline needs only for its headers: up to its last colon."""
+        piece = text[start:end]
+        if not piece:
+            return
+        if not piece.strip():
+            out.verbatim(start, end)
+            return
+        colon = piece.rfind(":")
+        if colon < 0:
+            out.placeholder(start, end)
+            return
+        after = start + colon + 1
+        rest = text[after:end]
+        if not rest.strip(_HEADER_TRAIL).strip() or rest[:1].strip():
+            # Nothing after the last header, or "LIVER:Normal" (no cut inside a word).
+            out.verbatim(start, end)
+            return
+        out.verbatim(start, after)
+        out.placeholder(after, end)
+
+
+def _line_start_header(literals: Iterable[str]) -> re.Pattern[str]:
+    """Matches a line that starts with one of the literals and its colon (any case)."""
+    alternatives = sorted({re.escape(w) for w in literals}, key=len, reverse=True)
+    if not alternatives:
+        return re.compile(r"(?!)")
+    return re.compile(r"(?:" + "|".join(alternatives) + r") ?:", re.IGNORECASE)
+
+
+def _any_word(words: Iterable[str]) -> re.Pattern[str]:
+    """Finds any of the words as a whole word (any case): a header's first token is one."""
+    alternatives = sorted({re.escape(w) for w in words}, key=len, reverse=True)
+    if not alternatives:
+        return re.compile(r"(?!)")
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])", re.IGNORECASE)
+
+
+__all__ = ["PLACEHOLDER", "Reducer", "Reduction"]

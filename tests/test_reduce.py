@@ -1,0 +1,281 @@
+"""Reduced texts, sentence cuts and the ConText gate: shortcuts that never change a result."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from calcminer.nlp.miner import Miner
+from calcminer.nlp.reduce import PLACEHOLDER, Reducer, Reduction
+from calcminer.nlp.schema import Report
+
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_reports"
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def unreduced() -> Miner:
+    """The same miner with the prefilter but without reduced texts."""
+    return Miner(reduce=False)
+
+
+@pytest.fixture(scope="module")
+def unfiltered() -> Miner:
+    """The same miner without the prefilter (every report through the whole pipeline)."""
+    return Miner(prefilter=False)
+
+
+def _reduce(miner: Miner, text: str) -> Reduction | None:
+    assert miner.prefilter is not None
+    units = miner.prefilter.candidate_units(text)
+    return miner.reducer.reduce(text, units.targets + units.followups)
+
+
+# --- the offset map --------------------------------------------------------------------------
+
+
+def test_reduction_maps_offsets_back_to_the_original() -> None:
+    text = "HISTORY: pain.\nSPLEEN: normal.\nLIVER: A 5 mm calcified granuloma.\nKIDNEYS: ok."
+    start = text.index("A 5 mm")
+    reduction = Reducer(max_kept_share=1.0).reduce(text, [(start - 7, text.index("\nKID"))])
+    assert reduction is not None
+    found = reduction.text.index("calcified")
+    assert text[reduction.original_offset(found) :].startswith("calcified granuloma")
+    end = found + len("calcified granuloma")
+    assert reduction.original_offset(end, end=True) == text.index(" granuloma.") + len(" granuloma")
+    with pytest.raises(ValueError, match="not in original text"):
+        reduction.original_offset(reduction.text.index(PLACEHOLDER))
+
+
+def test_reducer_keeps_needed_pieces_headers_and_line_structure() -> None:
+    text = (
+        "EXAM: Abdominal ultrasound.\n"
+        "\n"
+        "Liver:Normal echotexture.\n"
+        "The spleen is normal; no stones.\n"
+        "IMPRESSION: A calcified granuloma in segment VI.\n"
+        "Kidneys: normal."
+    )
+    start = text.index("A calcified")
+    reduction = Reducer(max_kept_share=1.0).reduce(text, [(start, text.index("\nKidneys"))])
+    assert reduction is not None
+    assert reduction.text == (
+        "EXAM: xx.\n"  # up to the last colon, the rest one placeholder with its period
+        "\n"  # blank lines stay
+        "Liver:Normal echotexture.\n"  # no cut inside "Liver:Normal"
+        "xx; xx.\n"  # one placeholder per piece, separators kept
+        "IMPRESSION: A calcified granuloma in segment VI.\n"  # nothing after the last piece
+    )
+
+
+def test_reducer_drops_header_lines_an_organ_header_overrides(miner: Miner) -> None:
+    text = (
+        "FINDINGS:\n"
+        "GALLBLADDER: Normal.\n"
+        "PANCREAS: Normal.\n"
+        "SPLEEN: Normal.\n"
+        "LIVER: A 5 mm calcified granuloma in segment VI.\n"
+    )
+    reduction = _reduce(miner, text)
+    assert reduction is not None
+    # FINDINGS (a top header) sets the part the organ header returns to: it stays.
+    assert reduction.text == "FINDINGS:\nLIVER: A 5 mm calcified granuloma in segment VI.\n"
+
+
+def test_reducer_keeps_lines_that_do_not_end_in_a_line_break(miner: Miner) -> None:
+    # The piece after ";" is not a whole line: dropping it would join two lines.
+    text = (
+        "INDICATION: Evaluate for calcification; density on a radiograph.\n"
+        "FINDINGS:\nSPLEEN: normal.\nLIVER: No hepatic calcification.\n"
+    )
+    reduction = _reduce(miner, text)
+    assert reduction is not None
+    assert "; xx.\nFINDINGS:" in reduction.text
+    assert miner.mine_text(text) == Miner(prefilter=False).mine_text(text)
+
+
+def test_reducer_declines_when_it_would_keep_most_of_the_text() -> None:
+    text = "A 5 mm calcified granuloma in segment VI."
+    assert Reducer().reduce(text, [(0, len(text))]) is None
+
+
+# --- sentence cuts ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "cut_before"),
+    [
+        ("The spleen is normal. Calcified granuloma in segment VI.", ["Calcified"]),
+        ("Seen by Dr. Calcified granuloma.", []),  # an abbreviation of the splitter
+        ("Lesion in segment V. Calcified granuloma.", []),  # "V." is one token
+        ("The spleen is normal.  Calcified granuloma.", []),  # two spaces: no split
+        ("The spleen is normal. calcified granuloma.", []),  # no capital
+        ("Approx. Calcified granuloma.", []),
+        ("It cannot. Calcified granuloma.", ["Calcified"]),
+    ],
+)
+def test_sentence_cuts_only_where_the_splitter_surely_splits(
+    miner: Miner, text: str, cut_before: list[str]
+) -> None:
+    assert miner.prefilter is not None
+    cuts = miner.prefilter.sentence_cuts(text, 0, len(text))
+    assert cuts == [text.index(word) for word in cut_before]
+
+
+def test_candidate_units_keep_only_candidate_sentences(miner: Miner) -> None:
+    assert miner.prefilter is not None
+    text = (
+        "The liver is normal. The pancreas is obscured by bowel gas. "
+        "The spleen holds a calcified granuloma. Kidneys normal."
+    )
+    units = miner.prefilter.candidate_units(text)
+    assert [text[a:b] for a, b in units.targets] == ["The spleen holds a calcified granuloma. "]
+    assert units.followups == ()
+
+
+def test_a_line_with_target_words_but_no_target_sentence_skips_the_pipeline(
+    miner: Miner,
+) -> None:
+    assert miner.prefilter is not None
+    # An echogenic focus and shadowing pass the line test but sit in different sentences.
+    text = "The liver has an echogenic focus. The gallbladder shows posterior acoustic shadowing."
+    assert miner.prefilter.target_lines(text)
+    assert miner.prefilter.candidate_units(text).targets == ()
+
+
+# --- results never change --------------------------------------------------------------------
+
+
+TRICKY = [
+    # an excluded header alone on its line lasts until a blank line
+    "HISTORY:\nprior granuloma.\nA 5 mm calcified granuloma in segment VI.\n\n"
+    "LIVER: A 4 mm calcified granuloma in segment II.",
+    # mid-line excluded header: until the sentence ends
+    "Normal study. History: calcified granuloma. A 5 mm calcification in segment VI.",
+    # a bare lobe: the liver's unless lungs or a thyroid are named
+    "LUNGS: clear.\nThere is a 6 mm calcification in the right lobe.",
+    "CHEST: The lungs are clear. A calcified granuloma in the right upper lobe.",
+    "The liver is normal. The lungs are clear. Calcification in the right lobe, 4 mm.",
+    # list headers and a top header after organ headers
+    "PANCREAS, SPLEEN: normal.\nLIVER: normal.\nIMPRESSION:\nA 5 mm calcified granuloma.",
+    # a prior size in the sentence before
+    "Previously 8 mm. A 5 mm calcified granuloma in segment VI.",
+    # follow-up advice without a target, and with one
+    "Kidneys normal.\nRecommend follow-up ultrasound in 6 months.",
+    "A 4 cm calcified mass in segment VIII. MRI is recommended.",
+    # double spaces and abbreviations around a target sentence
+    "Seen by Dr. Smith.  A calcified granuloma in segment VI.  Approx. 4 mm.",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_reduced_results_equal_whole_text_results(
+    miner: Miner, unreduced: Miner, unfiltered: Miner, text: str
+) -> None:
+    expected = unfiltered.mine_text(text)
+    assert unreduced.mine_text(text) == expected
+    assert miner.mine_text(text) == expected
+
+
+def test_lobe_sensitive_report_is_mined_whole(miner: Miner, unfiltered: Miner) -> None:
+    text = (
+        "LUNGS: The lungs are clear.\nSPLEEN: normal.\n"
+        "There is a 6 mm calcification in the right lobe."
+    )
+    reduction = _reduce(miner, text)
+    assert reduction is not None and "lungs" not in reduction.text.lower()
+    result = miner.mine_text(text)
+    assert result == unfiltered.mine_text(text)
+    assert result.findings[0].organ != "liver"  # the right lobe of a lung
+
+
+HEADER_LINES = [
+    "LIVER:",
+    "Liver:",
+    "SPLEEN:",
+    "PANCREAS, SPLEEN:",
+    "FINDINGS:",
+    "IMPRESSION:",
+    "INDICATION:",
+    "HISTORY:",
+    "Comparison:",
+    "CLINICAL HISTORY:",
+    "LUNG BASES:",
+    "GALLBLADDER:",
+]
+SENTENCES = [
+    "A 5 mm calcified granuloma in segment VI.",
+    "No hepatic calcification.",
+    "Several punctate calcified granulomas.",
+    "There is a 6 mm calcification in the right lobe.",
+    "Atherosclerotic calcification of the aorta.",
+    "The liver is normal in size.",
+    "The lungs are clear.",
+    "Normal.",
+    "Seen by Dr. Smith.",
+    "Approx. 4 mm.",
+    "Recommend follow-up ultrasound in 6 months.",
+    "A calcified stone in a dilated intrahepatic duct.",
+    "Previously 8 mm.",
+    "may represent a calcified granuloma.",
+]
+JOINS = ["\n", "\n\n", " ", "  ", "; ", "\n  ", "\t", " \n"]
+
+
+@st.composite
+def structured_reports(draw: st.DrawFn) -> str:
+    """Reports of header lines and sentences with mixed separators (what the reducer cuts)."""
+    parts = draw(st.lists(st.sampled_from(HEADER_LINES + SENTENCES * 2), min_size=1, max_size=14))
+    text = parts[0]
+    for part in parts[1:]:
+        text += draw(st.sampled_from(JOINS)) + part
+    return text
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=structured_reports())
+def test_reduction_never_changes_a_result(miner: Miner, unfiltered: Miner, text: str) -> None:
+    assert miner.mine_text(text) == unfiltered.mine_text(text)
+
+
+def _corpus_reports(shared: Path | None) -> list[Report]:
+    reports = [
+        Report(p.stem, p.read_text(encoding="utf-8")) for p in sorted(SAMPLE_DIR.glob("*.txt"))
+    ]
+    for path in (DATA / "challenge.jsonl", DATA / "sample_reports_gold.jsonl"):
+        reports += [Report(r["report_id"], r["text"]) for r in map(json.loads, path.open())]
+    if shared is not None:
+        reports += [
+            Report(r["report_id"], r["text"])
+            for r in map(json.loads, (shared / "gold" / "dev.jsonl").open())
+        ]
+    return reports
+
+
+def test_context_gate_changes_no_edge(miner: Miner, shared_dir: Path | None) -> None:
+    ungated = Miner()
+    ungated.nlp.get_pipe("calcminer_context").gate.always = True  # type: ignore[attr-defined]
+    reports = _corpus_reports(shared_dir)
+    gate = miner.nlp.get_pipe("calcminer_context").gate  # type: ignore[attr-defined]
+    skipped = 0
+    for report in reports:
+        doc = miner.nlp(report.text)
+        assert doc._.calcminer_context_edges == ungated.nlp(report.text)._.calcminer_context_edges
+        skipped += not gate.may_match(doc.to_array("LOWER").tolist())
+    assert skipped > 0  # the gate does skip sentences (whole reports here)
+
+
+def test_context_gate_reads_literals_and_token_patterns(miner: Miner) -> None:
+    gate: Any = miner.nlp.get_pipe("calcminer_context").gate  # type: ignore[attr-defined]
+
+    def lowers(text: str) -> list[int]:
+        return miner.nlp.make_doc(text).to_array("LOWER").tolist()
+
+    assert gate.may_match(lowers("There is no calcification."))  # a literal
+    assert gate.may_match(lowers("A calcification cannot be excluded."))  # a token pattern
+    assert not gate.may_match(lowers("A 5 mm calcified granuloma in segment VI."))
