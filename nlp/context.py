@@ -13,16 +13,10 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .extensions import CONTEXT_EDGES, register_extensions
-from .patterns import PatternSet
+from .patterns import PatternSet, required_words
 
 #: Span group ConText reads: the targets plus the follow-up mentions (whose negation matters).
 ASSERTED_SPAN_KEY = "calcminer_asserted"
-
-
-#: Operators under which a pattern token may be absent from a match.
-_OPTIONAL_OPS = frozenset({"?", "*", "!"})
-#: Pattern keys whose value is the token's text (compared lower-cased by the gate).
-_TEXT_KEYS = ("LOWER", "ORTH", "TEXT")
 
 
 class ModifierGate:
@@ -49,25 +43,13 @@ class ModifierGate:
                 self._by_anchor.setdefault(anchor, []).append(required)
 
     @staticmethod
-    def _required_words(nlp: Language, rule: Mapping[str, Any]) -> list[set[str]]:
+    def _required_words(nlp: Language, rule: Mapping[str, Any]) -> list[frozenset[str]]:
         pattern = rule.get("pattern")
         if pattern is None:
-            return [{t.lower_} for t in nlp.make_doc(str(rule["literal"]).lower())]
+            return [frozenset({t.lower_}) for t in nlp.make_doc(str(rule["literal"]).lower())]
         if not isinstance(pattern, list):
             return []  # a regular expression
-        required = []
-        for token in pattern:
-            if token.get("OP") in _OPTIONAL_OPS:
-                continue
-            for key in _TEXT_KEYS:
-                value = token.get(key)
-                if isinstance(value, str):
-                    required.append({value.lower()})
-                    break
-                if isinstance(value, dict) and isinstance(value.get("IN"), list):
-                    required.append({str(v).lower() for v in value["IN"]})
-                    break
-        return required
+        return required_words(pattern)
 
     def may_match(self, lowers: Sequence[int]) -> bool:
         """Whether some rule could match a sentence given its tokens' ``LOWER`` hashes."""

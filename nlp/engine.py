@@ -50,6 +50,7 @@ DEFAULT_CHUNK_SIZE = 2000
 IN_FLIGHT_PER_WORKER = 2
 _MANIFEST = "manifest.json"
 _PART = "part-{:07d}.pkl"
+_ROWS = "rows-{:07d}.pkl"
 _WORK_SUFFIX = ".calcminer-work"
 
 
@@ -280,15 +281,36 @@ def prepare_work_dir(work: Path, fingerprint: str, resume: bool) -> set[int]:
 
 
 def save_part(work: Path, tables: ChunkTables) -> None:
-    """Save a chunk's tables as one part file, atomically."""
-    _atomic_bytes(work / _PART.format(tables.index), pickle.dumps(tables, protocol=5))
+    """Save a chunk's tables as one part file, atomically.
+
+    Rows encoded ahead go first to a file of their own, so that writing the outputs reads
+    only them; the part file, written last, marks the chunk finished.
+    """
+    if tables.rendered:
+        rows = pickle.dumps(dict(tables.rendered), protocol=5)
+        _atomic_bytes(work / _ROWS.format(tables.index), rows)
+    frames = dataclasses.replace(tables, rendered={})
+    _atomic_bytes(work / _PART.format(tables.index), pickle.dumps(frames, protocol=5))
 
 
 def load_part(work: Path, index: int) -> ChunkTables:
-    """Load a chunk's part file (written by this program into the private work folder)."""
+    """Load a chunk's tables (written by this program into the private work folder).
+
+    The rows encoded ahead are not loaded (see :func:`load_rendered`).
+    """
     with (work / _PART.format(index)).open("rb") as handle:
         tables: ChunkTables = pickle.load(handle)
     return tables
+
+
+def load_rendered(work: Path, index: int) -> dict[str, RenderedRows]:
+    """The rows of a chunk encoded ahead, per role (none when the file is missing)."""
+    try:
+        with (work / _ROWS.format(index)).open("rb") as handle:
+            rendered: dict[str, RenderedRows] = pickle.load(handle)
+    except FileNotFoundError:
+        return {}
+    return rendered
 
 
 def _atomic_bytes(path: Path, data: bytes) -> None:
@@ -325,9 +347,7 @@ def _init_worker(patterns_dir: str | None, prefilter: bool) -> None:
     if _WORKER_STATE.get("settings") != settings:
         from calcminer.nlp.miner import Miner
 
-        miner = Miner(patterns_dir, prefilter=prefilter)
-        miner.warm()  # before a fork, workers inherit every pipeline built
-        _WORKER_STATE["miner"] = miner
+        _WORKER_STATE["miner"] = Miner(patterns_dir, prefilter=prefilter)
         _WORKER_STATE["settings"] = settings
 
 
@@ -483,13 +503,15 @@ def assemble(
                 )
             streams[role] = TableStream(path, final_columns[role], schema)
         for index in range(n_chunks):
-            tables = load_part(work, index)
+            encoded = load_rendered(work, index)
+            loaded: ChunkTables | None = None
             for role, stream in streams.items():
-                rendered = tables.rendered.get(role)
+                rendered = encoded.get(role)
                 if rendered is not None and stream.accepts(rendered):
                     stream.write_rendered(rendered)
-                else:
-                    stream.write(tables.frame(role))
+                    continue
+                loaded = loaded or load_part(work, index)
+                stream.write(loaded.frame(role))
         for stream in streams.values():
             stream.commit()
     except BaseException:

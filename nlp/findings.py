@@ -49,7 +49,8 @@ def doc_findings(
         modifier_spans = tuple(rec["modifier_spans"])
         if to_original is not None:
             start, end = to_original(start), to_original(end, end=True)
-            modifier_spans = tuple(_remap_span(s, to_original) for s in modifier_spans)
+            # Sorted again: the linker sorts the strings, whose order moves with the offsets.
+            modifier_spans = tuple(sorted(_remap_span(s, to_original) for s in modifier_spans))
         findings.append(
             Finding(
                 report_id=report_id,

@@ -19,11 +19,40 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from .extensions import SENTENCE_INFO
-from .patterns import PatternSet, matcher_patterns
+from .patterns import PatternSet, SpanRule, matcher_patterns, required_words
 from .prefilter import FOLLOWUP_TRIGGER_LABELS, anchor_words
 
+#: Matchers kept for combinations of rule groups (see MentionMatcher._matcher_for).
+MAX_CACHED_MATCHERS = 512
 #: ORGAN rule values the linker checks over the whole report.
 DOCUMENT_WIDE_ORGANS = frozenset({"liver", "lung", "thyroid"})
+
+
+class MatcherGroup:
+    """Token rules of one label, with the words one of which a sentence needs for them.
+
+    Every rule has a required token that names its words (``patterns.required_words``);
+    the group's words are those of each rule's smallest such set. A sentence without any of
+    them cannot match the group's rules. A rule with no such token makes the group always
+    needed.
+    """
+
+    def __init__(self, nlp: Language, rules: list[SpanRule]) -> None:
+        self.rules = rules
+        words: set[str] = set()
+        self.always = False
+        for rule in rules:
+            assert not isinstance(rule.pattern, str)
+            required = required_words(rule.pattern)
+            if required:
+                words |= min(required, key=len)
+            else:
+                self.always = True
+        self.hashes = frozenset(nlp.vocab.strings.add(w) for w in words)
+
+    def may_match(self, present: set[int]) -> bool:
+        """Whether a sentence with these ``LOWER`` hashes could hold a match."""
+        return self.always or not self.hashes.isdisjoint(present)
 
 
 class MentionMatcher:
@@ -50,9 +79,11 @@ class MentionMatcher:
         self.spans_key = spans_key
         self.target_spans_key = target_spans_key
         self.labels = {r.id: r.label for r in patterns.mentions}
-        self.matcher = Matcher(nlp.vocab, validate=True)
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.document_phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        # Token rules in one Matcher per label, each run only on a sentence holding one of
+        # the words its rules need (see MatcherGroup).
+        by_label: dict[str, list[SpanRule]] = {}
         for rule in patterns.mentions:
             if isinstance(rule.pattern, str):
                 pattern_doc = nlp.make_doc(rule.pattern)
@@ -60,7 +91,13 @@ class MentionMatcher:
                 if rule.label == "ORGAN" and rule.value in DOCUMENT_WIDE_ORGANS:
                     self.document_phrases.add(rule.id, [pattern_doc])
             else:
-                self.matcher.add(rule.id, matcher_patterns(rule.pattern))  # type: ignore[arg-type]
+                by_label.setdefault(rule.label, []).append(rule)
+        self.groups = [MatcherGroup(nlp, rules) for rules in by_label.values()]
+        self._vocab = nlp.vocab
+        # One Matcher per combination of needed groups, built on first use (few occur);
+        # the full one validates every pattern now.
+        self._matchers: dict[frozenset[int], Matcher] = {}
+        self._matcher_for(frozenset(range(len(self.groups))), validate=True)
         followup_rules = [r for r in patterns.mentions if r.label in FOLLOWUP_TRIGGER_LABELS]
         self.followup_words = frozenset(anchor_words(followup_rules))
         self._followup_hashes = frozenset(nlp.vocab.strings.add(w) for w in self.followup_words)
@@ -69,6 +106,18 @@ class MentionMatcher:
         spans = self.find_mentions(doc)
         self.set_annotations(doc, spans)
         return doc
+
+    def _matcher_for(self, groups: frozenset[int], validate: bool = False) -> Matcher:
+        """The Matcher of the token rules of some groups (the same matches as one of all)."""
+        matcher = self._matchers.get(groups)
+        if matcher is None:
+            matcher = Matcher(self._vocab, validate=validate)
+            for k in sorted(groups):
+                for rule in self.groups[k].rules:
+                    matcher.add(rule.id, matcher_patterns(rule.pattern))  # type: ignore[arg-type]
+            if len(self._matchers) < MAX_CACHED_MATCHERS:
+                self._matchers[groups] = matcher
+        return matcher
 
     def candidate_sentences(self, doc: Doc) -> list[Span]:
         """Sentences holding a target or a word that a follow-up rule needs."""
@@ -100,8 +149,13 @@ class MentionMatcher:
         """Mention spans, each labelled with its rule's label and carrying the rule id."""
         found: dict[tuple[int, int, str], Span] = {}
         matched: list[Span] = []
-        for sent in self.candidate_sentences(doc):
-            matched += self.matcher(sent, as_spans=True)
+        sentences = self.candidate_sentences(doc)
+        lowers = doc.to_array(LOWER).tolist() if sentences else []
+        for sent in sentences:
+            present = set(lowers[sent.start : sent.end])
+            needed = frozenset(k for k, g in enumerate(self.groups) if g.may_match(present))
+            if needed:
+                matched += self._matcher_for(needed)(sent, as_spans=True)
             matched += self.phrases(sent, as_spans=True)
         matched += self.document_phrases(doc, as_spans=True)
         for span in matched:

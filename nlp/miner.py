@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
 from .extensions import FINDINGS
 from .findings import aggregate, doc_findings, no_finding_result
 from .normalize import TextCleaner
 from .patterns import load_patterns
-from .pipeline import build_pipeline
-from .prefilter import FOLLOWUP_TRIGGER_LABELS, Prefilter
+from .pipeline import TARGETS_PIPE, build_pipeline
+from .prefilter import Prefilter
 from .reduce import Reducer, Reduction
 from .schema import Report, ReportResult
 from .triage import TriageConfig
 
 #: Reports per ``nlp.pipe`` batch.
 DEFAULT_BATCH_SIZE = 64
-#: Mention labels the follow-up-only pipeline keeps (with ConText, they decide the field).
-_FOLLOWUP_LABELS = FOLLOWUP_TRIGGER_LABELS | {"FOLLOWUP"}
 
 
 class Miner:
@@ -65,24 +61,6 @@ class Miner:
         self.reduce = reduce
         self.reducer = Reducer(self.nlp, self.patterns.sections)
         self.clean = TextCleaner(self.patterns.normalization["text_char_map"])
-        self._followup_nlp: Language | None = None
-
-    @property
-    def followup_nlp(self) -> Language:
-        """A pipeline with only the follow-up rules, for reports with no possible target."""
-        if self._followup_nlp is None:
-            reduced = dataclasses.replace(
-                self.patterns,
-                targets=(),
-                mentions=tuple(r for r in self.patterns.mentions if r.label in _FOLLOWUP_LABELS),
-            )
-            self._followup_nlp = build_pipeline(self.patterns_dir, patterns=reduced)
-        return self._followup_nlp
-
-    def warm(self) -> None:
-        """Build now what is otherwise built on first use (the follow-up-only pipeline)."""
-        if self.prefilter is not None:
-            self._followup_nlp = self.followup_nlp
 
     def _needs_whole_text(self, doc: Doc, text: str) -> bool:
         """Whether a reduced text's result may differ from the whole report's.
@@ -125,16 +103,18 @@ class Miner:
                 reduction = self.reducer.reduce(text, units.targets + units.followups)
             item = (reduction.text if reduction is not None else text, (i, reduction))
             (full if units.targets else followup_only).append(item)
-        for items, followup in ((full, False), (followup_only, True)):
+        for items, disable in ((full, []), (followup_only, [TARGETS_PIPE])):
             if not items:
                 continue
-            nlp = self.followup_nlp if followup else self.nlp
-            for doc, (i, reduction) in nlp.pipe(items, as_tuples=True, batch_size=self.batch_size):
+            # A report with no possible target needs no target matching: the rest of the
+            # pipeline then decides its follow-up advice exactly as for any report.
+            pipe = self.nlp.pipe(items, as_tuples=True, batch_size=self.batch_size, disable=disable)
+            for doc, (i, reduction) in pipe:
                 report = batch[i]
                 to_original = None
                 if reduction is not None:
                     if self._needs_whole_text(doc, report.text):
-                        doc = nlp(self.clean(report.text))
+                        doc = self.nlp(self.clean(report.text), disable=disable)
                     else:
                         to_original = reduction.original_offset
                 findings = doc_findings(doc, report.report_id, report.text, to_original)

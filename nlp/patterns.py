@@ -470,6 +470,35 @@ def spacy_patterns(rules: Sequence[SpanRule]) -> list[dict[str, Any]]:
 _SPLIT_FIRST_KEYS = ("LOWER", "ORTH", "TEXT", "NORM")
 
 
+#: Operators under which a pattern token may be absent from a match.
+OPTIONAL_OPS = frozenset({"?", "*", "!"})
+#: Pattern keys whose value is the token's text (read lower-cased by :func:`required_words`).
+TEXT_KEYS = ("LOWER", "ORTH", "TEXT")
+
+
+def required_words(pattern: list[dict[str, Any]]) -> list[frozenset[str]]:
+    """For each required token of a token pattern that names its words, those words.
+
+    A token without ``OP`` ``?``, ``*`` or ``!`` must be in every match; when it gives its
+    text (``LOWER``, ``ORTH`` or ``TEXT``, as a string or an ``IN`` list), a match needs a
+    token whose lower-cased text is one of them. Tokens given otherwise (``REGEX``, ``NORM``,
+    flags) are left out, so the list is a necessary condition, never too strict.
+    """
+    required = []
+    for token in pattern:
+        if token.get("OP") in OPTIONAL_OPS:
+            continue
+        for key in TEXT_KEYS:
+            value = token.get(key)
+            if isinstance(value, str):
+                required.append(frozenset({value.lower()}))
+                break
+            if isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
+                required.append(frozenset(str(v).lower() for v in value["IN"]))
+                break
+    return required
+
+
 def matcher_patterns(pattern: list[dict[str, Any]] | str) -> list[list[dict[str, Any]] | str]:
     """The spaCy patterns of one rule, with a first-token ``IN`` list split into equalities.
 

@@ -12,9 +12,11 @@ from .io import MAX_REPORT_CHARS
 from .linking import TARGET_SPAN_KEY
 from .patterns import PatternSet, load_patterns, spacy_patterns
 
+#: The target matcher's name (a span ruler).
+TARGETS_PIPE = "calcminer_targets"
 PIPE_NAMES = (
     "calcminer_sections",
-    "calcminer_targets",
+    TARGETS_PIPE,
     "calcminer_mentions",
     "calcminer_context",
     "calcminer_linker",
@@ -40,10 +42,10 @@ def build_pipeline(
     # turn longer texts into error rows (E124).
     nlp.max_length = MAX_REPORT_CHARS
     nlp.add_pipe("calcminer_sections", config={"patterns_dir": directory})
-    if patterns.targets:  # the follow-up-only pipeline has none
+    if patterns.targets:  # a rule set may have none (then no target is ever found)
         targets = nlp.add_pipe(
             "span_ruler",
-            name="calcminer_targets",
+            name=TARGETS_PIPE,
             config={
                 "spans_key": TARGET_SPAN_KEY,
                 "spans_filter": {"@misc": "spacy.first_longest_spans_filter.v1"},

@@ -354,15 +354,18 @@ class Prefilter:
         if group.quick is None:
             return []
         lower = text.lower()
-        lines: dict[int, tuple[int, set[str]]] = {}
+        lines: list[tuple[int, int, set[str]]] = []
+        line_end = -1
         for hit in group.quick.finditer(lower):
-            start = max(lower.rfind(c, 0, hit.start()) for c in _LINE_BREAKS) + 1
-            if start not in lines:
-                ends = [i for i in (lower.find(c, hit.end()) for c in _LINE_BREAKS) if i >= 0]
-                lines[start] = (min(ends) if ends else len(lower), set())
-            lines[start][1].add(hit.group(0))
+            at = hit.start()
+            if at >= line_end:  # the first hit of a new line (hits come in text order)
+                start = max(lower.rfind("\n", 0, at), lower.rfind(";", 0, at)) + 1
+                breaks = [i for i in (lower.find("\n", at), lower.find(";", at)) if i >= 0]
+                line_end = min(breaks) if breaks else len(lower)
+                lines.append((start, line_end, set()))
+            lines[-1][2].add(hit.group(0))
         passing = []
-        for start, (end, anchors) in lines.items():
+        for start, end, anchors in lines:
             line = lower[start:end]
             words = set(_WORD_RE.findall(line))
             memo: dict[str, bool] = {}

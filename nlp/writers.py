@@ -223,6 +223,18 @@ def csv_cell(value: Any) -> str:
         none), empty for missing values, numbers as written, and text with formulas
         neutralised. Numbers are never escaped, so ``-3`` stays ``-3``.
     """
+    kind = type(value)
+    # The common plain types first (same encoding as below, without the generic checks).
+    if value is None:
+        return ""
+    if kind is str:
+        return FORMULA_ESCAPE + value if value.startswith(FORMULA_PREFIXES) else value
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is int:
+        return str(value)
+    if (kind is list or kind is tuple) and not value:
+        return ""
     value = _plain(value)
     if isinstance(value, list | tuple | set | frozenset):
         return neutralise_formula(LIST_SEPARATOR.join(sorted(_csv_scalar(v) for v in value)))
@@ -234,6 +246,9 @@ def csv_cell(value: Any) -> str:
 
 def _json_value(value: Any) -> Any:
     """Convert a table value to plain JSON (non-finite floats become null)."""
+    kind = type(value)
+    if value is None or kind is str or kind is bool or kind is int:
+        return value
     value = _plain(value)
     if value is None or isinstance(value, bool | int | str):
         return value

@@ -233,3 +233,34 @@ def test_writers_file_mode_follows_umask(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_writers_rows_rendered_ahead_equal_rows_written_here(reports, tmp_path, suffix):
+    """Rows encoded in a worker (render_rows) and copied give the same bytes as encoding."""
+    fmt = writers.output_format(tmp_path / f"x{suffix}")
+    columns = [str(c) for c in reports.columns]
+    direct = writers.TableStream(tmp_path / f"direct{suffix}", columns)
+    direct.write(reports)
+    direct.commit()
+    copied = writers.TableStream(tmp_path / f"copied{suffix}", columns)
+    rendered = writers.render_rows(reports, fmt)
+    assert copied.accepts(rendered)
+    copied.write_rendered(rendered)
+    copied.commit()
+    assert (tmp_path / f"copied{suffix}").read_bytes() == (
+        tmp_path / f"direct{suffix}"
+    ).read_bytes()
+    assert copied.rows == direct.rows == len(reports)
+
+
+def test_writers_rows_rendered_for_other_columns_are_refused(reports, tmp_path):
+    stream = writers.TableStream(tmp_path / "r.csv", [*map(str, reports.columns), "extra"])
+    rendered = writers.render_rows(reports, "csv")
+    assert not stream.accepts(rendered)
+    assert not stream.accepts(writers.render_rows(reports, "jsonl"))
+    with pytest.raises(ValueError, match="other columns"):
+        stream.write_rendered(rendered)
+    stream.abort()
+    with pytest.raises(ValueError, match="only csv and jsonl"):
+        writers.render_rows(reports, "parquet")
