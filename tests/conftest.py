@@ -240,3 +240,28 @@ def shared_dir() -> Path:
     if not (SHARED_DIR / "gold" / "dev.jsonl").is_file():
         pytest.skip(f"shared material not found at {SHARED_DIR} (set CALCMINER_SHARED)")
     return SHARED_DIR
+
+
+@pytest.fixture(scope="session")
+def corpus_reports(shared_dir: Path) -> list[Report]:
+    """Every report text at hand: ``sample_reports/``, the annotated test sets, the shared
+    development gold and the shared real-data reports (MTSamples, Indiana chest X-rays)."""
+    root = Path(__file__).resolve().parents[1]
+    data = Path(__file__).parent / "data"
+    reports = [
+        Report(p.stem, p.read_text(encoding="utf-8"))
+        for p in sorted((root / "sample_reports").glob("*.txt"))
+    ]
+    for path in (data / "challenge.jsonl", data / "sample_reports_gold.jsonl"):
+        reports += [Report(r["report_id"], r["text"]) for r in map(json.loads, path.open())]
+    reports += [
+        Report(r["report_id"], r["text"])
+        for r in map(json.loads, (shared_dir / "gold" / "dev.jsonl").open())
+    ]
+    for name in sorted((shared_dir / "realdata").glob("*.jsonl")):
+        rows = map(json.loads, name.open())
+        reports += [
+            Report(str(r.get("id", r.get("report_id"))), r.get("text") or r.get("snippet"))
+            for r in rows
+        ]
+    return reports

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -53,31 +52,11 @@ def test_prefilter_words_follow_the_loaded_patterns() -> None:
     assert not prefilter.may_have_followup("Normal abdominal ultrasound.")
 
 
-def _corpora(shared: Path | None) -> list[Report]:
-    reports = [
-        Report(p.stem, p.read_text(encoding="utf-8")) for p in sorted(SAMPLE_DIR.glob("*.txt"))
-    ]
-    for path in (DATA / "challenge.jsonl", DATA / "sample_reports_gold.jsonl"):
-        reports += [Report(r["report_id"], r["text"]) for r in map(json.loads, path.open())]
-    if shared is not None:
-        reports += [
-            Report(r["report_id"], r["text"])
-            for r in map(json.loads, (shared / "gold" / "dev.jsonl").open())
-        ]
-        for name in sorted((shared / "realdata").glob("*.jsonl")):
-            rows = map(json.loads, name.open())
-            reports += [
-                Report(str(r.get("id", r.get("report_id"))), r.get("text") or r.get("snippet"))
-                for r in rows
-            ]
-    return reports
-
-
 @pytest.mark.slow
-def test_prefilter_tables_identical_on_and_off(miner: Any, shared_dir: Path) -> None:
+def test_prefilter_tables_identical_on_and_off(miner: Any, corpus_reports: list[Report]) -> None:
     from calcminer.nlp.tables import findings_frame, reports_frame
 
-    reports = _corpora(shared_dir)
+    reports = corpus_reports
     assert len(reports) > 1400
     off = list(Miner(prefilter=False).mine(reports))
     on = list(miner.mine(reports))
