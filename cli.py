@@ -145,7 +145,10 @@ def extract(
         bool,
         typer.Option(
             "--prefilter/--no-prefilter",
-            help="Skip the NLP pipeline for reports that cannot contain a target (same results).",
+            help=(
+                "Skip the NLP pipeline for reports that cannot contain a target, and mine only "
+                "the candidate sentences of the others (same results)."
+            ),
         ),
     ] = True,
     quiet: Annotated[
