@@ -6,13 +6,12 @@ import bisect
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import numpy
 from medspacy.context import ConText, ConTextRule
-from spacy.attrs import LOWER, SENT_START
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .extensions import CONTEXT_EDGES, register_extensions
+from .extensions import CONTEXT_EDGES, register_extensions, sentence_starts
 from .patterns import PatternSet, required_words
 
 #: Span group ConText reads: the targets plus the follow-up mentions (whose negation matters).
@@ -117,9 +116,7 @@ class ContextAssertion:
         """
         if not spans:
             return []
-        starts = numpy.flatnonzero(doc.to_array([SENT_START]).reshape(-1) == 1).tolist()
-        if not starts or starts[0] != 0:
-            starts.insert(0, 0)
+        starts = sentence_starts(doc)
         bounds = [*starts, len(doc)]
         grouped: dict[int, list[Span]] = {}
         for span in spans:

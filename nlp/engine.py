@@ -130,6 +130,13 @@ class EngineOptions:
     progress: bool = False
 
 
+def add_columns(known: list[str], names: Iterable[Any]) -> None:
+    """Append the names not yet in ``known`` (as text), keeping first-seen order."""
+    for name in map(str, names):
+        if name not in known:
+            known.append(name)
+
+
 @dataclass
 class RunTotals:
     """Counts over the finished chunks of a run."""
@@ -150,8 +157,7 @@ class RunTotals:
         self.triage.update(stats.triage)
         self.error_codes.update(stats.error_codes)
         for role, names in stats.columns.items():
-            known = self.columns.setdefault(role, [])
-            known += [name for name in names if name not in known]
+            add_columns(self.columns.setdefault(role, []), names)
 
 
 def chunk_tables(
@@ -481,16 +487,14 @@ def assemble(
     parquet = {role for role, path in outputs.items() if output_format(path) == "parquet"}
     if columns is not None:
         for role in outputs:
-            known = final_columns[role]
-            known += [str(c) for c in columns.get(role, ()) if str(c) not in known]
+            add_columns(final_columns[role], columns.get(role, ()))
     if columns is None or parquet:
         for index in range(n_chunks):
             tables = load_part(work, index)
             for role in outputs:
                 df = tables.frame(role)
                 if columns is None:
-                    known = final_columns[role]
-                    known += [str(c) for c in df.columns if str(c) not in known]
+                    add_columns(final_columns[role], df.columns)
                 if role in parquet and len(df):
                     schemas[role].append(arrow_chunk(df).schema)
     streams = {}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.tokens import Doc
 
 SENTENCE_INFO = "calcminer_sentence_info"
@@ -33,3 +35,16 @@ def register_extensions() -> None:
     for name, default in DOC_EXTENSIONS.items():
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
+
+
+def sentence_starts(doc: Doc) -> list[int]:
+    """Token index of each sentence start, from 0: the splitter's table when it ran (fast),
+    else the tokens' sentence-start flags."""
+    info = doc._.get(SENTENCE_INFO) if Doc.has_extension(SENTENCE_INFO) else None
+    if info:
+        starts = [row[0] for row in info]
+    else:
+        starts = numpy.flatnonzero(doc.to_array([SENT_START]).reshape(-1) == 1).tolist()
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    return starts

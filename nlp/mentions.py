@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import bisect
 
-import numpy
-from spacy.attrs import LOWER, SENT_START
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .extensions import SENTENCE_INFO
+from .extensions import sentence_starts
 from .patterns import PatternSet, SpanRule, matcher_patterns, required_words
 from .prefilter import FOLLOWUP_TRIGGER_LABELS, anchor_words
 
@@ -123,13 +122,7 @@ class MentionMatcher:
         """Sentences holding a target or a word that a follow-up rule needs."""
         if len(doc) == 0:
             return []
-        info = doc._.get(SENTENCE_INFO)
-        if info:
-            starts = [row[0] for row in info]
-        else:
-            starts = numpy.flatnonzero(doc.to_array([SENT_START]).reshape(-1) == 1).tolist()
-        if not starts or starts[0] != 0:
-            starts.insert(0, 0)
+        starts = sentence_starts(doc)
         needed = {
             bisect.bisect_right(starts, t.start) - 1
             for t in doc.spans.get(self.target_spans_key, [])

@@ -17,6 +17,7 @@ from .pipeline import TARGETS_PIPE, build_pipeline
 from .prefilter import Prefilter
 from .reduce import Reducer, Reduction
 from .schema import Report, ReportResult
+from .sections import SectionSplitter
 from .triage import TriageConfig
 
 #: Reports per ``nlp.pipe`` batch.
@@ -59,7 +60,9 @@ class Miner:
             Prefilter.from_patterns(self.patterns, self.nlp.tokenizer) if prefilter else None
         )
         self.reduce = reduce
-        self.reducer = Reducer(self.nlp, self.patterns.sections)
+        splitter = self.nlp.get_pipe("calcminer_sections")
+        assert isinstance(splitter, SectionSplitter)
+        self.reducer = Reducer(splitter.headers)
         self.clean = TextCleaner(self.patterns.normalization["text_char_map"])
 
     def _needs_whole_text(self, doc: Doc, text: str) -> bool:
@@ -86,13 +89,14 @@ class Miner:
 
     def _mine_batch(self, batch: list[Report]) -> list[ReportResult]:
         results: list[ReportResult | None] = [None] * len(batch)
-        full: list[tuple[str, tuple[int, Reduction | None]]] = []
-        followup_only: list[tuple[str, tuple[int, Reduction | None]]] = []
+        # (text for the pipeline, (index, cleaned text, its reduction or None))
+        full: list[tuple[str, tuple[int, str, Reduction | None]]] = []
+        followup_only: list[tuple[str, tuple[int, str, Reduction | None]]] = []
         for i, report in enumerate(batch):
             # Same length as the original: offsets found in the cleaned text hold for both.
             text = self.clean(report.text)
             if self.prefilter is None:
-                full.append((text, (i, None)))
+                full.append((text, (i, text, None)))
                 continue
             units = self.prefilter.candidate_units(text)
             if not units.targets and not units.followups:
@@ -101,7 +105,7 @@ class Miner:
             reduction = None
             if self.reduce:
                 reduction = self.reducer.reduce(text, units.targets + units.followups)
-            item = (reduction.text if reduction is not None else text, (i, reduction))
+            item = (reduction.text if reduction is not None else text, (i, text, reduction))
             (full if units.targets else followup_only).append(item)
         for items, disable in ((full, []), (followup_only, [TARGETS_PIPE])):
             if not items:
@@ -109,12 +113,12 @@ class Miner:
             # A report with no possible target needs no target matching: the rest of the
             # pipeline then decides its follow-up advice exactly as for any report.
             pipe = self.nlp.pipe(items, as_tuples=True, batch_size=self.batch_size, disable=disable)
-            for doc, (i, reduction) in pipe:
+            for doc, (i, text, reduction) in pipe:
                 report = batch[i]
                 to_original = None
                 if reduction is not None:
-                    if self._needs_whole_text(doc, report.text):
-                        doc = self.nlp(self.clean(report.text), disable=disable)
+                    if self._needs_whole_text(doc, text):
+                        doc = self.nlp(text, disable=disable)
                     else:
                         to_original = reduction.original_offset
                 findings = doc_findings(doc, report.report_id, report.text, to_original)

@@ -482,7 +482,8 @@ def required_words(pattern: list[dict[str, Any]]) -> list[frozenset[str]]:
     A token without ``OP`` ``?``, ``*`` or ``!`` must be in every match; when it gives its
     text (``LOWER``, ``ORTH`` or ``TEXT``, as a string or an ``IN`` list), a match needs a
     token whose lower-cased text is one of them. Tokens given otherwise (``REGEX``, ``NORM``,
-    flags) are left out, so the list is a necessary condition, never too strict.
+    flags, an empty ``IN``) are left out, so the list is a necessary condition, never too
+    strict. The prefilter, the ConText gate and the mention matcher's groups all read it.
     """
     required = []
     for token in pattern:
@@ -493,8 +494,9 @@ def required_words(pattern: list[dict[str, Any]]) -> list[frozenset[str]]:
             if isinstance(value, str):
                 required.append(frozenset({value.lower()}))
                 break
-            if isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list):
-                required.append(frozenset(str(v).lower() for v in value["IN"]))
+            if isinstance(value, dict) and isinstance(value.get("IN"), list):
+                if value["IN"]:
+                    required.append(frozenset(str(v).lower() for v in value["IN"]))
                 break
     return required
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from .patterns import PatternSet, SpanRule
+from .patterns import PatternSet, SpanRule, required_words
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -33,12 +33,8 @@ CUE_NEEDS = {"FOLLOWUP_CUE": "FOLLOWUP"}
 #: Organs with lobes of their own: when a report names one, the linker does not read a bare
 #: "right lobe" as the liver's (``calcminer.nlp.linking.Linker.link_targets``).
 LOBED_ORGANS = frozenset({"lung", "thyroid"})
-#: Token-pattern keys whose value is the token's text (case folded by the prefilter).
-_TEXT_KEYS = ("LOWER", "ORTH", "TEXT", "NORM")
-#: Operators under which a token may be absent from a match.
-_OPTIONAL_OPS = frozenset({"?", "*", "!"})
 #: Where the pipeline always ends a sentence.
-_LINE_BREAKS = "\n;"
+LINE_BREAKS = ("\n", ";")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 #: A word, a period and one space before a letter: a sentence end unless the word is an
 #: abbreviation or the letter is not a capital (checked after matching).
@@ -94,13 +90,7 @@ def rule_test(rule: SpanRule) -> RuleTest:
     if isinstance(rule.pattern, str):
         sets = [frozenset({w}) for w in rule.pattern.lower().split()]
     else:
-        sets = []
-        for token in rule.pattern:
-            if token.get("OP") in _OPTIONAL_OPS:
-                continue
-            words = _token_texts(token)
-            if words:
-                sets.append(frozenset(words))
+        sets = required_words(rule.pattern)
     test = RuleTest(tuple(sets), tuple(rule.requires))
     if not test.anchor():
         raise ValueError(
@@ -113,16 +103,6 @@ def rule_test(rule: SpanRule) -> RuleTest:
 def anchor_words(rules: Iterable[SpanRule]) -> set[str]:
     """The words of each rule's most selective required token, all together."""
     return {w for rule in rules for w in rule_test(rule).anchor()}
-
-
-def _token_texts(token: Mapping[str, Any]) -> list[str]:
-    for key in _TEXT_KEYS:
-        value = token.get(key)
-        if isinstance(value, str):
-            return [value.lower()]
-        if isinstance(value, dict) and isinstance(value.get("IN"), list):
-            return [str(v).lower() for v in value["IN"]]
-    return []
 
 
 def _substring_regex(words: Iterable[str]) -> re.Pattern[str] | None:
@@ -333,13 +313,16 @@ class Prefilter:
     def _passes(self, group: _RuleGroup, lower: str) -> bool:
         if group.quick is None:
             return False
-        anchors = set(group.quick.findall(lower))
+        return self._line_passes_group(group, set(group.quick.findall(lower)), lower)
+
+    def _line_passes_group(self, group: _RuleGroup, anchors: set[str], line: str) -> bool:
+        """Whether a (lower-cased) line passes a test of the group whose anchor it holds."""
         if not anchors:
             return False
-        words = set(_WORD_RE.findall(lower))
+        words = set(_WORD_RE.findall(line))
         memo: dict[str, bool] = {}
         tests = {id(t): t for a in anchors for t in group.by_anchor.get(a, ())}
-        return any(self._line_passes(t, words, lower, memo) for t in tests.values())
+        return any(self._line_passes(t, words, line, memo) for t in tests.values())
 
     def may_have_lobed_organ(self, text: str) -> bool:
         """Whether a lung or thyroid organ rule could match (the linker reads them report-wide)."""
@@ -359,18 +342,14 @@ class Prefilter:
         for hit in group.quick.finditer(lower):
             at = hit.start()
             if at >= line_end:  # the first hit of a new line (hits come in text order)
-                start = max(lower.rfind("\n", 0, at), lower.rfind(";", 0, at)) + 1
-                breaks = [i for i in (lower.find("\n", at), lower.find(";", at)) if i >= 0]
+                start = max(lower.rfind(c, 0, at) for c in LINE_BREAKS) + 1
+                breaks = [i for i in (lower.find(c, at) for c in LINE_BREAKS) if i >= 0]
                 line_end = min(breaks) if breaks else len(lower)
                 lines.append((start, line_end, set()))
             lines[-1][2].add(hit.group(0))
         passing = []
         for start, end, anchors in lines:
-            line = lower[start:end]
-            words = set(_WORD_RE.findall(line))
-            memo: dict[str, bool] = {}
-            tests = {id(t): t for a in anchors for t in group.by_anchor.get(a, ())}
-            if any(self._line_passes(t, words, line, memo) for t in tests.values()):
+            if self._line_passes_group(group, anchors, lower[start:end]):
                 passing.append((start, end))
                 if first_only:
                     break

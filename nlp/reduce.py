@@ -32,19 +32,17 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from spacy.language import Language
+from .prefilter import LINE_BREAKS
 
+if TYPE_CHECKING:
     from .patterns import SectionHeader
 
 #: Stands in for the words of a line the pipeline does not need.
 PLACEHOLDER = "xx"
-#: Where the pipeline always ends a sentence.
-_SEPARATORS = ("\n", ";")
 #: Characters that do not stop a header from standing alone on its line.
 _HEADER_TRAIL = " ,:"
 
@@ -132,27 +130,21 @@ class Reducer:
     """Builds reduced texts (see the module docstring).
 
     Args:
-        nlp: The pipeline's language (its tokenizer reads header literals as the section
-            splitter does); None reduces without dropping header lines.
-        headers: The section header rules (``patterns/section_rules.json``).
+        headers: The section splitter's header rules by their lower-cased tokens
+            (``calcminer.nlp.sections.SectionSplitter.headers``); None reduces without
+            dropping header lines.
         max_kept_share: Reduce only when the reduced text is at most this share of the
             original's length; otherwise the original is mined as it is.
     """
 
     def __init__(
         self,
-        nlp: Language | None = None,
-        headers: Iterable[SectionHeader] = (),
+        headers: Mapping[tuple[str, ...], SectionHeader] | None = None,
         max_kept_share: float = 0.75,
     ) -> None:
         self.max_kept_share = max_kept_share
-        # As the splitter does: the first rule of each token sequence wins.
-        rules: dict[tuple[str, ...], SectionHeader] = {}
-        if nlp is not None:
-            for rule in headers:
-                rules.setdefault(tuple(t.lower_ for t in nlp.make_doc(rule.literal)), rule)
         top, organ, top_words = [], [], set()
-        for key, rule in rules.items():
+        for key, rule in (headers or {}).items():
             if rule.kind == "top" and rule.part != "excluded":
                 top_words.add(key[0])
             simple = " ".join(key)
@@ -179,9 +171,9 @@ class Reducer:
         units = sorted(set(needed))
         if not units:
             return None
-        lines = self._lines(text, units[-1][1])
-        dropped = self._dropped_lines(text, lines, units)
         last_end = units[-1][1]
+        lines = self._lines(text, last_end)
+        dropped = self._dropped_lines(text, lines, units)
         out = _Builder(text)
         k = 0
         for n, line in enumerate(lines):
@@ -211,7 +203,7 @@ class Reducer:
         lines = []
         start = 0
         while True:
-            ends = [i for i in (text.find(c, start) for c in _SEPARATORS) if i >= 0]
+            ends = [i for i in (text.find(c, start) for c in LINE_BREAKS) if i >= 0]
             end = min(ends) if ends else len(text)
             lines.append(_Line(start, end, min(end + 1, len(text))))
             if end >= last_end or end >= len(text):
@@ -238,12 +230,8 @@ class Reducer:
         header (which would set the part it returns to).
         """
         starts = [a for a, _ in units]
-        needed = {
-            n
-            for n, line in enumerate(lines)
-            if bisect.bisect_left(starts, line.start) < len(starts)
-            and starts[bisect.bisect_left(starts, line.start)] <= line.end
-        }
+        line_starts = [line.start for line in lines]
+        needed = {bisect.bisect_right(line_starts, a) - 1 for a in starts}
         dropped: set[int] = set()
         gap: list[int] = []
         for n in range(len(lines) + 1):

@@ -80,12 +80,13 @@ class SectionSplitter:
 
     def __init__(self, nlp: Language, name: str, *, patterns: PatternSet) -> None:
         self.name = name
-        self._headers: dict[tuple[str, ...], SectionHeader] = {}
+        #: Header rules by their lower-cased tokens; the first rule of a token sequence wins.
+        self.headers: dict[tuple[str, ...], SectionHeader] = {}
         for rule in patterns.sections:
             key = tuple(_tokens_of(nlp, rule.literal))
-            self._headers.setdefault(key, rule)
-        self._max_header_tokens = max((len(k) for k in self._headers), default=1)
-        self._first_words = frozenset(k[0] for k in self._headers if k)
+            self.headers.setdefault(key, rule)
+        self._max_header_tokens = max((len(k) for k in self.headers), default=1)
+        self._first_words = frozenset(k[0] for k in self.headers if k)
         self._abbreviations = frozenset(patterns.normalization["sentence_abbreviations"])
         # Tokens between the organ names of a list header ("PANCREAS, SPLEEN, ADRENALS:").
         self._list_separators = frozenset(patterns.normalization["header_list_separators"])
@@ -159,7 +160,7 @@ class SectionSplitter:
 
     def _longest_literal(self, tt: _Tokens, i: int) -> tuple[SectionHeader | None, int]:
         for length in range(min(self._max_header_tokens, tt.n - i), 0, -1):
-            rule = self._headers.get(tuple(tt.lower[i : i + length]))
+            rule = self.headers.get(tuple(tt.lower[i : i + length]))
             if rule is not None:
                 return rule, i + length
         return None, i

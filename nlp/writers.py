@@ -228,7 +228,7 @@ def csv_cell(value: Any) -> str:
     if value is None:
         return ""
     if kind is str:
-        return FORMULA_ESCAPE + value if value.startswith(FORMULA_PREFIXES) else value
+        return neutralise_formula(value)
     if kind is bool:
         return "true" if value else "false"
     if kind is int:
