@@ -106,6 +106,13 @@ def extract(
         Path | None,
         typer.Option("--flagged-out", help="Reports with triage workup or urgent."),
     ] = None,
+    recommendations_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--recommendations-out",
+            help="Recommendations table, one row per follow-up recommendation.",
+        ),
+    ] = None,
     errors_out: ErrorsOutOption = None,
     id_col: IdColOption = "report_id",
     text_col: TextColOption = "text",
@@ -180,6 +187,7 @@ def extract(
             text_col=text_col,
             patterns_dir=patterns,
             engine=options,
+            recommendations_out=recommendations_out,
         )
     except CalcminerError as e:
         raise _fail(e) from e

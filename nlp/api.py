@@ -22,6 +22,7 @@ from calcminer.nlp.tables import (
     errors_frame,
     findings_frame,
     flagged_frame,
+    recommendations_frame,
     reports_frame,
 )
 from calcminer.nlp.writers import output_format
@@ -69,12 +70,14 @@ class ExtractTables:
         findings: Findings table, one row per calcification target (counted or not).
         errors: Errors table, one row per input record that could not be processed.
         records_read: Number of input records (reports plus record errors).
+        recommendations: Recommendations table, one row per follow-up recommendation.
     """
 
     reports: pd.DataFrame
     findings: pd.DataFrame
     errors: pd.DataFrame
     records_read: int
+    recommendations: pd.DataFrame = field(default_factory=lambda: recommendations_frame([]))
 
     @property
     def flagged(self) -> pd.DataFrame:
@@ -90,7 +93,8 @@ def extract_tables(
     patterns_dir: str | Path | None = None,
     miner: Mining | None = None,
 ) -> ExtractTables:
-    """Read reports, run the miner and build the report, findings and errors tables.
+    """Read reports, run the miner and build the report, findings, errors and recommendations
+    tables.
 
     Example:
         >>> from calcminer import extract_tables
@@ -123,6 +127,7 @@ def extract_tables(
         findings=findings_frame(results),
         errors=errors_frame(batch.errors),
         records_read=batch.records_read,
+        recommendations=recommendations_frame(results),
     )
 
 
@@ -239,6 +244,7 @@ OUTPUT_OPTIONS: dict[str, str] = {
     "findings": "--findings-out",
     "flagged": "--flagged-out",
     "errors": "--errors-out",
+    "recommendations": "--recommendations-out",
 }
 
 
@@ -292,6 +298,7 @@ def run_extract(
     patterns_dir: str | Path | None = None,
     miner: Mining | None = None,
     engine: EngineOptions | None = None,
+    recommendations_out: str | Path | None = None,
 ) -> ExtractSummary:
     """Run ``calcminer extract``: mine the inputs chunk by chunk and write the tables.
 
@@ -313,6 +320,8 @@ def run_extract(
         miner: A miner for in-process mining (one worker, or a single chunk); worker
             processes build their own from ``patterns_dir``.
         engine: Engine, workers, chunk size, resume and progress options.
+        recommendations_out: Optional path for the recommendations table (one row per
+            follow-up recommendation).
 
     Returns:
         The run summary.
@@ -334,6 +343,7 @@ def run_extract(
         "findings": optional(findings_out),
         "flagged": optional(flagged_out),
         "errors": optional(errors_out),
+        "recommendations": optional(recommendations_out),
     }
     if errors_out is None:
         # Checked now too, so a clash with the default errors file fails before mining.

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 Engine = Literal["local", "dask"]
 #: The tables a run can write.
-ROLES = ("reports", "findings", "flagged", "errors")
+ROLES = ("reports", "findings", "flagged", "errors", "recommendations")
 #: Records per chunk: big enough to amortise process hand-offs, small enough to stay flat.
 DEFAULT_CHUNK_SIZE = 2000
 #: Chunks in flight per worker (bounds memory while keeping workers busy).
@@ -63,6 +63,7 @@ class ChunkTables:
         reports: One row per report.
         findings: One row per finding.
         errors: One row per record error.
+        recommendations: One row per follow-up recommendation.
         rendered: Per role, the rows already encoded for the run's CSV or JSON Lines
             output, so the process that writes the files only copies them.
     """
@@ -71,6 +72,7 @@ class ChunkTables:
     reports: pd.DataFrame
     findings: pd.DataFrame
     errors: pd.DataFrame
+    recommendations: pd.DataFrame
     rendered: Mapping[str, RenderedRows] = field(default_factory=dict)
 
     def frame(self, role: str) -> pd.DataFrame:
@@ -83,6 +85,7 @@ class ChunkTables:
             "reports": self.reports,
             "findings": self.findings,
             "errors": self.errors,
+            "recommendations": self.recommendations,
         }
         return frames[role]
 
@@ -176,9 +179,14 @@ def chunk_tables(
             worker, so that writing the outputs is a copy.
 
     Returns:
-        The chunk's report, findings and errors tables.
+        The chunk's report, findings, errors and recommendations tables.
     """
-    from calcminer.nlp.tables import errors_frame, findings_frame, reports_frame
+    from calcminer.nlp.tables import (
+        errors_frame,
+        findings_frame,
+        recommendations_frame,
+        reports_frame,
+    )
 
     reports = [item for item in items if isinstance(item, Report)]
     errors = [item for item in items if isinstance(item, RecordError)]
@@ -193,7 +201,11 @@ def chunk_tables(
                 Errors.E206.format(got=result.report_id, expected=report.report_id)
             )
     tables = ChunkTables(
-        index, reports_frame(results), findings_frame(results), errors_frame(errors)
+        index,
+        reports_frame(results),
+        findings_frame(results),
+        errors_frame(errors),
+        recommendations_frame(results),
     )
     if not render:
         return tables
@@ -472,7 +484,13 @@ def assemble(
         columns: Per role, the columns of all chunks (from their :class:`ChunkStats`);
             None reads them from the parts first.
     """
-    from calcminer.nlp.tables import errors_frame, findings_frame, flagged_frame, reports_frame
+    from calcminer.nlp.tables import (
+        errors_frame,
+        findings_frame,
+        flagged_frame,
+        recommendations_frame,
+        reports_frame,
+    )
     from calcminer.nlp.writers import TableStream, arrow_chunk, output_format, unify_schemas
 
     empty = {
@@ -480,6 +498,7 @@ def assemble(
         "findings": findings_frame([]),
         "flagged": flagged_frame(reports_frame([])),
         "errors": errors_frame([]),
+        "recommendations": recommendations_frame([]),
     }
     # The columns (input columns vary between chunks) and Parquet schemas.
     final_columns = {role: list(empty[role].columns) for role in outputs}
@@ -610,7 +629,8 @@ def run_engine(
 
     Args:
         inputs: Input files or folders, read in order (checked before any work).
-        outputs: Role (``reports``, ``findings``, ``flagged``, ``errors``) -> path.
+        outputs: Role (``reports``, ``findings``, ``flagged``, ``errors``,
+            ``recommendations``) -> path.
         errors_default: Where the errors table goes when ``outputs`` has none and there are
             record errors.
         id_col: Id column of tabular inputs.

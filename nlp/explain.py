@@ -31,12 +31,20 @@ from .patterns import (
     load_section_rules,
     load_span_rules,
 )
-from .schema import Finding, RecordError, Report, ReportResult, parse_modifier_span
+from .schema import (
+    Finding,
+    RecordError,
+    Report,
+    ReportResult,
+    parse_modifier_span,
+    parse_word_span,
+)
 
 #: Styles of ``show`` (rich style strings).
 STYLE_COUNTED = "bold black on yellow"
 STYLE_EXCLUDED = "strike dim"
 STYLE_MODIFIER = "bold underline magenta"
+STYLE_RECOMMENDATION = "bold underline green"
 TRIAGE_STYLES: dict[str, str] = {
     "urgent": "bold white on red",
     "workup": "bold black on dark_orange",
@@ -46,6 +54,7 @@ TRIAGE_STYLES: dict[str, str] = {
 #: Marks put around targets and modifiers when colour is off (a pipe or a file).
 PLAIN_TARGET_MARKS = ("[", "]")
 PLAIN_MODIFIER_MARKS = ("<", ">")
+PLAIN_RECOMMENDATION_MARKS = ("{", "}")
 #: Longest pattern text shown by ``rules``.
 PATTERN_PREVIEW_CHARS = 70
 
@@ -76,8 +85,9 @@ def render_show(text: str, result: ReportResult, *, color: bool) -> Text:
     Args:
         text: The report text.
         result: The miner's result for it.
-        color: Style targets and modifiers; without colour, targets are put in ``[...]`` and
-            modifiers in ``<...>`` so the output still shows them (pipes, files, NO_COLOR).
+        color: Style targets, modifiers and recommendation words; without colour, targets are
+            put in ``[...]``, modifiers in ``<...>`` and recommendation words in ``{...}`` so
+            the output still shows them (pipes, files, NO_COLOR).
 
     Returns:
         A rich Text; print it with a rich Console (``markup=False``: text is never parsed).
@@ -91,6 +101,10 @@ def render_show(text: str, result: ReportResult, *, color: bool) -> Text:
         for raw in finding.modifier_spans:
             span = parse_modifier_span(raw)
             marks.append((span.start, span.end, STYLE_MODIFIER, PLAIN_MODIFIER_MARKS))
+    for recommendation in result.recommendations:
+        for raw in recommendation.word_spans:
+            _label, start, end = parse_word_span(raw)
+            marks.append((start, end, STYLE_RECOMMENDATION, PLAIN_RECOMMENDATION_MARKS))
     body = Text(text)
     if color:
         for start, end, style, _ in marks:
@@ -123,6 +137,19 @@ def render_show(text: str, result: ReportResult, *, color: bool) -> Text:
             )
             out.append(f" because of {shown}")
         out.append("\n")
+    if result.recommendations:
+        out.append("\nFollow-up recommendations:\n")
+    for number, rec in enumerate(result.recommendations, start=1):
+        interval = "-" if rec.interval_days is None else f"{rec.interval_days} days"
+        out.append(f"R{number}. ", style="bold")
+        out.append(repr(rec.text))
+        out.append(f"  chars {rec.start_char}-{rec.end_char}\n")
+        out.append(
+            f"   modality {rec.modality} · interval {interval} · "
+            f"conditional {'yes' if rec.conditional else 'no'} · subject {rec.subject or '-'} · "
+            f"concerns liver {'yes' if rec.concerns_liver else 'no'}\n"
+        )
+        out.append(f"   rules: {', '.join(rec.rule_ids)}\n")
     out.append("\nTriage: ")
     out.append(
         f" {result.triage} ", style=TRIAGE_STYLES.get(result.triage, "bold") if color else ""
@@ -134,7 +161,8 @@ def render_show(text: str, result: ReportResult, *, color: bool) -> Text:
         f"count_category {result.count_category} · max_size_mm {result.max_size_mm} · "
         f"segments {', '.join(result.segments) or '-'} · lobes {', '.join(result.lobes) or '-'} · "
         f"bile_duct {str(result.bile_duct).lower()} · diffuse {str(result.diffuse).lower()} · "
-        f"followup_recommended {str(result.followup_recommended).lower()}"
+        f"followup_recommended {str(result.followup_recommended).lower()} · "
+        f"liver_followup_recommended {str(result.liver_followup_recommended).lower()}"
     )
     out.append(fields + "\n")
     return out

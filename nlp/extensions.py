@@ -12,6 +12,7 @@ SENTENCE_INFO = "calcminer_sentence_info"
 CONTEXT_EDGES = "calcminer_context_edges"
 FINDINGS = "calcminer_findings"
 FOLLOWUP = "calcminer_followup"
+RECOMMENDATIONS = "calcminer_recommendations"
 
 #: name -> default. Values are primitives (tuples, strings, numbers, dicts of those), so docs
 #: survive ``Doc.to_bytes()`` and ``nlp.pipe(n_process=2)``.
@@ -27,6 +28,8 @@ DOC_EXTENSIONS: dict[str, Any] = {
     FINDINGS: (),
     # (recommended, modalities, rule_ids)
     FOLLOWUP: (False, (), ()),
+    # one tuple of primitives per follow-up recommendation (calcminer.nlp.recommendations)
+    RECOMMENDATIONS: (),
 }
 
 

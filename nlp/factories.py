@@ -9,7 +9,7 @@ from typing import List, Optional
 from spacy.language import Language
 
 from .context import ContextAssertion
-from .extensions import CONTEXT_EDGES, FINDINGS, FOLLOWUP, SENTENCE_INFO
+from .extensions import CONTEXT_EDGES, FINDINGS, FOLLOWUP, RECOMMENDATIONS, SENTENCE_INFO
 from .linking import MENTION_SPAN_KEY, TARGET_SPAN_KEY, Linker
 from .mentions import MentionMatcher
 from .patterns import load_patterns
@@ -58,6 +58,7 @@ def make_mentions(nlp: Language, name: str, patterns_dir: Optional[str]) -> Ment
             "DUCT_STONE_CANDIDATE",
             "FOLLOWUP",
             "FOLLOWUP_SCHEDULE",
+            "FOLLOWUP_PLAN",
         ],
     },
 )
@@ -81,7 +82,7 @@ def make_context(
 @Language.factory(
     "calcminer_linker",
     requires=["token.is_sent_start", "doc.spans", f"doc._.{CONTEXT_EDGES}"],
-    assigns=[f"doc._.{FINDINGS}", f"doc._.{FOLLOWUP}"],
+    assigns=[f"doc._.{FINDINGS}", f"doc._.{FOLLOWUP}", f"doc._.{RECOMMENDATIONS}"],
     default_config={"patterns_dir": None},
 )
 def make_linker(nlp: Language, name: str, patterns_dir: Optional[str]) -> Linker:

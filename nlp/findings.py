@@ -10,10 +10,12 @@ from spacy.tokens import Doc
 
 from .extensions import FINDINGS, FOLLOWUP
 from .normalize import sort_lobes, sort_segments
+from .recommendations import liver_followup
 from .schema import (
     CountCategory,
     Finding,
     ModifierSpan,
+    Recommendation,
     Report,
     ReportResult,
     parse_modifier_span,
@@ -113,7 +115,11 @@ def _group_count(records: Sequence[Mapping[str, Any]]) -> _GroupCount:
 
 
 def aggregate(
-    doc: Doc, report: Report, findings: Sequence[Finding], config: TriageConfig
+    doc: Doc,
+    report: Report,
+    findings: Sequence[Finding],
+    config: TriageConfig,
+    recommendations: Sequence[Recommendation] = (),
 ) -> ReportResult:
     """Aggregate counted findings into the report's GOLD_GUIDE fields and triage it.
 
@@ -127,6 +133,8 @@ def aggregate(
         report: The input report.
         findings: The report's findings (from ``doc_findings``).
         config: Triage thresholds.
+        recommendations: The report's follow-up recommendations (from
+            ``calcminer.nlp.recommendations.doc_recommendations``).
 
     Returns:
         The report result.
@@ -177,6 +185,7 @@ def aggregate(
         multiple=multiple,
         followup=(bool(recommended), tuple(modalities)),
         config=config,
+        recommendations=recommendations,
     )
 
 
@@ -196,6 +205,7 @@ def build_result(
     multiple: bool,
     followup: tuple[bool, tuple[str, ...]],
     config: TriageConfig,
+    recommendations: Sequence[Recommendation] = (),
 ) -> ReportResult:
     """Report fields and triage from the counted findings and the report-level count.
 
@@ -207,6 +217,7 @@ def build_result(
         multiple: Two or more foci.
         followup: Whether follow-up is recommended, and the modalities named.
         config: Triage thresholds.
+        recommendations: The report's follow-up recommendations.
 
     Returns:
         The report result.
@@ -244,6 +255,8 @@ def build_result(
         evidence=evidence(counted),
         findings=tuple(findings),
         followup_modalities=followup[1],
+        liver_followup_recommended=liver_followup(recommendations, calcification),
+        recommendations=tuple(recommendations),
         meta=report.meta,
     )
 

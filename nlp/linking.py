@@ -24,7 +24,14 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .extensions import CONTEXT_EDGES, FINDINGS, FOLLOWUP, SENTENCE_INFO, register_extensions
+from .extensions import (
+    CONTEXT_EDGES,
+    FINDINGS,
+    FOLLOWUP,
+    RECOMMENDATIONS,
+    SENTENCE_INFO,
+    register_extensions,
+)
 from .normalize import (
     Normalizer,
     parse_count_value,
@@ -34,6 +41,12 @@ from .normalize import (
 )
 from .patterns import PatternSet
 from .prefilter import LOBED_ORGANS
+from .recommendations import (
+    RecommendationFinder,
+    RecommendationSettings,
+    RecommendationTuple,
+    followup_summary,
+)
 from .schema import ModifierSpan
 
 TARGET_SPAN_KEY = "calcminer_targets"
@@ -79,6 +92,10 @@ ATTRIBUTE_LABELS = frozenset(
         "FOLLOWUP_CUE",
         "FOLLOWUP",
         "FOLLOWUP_SCHEDULE",
+        "FOLLOWUP_PLAN",
+        "FOLLOWUP_CONDITION",
+        "FOLLOWUP_CONDITIONAL",
+        "INTERVAL",
         "SHADOW",
     }
 )
@@ -185,6 +202,9 @@ class Linker:
         self.anaphoric_starts = frozenset(table["anaphoric_sentence_starts"])
         self.identity_containers = frozenset(table["identity_container_values"])
         self.identity_morphology = frozenset(table["identity_morphology"])
+        self.recommendations = RecommendationFinder(
+            RecommendationSettings.from_patterns(patterns.config, table)
+        )
         register_extensions()
 
     # -- pipeline entry ---------------------------------------------------------------------
@@ -193,8 +213,8 @@ class Linker:
         targets, mentions = self.find_mentions(doc, sentences)
         edges = self._edges_by_span(doc)
         records = self.link_targets(doc, sentences, targets, mentions, edges)
-        followup = self.find_followup(sentences, mentions, edges)
-        self.set_annotations(doc, records, followup)
+        recommendations = self.find_followup(doc, sentences, mentions, records)
+        self.set_annotations(doc, records, recommendations)
         return doc
 
     # -- collection -------------------------------------------------------------------------
@@ -868,51 +888,25 @@ class Linker:
     # -- follow-up ----------------------------------------------------------------------------
     def find_followup(
         self,
+        doc: Doc,
         sentences: Sequence[tuple[int, int, str, str, str]],
         mentions: Sequence[Mention],
-        edges: Mapping[tuple[int, int], list[tuple[str, str]]],
-    ) -> tuple[bool, tuple[str, ...], tuple[str, ...]]:
-        """Return (recommended, modalities, rule ids) for the report's follow-up advice."""
-        modalities: set[str] = set()
-        rule_ids: set[str] = set()
-        mentions_of = _by_sentence(mentions)
-        for k, (_start, _end, part, _top, _organs) in enumerate(sentences):
-            if part == "excluded":
-                continue
-            s_mentions = mentions_of.get(k, [])
-            has_cue = any(m.label == "FOLLOWUP_CUE" for m in s_mentions)
-            for m in s_mentions:
-                if m.label not in {"FOLLOWUP", "FOLLOWUP_SCHEDULE"}:
-                    continue
-                negated = any(
-                    c == "NEGATED_EXISTENCE" for c, _ in edges.get((m.start_char, m.end_char), [])
-                )
-                if negated:
-                    continue
-                if m.label == "FOLLOWUP_SCHEDULE" or has_cue:
-                    rule_ids.add(m.rule_id)
-                    if m.label == "FOLLOWUP" and m.value:
-                        modalities.add(m.value)
-                    if m.label == "FOLLOWUP_SCHEDULE":
-                        modalities.update(
-                            o.value
-                            for o in s_mentions
-                            if o.label == "FOLLOWUP" and o.value and m.start <= o.start < m.end
-                        )
-        specific = {v for v in modalities if v not in {"imaging", "followup"}}
-        shown = specific or modalities
-        return bool(rule_ids), tuple(sorted(shown)), tuple(sorted(rule_ids))
+        records: Sequence[Mapping[str, Any]],
+    ) -> tuple[RecommendationTuple, ...]:
+        """Return the report's follow-up recommendations (``calcminer.nlp.recommendations``)."""
+        return self.recommendations.find(doc, sentences, mentions, records)
 
     # -- output -------------------------------------------------------------------------------
     @staticmethod
     def set_annotations(
         doc: Doc,
         records: Sequence[dict[str, Any]],
-        followup: tuple[bool, tuple[str, ...], tuple[str, ...]],
+        recommendations: tuple[RecommendationTuple, ...],
     ) -> None:
-        """Write the target records and follow-up tuple to the Doc."""
+        """Write the target records, the recommendations and the follow-up tuple to the Doc."""
         doc._.set(FINDINGS, tuple(records))
-        doc._.set(FOLLOWUP, followup)
+        doc._.set(RECOMMENDATIONS, recommendations)
+        doc._.set(FOLLOWUP, followup_summary(recommendations))
 
 
 def _by_sentence(items: Sequence[Mention]) -> dict[int, list[Mention]]:

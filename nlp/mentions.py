@@ -2,10 +2,10 @@
 
 The linker reads mentions in sentences that hold a calcification target and follow-up cues
 wherever they are; nothing else. So this component matches the mention rules of
-``patterns/mentions.jsonl`` only in those sentences (sentences with a target, and sentences
-with a word a follow-up rule needs), which is most of the matching saved on a long report. A
-few organ rules (the organs whose lobes a report could also mean: liver, lung, thyroid) are
-matched over the whole document, as the linker checks them report-wide.
+``patterns/mentions.jsonl`` only in those sentences (sentences with a target, and the
+sentences of a line with a word a follow-up rule needs), which is most of the matching saved
+on a long report. A few organ rules (the organs whose lobes a report could also mean: liver,
+lung, thyroid) are matched over the whole document, as the linker checks them report-wide.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 from .extensions import sentence_starts
 from .patterns import PatternSet, SpanRule, matcher_patterns, required_words
 from .prefilter import FOLLOWUP_TRIGGER_LABELS, anchor_words
+from .recommendations import line_starts_of_sentences
 
 #: Matchers kept for combinations of rule groups (see MentionMatcher._matcher_for).
 MAX_CACHED_MATCHERS = 512
@@ -128,11 +129,17 @@ class MentionMatcher:
             for t in doc.spans.get(self.target_spans_key, [])
         }
         followup = self._followup_hashes
-        needed.update(
+        advice = {
             bisect.bisect_right(starts, i) - 1
             for i, h in enumerate(doc.to_array(LOWER).tolist())
             if h in followup
-        )
+        }
+        if advice:
+            # A recommendation's clause may span sentences of its line ("Recommendation:"
+            # then "contrast CT."), so every sentence of such a line is read.
+            line_of = line_starts_of_sentences(doc, starts)
+            lines = {line_of[k] for k in advice}
+            needed.update(k for k, first in enumerate(line_of) if first in lines)
         if not needed:
             return []
         bounds = [*starts, len(doc)]

@@ -15,6 +15,7 @@ from .normalize import TextCleaner
 from .patterns import load_patterns
 from .pipeline import TARGETS_PIPE, build_pipeline
 from .prefilter import Prefilter
+from .recommendations import doc_recommendations
 from .reduce import Reducer, Reduction
 from .schema import Report, ReportResult
 from .sections import SectionSplitter
@@ -122,5 +123,8 @@ class Miner:
                     else:
                         to_original = reduction.original_offset
                 findings = doc_findings(doc, report.report_id, report.text, to_original)
-                results[i] = aggregate(doc, report, findings, self.triage_config)
+                recommendations = doc_recommendations(
+                    doc, report.report_id, report.text, to_original
+                )
+                results[i] = aggregate(doc, report, findings, self.triage_config, recommendations)
         return [r for r in results if r is not None]

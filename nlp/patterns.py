@@ -52,6 +52,10 @@ MENTION_LABELS = frozenset(
         "FOLLOWUP_CUE",
         "FOLLOWUP",
         "FOLLOWUP_SCHEDULE",
+        "FOLLOWUP_PLAN",
+        "FOLLOWUP_CONDITION",
+        "FOLLOWUP_CONDITIONAL",
+        "INTERVAL",
         "SHADOW",
         "NO_SHADOW",
     }
@@ -67,6 +71,7 @@ VALUED_LABELS = frozenset(
         "MORPHOLOGY",
         "TEMPORAL",
         "FOLLOWUP",
+        "INTERVAL",
     }
 )
 CONTEXT_CATEGORIES = frozenset(
@@ -111,6 +116,16 @@ _CONFIG_KEYS: Mapping[str, frozenset[str]] = {
         }
     ),
     "sizes": frozenset({"min_plausible_size_mm", "max_plausible_size_mm"}),
+    "recommendations": frozenset(
+        {
+            "days_per_day",
+            "days_per_week",
+            "days_per_month",
+            "days_per_year",
+            "days_per_half_year",
+            "max_subject_tokens",
+        }
+    ),
 }
 
 

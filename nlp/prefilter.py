@@ -26,10 +26,12 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 #: Mention labels that decide ``followup_recommended`` without any target.
-FOLLOWUP_TRIGGER_LABELS = frozenset({"FOLLOWUP_CUE", "FOLLOWUP_SCHEDULE"})
+FOLLOWUP_TRIGGER_LABELS = frozenset(
+    {"FOLLOWUP_CUE", "FOLLOWUP_SCHEDULE", "FOLLOWUP_PLAN", "FOLLOWUP_CONDITIONAL"}
+)
 #: A cue rule of these labels only recommends follow-up with a mention of the mapped label
-#: in its sentence (see ``calcminer.nlp.linking.Linker.find_followup``).
-CUE_NEEDS = {"FOLLOWUP_CUE": "FOLLOWUP"}
+#: in its clause, which lies in one line (see ``calcminer.nlp.recommendations``).
+CUE_NEEDS = {"FOLLOWUP_CUE": "FOLLOWUP", "FOLLOWUP_CONDITIONAL": "FOLLOWUP"}
 #: Organs with lobes of their own: when a report names one, the linker does not read a bare
 #: "right lobe" as the liver's (``calcminer.nlp.linking.Linker.link_targets``).
 LOBED_ORGANS = frozenset({"lung", "thyroid"})

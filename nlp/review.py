@@ -35,11 +35,13 @@ from calcminer.nlp.schema import (
     TRIAGE_LEVELS,
     Finding,
     ModifierSpan,
+    Recommendation,
     RecordError,
     Report,
     ReportResult,
     TriageLevel,
     parse_modifier_span,
+    parse_word_span,
 )
 
 #: Page title when none is given.
@@ -50,13 +52,18 @@ PAGE_ENCODING = "utf-8"
 #: Order of the cards: flagged levels first, the most pressing first.
 REVIEW_ORDER: tuple[TriageLevel, ...] = ("urgent", "workup", "benign", "none")
 #: Report fields shown on every card, in GOLD_GUIDE.md order (the triage level is the badge).
-CARD_FIELDS: tuple[str, ...] = tuple(name for name in GOLD_FIELDS if name != "triage")
+CARD_FIELDS: tuple[str, ...] = (
+    *(name for name in GOLD_FIELDS if name != "triage"),
+    "liver_followup_recommended",
+)
 #: Shown for a missing value or an empty list.
 EMPTY_VALUE = "\u2014"
 #: Joins list items in a displayed value.
 LIST_JOINER = "; "
 #: Prefix of the target labels (T1, T2, ...) linking the marked words to the target table.
 TARGET_PREFIX = "T"
+#: Prefix of the recommendation labels (R1, R2, ...).
+RECOMMENDATION_PREFIX = "R"
 #: Separator of category, rule id and offsets in ``Finding.modifier_spans``.
 
 TargetStatus = Literal["counted", "negated", "excluded"]
@@ -67,6 +74,7 @@ MARK_CLASSES: dict[str, str] = {
     "negated": "t-negated",
     "excluded": "t-excluded",
     "modifier": "mod",
+    "recommendation": "rec",
 }
 
 _LEVEL_RANK: dict[str, int] = {level: rank for rank, level in enumerate(REVIEW_ORDER)}
@@ -134,6 +142,7 @@ caption { text-align: left; font-weight: 600; padding: .25rem 0; }
 .t-negated { background: #e4e7eb; color: #616e7c; text-decoration: line-through; }
 .t-excluded { outline: 1px dashed #52606d; outline-offset: 1px; background: #f5f7fa; }
 .mod { color: #1d4ed8; font-weight: 700; border-bottom: 2px solid #1d4ed8; }
+.rec { color: #065f46; font-weight: 700; border-bottom: 2px dotted #065f46; }
 tr.status-negated td.words { text-decoration: line-through; color: #616e7c; }
 .no-targets, .empty { color: var(--muted); font-style: italic; }
 """.lstrip()
@@ -509,6 +518,7 @@ def _legend() -> list[str]:
         ("negated", "negated target (not counted)"),
         ("excluded", "excluded target (reason on hover and in the table)"),
         ("modifier", "ConText modifier words"),
+        ("recommendation", "follow-up recommendation words"),
     )
     items = "".join(
         f'<span><span class="hl {MARK_CLASSES[kind]}">{_esc(label)}</span></span>'
@@ -586,8 +596,11 @@ def _span_error(report: Report, kind: str, span: str) -> CalcminerError:
     )
 
 
-def _marks(report: Report, findings: Sequence[Finding]) -> list[_Mark]:
-    """Targets (T1, T2 ... in text order of the findings) and the modifiers acting on them."""
+def _marks(
+    report: Report, findings: Sequence[Finding], recommendations: Sequence[Recommendation] = ()
+) -> list[_Mark]:
+    """Targets (T1, T2 ... in text order of the findings), the modifiers acting on them, and
+    the words of the follow-up recommendations (R1, R2 ...)."""
     length = len(report.text)
     marks: list[_Mark] = []
     modifiers: dict[ModifierSpan, list[str]] = {}
@@ -624,7 +637,40 @@ def _marks(report: Report, findings: Sequence[Finding]) -> list[_Mark]:
                 tag=None,
             )
         )
+    for number, recommendation in enumerate(recommendations, start=1):
+        label = f"{RECOMMENDATION_PREFIX}{number}"
+        title = f"{label} follow-up\n" + "\n".join(
+            f"{name}: {value}" for name, value in recommendation_attributes(recommendation)
+        )
+        for raw in recommendation.word_spans:
+            try:
+                _kind, start, end = parse_word_span(raw)
+            except ValueError:
+                raise _span_error(report, "recommendation", raw) from None
+            if not 0 <= start <= end <= length:
+                raise _span_error(report, "recommendation", raw)
+            marks.append(_Mark(start=start, end=end, kind="recommendation", title=title, tag=None))
     return marks
+
+
+def recommendation_attributes(recommendation: Recommendation) -> list[tuple[str, str]]:
+    """The attributes of a recommendation shown on hover: modality, interval, subject ...
+
+    Args:
+        recommendation: A recommendation of a report.
+
+    Returns:
+        ``(name, value)`` pairs, values as display text.
+    """
+    days = recommendation.interval_days
+    return [
+        ("modality", recommendation.modality),
+        ("interval", EMPTY_VALUE if days is None else f"{days} days"),
+        ("conditional", "yes" if recommendation.conditional else "no"),
+        ("subject", recommendation.subject or EMPTY_VALUE),
+        ("concerns liver", "yes" if recommendation.concerns_liver else "no"),
+        ("rules", LIST_JOINER.join(recommendation.rule_ids)),
+    ]
 
 
 def _marked_text(report: Report, marks: Sequence[_Mark]) -> str:
@@ -680,6 +726,7 @@ def _card(number: int, report: Report, result: ReportResult) -> str:
         f"<div><dt>{name}</dt><dd>{_esc(_value(getattr(result, name)))}</dd></div>"
         for name in CARD_FIELDS
     )
+    marks = _marks(report, result.findings, result.recommendations)
     lines = [
         f'<article class="card level-{level}" id="report-{number}" data-triage="{level}" '
         f'data-id="{_esc(result.report_id)}">',
@@ -696,7 +743,7 @@ def _card(number: int, report: Report, result: ReportResult) -> str:
         f'<span class="triage-rules">{rules}</span></p>',
         f'<dl class="fields">{fields}</dl>',
         # HTML drops one newline right after <pre>: give it one, so the text keeps its own.
-        f'<pre class="report-text">\n{_marked_text(report, _marks(report, result.findings))}</pre>',
+        f'<pre class="report-text">\n{_marked_text(report, marks)}</pre>',
     ]
     lines += _target_table(result.findings)
     lines.append("</article>")

@@ -32,6 +32,7 @@ EXTRA_REPORT_FIELDS: tuple[str, ...] = (
     "triage_reason",
     "evidence",
     "followup_modalities",
+    "liver_followup_recommended",
 )
 
 
@@ -172,6 +173,56 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Recommendation:
+    """One follow-up recommendation of a report (``calcminer.nlp.recommendations``).
+
+    Attributes:
+        report_id: The report it belongs to.
+        index: Position among the report's recommendations (0-based, text order).
+        modality: ``CT``, ``MRI``, ``MRCP``, ``US``, ``PET``, ``ERCP`` ..., or ``imaging``
+            when the recommendation names none ("follow-up in 6 months").
+        interval_days: The stated interval in whole days ("in 6 months" -> 182), when given.
+        conditional: Made on a condition ("MRI if clinically required").
+        subject: The organ or finding it names ("liver", "kidney", "renal cyst"; "" for none).
+        organ: The organ the subject names ("kidney" for "renal cyst"; "" for none).
+        concerns_liver: About the liver or a liver calcification.
+        start_char: Where the recommendation's words start in the report text.
+        end_char: Where they end.
+        text: The words from ``start_char`` to ``end_char`` (kept for review; never logged).
+        rule_ids: Ids of the mention rules that made it.
+        word_spans: The recommendation words, as ``LABEL@start-end`` (cue, exam, plan,
+            schedule, condition, interval), for highlighting.
+    """
+
+    report_id: str
+    index: int
+    modality: str
+    interval_days: int | None
+    conditional: bool
+    subject: str
+    organ: str
+    concerns_liver: bool
+    start_char: int
+    end_char: int
+    text: str
+    rule_ids: tuple[str, ...]
+    word_spans: tuple[str, ...]
+
+
+def parse_word_span(value: str) -> tuple[str, int, int]:
+    """Parse one ``LABEL@start-end`` item of ``Recommendation.word_spans``.
+
+    Raises:
+        ValueError: When the string does not have that shape.
+    """
+    label, at, offsets = value.rpartition("@")
+    start, dash, end = offsets.partition("-")
+    if not (at and dash and label and start.isdigit() and end.isdigit()):
+        raise ValueError(f"not a LABEL@start-end word span: {value!r}")
+    return label, int(start), int(end)
+
+
+@dataclass(frozen=True)
 class ReportResult:
     """What the miner says about one report: the GOLD_GUIDE fields plus triage explanation.
 
@@ -192,6 +243,9 @@ class ReportResult:
         evidence: Short pointer to the counted targets (``text@start-end`` joined by `` | ``).
         findings: Every target found, counted or not.
         followup_modalities: Modalities of the recommended follow-up (``CT``, ``MRI`` ...).
+        liver_followup_recommended: A recommendation about the liver or its calcification,
+            or a non-specific one in a report with a counted liver calcification.
+        recommendations: Every follow-up recommendation of the report.
         meta: Input columns carried through.
     """
 
@@ -211,6 +265,8 @@ class ReportResult:
     evidence: str
     findings: tuple[Finding, ...] = ()
     followup_modalities: tuple[str, ...] = ()
+    liver_followup_recommended: bool = False
+    recommendations: tuple[Recommendation, ...] = ()
     meta: Mapping[str, Any] = field(default_factory=dict)
 
     @property

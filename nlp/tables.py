@@ -20,6 +20,7 @@ from calcminer.nlp.schema import (
     FLAGGED_LEVELS,
     GOLD_FIELDS,
     Finding,
+    Recommendation,
     RecordError,
     ReportResult,
 )
@@ -32,6 +33,8 @@ REPORT_COLUMNS: tuple[str, ...] = tuple(
 )
 #: Columns of the findings table: every Finding field, in declaration order.
 FINDING_COLUMNS: tuple[str, ...] = tuple(field.name for field in fields(Finding))
+#: Columns of the recommendations table: every Recommendation field, in declaration order.
+RECOMMENDATION_COLUMNS: tuple[str, ...] = tuple(field.name for field in fields(Recommendation))
 #: Columns of the errors table.
 ERROR_COLUMNS: tuple[str, ...] = ("source", "line", "report_id", "code", "reason")
 #: Prefix given to an input column whose name clashes with a miner column.
@@ -60,6 +63,7 @@ def _kinds(cls: type, columns: Sequence[str]) -> dict[str, ColumnKind]:
 
 _REPORT_KINDS = _kinds(ReportResult, REPORT_COLUMNS)
 _FINDING_KINDS = _kinds(Finding, FINDING_COLUMNS)
+_RECOMMENDATION_KINDS = _kinds(Recommendation, RECOMMENDATION_COLUMNS)
 _ERROR_KINDS: dict[str, ColumnKind] = {
     "source": "object",
     "line": "Int64",
@@ -71,7 +75,7 @@ _ERROR_KINDS: dict[str, ColumnKind] = {
 #: Columns holding lists of strings in the report and findings tables.
 LIST_COLUMNS: frozenset[str] = frozenset(
     column
-    for kinds in (_REPORT_KINDS, _FINDING_KINDS)
+    for kinds in (_REPORT_KINDS, _FINDING_KINDS, _RECOMMENDATION_KINDS)
     for column, kind in kinds.items()
     if kind == "list"
 )
@@ -113,7 +117,8 @@ def reports_frame(results: Iterable[ReportResult]) -> pd.DataFrame:
     """Build the report table: one row per report, in the order given.
 
     Columns: ``report_id``, the GOLD_GUIDE fields in order, ``triage_rules``,
-    ``triage_reason``, ``evidence``, ``followup_modalities``, then the input columns carried
+    ``triage_reason``, ``evidence``, ``followup_modalities``, ``liver_followup_recommended``,
+    then the input columns carried
     in ``ReportResult.meta`` (union over reports, first-seen order; a name that clashes with
     a miner column gets the prefix ``input_``; missing values are None).
 
@@ -152,6 +157,30 @@ def findings_frame(results: Iterable[ReportResult]) -> pd.DataFrame:
             for name in FINDING_COLUMNS:
                 columns[name].append(_cell(getattr(finding, name), _FINDING_KINDS[name]))
     return _frame(columns, _FINDING_KINDS)
+
+
+def recommendations_frame(results: Iterable[ReportResult]) -> pd.DataFrame:
+    """Build the recommendations table: one row per follow-up recommendation, in report order.
+
+    Columns are the :class:`~calcminer.nlp.schema.Recommendation` fields: ``report_id``,
+    ``index``, ``modality``, ``interval_days`` (``Int64``, empty when not stated),
+    ``conditional``, ``subject``, ``organ``, ``concerns_liver`` (``boolean``), the evidence
+    span ``start_char``, ``end_char``, ``text`` (offsets into the original report text),
+    ``rule_ids`` and ``word_spans`` (lists).
+
+    Args:
+        results: Miner results, one per report.
+
+    Returns:
+        The table; an empty table still has the columns and dtypes.
+    """
+    columns: dict[str, list[Any]] = {name: [] for name in RECOMMENDATION_COLUMNS}
+    for result in results:
+        for recommendation in result.recommendations:
+            for name in RECOMMENDATION_COLUMNS:
+                value = getattr(recommendation, name)
+                columns[name].append(_cell(value, _RECOMMENDATION_KINDS[name]))
+    return _frame(columns, _RECOMMENDATION_KINDS)
 
 
 def errors_frame(errors: Iterable[RecordError]) -> pd.DataFrame:

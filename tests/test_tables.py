@@ -23,12 +23,14 @@ MINER_COLUMNS = [
     "triage_reason",
     "evidence",
     "followup_modalities",
+    "liver_followup_recommended",
 ]
 REPORT_DTYPES = {
     "calcification": "boolean",
     "bile_duct": "boolean",
     "diffuse": "boolean",
     "followup_recommended": "boolean",
+    "liver_followup_recommended": "boolean",
     "count": "Int64",
     "max_size_mm": "Float64",
 }

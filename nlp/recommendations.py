@@ -1,0 +1,556 @@
+"""Follow-up recommendations: found in the linker's mentions, built into records after the pipeline.
+
+A recommendation is decided clause by clause. A *clause* is a run of tokens between hard
+stops: a line break, ``;``, or a sentence-final ``.``/``!``/``?`` token, whatever the case of
+the next word or the spaces after the period. So "no further imaging needed.  spleen normal"
+and "... needed. Spleen normal" give the same decision, and a header such as
+"Recommendation:" still governs the words after it on its line. A clause recommends imaging
+when, outside excluded sections (indication, history, comparison, technique):
+
+- a recommendation cue ("recommend", "advised", "rec", "Suggestion:") and a follow-up object
+  ("CT", "MRI", "follow-up", "further evaluation") stand in it;
+- or a schedule ("follow-up in 6 months") or a verbless plan at the start of the clause
+  ("Follow-up ultrasound of ...", "MRI for further characterization of ...", "Continued CT
+  follow-up.") stands in it; a plan on an all-capitals title line (the exam's own name) does
+  not count;
+- or a conditional cue ("if clinically required", "as clinically indicated") and an imaging
+  modality stand in it. Without a modality ("follow up as clinically indicated") it
+  recommends nothing, and a bare "if" clause is no recommendation ("If calcification is
+  suspected, CT would be more sensitive"); with a cue it makes the recommendation
+  conditional.
+
+An object, plan or schedule negated by a ConText modifier inside the clause ("no further
+imaging needed", "MRI is not recommended") is no recommendation. Biopsy, serology and
+referral words are no follow-up objects, so they alone recommend nothing.
+
+The linker stores what it finds as tuples of primitives (``Doc._.calcminer_recommendations``,
+see :data:`RecommendationTuple`); :func:`doc_recommendations` turns them into
+:class:`~calcminer.nlp.schema.Recommendation` objects with offsets into the original text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from spacy.tokens import Doc, Token
+
+from .extensions import CONTEXT_EDGES, RECOMMENDATIONS
+from .schema import Recommendation
+
+#: Labels of the mentions the finder reads.
+CUE = "FOLLOWUP_CUE"
+OBJECT = "FOLLOWUP"
+SCHEDULE = "FOLLOWUP_SCHEDULE"
+PLAN = "FOLLOWUP_PLAN"
+CONDITION = "FOLLOWUP_CONDITION"
+CONDITIONAL_CUE = "FOLLOWUP_CONDITIONAL"
+INTERVAL = "INTERVAL"
+ORGAN = "ORGAN"
+RECOMMENDATION_LABELS = frozenset(
+    {CUE, OBJECT, SCHEDULE, PLAN, CONDITION, CONDITIONAL_CUE, INTERVAL}
+)
+#: Object values that name no modality.
+GENERIC_MODALITIES = frozenset({"imaging", "followup"})
+#: Modality of a recommendation that names none.
+UNNAMED_MODALITY = "imaging"
+LIVER = "liver"
+#: Location labels that place a recommendation's subject in the liver.
+LIVER_LOCATION_LABELS = frozenset({"SEGMENT", "LOBE", "DUCT"})
+#: Tokens that end a clause.
+CLAUSE_END_TOKENS = frozenset({";", ".", "!", "?"})
+NEGATED = "NEGATED_EXISTENCE"
+
+#: One recommendation as the linker stores it on the Doc:
+#: ``(start_char, end_char, modality, interval_days or None, conditional, subject, organ,
+#: concerns_liver, rule_ids, word_spans)``, where ``word_spans`` holds
+#: ``(start_char, end_char, label)`` of every mention that makes the recommendation.
+RecommendationTuple = tuple[
+    int,
+    int,
+    str,
+    int | None,
+    bool,
+    str,
+    str,
+    bool,
+    tuple[str, ...],
+    tuple[tuple[int, int, str], ...],
+]
+
+
+class MentionLike(Protocol):
+    """What the finder reads of a linker mention (``calcminer.nlp.linking.Mention``)."""
+
+    start: int
+    end: int
+    label: str
+    rule_id: str
+    value: str | None
+    sent: int
+    start_char: int
+    end_char: int
+
+
+@dataclass(frozen=True)
+class RecommendationSettings:
+    """Word tables and configuration of the finder (``patterns/``).
+
+    Attributes:
+        days_per_unit: Days per interval unit (``month`` -> 30.4375), from ``config.toml``.
+        number_words: Interval numbers written as words ("six" -> 6).
+        plan_lead_words: Words that may stand before a verbless plan at a clause start.
+        subject_prepositions: Words that introduce a subject ("follow-up *of* the cyst").
+        subject_skip_words: Words skipped before a subject ("the", "further evaluation of").
+        subject_stop_words: Words that end a subject.
+        max_subject_tokens: Most words kept in a subject.
+    """
+
+    days_per_unit: Mapping[str, float]
+    number_words: Mapping[str, int]
+    plan_lead_words: frozenset[str]
+    subject_prepositions: frozenset[str]
+    subject_skip_words: frozenset[str]
+    subject_stop_words: frozenset[str]
+    max_subject_tokens: int
+
+    @classmethod
+    def from_patterns(
+        cls, config: Mapping[str, Any], normalization: Mapping[str, Any]
+    ) -> RecommendationSettings:
+        """Read the settings from a pattern set's ``config`` and ``normalization``."""
+        section = config["recommendations"]
+        prefix = "days_per_"
+        table = normalization["followup"]
+        return cls(
+            days_per_unit={
+                key[len(prefix) :]: float(value)
+                for key, value in section.items()
+                if key.startswith(prefix)
+            },
+            number_words={str(k): int(v) for k, v in table["number_words"].items()},
+            plan_lead_words=frozenset(table["plan_lead_words"]),
+            subject_prepositions=frozenset(table["subject_prepositions"]),
+            subject_skip_words=frozenset(table["subject_skip_words"]),
+            subject_stop_words=frozenset(table["subject_stop_words"]),
+            max_subject_tokens=int(section["max_subject_tokens"]),
+        )
+
+
+def interval_days(number: float, unit: str, days_per_unit: Mapping[str, float]) -> int | None:
+    """Whole days of an interval (rounded down), or None for an unknown unit.
+
+    >>> interval_days(6, "month", {"month": 30.4375})
+    182
+    """
+    days = days_per_unit.get(unit)
+    if days is None or number <= 0:
+        return None
+    return math.floor(number * days)
+
+
+def parse_interval_number(words: Sequence[str], number_words: Mapping[str, int]) -> float:
+    """The number of an interval's words ("6", "-", "monthly" -> 6; "a", "year" -> 1).
+
+    An interval without a number ("annual") is one unit.
+    """
+    for word in words:
+        lower = word.lower()
+        try:
+            return float(lower.replace(",", "."))
+        except ValueError:
+            pass
+        if lower in number_words:
+            return float(number_words[lower])
+    return 1.0
+
+
+def clause_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """Token ranges of the clauses of a Doc (see the module docstring), in order."""
+    bounds = []
+    start = 0
+    for token in doc:
+        if token.text in CLAUSE_END_TOKENS or (token.is_space and "\n" in token.text):
+            bounds.append((start, token.i + 1))
+            start = token.i + 1
+    if start < len(doc):
+        bounds.append((start, len(doc)))
+    return bounds
+
+
+def line_starts_of_sentences(doc: Doc, starts: Sequence[int]) -> list[int]:
+    """For each sentence start, the first sentence of its line (line break or ``;`` before)."""
+    first = []
+    current = 0
+    for k, start in enumerate(starts):
+        if k and start > 0:
+            previous = doc[start - 1]
+            back = start - 1
+            while back > 0 and doc[back].is_space and "\n" not in doc[back].text:
+                back -= 1
+            previous = doc[back]
+            if previous.text == ";" or (previous.is_space and "\n" in previous.text):
+                current = k
+        first.append(current)
+    return first
+
+
+class RecommendationFinder:
+    """Finds the recommendations of a Doc from the linker's mentions (see module docstring).
+
+    Args:
+        settings: Word tables and configuration.
+    """
+
+    def __init__(self, settings: RecommendationSettings) -> None:
+        self.settings = settings
+
+    def find(
+        self,
+        doc: Doc,
+        sentences: Sequence[tuple[int, int, str, str, str]],
+        mentions: Sequence[MentionLike],
+        records: Sequence[Mapping[str, Any]],
+    ) -> tuple[RecommendationTuple, ...]:
+        """Return the recommendations of a Doc, in text order.
+
+        Args:
+            doc: The Doc (after ConText).
+            sentences: The linker's sentence table ``(start, end, part, top, organs)``.
+            mentions: The linker's cleaned mentions, in document order.
+            records: The linker's target records (for the organ of targets in a clause).
+        """
+        used = [
+            m
+            for m in mentions
+            if (m.label in RECOMMENDATION_LABELS or m.label in LIVER_LOCATION_LABELS)
+            or m.label == ORGAN
+        ]
+        if not any(m.label in RECOMMENDATION_LABELS for m in used):
+            return ()
+        negated_by: dict[tuple[int, int], list[int]] = {}
+        for start, end, category, _rule, mod_start, _mod_end in doc._.get(CONTEXT_EDGES):
+            if category == NEGATED:
+                negated_by.setdefault((start, end), []).append(mod_start)
+        clauses = clause_bounds(doc)
+        by_clause: dict[int, list[MentionLike]] = {}
+        clause_starts = [c[0] for c in clauses]
+        for m in used:
+            if sentences[m.sent][2] == "excluded":
+                continue
+            k = bisect.bisect_right(clause_starts, m.start) - 1
+            if m.end <= clauses[k][1]:
+                by_clause.setdefault(k, []).append(m)
+        found: list[RecommendationTuple] = []
+        for k, items in sorted(by_clause.items()):
+            found += self._clause(doc, clauses[k], items, negated_by, records)
+        return tuple(found)
+
+    def _clause(
+        self,
+        doc: Doc,
+        clause: tuple[int, int],
+        items: Sequence[MentionLike],
+        negated_by: Mapping[tuple[int, int], Sequence[int]],
+        records: Sequence[Mapping[str, Any]],
+    ) -> list[RecommendationTuple]:
+        start, end = clause
+        clause_start_char = doc[start].idx
+        clause_end_char = doc[end - 1].idx + len(doc[end - 1].text)
+
+        def negated(m: MentionLike) -> bool:
+            return any(
+                clause_start_char <= at < clause_end_char
+                for at in negated_by.get((m.start_char, m.end_char), ())
+            )
+
+        conditions = [m for m in items if m.label in {CONDITION, CONDITIONAL_CUE}]
+        conditional_cues = [m for m in conditions if m.label == CONDITIONAL_CUE]
+
+        def in_condition(m: MentionLike) -> bool:
+            return any(c.start <= m.start and m.end <= c.end for c in conditions)
+
+        cues = [m for m in items if m.label == CUE and not in_condition(m)]
+        objects = [m for m in items if m.label == OBJECT and not negated(m)]
+        negated_objects = [m for m in items if m.label == OBJECT and negated(m)]
+        schedules = [
+            m
+            for m in items
+            if m.label == SCHEDULE and not negated(m) and not _covers_any(m, negated_objects)
+        ]
+        title = self._is_title(doc, clause)
+        plans = [
+            m
+            for m in items
+            if m.label == PLAN
+            and not title
+            and not negated(m)
+            and not _covers_any(m, negated_objects)
+            and self._at_clause_start(doc, start, m.start)
+        ]
+        specific = [o for o in objects if o.value not in GENERIC_MODALITIES]
+        triggered = bool(
+            schedules or plans or (cues and objects) or (conditional_cues and specific)
+        )
+        if not triggered:
+            return []
+        intervals = [m for m in items if m.label == INTERVAL]
+        conditional = bool(conditions)
+        words = [*cues, *objects, *schedules, *plans, *conditions, *intervals]
+        modalities: dict[str, list[MentionLike]] = {}
+        for o in specific:
+            modalities.setdefault(str(o.value), []).append(o)
+        groups: list[tuple[str, list[MentionLike]]] = list(modalities.items()) or [
+            (UNNAMED_MODALITY, [o for o in objects] or [*schedules, *plans])
+        ]
+        found = []
+        for modality, anchors in groups:
+            anchor_end = max(a.end for a in anchors) if anchors else start
+            interval = self._interval(doc, intervals, anchor_end)
+            subject, subject_span, organ = self._subject(doc, clause, anchors, items)
+            concerns = organ == LIVER or (
+                not organ and self._liver_in_clause(items, clause, records, doc)
+            )
+            own = [
+                w
+                for w in words
+                if w.label != OBJECT
+                or w.value == modality
+                or modality == UNNAMED_MODALITY
+                or w.value in GENERIC_MODALITIES
+            ]
+            spans = merge_word_spans((w.start_char, w.end_char, w.label) for w in own)
+            first = min([s for s, _, _ in spans] + ([subject_span[0]] if subject_span else []))
+            last = max([e for _, e, _ in spans] + ([subject_span[1]] if subject_span else []))
+            rule_ids = tuple(sorted({w.rule_id for w in own}))
+            found.append(
+                (
+                    first,
+                    last,
+                    modality,
+                    interval,
+                    conditional,
+                    subject,
+                    organ,
+                    concerns,
+                    rule_ids,
+                    tuple(spans),
+                )
+            )
+        return found
+
+    @staticmethod
+    def _is_title(doc: Doc, clause: tuple[int, int]) -> bool:
+        """Whether a clause is an exam title: on the first line, in capitals, no period."""
+        start, end = clause
+        if any(doc[i].is_space and "\n" in doc[i].text for i in range(0, start)):
+            return False
+        text = doc[start:end].text
+        letters = [c for c in text if c.isalpha()]
+        return bool(letters) and all(c.isupper() for c in letters) and "." not in text
+
+    def _at_clause_start(self, doc: Doc, clause_start: int, at: int) -> bool:
+        """Whether only punctuation, numbers, lead words or a header stand before ``at``."""
+        for i in range(at - 1, clause_start - 1, -1):
+            token = doc[i]
+            if token.text == ":":
+                return True
+            if not (
+                token.is_space
+                or token.is_punct
+                or token.like_num
+                or token.lower_ in self.settings.plan_lead_words
+            ):
+                return False
+        return True
+
+    def _interval(self, doc: Doc, intervals: Sequence[MentionLike], after: int) -> int | None:
+        """Days of the interval nearest to the modality (those after it first)."""
+        if not intervals:
+            return None
+        best = min(intervals, key=lambda m: (m.start < after, abs(m.start - after)))
+        words = [t.text for t in doc[best.start : best.end]]
+        number = parse_interval_number(words, self.settings.number_words)
+        return interval_days(number, str(best.value), self.settings.days_per_unit)
+
+    def _subject(
+        self,
+        doc: Doc,
+        clause: tuple[int, int],
+        anchors: Sequence[MentionLike],
+        items: Sequence[MentionLike],
+    ) -> tuple[str, tuple[int, int] | None, str]:
+        """The organ or finding a recommendation names, its character span and its organ.
+
+        An organ inside or right after the exam words ("MRI liver") is the subject; else the
+        words after a preposition ("... of the renal cyst in 12 months" -> "renal cyst");
+        else an organ anywhere in the clause ("renal ultrasound" -> "kidney").
+        """
+        settings = self.settings
+        start, end = clause
+        organs = [m for m in items if m.label == ORGAN]
+        after = max((a.end for a in anchors), default=start)
+        for organ in organs:
+            if any(a.start <= organ.start < a.end for a in anchors) or organ.start == after:
+                return str(organ.value), (organ.start_char, organ.end_char), str(organ.value)
+        i = after
+        while i < end and doc[i].lower_ not in settings.subject_prepositions:
+            if doc[i].text in CLAUSE_END_TOKENS or doc[i].lower_ in {"if", "unless"}:
+                break
+            i += 1
+        if i < end and doc[i].lower_ in settings.subject_prepositions:
+            i += 1
+            while i < end and (doc[i].lower_ in settings.subject_skip_words or doc[i].text == "-"):
+                i += 1
+            words: list[Token] = []
+            j = i
+            while (
+                j < end
+                and len(words) < settings.max_subject_tokens
+                and doc[j].is_alpha
+                and doc[j].lower_ not in settings.subject_stop_words
+            ):
+                words.append(doc[j])
+                j += 1
+            if words:
+                first, last = words[0], words[-1]
+                span = (first.idx, last.idx + len(last.text))
+                inside = [o for o in organs if first.i <= o.start and o.end <= last.i + 1]
+                organ_value = str(inside[0].value) if inside else ""
+                if inside and inside[0].start == first.i and inside[0].end == last.i + 1:
+                    return organ_value, span, organ_value
+                return " ".join(w.lower_ for w in words), span, organ_value
+        if organs:
+            organ = organs[0]
+            return str(organ.value), (organ.start_char, organ.end_char), str(organ.value)
+        return "", None, ""
+
+    @staticmethod
+    def _liver_in_clause(
+        items: Sequence[MentionLike],
+        clause: tuple[int, int],
+        records: Sequence[Mapping[str, Any]],
+        doc: Doc,
+    ) -> bool:
+        """Whether a clause places its recommendation in the liver (its subject names no organ).
+
+        That is a liver organ word, a segment, lobe or intrahepatic duct, or a counted liver
+        target in the clause.
+        """
+        start, end = clause
+        lo, hi = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+        organs = [m for m in items if m.label == ORGAN]
+        if any(o.value == LIVER for o in organs):
+            return True
+        if any(m.label in LIVER_LOCATION_LABELS for m in items):
+            return True
+        return any(
+            r["counted"] and r.get("organ") == LIVER and lo <= r["start_char"] < hi for r in records
+        )
+
+
+def merge_word_spans(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Overlapping word spans merged into one, labelled by the longest of them, in order.
+
+    >>> merge_word_spans([(0, 9, "FOLLOWUP_PLAN"), (0, 4, "FOLLOWUP"), (12, 15, "INTERVAL")])
+    [(0, 9, 'FOLLOWUP_PLAN'), (12, 15, 'INTERVAL')]
+    """
+    merged: list[tuple[int, int, str, int]] = []
+    for start, end, label in sorted(set(spans)):
+        if merged and start < merged[-1][1]:
+            first, last, best, length = merged[-1]
+            if end - start > length:
+                best, length = label, end - start
+            merged[-1] = (first, max(last, end), best, length)
+        else:
+            merged.append((start, end, label, end - start))
+    return [(start, end, label) for start, end, label, _ in merged]
+
+
+def _covers_any(m: MentionLike, others: Sequence[MentionLike]) -> bool:
+    return any(m.start <= o.start and o.end <= m.end for o in others)
+
+
+def followup_summary(
+    found: Sequence[RecommendationTuple],
+) -> tuple[bool, tuple[str, ...], tuple[str, ...]]:
+    """The report-level follow-up tuple ``(recommended, modalities, rule ids)``.
+
+    Modalities are the named ones, or ``imaging`` when a recommendation names none.
+    """
+    specific = {r[2] for r in found if r[2] != UNNAMED_MODALITY}
+    shown = specific or {r[2] for r in found}
+    rule_ids = {rule for r in found for rule in r[8]}
+    return bool(found), tuple(sorted(shown)), tuple(sorted(rule_ids))
+
+
+def doc_recommendations(
+    doc: Doc,
+    report_id: str,
+    text: str | None = None,
+    to_original: Callable[..., int] | None = None,
+) -> tuple[Recommendation, ...]:
+    """Build the Recommendation objects of a processed Doc.
+
+    Args:
+        doc: The processed Doc.
+        report_id: The report's id.
+        text: The original report text (see ``calcminer.nlp.findings.doc_findings``).
+        to_original: For a Doc of a reduced text, the map of its offsets to the original's.
+    """
+    if text is None:
+        text = doc.text
+    out = []
+    for index, row in enumerate(doc._.get(RECOMMENDATIONS)):
+        start, end, modality, days, conditional, subject, organ, concerns, rule_ids, spans = row
+        word_spans = tuple((s, e, label) for s, e, label in spans)
+        if to_original is not None:
+            start, end = to_original(start), to_original(end, end=True)
+            word_spans = tuple(
+                (to_original(s), to_original(e, end=True), label) for s, e, label in word_spans
+            )
+        out.append(
+            Recommendation(
+                report_id=report_id,
+                index=index,
+                modality=modality,
+                interval_days=days,
+                conditional=bool(conditional),
+                subject=subject,
+                organ=organ,
+                concerns_liver=bool(concerns),
+                start_char=start,
+                end_char=end,
+                text=text[start:end],
+                rule_ids=tuple(rule_ids),
+                word_spans=tuple(f"{label}@{s}-{e}" for s, e, label in word_spans),
+            )
+        )
+    return tuple(out)
+
+
+def liver_followup(recommendations: Sequence[Recommendation], calcification: bool) -> bool:
+    """Whether a report recommends follow-up of the liver or its calcification.
+
+    True for a recommendation about the liver, or a non-specific one (no organ named) in a
+    report with a counted liver calcification.
+    """
+    return any(r.concerns_liver or (calcification and not r.organ) for r in recommendations)
+
+
+__all__ = [
+    "RECOMMENDATION_LABELS",
+    "RecommendationFinder",
+    "RecommendationSettings",
+    "RecommendationTuple",
+    "clause_bounds",
+    "doc_recommendations",
+    "followup_summary",
+    "interval_days",
+    "liver_followup",
+    "merge_word_spans",
+    "parse_interval_number",
+]
