@@ -8,11 +8,13 @@ and "... needed. Spleen normal" give the same decision, and a header such as
 when, outside excluded sections (indication, history, comparison, technique):
 
 - a recommendation cue ("recommend", "advised", "rec", "Suggestion:") and a follow-up object
-  ("CT", "MRI", "follow-up", "further evaluation") stand in it;
+  ("CT", "MRI", "follow-up", "further evaluation") stand in it; a weak cue ("continue") needs
+  a named modality ("Continue surveillance ultrasound", not "continue work-up");
 - or a schedule ("follow-up in 6 months") or a verbless plan at the start of the clause
   ("Follow-up ultrasound of ...", "MRI for further characterization of ...", "Continued CT
-  follow-up.") stands in it; a plan on an all-capitals title line (the exam's own name) does
-  not count;
+  follow-up.") stands in it; a plan does not count in a clause that describes an exam
+  ("Follow-up CT shows ..."), names it as a header ("Follow-up ultrasound: ...") or is the
+  report's opening title without a period (the exam's own name);
 - or a conditional cue ("if clinically required", "as clinically indicated") and an imaging
   modality stand in it. Without a modality ("follow up as clinically indicated") it
   recommends nothing, and a bare "if" clause is no recommendation ("If calcification is
@@ -55,6 +57,8 @@ RECOMMENDATION_LABELS = frozenset(
 )
 #: Object values that name no modality.
 GENERIC_MODALITIES = frozenset({"imaging", "followup"})
+#: Value of a cue that recommends only with a named modality ("continue").
+NEEDS_MODALITY = "needs_modality"
 #: Modality of a recommendation that names none.
 UNNAMED_MODALITY = "imaging"
 LIVER = "liver"
@@ -103,6 +107,10 @@ class RecommendationSettings:
         days_per_unit: Days per interval unit (``month`` -> 30.4375), from ``config.toml``.
         number_words: Interval numbers written as words ("six" -> 6).
         plan_lead_words: Words that may stand before a verbless plan at a clause start.
+        plan_blocking_words: Words that make a clause a description, not a verbless plan
+            ("Follow-up CT *shows* ..."), when they stand before any plan_clause_break_words.
+        plan_clause_break_words: Words after which a plan's clause no longer describes the
+            exam ("MRCP *if* ERCP is not planned").
         subject_prepositions: Words that introduce a subject ("follow-up *of* the cyst").
         subject_skip_words: Words skipped before a subject ("the", "further evaluation of").
         subject_stop_words: Words that end a subject.
@@ -112,6 +120,8 @@ class RecommendationSettings:
     days_per_unit: Mapping[str, float]
     number_words: Mapping[str, int]
     plan_lead_words: frozenset[str]
+    plan_blocking_words: frozenset[str]
+    plan_clause_break_words: frozenset[str]
     subject_prepositions: frozenset[str]
     subject_skip_words: frozenset[str]
     subject_stop_words: frozenset[str]
@@ -133,6 +143,8 @@ class RecommendationSettings:
             },
             number_words={str(k): int(v) for k, v in table["number_words"].items()},
             plan_lead_words=frozenset(table["plan_lead_words"]),
+            plan_blocking_words=frozenset(table["plan_blocking_words"]),
+            plan_clause_break_words=frozenset(table["plan_clause_break_words"]),
             subject_prepositions=frozenset(table["subject_prepositions"]),
             subject_skip_words=frozenset(table["subject_skip_words"]),
             subject_stop_words=frozenset(table["subject_stop_words"]),
@@ -281,19 +293,21 @@ class RecommendationFinder:
             for m in items
             if m.label == SCHEDULE and not negated(m) and not _covers_any(m, negated_objects)
         ]
-        title = self._is_title(doc, clause)
         plans = [
             m
             for m in items
             if m.label == PLAN
-            and not title
             and not negated(m)
             and not _covers_any(m, negated_objects)
-            and self._at_clause_start(doc, start, m.start)
+            and self._plan_stands_alone(doc, clause, m)
         ]
         specific = [o for o in objects if o.value not in GENERIC_MODALITIES]
+        strong_cues = [c for c in cues if c.value != NEEDS_MODALITY]
         triggered = bool(
-            schedules or plans or (cues and objects) or (conditional_cues and specific)
+            schedules
+            or plans
+            or (strong_cues and objects)
+            or ((cues or conditional_cues) and specific)
         )
         if not triggered:
             return []
@@ -342,15 +356,27 @@ class RecommendationFinder:
             )
         return found
 
-    @staticmethod
-    def _is_title(doc: Doc, clause: tuple[int, int]) -> bool:
-        """Whether a clause is an exam title: on the first line, in capitals, no period."""
+    def _plan_stands_alone(self, doc: Doc, clause: tuple[int, int], plan: MentionLike) -> bool:
+        """Whether a verbless plan is the clause's recommendation.
+
+        It must open the clause (after punctuation, numbers, lead words or a header), and the
+        clause must not describe an exam ("Follow-up CT shows ..."), name one as a header
+        ("Follow-up ultrasound: ...") or be the report's opening title line without a period
+        ("Follow-up CT abdomen" on the first line).
+        """
         start, end = clause
-        if any(doc[i].is_space and "\n" in doc[i].text for i in range(0, start)):
+        if not self._at_clause_start(doc, start, plan.start):
             return False
-        text = doc[start:end].text
-        letters = [c for c in text if c.isalpha()]
-        return bool(letters) and all(c.isupper() for c in letters) and "." not in text
+        for i in range(plan.end - 1, end):
+            lower = doc[i].lower_
+            if lower in self.settings.plan_clause_break_words:
+                break
+            if i >= plan.end and (lower in self.settings.plan_blocking_words or lower == ":"):
+                return False
+        last = end - 1
+        while last > start and doc[last].is_space:
+            last -= 1
+        return not (start == 0 and doc[last].text != ".")
 
     def _at_clause_start(self, doc: Doc, clause_start: int, at: int) -> bool:
         """Whether only punctuation, numbers, lead words or a header stand before ``at``."""
