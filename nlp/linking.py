@@ -58,6 +58,8 @@ POST_LABELS = frozenset(
 )
 FRONTED_LABELS = frozenset({"SEGMENT", "LOBE", "DUCT", "DIFFUSE", "ORGAN"})
 LOCATION_LABELS = frozenset({"SEGMENT", "LOBE", "DUCT", "ORGAN", "DIFFUSE"})
+#: Count values that speak of foci after the head ("..., and another in S7", ": one in V").
+POST_COUNT_VALUES = frozenset({"another", "enumerated"})
 #: Labels kept when they overlap each other: longest first within one label.
 ATTRIBUTE_LABELS = frozenset(
     {
@@ -177,11 +179,13 @@ class Linker:
         self.side_words = frozenset(table["side_words"])
         self.anaphoric_determiners = frozenset(table["anaphoric_lesion_determiners"])
         self.irregular_singulars: Mapping[str, str] = table["irregular_singulars"]
+        self.collective_heads = frozenset(table["collective_heads"])
         duct = table["duct_context"]
         self.duct_prepositions = frozenset(duct["prepositions"])
         self.duct_containers = frozenset(duct["container_words"])
         self.duct_gap_stops = frozenset(duct["gap_stop_words"])
         self.duct_max_gap = int(duct["max_gap_tokens"])
+        self.duct_locative = frozenset(duct["locative_words"])
         self.anaphoric_starts = frozenset(table["anaphoric_sentence_starts"])
         self.identity_containers = frozenset(table["identity_container_values"])
         self.identity_morphology = frozenset(table["identity_morphology"])
@@ -242,12 +246,18 @@ class Linker:
             if t.label not in ECHO_LABELS or not any(t.overlaps(n) for n in no_shadow)
         ]
         mentions = self._clean_mentions(doc, raw, targets)
-        targets = [
+        kept = [
             t
             for t in targets
             if (t.label != "ECHO_CANDIDATE" or self._shadowed(t, mentions, targets))
             and self._requirements_met(t, mentions)
         ]
+        if len(kept) < len(targets):
+            # A dropped candidate ("a hyperechoic mass" without a shadow) no longer hides the
+            # structure words inside it: "mass" is a head again and keeps its own size.
+            targets = kept
+            mentions = self._clean_mentions(doc, raw, targets)
+            targets = [t for t in targets if self._requirements_met(t, mentions)]
         location_organs = self._location_organs(doc, mentions)
         self._mark_proximal(doc, mentions)
         for m in mentions:
@@ -389,6 +399,8 @@ class Linker:
         def fill(i: int) -> bool:
             return not doc[i].is_punct and doc[i].lower_ not in self.duct_gap_stops
 
+        if doc[m.start].lower_ in self.duct_locative:
+            return True  # "intraductal calculi": the word itself says where
         i = m.start - 1
         while (
             i >= 0
@@ -437,18 +449,24 @@ class Linker:
     ) -> dict[int, list[Attachment]]:
         """Attach each mention of one sentence to one head; returns head index -> attachments."""
         organ_tokens = {i for m in mentions if m.label == "ORGAN" for i in range(m.start, m.end)}
+        identity_cues = [m.start for m in mentions if m.label == "COREF"]
         out: dict[int, list[Attachment]] = {}
         for m in mentions:
             if m.label not in PREMOD_LABELS | POST_LABELS | FRONTED_LABELS:
                 continue
-            choice = self._choose_head(doc, m, heads, organ_tokens)
+            choice = self._choose_head(doc, m, heads, organ_tokens, identity_cues)
             if choice is not None:
                 k, tier, distance = choice
                 out.setdefault(k, []).append(Attachment(m, tier, distance))
         return out
 
     def _choose_head(
-        self, doc: Doc, m: Mention, all_heads: Sequence[Mention], organ_tokens: set[int]
+        self,
+        doc: Doc,
+        m: Mention,
+        all_heads: Sequence[Mention],
+        organ_tokens: set[int],
+        identity_cues: Sequence[int] = (),
     ) -> tuple[int, str, int] | None:
         # A neighbour ("adjacent to the portal vein (9 mm)") owns its size, nothing else.
         heads = [h if (not h.proximal or m.label == "SIZE") else _NOT_A_HEAD for h in all_heads]
@@ -472,7 +490,7 @@ class Linker:
             if preceding:
                 k, h = preceding[-1]
                 if m.start - h.end <= self.max_post_distance and not (
-                    m.label == "COUNT" and m.value != "another"
+                    m.label == "COUNT" and m.value not in POST_COUNT_VALUES
                 ):
                     return k, "post", m.start - h.end
                 if m.label == "COUNT":
@@ -482,6 +500,18 @@ class Linker:
         if m.label in FRONTED_LABELS and not (m.label == "DIFFUSE" and m.value != "throughout"):
             following = [(k, h) for k, h in usable if h.start >= m.end]
             if following and not any(h.end <= m.start for _, h in usable if h is not m):
+                k, h = following[0]
+                return k, "fronted", h.start - m.end
+        if m.label == "SIZE":
+            # "A 6 mm focus of signal void in segment VII, consistent with calcification": the
+            # size of what an identity cue then names a calcification is the calcification's.
+            following = [(k, h) for k, h in usable if h.start >= m.end]
+            if (
+                following
+                and following[0][1].is_target
+                and not any(h.end <= m.start for _, h in usable if h is not m)
+                and any(m.end <= c < following[0][1].start for c in identity_cues)
+            ):
                 k, h = following[0]
                 return k, "fronted", h.start - m.end
         return None
@@ -822,12 +852,19 @@ class Linker:
         plural = self.normalizer.is_plural_head(st.words)
         first = min((a.mention.start for a in premods), default=t.start)
         definite = first > 0 and doc[first - 1].lower_ in self.definite
-        if quantified:
-            return None, True, definite
+        if quantified or self.collective_heads.intersection(st.words):
+            return None, True, definite  # "several ...", "a group of strong echoes"
         if exact is not None:
             return exact, exact >= 2, definite
+        if any(
+            a.mention.label == "COUNT" and a.mention.value == "enumerated" for a in st.attachments
+        ):
+            # "Calcified granulomas: one in segment V and one in segment VIII": the listed
+            # items are the foci (each further "and one" adds through ``another``).
+            return 1, False, definite
         if self.normalizer.is_mass_noun(st.words):
-            return None, False, definite
+            # "hepatolithiasis", "septal calcification": more than one, number unknown.
+            return None, True, definite
         if plural:
             # "hepatic and splenic granulomas": the plural spans organs, not liver foci.
             return (None, False, definite) if other_organs else (None, True, definite)
@@ -850,10 +887,10 @@ class Linker:
             if previous is None:
                 counter += 1
             else:
+                # "A granuloma in S5, and another calcified focus in S7": "another" starts a
+                # new focus, like a count or quantifier of its own.
                 own_determiner = any(
-                    a.tier == "premod"
-                    and a.mention.label in {"COUNT", "QUANTIFIER"}
-                    and a.mention.value != "another"
+                    a.tier == "premod" and a.mention.label in {"COUNT", "QUANTIFIER"}
                     for a in st.attachments
                 )
                 linked = any(
