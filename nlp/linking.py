@@ -100,7 +100,10 @@ NOT_INSIDE_TARGETS = frozenset({"BLOCKER", "COREF", "CONTAINER"})
 #: Targets that are calcifications only because of their acoustic shadow.
 ECHO_LABELS = frozenset({"ECHO_SHADOW", "ECHO_CANDIDATE"})
 LIVER = "liver"
-TIER_RANK = {"internal": 0, "premod": 0, "post": 1, "container": 1, "fronted": 2}
+TIER_RANK = {"internal": 0, "premod": 0, "post": 1, "container": 1, "fronted": 2, "context": 3}
+#: Labels a neighbouring sentence may lend ("these lie in segments II and V", "the larger
+#: one is 3.6 cm").
+CONTEXT_LABELS = frozenset({"SIZE", "SEGMENT", "LOBE", "ORGAN", "DIFFUSE"})
 ASSERTION_CATEGORIES = {
     "NEGATED_EXISTENCE": "negated",
     "HYPOTHETICAL": "hypothetical",
@@ -125,6 +128,9 @@ class Mention:
     is_head: bool = False
     #: Introduced by a proximity word ("adjacent to the portal vein"): a neighbour, not a place.
     proximal: bool = False
+    #: An organ coordinated with the liver ("the liver and spleen both contain ..."): the
+    #: finding is counted for the liver too.
+    with_liver: bool = False
 
     def overlaps(self, other: Mention) -> bool:
         """Whether the two token ranges overlap."""
@@ -147,6 +153,13 @@ class TargetState:
     mention: Mention
     words: tuple[str, ...]
     attachments: list[Attachment] = field(default_factory=list)
+    #: Inside a plural container ("further metastases contain calcification").
+    plural_container: bool = False
+    #: A following sentence adds similar foci ("Similar lesions are present in ...").
+    more_foci: bool = False
+    #: The sentence refers back and the target has no location of its own: its result may
+    #: depend on the previous sentence (the miner then mines the whole report).
+    context_sensitive: bool = False
 
 
 #: Stands in for a head that a mention may not attach to (keeps head indexes stable).
@@ -180,6 +193,12 @@ class Linker:
         self.anaphoric_determiners = frozenset(table["anaphoric_lesion_determiners"])
         self.irregular_singulars: Mapping[str, str] = table["irregular_singulars"]
         self.collective_heads = frozenset(table["collective_heads"])
+        starts = table["context_sentence_starts"]
+        self.refer_back_starts = frozenset(starts["refer_back"])
+        self.continuation_starts = {
+            kind: tuple(tuple(phrase.split()) for phrase in starts[kind])
+            for kind in ("same_foci", "more_foci")
+        }
         duct = table["duct_context"]
         self.duct_prepositions = frozenset(duct["prepositions"])
         self.duct_containers = frozenset(duct["container_words"])
@@ -324,13 +343,20 @@ class Linker:
             word = doc[i].lower_
             if word in self.location_prepositions:
                 located.add(id(m))
-            elif word in {"and", "or", ","}:
+            elif word in {"and", "or", ",", "&"}:
                 j = i
                 while j > 0 and doc[j - 1].lower_ in self.determiners:
                     j -= 1
                 before = organ_ends.get(j)
                 if before is not None and id(before) in located:
                     located.add(id(m))
+                if before is not None and LIVER in {before.value, m.value}:
+                    # "the liver and spleen (both) contain ...": one subject that includes the
+                    # liver, not a second organ that owns the finding.
+                    for organ in (before, m):
+                        organ.with_liver = True
+                        if organ.value != LIVER:
+                            located.add(id(organ))
         return located
 
     def _clean_mentions(
@@ -554,6 +580,10 @@ class Linker:
                 states.append(state)
             self._propagate_containers(doc, heads, attached, states, s_mentions)
             self._merge_anaphoric_lesions(doc, heads, attached, states)
+            if k > 0 and self._refers_back(doc, s_start, heads):
+                self._lend_previous_context(doc, k - 1, states, targets_of, mentions_of)
+            if k + 1 < len(sentences) and not targets_of.get(k + 1):
+                self._take_continuation(doc, sentences[k + 1], mentions_of.get(k + 1, []), states)
             sentence_mimics = [m for m in s_mentions if m.label == "MIMIC"]
             sent_records = [
                 self._record(
@@ -573,6 +603,114 @@ class Linker:
             group_counter = self._group(doc, sent_records, states, s_mentions, group_counter)
             records.extend(sent_records)
         return records
+
+    # -- neighbouring sentences ---------------------------------------------------------------
+    @staticmethod
+    def _first_words(doc: Doc, start: int, n: int) -> tuple[str, ...]:
+        """The first ``n`` words of the sentence starting at token ``start`` (lower case)."""
+        words: list[str] = []
+        i = start
+        while i < len(doc) and len(words) < n:
+            if not (doc[i].is_space or doc[i].is_punct):
+                words.append(doc[i].lower_)
+            elif words:
+                break
+            i += 1
+        return tuple(words)
+
+    def _refers_back(self, doc: Doc, s_start: int, heads: Sequence[Mention]) -> bool:
+        """Whether a sentence speaks of a lesion of the previous one ("It contains ...",
+        "... is present within the hemangioma")."""
+        first = self._first_words(doc, s_start, 1)
+        if first and first[0] in self.refer_back_starts:
+            return True
+        return any(
+            h.label == "BLOCKER"
+            and h.value in {"lesion", "cyst"}
+            and h.start > 0
+            and doc[h.start - 1].lower_ in self.definite
+            for h in heads
+        )
+
+    def _lend_previous_context(
+        self,
+        doc: Doc,
+        k_prev: int,
+        states: Sequence[TargetState],
+        targets_of: Mapping[int, list[Mention]],
+        mentions_of: Mapping[int, list[Mention]],
+    ) -> None:
+        """Give targets without a location of their own the location of the lesion that the
+        previous sentence described ("... a mass centred on segments II and III. It contains a
+        densely calcified central scar")."""
+        lacking = [
+            st
+            for st in states
+            if not any(a.mention.label in LOCATION_LABELS for a in st.attachments)
+        ]
+        if not lacking:
+            return
+        for st in lacking:
+            st.context_sensitive = True
+        p_mentions = mentions_of.get(k_prev, [])
+        p_heads = sorted(
+            [*targets_of.get(k_prev, []), *(m for m in p_mentions if m.is_head)],
+            key=lambda h: (h.start, h.end),
+        )
+        lesions = [
+            hk
+            for hk, h in enumerate(p_heads)
+            if h.is_target or (h.label == "BLOCKER" and h.value in {"lesion", "cyst"})
+        ]
+        if not lesions:
+            return
+        attached = self.attach(doc, p_heads, p_mentions)
+        lent = [
+            a.mention
+            for a in attached.get(lesions[-1], [])
+            if a.mention.label in LOCATION_LABELS and not a.mention.proximal
+        ]
+        for st in lacking:
+            st.attachments.extend(Attachment(m, "context", 0) for m in lent)
+
+    def _take_continuation(
+        self,
+        doc: Doc,
+        following: tuple[int, int, str, str, str],
+        f_mentions: Sequence[Mention],
+        states: Sequence[TargetState],
+    ) -> None:
+        """Let a following sentence without targets that continues this one ("; these lie in
+        hepatic segments II and V", ". The larger one is 3.6 cm", ". Similar lesions are
+        present in the left lobe") add its sizes and locations to the last target."""
+        if not states:
+            return
+        words = self._first_words(doc, following[0], 3)
+        kind = next(
+            (
+                kind
+                for kind, phrases in self.continuation_starts.items()
+                for phrase in phrases
+                if words[: len(phrase)] == phrase
+            ),
+            None,
+        )
+        if kind is None:
+            return
+        if any(m.label == "ORGAN" and m.value != LIVER for m in f_mentions):
+            return  # "Both kidneys are normal.", "Similar lesions in the spleen."
+        lent = [m for m in f_mentions if m.label in CONTEXT_LABELS and not m.proximal]
+        if not lent:
+            return
+        if kind == "more_foci":
+            tokens = [t.lower_ for t in doc[following[0] : following[1]]]
+            if not self.normalizer.is_plural_head(tokens) and not any(
+                m.label == "BLOCKER" and m.value in {"lesion", "cyst"} for m in f_mentions
+            ):
+                return
+            states[-1].more_foci = True
+        last = states[-1]
+        last.attachments.extend(Attachment(m, "post", m.start - last.mention.end) for m in lent)
 
     def _singular(self, word: str) -> str:
         """Crude singular of a lesion noun (nodules -> nodule, masses -> mass, foci -> focus)."""
@@ -649,6 +787,8 @@ class Linker:
             identity = container.value in self.identity_containers and bool(
                 morphology & self.identity_morphology or "wall" in inside.words
             )
+            if self.normalizer.is_plural_head([doc[container.end - 1].lower_]):
+                inside.plural_container = True
             for a in attached.get(hk, []):
                 if a.mention.label in LOCATION_LABELS or (identity and a.mention.label == "SIZE"):
                     inside.attachments.append(Attachment(a.mention, "container", a.distance))
@@ -761,6 +901,7 @@ class Linker:
                 if a.tier == "post" and a.mention.value == "another"
             ),
             "group": -1,
+            "context_sensitive": st.context_sensitive,
             # Whether the organ could depend on ambiguous_lobes, a report-wide fact (see
             # calcminer.nlp.reduce: a reduced text is then mined again whole).
             "lobe_sensitive": any(
@@ -789,6 +930,8 @@ class Linker:
             rank = TIER_RANK.get(a.tier, 2)
             if m.label == "ORGAN" and m.value:
                 evidence.append((rank, a.distance, m.value))
+                if m.with_liver and m.value != LIVER:
+                    evidence.append((rank, a.distance, LIVER))
             elif (
                 m.label == "SEGMENT"
                 or (m.label == "LOBE" and (not ambiguous_lobes or m.value == "caudate"))
@@ -852,10 +995,14 @@ class Linker:
         plural = self.normalizer.is_plural_head(st.words)
         first = min((a.mention.start for a in premods), default=t.start)
         definite = first > 0 and doc[first - 1].lower_ in self.definite
+        if st.more_foci:
+            return None, True, definite  # "... Similar lesions are present in the left lobe."
         if quantified or self.collective_heads.intersection(st.words):
             return None, True, definite  # "several ...", "a group of strong echoes"
         if exact is not None:
             return exact, exact >= 2, definite
+        if st.plural_container:
+            return None, True, definite  # "further metastases contain calcification"
         if any(
             a.mention.label == "COUNT" and a.mention.value == "enumerated" for a in st.attachments
         ):
