@@ -179,6 +179,7 @@ class Linker:
         self.max_premod_gap = int(linking["max_premodifier_gap_tokens"])
         self.max_post_distance = int(linking["max_postmodifier_distance_tokens"])
         self.max_prior_gap = int(linking["max_prior_cue_gap_tokens"])
+        self.max_mimic_distance = int(linking["max_mimic_distance_tokens"])
         self.min_size_mm = float(sizes["min_plausible_size_mm"])
         self.max_size_mm = float(sizes["max_plausible_size_mm"])
         table = patterns.normalization
@@ -846,8 +847,16 @@ class Linker:
         reason: str | None = None
         if part == "excluded":
             reason = self.excluded_reasons.get(top, f"section_{top}")
-        elif mimics:
-            reason = f"mimic_{mimics[0].value}"
+        elif near := [
+            m
+            for m in mimics
+            if m.overlaps(t)
+            or 0 <= m.start - t.end <= self.max_mimic_distance
+            or 0 <= t.start - m.end <= self.max_mimic_distance
+        ]:
+            # Only a mimic near the target: in run-on dictation one "sentence" may hold a
+            # whole report ("... focus with shadow seg 8 ... pancreas obscured by gas").
+            reason = f"mimic_{near[0].value}"
         elif assertion in {"negated", "hypothetical", "historical"}:
             reason = assertion
         elif organ != LIVER:

@@ -129,9 +129,7 @@ class MentionMatcher:
         }
         # With their neighbours: the linker reads the sentence before one that refers back
         # ("It contains ...") and the one after that continues it ("; these lie in ...").
-        needed = {
-            n for k in target_sentences for n in (k - 1, k, k + 1) if 0 <= n < len(starts)
-        }
+        needed = {n for k in target_sentences for n in (k - 1, k, k + 1) if 0 <= n < len(starts)}
         followup = self._followup_hashes
         needed.update(
             bisect.bisect_right(starts, i) - 1
