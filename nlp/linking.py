@@ -59,7 +59,7 @@ POST_LABELS = frozenset(
 FRONTED_LABELS = frozenset({"SEGMENT", "LOBE", "DUCT", "DIFFUSE", "ORGAN"})
 LOCATION_LABELS = frozenset({"SEGMENT", "LOBE", "DUCT", "ORGAN", "DIFFUSE"})
 #: Count values that speak of foci after the head ("..., and another in S7", ": one in V").
-POST_COUNT_VALUES = frozenset({"another", "enumerated"})
+POST_COUNT_VALUES = frozenset({"another", "and_one", "enumerated"})
 #: Labels kept when they overlap each other: longest first within one label.
 ATTRIBUTE_LABELS = frozenset(
     {
@@ -196,6 +196,7 @@ class Linker:
         self.collective_heads = frozenset(table["collective_heads"])
         starts = table["context_sentence_starts"]
         self.refer_back_starts = frozenset(starts["refer_back"])
+        self.distributive_starts = frozenset(starts["distributive"])
         self.continuation_starts = {
             kind: tuple(tuple(phrase.split()) for phrase in starts[kind])
             for kind in ("same_foci", "more_foci")
@@ -424,7 +425,9 @@ class Linker:
         """
 
         def fill(i: int) -> bool:
-            return not doc[i].is_punct and doc[i].lower_ not in self.duct_gap_stops
+            return (not doc[i].is_punct or doc[i].text == "-") and (
+                doc[i].lower_ not in self.duct_gap_stops
+            )
 
         if doc[m.start].lower_ in self.duct_locative:
             return True  # "intraductal calculi": the word itself says where
@@ -582,7 +585,11 @@ class Linker:
             self._propagate_containers(doc, heads, attached, states, s_mentions)
             self._merge_anaphoric_lesions(doc, heads, attached, states)
             if k > 0 and self._refers_back(doc, s_start, heads):
-                self._lend_previous_context(doc, k - 1, states, targets_of, mentions_of)
+                first = self._first_words(doc, s_start, 1)
+                distributive = bool(first) and first[0] in self.distributive_starts
+                self._lend_previous_context(
+                    doc, k - 1, states, targets_of, mentions_of, distributive=distributive
+                )
             if k + 1 < len(sentences) and not targets_of.get(k + 1):
                 self._take_continuation(doc, sentences[k + 1], mentions_of.get(k + 1, []), states)
             sentence_mimics = [m for m in s_mentions if m.label == "MIMIC"]
@@ -640,6 +647,8 @@ class Linker:
         states: Sequence[TargetState],
         targets_of: Mapping[int, list[Mention]],
         mentions_of: Mapping[int, list[Mention]],
+        *,
+        distributive: bool = False,
     ) -> None:
         """Give targets without a location of their own the location of the lesion that the
         previous sentence described ("... a mass centred on segments II and III. It contains a
@@ -666,11 +675,22 @@ class Linker:
         if not lesions:
             return
         attached = self.attach(doc, p_heads, p_mentions)
-        lent = [
-            a.mention
-            for a in attached.get(lesions[-1], [])
-            if a.mention.label in LOCATION_LABELS and not a.mention.proximal
-        ]
+        lent: list[Mention] = []
+        for hk in reversed(lesions):
+            lent = [
+                a.mention
+                for a in attached.get(hk, [])
+                if a.mention.label in LOCATION_LABELS and not a.mention.proximal
+            ]
+            if lent:
+                if distributive and self.normalizer.is_plural_head(
+                    [doc[p_heads[hk].end - 1].lower_]
+                ):
+                    # "... several lesions in both lobes. Each has a bright central echogenic
+                    # focus ...": one focus per lesion, so more than one.
+                    for st in lacking:
+                        st.plural_container = True
+                break
         for st in lacking:
             st.attachments.extend(Attachment(m, "context", 0) for m in lent)
 
@@ -907,7 +927,12 @@ class Linker:
             "another": sum(
                 1
                 for a in by_label.get("COUNT", [])
-                if a.tier == "post" and a.mention.value == "another"
+                if a.tier == "post"
+                and (
+                    a.mention.value == "another"
+                    # "two calcifications, one in segment V and one in VIII" lists the two
+                    or (a.mention.value == "and_one" and (count is None or count <= 1))
+                )
             ),
             "group": -1,
             "context_sensitive": st.context_sensitive,
