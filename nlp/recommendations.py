@@ -1,8 +1,9 @@
 """Follow-up recommendations: found in the linker's mentions, built into records after the pipeline.
 
 A recommendation is decided clause by clause. A *clause* is a run of tokens between hard
-stops: a line break, ``;``, or a sentence-final ``.``/``!``/``?`` token, whatever the case of
-the next word or the spaces after the period. So "no further imaging needed.  spleen normal"
+stops: a line break, ``;``, a sentence-final ``.`` or ``!`` token (whatever the case of the
+next word or the spaces after the period; "?" marks a query in dictation, "? abscess") or a
+run of two or more spaces. So "no further imaging needed.  spleen normal"
 and "... needed. Spleen normal" give the same decision, and a header such as
 "Recommendation:" still governs the words after it on its line. A clause recommends imaging
 when, outside excluded sections (indication, history, comparison, technique):
@@ -65,13 +66,15 @@ LIVER = "liver"
 #: Location labels that place a recommendation's subject in the liver.
 LIVER_LOCATION_LABELS = frozenset({"SEGMENT", "LOBE", "DUCT"})
 #: Tokens that end a clause.
-CLAUSE_END_TOKENS = frozenset({";", ".", "!", "?"})
+CLAUSE_END_TOKENS = frozenset({";", ".", "!"})
 NEGATED = "NEGATED_EXISTENCE"
 
 #: One recommendation as the linker stores it on the Doc:
 #: ``(start_char, end_char, modality, interval_days or None, conditional, subject, organ,
-#: concerns_liver, rule_ids, word_spans)``, where ``word_spans`` holds
-#: ``(start_char, end_char, label)`` of every mention that makes the recommendation.
+#: concerns_liver, rule_ids, word_spans, context_sensitive)``, where ``word_spans`` holds
+#: ``(start_char, end_char, label)`` of every mention that makes the recommendation and
+#: ``context_sensitive`` says that the clause before it decided its organ (a reduced text may
+#: not hold that clause, so the miner then mines the whole report).
 RecommendationTuple = tuple[
     int,
     int,
@@ -83,6 +86,7 @@ RecommendationTuple = tuple[
     bool,
     tuple[str, ...],
     tuple[tuple[int, int, str], ...],
+    bool,
 ]
 
 
@@ -114,6 +118,8 @@ class RecommendationSettings:
         subject_prepositions: Words that introduce a subject ("follow-up *of* the cyst").
         subject_skip_words: Words skipped before a subject ("the", "further evaluation of").
         subject_stop_words: Words that end a subject.
+        organ_words: Words that place a recommendation naming no organ ("HCC" -> liver),
+            read in its clause and the clause before it.
         max_subject_tokens: Most words kept in a subject.
     """
 
@@ -125,6 +131,7 @@ class RecommendationSettings:
     subject_prepositions: frozenset[str]
     subject_skip_words: frozenset[str]
     subject_stop_words: frozenset[str]
+    organ_words: Mapping[str, str]
     max_subject_tokens: int
 
     @classmethod
@@ -148,6 +155,7 @@ class RecommendationSettings:
             subject_prepositions=frozenset(table["subject_prepositions"]),
             subject_skip_words=frozenset(table["subject_skip_words"]),
             subject_stop_words=frozenset(table["subject_stop_words"]),
+            organ_words={str(k): str(v) for k, v in table["organ_words"].items()},
             max_subject_tokens=int(section["max_subject_tokens"]),
         )
 
@@ -181,11 +189,19 @@ def parse_interval_number(words: Sequence[str], number_words: Mapping[str, int])
 
 
 def clause_bounds(doc: Doc) -> list[tuple[int, int]]:
-    """Token ranges of the clauses of a Doc (see the module docstring), in order."""
+    """Token ranges of the clauses of a Doc (see the module docstring), in order.
+
+    Besides line breaks, ``;`` and sentence-final punctuation, a run of two or more spaces
+    ends a clause ("gb normal  kidneys normal  rec ct abd"), except right after a colon.
+    """
     bounds = []
     start = 0
     for token in doc:
-        if token.text in CLAUSE_END_TOKENS or (token.is_space and "\n" in token.text):
+        ends = token.text in CLAUSE_END_TOKENS or (
+            token.is_space
+            and ("\n" in token.text or (token.i > 0 and doc[token.i - 1].text != ":"))
+        )
+        if ends:
             bounds.append((start, token.i + 1))
             start = token.i + 1
     if start < len(doc):
@@ -258,17 +274,19 @@ class RecommendationFinder:
                 by_clause.setdefault(k, []).append(m)
         found: list[RecommendationTuple] = []
         for k, items in sorted(by_clause.items()):
-            found += self._clause(doc, clauses[k], items, negated_by, records)
+            found += self._clause(doc, clauses, k, items, negated_by, records)
         return tuple(found)
 
     def _clause(
         self,
         doc: Doc,
-        clause: tuple[int, int],
+        clauses: Sequence[tuple[int, int]],
+        k: int,
         items: Sequence[MentionLike],
         negated_by: Mapping[tuple[int, int], Sequence[int]],
         records: Sequence[Mapping[str, Any]],
     ) -> list[RecommendationTuple]:
+        clause = clauses[k]
         start, end = clause
         clause_start_char = doc[start].idx
         clause_end_char = doc[end - 1].idx + len(doc[end - 1].text)
@@ -293,13 +311,14 @@ class RecommendationFinder:
             for m in items
             if m.label == SCHEDULE and not negated(m) and not _covers_any(m, negated_objects)
         ]
+        exam_tokens = {i for o in objects for i in range(o.start, o.end)}
         plans = [
             m
             for m in items
             if m.label == PLAN
             and not negated(m)
             and not _covers_any(m, negated_objects)
-            and self._plan_stands_alone(doc, clause, m)
+            and self._plan_stands_alone(doc, clause, m, exam_tokens)
         ]
         specific = [o for o in objects if o.value not in GENERIC_MODALITIES]
         strong_cues = [c for c in cues if c.value != NEEDS_MODALITY]
@@ -325,9 +344,17 @@ class RecommendationFinder:
             anchor_end = max(a.end for a in anchors) if anchors else start
             interval = self._interval(doc, intervals, anchor_end)
             subject, subject_span, organ = self._subject(doc, clause, anchors, items)
-            concerns = organ == LIVER or (
-                not organ and self._liver_in_clause(items, clause, records, doc)
-            )
+            context_sensitive = False
+            if organ:
+                concerns = organ == LIVER
+            elif self._liver_in_clause(items, clause, records, doc):
+                concerns = True
+            else:
+                organ = self._organ_word(doc, clause)
+                concerns = organ == LIVER
+                if not organ:
+                    context_sensitive = True
+                    organ, concerns = self._placed_by_previous_clause(doc, clauses, k)
             own = [
                 w
                 for w in words
@@ -352,20 +379,57 @@ class RecommendationFinder:
                     concerns,
                     rule_ids,
                     tuple(spans),
+                    context_sensitive,
                 )
             )
         return found
 
-    def _plan_stands_alone(self, doc: Doc, clause: tuple[int, int], plan: MentionLike) -> bool:
+    def _organ_word(self, doc: Doc, clause: tuple[int, int]) -> str:
+        """The organ of the first organ word of a clause ("HCC surveillance" -> liver)."""
+        for i in range(*clause):
+            organ = self.settings.organ_words.get(doc[i].lower_)
+            if organ:
+                return organ
+        return ""
+
+    def _placed_by_previous_clause(
+        self, doc: Doc, clauses: Sequence[tuple[int, int]], k: int
+    ) -> tuple[str, bool]:
+        """``(organ, concerns_liver)`` of a recommendation naming no organ, from the clause
+        before it: the organ of a clause joined to it by ``;`` ("5 mm gallbladder polyp;
+        repeat ultrasound in 12 months"), else whether that clause is about the liver
+        ("Probable haemangioma in segment III. Follow-up sonography in 6 months.")."""
+        j = k - 1
+        while j >= 0 and not any(doc[i].is_alpha for i in range(*clauses[j])):
+            j -= 1
+        if j < 0:
+            return "", False
+        start, end = clauses[j]
+        organs = [
+            self.settings.organ_words[doc[i].lower_]
+            for i in range(start, end)
+            if doc[i].lower_ in self.settings.organ_words
+        ]
+        last = end - 1
+        while last > start and doc[last].is_space:
+            last -= 1
+        if doc[last].text == ";" and organs:
+            return organs[0], organs[0] == LIVER
+        return "", LIVER in organs
+
+    def _plan_stands_alone(
+        self, doc: Doc, clause: tuple[int, int], plan: MentionLike, exam_tokens: set[int]
+    ) -> bool:
         """Whether a verbless plan is the clause's recommendation.
 
-        It must open the clause (after punctuation, numbers, lead words or a header), and the
+        It must open the clause (after punctuation, numbers, lead words, follow-up words such
+        as "Follow-up" in "Follow-up MRI in 3-6 months", or a header), and the
         clause must not describe an exam ("Follow-up CT shows ..."), name one as a header
         ("Follow-up ultrasound: ...") or be the report's opening title line without a period
         ("Follow-up CT abdomen" on the first line).
         """
         start, end = clause
-        if not self._at_clause_start(doc, start, plan.start):
+        if not self._at_clause_start(doc, start, plan.start, exam_tokens):
             return False
         for i in range(plan.end - 1, end):
             lower = doc[i].lower_
@@ -378,14 +442,16 @@ class RecommendationFinder:
             last -= 1
         return not (start == 0 and doc[last].text != ".")
 
-    def _at_clause_start(self, doc: Doc, clause_start: int, at: int) -> bool:
-        """Whether only punctuation, numbers, lead words or a header stand before ``at``."""
+    def _at_clause_start(self, doc: Doc, clause_start: int, at: int, exam_tokens: set[int]) -> bool:
+        """Whether only punctuation, numbers, lead words, follow-up words or a header stand
+        before ``at``."""
         for i in range(at - 1, clause_start - 1, -1):
             token = doc[i]
             if token.text == ":":
                 return True
             if not (
-                token.is_space
+                i in exam_tokens
+                or token.is_space
                 or token.is_punct
                 or token.like_num
                 or token.lower_ in self.settings.plan_lead_words
@@ -531,7 +597,7 @@ def doc_recommendations(
         text = doc.text
     out = []
     for index, row in enumerate(doc._.get(RECOMMENDATIONS)):
-        start, end, modality, days, conditional, subject, organ, concerns, rule_ids, spans = row
+        start, end, modality, days, conditional, subject, organ, concerns, rule_ids, spans, _ = row
         word_spans = tuple((s, e, label) for s, e, label in spans)
         if to_original is not None:
             start, end = to_original(start), to_original(end, end=True)

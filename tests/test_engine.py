@@ -45,6 +45,7 @@ def _run(archive: Path, out: Path, suffix: str, **options: Any) -> dict[str, byt
         "findings_out": out / f"findings{suffix}",
         "flagged_out": out / f"flagged{suffix}",
         "errors_out": out / f"errors{suffix}",
+        "recommendations_out": out / f"recommendations{suffix}",
     }
     run_extract([archive], engine=EngineOptions(**options), **outputs)
     return {name: path.read_bytes() for name, path in outputs.items()}
@@ -94,6 +95,7 @@ def test_engine_work_folder_is_private_and_removed(archive: Path, tmp_path: Path
         "errors.csv",
         "findings.csv",
         "flagged.csv",
+        "recommendations.csv",
         "reports.csv",
     ]
 

@@ -169,6 +169,11 @@ TRICKY = [
     "A 4 cm calcified mass in segment VIII. MRI is recommended.",
     # double spaces and abbreviations around a target sentence
     "Seen by Dr. Smith.  A calcified granuloma in segment VI.  Approx. 4 mm.",
+    # a recommendation that names no organ: the clause before it places it
+    "LIVER: normal.\nSPLEEN: normal.\nConclusion: Probable haemangioma in segment VI.\n"
+    "Suggestion: follow-up sonography in 6 months.",
+    "Kidneys normal.\n2. 5 mm gallbladder polyp; repeat ultrasound in 12 months suggested.",
+    "us abd  calcification seg 6 liver 4 cm  gb normal  kidneys normal  rec ct abd",
 ]
 
 
@@ -222,6 +227,13 @@ SENTENCES = [
     "A calcified stone in a dilated intrahepatic duct.",
     "Previously 8 mm.",
     "may represent a calcified granuloma.",
+    "Probable haemangioma in segment III.",
+    "Suggestion: follow-up sonography in 6 months.",
+    "5 mm gallbladder polyp; repeat ultrasound in 12 months suggested.",
+    "Recommendation: contrast CT.",
+    "MRI if clinically required.",
+    "no further imaging needed.",
+    "Follow-up CT shows no change.",
 ]
 JOINS = ["\n", "\n\n", " ", "  ", "; ", "\n  ", "\t", " \n"]
 
