@@ -321,6 +321,11 @@ class RecommendationFinder:
             and self._plan_stands_alone(doc, clause, m, exam_tokens)
         ]
         specific = [o for o in objects if o.value not in GENERIC_MODALITIES]
+        # An exam named inside the condition of another ("MRCP if ERCP is not planned") is
+        # part of the condition, not a recommendation of its own.
+        condition_start = min((c.start for c in conditions if c.label == CONDITION), default=end)
+        if any(o.end <= condition_start for o in specific):
+            specific = [o for o in specific if o.end <= condition_start]
         strong_cues = [c for c in cues if c.value != NEEDS_MODALITY]
         triggered = bool(
             schedules

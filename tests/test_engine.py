@@ -123,6 +123,7 @@ def test_engine_resume_continues_from_finished_chunks(
         "findings_out": out / "findings.csv",
         "flagged_out": out / "flagged.csv",
         "errors_out": out / "errors.csv",
+        "recommendations_out": out / "recommendations.csv",
     }
     crashing = _CrashingMiner(miner, crash_after=100)
     with pytest.raises(KeyboardInterrupt):
