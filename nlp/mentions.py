@@ -3,7 +3,7 @@
 The linker reads mentions in sentences that hold a calcification target and follow-up cues
 wherever they are; nothing else. So this component matches the mention rules of
 ``patterns/mentions.jsonl`` only in those sentences (sentences with a target, and the
-sentences of a line with a word a follow-up rule needs), which is most of the matching saved
+sentences of a clause with a word a follow-up rule needs), which is most of the matching saved
 on a long report. A few organ rules (the organs whose lobes a report could also mean: liver,
 lung, thyroid) are matched over the whole document, as the linker checks them report-wide.
 """
@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 from .extensions import sentence_starts
 from .patterns import PatternSet, SpanRule, matcher_patterns, required_words
 from .prefilter import FOLLOWUP_TRIGGER_LABELS, anchor_words
-from .recommendations import line_starts_of_sentences
+from .recommendations import clause_bounds
 
 #: Matchers kept for combinations of rule groups (see MentionMatcher._matcher_for).
 MAX_CACHED_MATCHERS = 512
@@ -132,17 +132,19 @@ class MentionMatcher:
         # ("It contains ...") and the one after that continues it ("; these lie in ...").
         needed = {n for k in target_sentences for n in (k - 1, k, k + 1) if 0 <= n < len(starts)}
         followup = self._followup_hashes
-        advice = {
-            bisect.bisect_right(starts, i) - 1
-            for i, h in enumerate(doc.to_array(LOWER).tolist())
-            if h in followup
-        }
+        advice_tokens = [i for i, h in enumerate(doc.to_array(LOWER).tolist()) if h in followup]
+        advice = {bisect.bisect_right(starts, i) - 1 for i in advice_tokens}
         if advice:
-            # A recommendation's clause may span sentences of its line ("Recommendation:"
-            # then "contrast CT."), so every sentence of such a line is read.
-            line_of = line_starts_of_sentences(doc, starts)
-            lines = {line_of[k] for k in advice}
-            needed.update(k for k, first in enumerate(line_of) if first in lines)
+            # A recommendation's clause may span sentences ("Recommendation:" then "contrast
+            # CT."), so every sentence of such a clause is read.
+            needed |= advice
+            clauses = clause_bounds(doc)
+            clause_starts = [c[0] for c in clauses]
+            for i in advice_tokens:
+                start, end = clauses[bisect.bisect_right(clause_starts, i) - 1]
+                first = bisect.bisect_right(starts, start) - 1
+                last = bisect.bisect_right(starts, end - 1) - 1
+                needed.update(range(first, last + 1))
         if not needed:
             return []
         bounds = [*starts, len(doc)]

@@ -10,7 +10,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from .extensions import FINDINGS, RECOMMENDATIONS
+from .extensions import FINDINGS
 from .findings import aggregate, doc_findings, no_finding_result
 from .normalize import TextCleaner
 from .patterns import load_patterns
@@ -85,8 +85,6 @@ class Miner:
         records = doc._.get(FINDINGS)
         if any(rec["context_sensitive"] for rec in records):
             return True  # it refers back to a sentence the reduced text may not hold
-        if any(rec[-1] for rec in doc._.get(RECOMMENDATIONS)):
-            return True  # the clause before a recommendation decided its organ
         return any(rec["lobe_sensitive"] for rec in records) and (
             self.prefilter.may_have_lobed_organ(text)
         )

@@ -102,6 +102,11 @@ def rule_test(rule: SpanRule) -> RuleTest:
     return test
 
 
+def _line_start(text: str, position: int) -> int:
+    """Start of the line (text after the last separator) that holds ``text[position - 1]``."""
+    return max(text.rfind(c, 0, position) for c in LINE_BREAKS) + 1
+
+
 def anchor_words(rules: Iterable[SpanRule]) -> set[str]:
     """The words of each rule's most selective required token, all together."""
     return {w for rule in rules for w in rule_test(rule).anchor()}
@@ -278,7 +283,36 @@ class Prefilter:
         """
         targets = self._units(self.targets, text, self.target_lines(text))
         followups = self._units(self.followups, text, self.followup_lines(text))
+        if followups:
+            followups = sorted({*followups, *self._followup_context(text, followups)})
         return CandidateUnits(tuple(targets), tuple(followups))
+
+    def _followup_context(self, text: str, units: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The pieces before each follow-up piece, back to one that holds a letter.
+
+        A recommendation that names no organ is placed by the clause before it
+        (``calcminer.nlp.recommendations``): that clause, and everything between, must be
+        mined verbatim. Pieces are cut as in :meth:`_units` (whole lines, or the sentences of
+        a cut line), so they coincide with the other units or do not overlap them.
+        """
+        context = []
+        for start, _end in units:
+            position = start
+            while position > 0:
+                line_start = _line_start(text, position)
+                if position > line_start:  # a piece inside its line: the piece before it
+                    piece_end = position
+                else:  # a line start: the line before (position - 1 is its separator)
+                    piece_end = position - 1
+                    line_start = _line_start(text, piece_end)
+                cuts = [c for c in self.sentence_cuts(text, line_start, piece_end)]
+                piece = (cuts[-1] if cuts else line_start, piece_end)
+                if piece[1] > piece[0]:
+                    context.append(piece)
+                if any(ch.isalpha() for ch in text[piece[0] : piece[1]]):
+                    break
+                position = piece[0]
+        return context
 
     def _units(
         self, group: _RuleGroup, text: str, lines: list[tuple[int, int]]

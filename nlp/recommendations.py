@@ -71,10 +71,8 @@ NEGATED = "NEGATED_EXISTENCE"
 
 #: One recommendation as the linker stores it on the Doc:
 #: ``(start_char, end_char, modality, interval_days or None, conditional, subject, organ,
-#: concerns_liver, rule_ids, word_spans, context_sensitive)``, where ``word_spans`` holds
-#: ``(start_char, end_char, label)`` of every mention that makes the recommendation and
-#: ``context_sensitive`` says that the clause before it decided its organ (a reduced text may
-#: not hold that clause, so the miner then mines the whole report).
+#: concerns_liver, rule_ids, word_spans)``, where ``word_spans`` holds
+#: ``(start_char, end_char, label)`` of every mention that makes the recommendation.
 RecommendationTuple = tuple[
     int,
     int,
@@ -86,7 +84,6 @@ RecommendationTuple = tuple[
     bool,
     tuple[str, ...],
     tuple[tuple[int, int, str], ...],
-    bool,
 ]
 
 
@@ -207,23 +204,6 @@ def clause_bounds(doc: Doc) -> list[tuple[int, int]]:
     if start < len(doc):
         bounds.append((start, len(doc)))
     return bounds
-
-
-def line_starts_of_sentences(doc: Doc, starts: Sequence[int]) -> list[int]:
-    """For each sentence start, the first sentence of its line (line break or ``;`` before)."""
-    first = []
-    current = 0
-    for k, start in enumerate(starts):
-        if k and start > 0:
-            previous = doc[start - 1]
-            back = start - 1
-            while back > 0 and doc[back].is_space and "\n" not in doc[back].text:
-                back -= 1
-            previous = doc[back]
-            if previous.text == ";" or (previous.is_space and "\n" in previous.text):
-                current = k
-        first.append(current)
-    return first
 
 
 class RecommendationFinder:
@@ -349,7 +329,6 @@ class RecommendationFinder:
             anchor_end = max(a.end for a in anchors) if anchors else start
             interval = self._interval(doc, intervals, anchor_end)
             subject, subject_span, organ = self._subject(doc, clause, anchors, items)
-            context_sensitive = False
             if organ:
                 concerns = organ == LIVER
             elif self._liver_in_clause(items, clause, records, doc):
@@ -358,7 +337,6 @@ class RecommendationFinder:
                 organ = self._organ_word(doc, clause)
                 concerns = organ == LIVER
                 if not organ:
-                    context_sensitive = True
                     organ, concerns = self._placed_by_previous_clause(doc, clauses, k)
             own = [
                 w
@@ -384,7 +362,6 @@ class RecommendationFinder:
                     concerns,
                     rule_ids,
                     tuple(spans),
-                    context_sensitive,
                 )
             )
         return found
@@ -405,7 +382,9 @@ class RecommendationFinder:
         repeat ultrasound in 12 months"), else whether that clause is about the liver
         ("Probable haemangioma in segment III. Follow-up sonography in 6 months.")."""
         j = k - 1
-        while j >= 0 and not any(doc[i].is_alpha for i in range(*clauses[j])):
+        # A letter anywhere, as the prefilter keeps the pieces back to one with a letter
+        # (``calcminer.nlp.prefilter.Prefilter.candidate_units``).
+        while j >= 0 and not any(c.isalpha() for c in doc[clauses[j][0] : clauses[j][1]].text):
             j -= 1
         if j < 0:
             return "", False
@@ -602,7 +581,7 @@ def doc_recommendations(
         text = doc.text
     out = []
     for index, row in enumerate(doc._.get(RECOMMENDATIONS)):
-        start, end, modality, days, conditional, subject, organ, concerns, rule_ids, spans, _ = row
+        start, end, modality, days, conditional, subject, organ, concerns, rule_ids, spans = row
         word_spans = tuple((s, e, label) for s, e, label in spans)
         if to_original is not None:
             start, end = to_original(start), to_original(end, end=True)

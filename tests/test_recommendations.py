@@ -581,7 +581,7 @@ def test_recommendation_show_marks_the_words(miner: Miner) -> None:
     text = TWO_REPORTS[1]["text"]
     rendered = render_show(text, miner.mine_text(text), color=False).plain
     assert "{Follow-up ultrasound}" in rendered and "{12 months}" in rendered
-    assert "{MRI if clinically required}" in rendered
+    assert "{MRI} {if clinically required}" in rendered
     assert "modality MRI" in rendered and "conditional yes" in rendered
     assert "liver_followup_recommended false" in rendered
 
