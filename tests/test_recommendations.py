@@ -608,3 +608,22 @@ def test_recommendation_jsonl_row_encoding(tmp_path: Path) -> None:
     assert [r["interval_days"] for r in rows] == [365, None]
     assert rows[0]["subject"] == "renal cyst" and rows[0]["organ"] == "kidney"
     assert rows[1]["conditional"] is True and isinstance(rows[1]["rule_ids"], list)
+
+
+def test_recommendation_prefilter_keeps_the_clause_before(miner: Miner) -> None:
+    """The clause that places a recommendation naming no organ reaches the pipeline."""
+    text = (
+        "LIVER: normal.\nConclusion: Probable haemangioma in segment VI.\n\n---\n"
+        "Suggestion: follow-up sonography in 6 months."
+    )
+    assert miner.prefilter is not None
+    units = miner.prefilter.candidate_units(text)
+    kept = [text[a:b] for a, b in units.followups]
+    assert kept == [
+        "Conclusion: Probable haemangioma in segment VI.",
+        "---",
+        "Suggestion: follow-up sonography in 6 months.",
+    ]
+    result = miner.mine_text(text)
+    assert result.liver_followup_recommended is True
+    assert result == Miner(prefilter=False).mine_text(text)
