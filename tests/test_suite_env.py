@@ -75,7 +75,9 @@ def test_suite_env_ci_hypothesis_profile_is_reproducible_and_prints_the_blob() -
     assert settings.get_profile(LOCAL_PROFILE).print_blob is True
     # The profile this run loaded follows the environment.
     expected = settings.get_profile(hypothesis_profile(os.environ))
-    assert settings.default.derandomize == expected.derandomize
+    loaded = settings.default
+    assert loaded is not None
+    assert loaded.derandomize == expected.derandomize
 
 
 def _pytest_without_shared(tmp_path: Path, **environ: str) -> subprocess.CompletedProcess[str]:
