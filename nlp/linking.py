@@ -193,7 +193,6 @@ class Linker:
         self.side_words = frozenset(table["side_words"])
         self.anaphoric_determiners = frozenset(table["anaphoric_lesion_determiners"])
         self.irregular_singulars: Mapping[str, str] = table["irregular_singulars"]
-        self.collective_heads = frozenset(table["collective_heads"])
         starts = table["context_sentence_starts"]
         self.refer_back_starts = frozenset(starts["refer_back"])
         self.distributive_starts = frozenset(starts["distributive"])
@@ -1031,8 +1030,8 @@ class Linker:
         definite = first > 0 and doc[first - 1].lower_ in self.definite
         if st.more_foci:
             return None, True, definite  # "... Similar lesions are present in the left lobe."
-        if quantified or self.collective_heads.intersection(st.words):
-            return None, True, definite  # "several ...", "a group of strong echoes"
+        if quantified:
+            return None, True, definite
         if exact is not None:
             return exact, exact >= 2, definite
         if st.plural_container:

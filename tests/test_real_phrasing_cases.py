@@ -53,9 +53,19 @@ VOCABULARY = [
         triage="urgent",
     ),
     _case(
-        "Ultrasound description: A strong echo light group with acoustic shadow is seen in the"
-        " liver.",
-        "strong_echo_light_group_is_multiple",
+        "Ultrasound description: In the left lobe of the liver a strong echo light group of about"
+        " 1.2 x 0.9 cm is seen, with acoustic shadow behind it.",
+        "strong_echo_light_group_is_one_focus",
+        calcification=True,
+        count=1,
+        max_size_mm=12.0,
+        lobes=["left"],
+        triage="benign",
+    ),
+    _case(
+        "Ultrasound description: Multiple strong echo light groups with acoustic shadows are seen"
+        " in the liver.",
+        "strong_echo_light_groups_are_multiple",
         calcification=True,
         count_category="multiple",
         triage="workup",
