@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -13,6 +14,7 @@ from spacy.tokens import Doc, Span
 
 from .extensions import CONTEXT_EDGES, register_extensions, sentence_starts
 from .patterns import PatternSet, required_words
+from .schema import ModifierSpan
 
 #: Span group ConText reads: the targets plus the follow-up mentions (whose negation matters).
 ASSERTED_SPAN_KEY = "calcminer_asserted"
@@ -129,15 +131,7 @@ class ContextAssertion:
         self, sentence: Span, inside: list[Span]
     ) -> list[tuple[int, int, str, str, int, int]]:
         """Run ConText on one sentence (as its own Doc); edges in the report's offsets."""
-        # Built from the words: Span.as_doc would also scan every span group of the report.
-        sent_starts: list[bool | int | None] = [True]
-        sent_starts += [False] * (len(sentence) - 1)
-        sub = Doc(
-            sentence.doc.vocab,
-            words=[token.text for token in sentence],
-            spaces=[bool(token.whitespace_) for token in sentence],
-            sent_starts=sent_starts,
-        )
+        sub = self._sentence_doc(sentence)
         offset, first = sentence.start_char, sentence.start
         sub.spans[ASSERTED_SPAN_KEY] = [
             Span(sub, s.start - first, s.end - first, label=s.label_) for s in inside
@@ -147,6 +141,59 @@ class ContextAssertion:
             (start + offset, end + offset, category, rule_id, m_start + offset, m_end + offset)
             for start, end, category, rule_id, m_start, m_end in self.set_annotations(sub)
         ]
+
+    @staticmethod
+    def _sentence_doc(sentence: Span) -> Doc:
+        """One sentence as its own Doc, built from its words.
+
+        Span.as_doc would also scan every span group of the report.
+        """
+        sent_starts: list[bool | int | None] = [True]
+        sent_starts += [False] * (len(sentence) - 1)
+        return Doc(
+            sentence.doc.vocab,
+            words=[token.text for token in sentence],
+            spaces=[bool(token.whitespace_) for token in sentence],
+            sent_starts=sent_starts,
+        )
+
+    def find_modifiers(self, doc: Doc) -> list[ModifierSpan]:
+        """Every ConText modifier in the sentences of ``doc``, whether or not it modifies a span.
+
+        The modifiers are those left after medspaCy's pruning (of overlapping matches the
+        longest is kept), so a pseudo-negation ("no change") or a terminator ("but"), which
+        make no edge, shows here, and a negation it displaced does not. For review and tests;
+        the pipeline does not call it.
+
+        Args:
+            doc: A Doc with sentence boundaries (the output of the pipeline, for instance).
+
+        Returns:
+            The modifiers in text order, in character offsets of ``doc``.
+        """
+        found: list[ModifierSpan] = []
+        bounds = [*sentence_starts(doc), len(doc)]
+        for start, end in itertools.pairwise(bounds):
+            if start == end:
+                continue
+            sentence = doc[start:end]
+            sub = self._sentence_doc(sentence)
+            sub.spans[ASSERTED_SPAN_KEY] = []
+            self._context(sub)
+            graph = sub._.context_graph
+            for modifier in graph.modifiers if graph is not None else ():
+                m_start, m_end = modifier.modifier_span
+                meta = modifier.rule.metadata or {}
+                found.append(
+                    ModifierSpan(
+                        category=modifier.category,
+                        rule_id=str(meta.get("id", "")),
+                        start=sub[m_start].idx + sentence.start_char,
+                        end=sub[m_end - 1].idx + len(sub[m_end - 1].text) + sentence.start_char,
+                    )
+                )
+            sub._.context_graph = None
+        return sorted(found, key=lambda m: (m.start, m.end))
 
     def find_inputs(self, doc: Doc) -> list[Span]:
         """Return the spans ConText should assert, in document order."""

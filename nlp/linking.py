@@ -58,6 +58,8 @@ POST_LABELS = frozenset(
 )
 FRONTED_LABELS = frozenset({"SEGMENT", "LOBE", "DUCT", "DIFFUSE", "ORGAN"})
 LOCATION_LABELS = frozenset({"SEGMENT", "LOBE", "DUCT", "ORGAN", "DIFFUSE"})
+#: Count values that speak of foci after the head ("..., and another in S7", ": one in V").
+POST_COUNT_VALUES = frozenset({"another", "and_one", "enumerated"})
 #: Labels kept when they overlap each other: longest first within one label.
 ATTRIBUTE_LABELS = frozenset(
     {
@@ -98,7 +100,10 @@ NOT_INSIDE_TARGETS = frozenset({"BLOCKER", "COREF", "CONTAINER"})
 #: Targets that are calcifications only because of their acoustic shadow.
 ECHO_LABELS = frozenset({"ECHO_SHADOW", "ECHO_CANDIDATE"})
 LIVER = "liver"
-TIER_RANK = {"internal": 0, "premod": 0, "post": 1, "container": 1, "fronted": 2}
+TIER_RANK = {"internal": 0, "premod": 0, "post": 1, "container": 1, "fronted": 2, "context": 3}
+#: Labels a neighbouring sentence may lend ("these lie in segments II and V", "the larger
+#: one is 3.6 cm").
+CONTEXT_LABELS = frozenset({"SIZE", "SEGMENT", "LOBE", "ORGAN", "DIFFUSE"})
 ASSERTION_CATEGORIES = {
     "NEGATED_EXISTENCE": "negated",
     "HYPOTHETICAL": "hypothetical",
@@ -123,6 +128,9 @@ class Mention:
     is_head: bool = False
     #: Introduced by a proximity word ("adjacent to the portal vein"): a neighbour, not a place.
     proximal: bool = False
+    #: An organ coordinated with the liver ("the liver and spleen both contain ..."): the
+    #: finding is counted for the liver too.
+    with_liver: bool = False
 
     def overlaps(self, other: Mention) -> bool:
         """Whether the two token ranges overlap."""
@@ -145,6 +153,13 @@ class TargetState:
     mention: Mention
     words: tuple[str, ...]
     attachments: list[Attachment] = field(default_factory=list)
+    #: Inside a plural container ("further metastases contain calcification").
+    plural_container: bool = False
+    #: A following sentence adds similar foci ("Similar lesions are present in ...").
+    more_foci: bool = False
+    #: The sentence refers back and the target has no location of its own: its result may
+    #: depend on the previous sentence (the miner then mines the whole report).
+    context_sensitive: bool = False
 
 
 #: Stands in for a head that a mention may not attach to (keeps head indexes stable).
@@ -164,6 +179,7 @@ class Linker:
         self.max_premod_gap = int(linking["max_premodifier_gap_tokens"])
         self.max_post_distance = int(linking["max_postmodifier_distance_tokens"])
         self.max_prior_gap = int(linking["max_prior_cue_gap_tokens"])
+        self.max_mimic_distance = int(linking["max_mimic_distance_tokens"])
         self.min_size_mm = float(sizes["min_plausible_size_mm"])
         self.max_size_mm = float(sizes["max_plausible_size_mm"])
         table = patterns.normalization
@@ -177,11 +193,19 @@ class Linker:
         self.side_words = frozenset(table["side_words"])
         self.anaphoric_determiners = frozenset(table["anaphoric_lesion_determiners"])
         self.irregular_singulars: Mapping[str, str] = table["irregular_singulars"]
+        starts = table["context_sentence_starts"]
+        self.refer_back_starts = frozenset(starts["refer_back"])
+        self.distributive_starts = frozenset(starts["distributive"])
+        self.continuation_starts = {
+            kind: tuple(tuple(phrase.split()) for phrase in starts[kind])
+            for kind in ("same_foci", "more_foci")
+        }
         duct = table["duct_context"]
         self.duct_prepositions = frozenset(duct["prepositions"])
         self.duct_containers = frozenset(duct["container_words"])
         self.duct_gap_stops = frozenset(duct["gap_stop_words"])
         self.duct_max_gap = int(duct["max_gap_tokens"])
+        self.duct_locative = frozenset(duct["locative_words"])
         self.anaphoric_starts = frozenset(table["anaphoric_sentence_starts"])
         self.identity_containers = frozenset(table["identity_container_values"])
         self.identity_morphology = frozenset(table["identity_morphology"])
@@ -242,12 +266,18 @@ class Linker:
             if t.label not in ECHO_LABELS or not any(t.overlaps(n) for n in no_shadow)
         ]
         mentions = self._clean_mentions(doc, raw, targets)
-        targets = [
+        kept = [
             t
             for t in targets
             if (t.label != "ECHO_CANDIDATE" or self._shadowed(t, mentions, targets))
             and self._requirements_met(t, mentions)
         ]
+        if len(kept) < len(targets):
+            # A dropped candidate ("a hyperechoic mass" without a shadow) no longer hides the
+            # structure words inside it: "mass" is a head again and keeps its own size.
+            targets = kept
+            mentions = self._clean_mentions(doc, raw, targets)
+            targets = [t for t in targets if self._requirements_met(t, mentions)]
         location_organs = self._location_organs(doc, mentions)
         self._mark_proximal(doc, mentions)
         for m in mentions:
@@ -314,13 +344,20 @@ class Linker:
             word = doc[i].lower_
             if word in self.location_prepositions:
                 located.add(id(m))
-            elif word in {"and", "or", ","}:
+            elif word in {"and", "or", ",", "&"}:
                 j = i
                 while j > 0 and doc[j - 1].lower_ in self.determiners:
                     j -= 1
                 before = organ_ends.get(j)
                 if before is not None and id(before) in located:
                     located.add(id(m))
+                if before is not None and LIVER in {before.value, m.value}:
+                    # "the liver and spleen (both) contain ...": one subject that includes the
+                    # liver, not a second organ that owns the finding.
+                    for organ in (before, m):
+                        organ.with_liver = True
+                        if organ.value != LIVER:
+                            located.add(id(organ))
         return located
 
     def _clean_mentions(
@@ -387,8 +424,12 @@ class Linker:
         """
 
         def fill(i: int) -> bool:
-            return not doc[i].is_punct and doc[i].lower_ not in self.duct_gap_stops
+            return (not doc[i].is_punct or doc[i].text == "-") and (
+                doc[i].lower_ not in self.duct_gap_stops
+            )
 
+        if doc[m.start].lower_ in self.duct_locative:
+            return True  # "intraductal calculi": the word itself says where
         i = m.start - 1
         while (
             i >= 0
@@ -437,18 +478,24 @@ class Linker:
     ) -> dict[int, list[Attachment]]:
         """Attach each mention of one sentence to one head; returns head index -> attachments."""
         organ_tokens = {i for m in mentions if m.label == "ORGAN" for i in range(m.start, m.end)}
+        identity_cues = [m.start for m in mentions if m.label == "COREF"]
         out: dict[int, list[Attachment]] = {}
         for m in mentions:
             if m.label not in PREMOD_LABELS | POST_LABELS | FRONTED_LABELS:
                 continue
-            choice = self._choose_head(doc, m, heads, organ_tokens)
+            choice = self._choose_head(doc, m, heads, organ_tokens, identity_cues)
             if choice is not None:
                 k, tier, distance = choice
                 out.setdefault(k, []).append(Attachment(m, tier, distance))
         return out
 
     def _choose_head(
-        self, doc: Doc, m: Mention, all_heads: Sequence[Mention], organ_tokens: set[int]
+        self,
+        doc: Doc,
+        m: Mention,
+        all_heads: Sequence[Mention],
+        organ_tokens: set[int],
+        identity_cues: Sequence[int] = (),
     ) -> tuple[int, str, int] | None:
         # A neighbour ("adjacent to the portal vein (9 mm)") owns its size, nothing else.
         heads = [h if (not h.proximal or m.label == "SIZE") else _NOT_A_HEAD for h in all_heads]
@@ -472,7 +519,7 @@ class Linker:
             if preceding:
                 k, h = preceding[-1]
                 if m.start - h.end <= self.max_post_distance and not (
-                    m.label == "COUNT" and m.value != "another"
+                    m.label == "COUNT" and m.value not in POST_COUNT_VALUES
                 ):
                     return k, "post", m.start - h.end
                 if m.label == "COUNT":
@@ -482,6 +529,18 @@ class Linker:
         if m.label in FRONTED_LABELS and not (m.label == "DIFFUSE" and m.value != "throughout"):
             following = [(k, h) for k, h in usable if h.start >= m.end]
             if following and not any(h.end <= m.start for _, h in usable if h is not m):
+                k, h = following[0]
+                return k, "fronted", h.start - m.end
+        if m.label == "SIZE":
+            # "A 6 mm focus of signal void in segment VII, consistent with calcification": the
+            # size of what an identity cue then names a calcification is the calcification's.
+            following = [(k, h) for k, h in usable if h.start >= m.end]
+            if (
+                following
+                and following[0][1].is_target
+                and not any(h.end <= m.start for _, h in usable if h is not m)
+                and any(m.end <= c < following[0][1].start for c in identity_cues)
+            ):
                 k, h = following[0]
                 return k, "fronted", h.start - m.end
         return None
@@ -524,6 +583,14 @@ class Linker:
                 states.append(state)
             self._propagate_containers(doc, heads, attached, states, s_mentions)
             self._merge_anaphoric_lesions(doc, heads, attached, states)
+            if k > 0 and self._refers_back(doc, s_start, heads):
+                first = self._first_words(doc, s_start, 1)
+                distributive = bool(first) and first[0] in self.distributive_starts
+                self._lend_previous_context(
+                    doc, k - 1, states, targets_of, mentions_of, distributive=distributive
+                )
+            if k + 1 < len(sentences) and not targets_of.get(k + 1):
+                self._take_continuation(doc, sentences[k + 1], mentions_of.get(k + 1, []), states)
             sentence_mimics = [m for m in s_mentions if m.label == "MIMIC"]
             sent_records = [
                 self._record(
@@ -543,6 +610,127 @@ class Linker:
             group_counter = self._group(doc, sent_records, states, s_mentions, group_counter)
             records.extend(sent_records)
         return records
+
+    # -- neighbouring sentences ---------------------------------------------------------------
+    @staticmethod
+    def _first_words(doc: Doc, start: int, n: int) -> tuple[str, ...]:
+        """The first ``n`` words of the sentence starting at token ``start`` (lower case)."""
+        words: list[str] = []
+        i = start
+        while i < len(doc) and len(words) < n:
+            if not (doc[i].is_space or doc[i].is_punct):
+                words.append(doc[i].lower_)
+            elif words:
+                break
+            i += 1
+        return tuple(words)
+
+    def _refers_back(self, doc: Doc, s_start: int, heads: Sequence[Mention]) -> bool:
+        """Whether a sentence speaks of a lesion of the previous one ("It contains ...",
+        "... is present within the hemangioma")."""
+        first = self._first_words(doc, s_start, 1)
+        if first and first[0] in self.refer_back_starts:
+            return True
+        return any(
+            h.label == "BLOCKER"
+            and h.value in {"lesion", "cyst"}
+            and h.start > 0
+            and doc[h.start - 1].lower_ in self.definite
+            for h in heads
+        )
+
+    def _lend_previous_context(
+        self,
+        doc: Doc,
+        k_prev: int,
+        states: Sequence[TargetState],
+        targets_of: Mapping[int, list[Mention]],
+        mentions_of: Mapping[int, list[Mention]],
+        *,
+        distributive: bool = False,
+    ) -> None:
+        """Give targets without a location of their own the location of the lesion that the
+        previous sentence described ("... a mass centred on segments II and III. It contains a
+        densely calcified central scar")."""
+        lacking = [
+            st
+            for st in states
+            if not any(a.mention.label in LOCATION_LABELS for a in st.attachments)
+        ]
+        if not lacking:
+            return
+        for st in lacking:
+            st.context_sensitive = True
+        p_mentions = mentions_of.get(k_prev, [])
+        p_heads = sorted(
+            [*targets_of.get(k_prev, []), *(m for m in p_mentions if m.is_head)],
+            key=lambda h: (h.start, h.end),
+        )
+        lesions = [
+            hk
+            for hk, h in enumerate(p_heads)
+            if h.is_target or (h.label == "BLOCKER" and h.value in {"lesion", "cyst"})
+        ]
+        if not lesions:
+            return
+        attached = self.attach(doc, p_heads, p_mentions)
+        lent: list[Mention] = []
+        for hk in reversed(lesions):
+            lent = [
+                a.mention
+                for a in attached.get(hk, [])
+                if a.mention.label in LOCATION_LABELS and not a.mention.proximal
+            ]
+            if lent:
+                if distributive and self.normalizer.is_plural_head(
+                    [doc[p_heads[hk].end - 1].lower_]
+                ):
+                    # "... several lesions in both lobes. Each has a bright central echogenic
+                    # focus ...": one focus per lesion, so more than one.
+                    for st in lacking:
+                        st.plural_container = True
+                break
+        for st in lacking:
+            st.attachments.extend(Attachment(m, "context", 0) for m in lent)
+
+    def _take_continuation(
+        self,
+        doc: Doc,
+        following: tuple[int, int, str, str, str],
+        f_mentions: Sequence[Mention],
+        states: Sequence[TargetState],
+    ) -> None:
+        """Let a following sentence without targets that continues this one ("; these lie in
+        hepatic segments II and V", ". The larger one is 3.6 cm", ". Similar lesions are
+        present in the left lobe") add its sizes and locations to the last target."""
+        if not states:
+            return
+        words = self._first_words(doc, following[0], 3)
+        kind = next(
+            (
+                kind
+                for kind, phrases in self.continuation_starts.items()
+                for phrase in phrases
+                if words[: len(phrase)] == phrase
+            ),
+            None,
+        )
+        if kind is None:
+            return
+        if any(m.label == "ORGAN" and m.value != LIVER for m in f_mentions):
+            return  # "Both kidneys are normal.", "Similar lesions in the spleen."
+        lent = [m for m in f_mentions if m.label in CONTEXT_LABELS and not m.proximal]
+        if not lent:
+            return
+        if kind == "more_foci":
+            tokens = [t.lower_ for t in doc[following[0] : following[1]]]
+            if not self.normalizer.is_plural_head(tokens) and not any(
+                m.label == "BLOCKER" and m.value in {"lesion", "cyst"} for m in f_mentions
+            ):
+                return
+            states[-1].more_foci = True
+        last = states[-1]
+        last.attachments.extend(Attachment(m, "post", m.start - last.mention.end) for m in lent)
 
     def _singular(self, word: str) -> str:
         """Crude singular of a lesion noun (nodules -> nodule, masses -> mass, foci -> focus)."""
@@ -619,6 +807,8 @@ class Linker:
             identity = container.value in self.identity_containers and bool(
                 morphology & self.identity_morphology or "wall" in inside.words
             )
+            if self.normalizer.is_plural_head([doc[container.end - 1].lower_]):
+                inside.plural_container = True
             for a in attached.get(hk, []):
                 if a.mention.label in LOCATION_LABELS or (identity and a.mention.label == "SIZE"):
                     inside.attachments.append(Attachment(a.mention, "container", a.distance))
@@ -676,8 +866,16 @@ class Linker:
         reason: str | None = None
         if part == "excluded":
             reason = self.excluded_reasons.get(top, f"section_{top}")
-        elif mimics:
-            reason = f"mimic_{mimics[0].value}"
+        elif near := [
+            m
+            for m in mimics
+            if m.overlaps(t)
+            or 0 <= m.start - t.end <= self.max_mimic_distance
+            or 0 <= t.start - m.end <= self.max_mimic_distance
+        ]:
+            # Only a mimic near the target: in run-on dictation one "sentence" may hold a
+            # whole report ("... focus with shadow seg 8 ... pancreas obscured by gas").
+            reason = f"mimic_{near[0].value}"
         elif assertion in {"negated", "hypothetical", "historical"}:
             reason = assertion
         elif organ != LIVER:
@@ -728,9 +926,15 @@ class Linker:
             "another": sum(
                 1
                 for a in by_label.get("COUNT", [])
-                if a.tier == "post" and a.mention.value == "another"
+                if a.tier == "post"
+                and (
+                    a.mention.value == "another"
+                    # "two calcifications, one in segment V and one in VIII" lists the two
+                    or (a.mention.value == "and_one" and (count is None or count <= 1))
+                )
             ),
             "group": -1,
+            "context_sensitive": st.context_sensitive,
             # Whether the organ could depend on ambiguous_lobes, a report-wide fact (see
             # calcminer.nlp.reduce: a reduced text is then mined again whole).
             "lobe_sensitive": any(
@@ -759,6 +963,8 @@ class Linker:
             rank = TIER_RANK.get(a.tier, 2)
             if m.label == "ORGAN" and m.value:
                 evidence.append((rank, a.distance, m.value))
+                if m.with_liver and m.value != LIVER:
+                    evidence.append((rank, a.distance, LIVER))
             elif (
                 m.label == "SEGMENT"
                 or (m.label == "LOBE" and (not ambiguous_lobes or m.value == "caudate"))
@@ -822,12 +1028,23 @@ class Linker:
         plural = self.normalizer.is_plural_head(st.words)
         first = min((a.mention.start for a in premods), default=t.start)
         definite = first > 0 and doc[first - 1].lower_ in self.definite
+        if st.more_foci:
+            return None, True, definite  # "... Similar lesions are present in the left lobe."
         if quantified:
             return None, True, definite
         if exact is not None:
             return exact, exact >= 2, definite
+        if st.plural_container:
+            return None, True, definite  # "further metastases contain calcification"
+        if any(
+            a.mention.label == "COUNT" and a.mention.value == "enumerated" for a in st.attachments
+        ):
+            # "Calcified granulomas: one in segment V and one in segment VIII": the listed
+            # items are the foci (each further "and one" adds through ``another``).
+            return 1, False, definite
         if self.normalizer.is_mass_noun(st.words):
-            return None, False, definite
+            # "hepatolithiasis", "septal calcification": more than one, number unknown.
+            return None, True, definite
         if plural:
             # "hepatic and splenic granulomas": the plural spans organs, not liver foci.
             return (None, False, definite) if other_organs else (None, True, definite)
@@ -850,10 +1067,10 @@ class Linker:
             if previous is None:
                 counter += 1
             else:
+                # "A granuloma in S5, and another calcified focus in S7": "another" starts a
+                # new focus, like a count or quantifier of its own.
                 own_determiner = any(
-                    a.tier == "premod"
-                    and a.mention.label in {"COUNT", "QUANTIFIER"}
-                    and a.mention.value != "another"
+                    a.tier == "premod" and a.mention.label in {"COUNT", "QUANTIFIER"}
                     for a in st.attachments
                 )
                 linked = any(

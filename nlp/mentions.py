@@ -119,14 +119,17 @@ class MentionMatcher:
         return matcher
 
     def candidate_sentences(self, doc: Doc) -> list[Span]:
-        """Sentences holding a target or a word that a follow-up rule needs."""
+        """Sentences holding a target (and their neighbours) or a word a follow-up rule needs."""
         if len(doc) == 0:
             return []
         starts = sentence_starts(doc)
-        needed = {
+        target_sentences = {
             bisect.bisect_right(starts, t.start) - 1
             for t in doc.spans.get(self.target_spans_key, [])
         }
+        # With their neighbours: the linker reads the sentence before one that refers back
+        # ("It contains ...") and the one after that continues it ("; these lie in ...").
+        needed = {n for k in target_sentences for n in (k - 1, k, k + 1) if 0 <= n < len(starts)}
         followup = self._followup_hashes
         needed.update(
             bisect.bisect_right(starts, i) - 1

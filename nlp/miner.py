@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,13 @@ class Miner:
         assert isinstance(splitter, SectionSplitter)
         self.reducer = Reducer(splitter.headers)
         self.clean = TextCleaner(self.patterns.normalization["text_char_map"])
+        starts = self.patterns.normalization["context_sentence_starts"]
+        phrases = sorted(
+            {p for kind in ("same_foci", "more_foci") for p in starts[kind]}, key=len, reverse=True
+        )
+        words = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
+        #: What may start a sentence that continues the one before (see ``_continued``).
+        self._continuation_re = re.compile(rf"[\s.;:,]*(?:{words})\b", re.IGNORECASE)
 
     def _needs_whole_text(self, doc: Doc, text: str) -> bool:
         """Whether a reduced text's result may differ from the whole report's.
@@ -73,9 +81,17 @@ class Miner:
         organ rests on such a lobe and the report may name one, the whole text is mined.
         """
         assert self.prefilter is not None
-        return any(rec["lobe_sensitive"] for rec in doc._.get(FINDINGS)) and (
+        records = doc._.get(FINDINGS)
+        if any(rec["context_sensitive"] for rec in records):
+            return True  # it refers back to a sentence the reduced text may not hold
+        return any(rec["lobe_sensitive"] for rec in records) and (
             self.prefilter.may_have_lobed_organ(text)
         )
+
+    def _continued(self, text: str, units: Sequence[tuple[int, int]]) -> bool:
+        """Whether a sentence right after a target piece may continue it ("; these lie in
+        segments II and V"): the linker then reads that sentence too, so no reduction."""
+        return any(self._continuation_re.match(text, end) for _start, end in units)
 
     def mine(self, reports: Iterable[Report]) -> Iterator[ReportResult]:
         """Yield one result per report, in input order."""
@@ -103,7 +119,7 @@ class Miner:
                 results[i] = no_finding_result(report, self.triage_config)
                 continue
             reduction = None
-            if self.reduce:
+            if self.reduce and not self._continued(text, units.targets):
                 reduction = self.reducer.reduce(text, units.targets + units.followups)
             item = (reduction.text if reduction is not None else text, (i, text, reduction))
             (full if units.targets else followup_only).append(item)

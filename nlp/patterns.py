@@ -108,6 +108,7 @@ _CONFIG_KEYS: Mapping[str, frozenset[str]] = {
             "max_premodifier_gap_tokens",
             "max_postmodifier_distance_tokens",
             "max_prior_cue_gap_tokens",
+            "max_mimic_distance_tokens",
         }
     ),
     "sizes": frozenset({"min_plausible_size_mm", "max_plausible_size_mm"}),

@@ -90,6 +90,9 @@ class SectionSplitter:
         self._abbreviations = frozenset(patterns.normalization["sentence_abbreviations"])
         # Tokens between the organ names of a list header ("PANCREAS, SPLEEN, ADRENALS:").
         self._list_separators = frozenset(patterns.normalization["header_list_separators"])
+        lower_case = patterns.normalization["lower_case_sentence_starts"]
+        self._lowercase_continuations = frozenset(lower_case["not_after_period"])
+        self._size_units = frozenset(lower_case["size_units"])
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -191,6 +194,18 @@ class SectionSplitter:
             elif self._ends_with_period(prev) and self._next_starts_sentence(tt, i):
                 # spaCy keeps the period on tokens such as "V." ("... in segment V. Liver").
                 starts[i] = True
+            elif (
+                i >= 2
+                and tt.space[i - 1]
+                and self._next_starts_sentence(tt, i)
+                and (
+                    (text[i - 2] in _SENTENCE_END and self._ends_sentence(tt, i - 2))
+                    or self._ends_with_period(text[i - 2])
+                )
+            ):
+                # Two spaces after a period ("... seen.  Follow-up ..."): the second space is
+                # a token of its own, the sentence still ends at the period.
+                starts[i] = True
         return starts
 
     def _ends_with_period(self, text: str) -> bool:
@@ -215,6 +230,13 @@ class SectionSplitter:
         first = tt.text[i + 1][:1]
         if first.isupper() or not first.isalnum():
             return True
+        if tt.text[i] == "." and tt.ws[i] and before is not None and len(tt.text[before]) > 1:
+            # Lower-case dictation ("... no shadowing. separate 4 mm focus ...") and a size
+            # that starts a sentence ("... no stone. 6 mm calcification ...").
+            if tt.alpha[i + 1] and tt.lower[i + 1] not in self._lowercase_continuations:
+                return True
+            if tt.digit[i + 1] and i + 2 < tt.n and tt.lower[i + 2] in self._size_units:
+                return True
         # Numbered items ("... benign. 2. Diffuse steatosis").
         return tt.digit[i + 1] and i + 2 < tt.n and tt.text[i + 2] in {".", ")"}
 
