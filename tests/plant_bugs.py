@@ -45,6 +45,8 @@ COPY_IGNORE = shutil.ignore_patterns(
     "*.egg-info",
     "blind*",
 )
+#: Failing tests named per plant (the rest are counted).
+FAILURES_SHOWN = 12
 #: One pytest run may take this long before the plant counts as failed to run.
 RUN_TIMEOUT_S = 900
 #: A failing test in pytest's short summary (``-ra``).
@@ -335,8 +337,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         outcomes.append(outcome)
         print(f"[{plant.key}] {plant.bug}")
         print(f"    {outcome.status} ({outcome.seconds:.0f} s)")
-        for test in outcome.failed:
+        for test in outcome.failed[:FAILURES_SHOWN]:
             print(f"    failed: {test}")
+        if len(outcome.failed) > FAILURES_SHOWN:
+            print(f"    ... and {len(outcome.failed) - FAILURES_SHOWN} more failed tests")
         if outcome.detail:
             print("    " + outcome.detail.replace("\n", "\n    "))
     survived = [o.key for o in outcomes if o.status == "SURVIVED"]
