@@ -155,6 +155,8 @@ class TargetState:
     attachments: list[Attachment] = field(default_factory=list)
     #: Inside a plural container ("further metastases contain calcification").
     plural_container: bool = False
+    #: One focus in each of several lesions ("... several lesions. Each has a bright focus").
+    per_lesion: bool = False
     #: A following sentence adds similar foci ("Similar lesions are present in ...").
     more_foci: bool = False
     #: The sentence refers back and the target has no location of its own: its result may
@@ -688,7 +690,7 @@ class Linker:
                     # "... several lesions in both lobes. Each has a bright central echogenic
                     # focus ...": one focus per lesion, so more than one.
                     for st in lacking:
-                        st.plural_container = True
+                        st.per_lesion = True
                 break
         for st in lacking:
             st.attachments.extend(Attachment(m, "context", 0) for m in lent)
@@ -1028,7 +1030,7 @@ class Linker:
         plural = self.normalizer.is_plural_head(st.words)
         first = min((a.mention.start for a in premods), default=t.start)
         definite = first > 0 and doc[first - 1].lower_ in self.definite
-        if st.more_foci:
+        if st.more_foci or st.per_lesion:
             return None, True, definite  # "... Similar lesions are present in the left lobe."
         if quantified:
             return None, True, definite
