@@ -469,6 +469,23 @@ CONTEXT = [
         triage="benign",
     ),
     _case(
+        "us liver\nliver size 16 cm a 12 mm hypoechoic lesion seg 4 separate 5mm calcific focus"
+        " with posterior shadowing seg 2 spleen 12.5 cm\nimp cirrhotic morphology incidental"
+        " calcific focus seg 2",
+        "restated_focus_without_an_impression_header",
+        count=1,
+        max_size_mm=5.0,
+        segments=["II"],
+        triage="benign",
+    ),
+    _case(
+        "LIVER: A 5 mm calcified granuloma in segment VI. Another calcified granuloma in segment"
+        " VI.",
+        "another_focus_in_the_same_segment",
+        count=2,
+        triage="workup",
+    ),
+    _case(
         "LIVER: A 5 mm calcified granuloma in segment VI.  No other calcified lesion is seen.",
         "two_spaces_end_a_sentence",
         calcification=True,
