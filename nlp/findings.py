@@ -129,7 +129,7 @@ def _restates(
         and segments <= seen_segments
         and not gc.multiple
         and gc.exact in (None, 1)
-        and all(r["size_mm"] is None and not r["another"] for r in records)
+        and all(r["size_mm"] is None and not r["another"] and not r["new_focus"] for r in records)
     )
 
 

@@ -505,7 +505,11 @@ class Linker:
         for k, h in enumerate(heads):
             if h.is_target and m.overlaps(h) and h is not m:
                 return k, "internal", 0
-        if m.label in PREMOD_LABELS:
+        if m.label in {"SEGMENT", "LOBE"} and any(
+            0 <= m.start - h.end <= 1 for _, h in usable if h is not m and not h.overlaps(m)
+        ):
+            pass  # "... hypoechoic lesion seg 4 separate calcific focus": the lesion's segment
+        elif m.label in PREMOD_LABELS:
             # Organ words are adjectives here ("hepatic and splenic granulomas"), not heads.
             following = [
                 (k, h) for k, h in usable if h.start >= m.end and h is not m and h.label != "ORGAN"
@@ -934,6 +938,13 @@ class Linker:
                     # "two calcifications, one in segment V and one in VIII" lists the two
                     or (a.mention.value == "and_one" and (count is None or count <= 1))
                 )
+            ),
+            # "Another calcified granuloma ...": a focus of its own, never a restatement.
+            "new_focus": any(
+                a.tier == "premod"
+                and a.mention.label == "COUNT"
+                and a.mention.value in POST_COUNT_VALUES
+                for a in st.attachments
             ),
             "group": -1,
             "context_sensitive": st.context_sensitive,
