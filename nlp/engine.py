@@ -395,6 +395,45 @@ def chunked(
 
 #: The miner of a worker process, built once per process (a pool initializer sets it).
 _WORKER_STATE: dict[str, Any] = {}
+#: Modules the fork server imports once, so that a worker forked from it only builds its miner.
+WORKER_PRELOAD = ("calcminer.nlp.miner", "calcminer.nlp.tables", "calcminer.nlp.writers")
+
+
+def process_threads() -> int | None:
+    """Threads of this process as the kernel counts them (Linux ``/proc``); None elsewhere.
+
+    Native threads count too (a BLAS pool, a driver's): Python 3.12+ counts them the same
+    way when it warns about a fork.
+    """
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return None
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    """The context that starts worker processes: fork only from a single-threaded process.
+
+    A child forked while another thread holds a lock (a progress bar's, a logging handler's,
+    a notebook's, a native library's) can hang; Python 3.12+ warns about such forks and
+    3.14 no longer forks by default. So workers are forked from this process only when it
+    has no other thread at all (no thread can then start before the fork): they inherit the
+    miner built here, which is the fastest start. Otherwise they come from a fork server, a
+    fresh interpreter started once per process that imports :data:`WORKER_PRELOAD` and then
+    forks them; each builds its own miner (the pool initializer). Where there is no fork
+    server (Windows), workers are spawned.
+
+    Returns:
+        A ``fork``, ``forkserver`` or ``spawn`` context.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and process_threads() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(WORKER_PRELOAD))
+        return context
+    return multiprocessing.get_context("spawn")
 
 
 def _init_worker(patterns_dir: str | None, prefilter: bool) -> None:
@@ -460,12 +499,12 @@ def run_local(
         for index, items in chain(head, chunks):
             on_chunk(_finish_chunk(work, chunk_tables(index, items, miner, render)))
         return
-    methods = multiprocessing.get_all_start_methods()
-    fork = "fork" in methods
-    context = multiprocessing.get_context("fork" if fork else "spawn")
-    if fork:
+    context = worker_context()
+    if context.get_start_method() == "fork":
         # Build once here; forked workers inherit it instead of building their own.
         _init_worker(patterns_dir, options.prefilter)
+        # Still single-threaded after the build? (Else the fork server starts the workers.)
+        context = worker_context()
     window = options.workers * IN_FLIGHT_PER_WORKER
     with context.Pool(
         options.workers, initializer=_init_worker, initargs=(patterns_dir, options.prefilter)
