@@ -615,8 +615,22 @@ def evaluate(
         raise typer.Exit(code=1)
 
 
+#: Set (unless already set) before numpy and pyarrow load, so that they start no idle
+#: threads: calcminer does no linear algebra (a BLAS thread pool) and Arrow allocates with
+#: mimalloc (jemalloc, loaded all the same, starts a background thread). A process without
+#: other threads forks its workers, the fastest start
+#: (see :func:`calcminer.nlp.engine.worker_context`).
+SINGLE_THREADED_LIBRARIES = {
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "JE_ARROW_MALLOC_CONF": "background_thread:false",
+}
+
+
 def main() -> None:
     """Entry point of the ``calcminer`` console script."""
+    for name, value in SINGLE_THREADED_LIBRARIES.items():
+        os.environ.setdefault(name, value)
     app()
 
 

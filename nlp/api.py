@@ -544,7 +544,7 @@ def run_audit(
         summarize,
     )
     from calcminer.nlp.tables import audit_frame, audit_summary_frame, overdue_frame
-    from calcminer.nlp.writers import write_table
+    from calcminer.nlp.writers import write_tables
 
     use_db = db_url is not None or query is not None
     if (archive is None) == (not use_db) or (use_db and (db_url is None or query is None)):
@@ -616,10 +616,12 @@ def run_audit(
         tables["overdue"] = overdue_frame(result)
     if asked["errors"] is not None or error_rows:
         tables["errors"] = errors_frame(error_rows)
-    written: list[tuple[str, Path, int]] = []
-    for role, frame in tables.items():
-        path = asked[role] or errors_default
-        written.append((role, write_table(frame, path), len(frame)))
+    # All tables or none: a write error or a full disk leaves no table of this run behind.
+    paths = {role: asked[role] or errors_default for role in tables}
+    write_tables([(frame, paths[role]) for role, frame in tables.items()])
+    written: list[tuple[str, Path, int]] = [
+        (role, paths[role], len(frame)) for role, frame in tables.items()
+    ]
     if plot_out is not None:
         from calcminer.nlp.plots import audit_figure
 

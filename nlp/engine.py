@@ -14,6 +14,7 @@ under a final name, and ``resume=True`` reuses the parts of finished chunks.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import json
 import multiprocessing
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from calcminer import __version__
-from calcminer.nlp.errors import CalcminerError, Errors
+from calcminer.nlp.errors import CalcminerError, Errors, OutputError
 from calcminer.nlp.io import read_reports
 from calcminer.nlp.patterns import default_patterns_dir
 from calcminer.nlp.schema import RecordError, Report
@@ -277,25 +278,39 @@ def run_fingerprint(
 def prepare_work_dir(work: Path, fingerprint: str, resume: bool) -> set[int]:
     """Create or reuse the work folder; return the chunks already finished.
 
+    Without ``resume``, a work folder left by an earlier run is removed first.
+
     Raises:
-        CalcminerError: E209 when ``resume`` is asked but the folder belongs to another run.
+        CalcminerError: With ``resume``, E214 when the folder's manifest is missing or
+            damaged and E209 when the folder belongs to another run. E216 when the folder
+            cannot be removed, created or written (a file in its place, no space, no
+            permission).
     """
     manifest = work / _MANIFEST
-    if work.exists():
-        if resume:
-            try:
-                recorded = json.loads(manifest.read_text(encoding="utf-8"))["fingerprint"]
-            except (OSError, ValueError, KeyError):
-                recorded = None
-            if recorded != fingerprint:
-                raise CalcminerError(Errors.E209.format(path=work))
-            return {
-                int(p.stem.split("-")[1]) for p in work.glob("part-*.pkl") if p.stem[5:].isdigit()
-            }
-        shutil.rmtree(work)
-    work.mkdir(mode=0o700, parents=True)
-    _atomic_bytes(manifest, json.dumps({"fingerprint": fingerprint}).encode())
+    if resume and work.is_dir() and not work.is_symlink():
+        try:
+            recorded = json.loads(manifest.read_text(encoding="utf-8"))["fingerprint"]
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            detail = e.strerror if isinstance(e, OSError) and e.strerror else type(e).__name__
+            raise CalcminerError(Errors.E214.format(path=work, detail=detail)) from e
+        if recorded != fingerprint:
+            raise CalcminerError(Errors.E209.format(path=work))
+        return {int(p.stem[5:]) for p in work.glob("part-*.pkl") if p.stem[5:].isdigit()}
+    try:
+        if work.is_symlink() or (work.exists() and not work.is_dir()):
+            raise NotADirectoryError(errno.ENOTDIR, "a file, not a folder, has its name")
+        if work.exists():
+            shutil.rmtree(work)
+        work.mkdir(mode=0o700, parents=True)
+        _atomic_bytes(manifest, json.dumps({"fingerprint": fingerprint}).encode())
+    except OSError as e:
+        raise OutputError(Errors.E216.format(path=work, detail=_reason(e))) from e
     return set()
+
+
+def _reason(error: OSError) -> str:
+    """The reason of an I/O error without its file names (messages name the file)."""
+    return error.strerror or type(error).__name__
 
 
 def save_part(work: Path, tables: ChunkTables) -> None:
@@ -303,41 +318,77 @@ def save_part(work: Path, tables: ChunkTables) -> None:
 
     Rows encoded ahead go first to a file of their own, so that writing the outputs reads
     only them; the part file, written last, marks the chunk finished.
+
+    Raises:
+        OutputError: E216 when the part cannot be written (no space, no permission).
     """
-    if tables.rendered:
-        rows = pickle.dumps(dict(tables.rendered), protocol=5)
-        _atomic_bytes(work / _ROWS.format(tables.index), rows)
-    frames = dataclasses.replace(tables, rendered={})
-    _atomic_bytes(work / _PART.format(tables.index), pickle.dumps(frames, protocol=5))
+    try:
+        if tables.rendered:
+            rows = pickle.dumps(dict(tables.rendered), protocol=5)
+            _atomic_bytes(work / _ROWS.format(tables.index), rows)
+        frames = dataclasses.replace(tables, rendered={})
+        _atomic_bytes(work / _PART.format(tables.index), pickle.dumps(frames, protocol=5))
+    except OSError as e:
+        raise OutputError(Errors.E216.format(path=work, detail=_reason(e))) from e
 
 
 def load_part(work: Path, index: int) -> ChunkTables:
     """Load a chunk's tables (written by this program into the private work folder).
 
     The rows encoded ahead are not loaded (see :func:`load_rendered`).
+
+    Raises:
+        CalcminerError: E215 when the part file is missing, damaged or holds something else.
     """
-    with (work / _PART.format(index)).open("rb") as handle:
-        tables: ChunkTables = pickle.load(handle)
+    path = work / _PART.format(index)
+    tables = _load_pickle(path)
+    if not isinstance(tables, ChunkTables) or tables.index != index:
+        raise CalcminerError(Errors.E215.format(path=path, detail="not a part of this chunk"))
     return tables
 
 
 def load_rendered(work: Path, index: int) -> dict[str, RenderedRows]:
-    """The rows of a chunk encoded ahead, per role (none when the file is missing)."""
-    try:
-        with (work / _ROWS.format(index)).open("rb") as handle:
-            rendered: dict[str, RenderedRows] = pickle.load(handle)
-    except FileNotFoundError:
+    """The rows of a chunk encoded ahead, per role (none when the file is missing).
+
+    Raises:
+        CalcminerError: E215 when the file is damaged or holds something else.
+    """
+    from calcminer.nlp.writers import RenderedRows
+
+    path = work / _ROWS.format(index)
+    if not path.exists():
         return {}
+    rendered = _load_pickle(path)
+    if not isinstance(rendered, dict) or not all(
+        isinstance(rows, RenderedRows) for rows in rendered.values()
+    ):
+        raise CalcminerError(Errors.E215.format(path=path, detail="not rows of a chunk"))
     return rendered
+
+
+def _load_pickle(path: Path) -> Any:
+    """Unpickle a file of the work folder; any failure is E215 (a damaged or foreign file)."""
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    # A damaged pickle can fail in almost any way (EOFError, UnpicklingError, KeyError,
+    # ImportError, MemoryError, ...): each means that the part cannot be used.
+    except Exception as e:
+        detail = e.strerror if isinstance(e, OSError) and e.strerror else type(e).__name__
+        raise CalcminerError(Errors.E215.format(path=path, detail=detail)) from e
 
 
 def _atomic_bytes(path: Path, data: bytes) -> None:
     temp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    with temp.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temp, path)
+    try:
+        with temp.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 # --- running the chunks -----------------------------------------------------------------------
@@ -356,6 +407,45 @@ def chunked(
 
 #: The miner of a worker process, built once per process (a pool initializer sets it).
 _WORKER_STATE: dict[str, Any] = {}
+#: Modules the fork server imports once, so that a worker forked from it only builds its miner.
+WORKER_PRELOAD = ("calcminer.nlp.miner", "calcminer.nlp.tables", "calcminer.nlp.writers")
+
+
+def process_threads() -> int | None:
+    """Threads of this process as the kernel counts them (Linux ``/proc``); None elsewhere.
+
+    Native threads count too (a BLAS pool, a driver's): Python 3.12+ counts them the same
+    way when it warns about a fork.
+    """
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return None
+
+
+def worker_context() -> multiprocessing.context.BaseContext:
+    """The context that starts worker processes: fork only from a single-threaded process.
+
+    A child forked while another thread holds a lock (a progress bar's, a logging handler's,
+    a notebook's, a native library's) can hang; Python 3.12+ warns about such forks and
+    3.14 no longer forks by default. So workers are forked from this process only when it
+    has no other thread at all (no thread can then start before the fork): they inherit the
+    miner built here, which is the fastest start. Otherwise they come from a fork server, a
+    fresh interpreter started once per process that imports :data:`WORKER_PRELOAD` and then
+    forks them; each builds its own miner (the pool initializer). Where there is no fork
+    server (Windows), workers are spawned.
+
+    Returns:
+        A ``fork``, ``forkserver`` or ``spawn`` context.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and process_threads() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(WORKER_PRELOAD))
+        return context
+    return multiprocessing.get_context("spawn")
 
 
 def _init_worker(patterns_dir: str | None, prefilter: bool) -> None:
@@ -421,12 +511,12 @@ def run_local(
         for index, items in chain(head, chunks):
             on_chunk(_finish_chunk(work, chunk_tables(index, items, miner, render)))
         return
-    methods = multiprocessing.get_all_start_methods()
-    fork = "fork" in methods
-    context = multiprocessing.get_context("fork" if fork else "spawn")
-    if fork:
+    context = worker_context()
+    if context.get_start_method() == "fork":
         # Build once here; forked workers inherit it instead of building their own.
         _init_worker(patterns_dir, options.prefilter)
+        # Still single-threaded after the build? (Else the fork server starts the workers.)
+        context = worker_context()
     window = options.workers * IN_FLIGHT_PER_WORKER
     with context.Pool(
         options.workers, initializer=_init_worker, initargs=(patterns_dir, options.prefilter)
@@ -517,26 +607,39 @@ def assemble(
                 if role in parquet and len(df):
                     schemas[role].append(arrow_chunk(df).schema)
     streams = {}
+    current = work  # the file being written, named when writing fails
     try:
-        for role, path in outputs.items():
-            schema = None
-            if role in parquet:
-                schema = unify_schemas(
-                    schemas[role] or [arrow_chunk(empty[role]).schema], final_columns[role]
-                )
-            streams[role] = TableStream(path, final_columns[role], schema)
-        for index in range(n_chunks):
-            encoded = load_rendered(work, index)
-            loaded: ChunkTables | None = None
-            for role, stream in streams.items():
-                rendered = encoded.get(role)
-                if rendered is not None and stream.accepts(rendered):
-                    stream.write_rendered(rendered)
-                    continue
-                loaded = loaded or load_part(work, index)
-                stream.write(loaded.frame(role))
+        try:
+            for role, path in outputs.items():
+                current = path
+                schema = None
+                if role in parquet:
+                    schema = unify_schemas(
+                        schemas[role] or [arrow_chunk(empty[role]).schema], final_columns[role]
+                    )
+                streams[role] = TableStream(path, final_columns[role], schema)
+            for index in range(n_chunks):
+                encoded = load_rendered(work, index)
+                loaded: ChunkTables | None = None
+                for role, stream in streams.items():
+                    current = stream.path
+                    rendered = encoded.get(role)
+                    if rendered is not None and stream.accepts(rendered):
+                        stream.write_rendered(rendered)
+                        continue
+                    loaded = loaded or load_part(work, index)
+                    stream.write(loaded.frame(role))
+            # Every file is complete and synced before the first is renamed into place, so a
+            # full disk or a write error leaves no output of this run under a final name.
+            for stream in streams.values():
+                current = stream.path
+                stream.finish()
+        except OutputError as e:
+            cause = e.__cause__
+            detail = getattr(cause, "strerror", None) or type(cause or e).__name__
+            raise OutputError(Errors.E217.format(path=current, detail=detail, work=work)) from e
         for stream in streams.values():
-            stream.commit()
+            stream.publish()
     except BaseException:
         for stream in streams.values():
             stream.abort()

@@ -166,6 +166,25 @@ class Errors:
         "E213 --strict: {count} record(s) became error rows; the outputs are written, but the "
         "run fails."
     )
+    E214 = (
+        "E214 Cannot resume: the work folder {path} has no readable manifest ({detail}); it is "
+        "damaged or was not written by calcminer. Run again without --resume to start over."
+    )
+    E215 = (
+        "E215 Cannot resume: the part file {path} in the work folder cannot be read ({detail}); "
+        "it is damaged or was not written by calcminer. Run again without --resume to start "
+        "over."
+    )
+    E216 = (
+        "E216 Cannot use the work folder {path} beside the output ({detail}). Expected a folder "
+        "calcminer can create and write; check free space and permissions, or write the "
+        "output to another folder."
+    )
+    E217 = (
+        "E217 Cannot write output {path} ({detail}); no output file of this run was written. "
+        "The finished chunks are kept in {work}: free space or fix the permissions, then run "
+        "the same command with --resume."
+    )
     E220 = "E220 Give the report as TEXT or with --file, not both and not neither."
     E221 = "E221 {path} holds several reports. Choose one with --id."
     E222 = "E222 No report with id {report_id!r} in {path}."

@@ -1,4 +1,5 @@
-"""Evaluation beside the flow: gold JSONL -> miner -> per-field accuracy and triage confusion.
+"""Evaluation beside the flow: gold JSONL -> miner -> per-field accuracy, triage confusion and
+follow-up precision / recall.
 
 :func:`score` does the arithmetic on plain rows (no miner, no files); :func:`evaluate` reads a
 GOLD_GUIDE.md gold file, runs the miner and scores it; the ``format_*`` helpers render plain-text
@@ -32,14 +33,27 @@ SIZE_TOLERANCE_MM = 0.05
 _FLOAT_SLACK = 1e-9
 #: Fields compared with SIZE_TOLERANCE_MM.
 SIZE_FIELDS: frozenset[str] = frozenset({"max_size_mm"})
+#: Fields a gold file may add to GOLD_FIELDS; each is scored when every gold row has it and
+#: the miner's results carry it (older miners do not).
+OPTIONAL_GOLD_FIELDS: tuple[str, ...] = ("liver_followup_recommended",)
 BOOLEAN_FIELDS: frozenset[str] = frozenset(
-    {"calcification", "bile_duct", "diffuse", "followup_recommended"}
+    {
+        "calcification",
+        "bile_duct",
+        "diffuse",
+        "followup_recommended",
+        "liver_followup_recommended",
+    }
 )
+#: Boolean fields scored as a positive class (true = a follow-up is recommended).
+FOLLOWUP_FIELDS: tuple[str, ...] = ("followup_recommended", "liver_followup_recommended")
 LIST_FIELDS: frozenset[str] = frozenset({"segments", "lobes"})
 COUNT_CATEGORIES: tuple[str, ...] = get_args(CountCategory)
 URGENT = "urgent"
 #: How many unknown ids a score() error names.
 _IDS_SHOWN = 5
+#: Marks an attribute a miner result does not have.
+_ABSENT = object()
 
 
 @dataclass(frozen=True)
@@ -60,6 +74,45 @@ class Mismatch:
 
 
 @dataclass(frozen=True)
+class BinaryScores:
+    """Counts and scores of one boolean field, ``true`` being the positive class.
+
+    Attributes:
+        true_positive: Gold true, predicted true.
+        false_positive: Gold false, predicted true.
+        false_negative: Gold true, predicted false.
+        true_negative: Gold false, predicted false.
+    """
+
+    true_positive: int
+    false_positive: int
+    false_negative: int
+    true_negative: int
+
+    @property
+    def precision(self) -> float | None:
+        """Share of predicted positives that are gold positives; None with no prediction."""
+        predicted = self.true_positive + self.false_positive
+        return self.true_positive / predicted if predicted else None
+
+    @property
+    def recall(self) -> float | None:
+        """Share of gold positives that are predicted; None with no gold positive."""
+        gold = self.true_positive + self.false_negative
+        return self.true_positive / gold if gold else None
+
+    @property
+    def f1(self) -> float | None:
+        """Harmonic mean of precision and recall; None when either is undefined."""
+        precision, recall = self.precision, self.recall
+        if precision is None or recall is None:
+            return None
+        if precision + recall == 0:
+            return 0.0
+        return 2 * precision * recall / (precision + recall)
+
+
+@dataclass(frozen=True)
 class EvaluationResult:
     """Scores of the miner on a gold set.
 
@@ -70,6 +123,10 @@ class EvaluationResult:
         confusion: Triage counts, ``confusion[gold][predicted]`` over none/benign/workup/urgent.
         missed_urgent: Gold-urgent reports predicted as anything but urgent.
         mismatches: Every disagreeing (report, field), in gold order then field order.
+        over_triage: Reports predicted above their gold level (none < benign < workup <
+            urgent).
+        positive_class: Precision / recall counts of each scored follow-up field
+            (``followup_recommended``, and ``liver_followup_recommended`` when scored).
         texts: Report id -> text, kept only for ``--show-text`` (empty from :func:`score`).
     """
 
@@ -79,12 +136,19 @@ class EvaluationResult:
     confusion: Mapping[str, Mapping[str, int]]
     missed_urgent: int
     mismatches: tuple[Mismatch, ...]
+    over_triage: int = 0
+    positive_class: Mapping[str, BinaryScores] = field(default_factory=dict)
     texts: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def triage_accuracy(self) -> float:
         """Share of reports whose triage level is right."""
         return self.field_accuracy["triage"]
+
+    @property
+    def followup(self) -> BinaryScores | None:
+        """Precision / recall of ``followup_recommended`` (None when it was not scored)."""
+        return self.positive_class.get("followup_recommended")
 
     def below(self, min_accuracy: float) -> list[tuple[str, float]]:
         """List the fields whose accuracy is below a threshold.
@@ -151,10 +215,49 @@ def _some(ids: Iterable[str]) -> str:
     return shown + (f" and {len(ordered) - _IDS_SHOWN} more" if len(ordered) > _IDS_SHOWN else "")
 
 
+def scored_fields(
+    gold_rows: Iterable[Mapping[str, Any]], predicted_rows: Iterable[Mapping[str, Any]]
+) -> tuple[str, ...]:
+    """The fields to score: GOLD_FIELDS, then each optional field both sides carry.
+
+    Args:
+        gold_rows: Gold rows.
+        predicted_rows: Predicted rows.
+
+    Returns:
+        ``GOLD_FIELDS`` plus every ``OPTIONAL_GOLD_FIELDS`` entry present in every gold row
+        and every predicted row.
+    """
+    gold, predicted = list(gold_rows), list(predicted_rows)
+    optional = tuple(
+        name
+        for name in OPTIONAL_GOLD_FIELDS
+        if name not in GOLD_FIELDS
+        and gold
+        and predicted
+        and all(name in row for row in gold)
+        and all(name in row for row in predicted)
+    )
+    return (*GOLD_FIELDS, *optional)
+
+
+def _binary_scores(pairs: Iterable[tuple[Any, Any]]) -> BinaryScores:
+    """Count (gold, predicted) boolean pairs; anything but ``True`` counts as negative."""
+    counts = {(True, True): 0, (False, True): 0, (True, False): 0, (False, False): 0}
+    for gold, predicted in pairs:
+        counts[(_plain(gold) is True, _plain(predicted) is True)] += 1
+    return BinaryScores(
+        true_positive=counts[(True, True)],
+        false_positive=counts[(False, True)],
+        false_negative=counts[(True, False)],
+        true_negative=counts[(False, False)],
+    )
+
+
 def score(
     gold_rows: Sequence[Mapping[str, Any]],
     predicted_rows: Iterable[Mapping[str, Any]],
-    fields: Sequence[str] = GOLD_FIELDS,
+    fields: Sequence[str] | None = None,
 ) -> EvaluationResult:
     """Score predictions against gold labels, report by report and field by field.
 
@@ -163,10 +266,12 @@ def score(
     Args:
         gold_rows: Gold rows with ``report_id`` and the fields.
         predicted_rows: Predicted rows with ``report_id`` and the fields.
-        fields: Fields to score; must include ``triage``.
+        fields: Fields to score; must include ``triage``. None scores
+            :func:`scored_fields` (GOLD_FIELDS and the optional fields both sides carry).
 
     Returns:
-        Per-field accuracy, the triage confusion matrix, missed-urgent count and mismatches.
+        Per-field accuracy, the triage confusion matrix, missed-urgent and over-triage
+        counts, follow-up precision / recall, and mismatches.
 
     Raises:
         ValueError: No gold rows, duplicate or unpaired ids, or a triage value outside
@@ -176,6 +281,8 @@ def score(
         raise ValueError("no gold rows to score")
     gold = _index(gold_rows, "gold")
     predicted = _index(predicted_rows, "predicted")
+    if fields is None:
+        fields = scored_fields(gold.values(), predicted.values())
     if missing := gold.keys() - predicted.keys():
         raise ValueError(f"no prediction for report_id {_some(missing)}")
     if extra := predicted.keys() - gold.keys():
@@ -200,6 +307,15 @@ def score(
             )
         confusion[gold_level][predicted_level] += 1
     n_reports = len(gold)
+    rank = {level: position for position, level in enumerate(levels)}
+    positive_class = {
+        name: _binary_scores(
+            (gold_row.get(name), predicted[report_id].get(name))
+            for report_id, gold_row in gold.items()
+        )
+        for name in FOLLOWUP_FIELDS
+        if name in fields
+    }
     return EvaluationResult(
         n_reports=n_reports,
         field_correct=correct,
@@ -207,6 +323,13 @@ def score(
         confusion=confusion,
         missed_urgent=sum(count for level, count in confusion[URGENT].items() if level != URGENT),
         mismatches=tuple(mismatches),
+        over_triage=sum(
+            count
+            for gold_level, row in confusion.items()
+            for predicted_level, count in row.items()
+            if rank[predicted_level] > rank[gold_level]
+        ),
+        positive_class=positive_class,
     )
 
 
@@ -256,8 +379,8 @@ def _gold_row(path: Path, line: int, raw: str) -> dict[str, Any]:
         raise fail("report_id must be a non-empty string")
     if not isinstance(row["text"], str):
         raise fail("text must be a string")
-    for name in GOLD_FIELDS:
-        if problem := _check_gold_value(name, row[name]):
+    for name in (*GOLD_FIELDS, *OPTIONAL_GOLD_FIELDS):
+        if name in row and (problem := _check_gold_value(name, row[name])):
             raise fail(f"{name} {problem}")
     return row
 
@@ -311,12 +434,17 @@ def prediction_row(result: ReportResult) -> dict[str, Any]:
         result: A miner result.
 
     Returns:
-        ``report_id`` and the ten fields (tuples as lists).
+        ``report_id``, the ten fields (tuples as lists), and each optional gold field the
+        result carries (``getattr``: results of older miners lack them).
     """
     row: dict[str, Any] = {"report_id": result.report_id}
     for name in GOLD_FIELDS:
         value = getattr(result, name)
         row[name] = list(value) if isinstance(value, tuple) else value
+    for name in OPTIONAL_GOLD_FIELDS:
+        value = getattr(result, name, _ABSENT)
+        if value is not _ABSENT and name not in row:
+            row[name] = list(value) if isinstance(value, tuple) else value
     return row
 
 
@@ -393,7 +521,8 @@ def format_confusion(result: EvaluationResult) -> str:
         result: Scores from :func:`score` or :func:`evaluate`.
 
     Returns:
-        The matrix with row totals, then the missed-urgent count.
+        The matrix with row totals, then the triage accuracy and the missed-urgent and
+        over-triage counts.
     """
     header = ["gold \\ predicted", *TRIAGE_LEVELS, "total"]
     rows = [
@@ -409,8 +538,40 @@ def format_confusion(result: EvaluationResult) -> str:
             _table(header, rows),
             f"triage accuracy: {result.triage_accuracy:.3f}",
             f"missed urgent (gold urgent, predicted not urgent): {result.missed_urgent}",
+            f"over-triage (predicted above the gold level): {result.over_triage}",
         ]
     )
+
+
+def _ratio(value: float | None) -> str:
+    """A score with three decimals, ``n/a`` when undefined."""
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def format_followup(result: EvaluationResult) -> str:
+    """Render precision, recall and F1 of each scored follow-up field (true = positive).
+
+    Args:
+        result: Scores from :func:`score` or :func:`evaluate`.
+
+    Returns:
+        One line per follow-up field: precision, recall, F1 and the counts behind them;
+        ``n/a`` where a score is undefined (no predicted or no gold positive).
+    """
+    header = ["follow-up (true = positive)", "precision", "recall", "F1", "tp", "fp", "fn"]
+    rows = [
+        [
+            name,
+            _ratio(scores.precision),
+            _ratio(scores.recall),
+            _ratio(scores.f1),
+            str(scores.true_positive),
+            str(scores.false_positive),
+            str(scores.false_negative),
+        ]
+        for name, scores in result.positive_class.items()
+    ]
+    return _table(header, rows)
 
 
 def format_mismatches(result: EvaluationResult, show_text: bool = False) -> str:
@@ -456,13 +617,16 @@ def format_evaluation(
         show_text: With ``show_mismatches``, also print the texts of those reports.
 
     Returns:
-        Report count, accuracy table, confusion matrix (and mismatches).
+        Report count, accuracy table, confusion matrix, follow-up precision / recall (and
+        mismatches).
     """
     parts = [
         f"reports: {result.n_reports}",
         format_accuracy(result),
         format_confusion(result),
     ]
+    if result.positive_class:
+        parts.append(format_followup(result))
     if show_mismatches:
         parts.append(format_mismatches(result, show_text=show_text))
     return "\n\n".join(parts)

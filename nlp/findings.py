@@ -114,6 +114,27 @@ def _group_count(records: Sequence[Mapping[str, Any]]) -> _GroupCount:
     return _GroupCount(exact, multiple, definite)
 
 
+def _restates(
+    records: Sequence[Mapping[str, Any]],
+    gc: _GroupCount,
+    segments: set[str],
+    seen_segments: set[str],
+) -> bool:
+    """Whether a group only names again a focus already counted in its part.
+
+    A single focus without a size of its own, in segments already counted, with no "another"
+    ("... 5 mm calcific focus seg 2 ... imp ... incidental calcific focus seg 2"): the same
+    focus, restated where no impression header marks the restatement.
+    """
+    return (
+        bool(segments)
+        and segments <= seen_segments
+        and not gc.multiple
+        and gc.exact in (None, 1)
+        and all(r["size_mm"] is None and not r["another"] and not r["new_focus"] for r in records)
+    )
+
+
 def aggregate(
     doc: Doc,
     report: Report,
@@ -153,6 +174,7 @@ def aggregate(
     for part in ("body", "impression"):
         total: int | None = 0
         seen_any = False
+        seen_segments: set[str] = set()
         for g, recs in sorted(groups.items()):
             if part_of_group[g] != part:
                 continue
@@ -160,8 +182,10 @@ def aggregate(
             multiple = multiple or gc.multiple
             if gc.exact is None and not gc.multiple:
                 plural_presence = plural_presence or any(r["plural"] for r in recs)
-            if gc.definite and seen_any:
+            segments = {s for r in recs for s in r["segments"]}
+            if seen_any and (gc.definite or _restates(recs, gc, segments, seen_segments)):
                 continue
+            seen_segments |= segments
             seen_any = True
             total = None if (total is None or gc.exact is None) else total + gc.exact
         if seen_any and total is not None:

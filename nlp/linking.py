@@ -172,6 +172,8 @@ class TargetState:
     attachments: list[Attachment] = field(default_factory=list)
     #: Inside a plural container ("further metastases contain calcification").
     plural_container: bool = False
+    #: One focus in each of several lesions ("... several lesions. Each has a bright focus").
+    per_lesion: bool = False
     #: A following sentence adds similar foci ("Similar lesions are present in ...").
     more_foci: bool = False
     #: The sentence refers back and the target has no location of its own: its result may
@@ -210,7 +212,6 @@ class Linker:
         self.side_words = frozenset(table["side_words"])
         self.anaphoric_determiners = frozenset(table["anaphoric_lesion_determiners"])
         self.irregular_singulars: Mapping[str, str] = table["irregular_singulars"]
-        self.collective_heads = frozenset(table["collective_heads"])
         starts = table["context_sentence_starts"]
         self.refer_back_starts = frozenset(starts["refer_back"])
         self.distributive_starts = frozenset(starts["distributive"])
@@ -524,7 +525,11 @@ class Linker:
         for k, h in enumerate(heads):
             if h.is_target and m.overlaps(h) and h is not m:
                 return k, "internal", 0
-        if m.label in PREMOD_LABELS:
+        if m.label in {"SEGMENT", "LOBE"} and any(
+            0 <= m.start - h.end <= 1 for _, h in usable if h is not m and not h.overlaps(m)
+        ):
+            pass  # "... hypoechoic lesion seg 4 separate calcific focus": the lesion's segment
+        elif m.label in PREMOD_LABELS:
             # Organ words are adjectives here ("hepatic and splenic granulomas"), not heads.
             following = [
                 (k, h) for k, h in usable if h.start >= m.end and h is not m and h.label != "ORGAN"
@@ -709,7 +714,7 @@ class Linker:
                     # "... several lesions in both lobes. Each has a bright central echogenic
                     # focus ...": one focus per lesion, so more than one.
                     for st in lacking:
-                        st.plural_container = True
+                        st.per_lesion = True
                 break
         for st in lacking:
             st.attachments.extend(Attachment(m, "context", 0) for m in lent)
@@ -954,6 +959,13 @@ class Linker:
                     or (a.mention.value == "and_one" and (count is None or count <= 1))
                 )
             ),
+            # "Another calcified granuloma ...": a focus of its own, never a restatement.
+            "new_focus": any(
+                a.tier == "premod"
+                and a.mention.label == "COUNT"
+                and a.mention.value in POST_COUNT_VALUES
+                for a in st.attachments
+            ),
             "group": -1,
             "context_sensitive": st.context_sensitive,
             # Whether the organ could depend on ambiguous_lobes, a report-wide fact (see
@@ -1049,10 +1061,10 @@ class Linker:
         plural = self.normalizer.is_plural_head(st.words)
         first = min((a.mention.start for a in premods), default=t.start)
         definite = first > 0 and doc[first - 1].lower_ in self.definite
-        if st.more_foci:
+        if st.more_foci or st.per_lesion:
             return None, True, definite  # "... Similar lesions are present in the left lobe."
-        if quantified or self.collective_heads.intersection(st.words):
-            return None, True, definite  # "several ...", "a group of strong echoes"
+        if quantified:
+            return None, True, definite
         if exact is not None:
             return exact, exact >= 2, definite
         if st.plural_container:

@@ -93,6 +93,7 @@ class SectionSplitter:
         lower_case = patterns.normalization["lower_case_sentence_starts"]
         self._lowercase_continuations = frozenset(lower_case["not_after_period"])
         self._size_units = frozenset(lower_case["size_units"])
+        self._bullets = frozenset(patterns.normalization["header_bullets"])
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -112,7 +113,12 @@ class SectionSplitter:
             if not tt.alpha[i] or tt.lower[i] not in self._first_words:
                 i += 1
                 continue
-            at_line_start = i == 0 or "\n" in tt.text[i - 1] or "\n" in tt.ws[i - 1]
+            at_line_start = (
+                i == 0
+                or "\n" in tt.text[i - 1]
+                or "\n" in tt.ws[i - 1]
+                or self._after_bullet(tt, i)
+            )
             prev = tt.previous_word(i)
             prev_text = tt.text[prev] if prev is not None else None
             after_sentence = (
@@ -127,6 +133,21 @@ class SectionSplitter:
                     continue
             i += 1
         return headers
+
+    def _after_bullet(self, tt: _Tokens, i: int) -> bool:
+        """Whether only list markers stand before token ``i`` on its line ("* Impression:")."""
+        j = i - 1
+        seen = False
+        while j >= 0 and "\n" not in tt.text[j] and "\n" not in tt.ws[j]:
+            if tt.text[j] in self._bullets or tt.digit[j] or tt.text[j] in {".", ")"}:
+                seen = seen or tt.text[j] in self._bullets or tt.digit[j]
+                j -= 1
+                continue
+            if tt.space[j]:
+                j -= 1
+                continue
+            return False
+        return seen
 
     def _match_header(self, tt: _Tokens, i: int, at_line_start: bool) -> _Header | None:
         rules: list[SectionHeader] = []

@@ -8,6 +8,7 @@ goes to a temporary file in the target directory, is synced, then renamed onto t
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -82,14 +83,55 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
         OutputError: E201 for an unsupported extension, E202 when the file cannot be written.
     """
     target = Path(path)
+    write = _table_writer(df, target)
+    _atomic_write(target, write)
+    return target
+
+
+def write_tables(tables: Sequence[tuple[pd.DataFrame, str | Path]]) -> list[Path]:
+    """Write several tables atomically and together: all of them, or none.
+
+    Each table goes to a synced temporary file beside its target, as with
+    :func:`write_table`; the files are renamed onto their targets only when every table is
+    written, so a full disk or a write error leaves none of them under its final name.
+
+    Args:
+        tables: (table, output path) pairs; the extension of each path gives its format.
+
+    Returns:
+        The paths written, in order.
+
+    Raises:
+        OutputError: E201 for an unsupported extension, E202 when a file cannot be written.
+    """
+    jobs = [(Path(path), _table_writer(df, Path(path))) for df, path in tables]
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, write in jobs:
+            staged.append((_write_temp(target, write), target))
+        while staged:
+            temp, target = staged[0]
+            try:
+                os.replace(temp, target)
+            except OSError as e:
+                raise OutputError(Errors.E202.format(path=target, detail=_detail(e))) from e
+            staged.pop(0)
+            _fsync_directory(target.parent)
+    finally:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+    return [target for target, _ in jobs]
+
+
+def _table_writer(df: pd.DataFrame, target: Path) -> Callable[[BinaryIO], None]:
+    """The function that writes ``df`` to a binary handle in the format of ``target``."""
     writers: dict[OutputFormat, Callable[[pd.DataFrame, BinaryIO], None]] = {
         "csv": _write_csv,
         "jsonl": _write_jsonl,
         "parquet": _write_parquet,
     }
     write = writers[output_format(target)]
-    _atomic_write(target, lambda handle: write(df, handle))
-    return target
+    return lambda handle: write(df, handle)
 
 
 # --- atomic file replacement ---------------------------------------------------------------------
@@ -97,27 +139,37 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
 
 def _atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
     """Write through a synced temporary file in the same directory, then rename it onto path."""
+    temp = _write_temp(path, write)
+    try:
+        os.replace(temp, path)
+    except OSError as e:
+        temp.unlink(missing_ok=True)
+        raise OutputError(Errors.E202.format(path=path, detail=_detail(e))) from e
+    _fsync_directory(path.parent)
+
+
+def _write_temp(path: Path, write: Callable[[BinaryIO], None]) -> Path:
+    """Write a synced temporary file beside path; return it (removed again on any failure)."""
     import pyarrow as pa
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temp = _create_temp(path)
     except OSError as e:
-        raise OutputError(Errors.E202.format(path=path, detail=e.strerror or e)) from e
+        raise OutputError(Errors.E202.format(path=path, detail=_detail(e))) from e
     try:
         with temp.open("wb") as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp, path)
     except (OSError, pa.ArrowException) as e:
         temp.unlink(missing_ok=True)
-        detail = e.strerror if isinstance(e, OSError) and e.strerror else f"{type(e).__name__}"
+        detail = _detail(e) if isinstance(e, OSError) else type(e).__name__
         raise OutputError(Errors.E202.format(path=path, detail=detail)) from e
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    _fsync_directory(path.parent)
+    return temp
 
 
 def _create_temp(path: Path) -> Path:
@@ -429,10 +481,12 @@ def render_rows(df: pd.DataFrame, fmt: OutputFormat) -> RenderedRows:
 class TableStream:
     """Writes one table chunk by chunk into a temporary file; ``commit`` renames it into place.
 
-    Until ``commit``, nothing exists under the final name, so an interrupted run (even
-    ``kill -9``) never leaves a half-written table there. Cells are encoded as by
-    :func:`write_table`, so the file is byte-identical to writing the whole table at once
-    (CSV, JSONL).
+    ``commit`` is :meth:`finish` (complete and sync the file) then :meth:`publish` (rename);
+    several streams are finished first and then published, so that a failure leaves none of
+    them under its final name. Until then, nothing exists under the final name, so an
+    interrupted run (even ``kill -9``) never leaves a half-written table there. Cells are
+    encoded as by :func:`write_table`, so the file is byte-identical to writing the whole
+    table at once (CSV, JSONL).
 
     Args:
         path: Final path; the format comes from its extension.
@@ -449,22 +503,26 @@ class TableStream:
         self.rows = 0
         self._schema = schema
         self._parquet: Any = None
+        if self.format == "parquet" and schema is None:
+            raise ValueError("a Parquet stream needs the unified schema")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._temp = _create_temp(self.path)
-            self._handle: BinaryIO = self._temp.open("wb")
         except OSError as e:
-            raise OutputError(Errors.E202.format(path=self.path, detail=e.strerror or e)) from e
-        if self.format == "csv":
-            import pandas as pd
+            raise OutputError(Errors.E202.format(path=self.path, detail=_detail(e))) from e
+        try:
+            self._handle: BinaryIO = self._temp.open("wb")
+            if self.format == "csv":
+                import pandas as pd
 
-            _write_csv(pd.DataFrame(columns=columns), self._handle)
-        elif self.format == "parquet":
-            import pyarrow.parquet as pq
+                _write_csv(pd.DataFrame(columns=columns), self._handle)
+            elif self.format == "parquet":
+                import pyarrow.parquet as pq
 
-            if schema is None:
-                raise ValueError("a Parquet stream needs the unified schema")
-            self._parquet = pq.ParquetWriter(self._handle, schema)
+                self._parquet = pq.ParquetWriter(self._handle, schema)
+        except OSError as e:
+            self.abort()
+            raise OutputError(Errors.E202.format(path=self.path, detail=_detail(e))) from e
 
     def accepts(self, rendered: RenderedRows | None) -> bool:
         """Whether rows encoded ahead (:func:`render_rows`) can be copied into this stream:
@@ -483,7 +541,7 @@ class TableStream:
             self._handle.write(rendered.data)
         except OSError as e:
             self.abort()
-            raise OutputError(Errors.E202.format(path=self.path, detail=e.strerror or e)) from e
+            raise OutputError(Errors.E202.format(path=self.path, detail=_detail(e))) from e
         self.rows += rendered.rows
 
     def write(self, df: pd.DataFrame) -> None:
@@ -498,26 +556,57 @@ class TableStream:
                 self._parquet.write_table(arrow_chunk(chunk).cast(self._schema))
         except OSError as e:
             self.abort()
-            raise OutputError(Errors.E202.format(path=self.path, detail=e.strerror or e)) from e
+            raise OutputError(Errors.E202.format(path=self.path, detail=_detail(e))) from e
         self.rows += len(chunk)
 
-    def commit(self) -> Path:
-        """Finish the file and move it onto its final name."""
+    def finish(self) -> None:
+        """Complete the temporary file and sync it to disk (nothing under the final name yet).
+
+        A full disk or another write error shows here at the latest, so a run that finishes
+        every stream before it publishes any (:meth:`publish`) leaves no final file when one
+        of them fails.
+        """
         try:
             if self._parquet is not None:
                 self._parquet.close()
             self._handle.flush()
             os.fsync(self._handle.fileno())
             self._handle.close()
+        except OSError as e:
+            self.abort()
+            raise OutputError(Errors.E202.format(path=self.path, detail=_detail(e))) from e
+
+    def publish(self) -> Path:
+        """Move the finished temporary file onto its final name (after :meth:`finish`)."""
+        try:
             os.replace(self._temp, self.path)
         except OSError as e:
             self.abort()
-            raise OutputError(Errors.E202.format(path=self.path, detail=e.strerror or e)) from e
+            raise OutputError(Errors.E202.format(path=self.path, detail=_detail(e))) from e
         _fsync_directory(self.path.parent)
         return self.path
 
+    def commit(self) -> Path:
+        """Finish the file and move it onto its final name."""
+        self.finish()
+        return self.publish()
+
     def abort(self) -> None:
-        """Drop the temporary file."""
-        if not self._handle.closed:
-            self._handle.close()
+        """Drop the temporary file (nothing once it is published)."""
+        writer, self._parquet = self._parquet, None
+        if writer is not None and writer.is_open:
+            try:
+                writer.close()
+            except OSError:
+                writer.is_open = False  # so that collecting it does not try again
+        handle = getattr(self, "_handle", None)
+        if handle is not None and not handle.closed:
+            # A full disk fails the final flush too; the file is removed all the same.
+            with contextlib.suppress(OSError):
+                handle.close()
         self._temp.unlink(missing_ok=True)
+
+
+def _detail(error: OSError) -> str:
+    """The reason of an I/O error, without the file name (the message names the file)."""
+    return error.strerror or type(error).__name__

@@ -11,8 +11,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
+from suite_env import (
+    CI_PROFILE,
+    LOCAL_PROFILE,
+    hypothesis_profile,
+    shared_missing_message,
+    shared_required,
+)
 
 from calcminer.nlp.schema import Finding, Report, ReportResult
+
+# --- hypothesis: reproducible in CI, the failing example always printed ------------------------
+#: CI: the same examples on every run (derandomize), no example database carried between runs,
+#: and the reproduce_failure blob printed. Locally: random exploration, the blob printed too.
+#: Choose with HYPOTHESIS_PROFILE=ci|local; CI=true picks ``ci``.
+settings.register_profile(CI_PROFILE, derandomize=True, database=None, print_blob=True)
+settings.register_profile(LOCAL_PROFILE, print_blob=True)
+settings.load_profile(hypothesis_profile(os.environ))
 
 #: The two-report input of the CLI tests that run the real miner.
 TWO_REPORTS: dict[str, str] = {
@@ -234,11 +250,28 @@ def nlp(miner: Any) -> Any:
     return miner.nlp
 
 
+def shared_present(shared: Path = SHARED_DIR) -> bool:
+    """Whether the shared folder holds the development gold."""
+    return (shared / "gold" / "dev.jsonl").is_file()
+
+
+def pytest_report_header() -> list[str]:
+    """Say at the top of the run where the shared material is, or what its absence does."""
+    if shared_present():
+        return [f"calcminer shared material: {SHARED_DIR}"]
+    return ["calcminer " + shared_missing_message(SHARED_DIR, shared_required(os.environ))]
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
-    """The shared folder; tests that need it skip with a reason when it is absent."""
-    if not (SHARED_DIR / "gold" / "dev.jsonl").is_file():
-        pytest.skip(f"shared material not found at {SHARED_DIR} (set CALCMINER_SHARED)")
+    """The shared folder. When it is absent, tests that need it skip with the reason, or, under
+    CI (``CI=true``) or with ``CALCMINER_REQUIRE_SHARED=1``, fail with it."""
+    if not shared_present():
+        required = shared_required(os.environ)
+        message = shared_missing_message(SHARED_DIR, required)
+        if required:
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
     return SHARED_DIR
 
 

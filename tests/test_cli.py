@@ -228,6 +228,10 @@ def test_cli_evaluate_prints_accuracy_confusion_and_missed_urgent(tmp_path, use_
     assert "reports: 2" in result.stdout
     assert "triage accuracy: 0.500" in result.stdout
     assert "missed urgent (gold urgent, predicted not urgent): 1" in result.stdout
+    assert "over-triage (predicted above the gold level): 0" in result.stdout
+    # No follow-up in gold or prediction: precision, recall and F1 are undefined.
+    followup = [line for line in result.stdout.splitlines() if line.startswith("followup_")]
+    assert followup[-1].split()[1:4] == ["n/a", "n/a", "n/a"]
     assert "r3" in result.stdout and '"urgent"' in result.stdout
     assert _no_secrets(result.stdout, result.stderr)
 

@@ -7,7 +7,11 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +19,7 @@ import pandas as pd
 import pytest
 
 from calcminer.nlp.api import extract_tables, run_extract
-from calcminer.nlp.engine import EngineOptions, work_dir_for
+from calcminer.nlp.engine import EngineOptions, work_dir_for, worker_context
 from calcminer.nlp.errors import CalcminerError
 from calcminer.nlp.writers import write_table
 
@@ -98,6 +102,144 @@ def test_engine_work_folder_is_private_and_removed(archive: Path, tmp_path: Path
         "recommendations.csv",
         "reports.csv",
     ]
+
+
+@contextmanager
+def _busy_thread() -> Iterator[None]:
+    """Keep a second thread running that holds a lock most of the time (as a progress bar,
+    a logging handler or a notebook's thread might when workers start)."""
+    stop = threading.Event()
+    lock = threading.Lock()
+
+    def busy() -> None:
+        while not stop.is_set():
+            with lock:
+                stop.wait(0.002)
+
+    thread = threading.Thread(target=busy, daemon=True)
+    thread.start()
+    try:
+        assert threading.active_count() > 1
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_engine_pool_with_a_thread_alive_equals_the_serial_run(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers start safely while another thread runs: this process does not fork them."""
+    serial = _run(archive, tmp_path / "serial", ".csv", workers=1, chunk_size=1000)
+    forks: list[int] = []
+    real_fork = os.fork
+
+    def spy_fork() -> int:
+        forks.append(threading.active_count())
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", spy_fork)
+    with _busy_thread():
+        pooled = _run(archive, tmp_path / "pooled", ".csv", workers=2, chunk_size=20)
+    assert pooled == serial
+    assert forks == []
+
+
+def _os_threads() -> int:
+    """Threads of this process as the kernel counts them (Python 3.12's fork check)."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
+
+
+def test_engine_pool_gives_no_fork_with_threads_warning(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if sys.version_info < (3, 12):
+        # Python 3.12+ warns in os.fork() when the process has other threads; do the same.
+        real_fork = os.fork
+
+        def warning_fork() -> int:
+            if max(threading.active_count(), _os_threads()) > 1:
+                message = "This process is multi-threaded, use of fork() may lead to deadlocks"
+                warnings.warn(message, DeprecationWarning, stacklevel=2)
+            return real_fork()
+
+        monkeypatch.setattr(os, "fork", warning_fork)
+    with _busy_thread(), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        _run(archive, tmp_path / "pooled", ".csv", workers=2, chunk_size=20)
+    fork_warnings = [
+        str(w.message)
+        for w in caught
+        if issubclass(w.category, DeprecationWarning) and "fork" in str(w.message)
+    ]
+    assert fork_warnings == []
+
+
+@pytest.mark.parametrize(("threads", "forks"), [(1, True), (2, False), (None, False)])
+def test_engine_worker_context_forks_only_a_single_threaded_process(
+    monkeypatch: pytest.MonkeyPatch, threads: int | None, forks: bool
+) -> None:
+    monkeypatch.setattr("calcminer.nlp.engine.process_threads", lambda: threads)
+    method = worker_context().get_start_method()
+    assert (method == "fork") is forks
+    assert method in {"fork", "forkserver", "spawn"}
+
+
+#: Runs ``calcminer extract`` through the console script's entry point, twice in one
+#: process: alone, then with a thread alive; prints the start methods chosen.
+_CLI_TWICE = """
+import json, sys, threading
+import calcminer.cli as cli
+import calcminer.nlp.engine as engine
+chosen = []
+real = engine.worker_context
+def spy():
+    context = real()
+    chosen.append(context.get_start_method())
+    return context
+engine.worker_context = spy
+archive, out = sys.argv[1], sys.argv[2]
+def run(name):
+    sys.argv = ["calcminer", "extract", archive, "-o", f"{out}/{name}.csv", "--quiet",
+                "--workers", "2", "--chunk-size", "20"]
+    try:
+        cli.main()
+    except SystemExit as done:
+        assert not done.code, done.code
+run("alone")
+stop = threading.Event()
+thread = threading.Thread(target=stop.wait)
+thread.start()
+run("threaded")
+stop.set()
+thread.join()
+print(json.dumps(chosen))
+"""
+
+
+def test_engine_command_forks_workers_only_while_single_threaded(
+    archive: Path, tmp_path: Path
+) -> None:
+    """The command keeps its libraries from starting idle threads, so it forks its workers
+    (the fastest start); with a thread alive it takes the fork server. Same tables."""
+    done = subprocess.run(
+        [sys.executable, "-c", _CLI_TWICE, str(archive), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    chosen = json.loads(done.stdout.strip().splitlines()[-1])
+    # Twice per run: before and after the parent builds the miner it hands to forked workers.
+    assert chosen[:2] == ["fork", "fork"]
+    assert chosen[2:] in (["forkserver"], ["spawn"])
+    serial = _run(archive, tmp_path / "serial", ".csv", workers=1, chunk_size=1000)
+    assert (tmp_path / "alone.csv").read_bytes() == serial["output"]
+    assert (tmp_path / "threaded.csv").read_bytes() == serial["output"]
 
 
 class _CrashingMiner:

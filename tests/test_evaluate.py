@@ -14,6 +14,7 @@ from calcminer.nlp.evaluate import (
     format_accuracy,
     format_confusion,
     format_evaluation,
+    format_followup,
     format_mismatches,
     prediction_row,
     read_gold,
@@ -256,3 +257,126 @@ def test_evaluate_format_mismatches_when_none():
     rows = [gold_row("a")]
     assert format_mismatches(score(rows, rows)) == "no mismatches"
     assert "no mismatches" not in format_evaluation(score(rows, rows))
+
+
+# --- follow-up precision / recall, over-triage, optional gold fields -----------------------------
+
+
+def _followup_rows(pairs: list[tuple[bool, bool]]) -> tuple[list[dict[str, Any]], list[Any]]:
+    """Gold and predicted rows that differ only in followup_recommended."""
+    gold = [gold_row(f"f{i}", followup_recommended=g) for i, (g, _) in enumerate(pairs)]
+    predicted = [gold_row(f"f{i}", followup_recommended=p) for i, (_, p) in enumerate(pairs)]
+    return gold, predicted
+
+
+def test_evaluate_score_followup_precision_recall_f1():
+    # 3 true positives, 1 false positive, 2 false negatives, 2 true negatives.
+    pairs = [(True, True)] * 3 + [(False, True)] + [(True, False)] * 2 + [(False, False)] * 2
+    result = score(*_followup_rows(pairs))
+    followup = result.followup
+    assert followup is not None
+    assert (followup.true_positive, followup.false_positive) == (3, 1)
+    assert (followup.false_negative, followup.true_negative) == (2, 2)
+    assert followup.precision == pytest.approx(3 / 4)
+    assert followup.recall == pytest.approx(3 / 5)
+    assert followup.f1 == pytest.approx(2 * 0.75 * 0.6 / (0.75 + 0.6))
+    assert result.field_correct["followup_recommended"] == 5
+
+
+@pytest.mark.parametrize(
+    ("pairs", "precision", "recall", "f1"),
+    [
+        ([(False, False), (False, False)], None, None, None),  # no positive anywhere
+        ([(True, False), (False, False)], None, 0.0, None),  # nothing predicted
+        ([(False, True), (False, False)], 0.0, None, None),  # no gold positive
+        ([(True, False), (False, True)], 0.0, 0.0, 0.0),  # all wrong
+        ([(True, True), (False, False)], 1.0, 1.0, 1.0),
+    ],
+)
+def test_evaluate_score_followup_undefined_and_extreme_scores(pairs, precision, recall, f1):
+    followup = score(*_followup_rows(pairs)).followup
+    assert followup is not None
+    assert (followup.precision, followup.recall, followup.f1) == (precision, recall, f1)
+
+
+def test_evaluate_score_over_triage_counts_reports_above_gold_level():
+    levels = ["none", "benign", "workup", "urgent"]
+    gold, predicted = [], []
+    for i, gold_level in enumerate(levels):
+        for j, predicted_level in enumerate(levels):
+            gold.append(gold_row(f"t{i}{j}", triage=gold_level))
+            predicted.append(gold_row(f"t{i}{j}", triage=predicted_level))
+    result = score(gold, predicted)
+    # Above the diagonal of the 4 x 4 grid: 3 + 2 + 1 pairs.
+    assert result.over_triage == 6
+    assert result.missed_urgent == 3
+    one_way = score(
+        [gold_row("a", triage="benign"), gold_row("b", triage="workup")],
+        [gold_row("a", triage="workup"), gold_row("b", triage="benign")],
+    )
+    assert (one_way.over_triage, one_way.missed_urgent) == (1, 0)
+
+
+def test_evaluate_score_liver_followup_only_when_both_sides_carry_it():
+    gold = [
+        gold_row("a", liver_followup_recommended=True),
+        gold_row("b", liver_followup_recommended=False),
+    ]
+    with_attribute = [
+        gold_row("a", liver_followup_recommended=False),
+        gold_row("b", liver_followup_recommended=False),
+    ]
+    scored_both = score(gold, with_attribute)
+    assert scored_both.field_accuracy["liver_followup_recommended"] == 0.5
+    assert [(m.report_id, m.field) for m in scored_both.mismatches] == [
+        ("a", "liver_followup_recommended")
+    ]
+    liver = scored_both.positive_class["liver_followup_recommended"]
+    assert (liver.true_positive, liver.false_negative, liver.recall) == (0, 1, 0.0)
+    assert "liver_followup_recommended" in format_followup(scored_both)
+    # A miner without the attribute (or gold without the field): not scored, no mismatch.
+    without_attribute = score(gold, [gold_row("a"), gold_row("b")])
+    assert "liver_followup_recommended" not in without_attribute.field_accuracy
+    assert "liver_followup_recommended" not in without_attribute.positive_class
+    assert not without_attribute.mismatches
+    assert (
+        "liver_followup_recommended"
+        not in score([gold_row("a"), gold_row("b")], with_attribute).field_accuracy
+    )
+
+
+def test_evaluate_prediction_row_takes_optional_fields_the_result_has(make_result):
+    plain = make_result(report_id="x")
+    assert "liver_followup_recommended" not in prediction_row(plain)
+
+    class WithLiverFollowup:
+        """A result of a miner that also decides liver follow-up."""
+
+        liver_followup_recommended = True
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(plain, name)
+
+    row = prediction_row(WithLiverFollowup())  # type: ignore[arg-type]
+    assert row["liver_followup_recommended"] is True
+    assert row["report_id"] == "x"
+
+
+def test_evaluate_read_gold_checks_optional_field_type(tmp_path):
+    good = {**gold_row("g1"), "text": "t", "liver_followup_recommended": True}
+    bad = {**gold_row("g2"), "text": SECRET, "liver_followup_recommended": "yes"}
+    assert read_gold(_write_gold(tmp_path / "ok.jsonl", [good]))[0]["liver_followup_recommended"]
+    with pytest.raises(InputError, match="liver_followup_recommended must be true or false"):
+        read_gold(_write_gold(tmp_path / "bad.jsonl", [good, bad]))
+
+
+def test_evaluate_formatting_shows_followup_scores_and_over_triage():
+    pairs = [(True, True), (True, False), (False, True), (False, False)]
+    gold, predicted = _followup_rows(pairs)
+    predicted[3]["triage"] = "urgent"
+    text = format_evaluation(score(gold, predicted))
+    assert "over-triage (predicted above the gold level): 1" in text
+    line = [x for x in text.splitlines() if x.startswith("followup_recommended ")][-1]
+    assert line.split() == ["followup_recommended", "0.500", "0.500", "0.500", "1", "1", "1"]
+    undefined = format_followup(score(*_followup_rows([(False, False)])))
+    assert undefined.splitlines()[1].split()[1:4] == ["n/a", "n/a", "n/a"]

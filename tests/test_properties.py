@@ -3,9 +3,11 @@
 The real miner (session fixture of conftest.py) is fed random text over a broad alphabet,
 token soups of report words and odd characters, and random assemblies of real report
 sentences. Whatever the input, mining never raises and the result obeys the invariants of
-GOLD_GUIDE.md and of ``calcminer.nlp.triage``; mining is deterministic, a batch equals report
-by report, and the prefilter changes nothing. Example counts are bounded so the file runs in
-well under a minute.
+GOLD_GUIDE.md; its triage level and rules follow the GOLD_GUIDE triage table, written out here
+as an oracle independent of ``calcminer.nlp.triage``. Mining is deterministic, a batch equals
+report by report, and the prefilter changes nothing. Example counts are bounded so the file
+runs in well under a minute; under CI the derandomized hypothesis profile of conftest.py makes
+every run draw the same examples.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from hypothesis import strategies as st
 from calcminer.nlp.miner import Miner
 from calcminer.nlp.normalize import LOBE_ORDER, ROMAN_ORDER
 from calcminer.nlp.schema import Report, ReportResult
-from calcminer.nlp.triage import triage
+from calcminer.nlp.triage import TriageConfig, triage
 
 #: Hypothesis settings shared by every property: bounded examples, no per-example deadline
 #: (the first example also warms spaCy up), session fixtures are fine.
@@ -31,6 +33,9 @@ BOUNDED = settings(
     suppress_health_check=[HealthCheck.too_slow],
 )
 FEWER = settings(BOUNDED, max_examples=80)
+
+#: GOLD_GUIDE.md triage table: a counted calcification larger than this (strictly) is urgent.
+GOLD_GUIDE_URGENT_SIZE_MM = 30.0
 
 SEGMENT_NAMES: frozenset[str] = frozenset(ROMAN_ORDER)
 LOBE_NAMES: frozenset[str] = frozenset(LOBE_ORDER)
@@ -261,6 +266,59 @@ def assemblies(draw: st.DrawFn, max_sentences: int = 12) -> str:
     return separator.join(sentences)
 
 
+# --- the GOLD_GUIDE triage table, as an oracle ----------------------------------------------------
+
+
+def gold_guide_level(
+    *,
+    calcification: bool,
+    multiple: bool,
+    max_size_mm: float | None,
+    bile_duct: bool,
+    diffuse: bool,
+) -> str:
+    """The triage level of GOLD_GUIDE.md's table, row by row.
+
+    none: no counted calcification; urgent: any counted calcification larger than 30 mm;
+    workup: not urgent, and multiple, along the intrahepatic bile ducts, or diffuse; benign:
+    otherwise (a single focal calcification of 30 mm or less, or of unstated size).
+    """
+    if not calcification:
+        return "none"
+    if max_size_mm is not None and max_size_mm > GOLD_GUIDE_URGENT_SIZE_MM:
+        return "urgent"
+    if multiple or bile_duct or diffuse:
+        return "workup"
+    return "benign"
+
+
+def gold_guide_rules(
+    *,
+    calcification: bool,
+    multiple: bool,
+    max_size_mm: float | None,
+    bile_duct: bool,
+    diffuse: bool,
+) -> set[str]:
+    """The triage rule ids that must fire: one per table condition that holds."""
+    if not calcification:
+        return {"none_no_calcification"}
+    fired = {
+        rule
+        for rule, holds in (
+            (
+                "urgent_size_over_threshold",
+                max_size_mm is not None and max_size_mm > GOLD_GUIDE_URGENT_SIZE_MM,
+            ),
+            ("workup_multiple", multiple),
+            ("workup_bile_duct", bile_duct),
+            ("workup_diffuse", diffuse),
+        )
+        if holds
+    }
+    return fired or {"benign_single_focal"}
+
+
 # --- invariants ----------------------------------------------------------------------------------
 
 
@@ -307,17 +365,19 @@ def assert_invariants(result: ReportResult, text: str, miner: Miner) -> None:
     # calcification follows the counted findings
     counted = [f for f in result.findings if f.counted]
     assert result.calcification == bool(counted)
-    # triage follows the report fields and the configured thresholds
-    decision = triage(
-        calcification=result.calcification,
-        multiple=result.count_category == "multiple",
-        max_size_mm=result.max_size_mm,
-        bile_duct=result.bile_duct,
-        diffuse=result.diffuse,
-        config=miner.triage_config,
-    )
-    assert (result.triage, result.triage_rules) == (decision.level, decision.rules)
-    assert result.triage_reason == decision.reason
+    # triage follows the report fields by the GOLD_GUIDE table (the packaged thresholds are
+    # the table's: test_packaged_triage_config_is_the_gold_guide_table)
+    fields = {
+        "calcification": result.calcification,
+        "multiple": result.count_category == "multiple",
+        "max_size_mm": result.max_size_mm,
+        "bile_duct": result.bile_duct,
+        "diffuse": result.diffuse,
+    }
+    assert result.triage == gold_guide_level(**fields), fields
+    assert set(result.triage_rules) == gold_guide_rules(**fields), fields
+    assert len(set(result.triage_rules)) == len(result.triage_rules)
+    assert result.triage_reason.endswith(".") and len(result.triage_reason) > 1
     if not result.calcification:
         assert result.triage == "none"
         assert result.segments == () and result.lobes == ()
@@ -377,6 +437,76 @@ def test_invariant_checker_rejects_inconsistent_results(miner: Miner, corrupt: A
     assert result.triage == "urgent" and len(result.findings) == 1
     with pytest.raises(AssertionError):
         assert_invariants(corrupt(result), CHECKED_TEXT, miner)
+
+
+# --- triage against the GOLD_GUIDE table ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("size_mm", "multiple", "level"),
+    [
+        (None, False, "benign"),
+        (29.9, False, "benign"),
+        (30.0, False, "benign"),
+        (30.1, False, "urgent"),
+        (30.0, True, "workup"),
+        (30.1, True, "urgent"),
+    ],
+)
+def test_triage_oracle_boundary_30_0_vs_30_1(
+    size_mm: float | None, multiple: bool, level: str
+) -> None:
+    """The GOLD_GUIDE boundary, for the oracle and for triage() alike: larger than 30 mm."""
+    fields = {
+        "calcification": True,
+        "multiple": multiple,
+        "max_size_mm": size_mm,
+        "bile_duct": False,
+        "diffuse": False,
+    }
+    assert gold_guide_level(**fields) == level
+    assert triage(config=TriageConfig(), **fields).level == level  # type: ignore[arg-type]
+
+
+def test_packaged_triage_config_is_the_gold_guide_table(miner: Miner) -> None:
+    config = miner.triage_config
+    assert config.urgent_size_mm == GOLD_GUIDE_URGENT_SIZE_MM
+    assert config.workup_if_multiple and config.workup_if_bile_duct and config.workup_if_diffuse
+
+
+@settings(BOUNDED, max_examples=500)
+@given(
+    calcification=st.booleans(),
+    multiple=st.booleans(),
+    max_size_mm=st.one_of(
+        st.none(),
+        st.sampled_from((29.9, 29.99, 30.0, 30.01, 30.05, 30.1)),
+        st.floats(min_value=0.1, max_value=500.0, allow_nan=False),
+    ),
+    bile_duct=st.booleans(),
+    diffuse=st.booleans(),
+)
+@example(calcification=True, multiple=False, max_size_mm=30.0, bile_duct=False, diffuse=False)
+@example(calcification=True, multiple=False, max_size_mm=30.1, bile_duct=False, diffuse=False)
+@example(calcification=False, multiple=True, max_size_mm=45.0, bile_duct=True, diffuse=True)
+def test_triage_matches_the_gold_guide_table(
+    miner: Miner,
+    calcification: bool,
+    multiple: bool,
+    max_size_mm: float | None,
+    bile_duct: bool,
+    diffuse: bool,
+) -> None:
+    fields: dict[str, Any] = {
+        "calcification": calcification,
+        "multiple": multiple,
+        "max_size_mm": max_size_mm,
+        "bile_duct": bile_duct,
+        "diffuse": diffuse,
+    }
+    decision = triage(config=miner.triage_config, **fields)
+    assert decision.level == gold_guide_level(**fields)
+    assert set(decision.rules) == gold_guide_rules(**fields)
 
 
 # --- random text ---------------------------------------------------------------------------------

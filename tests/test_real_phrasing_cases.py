@@ -53,9 +53,19 @@ VOCABULARY = [
         triage="urgent",
     ),
     _case(
-        "Ultrasound description: A strong echo light group with acoustic shadow is seen in the"
-        " liver.",
-        "strong_echo_light_group_is_multiple",
+        "Ultrasound description: In the left lobe of the liver a strong echo light group of about"
+        " 1.2 x 0.9 cm is seen, with acoustic shadow behind it.",
+        "strong_echo_light_group_is_one_focus",
+        calcification=True,
+        count=1,
+        max_size_mm=12.0,
+        lobes=["left"],
+        triage="benign",
+    ),
+    _case(
+        "Ultrasound description: Multiple strong echo light groups with acoustic shadows are seen"
+        " in the liver.",
+        "strong_echo_light_groups_are_multiple",
         calcification=True,
         count_category="multiple",
         triage="workup",
@@ -359,4 +369,142 @@ def test_real_phrasing_counts(miner: Miner, text: str, expected: Expect) -> None
 
 @pytest.mark.parametrize(("text", "expected"), DIFFUSE_AND_LOBES)
 def test_real_phrasing_diffuse_and_lobes(miner: Miner, text: str, expected: Expect) -> None:
+    _check(miner, text, expected)
+
+
+# --- context beyond the sentence, sentence ends and headers --------------------------------------
+
+CONTEXT = [
+    _case(
+        "CT LIVER: A large mass in the left lobe, centred on segments II and III, measuring 11 cm."
+        " It contains a densely calcified central scar measuring 3.4 x 2.2 cm.",
+        "it_contains_takes_the_previous_lesion_location",
+        calcification=True,
+        count=1,
+        max_size_mm=34.0,
+        segments=["II", "III"],
+        triage="urgent",
+    ),
+    _case(
+        "CT LIVER: In segment VIII there is a 4.5 cm hemangioma. A 6 mm phlebolith is present"
+        " within the lesion.",
+        "within_the_lesion_refers_back",
+        calcification=True,
+        count=1,
+        max_size_mm=6.0,
+        segments=["VIII"],
+        triage="benign",
+    ),
+    _case(
+        "US LIVER: There are several hypoechoic lesions in both lobes of the liver. Each has a"
+        " bright central echogenic focus casting an acoustic shadow.",
+        "each_after_plural_lesions_is_multiple",
+        calcification=True,
+        count_category="multiple",
+        lobes=["left", "right"],
+        diffuse=False,
+        triage="workup",
+    ),
+    _case(
+        "CT LIVER: Two punctate calcifications, one in segment V and one in segment VIII, 3 mm"
+        " each.",
+        "two_listed_one_and_one_stays_two",
+        count=2,
+        segments=["V", "VIII"],
+        triage="workup",
+    ),
+    _case(
+        "CT ABDOMEN: Septal calcification aligned perpendicular to the capsule throughout the"
+        " liver (tortoise-shell pattern).",
+        "perpendicular_to_the_capsule_is_not_the_capsule",
+        calcification=True,
+        diffuse=True,
+        triage="workup",
+    ),
+    _case(
+        "CT ABDOMEN: Hyperdense calculi fill the dilated intrahepatic ducts of segments II and"
+        " III, the largest 1.3 cm.",
+        "calculi_fill_the_ducts",
+        calcification=True,
+        bile_duct=True,
+        max_size_mm=13.0,
+        segments=["II", "III"],
+        triage="workup",
+    ),
+    _case(
+        "US ABDOMEN\n- Liver: 5.1 cm calcified cyst in segment III.\n- Gallbladder: normal.\n"
+        "* Impression: Inactive calcified hydatid cyst of the liver.",
+        "bulleted_impression_header",
+        count=1,
+        max_size_mm=51.0,
+        triage="urgent",
+    ),
+    _case(
+        "us abd\nliver normal a small 4mm bright echogenic focus with posterior acoustic shadow"
+        " seg 8 likely granuloma gb normal no stones cbd 3mm spleen 9cm kidneys normal no free"
+        " fluid pancreas obscured by bowel gas",
+        "distant_mimic_in_run_on_dictation",
+        calcification=True,
+        max_size_mm=4.0,
+        segments=["VIII"],
+        triage="benign",
+    ),
+    _case(
+        "ct abdomen findings gallbladder distended, no radiopaque stone. 6 mm calcification"
+        " segment 6. no biliary dilatation.",
+        "a_size_starts_a_sentence",
+        calcification=True,
+        max_size_mm=6.0,
+        segments=["VI"],
+        triage="benign",
+    ),
+    _case(
+        "us liver: 14 mm echogenic haemangioma S3, no shadowing. separate 4 mm shadowing"
+        " calcific focus S7.",
+        "lower_case_sentence_after_a_period",
+        calcification=True,
+        count=1,
+        max_size_mm=4.0,
+        segments=["VII"],
+        triage="benign",
+    ),
+    _case(
+        "us liver\nliver size 16 cm a 12 mm hypoechoic lesion seg 4 separate 5mm calcific focus"
+        " with posterior shadowing seg 2 spleen 12.5 cm\nimp cirrhotic morphology incidental"
+        " calcific focus seg 2",
+        "restated_focus_without_an_impression_header",
+        count=1,
+        max_size_mm=5.0,
+        segments=["II"],
+        triage="benign",
+    ),
+    _case(
+        "LIVER: A 5 mm calcified granuloma in segment VI. Another calcified granuloma in segment"
+        " VI.",
+        "another_focus_in_the_same_segment",
+        count=2,
+        triage="workup",
+    ),
+    _case(
+        "LIVER: A 5 mm calcified granuloma in segment VI.  No other calcified lesion is seen.",
+        "two_spaces_end_a_sentence",
+        calcification=True,
+        count=1,
+        triage="benign",
+    ),
+    _case(
+        "ULTRASOUND ABDOMEN: Multiple small hepatosplenic calcifications are noted, appearing as"
+        " bright echogenic foci with acoustic shadowing, up to 5 mm.",
+        "size_of_an_identity_restatement",
+        calcification=True,
+        count_category="multiple",
+        triage="workup",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CONTEXT)
+def test_real_phrasing_context_beyond_the_sentence(
+    miner: Miner, text: str, expected: Expect
+) -> None:
     _check(miner, text, expected)

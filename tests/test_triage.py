@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from calcminer.nlp.triage import TriageConfig, triage
@@ -56,3 +58,35 @@ def test_triage_workup_rule_can_be_switched_off() -> None:
         config=relaxed,
     )
     assert decision.level == "benign"
+
+
+@pytest.mark.parametrize(
+    ("size_mm", "level"),
+    [(29.9, "benign"), (30.0, "benign"), (30.01, "urgent"), (30.1, "urgent")],
+)
+def test_triage_urgent_threshold_is_strictly_greater(size_mm: float, level: str) -> None:
+    """GOLD_GUIDE: urgent is *larger than* 30 mm; a calcification of exactly 30 mm is benign."""
+    decision = triage(
+        calcification=True,
+        multiple=False,
+        max_size_mm=size_mm,
+        bile_duct=False,
+        diffuse=False,
+        config=CONFIG,
+    )
+    assert CONFIG.urgent_size_mm == 30.0
+    assert decision.level == level
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("LIVER: A 3.0 cm calcified mass in segment VI.", "benign"),
+        ("LIVER: A 30 mm calcified granuloma in segment VI.", "benign"),
+        ("LIVER: A 3.1 cm calcified mass in segment VI.", "urgent"),
+    ],
+)
+def test_triage_urgent_threshold_is_strictly_greater_end_to_end(
+    miner: Any, text: str, level: str
+) -> None:
+    assert miner.mine_text(text).triage == level
