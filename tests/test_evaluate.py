@@ -159,9 +159,12 @@ def test_evaluate_score_rejects_unpaired_or_invalid_rows(gold, predicted, messag
 
 
 def test_evaluate_prediction_row_has_gold_fields_with_lists(make_result):
-    row = prediction_row(make_result(report_id="x", segments=("II", "VI")))
-    assert list(row) == ["report_id", *GOLD_FIELDS]
+    row = prediction_row(
+        make_result(report_id="x", segments=("II", "VI"), liver_followup_recommended=True)
+    )
+    assert list(row) == ["report_id", *GOLD_FIELDS, "liver_followup_recommended"]
     assert row["segments"] == ["II", "VI"]
+    assert row["liver_followup_recommended"] is True
 
 
 # --- gold files --------------------------------------------------------------------------------
@@ -346,19 +349,19 @@ def test_evaluate_score_liver_followup_only_when_both_sides_carry_it():
 
 
 def test_evaluate_prediction_row_takes_optional_fields_the_result_has(make_result):
-    plain = make_result(report_id="x")
-    assert "liver_followup_recommended" not in prediction_row(plain)
+    plain = make_result(report_id="x", liver_followup_recommended=True)
+    assert prediction_row(plain)["liver_followup_recommended"] is True
 
-    class WithLiverFollowup:
-        """A result of a miner that also decides liver follow-up."""
-
-        liver_followup_recommended = True
+    class OlderResult:
+        """A result of a miner that does not decide liver follow-up."""
 
         def __getattr__(self, name: str) -> Any:
+            if name == "liver_followup_recommended":
+                raise AttributeError(name)
             return getattr(plain, name)
 
-    row = prediction_row(WithLiverFollowup())  # type: ignore[arg-type]
-    assert row["liver_followup_recommended"] is True
+    row = prediction_row(OlderResult())  # type: ignore[arg-type]
+    assert "liver_followup_recommended" not in row
     assert row["report_id"] == "x"
 
 
