@@ -97,6 +97,7 @@ ATTRIBUTE_LABELS = frozenset(
         "FOLLOWUP_PLAN",
         "FOLLOWUP_CONDITION",
         "FOLLOWUP_CONDITIONAL",
+        "FOLLOWUP_NOT_CUE",
         "INTERVAL",
         "SHADOW",
     }

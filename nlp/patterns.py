@@ -55,6 +55,7 @@ MENTION_LABELS = frozenset(
         "FOLLOWUP_PLAN",
         "FOLLOWUP_CONDITION",
         "FOLLOWUP_CONDITIONAL",
+        "FOLLOWUP_NOT_CUE",
         "INTERVAL",
         "SHADOW",
         "NO_SHADOW",

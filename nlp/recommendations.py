@@ -10,12 +10,14 @@ when, outside excluded sections (indication, history, comparison, technique):
 
 - a recommendation cue ("recommend", "advised", "rec", "Suggestion:") and a follow-up object
   ("CT", "MRI", "follow-up", "further evaluation") stand in it; a weak cue ("continue") needs
-  a named modality ("Continue surveillance ultrasound", not "continue work-up");
+  a named modality ("Continue surveillance ultrasound", not "continue work-up"), and a cue
+  word inside a reading ("findings suggest", "is considered benign", "was recommended") is
+  no cue;
 - or a schedule ("follow-up in 6 months") or a verbless plan at the start of the clause
   ("Follow-up ultrasound of ...", "MRI for further characterization of ...", "Continued CT
   follow-up.") stands in it; a plan does not count in a clause that describes an exam
   ("Follow-up CT shows ..."), names it as a header ("Follow-up ultrasound: ...") or is the
-  report's opening title without a period (the exam's own name);
+  report's opening clause (the exam's own name);
 - or a conditional cue ("if clinically required", "as clinically indicated") and an imaging
   modality stand in it. Without a modality ("follow up as clinically indicated") it
   recommends nothing, and a bare "if" clause is no recommendation ("If calcification is
@@ -51,10 +53,11 @@ SCHEDULE = "FOLLOWUP_SCHEDULE"
 PLAN = "FOLLOWUP_PLAN"
 CONDITION = "FOLLOWUP_CONDITION"
 CONDITIONAL_CUE = "FOLLOWUP_CONDITIONAL"
+NOT_CUE = "FOLLOWUP_NOT_CUE"
 INTERVAL = "INTERVAL"
 ORGAN = "ORGAN"
 RECOMMENDATION_LABELS = frozenset(
-    {CUE, OBJECT, SCHEDULE, PLAN, CONDITION, CONDITIONAL_CUE, INTERVAL}
+    {CUE, OBJECT, SCHEDULE, PLAN, CONDITION, CONDITIONAL_CUE, INTERVAL, NOT_CUE}
 )
 #: Object values that name no modality.
 GENERIC_MODALITIES = frozenset({"imaging", "followup"})
@@ -283,7 +286,14 @@ class RecommendationFinder:
         def in_condition(m: MentionLike) -> bool:
             return any(c.start <= m.start and m.end <= c.end for c in conditions)
 
-        cues = [m for m in items if m.label == CUE and not in_condition(m)]
+        readings = [m for m in items if m.label == NOT_CUE]
+        cues = [
+            m
+            for m in items
+            if m.label == CUE
+            and not in_condition(m)
+            and not any(r.start <= m.start and m.end <= r.end for r in readings)
+        ]
         objects = [m for m in items if m.label == OBJECT and not negated(m)]
         negated_objects = [m for m in items if m.label == OBJECT and negated(m)]
         schedules = [
@@ -409,8 +419,8 @@ class RecommendationFinder:
         It must open the clause (after punctuation, numbers, lead words, follow-up words such
         as "Follow-up" in "Follow-up MRI in 3-6 months", or a header), and the
         clause must not describe an exam ("Follow-up CT shows ..."), name one as a header
-        ("Follow-up ultrasound: ...") or be the report's opening title line without a period
-        ("Follow-up CT abdomen" on the first line).
+        ("Follow-up ultrasound: ...") or be the report's opening clause, its title ("Follow-up
+        CT abdomen").
         """
         start, end = clause
         if not self._at_clause_start(doc, start, plan.start, exam_tokens):
@@ -421,10 +431,7 @@ class RecommendationFinder:
                 break
             if i >= plan.end and (lower in self.settings.plan_blocking_words or lower == ":"):
                 return False
-        last = end - 1
-        while last > start and doc[last].is_space:
-            last -= 1
-        return not (start == 0 and doc[last].text != ".")
+        return start != 0
 
     def _at_clause_start(self, doc: Doc, clause_start: int, at: int, exam_tokens: set[int]) -> bool:
         """Whether only punctuation, numbers, lead words, follow-up words or a header stand

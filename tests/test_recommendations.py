@@ -305,6 +305,20 @@ NOT_RECOMMENDED = [
         "LIVER: 3 mm calcified granuloma in segment VI. Otherwise normal abdominal ultrasound.",
         id="no_recommendation",
     ),
+    pytest.param(
+        "IMPRESSION: Appearances suggest prior granulomatous infection, as seen on CT.",
+        id="suggest_as_a_reading",
+    ),
+    pytest.param(
+        "IMPRESSION: Lesion is considered benign on prior MRI.", id="considered_as_a_reading"
+    ),
+    pytest.param(
+        "IMPRESSION: Stable granuloma. Follow-up ultrasound was recommended on the prior report.",
+        id="past_recommendation",
+    ),
+    pytest.param(
+        "Surveillance ultrasound for HCC.\nLIVER: Calcified granuloma.", id="opening_clause_title"
+    ),
 ]
 
 
