@@ -216,6 +216,14 @@ RECOMMENDED = [
         id="biopsy_with_imaging",
     ),
     pytest.param(
+        "Opinion: calcified focus; needs CT correlation.",
+        "CT",
+        None,
+        False,
+        "",
+        id="needs_ct_correlation",
+    ),
+    pytest.param(
         "Multiple nodules. Further workup could be initiated with contrasted CT of the chest.",
         "CT",
         None,
@@ -318,6 +326,9 @@ NOT_RECOMMENDED = [
     ),
     pytest.param(
         "Surveillance ultrasound for HCC.\nLIVER: Calcified granuloma.", id="opening_clause_title"
+    ),
+    pytest.param(
+        "PLAN: She needs to follow up with me in approximately 2 weeks.", id="clinic_visit"
     ),
 ]
 
