@@ -20,7 +20,7 @@ from spacy.tokens import Doc, Span
 from .extensions import sentence_starts
 from .patterns import PatternSet, SpanRule, matcher_patterns, required_words
 from .prefilter import FOLLOWUP_TRIGGER_LABELS, anchor_words
-from .recommendations import clause_bounds
+from .recommendations import clause_around
 
 #: Matchers kept for combinations of rule groups (see MentionMatcher._matcher_for).
 MAX_CACHED_MATCHERS = 512
@@ -138,10 +138,8 @@ class MentionMatcher:
             # A recommendation's clause may span sentences ("Recommendation:" then "contrast
             # CT."), so every sentence of such a clause is read.
             needed |= advice
-            clauses = clause_bounds(doc)
-            clause_starts = [c[0] for c in clauses]
             for i in advice_tokens:
-                start, end = clauses[bisect.bisect_right(clause_starts, i) - 1]
+                start, end = clause_around(doc, i)
                 first = bisect.bisect_right(starts, start) - 1
                 last = bisect.bisect_right(starts, end - 1) - 1
                 needed.update(range(first, last + 1))

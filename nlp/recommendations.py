@@ -35,7 +35,6 @@ see :data:`RecommendationTuple`); :func:`doc_recommendations` turns them into
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -56,6 +55,8 @@ CONDITIONAL_CUE = "FOLLOWUP_CONDITIONAL"
 NOT_CUE = "FOLLOWUP_NOT_CUE"
 INTERVAL = "INTERVAL"
 ORGAN = "ORGAN"
+#: Labels of the mentions that can make a recommendation (with others of its clause).
+TRIGGER_LABELS = frozenset({CUE, SCHEDULE, PLAN, CONDITIONAL_CUE})
 RECOMMENDATION_LABELS = frozenset(
     {CUE, OBJECT, SCHEDULE, PLAN, CONDITION, CONDITIONAL_CUE, INTERVAL, NOT_CUE}
 )
@@ -197,16 +198,31 @@ def clause_bounds(doc: Doc) -> list[tuple[int, int]]:
     bounds = []
     start = 0
     for token in doc:
-        ends = token.text in CLAUSE_END_TOKENS or (
-            token.is_space
-            and ("\n" in token.text or (token.i > 0 and doc[token.i - 1].text != ":"))
-        )
-        if ends:
+        if ends_clause(doc, token.i):
             bounds.append((start, token.i + 1))
             start = token.i + 1
     if start < len(doc):
         bounds.append((start, len(doc)))
     return bounds
+
+
+def ends_clause(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` ends its clause (see :func:`clause_bounds`)."""
+    token = doc[i]
+    if token.text in CLAUSE_END_TOKENS:
+        return True
+    return token.is_space and ("\n" in token.text or (i > 0 and doc[i - 1].text != ":"))
+
+
+def clause_around(doc: Doc, i: int) -> tuple[int, int]:
+    """Token range of the clause that holds token ``i`` (one of :func:`clause_bounds`)."""
+    start = i
+    while start > 0 and not ends_clause(doc, start - 1):
+        start -= 1
+    end = i
+    while end < len(doc) and not ends_clause(doc, end):
+        end += 1
+    return start, min(end + 1, len(doc))
 
 
 class RecommendationFinder:
@@ -240,36 +256,33 @@ class RecommendationFinder:
             if (m.label in RECOMMENDATION_LABELS or m.label in LIVER_LOCATION_LABELS)
             or m.label == ORGAN
         ]
-        if not any(m.label in RECOMMENDATION_LABELS for m in used):
+        # Only these can make a recommendation: most Docs have none, and stop here.
+        triggers = [m for m in used if m.label in TRIGGER_LABELS]
+        if not triggers:
             return ()
         negated_by: dict[tuple[int, int], list[int]] = {}
         for start, end, category, _rule, mod_start, _mod_end in doc._.get(CONTEXT_EDGES):
             if category == NEGATED:
                 negated_by.setdefault((start, end), []).append(mod_start)
-        clauses = clause_bounds(doc)
-        by_clause: dict[int, list[MentionLike]] = {}
-        clause_starts = [c[0] for c in clauses]
-        for m in used:
-            if sentences[m.sent][2] == "excluded":
-                continue
-            k = bisect.bisect_right(clause_starts, m.start) - 1
-            if m.end <= clauses[k][1]:
-                by_clause.setdefault(k, []).append(m)
         found: list[RecommendationTuple] = []
-        for k, items in sorted(by_clause.items()):
-            found += self._clause(doc, clauses, k, items, negated_by, records)
+        for clause in sorted({clause_around(doc, m.start) for m in triggers}):
+            start, end = clause
+            items = [
+                m
+                for m in used
+                if start <= m.start and m.end <= end and sentences[m.sent][2] != "excluded"
+            ]
+            found += self._clause(doc, clause, items, negated_by, records)
         return tuple(found)
 
     def _clause(
         self,
         doc: Doc,
-        clauses: Sequence[tuple[int, int]],
-        k: int,
+        clause: tuple[int, int],
         items: Sequence[MentionLike],
         negated_by: Mapping[tuple[int, int], Sequence[int]],
         records: Sequence[Mapping[str, Any]],
     ) -> list[RecommendationTuple]:
-        clause = clauses[k]
         start, end = clause
         clause_start_char = doc[start].idx
         clause_end_char = doc[end - 1].idx + len(doc[end - 1].text)
@@ -347,7 +360,7 @@ class RecommendationFinder:
                 organ = self._organ_word(doc, clause)
                 concerns = organ == LIVER
                 if not organ:
-                    organ, concerns = self._placed_by_previous_clause(doc, clauses, k)
+                    organ, concerns = self._placed_by_previous_clause(doc, clause)
             own = [
                 w
                 for w in words
@@ -384,21 +397,22 @@ class RecommendationFinder:
                 return organ
         return ""
 
-    def _placed_by_previous_clause(
-        self, doc: Doc, clauses: Sequence[tuple[int, int]], k: int
-    ) -> tuple[str, bool]:
+    def _placed_by_previous_clause(self, doc: Doc, clause: tuple[int, int]) -> tuple[str, bool]:
         """``(organ, concerns_liver)`` of a recommendation naming no organ, from the clause
         before it: the organ of a clause joined to it by ``;`` ("5 mm gallbladder polyp;
         repeat ultrasound in 12 months"), else whether that clause is about the liver
         ("Probable haemangioma in segment III. Follow-up sonography in 6 months.")."""
-        j = k - 1
-        # A letter anywhere, as the prefilter keeps the pieces back to one with a letter
-        # (``calcminer.nlp.prefilter.Prefilter.candidate_units``).
-        while j >= 0 and not any(c.isalpha() for c in doc[clauses[j][0] : clauses[j][1]].text):
-            j -= 1
-        if j < 0:
+        start = clause[0]
+        previous: tuple[int, int] | None = None
+        while start > 0:
+            candidate = clause_around(doc, start - 1)
+            if any(c.isalpha() for c in doc[candidate[0] : candidate[1]].text):
+                previous = candidate
+                break
+            start = candidate[0]
+        if previous is None:
             return "", False
-        start, end = clauses[j]
+        start, end = previous
         organs = [
             self.settings.organ_words[doc[i].lower_]
             for i in range(start, end)
