@@ -26,7 +26,21 @@ when, outside excluded sections (indication, history, comparison, technique):
 
 An object, plan or schedule negated by a ConText modifier inside the clause ("no further
 imaging needed", "MRI is not recommended") is no recommendation. Biopsy, serology and
-referral words are no follow-up objects, so they alone recommend nothing.
+referral words are no follow-up objects, so they alone recommend nothing. A clause gives one
+recommendation per named exam ("MRI or CT"), or one of modality ``imaging``; an exam inside
+the condition of another ("MRCP if ERCP is not planned") is part of the condition.
+
+Each recommendation gets its interval (``INTERVAL`` mentions, days per unit from
+``config.toml``), its subject (an organ in or right after the exam words, else the words
+after "of"/"for", else an organ of the clause) and its organ. A recommendation that names no
+organ takes one from organ words of its clause ("HCC surveillance" -> liver) or from the
+clause before it: the organ of a clause joined to it by ``;`` ("5 mm gallbladder polyp;
+repeat ultrasound ..."), or the liver when that clause is about the liver ("Probable
+haemangioma in segment III. Follow-up sonography in 6 months."). The prefilter keeps that
+clause verbatim in a reduced text (``Prefilter.candidate_units``), so the result is the same
+with or without it. ``concerns_liver`` is then whether that organ is the liver (or, naming
+none, a liver location or counted liver target stands in the clause);
+:func:`liver_followup` makes the report-level flag.
 
 The linker stores what it finds as tuples of primitives (``Doc._.calcminer_recommendations``,
 see :data:`RecommendationTuple`); :func:`doc_recommendations` turns them into
@@ -640,11 +654,14 @@ def liver_followup(recommendations: Sequence[Recommendation], calcification: boo
 
 __all__ = [
     "RECOMMENDATION_LABELS",
+    "TRIGGER_LABELS",
     "RecommendationFinder",
     "RecommendationSettings",
     "RecommendationTuple",
+    "clause_around",
     "clause_bounds",
     "doc_recommendations",
+    "ends_clause",
     "followup_summary",
     "interval_days",
     "liver_followup",
