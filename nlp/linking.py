@@ -32,6 +32,8 @@ from .extensions import (
     SENTENCE_INFO,
     register_extensions,
 )
+from .mentions import neighbour_cues
+from .neighbours import first_words
 from .normalize import (
     Normalizer,
     parse_count_value,
@@ -213,13 +215,7 @@ class Linker:
         self.side_words = frozenset(table["side_words"])
         self.anaphoric_determiners = frozenset(table["anaphoric_lesion_determiners"])
         self.irregular_singulars: Mapping[str, str] = table["irregular_singulars"]
-        starts = table["context_sentence_starts"]
-        self.refer_back_starts = frozenset(starts["refer_back"])
-        self.distributive_starts = frozenset(starts["distributive"])
-        self.continuation_starts = {
-            kind: tuple(tuple(phrase.split()) for phrase in starts[kind])
-            for kind in ("same_foci", "more_foci")
-        }
+        self.neighbours = neighbour_cues(patterns)
         duct = table["duct_context"]
         self.duct_prepositions = frozenset(duct["prepositions"])
         self.duct_containers = frozenset(duct["container_words"])
@@ -590,7 +586,7 @@ class Linker:
         group_counter = 0
         targets_of = _by_sentence(targets)
         mentions_of = _by_sentence(mentions)
-        for k, (s_start, _s_end, part, top, organ_sections) in enumerate(sentences):
+        for k, (s_start, s_end, part, top, organ_sections) in enumerate(sentences):
             s_targets = targets_of.get(k, [])
             if not s_targets:
                 continue
@@ -611,8 +607,8 @@ class Linker:
             self._propagate_containers(doc, heads, attached, states, s_mentions)
             self._merge_anaphoric_lesions(doc, heads, attached, states)
             if k > 0 and self._refers_back(doc, s_start, heads):
-                first = self._first_words(doc, s_start, 1)
-                distributive = bool(first) and first[0] in self.distributive_starts
+                first = self._first_words(doc, s_start, s_end, 1)
+                distributive = bool(first) and first[0] in self.neighbours.distributive
                 self._lend_previous_context(
                     doc, k - 1, states, targets_of, mentions_of, distributive=distributive
                 )
@@ -640,23 +636,16 @@ class Linker:
 
     # -- neighbouring sentences ---------------------------------------------------------------
     @staticmethod
-    def _first_words(doc: Doc, start: int, n: int) -> tuple[str, ...]:
-        """The first ``n`` words of the sentence starting at token ``start`` (lower case)."""
-        words: list[str] = []
-        i = start
-        while i < len(doc) and len(words) < n:
-            if not (doc[i].is_space or doc[i].is_punct):
-                words.append(doc[i].lower_)
-            elif words:
-                break
-            i += 1
-        return tuple(words)
+    def _first_words(doc: Doc, start: int, end: int, n: int) -> tuple[str, ...]:
+        """The first ``n`` words of the sentence ``doc[start:end]`` (lower case)."""
+        lowers = [t.lower_ for t in doc[start : min(end, start + 3 * n + 3)]]
+        return first_words(lowers, 0, len(lowers), n)
 
     def _refers_back(self, doc: Doc, s_start: int, heads: Sequence[Mention]) -> bool:
         """Whether a sentence speaks of a lesion of the previous one ("It contains ...",
         "... is present within the hemangioma")."""
-        first = self._first_words(doc, s_start, 1)
-        if first and first[0] in self.refer_back_starts:
+        first = self._first_words(doc, s_start, len(doc), 1)
+        if first and first[0] in self.neighbours.refer_back:
             return True
         return any(
             h.label == "BLOCKER"
@@ -732,15 +721,8 @@ class Linker:
         present in the left lobe") add its sizes and locations to the last target."""
         if not states:
             return
-        words = self._first_words(doc, following[0], 3)
-        kind = next(
-            (
-                kind
-                for kind, phrases in self.continuation_starts.items()
-                for phrase in phrases
-                if words[: len(phrase)] == phrase
-            ),
-            None,
+        kind = self.neighbours.continuation_kind(
+            self._first_words(doc, following[0], following[1], 3)
         )
         if kind is None:
             return

@@ -18,6 +18,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from .extensions import sentence_starts
+from .neighbours import NeighbourCues, first_words
 from .patterns import PatternSet, SpanRule, matcher_patterns, required_words
 from .prefilter import FOLLOWUP_TRIGGER_LABELS, anchor_words
 from .recommendations import clause_around
@@ -26,6 +27,8 @@ from .recommendations import clause_around
 MAX_CACHED_MATCHERS = 512
 #: ORGAN rule values the linker checks over the whole report.
 DOCUMENT_WIDE_ORGANS = frozenset({"liver", "lung", "thyroid"})
+#: BLOCKER values of lesions that hold or are calcifications (not organ measurements).
+LESION_VALUES = frozenset({"lesion", "cyst"})
 
 
 class MatcherGroup:
@@ -98,6 +101,7 @@ class MentionMatcher:
         # the full one validates every pattern now.
         self._matchers: dict[frozenset[int], Matcher] = {}
         self._matcher_for(frozenset(range(len(self.groups))), validate=True)
+        self.neighbours = neighbour_cues(patterns)
         followup_rules = [r for r in patterns.mentions if r.label in FOLLOWUP_TRIGGER_LABELS]
         self.followup_words = frozenset(anchor_words(followup_rules))
         self._followup_hashes = frozenset(nlp.vocab.strings.add(w) for w in self.followup_words)
@@ -128,9 +132,9 @@ class MentionMatcher:
             bisect.bisect_right(starts, t.start) - 1
             for t in doc.spans.get(self.target_spans_key, [])
         }
-        # With their neighbours: the linker reads the sentence before one that refers back
-        # ("It contains ...") and the one after that continues it ("; these lie in ...").
-        needed = {n for k in target_sentences for n in (k - 1, k, k + 1) if 0 <= n < len(starts)}
+        needed = set(target_sentences)
+        if target_sentences:
+            needed |= self._neighbours_needed(doc, starts, target_sentences)
         followup = self._followup_hashes
         advice_tokens = [i for i, h in enumerate(doc.to_array(LOWER).tolist()) if h in followup]
         advice = {bisect.bisect_right(starts, i) - 1 for i in advice_tokens}
@@ -147,6 +151,26 @@ class MentionMatcher:
             return []
         bounds = [*starts, len(doc)]
         return [doc[bounds[k] : bounds[k + 1]] for k in sorted(needed)]
+
+    def _neighbours_needed(
+        self, doc: Doc, starts: list[int], target_sentences: set[int]
+    ) -> set[int]:
+        """The sentences next to target sentences that the linker reads (``nlp/neighbours``):
+        the one before a sentence that refers back ("It contains ..."), and the one after
+        that continues it ("; these lie in segments II and V")."""
+        bounds = [*starts, len(doc)]
+        out: set[int] = set()
+        for k in target_sentences:
+            start, end = bounds[k], bounds[k + 1]
+            if k > 0:
+                lowers = [t.lower_ for t in doc[start:end]]
+                if self.neighbours.may_refer_back(lowers, 0, len(lowers)):
+                    out.add(k - 1)
+            if k + 1 < len(starts) and k + 1 not in target_sentences:
+                after = [t.lower_ for t in doc[end : min(bounds[k + 2], end + 12)]]
+                if self.neighbours.continuation_kind(first_words(after, 0, len(after), 3)):
+                    out.add(k + 1)
+        return out
 
     def find_mentions(self, doc: Doc) -> list[Span]:
         """Mention spans, each labelled with its rule's label and carrying the rule id."""
@@ -172,3 +196,13 @@ class MentionMatcher:
     def set_annotations(self, doc: Doc, spans: list[Span]) -> None:
         """Write the mentions to their span group."""
         doc.spans[self.spans_key] = spans
+
+
+def neighbour_cues(patterns: PatternSet) -> NeighbourCues:
+    """The neighbour-sentence cues of a rule set (its lesion and cyst structure phrases)."""
+    lesions = [
+        r.pattern
+        for r in patterns.mentions
+        if r.label == "BLOCKER" and r.value in LESION_VALUES and isinstance(r.pattern, str)
+    ]
+    return NeighbourCues.from_tables(patterns.normalization, lesions)

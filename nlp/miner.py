@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from pathlib import Path
@@ -12,6 +11,7 @@ from spacy.tokens import Doc
 
 from .extensions import FINDINGS
 from .findings import aggregate, doc_findings, no_finding_result
+from .mentions import neighbour_cues
 from .normalize import TextCleaner
 from .patterns import load_patterns
 from .pipeline import TARGETS_PIPE, build_pipeline
@@ -66,13 +66,8 @@ class Miner:
         assert isinstance(splitter, SectionSplitter)
         self.reducer = Reducer(splitter.headers)
         self.clean = TextCleaner(self.patterns.normalization["text_char_map"])
-        starts = self.patterns.normalization["context_sentence_starts"]
-        phrases = sorted(
-            {p for kind in ("same_foci", "more_foci") for p in starts[kind]}, key=len, reverse=True
-        )
-        words = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
         #: What may start a sentence that continues the one before (see ``_continued``).
-        self._continuation_re = re.compile(rf"[\s.;:,]*(?:{words})\b", re.IGNORECASE)
+        self._continuation_re = neighbour_cues(self.patterns).continuation_regex()
 
     def _needs_whole_text(self, doc: Doc, text: str) -> bool:
         """Whether a reduced text's result may differ from the whole report's.

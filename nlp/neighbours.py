@@ -1,0 +1,122 @@
+"""When a sentence's neighbour speaks of its foci: the cues shared by mentions, linker and miner.
+
+Two kinds of sentence reach across a sentence boundary (``patterns/normalization.json``,
+``context_sentence_starts``):
+
+- a sentence that *refers back* to a lesion of the one before: it starts with a referring
+  word ("It contains a densely calcified central scar") or names a lesion with a definite
+  determiner ("A 6 mm phlebolith is present within the hemangioma");
+- a sentence without targets that *continues* the one before: "; these lie in hepatic segments
+  II and V", ". The larger one is about 3.6 x 2.9 cm", ". Similar lesions are present in the
+  left lobe" (more foci).
+
+The mention matcher reads the neighbour sentence only when one of these cues says the linker
+will, the linker lends what it finds there, and the miner keeps a report whole (no reduced
+text) when a continuing sentence may follow a target sentence. All three use this module, so
+they agree on when a neighbour matters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+ContinuationKind = Literal["same_foci", "more_foci"]
+CONTINUATION_KINDS: tuple[ContinuationKind, ...] = ("same_foci", "more_foci")
+
+
+def first_words(lowers: Sequence[str], start: int, end: int, n: int) -> tuple[str, ...]:
+    """The first ``n`` words of ``lowers[start:end]``, skipping leading non-words.
+
+    Args:
+        lowers: Lower-cased token texts of a document.
+        start: First token of the sentence.
+        end: Token just after the sentence.
+        n: How many words at most.
+
+    Returns:
+        Up to ``n`` words; the run stops at the first non-word after a word.
+    """
+    words: list[str] = []
+    for i in range(start, end):
+        token = lowers[i]
+        if token[:1].isalnum():
+            words.append(token)
+            if len(words) == n:
+                break
+        elif words:
+            break
+    return tuple(words)
+
+
+@dataclass(frozen=True)
+class NeighbourCues:
+    """The sentence-start cues and the words that make a definite lesion reference.
+
+    Attributes:
+        refer_back: Words that, starting a sentence, refer to the previous one ("it").
+        distributive: Referring words meaning "one per lesion" ("each").
+        continuations: Phrases (as word tuples) that start a continuing sentence, by kind.
+        definite: Definite determiners ("the", "this").
+        lesion_starts: First words of the lesion and cyst structure rules ("hemangioma").
+    """
+
+    refer_back: frozenset[str]
+    distributive: frozenset[str]
+    continuations: Mapping[ContinuationKind, tuple[tuple[str, ...], ...]]
+    definite: frozenset[str]
+    lesion_starts: frozenset[str]
+
+    @classmethod
+    def from_tables(
+        cls, normalization: Mapping[str, Any], lesion_phrases: Iterable[str]
+    ) -> NeighbourCues:
+        """Build the cues from ``normalization.json`` and the lesion structure phrases."""
+        starts = normalization["context_sentence_starts"]
+        return cls(
+            refer_back=frozenset(starts["refer_back"]),
+            distributive=frozenset(starts["distributive"]),
+            continuations={
+                kind: tuple(tuple(phrase.lower().split()) for phrase in starts[kind])
+                for kind in CONTINUATION_KINDS
+            },
+            definite=frozenset(normalization["definite_determiners"]),
+            lesion_starts=frozenset(p.lower().split()[0] for p in lesion_phrases if p.strip()),
+        )
+
+    def continuation_kind(self, words: Sequence[str]) -> ContinuationKind | None:
+        """The kind of continuing sentence whose first words these are, or None."""
+        for kind in CONTINUATION_KINDS:
+            for phrase in self.continuations[kind]:
+                if tuple(words[: len(phrase)]) == phrase:
+                    return kind
+        return None
+
+    def may_refer_back(self, lowers: Sequence[str], start: int, end: int) -> bool:
+        """Whether the sentence ``lowers[start:end]`` may refer to the previous one.
+
+        A superset of what the linker finds with its mentions: a referring first word, or a
+        definite determiner before a word that starts a lesion rule.
+        """
+        first = first_words(lowers, start, end, 1)
+        if first and first[0] in self.refer_back:
+            return True
+        return any(
+            lowers[i] in self.definite and lowers[i + 1] in self.lesion_starts
+            for i in range(start, end - 1)
+        )
+
+    def continuation_regex(self) -> re.Pattern[str]:
+        """Matches, at a position, what may start a continuing sentence (separators first)."""
+        phrases = sorted(
+            {" ".join(p) for kind in CONTINUATION_KINDS for p in self.continuations[kind]},
+            key=len,
+            reverse=True,
+        )
+        words = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
+        return re.compile(rf"[\s.;:,]*(?:{words})\b", re.IGNORECASE)
+
+
+__all__ = ["CONTINUATION_KINDS", "ContinuationKind", "NeighbourCues", "first_words"]
