@@ -21,7 +21,7 @@ from .extensions import sentence_starts
 from .neighbours import NeighbourCues, first_words
 from .patterns import PatternSet, SpanRule, matcher_patterns, required_words
 from .prefilter import FOLLOWUP_TRIGGER_LABELS, anchor_words
-from .recommendations import clause_around
+from .recommendations import clause_around, ends_clause
 
 #: Matchers kept for combinations of rule groups (see MentionMatcher._matcher_for).
 MAX_CACHED_MATCHERS = 512
@@ -142,11 +142,15 @@ class MentionMatcher:
             # A recommendation's clause may span sentences ("Recommendation:" then "contrast
             # CT."), so every sentence of such a clause is read.
             needed |= advice
-            for i in advice_tokens:
-                start, end = clause_around(doc, i)
-                first = bisect.bisect_right(starts, start) - 1
-                last = bisect.bisect_right(starts, end - 1) - 1
-                needed.update(range(first, last + 1))
+            bounds = [*starts, len(doc)]
+            for k in advice:
+                # Only where a sentence edge is no clause edge does the clause go beyond it.
+                if bounds[k] > 0 and not ends_clause(doc, bounds[k] - 1):
+                    start = clause_around(doc, bounds[k])[0]
+                    needed.update(range(bisect.bisect_right(starts, start) - 1, k))
+                if not ends_clause(doc, bounds[k + 1] - 1):
+                    end = clause_around(doc, bounds[k + 1] - 1)[1]
+                    needed.update(range(k + 1, bisect.bisect_right(starts, end - 1)))
         if not needed:
             return []
         bounds = [*starts, len(doc)]
