@@ -606,13 +606,17 @@ class Linker:
                 states.append(state)
             self._propagate_containers(doc, heads, attached, states, s_mentions)
             self._merge_anaphoric_lesions(doc, heads, attached, states)
-            if k > 0 and self._refers_back(doc, s_start, heads):
+            if (
+                k > 0
+                and any(not self._has_location(st) for st in states)
+                and self._refers_back(doc, s_start, heads)
+            ):
                 first = self._first_words(doc, s_start, s_end, 1)
                 distributive = bool(first) and first[0] in self.neighbours.distributive
                 self._lend_previous_context(
                     doc, k - 1, states, targets_of, mentions_of, distributive=distributive
                 )
-            if k + 1 < len(sentences) and not targets_of.get(k + 1):
+            if k + 1 < len(sentences) and mentions_of.get(k + 1) and not targets_of.get(k + 1):
                 self._take_continuation(doc, sentences[k + 1], mentions_of.get(k + 1, []), states)
             sentence_mimics = [m for m in s_mentions if m.label == "MIMIC"]
             sent_records = [
@@ -641,6 +645,10 @@ class Linker:
         lowers = [t.lower_ for t in doc[start : min(end, start + 3 * n + 3)]]
         return first_words(lowers, 0, len(lowers), n)
 
+    @staticmethod
+    def _has_location(st: TargetState) -> bool:
+        return any(a.mention.label in LOCATION_LABELS for a in st.attachments)
+
     def _refers_back(self, doc: Doc, s_start: int, heads: Sequence[Mention]) -> bool:
         """Whether a sentence speaks of a lesion of the previous one ("It contains ...",
         "... is present within the hemangioma")."""
@@ -668,11 +676,7 @@ class Linker:
         """Give targets without a location of their own the location of the lesion that the
         previous sentence described ("... a mass centred on segments II and III. It contains a
         densely calcified central scar")."""
-        lacking = [
-            st
-            for st in states
-            if not any(a.mention.label in LOCATION_LABELS for a in st.attachments)
-        ]
+        lacking = [st for st in states if not self._has_location(st)]
         if not lacking:
             return
         for st in lacking:
@@ -719,17 +723,15 @@ class Linker:
         """Let a following sentence without targets that continues this one ("; these lie in
         hepatic segments II and V", ". The larger one is 3.6 cm", ". Similar lesions are
         present in the left lobe") add its sizes and locations to the last target."""
-        if not states:
+        lent = [m for m in f_mentions if m.label in CONTEXT_LABELS and not m.proximal]
+        if not states or not lent:
             return
+        if any(m.label == "ORGAN" and m.value != LIVER for m in f_mentions):
+            return  # "Both kidneys are normal.", "Similar lesions in the spleen."
         kind = self.neighbours.continuation_kind(
             self._first_words(doc, following[0], following[1], 3)
         )
         if kind is None:
-            return
-        if any(m.label == "ORGAN" and m.value != LIVER for m in f_mentions):
-            return  # "Both kidneys are normal.", "Similar lesions in the spleen."
-        lent = [m for m in f_mentions if m.label in CONTEXT_LABELS and not m.proximal]
-        if not lent:
             return
         if kind == "more_foci":
             tokens = [t.lower_ for t in doc[following[0] : following[1]]]

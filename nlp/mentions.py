@@ -102,6 +102,14 @@ class MentionMatcher:
         self._matchers: dict[frozenset[int], Matcher] = {}
         self._matcher_for(frozenset(range(len(self.groups))), validate=True)
         self.neighbours = neighbour_cues(patterns)
+        strings = nlp.vocab.strings
+        cues = self.neighbours
+        self._refer_back_hashes = frozenset(strings.add(w) for w in cues.refer_back)
+        self._definite_hashes = frozenset(strings.add(w) for w in cues.definite)
+        self._lesion_hashes = frozenset(strings.add(w) for w in cues.lesion_starts)
+        self._continuation_hashes = frozenset(
+            strings.add(phrase[0]) for phrases in cues.continuations.values() for phrase in phrases
+        )
         followup_rules = [r for r in patterns.mentions if r.label in FOLLOWUP_TRIGGER_LABELS]
         self.followup_words = frozenset(anchor_words(followup_rules))
         self._followup_hashes = frozenset(nlp.vocab.strings.add(w) for w in self.followup_words)
@@ -133,10 +141,11 @@ class MentionMatcher:
             for t in doc.spans.get(self.target_spans_key, [])
         }
         needed = set(target_sentences)
+        lowers = doc.to_array(LOWER).tolist()
         if target_sentences:
-            needed |= self._neighbours_needed(doc, starts, target_sentences)
+            needed |= self._neighbours_needed(doc, lowers, starts, target_sentences)
         followup = self._followup_hashes
-        advice_tokens = [i for i, h in enumerate(doc.to_array(LOWER).tolist()) if h in followup]
+        advice_tokens = [i for i, h in enumerate(lowers) if h in followup]
         advice = {bisect.bisect_right(starts, i) - 1 for i in advice_tokens}
         if advice:
             # A recommendation's clause may span sentences ("Recommendation:" then "contrast
@@ -157,24 +166,38 @@ class MentionMatcher:
         return [doc[bounds[k] : bounds[k + 1]] for k in sorted(needed)]
 
     def _neighbours_needed(
-        self, doc: Doc, starts: list[int], target_sentences: set[int]
+        self, doc: Doc, lowers: list[int], starts: list[int], target_sentences: set[int]
     ) -> set[int]:
         """The sentences next to target sentences that the linker reads (``nlp/neighbours``):
         the one before a sentence that refers back ("It contains ..."), and the one after
-        that continues it ("; these lie in segments II and V")."""
+        that continues it ("; these lie in segments II and V"). Compares word hashes."""
         bounds = [*starts, len(doc)]
         out: set[int] = set()
         for k in target_sentences:
             start, end = bounds[k], bounds[k + 1]
             if k > 0:
-                lowers = [t.lower_ for t in doc[start:end]]
-                if self.neighbours.may_refer_back(lowers, 0, len(lowers)):
+                first = self._first_word(doc, start, end)
+                if (first is not None and lowers[first] in self._refer_back_hashes) or any(
+                    lowers[i] in self._definite_hashes and lowers[i + 1] in self._lesion_hashes
+                    for i in range(start, end - 1)
+                ):
                     out.add(k - 1)
             if k + 1 < len(starts) and k + 1 not in target_sentences:
-                after = [t.lower_ for t in doc[end : min(bounds[k + 2], end + 12)]]
-                if self.neighbours.continuation_kind(first_words(after, 0, len(after), 3)):
-                    out.add(k + 1)
+                first = self._first_word(doc, end, bounds[k + 2])
+                if first is not None and lowers[first] in self._continuation_hashes:
+                    words = [t.lower_ for t in doc[first : min(first + 3, bounds[k + 2])]]
+                    if self.neighbours.continuation_kind(first_words(words, 0, len(words), 3)):
+                        out.add(k + 1)
         return out
+
+    @staticmethod
+    def _first_word(doc: Doc, start: int, end: int) -> int | None:
+        """Index of the first token of ``doc[start:end]`` that is neither space nor punctuation."""
+        for i in range(start, end):
+            token = doc[i]
+            if not (token.is_space or token.is_punct):
+                return i
+        return None
 
     def find_mentions(self, doc: Doc) -> list[Span]:
         """Mention spans, each labelled with its rule's label and carrying the rule id."""
