@@ -33,7 +33,7 @@ from .extensions import (
     register_extensions,
 )
 from .mentions import neighbour_cues
-from .neighbours import first_words
+from .neighbours import LENT_LABELS, first_words
 from .normalize import (
     Normalizer,
     parse_count_value,
@@ -121,9 +121,7 @@ NOT_INSIDE_TARGETS = frozenset({"BLOCKER", "COREF", "CONTAINER"})
 ECHO_LABELS = frozenset({"ECHO_SHADOW", "ECHO_CANDIDATE"})
 LIVER = "liver"
 TIER_RANK = {"internal": 0, "premod": 0, "post": 1, "container": 1, "fronted": 2, "context": 3}
-#: Labels a neighbouring sentence may lend ("these lie in segments II and V", "the larger
-#: one is 3.6 cm").
-CONTEXT_LABELS = frozenset({"SIZE", "SEGMENT", "LOBE", "ORGAN", "DIFFUSE"})
+
 ASSERTION_CATEGORIES = {
     "NEGATED_EXISTENCE": "negated",
     "HYPOTHETICAL": "hypothetical",
@@ -723,7 +721,7 @@ class Linker:
         """Let a following sentence without targets that continues this one ("; these lie in
         hepatic segments II and V", ". The larger one is 3.6 cm", ". Similar lesions are
         present in the left lobe") add its sizes and locations to the last target."""
-        lent = [m for m in f_mentions if m.label in CONTEXT_LABELS and not m.proximal]
+        lent = [m for m in f_mentions if m.label in LENT_LABELS and not m.proximal]
         if not states or not lent:
             return
         if any(m.label == "ORGAN" and m.value != LIVER for m in f_mentions):

@@ -15,7 +15,7 @@ from .mentions import neighbour_cues
 from .normalize import TextCleaner
 from .patterns import load_patterns
 from .pipeline import TARGETS_PIPE, build_pipeline
-from .prefilter import Prefilter
+from .prefilter import LINE_BREAKS, Prefilter
 from .recommendations import doc_recommendations
 from .reduce import Reducer, Reduction
 from .schema import Report, ReportResult
@@ -87,7 +87,19 @@ class Miner:
     def _continued(self, text: str, units: Sequence[tuple[int, int]]) -> bool:
         """Whether a sentence right after a target piece may continue it ("; these lie in
         segments II and V"): the linker then reads that sentence too, so no reduction."""
-        return any(self._continuation_re.match(text, end) for _start, end in units)
+        assert self.prefilter is not None
+        for _start, end in units:
+            found = self._continuation_re.match(text, end)
+            if found is None:
+                continue
+            # Up to the next line break or ";", where the pipeline surely ends the sentence.
+            stop = min(
+                (i for i in (text.find(c, found.end()) for c in LINE_BREAKS) if i >= 0),
+                default=len(text),
+            )
+            if self.prefilter.may_lend(text[found.end() : stop]):
+                return True
+        return False
 
     def mine(self, reports: Iterable[Report]) -> Iterator[ReportResult]:
         """Yield one result per report, in input order."""

@@ -24,6 +24,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 ContinuationKind = Literal["same_foci", "more_foci"]
+#: Mention labels a continuing sentence may lend ("these lie in segments II and V", "the
+#: larger one is 3.6 cm"); an ORGAN only when it is the liver.
+LENT_LABELS = frozenset({"SIZE", "SEGMENT", "LOBE", "ORGAN", "DIFFUSE"})
+LENT_ORGAN = "liver"
 CONTINUATION_KINDS: tuple[ContinuationKind, ...] = ("same_foci", "more_foci")
 
 
@@ -119,4 +123,11 @@ class NeighbourCues:
         return re.compile(rf"[\s.;:,]*(?:{words})\b", re.IGNORECASE)
 
 
-__all__ = ["CONTINUATION_KINDS", "ContinuationKind", "NeighbourCues", "first_words"]
+__all__ = [
+    "CONTINUATION_KINDS",
+    "LENT_LABELS",
+    "LENT_ORGAN",
+    "ContinuationKind",
+    "NeighbourCues",
+    "first_words",
+]

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
+from .neighbours import LENT_LABELS, LENT_ORGAN
 from .patterns import PatternSet, SpanRule, required_words
 
 if TYPE_CHECKING:
@@ -100,6 +101,35 @@ def rule_test(rule: SpanRule) -> RuleTest:
             "the prefilter cannot be derived from it"
         )
     return test
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _lendable_group(patterns: PatternSet) -> _RuleGroup:
+    """The line tests of the rules a continuing sentence lends from (``LENT_LABELS``).
+
+    Raises:
+        ValueError: When a rule has no literal words and its regular expressions need no
+            digit (then ``Prefilter.may_lend`` could not be a superset test).
+    """
+    tests = []
+    for rule in patterns.mentions:
+        if rule.label not in LENT_LABELS or (rule.label == "ORGAN" and rule.value != LENT_ORGAN):
+            continue
+        try:
+            tests.append(rule_test(rule))
+        except ValueError:
+            regexes = [
+                v["REGEX"]
+                for token in rule.pattern
+                if isinstance(token, dict)
+                for v in token.values()
+                if isinstance(v, dict) and "REGEX" in v
+            ]
+            if not regexes or not all(re.search(r"\[1-\d\]|\\d", x) for x in regexes):
+                raise
+    return _RuleGroup(tuple(tests))
 
 
 def _line_start(text: str, position: int) -> int:
@@ -208,6 +238,8 @@ class Prefilter:
     followups: _RuleGroup
     by_label: Mapping[str, tuple[RuleTest, ...]]
     lobed: _RuleGroup = _RuleGroup(())
+    #: What a continuing sentence must hold for the linker to take anything from it.
+    lendable: _RuleGroup = _RuleGroup(())
     abbreviations: frozenset[str] = frozenset()
     period_split: PeriodSplit | None = None
 
@@ -247,6 +279,7 @@ class Prefilter:
                     if r.label == "ORGAN" and r.value in LOBED_ORGANS
                 )
             ),
+            lendable=_lendable_group(patterns),
             abbreviations=frozenset(
                 a.lower() for a in patterns.normalization["sentence_abbreviations"]
             ),
@@ -359,6 +392,12 @@ class Prefilter:
         memo: dict[str, bool] = {}
         tests = {id(t): t for a in anchors for t in group.by_anchor.get(a, ())}
         return any(self._line_passes(t, words, line, memo) for t in tests.values())
+
+    def may_lend(self, text: str) -> bool:
+        """Whether a size, segment, lobe, liver or diffuse rule could match (a continuing
+        sentence without one gives the linker nothing). Rules whose only required token is
+        a regular expression with a digit class ("S6", "seg7") are met by any digit."""
+        return bool(_DIGIT.search(text)) or self._may_match(self.lendable, text)
 
     def may_have_lobed_organ(self, text: str) -> bool:
         """Whether a lung or thyroid organ rule could match (the linker reads them report-wide)."""
