@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from gold_rows import gold_row
 
 from calcminer.nlp.errors import InputError
 from calcminer.nlp.evaluate import (
@@ -24,25 +25,6 @@ from calcminer.nlp.evaluate import (
 from calcminer.nlp.schema import GOLD_FIELDS
 
 SECRET = "SECRET-REPORT-TEXT"
-
-
-def gold_row(report_id: str, **fields: Any) -> dict[str, Any]:
-    """A GOLD_GUIDE row: by default a report without calcification."""
-    row: dict[str, Any] = {
-        "report_id": report_id,
-        "calcification": False,
-        "count": None,
-        "count_category": "none",
-        "max_size_mm": None,
-        "segments": [],
-        "lobes": [],
-        "bile_duct": False,
-        "diffuse": False,
-        "followup_recommended": False,
-        "triage": "none",
-    }
-    row.update(fields)
-    return row
 
 
 BENIGN = {

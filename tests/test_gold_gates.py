@@ -18,6 +18,7 @@ from gold_gates import (
     read_known,
     write_known,
 )
+from gold_rows import gold_row
 from update_known_mismatches import refresh
 
 from calcminer.nlp.evaluate import score
@@ -26,24 +27,6 @@ SET = GoldSet("toy", "toy.jsonl")
 A = KnownMismatch.of("r1", "count", 2, 3)
 B = KnownMismatch.of("r2", "segments", ["II", "VI"], ["VI"])
 C = KnownMismatch.of("r3", "max_size_mm", 12.3, None)
-
-
-def _row(report_id: str, **fields: Any) -> dict[str, Any]:
-    row: dict[str, Any] = {
-        "report_id": report_id,
-        "calcification": False,
-        "count": None,
-        "count_category": "none",
-        "max_size_mm": None,
-        "segments": [],
-        "lobes": [],
-        "bile_duct": False,
-        "diffuse": False,
-        "followup_recommended": False,
-        "triage": "none",
-    }
-    row.update(fields)
-    return row
 
 
 def test_gold_gates_exact_state_passes() -> None:
@@ -104,8 +87,8 @@ def test_gold_gates_list_file_round_trip(tmp_path: Path) -> None:
 
 
 def test_gold_gates_measured_matches_score_mismatches() -> None:
-    gold = [_row("a", count=2), _row("b")]
-    predicted = [_row("a", count=3), _row("b")]
+    gold = [gold_row("a", count=2), gold_row("b")]
+    predicted = [gold_row("a", count=3), gold_row("b")]
     state = measured(score(gold, predicted))
     assert state == KnownList(2, frozenset({KnownMismatch.of("a", "count", 2, 3)}))
 
@@ -136,9 +119,12 @@ def test_gold_gates_sets_have_unique_names_and_lists() -> None:
 
 def test_gold_gates_refresh_writes_then_keeps_lists(tmp_path: Path, fake_miner: Any) -> None:
     gold = [
-        {**_row("g1"), "text": "Normal liver."},
+        {**gold_row("g1"), "text": "Normal liver."},
         # The fake miner calls any "calcified" text benign with a 5 mm focus in VI.
-        {**_row("g2", calcification=True, count=1, count_category="single"), "text": "calcified"},
+        {
+            **gold_row("g2", calcification=True, count=1, count_category="single"),
+            "text": "calcified",
+        },
     ]
     data = tmp_path / "data"
     data.mkdir()
