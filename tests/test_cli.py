@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from gold_rows import gold_row
 from typer.testing import CliRunner
 
 from calcminer import __version__
@@ -300,33 +301,18 @@ def test_cli_extract_real_miner_two_reports(two_reports_dir, tmp_path):
 def test_cli_evaluate_real_miner_two_reports(tmp_path):
     rows = [
         {
-            "report_id": "r1",
+            **gold_row(
+                "r1",
+                calcification=True,
+                count=1,
+                count_category="single",
+                max_size_mm=5.0,
+                segments=["VI"],
+                triage="benign",
+            ),
             "text": "LIVER: A 5 mm calcified granuloma in segment VI.",
-            "calcification": True,
-            "count": 1,
-            "count_category": "single",
-            "max_size_mm": 5.0,
-            "segments": ["VI"],
-            "lobes": [],
-            "bile_duct": False,
-            "diffuse": False,
-            "followup_recommended": False,
-            "triage": "benign",
         },
-        {
-            "report_id": "r2",
-            "text": "LIVER: Normal. No calcification.",
-            "calcification": False,
-            "count": None,
-            "count_category": "none",
-            "max_size_mm": None,
-            "segments": [],
-            "lobes": [],
-            "bile_duct": False,
-            "diffuse": False,
-            "followup_recommended": False,
-            "triage": "none",
-        },
+        {**gold_row("r2"), "text": "LIVER: Normal. No calcification."},
     ]
     gold = tmp_path / "gold.jsonl"
     gold.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
