@@ -169,8 +169,10 @@ class MentionMatcher:
         self, doc: Doc, lowers: list[int], starts: list[int], target_sentences: set[int]
     ) -> set[int]:
         """The sentences next to target sentences that the linker reads (``nlp/neighbours``):
-        the one before a sentence that refers back ("It contains ..."), and the one after
-        that continues it ("; these lie in segments II and V"). Compares word hashes."""
+        the one before a sentence that may refer back (a referring first word, or a definite
+        determiner before a word that starts a lesion rule: a superset of the linker's test),
+        and the one after that continues it ("; these lie in segments II and V"). Compares
+        word hashes."""
         bounds = [*starts, len(doc)]
         out: set[int] = set()
         for k in target_sentences:

@@ -98,20 +98,6 @@ class NeighbourCues:
                     return kind
         return None
 
-    def may_refer_back(self, lowers: Sequence[str], start: int, end: int) -> bool:
-        """Whether the sentence ``lowers[start:end]`` may refer to the previous one.
-
-        A superset of what the linker finds with its mentions: a referring first word, or a
-        definite determiner before a word that starts a lesion rule.
-        """
-        first = first_words(lowers, start, end, 1)
-        if first and first[0] in self.refer_back:
-            return True
-        return any(
-            lowers[i] in self.definite and lowers[i + 1] in self.lesion_starts
-            for i in range(start, end - 1)
-        )
-
     def continuation_regex(self) -> re.Pattern[str]:
         """Matches, at a position, what may start a continuing sentence (separators first)."""
         phrases = sorted(
