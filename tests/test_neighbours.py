@@ -1,0 +1,78 @@
+"""Neighbour-sentence cues (``calcminer.nlp.neighbours``) and the prefilter's lend test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from calcminer.nlp.mentions import neighbour_cues
+from calcminer.nlp.neighbours import first_words
+
+
+@pytest.fixture(scope="module")
+def cues(miner: Any) -> Any:
+    return neighbour_cues(miner.patterns)
+
+
+@pytest.mark.parametrize(
+    ("tokens", "n", "expected"),
+    [
+        (["; ", "these", "lie", "in"], 2, ("these", "lie")),
+        ([".", " ", "The", "larger"], 3, ("The", "larger")),
+        (["-", "-"], 1, ()),
+        (["4", "mm", "each"], 2, ("4", "mm")),
+    ],
+)
+def test_neighbours_first_words(tokens: list[str], n: int, expected: tuple[str, ...]) -> None:
+    assert first_words(tokens, 0, len(tokens), n) == expected
+
+
+@pytest.mark.parametrize(
+    ("words", "kind"),
+    [
+        (("these", "lie", "in"), "same_foci"),
+        (("the", "larger", "one"), "same_foci"),
+        (("similar", "lesions", "are"), "more_foci"),
+        (("the", "liver", "is"), None),
+        (("larg",), None),
+    ],
+)
+def test_neighbours_continuation_kind(cues: Any, words: tuple[str, ...], kind: str | None) -> None:
+    assert cues.continuation_kind(words) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "continued"),
+    [
+        ("; these lie in segments II and V", True),
+        (".  The Larger one is 3 cm", True),
+        (". The liver is normal", False),
+        (" and these", False),
+    ],
+)
+def test_neighbours_continuation_regex(cues: Any, text: str, continued: bool) -> None:
+    assert bool(cues.continuation_regex().match(text)) is continued
+
+
+@pytest.mark.parametrize(
+    ("sentence", "lends"),
+    [
+        ("lie in hepatic segments II and V", True),
+        ("one is about 3.6 x 2.9 cm", True),
+        ("measures 4 cm", True),
+        ("kidneys are normal", False),
+        ("evaluation with contrast-enhanced imaging is advised", False),
+    ],
+)
+def test_prefilter_may_lend(miner: Any, sentence: str, lends: bool) -> None:
+    assert miner.prefilter.may_lend(sentence) is lends
+
+
+def test_neighbours_report_kept_whole_only_when_a_continuation_may_lend(miner: Any) -> None:
+    text = "LIVER: Two calcified lesions. The larger one is 3.6 cm.\nKIDNEYS: normal."
+    units = miner.prefilter.candidate_units(text).targets
+    assert miner._continued(text, units)
+    text = "LIVER: Two calcified lesions. Both kidneys are normal.\nSPLEEN: normal."
+    units = miner.prefilter.candidate_units(text).targets
+    assert not miner._continued(text, units)
