@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from typing import Any
+from urllib.parse import unquote
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Engine, make_url
@@ -29,6 +30,25 @@ DRIVER_DETAIL_MAX_CHARS = 200
 UNPARSED_URL = "(not shown: it could not be parsed and may hold a password)"
 #: Replaces a password or a quoted value in a driver message.
 HIDDEN = "***"
+#: URL query parameters whose values are credentials: hidden wherever the URL is shown.
+SECRET_QUERY_KEYS = frozenset(
+    {
+        "password",
+        "passwd",
+        "pwd",
+        "pass",
+        "sslpassword",
+        "token",
+        "access_token",
+        "auth_token",
+        "key",
+        "api_key",
+        "apikey",
+        "secret",
+        "client_secret",
+    }
+)
+_QUERY_PARAM = re.compile(r"([?&;])([^=&;#]+)=([^&;#]*)")
 
 #: A quoted word in a driver message: an identifier from the query, or possibly a row value
 #: (PostgreSQL: 'invalid input syntax for type integer: "<value>"').
@@ -81,17 +101,64 @@ def read_database(
     if batch_rows < 1:
         raise CalcminerError(Errors.E138.format(value=batch_rows))
     parsed = _parse_url(url)
-    masked = parsed.render_as_string(hide_password=True)
+    masked = shown_url(url)
+    secrets = url_secrets(url, parsed)
     try:
         # A one-shot reader needs no pool: NullPool closes the connection when it is returned.
         engine = create_engine(parsed, poolclass=NullPool)
     except (NoSuchModuleError, ImportError) as e:
-        detail = _driver_detail(e, parsed.password)
+        detail = _driver_detail(e, secrets)
         raise InputError(Errors.E131.format(url=masked, detail=detail)) from e
     except ArgumentError as e:
-        detail = _driver_detail(e, parsed.password)
+        detail = _driver_detail(e, secrets)
         raise InputError(Errors.E130.format(url=masked, detail=detail)) from e
-    return _read_rows(engine, parsed, query, id_col, text_col, batch_rows)
+    return _read_rows(engine, masked, secrets, query, id_col, text_col, batch_rows)
+
+
+def shown_url(url: str) -> str:
+    """The URL as messages and error rows show it: every credential replaced by ``***``.
+
+    Hides the password of the user information, all of it up to the last ``@`` (a password
+    may itself hold ``@``: "user:se@cret@host"), and the values of credential query
+    parameters (``SECRET_QUERY_KEYS``: ``?password=``, ``token=``, ``key=`` ...).
+
+    Args:
+        url: The database URL as given.
+
+    Returns:
+        The URL with credentials hidden, or ``UNPARSED_URL`` when it has no ``://``.
+    """
+    scheme_end = url.find("://")
+    if scheme_end < 0:
+        return UNPARSED_URL
+    rest = url[scheme_end + 3 :]
+    mark = rest.find("?")
+    base, params = (rest, "") if mark < 0 else (rest[:mark], rest[mark:])
+    at = base.rfind("@")
+    if at >= 0 and ":" in base[:at]:
+        user = base[:at].split(":", 1)[0]
+        base = f"{user}:{HIDDEN}@{base[at + 1 :]}"
+    params = _QUERY_PARAM.sub(
+        lambda m: f"{m[1]}{m[2]}={HIDDEN}" if unquote(m[2]).lower() in SECRET_QUERY_KEYS else m[0],
+        params,
+    )
+    return url[: scheme_end + 3] + base + params
+
+
+def url_secrets(url: str, parsed: URL) -> tuple[str, ...]:
+    """Every credential string of a URL, to be removed from driver messages."""
+    found = [parsed.password or ""]
+    scheme_end = url.find("://")
+    if scheme_end >= 0:
+        base = url[scheme_end + 3 :].split("?", 1)[0]
+        at = base.rfind("@")
+        if at >= 0 and ":" in base[:at]:
+            found.append(base[:at].split(":", 1)[1])
+    for key, value in parsed.query.items():
+        if key.lower() in SECRET_QUERY_KEYS:
+            found.extend([value] if isinstance(value, str) else value)
+    # Longest first, so that a secret holding another is replaced whole.
+    return tuple(sorted({str(s) for s in found if s}, key=len, reverse=True))
 
 
 def _parse_url(url: str) -> URL:
@@ -100,8 +167,9 @@ def _parse_url(url: str) -> URL:
         parsed = make_url(url)
         parsed.get_dialect()
     except (NoSuchModuleError, ImportError) as e:
-        masked = make_url(url).render_as_string(hide_password=True)
-        raise InputError(Errors.E131.format(url=masked, detail=_driver_detail(e, None))) from e
+        raise InputError(
+            Errors.E131.format(url=shown_url(url), detail=_driver_detail(e, ()))
+        ) from e
     except (ArgumentError, ValueError) as e:
         # Parser messages may repeat parts of the URL: only the error class is kept.
         raise InputError(Errors.E130.format(url=UNPARSED_URL, detail=type(e).__name__)) from e
@@ -110,27 +178,27 @@ def _parse_url(url: str) -> URL:
 
 def _read_rows(
     engine: Engine,
-    url: URL,
+    masked: str,
+    secrets: Sequence[str],
     query: str,
     id_col: str,
     text_col: str,
     batch_rows: int,
 ) -> Iterator[_Item]:
     """Run the query and yield one item per row; always release the connection and engine."""
-    masked = url.render_as_string(hide_password=True)
     row_number = 0
     try:
         try:
             connection = engine.connect()
         except SQLAlchemyError as e:
-            detail = _driver_detail(e, url.password)
+            detail = _driver_detail(e, secrets)
             raise InputError(Errors.E132.format(url=masked, detail=detail)) from e
         with connection:
             streaming = connection.execution_options(stream_results=True, max_row_buffer=batch_rows)
             try:
                 result = streaming.execute(text(query))
             except SQLAlchemyError as e:
-                detail = _driver_detail(e, url.password, query)
+                detail = _driver_detail(e, secrets, query)
                 when = "before the first row"
                 # Not chained: the driver's own message may quote row values.
                 raise InputError(Errors.E133.format(url=masked, when=when, detail=detail)) from None
@@ -144,7 +212,7 @@ def _read_rows(
                     try:
                         batch = next(partitions, None)
                     except SQLAlchemyError as e:
-                        detail = _driver_detail(e, url.password, query)
+                        detail = _driver_detail(e, secrets, query)
                         when = f"after row {row_number}"
                         raise InputError(
                             Errors.E133.format(url=masked, when=when, detail=detail)
@@ -187,7 +255,7 @@ def _row_item(fields: dict[str, Any], id_col: str, text_col: str, source: str, l
     return _build_record(fields, id_col, text_col, source, line)
 
 
-def _driver_detail(error: BaseException, password: str | None, query: str | None = None) -> str:
+def _driver_detail(error: BaseException, secrets: Sequence[str], query: str | None = None) -> str:
     """Describe a driver or SQLAlchemy error without row values or the password.
 
     Keeps the error class and the first line of its message (later lines hold the SQL, hints
@@ -196,7 +264,7 @@ def _driver_detail(error: BaseException, password: str | None, query: str | None
 
     Args:
         error: The error raised by SQLAlchemy or the driver.
-        password: The URL's password, replaced wherever it appears.
+        secrets: The URL's credentials (``url_secrets``), replaced wherever they appear.
         query: The SQL query, for errors raised by running or reading it.
 
     Returns:
@@ -212,8 +280,8 @@ def _driver_detail(error: BaseException, password: str | None, query: str | None
         message = _QUOTED.sub(
             lambda match: match[0] if match[0][1:-1].lower() in known else HIDDEN, message
         )
-    if password:
-        message = message.replace(password, HIDDEN)
+    for secret in secrets:
+        message = message.replace(secret, HIDDEN)
     if len(message) > DRIVER_DETAIL_MAX_CHARS:
         message = message[:DRIVER_DETAIL_MAX_CHARS] + "..."
     name = type(cause).__name__

@@ -373,13 +373,13 @@ def test_db_query_error_closes_the_connection(db_path, spy, query):
     ],
 )
 def test_db_driver_detail_hides_values_and_password(message, query, expected):
-    detail = db._driver_detail(sqlite3.OperationalError(message), "hunter2", query)
+    detail = db._driver_detail(sqlite3.OperationalError(message), ("hunter2",), query)
     assert detail == expected
 
 
 def test_db_driver_detail_uses_the_driver_error_and_is_short():
     wrapped = sqlalchemy.exc.OperationalError("SELECT 1", None, sqlite3.OperationalError("x" * 999))
-    detail = db._driver_detail(wrapped, None, "SELECT 1")
+    detail = db._driver_detail(wrapped, (), "SELECT 1")
     assert detail.startswith("OperationalError: xxx")
     assert "SELECT" not in detail
     assert len(detail) < db.DRIVER_DETAIL_MAX_CHARS + 30
@@ -393,3 +393,57 @@ def test_db_reports_feed_the_miner(db_path, miner):
     results = list(miner.mine(_reports(items)))
     assert [result.report_id for result in results] == ["7", "3", "12"]
     assert results[0].triage == "benign"
+
+
+# --- credentials never shown (issue 12, item 3) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql+psycopg://user:hunter2@host/db", "postgresql+psycopg://user:***@host/db"),
+        ("postgresql://user:se@cret@host/db", "postgresql://user:***@host/db"),
+        ("sqlite:///exams.db?password=s3cr3t&mode=ro", "sqlite:///exams.db?password=***&mode=ro"),
+        (
+            "postgresql://u@h/db?sslpassword=zz&Token=t0k",
+            "postgresql://u@h/db?sslpassword=***&Token=***",
+        ),
+        ("sqlite:///exams.db", "sqlite:///exams.db"),
+        ("no scheme at all", db.UNPARSED_URL),
+    ],
+)
+def test_db_shown_url_hides_every_credential(url: str, shown: str) -> None:
+    assert db.shown_url(url) == shown
+
+
+def test_db_url_secrets_cover_password_with_at_and_query_values() -> None:
+    url = "postgresql://user:se@cret@host/db?key=k3y&mode=ro"
+    secrets = db.url_secrets(url, sqlalchemy.engine.make_url(url))
+    assert "se@cret" in secrets and "k3y" in secrets and "ro" not in secrets
+
+
+@pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
+def test_db_credentials_never_reach_messages_or_error_rows(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from calcminer.cli import app
+
+    path = tmp_path / "exams.db"
+    with sqlite3.connect(path) as con:
+        con.execute("CREATE TABLE r (report_id TEXT, patient_id TEXT, exam_date TEXT, text TEXT)")
+        con.execute("INSERT INTO r VALUES ('', 'p1', '2021-01-01', 'LIVER: normal.')")
+    out = tmp_path / "audit.csv"
+    runner = CliRunner()
+    url = f"sqlite:///{path}?password=s3cr3t"
+    result = runner.invoke(
+        app, ["audit", "--db", url, "--query", "SELECT * FROM r", "-o", str(out)]
+    )
+    errors = (tmp_path / "audit.errors.csv").read_text(encoding="utf-8")
+    assert "password=***" in errors
+    assert "s3cr3t" not in errors + result.output
+    url = "postgresql://user:se@cret@localhost/db"
+    out = tmp_path / "b.csv"
+    result = runner.invoke(app, ["audit", "--db", url, "--query", "SELECT 1", "-o", str(out)])
+    assert result.exit_code == 1
+    assert "E131" in result.output
+    assert "cret" not in result.output
