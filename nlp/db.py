@@ -8,6 +8,7 @@ password hidden, and never contain row values.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -49,6 +50,14 @@ SECRET_QUERY_KEYS = frozenset(
     }
 )
 _QUERY_PARAM = re.compile(r"([?&;])([^=&;#]+)=([^&;#]*)")
+#: SQL comments and quoted literals or identifiers, removed before a query is checked.
+_SQL_NOISE = re.compile(r"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"", re.DOTALL)
+#: Words that make a statement write (or change the session) when they stand outside quotes.
+_WRITE_WORDS = re.compile(
+    r"\b(insert|update|delete|merge|upsert|replace|create|drop|alter|truncate|attach|detach|"
+    r"pragma|vacuum|reindex|grant|revoke|copy|into|call|exec|execute|set|lock)\b",
+    re.IGNORECASE,
+)
 
 #: A quoted word in a driver message: an identifier from the query, or possibly a row value
 #: (PostgreSQL: 'invalid input syntax for type integer: "<value>"').
@@ -103,9 +112,13 @@ def read_database(
     parsed = _parse_url(url)
     masked = shown_url(url)
     secrets = url_secrets(url, parsed)
+    check_read_only_query(query, masked)
     try:
         # A one-shot reader needs no pool: NullPool closes the connection when it is returned.
         engine = create_engine(parsed, poolclass=NullPool)
+        if parsed.get_backend_name() == "sqlite":
+            engine.dispose()
+            engine = create_engine(_sqlite_read_only(parsed, masked), poolclass=NullPool)
     except (NoSuchModuleError, ImportError) as e:
         detail = _driver_detail(e, secrets)
         raise InputError(Errors.E131.format(url=masked, detail=detail)) from e
@@ -113,6 +126,43 @@ def read_database(
         detail = _driver_detail(e, secrets)
         raise InputError(Errors.E130.format(url=masked, detail=detail)) from e
     return _read_rows(engine, masked, secrets, query, id_col, text_col, batch_rows)
+
+
+def check_read_only_query(query: str, shown: str = "") -> None:
+    """Accept only one statement that reads: ``SELECT`` or ``WITH ... SELECT``.
+
+    Comments and quoted literals are ignored; one trailing ``;`` is allowed.
+
+    Raises:
+        InputError: E139 naming what was found.
+    """
+    body = _SQL_NOISE.sub(" ", query).strip().rstrip(";").strip()
+    first = body.split(None, 1)[0].lower() if body else ""
+    if first not in {"select", "with"}:
+        detail = f"it starts with {first.upper()!r}" if first else "it is empty"
+        raise InputError(Errors.E139.format(url=shown, detail=detail))
+    if ";" in body:
+        raise InputError(Errors.E139.format(url=shown, detail="it holds more than one statement"))
+    if found := _WRITE_WORDS.search(body):
+        detail = f"it holds {found[1].upper()}"
+        raise InputError(Errors.E139.format(url=shown, detail=detail))
+
+
+def _sqlite_read_only(parsed: URL, shown: str) -> URL:
+    """A SQLite file URL opened read-only (``mode=ro``) that never creates the file (E140)."""
+    if parsed.get_backend_name() != "sqlite":
+        return parsed
+    database = parsed.database or ""
+    if database in {"", ":memory:"}:
+        return parsed  # an in-memory database: no file to change
+    query = {**parsed.query, "mode": "ro", "uri": "true"}
+    if database.startswith("file:"):
+        path = database[len("file:") :].split("?", 1)[0]
+    else:
+        path, database = database, f"file:{database}"
+    if not os.path.isfile(path):
+        raise InputError(Errors.E140.format(url=shown))
+    return parsed.set(database=database, query=query)
 
 
 def shown_url(url: str) -> str:

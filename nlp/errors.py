@@ -120,6 +120,15 @@ class Errors:
         "UTF-8 text; convert the column in the query or fix the stored value."
     )
     E138 = "E138 batch_rows must be at least 1 (got {value})."
+    E139 = (
+        "E139 Query on database {url} is not a single read-only statement ({detail}). "
+        "calcminer runs one SELECT (or WITH ... SELECT) statement and nothing that writes: "
+        "no INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, ATTACH, PRAGMA, VACUUM or SELECT INTO."
+    )
+    E140 = (
+        "E140 SQLite database {url} does not exist. calcminer opens SQLite read-only and never "
+        "creates a file: check the path in the URL."
+    )
 
     # --- E2xx: command line and outputs ------------------------------------------------------
     E201 = (

@@ -238,7 +238,6 @@ def test_db_duplicate_columns_fail(db_path):
 @pytest.mark.parametrize(
     "query",
     [
-        "SELEC * FROM reports",
         "SELECT * FROM no_such_table",
         "SELECT * FROM reports WHERE text = :missing_parameter",
         # A runtime error raised while SQLite steps through the rows.
@@ -259,11 +258,41 @@ def test_db_bad_sql_fails_with_code_and_no_row_text(db_path, query):
     assert "LIVER" not in message
 
 
-def test_db_statement_without_rows_fails_and_is_not_committed(db_path):
+@pytest.mark.parametrize(
+    "query",
+    [
+        "DELETE FROM reports",
+        "DROP TABLE reports",
+        "CREATE TABLE copy AS SELECT * FROM reports",
+        "PRAGMA journal_mode=WAL",
+        "VACUUM",
+        "ATTACH DATABASE 'other.db' AS other",
+        "SELECT * FROM reports; DROP TABLE reports",
+        "SELECT * INTO copy FROM reports",
+        "WITH r AS (SELECT 1) DELETE FROM reports",
+        "SELEC * FROM reports",
+        "",
+    ],
+)
+def test_db_only_one_read_only_statement_runs(db_path, query):
+    before = db_path.read_bytes()
     with pytest.raises(InputError) as info:
-        list(read_database(_url(db_path), "DELETE FROM reports"))
-    assert info.value.code == "E134"
+        list(read_database(_url(db_path), query))
+    assert info.value.code == "E139"
+    assert db_path.read_bytes() == before
     assert len(list(read_database(_url(db_path), ALL_ROWS))) == len(ROWS)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT report_id, text FROM reports;",
+        "-- the latest\nWITH r AS (SELECT * FROM reports) SELECT report_id, text FROM r",
+        "SELECT report_id, text FROM reports WHERE text NOT LIKE '%drop table%'",
+    ],
+)
+def test_db_read_only_statements_run(db_path, query):
+    assert len(list(read_database(_url(db_path), query))) == len(ROWS)
 
 
 def test_db_password_is_hidden_when_driver_is_missing_or_connection_fails():
@@ -295,12 +324,23 @@ def test_db_unknown_dialect_fails_at_call_time_without_password():
     assert "nosuchdb://user:***@host/db" in str(info.value)
 
 
-def test_db_connection_failure(tmp_path):
-    url = _url(tmp_path / "no_such_folder" / "exams.db")
+def test_db_missing_sqlite_file_is_an_error_and_never_created(tmp_path):
+    path = tmp_path / "exams.db"
     with pytest.raises(InputError) as info:
-        list(read_database(url, ALL_ROWS))
-    assert info.value.code == "E132"
-    assert url in str(info.value)
+        list(read_database(_url(path), ALL_ROWS))
+    assert info.value.code == "E140"
+    assert _url(path) in str(info.value)
+    assert not path.exists()
+
+
+def test_db_sqlite_is_opened_read_only(db_path, monkeypatch):
+    """Even a statement that slips past the check cannot write: the file is opened mode=ro."""
+    monkeypatch.setattr(db, "check_read_only_query", lambda query, shown="": None)
+    before = db_path.read_bytes()
+    with pytest.raises(InputError) as info:
+        list(read_database(_url(db_path), "DELETE FROM reports RETURNING report_id, text"))
+    assert info.value.code == "E133"
+    assert db_path.read_bytes() == before
 
 
 def test_db_batch_rows_must_be_positive(db_path):
