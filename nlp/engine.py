@@ -240,6 +240,21 @@ def work_dir_for(output: str | Path) -> Path:
     return path.with_name(f".{path.name}{_WORK_SUFFIX}")
 
 
+#: Bytes read at a time when fingerprinting an input.
+_DIGEST_BLOCK_BYTES = 1 << 20
+
+
+def _content_digest(path: Path) -> str:
+    """A fast digest of a regular file's bytes (BLAKE2b); a FIFO or device is not read."""
+    if not path.is_file():
+        return "not a regular file"
+    digest = hashlib.blake2b(digest_size=16)
+    with path.open("rb") as handle:
+        while block := handle.read(_DIGEST_BLOCK_BYTES):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def run_fingerprint(
     inputs: Sequence[str | Path],
     *,
@@ -255,8 +270,9 @@ def run_fingerprint(
         path = Path(raw).resolve()
         members = sorted(path.glob("*.txt")) if path.is_dir() else [path]
         for member in members:
-            stat = member.stat()
-            files.append([str(member), stat.st_size, stat.st_mtime_ns])
+            # The bytes, not the size and time: an input edited in place with the same size
+            # and a restored mtime must not resume stale parts.
+            files.append([str(member), _content_digest(member)])
     rules = hashlib.sha256()
     pattern_root = Path(patterns_dir) if patterns_dir is not None else default_patterns_dir()
     for member in sorted(pattern_root.iterdir()):

@@ -347,3 +347,29 @@ def test_engine_dask_output_identical_to_local(archive: Path, tmp_path: Path) ->
     local = _run(archive, tmp_path / "local", ".csv", workers=1, chunk_size=25)
     dask = _run(archive, tmp_path / "dask", ".csv", engine="dask", workers=2, chunk_size=25)
     assert dask == local
+
+
+def test_engine_fingerprint_follows_content_not_size_and_time(tmp_path: Path) -> None:
+    """An input edited in place with the same size and a restored mtime is not resumed."""
+    from calcminer.nlp.engine import run_fingerprint
+
+    path = tmp_path / "reports.jsonl"
+    path.write_text('{"report_id": "r1", "text": "LIVER: 5 mm calcification."}\n')
+    stat = path.stat()
+
+    def fingerprint() -> str:
+        return run_fingerprint(
+            [path],
+            id_col="report_id",
+            text_col="text",
+            chunk_size=10,
+            patterns_dir=None,
+            prefilter=True,
+        )
+
+    before = fingerprint()
+    path.write_text('{"report_id": "r1", "text": "LIVER: 7 mm calcification."}\n')
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    assert path.stat().st_mtime_ns == stat.st_mtime_ns
+    assert fingerprint() != before
