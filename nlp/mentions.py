@@ -194,10 +194,10 @@ class MentionMatcher:
 
     @staticmethod
     def _first_word(doc: Doc, start: int, end: int) -> int | None:
-        """Index of the first token of ``doc[start:end]`` that is neither space nor punctuation."""
+        """Index of the first word of ``doc[start:end]``: the token
+        ``calcminer.nlp.neighbours.first_words`` takes first (it starts with a letter or digit)."""
         for i in range(start, end):
-            token = doc[i]
-            if not (token.is_space or token.is_punct):
+            if doc[i].text[:1].isalnum():
                 return i
         return None
 

@@ -92,7 +92,10 @@ class SectionSplitter:
         self._list_separators = frozenset(patterns.normalization["header_list_separators"])
         lower_case = patterns.normalization["lower_case_sentence_starts"]
         self._lowercase_continuations = frozenset(lower_case["not_after_period"])
-        self._size_units = frozenset(lower_case["size_units"])
+        # A number then a unit ("6 mm") or a dimension ("6 x 4 cm") starts a size.
+        self._size_units = frozenset(patterns.normalization["unit_to_mm"]) | frozenset(
+            lower_case["dimension_words"]
+        )
         self._bullets = frozenset(patterns.normalization["header_bullets"])
         register_extensions()
 
