@@ -94,6 +94,13 @@ class ContextAssertion:
         )
         self._context.add([ConTextRule.from_dict(dict(r)) for r in patterns.context_rules])
         self.gate = ModifierGate(nlp, patterns.context_rules)
+        clause = patterns.normalization["clause_articles"]
+        self.clause_articles = frozenset(clause["articles"])
+        self.not_clause_after = frozenset(clause["not_after"])
+        self.not_clause_after_suffixes = tuple(clause["not_after_suffixes"])
+        carriers = patterns.normalization["negation_carriers"]
+        self.carriers = tuple(tuple(p) for p in carriers["phrases"])
+        self.carrier_breaks = frozenset(carriers["breaks"])
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -137,10 +144,102 @@ class ContextAssertion:
             Span(sub, s.start - first, s.end - first, label=s.label_) for s in inside
         ]
         self._context(sub)
+        carried = self._carried_negations(sub)
+        edges = self.set_annotations(sub)
+        if carried:
+            edges = sorted({*edges, *carried})
+        clauses = self._clause_starts(sub)
+        if clauses:
+            # A modifier before a new clause does not reach a target after its start.
+            # (The article must follow a word after the modifier: "Should a calcified focus
+            # be confirmed" is still hypothetical.)
+            edges = [
+                e
+                for e in edges
+                if not (e[5] <= e[0] and any(e[5] <= w and c <= e[0] for w, c in clauses))
+            ]
         return [
             (start + offset, end + offset, category, rule_id, m_start + offset, m_end + offset)
-            for start, end, category, rule_id, m_start, m_end in self.set_annotations(sub)
+            for start, end, category, rule_id, m_start, m_end in edges
         ]
+
+    def _carried_negations(self, sub: Doc) -> list[tuple[int, int, str, str, int, int]]:
+        """Negation edges handed on by a carrier ("no focus ... to suggest calcification").
+
+        A target right after a carrier phrase with no negation of its own takes the nearest
+        forward negation before the carrier, when no break word or new clause lies between.
+        """
+        graph = sub._.context_graph
+        if graph is None:
+            return []
+        negations = [
+            m
+            for m in graph.modifiers
+            if m.category == "NEGATED_EXISTENCE" and m.direction.upper() == "FORWARD"
+        ]
+        if not negations:
+            return []
+        negated = {(t.start, t.end) for t, m in graph.edges if m.category == "NEGATED_EXISTENCE"}
+        lowers = [t.lower_ for t in sub]
+        clause_chars = {c for _, c in self._clause_starts(sub)}
+        clause_tokens = {i for i, t in enumerate(sub) if t.idx in clause_chars}
+        out = []
+        for target in sub.spans[ASSERTED_SPAN_KEY]:
+            if (target.start, target.end) in negated:
+                continue
+            carrier = next(
+                (
+                    target.start - len(p)
+                    for p in self.carriers
+                    if target.start >= len(p)
+                    and tuple(lowers[target.start - len(p) : target.start]) == p
+                ),
+                None,
+            )
+            if carrier is None:
+                continue
+            before = [m for m in negations if m.modifier_span[1] <= carrier]
+            if not before:
+                continue
+            modifier = before[-1]
+            m_start, m_end = modifier.modifier_span
+            between = range(m_end, carrier)
+            if any(lowers[i] in self.carrier_breaks or i in clause_tokens for i in between):
+                continue
+            meta = modifier.rule.metadata or {}
+            out.append(
+                (
+                    target.start_char,
+                    target.end_char,
+                    modifier.category,
+                    str(meta.get("id", "")),
+                    sub[m_start].idx,
+                    sub[m_end - 1].idx + len(sub[m_end - 1].text),
+                )
+            )
+        return out
+
+    def _clause_starts(self, sub: Doc) -> list[tuple[int, int]]:
+        """Articles that start a new clause in run-on dictation, as the character offsets of
+        the word before the article and of the article.
+
+        "no focal mass a small 4mm bright echogenic focus ...": an article right after a
+        word that ends a noun phrase (not a function word or a verb taking an object, such
+        as "of" in "no evidence of a calcification").
+        """
+        starts = []
+        for i in range(1, len(sub)):
+            token = sub[i]
+            if token.lower_ not in self.clause_articles:
+                continue
+            before = sub[i - 1]
+            if (
+                before.is_alpha
+                and before.lower_ not in self.not_clause_after
+                and not before.lower_.endswith(self.not_clause_after_suffixes)
+            ):
+                starts.append((before.idx, token.idx))
+        return starts
 
     @staticmethod
     def _sentence_doc(sentence: Span) -> Doc:

@@ -4,9 +4,11 @@ No ``from __future__ import annotations`` here: spaCy validates factory argument
 annotations at run time and cannot resolve postponed (string) annotations.
 """
 
-from typing import List, Optional
+from typing import Callable, Iterable, List, Optional
 
 from spacy.language import Language
+from spacy.tokens import Span
+from spacy.util import filter_spans, registry
 
 from .context import ContextAssertion
 from .extensions import CONTEXT_EDGES, FINDINGS, FOLLOWUP, RECOMMENDATIONS, SENTENCE_INFO
@@ -88,3 +90,26 @@ def make_context(
 def make_linker(nlp: Language, name: str, patterns_dir: Optional[str]) -> Linker:
     """Build the attribute-linking component."""
     return Linker(nlp, name, patterns=load_patterns(patterns_dir))
+
+
+@registry.misc("calcminer.target_spans_filter.v1")
+def make_target_spans_filter(
+    yielding_rule_ids: List[str],
+) -> Callable[[Iterable[Span], Iterable[Span]], List[Span]]:
+    """spaCy's first-longest filter, except that the rules in ``yielding_rule_ids`` give way.
+
+    A predicate ("are calcified") yields to any target it overlaps ("there are calcified
+    granulomas": the granulomas), whatever their lengths.
+    """
+    yielding = frozenset(yielding_rule_ids)
+
+    def filter_targets(existing: Iterable[Span], spans: Iterable[Span]) -> List[Span]:
+        found = list(existing) + list(spans)
+        firm = [s for s in found if s.id_ not in yielding]
+        taken = {i for s in firm for i in range(s.start, s.end)}
+        kept = firm + [
+            s for s in found if s.id_ in yielding and taken.isdisjoint(range(s.start, s.end))
+        ]
+        return filter_spans(kept)
+
+    return filter_targets

@@ -17,6 +17,7 @@ dicts of primitives and ``Doc._.calcminer_followup``.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,7 +75,7 @@ POST_LABELS = frozenset(
 FRONTED_LABELS = frozenset({"SEGMENT", "LOBE", "DUCT", "DIFFUSE", "ORGAN"})
 LOCATION_LABELS = frozenset({"SEGMENT", "LOBE", "DUCT", "ORGAN", "DIFFUSE"})
 #: Count values that speak of foci after the head ("..., and another in S7", ": one in V").
-POST_COUNT_VALUES = frozenset({"another", "and_one", "enumerated"})
+POST_COUNT_VALUES = frozenset({"another", "and_one", "enumerated", "multiplier"})
 #: Labels kept when they overlap each other: longest first within one label.
 ATTRIBUTE_LABELS = frozenset(
     {
@@ -110,16 +111,19 @@ SUPPRESSED_BY: dict[str, tuple[frozenset[str], bool]] = {
     "SIZE": (frozenset({"NOT_SIZE"}), False),
     "COUNT": (frozenset({"SIZE", "SEGMENT", "QUANTIFIER"}), False),
     "SHADOW": (frozenset({"NO_SHADOW"}), False),
+    "MIMIC": (frozenset({"NOT_MIMIC"}), False),
     "SEGMENT": (frozenset({"ORGAN"}), True),
     "LOBE": (frozenset({"ORGAN"}), True),
 }
 #: Labels that only suppress others and are dropped after cleaning.
-SUPPRESSOR_LABELS = frozenset({"NOT_SIZE", "NO_SHADOW"})
+SUPPRESSOR_LABELS = frozenset({"NOT_SIZE", "NO_SHADOW", "NOT_MIMIC"})
 #: Labels dropped when they overlap a target (a target's own words are not another structure).
 NOT_INSIDE_TARGETS = frozenset({"BLOCKER", "COREF", "CONTAINER"})
 #: Targets that are calcifications only because of their acoustic shadow.
 ECHO_LABELS = frozenset({"ECHO_SHADOW", "ECHO_CANDIDATE"})
 LIVER = "liver"
+#: Vessel words ("hepatic arterial calcification") name the vessel, not the liver.
+VESSEL = "vessel"
 TIER_RANK = {"internal": 0, "premod": 0, "post": 1, "container": 1, "fronted": 2, "context": 3}
 
 ASSERTION_CATEGORIES = {
@@ -223,6 +227,12 @@ class Linker:
         self.anaphoric_starts = frozenset(table["anaphoric_sentence_starts"])
         self.identity_containers = frozenset(table["identity_container_values"])
         self.identity_morphology = frozenset(table["identity_morphology"])
+        predicate = table["predicate_targets"]
+        self.predicate_rules = frozenset(predicate["rule_ids"])
+        self.predicate_subject_labels = frozenset(predicate["subject_labels"])
+        self.predicate_subject_nouns = frozenset(predicate["subject_nouns"])
+        self.predicate_pronouns = frozenset(predicate["pronouns"])
+        self.lesion_parts = frozenset(table["lesion_part_nouns"]["words"])
         self.recommendations = RecommendationFinder(
             RecommendationSettings.from_patterns(patterns.config, table)
         )
@@ -295,6 +305,7 @@ class Linker:
             targets = kept
             mentions = self._clean_mentions(doc, raw, targets)
             targets = [t for t in targets if self._requirements_met(t, mentions)]
+        mentions = self._drop_foreign_lobes(doc, mentions)
         location_organs = self._location_organs(doc, mentions)
         self._mark_proximal(doc, mentions)
         for m in mentions:
@@ -305,6 +316,23 @@ class Linker:
         for t in targets:
             t.is_head = True
         return targets, mentions
+
+    def _drop_foreign_lobes(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
+        """Drop a lobe that belongs to another organ ("the right lobe of the thyroid")."""
+        organ_starts = {m.start: m for m in mentions if m.label == "ORGAN"}
+        out = []
+        for m in mentions:
+            if m.label == "LOBE":
+                i = m.end
+                if i < len(doc) and doc[i].lower_ == "of":
+                    i += 1
+                    while i < len(doc) and doc[i].lower_ in self.determiners:
+                        i += 1
+                    organ = organ_starts.get(i)
+                    if organ is not None and organ.value != LIVER:
+                        continue
+            out.append(m)
+        return out
 
     def _requirements_met(self, target: Mention, mentions: Sequence[Mention]) -> bool:
         """Whether the sentence has every mention label the target's rule ``requires``."""
@@ -604,15 +632,23 @@ class Linker:
                 states.append(state)
             self._propagate_containers(doc, heads, attached, states, s_mentions)
             self._merge_anaphoric_lesions(doc, heads, attached, states)
+            subjectless = self._predicate_subjects(doc, heads, attached, states)
+            self._share_coreferent_location(states, s_mentions)
             if (
                 k > 0
                 and any(not self._has_location(st) for st in states)
-                and self._refers_back(doc, s_start, heads)
+                and (self._refers_back(doc, s_start, heads) or subjectless)
             ):
                 first = self._first_words(doc, s_start, s_end, 1)
                 distributive = bool(first) and first[0] in self.neighbours.distributive
                 self._lend_previous_context(
-                    doc, k - 1, states, targets_of, mentions_of, distributive=distributive
+                    doc,
+                    k - 1,
+                    states,
+                    targets_of,
+                    mentions_of,
+                    distributive=distributive,
+                    sized=subjectless,
                 )
             if k + 1 < len(sentences) and mentions_of.get(k + 1) and not targets_of.get(k + 1):
                 self._take_continuation(doc, sentences[k + 1], mentions_of.get(k + 1, []), states)
@@ -653,6 +689,14 @@ class Linker:
         first = self._first_words(doc, s_start, len(doc), 1)
         if first and first[0] in self.neighbours.refer_back:
             return True
+        s_end = next((i for i in range(s_start + 1, len(doc)) if doc[i].is_sent_start), len(doc))
+        inside = self.neighbours.inside_prepositions
+        if any(
+            doc[i].lower_ in self.neighbours.inside_pronouns and doc[i - 1].lower_ in inside
+            for i in range(s_start + 1, s_end)
+        ):
+            return True  # "A coarse calcification ... is present centrally within it."
+
         return any(
             h.label == "BLOCKER"
             and h.value in {"lesion", "cyst"}
@@ -670,10 +714,14 @@ class Linker:
         mentions_of: Mapping[int, list[Mention]],
         *,
         distributive: bool = False,
+        sized: Sequence[TargetState] = (),
     ) -> None:
         """Give targets without a location of their own the location of the lesion that the
         previous sentence described ("... a mass centred on segments II and III. It contains a
-        densely calcified central scar")."""
+        densely calcified central scar").
+
+        A target in ``sized`` says the previous sentence's lesion is itself calcified ("... a
+        45 mm mass in segment 6. The lesion is coarsely calcified"): it takes the size too."""
         lacking = [st for st in states if not self._has_location(st)]
         if not lacking:
             return
@@ -710,6 +758,11 @@ class Linker:
                 break
         for st in lacking:
             st.attachments.extend(Attachment(m, "context", 0) for m in lent)
+        if lent and sized:
+            sizes = [a.mention for a in attached.get(hk, []) if a.mention.label == "SIZE"]
+            for st in sized:
+                if not any(a.mention.label == "SIZE" for a in st.attachments):
+                    st.attachments.extend(Attachment(m, "context", 0) for m in sizes)
 
     def _take_continuation(
         self,
@@ -740,6 +793,71 @@ class Linker:
             states[-1].more_foci = True
         last = states[-1]
         last.attachments.extend(Attachment(m, "post", m.start - last.mention.end) for m in lent)
+
+    def _share_coreferent_location(
+        self, states: Sequence[TargetState], s_mentions: Sequence[Mention]
+    ) -> None:
+        """Give a target that re-describes the previous one the previous one's location.
+
+        "Multiple small hepatosplenic calcifications ..., appearing as bright echogenic foci
+        with acoustic shadowing, up to 5 mm": the foci are the calcifications, in the liver.
+        """
+        corefs = [m for m in s_mentions if m.label == "COREF"]
+        if not corefs:
+            return
+        for previous, st in itertools.pairwise(states):
+            if self._has_location(st) or not self._has_location(previous):
+                continue
+            if any(previous.mention.end <= c.start and c.end <= st.mention.start for c in corefs):
+                st.attachments.extend(
+                    Attachment(a.mention, "context", a.distance)
+                    for a in previous.attachments
+                    if a.mention.label in LOCATION_LABELS and not a.mention.proximal
+                )
+
+    def _predicate_subjects(
+        self,
+        doc: Doc,
+        heads: Sequence[Mention],
+        attached: Mapping[int, list[Attachment]],
+        states: Sequence[TargetState],
+    ) -> list[TargetState]:
+        """Give a predicate target ("... is densely calcified") what its subject says.
+
+        The subject is the nearest lesion before the verb in the sentence ("A 4.2 cm lesion in
+        segment VII is densely calcified"): the lesion is the calcified thing, so it lends its
+        size, location and count. A predicate whose subject is not in the sentence ("The
+        lesion is coarsely calcified.", "It is calcified.") is returned: it speaks of the
+        previous sentence's lesion.
+        """
+        subjectless: list[TargetState] = []
+        for st in states:
+            t = st.mention
+            if t.rule_id not in self.predicate_rules:
+                continue
+            subject = None
+            for hk in range(len(heads) - 1, -1, -1):
+                h = heads[hk]
+                if h.end > t.start:
+                    continue
+                if h.is_target:
+                    break  # "a calcified granuloma and a cyst which is calcified": its own
+                if h.label in self.predicate_subject_labels and h.value in {"lesion", "cyst"}:
+                    subject = hk
+                    break
+            if subject is None:
+                before = doc[t.start - 1].lower_ if t.start > 0 else ""
+                if (
+                    doc[t.start].lower_ in self.predicate_subject_nouns and before in self.definite
+                ) or before in self.predicate_pronouns:
+                    subjectless.append(st)
+                continue
+            if self.normalizer.is_plural_head([doc[heads[subject].end - 1].lower_]):
+                st.plural_container = True
+            for a in attached.get(subject, []):
+                tier = "premod" if a.mention.label in {"COUNT", "QUANTIFIER"} else "container"
+                st.attachments.append(Attachment(a.mention, tier, a.distance))
+        return subjectless
 
     def _singular(self, word: str) -> str:
         """Crude singular of a lesion noun (nodules -> nodule, masses -> mass, foci -> focus)."""
@@ -936,11 +1054,9 @@ class Linker:
                 1
                 for a in by_label.get("COUNT", [])
                 if a.tier == "post"
-                and (
-                    a.mention.value == "another"
-                    # "two calcifications, one in segment V and one in VIII" lists the two
-                    or (a.mention.value == "and_one" and (count is None or count <= 1))
-                )
+                and a.mention.value in {"another", "and_one"}
+                # "two calcifications, one in segment V and one (another) in VIII" lists the two
+                and (count is None or count <= 1)
             ),
             # "Another calcified granuloma ...": a focus of its own, never a restatement.
             "new_focus": any(
@@ -972,6 +1088,7 @@ class Linker:
         self, st: TargetState, organ_sections: str, ambiguous_lobes: bool
     ) -> tuple[str, tuple[str, ...]]:
         evidence: list[tuple[int, int, str]] = []
+        coordinated: list[str] = []
         for a in st.attachments:
             m = a.mention
             if m.proximal:
@@ -981,6 +1098,7 @@ class Linker:
                 evidence.append((rank, a.distance, m.value))
                 if m.with_liver and m.value != LIVER:
                     evidence.append((rank, a.distance, LIVER))
+                    coordinated.append(m.value)
             elif (
                 m.label == "SEGMENT"
                 or (m.label == "LOBE" and (not ambiguous_lobes or m.value == "caudate"))
@@ -992,9 +1110,16 @@ class Linker:
             tier = [e for e in evidence if e[0] == best_rank]
             if best_rank == 0:
                 organs = list(dict.fromkeys(e[2] for e in sorted(tier)))
+                if organs[0] == VESSEL:
+                    # "hepatic arterial calcification": the vessel word next to the head names
+                    # what is calcified; the organ word before it says which vessel.
+                    return VESSEL, tuple(o for o in organs if o != VESSEL)
             else:
                 nearest = min(e[1] for e in tier)
                 organs = list(dict.fromkeys(e[2] for e in tier if e[1] == nearest))
+                if LIVER in organs:
+                    # "granulomas of the liver and spleen": the coordinated organ shares them.
+                    organs += [o for o in coordinated if o not in organs]
             if LIVER in organs:
                 return LIVER, tuple(o for o in organs if o != LIVER)
             return organs[0], tuple(organs[1:])
@@ -1038,6 +1163,14 @@ class Linker:
         ]
         counts += [
             1 for a in premods if a.mention.label == "COUNT" and a.mention.value == "another"
+        ]
+        # "calcified foci (x3)": the number stands after the head.
+        counts += [
+            parse_digit_count(
+                "".join(ch for ch in doc[a.mention.start : a.mention.end].text if ch.isdigit())
+            )
+            for a in st.attachments
+            if a.mention.label == "COUNT" and a.mention.value == "multiplier" and a.tier == "post"
         ]
         exact = max((c for c in counts if c is not None), default=None)
         quantified = any(a.mention.label == "QUANTIFIER" for a in premods)
@@ -1092,7 +1225,9 @@ class Linker:
                 linked = any(
                     previous.mention.end <= c.start and c.end <= st.mention.start for c in corefs
                 )
-                if own_determiner and not linked:
+                # "a calcified cystic lesion with a thick calcified wall": a part of the lesion.
+                part = bool(st.words) and st.words[-1] in self.lesion_parts
+                if own_determiner and not linked and not part:
                     counter += 1
             rec["group"] = counter
             previous = st

@@ -107,6 +107,7 @@ class MentionMatcher:
         self._refer_back_hashes = frozenset(strings.add(w) for w in cues.refer_back)
         self._definite_hashes = frozenset(strings.add(w) for w in cues.definite)
         self._lesion_hashes = frozenset(strings.add(w) for w in cues.lesion_starts)
+        self._inside_pronoun_hashes = frozenset(strings.add(w) for w in cues.inside_pronouns)
         self._continuation_hashes = frozenset(
             strings.add(phrase[0]) for phrases in cues.continuations.values() for phrase in phrases
         )
@@ -169,8 +170,9 @@ class MentionMatcher:
         self, doc: Doc, lowers: list[int], starts: list[int], target_sentences: set[int]
     ) -> set[int]:
         """The sentences next to target sentences that the linker reads (``nlp/neighbours``):
-        the one before a sentence that may refer back (a referring first word, or a definite
-        determiner before a word that starts a lesion rule: a superset of the linker's test),
+        the one before a sentence that may refer back (a referring first word, a definite
+        determiner before a word that starts a lesion rule, or a pronoun such as the "it" of
+        "within it": a superset of the linker's test),
         and the one after that continues it ("; these lie in segments II and V"). Compares
         word hashes."""
         bounds = [*starts, len(doc)]
@@ -179,9 +181,13 @@ class MentionMatcher:
             start, end = bounds[k], bounds[k + 1]
             if k > 0:
                 first = self._first_word(doc, start, end)
-                if (first is not None and lowers[first] in self._refer_back_hashes) or any(
-                    lowers[i] in self._definite_hashes and lowers[i + 1] in self._lesion_hashes
-                    for i in range(start, end - 1)
+                if (
+                    (first is not None and lowers[first] in self._refer_back_hashes)
+                    or any(
+                        lowers[i] in self._definite_hashes and lowers[i + 1] in self._lesion_hashes
+                        for i in range(start, end - 1)
+                    )
+                    or any(lowers[i] in self._inside_pronoun_hashes for i in range(start, end))
                 ):
                     out.add(k - 1)
             if k + 1 < len(starts) and k + 1 not in target_sentences:

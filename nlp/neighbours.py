@@ -65,6 +65,10 @@ class NeighbourCues:
         continuations: Phrases (as word tuples) that start a continuing sentence, by kind.
         definite: Definite determiners ("the", "this").
         lesion_starts: First words of the lesion and cyst structure rules ("hemangioma").
+        inside_prepositions: Words that, before an ``inside_pronouns`` word anywhere in a
+            sentence, place its finding in the previous sentence's lesion ("... is present
+            centrally within it").
+        inside_pronouns: The pronouns of those phrases ("it").
     """
 
     refer_back: frozenset[str]
@@ -72,6 +76,8 @@ class NeighbourCues:
     continuations: Mapping[ContinuationKind, tuple[tuple[str, ...], ...]]
     definite: frozenset[str]
     lesion_starts: frozenset[str]
+    inside_prepositions: frozenset[str] = frozenset()
+    inside_pronouns: frozenset[str] = frozenset()
 
     @classmethod
     def from_tables(
@@ -88,6 +94,8 @@ class NeighbourCues:
             },
             definite=frozenset(normalization["definite_determiners"]),
             lesion_starts=frozenset(p.lower().split()[0] for p in lesion_phrases if p.strip()),
+            inside_prepositions=frozenset(starts["inside_previous"]["prepositions"]),
+            inside_pronouns=frozenset(starts["inside_previous"]["pronouns"]),
         )
 
     def continuation_kind(self, words: Sequence[str]) -> ContinuationKind | None:

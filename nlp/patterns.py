@@ -38,6 +38,7 @@ MENTION_LABELS = frozenset(
         "SEGMENT",
         "SIZE",
         "NOT_SIZE",
+        "NOT_MIMIC",
         "PRIOR_CUE",
         "COUNT",
         "QUANTIFIER",

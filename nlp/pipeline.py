@@ -48,7 +48,12 @@ def build_pipeline(
             name=TARGETS_PIPE,
             config={
                 "spans_key": TARGET_SPAN_KEY,
-                "spans_filter": {"@misc": "spacy.first_longest_spans_filter.v1"},
+                "spans_filter": {
+                    "@misc": "calcminer.target_spans_filter.v1",
+                    "yielding_rule_ids": list(
+                        patterns.normalization["predicate_targets"]["rule_ids"]
+                    ),
+                },
                 "validate": True,
                 "phrase_matcher_attr": "LOWER",
             },

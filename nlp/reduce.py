@@ -12,7 +12,8 @@ other lines it needs no more than the section state they leave behind (the heade
   (``calcminer.nlp.prefilter.Prefilter.candidate_units``);
 - whitespace-only lines and all separators are kept verbatim (a blank line ends an excluded
   section, a line break ends an excluded header's line);
-- any other piece keeps everything up to its last colon (every header ends with one), and
+- any other piece keeps everything up to its last colon or ``]`` (every header ends with
+  one), and
   the rest becomes one placeholder word, with the piece's leading and trailing whitespace
   and a final period, so line starts, sentence starts and whether a header stands alone
   on its line are unchanged;
@@ -270,7 +271,8 @@ class Reducer:
         if not piece.strip():
             out.verbatim(start, end)
             return
-        colon = piece.rfind(":")
+        # A header ends with a colon, or with the "]" of a bracketed one ("[Conclusion]").
+        colon = max(piece.rfind(":"), piece.rfind("]"))
         if colon < 0:
             out.placeholder(start, end)
             return

@@ -116,11 +116,13 @@ class SectionSplitter:
             if not tt.alpha[i] or tt.lower[i] not in self._first_words:
                 i += 1
                 continue
+            bracketed = i > 0 and tt.text[i - 1] == "["
             at_line_start = (
                 i == 0
                 or "\n" in tt.text[i - 1]
                 or "\n" in tt.ws[i - 1]
                 or self._after_bullet(tt, i)
+                or (bracketed and (i == 1 or "\n" in tt.text[i - 2] or "\n" in tt.ws[i - 2]))
             )
             prev = tt.previous_word(i)
             prev_text = tt.text[prev] if prev is not None else None
@@ -129,7 +131,9 @@ class SectionSplitter:
             )
             after_comma = prev_text == "," and tt.upper[i]
             if at_line_start or after_sentence or after_comma:
-                header = self._match_header(tt, i, at_line_start or prev is None)
+                header = self._match_header(
+                    tt, i, at_line_start or prev is None, closing="]" if bracketed else ":"
+                )
                 if header is not None:
                     headers.append(header)
                     i = header.end
@@ -152,7 +156,11 @@ class SectionSplitter:
             return False
         return seen
 
-    def _match_header(self, tt: _Tokens, i: int, at_line_start: bool) -> _Header | None:
+    def _match_header(
+        self, tt: _Tokens, i: int, at_line_start: bool, closing: str = ":"
+    ) -> _Header | None:
+        """The header starting at token ``i``: its literals then ``closing`` (a colon, or the
+        ``]`` of a bracketed header such as ``[Conclusion]``)."""
         rules: list[SectionHeader] = []
         j, n = i, tt.n
         while j < n:
@@ -161,13 +169,13 @@ class SectionSplitter:
                 return None
             rules.append(rule)
             j = j2
-            if j < n and tt.text[j] == ":":
+            if j < n and tt.text[j] == closing:
                 break
             if j < n and tt.lower[j] in self._list_separators:
                 j += 1
                 continue
             return None
-        if j >= n or tt.text[j] != ":":
+        if j >= n or tt.text[j] != closing:
             return None
         if len(rules) > 1 and any(r.kind != "organ" for r in rules):
             return None

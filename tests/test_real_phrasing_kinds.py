@@ -1,0 +1,313 @@
+"""Kinds of wording found while extending the real-phrasing corpus (issue 11, dev_c and dev_d).
+
+Each case is written for this file (not copied from a gold report) and names only the fields it
+is about; expectations follow ../shared/GOLD_GUIDE.md and its "Clarifications (2026-12-06)".
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+import spacy
+
+from calcminer.nlp.miner import Miner
+from calcminer.nlp.patterns import load_patterns
+
+Expect = dict[str, Any]
+
+
+def _check(miner: Miner, text: str, expected: Expect) -> None:
+    result = miner.mine_text(text)
+    got = {
+        field: list(value) if isinstance(value := getattr(result, field), tuple) else value
+        for field in expected
+    }
+    counted = [(f.text, f.exclusion_reason) for f in result.findings]
+    assert got == expected, f"findings: {counted}"
+
+
+def _case(text: str, case_id: str, **expected: Any) -> Any:
+    return pytest.param(text, expected, id=case_id)
+
+
+PREDICATES = [
+    _case(
+        "LIVER: Several hypodense metastases, some of which are now centrally calcified, in"
+        " segments II and V.",
+        "plural_subject_some_of_which",
+        calcification=True,
+        count_category="multiple",
+        segments=["II", "V"],
+        triage="workup",
+    ),
+    _case(
+        "LIVER: A 3.6 cm lesion in segment VIII is densely calcified.",
+        "subject_lends_size_and_segment",
+        count=1,
+        max_size_mm=36.0,
+        segments=["VIII"],
+        triage="urgent",
+    ),
+    _case(
+        "LIVER: There is a 34 mm mass in the right lobe. It is coarsely calcified.",
+        "pronoun_takes_previous_lesion",
+        count=1,
+        max_size_mm=34.0,
+        lobes=["right"],
+        triage="urgent",
+    ),
+    _case(
+        "The liver contains a 4.4 x 3.9 cm mass in segment 7. The lesion is heavily calcified.",
+        "definite_subject_takes_previous_lesion",
+        calcification=True,
+        max_size_mm=44.0,
+        segments=["VII"],
+        triage="urgent",
+    ),
+    _case(
+        "LIVER: Two cysts in segment 3 are partially calcified, the larger 14 mm.",
+        "counted_subject",
+        count=2,
+        max_size_mm=14.0,
+        triage="workup",
+    ),
+    _case(
+        "LIVER: There are calcified granulomas in segment VI.",
+        "attributive_calcified_wins_over_predicate",
+        count_category="multiple",
+        segments=["VI"],
+    ),
+    _case(
+        "GALLBLADDER: The wall is calcified.",
+        "predicate_of_another_organ",
+        calcification=False,
+    ),
+    _case(
+        "LIVER: The known 2 cm lesion in segment 4 is not calcified.",
+        "negated_predicate_is_no_mention",
+        calcification=False,
+    ),
+]
+
+RUN_ON_AND_CLAUSES = [
+    _case(
+        "us abd liver normal size no focal mass a small 5mm echogenic focus with posterior"
+        " acoustic shadow seg 6 likely granuloma gb normal",
+        "article_after_noun_ends_negation",
+        calcification=True,
+        max_size_mm=5.0,
+        segments=["VI"],
+    ),
+    _case(
+        "LIVER: No evidence of a calcified granuloma.",
+        "article_after_of_keeps_negation",
+        calcification=False,
+    ),
+    _case(
+        "LIVER: We did not identify a calcification.",
+        "article_after_verb_keeps_negation",
+        calcification=False,
+    ),
+    _case(
+        "LIVER: Should a calcified focus be confirmed, it would be a granuloma.",
+        "article_after_cue_keeps_hypothetical",
+        calcification=False,
+    ),
+    _case(
+        "LIVER: No hyperechoic area in the right lobe of the liver parenchyma to suggest"
+        " calcification.",
+        "negation_carried_to_suggest",
+        calcification=False,
+    ),
+    _case(
+        "LIVER: Echogenic focus in segment 4 to suggest calcification.",
+        "carrier_without_negation",
+        calcification=True,
+        segments=["IV"],
+    ),
+    _case(
+        "LIVER: 6 mm calcified granuloma in segment II. Pancreas obscured by overlying bowel gas.",
+        "bowel_gas_hiding_an_organ_is_no_mimic",
+        calcification=True,
+        max_size_mm=6.0,
+    ),
+]
+
+COUNTS_AND_PARTS = [
+    _case(
+        "LIVER: A densely calcified hydatid cyst with a thick calcified wall in segment VII,"
+        " 4.5 cm.",
+        "calcified_part_of_the_lesion_is_no_second_focus",
+        count=1,
+        triage="urgent",
+    ),
+    _case(
+        "LIVER: Two calcified granulomas, one in segment II and another in segment VI.",
+        "another_lists_the_stated_two",
+        count=2,
+        segments=["II", "VI"],
+    ),
+    _case(
+        "LIVER: A calcified granuloma in segment II, and another in segment VI.",
+        "another_adds_to_one",
+        count=2,
+    ),
+    _case(
+        "liver: calcified foci (x4) right lobe, largest 6mm.",
+        "multiplier_after_head",
+        count=4,
+        max_size_mm=6.0,
+        lobes=["right"],
+    ),
+    _case(
+        "FINDINGS: A single calcified granuloma in the liver (segment III) and several in the"
+        " spleen.\nIMPRESSION: Calcified granulomas of the liver and spleen.",
+        "plural_shared_with_spleen_is_no_liver_plural",
+        count_category="single",
+    ),
+    _case(
+        "Abdominal ultrasound.\nLIVER: multiple tiny calcs both lobes, largest 3mm.",
+        "calcs_short_form",
+        calcification=True,
+        count_category="multiple",
+        lobes=["left", "right"],
+    ),
+    _case(
+        "LIVER: Several bright echogenic foci with shadowing in segment 2 and 3, appearing as"
+        " calcified granulomas, up to 4 mm.",
+        "appositive_shares_location_and_size",
+        count_category="multiple",
+        max_size_mm=4.0,
+    ),
+]
+
+ORGANS_AND_VOCABULARY = [
+    _case(
+        "Conclusion: Hepatic arterial calcification in keeping with renal failure.",
+        "hepatic_arterial_is_a_vessel",
+        calcification=False,
+    ),
+    _case(
+        "THYROID: A 16 mm calcified nodule in the left lobe of the thyroid.\nLIVER: Normal.",
+        "lobe_of_another_organ",
+        calcification=False,
+    ),
+    _case(
+        "Liver of normal size. In segment V a calcific formation of 3,4 cm with posterior"
+        " acoustic shadow.",
+        "calcific_formation",
+        calcification=True,
+        max_size_mm=34.0,
+        triage="urgent",
+    ),
+    _case(
+        "LIVER: hyperechoic image of 7 mm with posterior acoustic shadow cone in segment III.",
+        "hyperechoic_image_with_shadow",
+        calcification=True,
+        max_size_mm=7.0,
+        segments=["III"],
+    ),
+    _case(
+        "LIVER: hyper-echoic focus with posterior acoustic shadowing in segment 5.",
+        "hyphenated_adjective",
+        calcification=True,
+        segments=["V"],
+    ),
+    _case(
+        "LIVER: coarsely calcified space-occupying lesion of 5.5 cm in segment 8.",
+        "hyphenated_lesion_words",
+        max_size_mm=55.0,
+        triage="urgent",
+    ),
+    _case(
+        "LIVER: Intrahepatic lithiasis in the left lobe.",
+        "intrahepatic_lithiasis",
+        bile_duct=True,
+        count_category="multiple",
+        triage="workup",
+    ),
+    _case(
+        "LIVER: Post resection. The calcified lesion previously seen in segment 3 was resected.",
+        "resected_lesion_is_not_present",
+        calcification=False,
+    ),
+    _case(
+        "Findings\nLIVER: A calcified nodule of 12 mm at S8.\n[Conclusion]\n1. Calcified nodule"
+        " of liver S8 (12 mm).",
+        "bracketed_impression_header_restates",
+        count=1,
+    ),
+    _case(
+        "LIVER: A 3 cm haemangioma in segment IV. A coarse calcification of 2.5 cm lies"
+        " centrally within it.",
+        "within_it_takes_the_previous_lesion",
+        calcification=True,
+        segments=["IV"],
+        max_size_mm=25.0,
+    ),
+]
+
+FOLLOW_UP = [
+    _case(
+        "Assessment: Renal cyst. Sonographic control in 12 months.",
+        "control",
+        followup_recommended=True,
+    ),
+    _case(
+        "Conclusion: To be re-evaluated with contrast CT of the abdomen.",
+        "to_be_re_evaluated",
+        followup_recommended=True,
+    ),
+    _case("Adv: X-ray KUB.", "x_ray", followup_recommended=True),
+    _case(
+        "LIVER: 2 x 3 mm calcification in segment 5. Adv: serology.",
+        "x_of_a_size_is_no_x_ray",
+        followup_recommended=False,
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PREDICATES)
+def test_predicate_calcified(miner: Miner, text: str, expected: Expect) -> None:
+    _check(miner, text, expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), RUN_ON_AND_CLAUSES)
+def test_run_on_dictation_and_clauses(miner: Miner, text: str, expected: Expect) -> None:
+    _check(miner, text, expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), COUNTS_AND_PARTS)
+def test_counts_and_lesion_parts(miner: Miner, text: str, expected: Expect) -> None:
+    _check(miner, text, expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), ORGANS_AND_VOCABULARY)
+def test_organs_and_vocabulary(miner: Miner, text: str, expected: Expect) -> None:
+    _check(miner, text, expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), FOLLOW_UP)
+def test_follow_up_wording(miner: Miner, text: str, expected: Expect) -> None:
+    _check(miner, text, expected)
+
+
+def test_no_token_pattern_literal_spans_two_tokens() -> None:
+    """A word that the tokenizer splits ("hyper-echoic" -> hyper, -, echoic) never matches one
+    token of a pattern: such entries were silently dead vocabulary."""
+    patterns = load_patterns()
+    nlp = spacy.blank("en")
+    dead = []
+    for rule in [*patterns.targets, *patterns.mentions]:
+        if not isinstance(rule.pattern, list):
+            continue
+        for token in rule.pattern:
+            for key in ("LOWER", "ORTH", "TEXT"):
+                value = token.get(key)
+                words = value.get("IN", []) if isinstance(value, dict) else [value]
+                dead += [
+                    (rule.id, w) for w in words if isinstance(w, str) and len(nlp.make_doc(w)) > 1
+                ]
+    assert not dead, json.dumps(dead)
