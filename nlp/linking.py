@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from spacy.language import Language
@@ -73,6 +73,9 @@ POST_LABELS = frozenset(
     {"SIZE", "SEGMENT", "LOBE", "DUCT", "DIFFUSE", "ORGAN", "MORPHOLOGY", "TEMPORAL", "COUNT"}
 )
 FRONTED_LABELS = frozenset({"SEGMENT", "LOBE", "DUCT", "DIFFUSE", "ORGAN"})
+#: Places that an identity cue hands on with the size ("A 6 mm focus in segment VII, ...,
+#: consistent with calcification").
+IDENTITY_FRONTED_LABELS = frozenset({"SEGMENT", "LOBE"})
 LOCATION_LABELS = frozenset({"SEGMENT", "LOBE", "DUCT", "ORGAN", "DIFFUSE"})
 #: Count values that speak of foci after the head ("..., and another in S7", ": one in V").
 POST_COUNT_VALUES = frozenset({"another", "and_one", "enumerated", "multiplier"})
@@ -109,7 +112,7 @@ ATTRIBUTE_LABELS = frozenset(
 #: (the flag: only when that mention is longer).
 SUPPRESSED_BY: dict[str, tuple[frozenset[str], bool]] = {
     "SIZE": (frozenset({"NOT_SIZE"}), False),
-    "COUNT": (frozenset({"SIZE", "SEGMENT", "QUANTIFIER"}), False),
+    "COUNT": (frozenset({"SIZE", "SEGMENT", "QUANTIFIER", "INTERVAL"}), False),
     "SHADOW": (frozenset({"NO_SHADOW"}), False),
     "MIMIC": (frozenset({"NOT_MIMIC"}), False),
     "SEGMENT": (frozenset({"ORGAN"}), True),
@@ -224,6 +227,7 @@ class Linker:
         self.duct_gap_stops = frozenset(duct["gap_stop_words"])
         self.duct_max_gap = int(duct["max_gap_tokens"])
         self.duct_locative = frozenset(duct["locative_words"])
+        self.negation_words = frozenset(table["negation_words"]["words"])
         self.anaphoric_starts = frozenset(table["anaphoric_sentence_starts"])
         self.identity_containers = frozenset(table["identity_container_values"])
         self.identity_morphology = frozenset(table["identity_morphology"])
@@ -293,18 +297,24 @@ class Linker:
             if t.label not in ECHO_LABELS or not any(t.overlaps(n) for n in no_shadow)
         ]
         mentions = self._clean_mentions(doc, raw, targets)
+        shadowed = frozenset(
+            t.start
+            for t in targets
+            if t.label in ECHO_LABELS
+            and self._shadow_in_next_sentence(t, mentions, targets, doc, sentences)
+        )
         kept = [
             t
             for t in targets
-            if (t.label != "ECHO_CANDIDATE" or self._shadowed(t, mentions, targets))
-            and self._requirements_met(t, mentions)
+            if (t.label != "ECHO_CANDIDATE" or self._shadowed(t, mentions, targets, doc, sentences))
+            and self._requirements_met(t, mentions, shadowed)
         ]
         if len(kept) < len(targets):
             # A dropped candidate ("a hyperechoic mass" without a shadow) no longer hides the
             # structure words inside it: "mass" is a head again and keeps its own size.
             targets = kept
             mentions = self._clean_mentions(doc, raw, targets)
-            targets = [t for t in targets if self._requirements_met(t, mentions)]
+            targets = [t for t in targets if self._requirements_met(t, mentions, shadowed)]
         mentions = self._drop_foreign_lobes(doc, mentions)
         location_organs = self._location_organs(doc, mentions)
         self._mark_proximal(doc, mentions)
@@ -334,18 +344,63 @@ class Linker:
             out.append(m)
         return out
 
-    def _requirements_met(self, target: Mention, mentions: Sequence[Mention]) -> bool:
-        """Whether the sentence has every mention label the target's rule ``requires``."""
+    def _shadow_in_next_sentence(
+        self,
+        candidate: Mention,
+        mentions: Sequence[Mention],
+        targets: Sequence[Mention],
+        doc: Doc,
+        sentences: Sequence[tuple[int, int, str, str, str]],
+    ) -> bool:
+        k = candidate.sent + 1
+        if k >= len(sentences):
+            return False
+        if any(t.sent == candidate.sent and t.start >= candidate.end for t in targets):
+            return False  # a later target of the sentence is nearer the next sentence
+        start, end = sentences[k][0], sentences[k][1]
+        if "\n" in doc[candidate.end - 1 : start].text_with_ws:
+            return False  # the prefilter reads a rule and what it requires in one line
+        kind = self.neighbours.continuation_kind(self._first_words(doc, start, end, 3))
+        if kind != "same_foci":
+            return False
+        return any(
+            m.label == "SHADOW"
+            and m.sent == k
+            and m.start - start <= self.max_post_distance
+            # "They do not cast acoustic shadows."
+            and not any(doc[i].lower_ in self.negation_words for i in range(start, m.start))
+            for m in mentions
+        )
+
+    def _requirements_met(
+        self,
+        target: Mention,
+        mentions: Sequence[Mention],
+        shadowed: frozenset[int] = frozenset(),
+    ) -> bool:
+        """Whether the sentence has every mention label the target's rule ``requires`` (an
+        echogenic focus in ``shadowed`` has its shadow in the next sentence)."""
         required = self.requires.get(target.rule_id, ())
         if not required:
             return True
         labels = {m.label for m in mentions if m.sent == target.sent}
+        if target.start in shadowed:
+            labels.add("SHADOW")
         return all(label in labels for label in required)
 
     def _shadowed(
-        self, candidate: Mention, mentions: Sequence[Mention], targets: Sequence[Mention]
+        self,
+        candidate: Mention,
+        mentions: Sequence[Mention],
+        targets: Sequence[Mention],
+        doc: Doc,
+        sentences: Sequence[tuple[int, int, str, str, str]],
     ) -> bool:
-        """Whether an echogenic focus is followed by its own acoustic shadow in the sentence."""
+        """Whether an echogenic focus is followed by its own acoustic shadow in the sentence,
+        or in the next one on the same line when that one speaks of the same foci ("Two
+        echogenic foci in segments V and VI. They cast posterior acoustic shadows.")."""
+        if self._shadow_in_next_sentence(candidate, mentions, targets, doc, sentences):
+            return True
         for m in mentions:
             if (
                 m.label == "SHADOW"
@@ -405,11 +460,25 @@ class Linker:
                             located.add(id(organ))
         return located
 
+    @staticmethod
+    def _segments_before_sizes(doc: Doc, raw: list[Mention]) -> list[Mention]:
+        """Shorten a segment list whose last number starts a size: "5 mm in segment 7 and 3 mm
+        in the caudate lobe" names segment 7 and a 3 mm focus, not segments 7 and 3."""
+        size_starts = {m.start for m in raw if m.label == "SIZE" and m.end - m.start >= 2}
+        out = []
+        for m in raw:
+            if m.label == "SEGMENT" and m.end - m.start >= 4 and m.end - 1 in size_starts:
+                end = m.end - 2  # drop the conjunction and the number
+                m = replace(m, end=end, end_char=doc[end - 1].idx + len(doc[end - 1].text))
+            out.append(m)
+        return out
+
     def _clean_mentions(
         self, doc: Doc, raw: list[Mention], targets: list[Mention]
     ) -> list[Mention]:
         # Overlap tests go through token indexes, so a report with thousands of mentions
         # stays linear.
+        raw = self._segments_before_sizes(doc, raw)
         segment_tokens = {i for m in raw if m.label == "SEGMENT" for i in range(m.start, m.end)}
         target_tokens = {i for t in targets for i in range(t.start, t.end)}
         by_label: dict[str, list[Mention]] = {}
@@ -484,6 +553,12 @@ class Linker:
         ):
             i -= 1
         if i >= 0 and doc[i].lower_ in self.duct_prepositions:
+            # "not distributed along the course of the bile ducts": a negated place.
+            k = i - 1
+            while k >= 0 and i - k <= self.duct_max_gap and not doc[k].is_punct:
+                if doc[k].lower_ in self.negation_words:
+                    return False
+                k -= 1
             return True
         j = m.end
         while (
@@ -573,6 +648,13 @@ class Linker:
                     return k, "post", m.start - h.end
                 if m.label == "COUNT":
                     return None
+        if m.label == "SIZE" or m.label in IDENTITY_FRONTED_LABELS:
+            # "A 6 mm focus of signal void in segment VII, dark on all sequences, without
+            # enhancement, consistent with calcification": the size and place of what an
+            # identity cue then names a calcification are the calcification's.
+            choice = self._identity_target(m, usable, identity_cues)
+            if choice is not None:
+                return choice
         # Only "throughout the liver" may stand before the calcifications it describes; a fronted
         # "diffusely echogenic liver" is about the parenchyma.
         if m.label in FRONTED_LABELS and not (m.label == "DIFFUSE" and m.value != "throughout"):
@@ -580,18 +662,30 @@ class Linker:
             if following and not any(h.end <= m.start for _, h in usable if h is not m):
                 k, h = following[0]
                 return k, "fronted", h.start - m.end
-        if m.label == "SIZE":
-            # "A 6 mm focus of signal void in segment VII, consistent with calcification": the
-            # size of what an identity cue then names a calcification is the calcification's.
-            following = [(k, h) for k, h in usable if h.start >= m.end]
-            if (
-                following
-                and following[0][1].is_target
-                and not any(h.end <= m.start for _, h in usable if h is not m)
-                and any(m.end <= c < following[0][1].start for c in identity_cues)
-            ):
-                k, h = following[0]
-                return k, "fronted", h.start - m.end
+        return None
+
+    @staticmethod
+    def _identity_target(
+        m: Mention, usable: Sequence[tuple[int, Mention]], identity_cues: Sequence[int]
+    ) -> tuple[int, str, int] | None:
+        """The target an identity cue after ``m`` names, when ``m`` opens the description.
+
+        No head may stand before ``m``; between ``m`` and the cue only structure words
+        ("without enhancement") may; the target is the first one after the cue.
+        """
+        if any(h.end <= m.start for _, h in usable if h is not m):
+            return None
+        cue = next((c for c in sorted(identity_cues) if c >= m.end), None)
+        if cue is None:
+            return None
+        for k, h in usable:
+            if h.start < m.end or h is m:
+                continue
+            if h.start < cue:
+                if h.is_target or not (h.label == "BLOCKER" and h.value == "structure"):
+                    return None
+                continue
+            return (k, "fronted", h.start - m.end) if h.is_target else None
         return None
 
     # -- linking ------------------------------------------------------------------------------
@@ -939,6 +1033,10 @@ class Linker:
             for a in attached.get(hk, []):
                 if a.mention.label in LOCATION_LABELS or (identity and a.mention.label == "SIZE"):
                     inside.attachments.append(Attachment(a.mention, "container", a.distance))
+                elif identity and a.mention.label in {"COUNT", "QUANTIFIER"} and a.tier == "premod":
+                    # "The two smaller cysts ... show complete rim calcification": one
+                    # calcified wall per cyst.
+                    inside.attachments.append(Attachment(a.mention, "premod", a.distance))
 
     def _record(
         self,

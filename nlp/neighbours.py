@@ -107,14 +107,18 @@ class NeighbourCues:
         return None
 
     def continuation_regex(self) -> re.Pattern[str]:
-        """Matches, at a position, what may start a continuing sentence (separators first)."""
+        """Matches, at a position, what may start a continuing sentence (separators first).
+
+        Everything that is not a letter or digit may stand before the phrase, as
+        :func:`first_words` skips it ("\\n  - Largest dimension: 32 mm").
+        """
         phrases = sorted(
             {" ".join(p) for kind in CONTINUATION_KINDS for p in self.continuations[kind]},
             key=len,
             reverse=True,
         )
         words = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
-        return re.compile(rf"[\s.;:,]*(?:{words})\b", re.IGNORECASE)
+        return re.compile(rf"[\W_]*(?:{words})\b", re.IGNORECASE)
 
 
 __all__ = [

@@ -4,8 +4,9 @@ A rule can only match where each of its required tokens occurs (a token without 
 ``?``, ``*`` or ``!``: its ``LOWER``/``ORTH``/``TEXT`` value or ``IN`` list, or each word of a
 phrase pattern). The pipeline never joins a sentence across a line break or ``;``, so all of a
 match's tokens lie in one line, and so do the mentions a target rule ``requires`` (an acoustic
-shadow, an intrahepatic duct) in its sentence. The prefilter checks exactly that, so it is a
-superset test: a report it rejects is one where the pipeline would find nothing. No word list
+shadow, an intrahepatic duct): in its sentence, or for an echogenic focus in the next sentence
+of the same line. The prefilter checks exactly that, so it is a superset test: a report it
+rejects is one where the pipeline would find nothing. No word list
 is kept by hand; edit the pattern files and the prefilter follows.
 
 Two stages keep it fast: one regular expression over the whole report looks for any rule's
@@ -132,6 +133,14 @@ def _lendable_group(patterns: PatternSet) -> _RuleGroup:
     return _RuleGroup(tuple(tests))
 
 
+def _phrase_start(phrases: Iterable[str]) -> re.Pattern[str]:
+    """Matches, at a position, one of the phrases after any non-word characters (as
+    ``calcminer.nlp.neighbours.first_words`` skips them)."""
+    words = sorted({p.lower() for p in phrases if p.strip()}, key=len, reverse=True)
+    alternatives = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+    return re.compile(rf"[\W_]*(?:{alternatives})\b", re.IGNORECASE)
+
+
 def _line_start(text: str, position: int) -> int:
     """Start of the line (text after the last separator) that holds ``text[position - 1]``."""
     return max(text.rfind(c, 0, position) for c in LINE_BREAKS) + 1
@@ -242,6 +251,9 @@ class Prefilter:
     lendable: _RuleGroup = _RuleGroup(())
     abbreviations: frozenset[str] = frozenset()
     period_split: PeriodSplit | None = None
+    #: What starts a sentence about the same foci ("They cast acoustic shadows"): only such
+    #: a sentence may hand what a rule requires to the sentence before it.
+    same_foci_start: re.Pattern[str] | None = None
 
     @classmethod
     def from_patterns(
@@ -284,6 +296,9 @@ class Prefilter:
                 a.lower() for a in patterns.normalization["sentence_abbreviations"]
             ),
             period_split=PeriodSplit(tokenizer) if tokenizer is not None else None,
+            same_foci_start=_phrase_start(
+                patterns.normalization["context_sentence_starts"]["same_foci"]
+            ),
         )
 
     @property
@@ -314,7 +329,7 @@ class Prefilter:
         (:meth:`sentence_cuts`), and each piece is tested again, so a paragraph-long line
         keeps only the sentences that matter.
         """
-        targets = self._units(self.targets, text, self.target_lines(text))
+        targets = self._units(self.targets, text, self.target_lines(text), pairs=True)
         followups = self._units(self.followups, text, self.followup_lines(text))
         if followups:
             followups = sorted({*followups, *self._followup_context(text, followups)})
@@ -348,16 +363,37 @@ class Prefilter:
         return context
 
     def _units(
-        self, group: _RuleGroup, text: str, lines: list[tuple[int, int]]
+        self,
+        group: _RuleGroup,
+        text: str,
+        lines: list[tuple[int, int]],
+        *,
+        pairs: bool = False,
     ) -> list[tuple[int, int]]:
+        """The pieces of the lines that pass the group's test.
+
+        With ``pairs``, two neighbouring pieces that pass together are both kept: a target
+        may take what its rule requires from the next sentence of its line ("Two echogenic
+        foci in segment V. They cast acoustic shadows.", ``calcminer.nlp.linking``).
+        """
         units = []
         for start, end in lines:
             cuts = self.sentence_cuts(text, start, end)
             if not cuts:
                 units.append((start, end))
                 continue
-            bounds = [start, *cuts, end]
-            units += [(a, b) for a, b in pairwise(bounds) if self._passes(group, text[a:b].lower())]
+            pieces = list(pairwise([start, *cuts, end]))
+            passed = [self._passes(group, text[a:b].lower()) for a, b in pieces]
+            kept = {k for k, ok in enumerate(passed) if ok}
+            if pairs and self.same_foci_start is not None:
+                for k in range(len(pieces) - 1):
+                    if (
+                        not passed[k]
+                        and self.same_foci_start.match(text, pieces[k + 1][0])
+                        and self._passes(group, text[pieces[k][0] : pieces[k + 1][1]].lower())
+                    ):
+                        kept.update((k, k + 1))
+            units += [pieces[k] for k in sorted(kept)]
         return units
 
     def sentence_cuts(self, text: str, start: int, end: int) -> list[int]:

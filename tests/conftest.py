@@ -285,7 +285,14 @@ def corpus_reports(shared_dir: Path) -> list[Report]:
         Report(p.stem, p.read_text(encoding="utf-8"))
         for p in sorted((root / "sample_reports").glob("*.txt"))
     ]
-    for path in (data / "challenge.jsonl", data / "sample_reports_gold.jsonl"):
+    # The regression sets only: a blind set is never mined by the suite.
+    paths = [
+        data / "challenge.jsonl",
+        data / "challenge2.jsonl",
+        data / "sample_reports_gold.jsonl",
+    ]
+    paths += sorted((data / "realphrasing").glob("dev_*.jsonl"))
+    for path in paths:
         reports += [Report(r["report_id"], r["text"]) for r in map(json.loads, path.open())]
     reports += [
         Report(r["report_id"], r["text"])

@@ -294,6 +294,118 @@ def test_follow_up_wording(miner: Miner, text: str, expected: Expect) -> None:
     _check(miner, text, expected)
 
 
+SECOND_BATCH = [
+    _case(
+        "Findings:\nA 6 mm focus of signal void in segment III, dark on all sequences, without"
+        " enhancement, consistent with a calcification.",
+        "identity_cue_hands_on_size_and_segment_past_without",
+        calcification=True,
+        max_size_mm=6.0,
+        segments=["III"],
+    ),
+    _case(
+        "LIVER: In segment VII a small area of signal void of 5 mm, hypointense on all"
+        " sequences, attributable to calcification.",
+        "attributable_to_is_an_identity_cue",
+        max_size_mm=5.0,
+        segments=["VII"],
+    ),
+    _case(
+        "LIVER: Two calcific densities, 6 mm in segment 8 and 2 mm in the caudate lobe.",
+        "segment_list_does_not_swallow_a_size",
+        count=2,
+        max_size_mm=6.0,
+        segments=["VIII"],
+        lobes=["caudate"],
+    ),
+    _case(
+        "LIVER: Several strong echoes with acoustic shadow in the right lobe, not distributed"
+        " along the course of the bile ducts.",
+        "negated_duct_place",
+        bile_duct=False,
+    ),
+    _case(
+        "LIVER: In the right lobe a strong echo mass of about 3.3 x 2.8 cm with an acoustic"
+        " shadow behind it, considered a large calcification.",
+        "considered_is_an_identity_cue",
+        count=1,
+        max_size_mm=33.0,
+        triage="urgent",
+    ),
+    _case(
+        "LIVER: Multiple intrahepatic stones with posterior acoustic shadowing in the left lobe,"
+        " within dilated ducts measuring up to 9 mm.",
+        "duct_calibre_is_not_a_stone_size",
+        bile_duct=True,
+        max_size_mm=None,
+    ),
+    _case(
+        "LIVER: The three small cysts in segment II show complete rim calcification.",
+        "counted_cysts_with_calcified_rims",
+        count=3,
+        segments=["II"],
+    ),
+    _case(
+        "liver: calcified granuloma segment 2 follow-up ct chest in 12 months stable calcified"
+        " granuloma",
+        "interval_number_is_no_count",
+        count=1,
+        followup_recommended=True,
+    ),
+    _case(
+        "LIVER: A few scattered calcific foci in the right lobe, largest 4 mm; two further foci"
+        " in S2.",
+        "two_further_foci_continue_the_sentence",
+        count_category="multiple",
+        segments=["II"],
+        lobes=["right"],
+    ),
+    _case(
+        "Liver: 4 mm calcification in segment VI.\nConclusioni:\nSmall calcification in segment"
+        " VI.",
+        "translated_impression_header_restates",
+        count=1,
+    ),
+    _case(
+        "Liver: Two small echogenic foci are seen in segments V and VI. They cast posterior"
+        " acoustic shadows and measure up to 6 mm.",
+        "shadow_in_the_next_sentence",
+        calcification=True,
+        count=2,
+        max_size_mm=6.0,
+        segments=["V", "VI"],
+    ),
+    _case(
+        "Liver: Two small echogenic foci are seen in segments V and VI. They do not cast"
+        " acoustic shadows.",
+        "no_shadow_in_the_next_sentence",
+        calcification=False,
+    ),
+    _case(
+        "Liver: Two small echogenic foci are seen in segments V and VI.\nThey cast posterior"
+        " acoustic shadows.",
+        "shadow_on_the_next_line_is_not_read",
+        calcification=False,
+    ),
+    _case(
+        "IMPRESSION:\nLeft renal calculus.\nFollow-up renal ultrasound in 6 months.",
+        "follow_up_with_organ_before_modality",
+        followup_recommended=True,
+        liver_followup_recommended=False,
+    ),
+    _case(
+        "Liver: 3 mm calcified granuloma in segment 4. No follow-up renal ultrasound needed.",
+        "negated_follow_up_with_organ",
+        followup_recommended=False,
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SECOND_BATCH)
+def test_second_batch_of_kinds(miner: Miner, text: str, expected: Expect) -> None:
+    _check(miner, text, expected)
+
+
 def test_no_token_pattern_literal_spans_two_tokens() -> None:
     """A word that the tokenizer splits ("hyper-echoic" -> hyper, -, echoic) never matches one
     token of a pattern: such entries were silently dead vocabulary."""

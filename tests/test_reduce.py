@@ -137,6 +137,16 @@ def test_candidate_units_keep_only_candidate_sentences(miner: Miner) -> None:
     assert units.followups == ()
 
 
+def test_a_focus_and_its_shadow_in_the_next_sentence_are_both_kept(miner: Miner) -> None:
+    assert miner.prefilter is not None
+    text = "Liver normal. Two echogenic foci in the right lobe. They cast acoustic shadows. Spleen."
+    units = miner.prefilter.candidate_units(text)
+    assert [text[a:b] for a, b in units.targets] == [
+        "Two echogenic foci in the right lobe. ",
+        "They cast acoustic shadows. ",
+    ]
+
+
 def test_a_line_with_target_words_but_no_target_sentence_skips_the_pipeline(
     miner: Miner,
 ) -> None:
@@ -173,6 +183,12 @@ TRICKY = [
     "LIVER: normal.\nSPLEEN: normal.\nConclusion: Probable haemangioma in segment VI.\n"
     "Suggestion: follow-up sonography in 6 months.",
     "Kidneys normal.\n2. 5 mm gallbladder polyp; repeat ultrasound in 12 months suggested.",
+    # the shadow of an echogenic focus in the next sentence of its line
+    "Liver normal. Two small echogenic foci in segment V. They cast posterior acoustic shadows."
+    " Kidneys normal.",
+    "The liver has an echogenic focus. The gallbladder shows posterior acoustic shadowing.",
+    # a bullet before a continuing sentence
+    "* Liver: solitary calcified lesion, segment VII\n  - Largest dimension: 32 mm\n* CBD: 4 mm",
     "us abd  calcification seg 6 liver 4 cm  gb normal  kidneys normal  rec ct abd",
 ]
 
