@@ -122,9 +122,10 @@ def _restates(
 ) -> bool:
     """Whether a group only names again a focus already counted in its part.
 
-    A single focus without a size of its own, in segments already counted, with no "another"
-    ("... 5 mm calcific focus seg 2 ... imp ... incidental calcific focus seg 2"): the same
-    focus, restated where no impression header marks the restatement.
+    A single focus without a size of its own, in segments (or, when no segment is named, lobes)
+    already counted, with no "another" ("... 5 mm calcific focus seg 2 ... imp ... incidental
+    calcific focus seg 2"): the same focus, restated where no impression header marks the
+    restatement.
     """
     return (
         bool(segments)
@@ -175,6 +176,7 @@ def aggregate(
         total: int | None = 0
         seen_any = False
         seen_segments: set[str] = set()
+        seen_lobes: set[str] = set()
         for g, recs in sorted(groups.items()):
             if part_of_group[g] != part:
                 continue
@@ -183,9 +185,15 @@ def aggregate(
             if gc.exact is None and not gc.multiple:
                 plural_presence = plural_presence or any(r["plural"] for r in recs)
             segments = {s for r in recs for s in r["segments"]}
-            if seen_any and (gc.definite or _restates(recs, gc, segments, seen_segments)):
+            lobes = {lobe for r in recs for lobe in r["lobes"]}
+            if seen_any and (
+                gc.definite
+                or _restates(recs, gc, segments, seen_segments)
+                or (not segments and _restates(recs, gc, lobes, seen_lobes))
+            ):
                 continue
             seen_segments |= segments
+            seen_lobes |= lobes
             seen_any = True
             total = None if (total is None or gc.exact is None) else total + gc.exact
         if seen_any and total is not None:

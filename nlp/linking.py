@@ -227,6 +227,8 @@ class Linker:
         self.duct_gap_stops = frozenset(duct["gap_stop_words"])
         self.duct_max_gap = int(duct["max_gap_tokens"])
         self.duct_locative = frozenset(duct["locative_words"])
+        self.duct_bridge = frozenset(duct["bridge_words"])
+        self.duct_max_bridge = int(duct["max_bridge_tokens"])
         self.negation_words = frozenset(table["negation_words"]["words"])
         self.anaphoric_starts = frozenset(table["anaphoric_sentence_starts"])
         self.identity_containers = frozenset(table["identity_container_values"])
@@ -395,6 +397,7 @@ class Linker:
         targets: Sequence[Mention],
         doc: Doc,
         sentences: Sequence[tuple[int, int, str, str, str]],
+        appositive_depth: int = 0,
     ) -> bool:
         """Whether an echogenic focus is followed by its own acoustic shadow in the sentence,
         or in the next one on the same line when that one speaks of the same foci ("Two
@@ -409,9 +412,26 @@ class Linker:
             ):
                 # A shadow after another target ("a lesion containing a calcification with
                 # shadowing") is that target's.
-                return not any(
-                    t is not candidate and candidate.end <= t.start and t.end <= m.start
-                    for t in targets
+                if not any(
+                    t is not candidate and candidate.end <= t.start <= m.start for t in targets
+                ):
+                    return True
+                break
+        # "a strong echo mass about 4.0 x 3.2 cm is seen, arc-shaped strong echo at the front
+        # edge, with wide acoustic shadow behind": a further description of the same mass
+        # after a comma, with no determiner of its own, shares its shadow.
+        following = [t for t in targets if t.sent == candidate.sent and t.start >= candidate.end]
+        if following and following[0].label in ECHO_LABELS and not appositive_depth:
+            b = following[0]
+            between = [doc[i] for i in range(candidate.end, b.start)]
+            if (
+                b.start - candidate.end <= self.max_post_distance
+                and any(t.text == "," for t in between)
+                and not any(t.lower_ in self.determiners for t in between)
+                and not any(t.is_punct and t.text not in {",", "-"} for t in between)
+            ):
+                return self._shadowed(
+                    b, mentions, targets, doc, sentences, appositive_depth=appositive_depth + 1
                 )
         return False
 
@@ -566,6 +586,15 @@ class Linker:
             and j - m.end < self.duct_max_gap
             and fill(j)
             and doc[j].lower_ not in self.duct_containers
+        ):
+            j += 1
+        if j < len(doc) and doc[j].lower_ in self.duct_containers:
+            return True
+        # "The intrahepatic bile ducts of the left lobe are dilated and contain many stones":
+        # only the words of such a clause may stand between the ducts and what they contain.
+        j = m.end
+        while (
+            j < len(doc) and j - m.end < self.duct_max_bridge and doc[j].lower_ in self.duct_bridge
         ):
             j += 1
         return j < len(doc) and doc[j].lower_ in self.duct_containers
@@ -792,12 +821,11 @@ class Linker:
             return True  # "A coarse calcification ... is present centrally within it."
 
         return any(
-            h.label == "BLOCKER"
-            and h.value in {"lesion", "cyst"}
+            ((h.label == "BLOCKER" and h.value in {"lesion", "cyst"}) or h.is_target)
             and h.start > 0
             and doc[h.start - 1].lower_ in self.definite
             for h in heads
-        )
+        )  # "... a cystic lesion in segment VII. The calcified cyst measures 52 x 47 mm."
 
     def _lend_previous_context(
         self,

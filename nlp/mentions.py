@@ -171,11 +171,12 @@ class MentionMatcher:
     ) -> set[int]:
         """The sentences next to target sentences that the linker reads (``nlp/neighbours``):
         the one before a sentence that may refer back (a referring first word, a definite
-        determiner before a word that starts a lesion rule, or a pronoun such as the "it" of
-        "within it": a superset of the linker's test),
+        determiner before a word that starts a lesion rule or a target, or a pronoun such as
+        the "it" of "within it": a superset of the linker's test),
         and the one after that continues it ("; these lie in segments II and V"). Compares
         word hashes."""
         bounds = [*starts, len(doc)]
+        target_starts = {t.start for t in doc.spans.get(self.target_spans_key, [])}
         out: set[int] = set()
         for k in target_sentences:
             start, end = bounds[k], bounds[k + 1]
@@ -184,7 +185,8 @@ class MentionMatcher:
                 if (
                     (first is not None and lowers[first] in self._refer_back_hashes)
                     or any(
-                        lowers[i] in self._definite_hashes and lowers[i + 1] in self._lesion_hashes
+                        lowers[i] in self._definite_hashes
+                        and (lowers[i + 1] in self._lesion_hashes or i + 1 in target_starts)
                         for i in range(start, end - 1)
                     )
                     or any(lowers[i] in self._inside_pronoun_hashes for i in range(start, end))

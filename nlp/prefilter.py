@@ -133,6 +133,18 @@ def _lendable_group(patterns: PatternSet) -> _RuleGroup:
     return _RuleGroup(tuple(tests))
 
 
+def same_length_lower(text: str) -> str:
+    """``text.lower()`` with every character kept one for one, so offsets still hold.
+
+    A few capitals lower-case to two characters (Turkish "İ" to "i" and a combining dot);
+    they stay as they are.
+    """
+    lower = text.lower()
+    if len(lower) == len(text):
+        return lower
+    return "".join(c if len(low := c.lower()) != 1 else low for c in text)
+
+
 def _phrase_start(phrases: Iterable[str]) -> re.Pattern[str]:
     """Matches, at a position, one of the phrases after any non-word characters (as
     ``calcminer.nlp.neighbours.first_words`` skips them)."""
@@ -447,7 +459,7 @@ class Prefilter:
     ) -> list[tuple[int, int]]:
         if group.quick is None:
             return []
-        lower = text.lower()
+        lower = same_length_lower(text)
         lines: list[tuple[int, int, set[str]]] = []
         line_end = -1
         for hit in group.quick.finditer(lower):
@@ -490,4 +502,5 @@ __all__ = [
     "RuleTest",
     "anchor_words",
     "rule_test",
+    "same_length_lower",
 ]

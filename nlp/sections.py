@@ -126,8 +126,14 @@ class SectionSplitter:
             )
             prev = tt.previous_word(i)
             prev_text = tt.text[prev] if prev is not None else None
+            # "Заключение / Conclusion:", "KẾT LUẬN / CONCLUSION:": a header translated after a
+            # slash at the start of its line.
+            after_slash = prev_text == "/" and self._slash_opens_line(tt, prev)
             after_sentence = (
-                prev_text is None or prev_text in _SENTENCE_END or prev_text in {";", ":"}
+                prev_text is None
+                or prev_text in _SENTENCE_END
+                or prev_text in {";", ":"}
+                or after_slash
             )
             after_comma = prev_text == "," and tt.upper[i]
             if at_line_start or after_sentence or after_comma:
@@ -140,6 +146,18 @@ class SectionSplitter:
                     continue
             i += 1
         return headers
+
+    @staticmethod
+    def _slash_opens_line(tt: _Tokens, slash: int | None) -> bool:
+        """Whether only words (no colon or sentence end) stand before the slash on its line."""
+        if slash is None:
+            return False
+        j = slash - 1
+        while j >= 0 and "\n" not in tt.text[j] and "\n" not in tt.ws[j]:
+            if tt.text[j] in {":", ".", ";"}:
+                return False
+            j -= 1
+        return True
 
     def _after_bullet(self, tt: _Tokens, i: int) -> bool:
         """Whether only list markers stand before token ``i`` on its line ("* Impression:")."""

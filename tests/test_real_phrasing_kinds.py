@@ -406,6 +406,116 @@ def test_second_batch_of_kinds(miner: Miner, text: str, expected: Expect) -> Non
     _check(miner, text, expected)
 
 
+TRANSLATED_AND_ENGLISH_PRACTICE = [
+    _case(
+        "Liver: not enlarged. In S6 a hyperechoic inclusion 5 mm with acoustic shadow is"
+        " determined (calcinate).",
+        "calcinate_and_inclusion",
+        calcification=True,
+        max_size_mm=5.0,
+        segments=["VI"],
+    ),
+    _case(
+        "Liver: in the parenchyma of both lobes multiple calcinates, size up to 4 mm.",
+        "calcinates_plural",
+        count_category="multiple",
+        max_size_mm=4.0,
+        lobes=["left", "right"],
+    ),
+    _case(
+        "УЗИ / ULTRASOUND\nLiver: calcinate 3 mm in S7.\nЗаключение / Conclusion:\nSingle"
+        " calcinate of the liver, S7.",
+        "header_after_a_slash_restates",
+        count=1,
+        segments=["VII"],
+    ),
+    _case(
+        "Liver: Al VII segmento epatico cisti idatidea calcifica di 45 mm.",
+        "numeral_before_segment_and_foreign_words",
+        calcification=True,
+        max_size_mm=45.0,
+        segments=["VII"],
+        triage="urgent",
+    ),
+    _case(
+        "Liver: A large coarse calcified lesion measuring 4.5 x 3.8 cms in segment VII.",
+        "cms_unit",
+        max_size_mm=45.0,
+        triage="urgent",
+    ),
+    _case(
+        "Liver: Few calcified foci in the right lobe, largest measuring ~9 mm.",
+        "approximate_sign_before_a_size",
+        max_size_mm=9.0,
+    ),
+    _case(
+        "Liver: The intrahepatic bile ducts of the left lobe are dilated and contain many"
+        " hyperdense stones, the largest about 15 mm.",
+        "ducts_are_dilated_and_contain_stones",
+        bile_duct=True,
+        max_size_mm=15.0,
+        triage="workup",
+    ),
+    _case(
+        "Liver: The intrahepatic ducts are not dilated and the gallbladder contains stones.",
+        "gallbladder_stones_after_normal_ducts",
+        calcification=False,
+    ),
+    _case(
+        "Liver: Intrahepatic cholangiolithiasis in segment VI.",
+        "intrahepatic_cholangiolithiasis",
+        bile_duct=True,
+        segments=["VI"],
+    ),
+    _case(
+        "Liver: A well-defined hyperechoic lesion of 18 mm in segment VI without posterior"
+        " acoustic shadow, in favour of haemangioma.",
+        "without_singular_shadow",
+        calcification=False,
+    ),
+    _case(
+        "Liver: In the right lobe a strong echo mass about 4.0cm x 3.2cm is seen, arc-shaped"
+        " strong echo at the front edge, with wide acoustic shadow behind.",
+        "further_description_shares_the_shadow",
+        count=1,
+        max_size_mm=40.0,
+        triage="urgent",
+    ),
+    _case(
+        "Liver: a hyperechoic mass in segment 4, a small echogenic focus with posterior"
+        " shadowing in segment 6.",
+        "shadow_inside_a_later_target_is_its_own",
+        count=1,
+        segments=["VI"],
+    ),
+    _case(
+        "Liver: A calcified mass lesion measuring 3.8 x 3.5 cm is seen in the right lobe.",
+        "compound_head_mass_lesion",
+        max_size_mm=38.0,
+        triage="urgent",
+    ),
+    _case(
+        "Findings: Liver: a 6 mm echogenic focus with shadowing in the right lobe.\nGallbladder"
+        " normal.\nResult list:\nEchogenic focus with shadowing in the right lobe.",
+        "restated_in_the_same_lobe",
+        count=1,
+    ),
+    _case(
+        "Liver: In segment 7 of the liver a cystic lesion with complete peripheral calcification"
+        " is seen. The calcified cyst measures 52 x 47 mm.",
+        "definite_target_takes_the_previous_place",
+        max_size_mm=52.0,
+        segments=["VII"],
+        triage="urgent",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), TRANSLATED_AND_ENGLISH_PRACTICE)
+def test_translated_and_english_practice(miner: Miner, text: str, expected: Expect) -> None:
+    _check(miner, text, expected)
+
+
 def test_no_token_pattern_literal_spans_two_tokens() -> None:
     """A word that the tokenizer splits ("hyper-echoic" -> hyper, -, echoic) never matches one
     token of a pattern: such entries were silently dead vocabulary."""

@@ -187,6 +187,9 @@ TRICKY = [
     "Liver normal. Two small echogenic foci in segment V. They cast posterior acoustic shadows."
     " Kidneys normal.",
     "The liver has an echogenic focus. The gallbladder shows posterior acoustic shadowing.",
+    # a capital that lower-cases to two characters (Turkish dotted I) before the targets
+    "ÜST BATIN ULTRASONOGRAFİSİ\nNormal pancreas.\nLiver: a 5 mm calcified granuloma in segment 7."
+    "\nSONUÇ / RESULT:\nCalcified granuloma in segment 7.",
     # a bullet before a continuing sentence
     "* Liver: solitary calcified lesion, segment VII\n  - Largest dimension: 32 mm\n* CBD: 4 mm",
     "us abd  calcification seg 6 liver 4 cm  gb normal  kidneys normal  rec ct abd",
