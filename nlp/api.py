@@ -191,7 +191,7 @@ class ExtractSummary:
     Attributes:
         records_read: Input records read.
         reports: Report rows written.
-        errors: Record errors.
+        errors: Error rows written (one per record that could not be used).
         triage: Reports per triage level, in the order none, benign, workup, urgent.
         flagged: Reports with triage workup or urgent.
         outputs: Written files, as (role, path, rows).
@@ -370,16 +370,19 @@ def run_extract(
         miner_factory=make_miner,
     )
     totals = result.totals
-    if totals.records != totals.reports + totals.errors:
+    # The check counts the rows written to the files (the engine checked them before
+    # renaming the files into place), against the records read from the inputs.
+    reports, errors = result.rows["reports"], result.rows.get("errors", 0)
+    if result.records != reports + errors or totals.records != result.records:
         raise CalcminerError(
-            Errors.E205.format(records=totals.records, reports=totals.reports, errors=totals.errors)
+            Errors.E205.format(records=result.records, reports=reports, errors=errors)
         )
     written = tuple((role, path, result.rows[role]) for role, path in result.outputs.items())
     flagged = sum(totals.triage.get(level, 0) for level in ("workup", "urgent"))
     return ExtractSummary(
-        records_read=totals.records,
-        reports=totals.reports,
-        errors=totals.errors,
+        records_read=result.records,
+        reports=reports,
+        errors=errors,
         triage={level: totals.triage.get(level, 0) for level in TRIAGE_LEVELS},
         flagged=flagged,
         outputs=written,

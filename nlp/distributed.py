@@ -1,10 +1,10 @@
 """Dask engine: chunks mined on a ``dask.distributed`` cluster (local by default).
 
-Each worker process builds its miner once (a worker plugin) and returns the tables of the
-chunks it is given; the client saves them, so the workers need no access to the output's file
-system. Needs the ``dask`` extra (``pip install 'calcminer[dask]'``). Patterns travel as a
-path: on a remote cluster, ``--patterns`` must name a folder the workers can read (the packaged
-patterns always can be).
+Each worker process builds its miner once (a worker plugin) and returns the part (Arrow
+bytes) and counts of each chunk it is given; the client saves them, so the workers need no
+access to the output's file system. Needs the ``dask`` extra (``pip install
+'calcminer[dask]'``). Patterns travel as a path: on a remote cluster, ``--patterns`` must name
+a folder the workers can read (the packaged patterns always can be).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from distributed import Client, LocalCluster, WorkerPlugin, get_worker
 
-from calcminer.nlp.engine import ChunkTables, chunk_tables
+from calcminer.nlp.engine import MinedChunk, mine_chunk
 from calcminer.nlp.schema import RecordError, Report
 
 if TYPE_CHECKING:
@@ -48,9 +48,9 @@ def _mine_chunk(
     index: int,
     items: Sequence[Report | RecordError],
     render: Mapping[str, OutputFormat] | None = None,
-) -> ChunkTables:
+) -> MinedChunk:
     plugin = cast(MinerPlugin, get_worker().plugins[PLUGIN_NAME])
-    return chunk_tables(index, items, plugin.miner, render)
+    return mine_chunk(index, items, plugin.miner, render)
 
 
 @contextmanager
@@ -95,7 +95,7 @@ def submit_chunk(
     items: Sequence[Report | RecordError],
     render: Mapping[str, OutputFormat] | None = None,
 ) -> Any:
-    """Submit one chunk; the future's result is its :class:`ChunkTables`.
+    """Submit one chunk; the future's result is its :class:`MinedChunk`.
 
     ``render`` (role -> ``csv``/``jsonl``) has the worker encode those rows as well.
     """

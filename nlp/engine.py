@@ -2,25 +2,26 @@
 
 The input is read as a stream and cut into chunks of ``chunk_size`` records (the cut is the
 same on every run). Each chunk is mined (in this process, in a pool of worker processes, or on
-a Dask cluster) into small tables that are saved as one *part* file in a private work folder
-beside the main output, atomically. When every chunk is done, the parts are streamed, in
-order, into the final files, each written to a temporary name and renamed at the end.
+a Dask cluster) into small tables, encoded as one Arrow *part* (:mod:`calcminer.nlp.parts`)
+and saved by this process, atomically, in a private work folder beside the main output
+(:mod:`calcminer.nlp.workfolder`), with its digest in the folder's manifest. When every
+chunk is done, the parts are streamed, in order, into the final files, each written to a
+temporary name; the rows written are checked against the records read, and only then are
+the files renamed into place. The outputs are locked for the whole run.
 
 So memory stays flat (a bounded number of chunks is in flight), output order is input order
 whatever the worker count, an interrupted run (even ``kill -9``) leaves no half-written file
-under a final name, and ``resume=True`` reuses the parts of finished chunks.
+under a final name, ``resume=True`` reuses the parts of finished chunks, and two runs never
+write the same output at once.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import errno
 import hashlib
 import json
 import multiprocessing
 import os
-import pickle
-import shutil
 import sys
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -34,12 +35,14 @@ from calcminer.nlp.errors import CalcminerError, Errors, OutputError
 from calcminer.nlp.io import read_reports
 from calcminer.nlp.patterns import default_patterns_dir
 from calcminer.nlp.schema import RecordError, Report
+from calcminer.nlp.workfolder import PART_NAME, PartStore, locked, open_store, work_dir_for
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from calcminer.nlp.api import Mining
     from calcminer.nlp.miner import Miner
+    from calcminer.nlp.parts import Part
     from calcminer.nlp.writers import OutputFormat, RenderedRows
 
 Engine = Literal["local", "dask"]
@@ -49,10 +52,6 @@ ROLES = ("reports", "findings", "flagged", "errors", "recommendations")
 DEFAULT_CHUNK_SIZE = 2000
 #: Chunks in flight per worker (bounds memory while keeping workers busy).
 IN_FLIGHT_PER_WORKER = 2
-_MANIFEST = "manifest.json"
-_PART = "part-{:07d}.pkl"
-_ROWS = "rows-{:07d}.pkl"
-_WORK_SUFFIX = ".calcminer-work"
 
 
 @dataclass(frozen=True)
@@ -95,10 +94,31 @@ class ChunkTables:
         """Input records of the chunk: reports plus record errors."""
         return len(self.reports) + len(self.errors)
 
+    @classmethod
+    def from_part(cls, part: Part) -> ChunkTables:
+        """The tables of a part read back from the work folder (without the rows encoded
+        ahead: see :attr:`Part.rendered`).
+
+        Raises:
+            PartFormatError: When a table of the part is damaged.
+        """
+        return cls(
+            part.index,
+            part.table("reports"),
+            part.table("findings"),
+            part.table("errors"),
+            part.table("recommendations"),
+        )
+
 
 @dataclass(frozen=True)
 class ChunkStats:
-    """Counts of a finished chunk (what travels back from a worker)."""
+    """Counts of a finished chunk (what travels back from a worker; kept in the manifest).
+
+    Attributes:
+        rows: Rows of each table (``reports``, ``findings``, ``flagged``, ``errors``,
+            ``recommendations``).
+    """
 
     index: int
     records: int
@@ -107,6 +127,49 @@ class ChunkStats:
     triage: Mapping[str, int]
     error_codes: Mapping[str, int]
     columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    rows: Mapping[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The counts as JSON data (for the manifest)."""
+        data = dataclasses.asdict(self)
+        data["columns"] = {role: list(names) for role, names in self.columns.items()}
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ChunkStats:
+        """Counts recorded by :meth:`to_json`.
+
+        Raises:
+            ValueError: When ``data`` is not such a record.
+        """
+
+        def counts(value: Any) -> dict[str, int]:
+            if not isinstance(value, dict) or not all(
+                isinstance(k, str) and type(n) is int and n >= 0 for k, n in value.items()
+            ):
+                raise ValueError("counts of a chunk must map names to numbers")
+            return value
+
+        numbers = [data.get(name) for name in ("index", "records", "reports", "errors")]
+        columns = data.get("columns")
+        if not all(type(n) is int and n >= 0 for n in numbers) or not isinstance(columns, dict):
+            raise ValueError("not the counts of a chunk")
+        if not all(
+            isinstance(names, list) and all(isinstance(n, str) for n in names)
+            for names in columns.values()
+        ):
+            raise ValueError("columns of a chunk must be lists of names")
+        index, records, reports, errors = (int(n) for n in numbers if n is not None)
+        return cls(
+            index=index,
+            records=records,
+            reports=reports,
+            errors=errors,
+            triage=counts(data.get("triage")),
+            error_codes=counts(data.get("error_codes")),
+            columns={role: tuple(names) for role, names in columns.items()},
+            rows=counts(data.get("rows")),
+        )
 
 
 @dataclass(frozen=True)
@@ -153,6 +216,9 @@ class RunTotals:
     #: Per role, the columns of all chunks in order of first appearance.
     columns: dict[str, list[str]] = field(default_factory=dict)
 
+    #: Per role, the rows of all chunks' tables.
+    rows: Counter[str] = field(default_factory=Counter)
+
     def add(self, stats: ChunkStats) -> None:
         """Add one chunk's counts."""
         self.records += stats.records
@@ -160,6 +226,7 @@ class RunTotals:
         self.errors += stats.errors
         self.triage.update(stats.triage)
         self.error_codes.update(stats.error_codes)
+        self.rows.update(stats.rows)
         for role, names in stats.columns.items():
             add_columns(self.columns.setdefault(role, []), names)
 
@@ -176,8 +243,9 @@ def chunk_tables(
         index: The chunk's position in the run.
         items: The chunk's input records, reports and record errors, in input order.
         miner: The miner.
-        render: Role -> ``csv`` or ``jsonl``: encode those tables' rows here, in the
-            worker, so that writing the outputs is a copy.
+        render: Role -> output format: encode those tables' rows here, in the worker (CSV
+            and JSON Lines rows, Arrow data for Parquet), so that writing the outputs is
+            a copy.
 
     Returns:
         The chunk's report, findings, errors and recommendations tables.
@@ -210,9 +278,14 @@ def chunk_tables(
     )
     if not render:
         return tables
-    from calcminer.nlp.writers import render_rows
+    from calcminer.nlp.writers import render_arrow, render_rows
 
-    rendered = {role: render_rows(tables.frame(role), fmt) for role, fmt in render.items()}
+    rendered = {
+        role: render_arrow(tables.frame(role))
+        if fmt == "parquet"
+        else render_rows(tables.frame(role), fmt)
+        for role, fmt in render.items()
+    }
     return dataclasses.replace(tables, rendered=rendered)
 
 
@@ -220,6 +293,7 @@ def chunk_stats(tables: ChunkTables) -> ChunkStats:
     """Counts of a chunk's tables."""
     triage = Counter(str(level) for level in tables.reports["triage"])
     codes = Counter(str(code) for code in tables.errors["code"])
+    frames = {role: tables.frame(role) for role in ROLES}
     return ChunkStats(
         index=tables.index,
         records=tables.records,
@@ -227,17 +301,49 @@ def chunk_stats(tables: ChunkTables) -> ChunkStats:
         errors=len(tables.errors),
         triage=dict(triage),
         error_codes=dict(codes),
-        columns={role: tuple(str(c) for c in tables.frame(role).columns) for role in ROLES},
+        columns={role: tuple(str(c) for c in frame.columns) for role, frame in frames.items()},
+        rows={role: len(frame) for role, frame in frames.items()},
     )
 
 
-# --- the work folder --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class MinedChunk:
+    """A mined chunk as it travels back to the process that saves it.
+
+    Attributes:
+        stats: The chunk's counts.
+        part: The bytes of its part file (:func:`calcminer.nlp.parts.encode_part`).
+    """
+
+    stats: ChunkStats
+    part: bytes
 
 
-def work_dir_for(output: str | Path) -> Path:
-    """The private folder that holds the parts of a run writing ``output``."""
-    path = Path(output)
-    return path.with_name(f".{path.name}{_WORK_SUFFIX}")
+def mine_chunk(
+    index: int,
+    items: Sequence[Report | RecordError],
+    miner: Mining | Miner,
+    render: Mapping[str, OutputFormat] | None = None,
+) -> MinedChunk:
+    """Mine one chunk and encode its part (runs in a worker; see :func:`chunk_tables`)."""
+    return encode_chunk(chunk_tables(index, items, miner, render))
+
+
+def encode_chunk(tables: ChunkTables) -> MinedChunk:
+    """A chunk's counts and the bytes of its part file."""
+    from calcminer.nlp.parts import encode_part
+
+    frames = {
+        "reports": tables.reports,
+        "findings": tables.findings,
+        "errors": tables.errors,
+        "recommendations": tables.recommendations,
+    }
+    data = encode_part(tables.index, frames, tables.rendered)
+    return MinedChunk(chunk_stats(tables), data)
+
+
+# --- the work folder (see calcminer.nlp.workfolder) -------------------------------------------
 
 
 #: Bytes read at a time when fingerprinting an input.
@@ -291,120 +397,41 @@ def run_fingerprint(
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def prepare_work_dir(work: Path, fingerprint: str, resume: bool) -> set[int]:
-    """Create or reuse the work folder; return the chunks already finished.
-
-    Without ``resume``, a work folder left by an earlier run is removed first.
+def read_part(store: PartStore, index: int) -> Part:
+    """Read and decode a chunk's part from the work folder.
 
     Raises:
-        CalcminerError: With ``resume``, E214 when the folder's manifest is missing or
-            damaged and E209 when the folder belongs to another run. E216 when the folder
-            cannot be removed, created or written (a file in its place, no space, no
-            permission).
+        CalcminerError: E215 when the part is missing, does not match its digest in the
+            manifest, or is not a part of this chunk.
     """
-    manifest = work / _MANIFEST
-    if resume and work.is_dir() and not work.is_symlink():
-        try:
-            recorded = json.loads(manifest.read_text(encoding="utf-8"))["fingerprint"]
-        except (OSError, ValueError, KeyError, TypeError) as e:
-            detail = e.strerror if isinstance(e, OSError) and e.strerror else type(e).__name__
-            raise CalcminerError(Errors.E214.format(path=work, detail=detail)) from e
-        if recorded != fingerprint:
-            raise CalcminerError(Errors.E209.format(path=work))
-        return {int(p.stem[5:]) for p in work.glob("part-*.pkl") if p.stem[5:].isdigit()}
+    from calcminer.nlp.parts import PartFormatError, decode_part
+
+    data = store.read(index)
     try:
-        if work.is_symlink() or (work.exists() and not work.is_dir()):
-            raise NotADirectoryError(errno.ENOTDIR, "a file, not a folder, has its name")
-        if work.exists():
-            shutil.rmtree(work)
-        work.mkdir(mode=0o700, parents=True)
-        _atomic_bytes(manifest, json.dumps({"fingerprint": fingerprint}).encode())
-    except OSError as e:
-        raise OutputError(Errors.E216.format(path=work, detail=_reason(e))) from e
-    return set()
+        return decode_part(data, index)
+    except PartFormatError as e:
+        path = store.path / PART_NAME.format(index)
+        raise CalcminerError(Errors.E215.format(path=path, detail=e)) from e
 
 
-def _reason(error: OSError) -> str:
-    """The reason of an I/O error without its file names (messages name the file)."""
-    return error.strerror or type(error).__name__
+def load_tables(store: PartStore, index: int) -> ChunkTables:
+    """A chunk's tables, read back from its part (see :func:`read_part`)."""
+    return tables_of(store, read_part(store, index))
 
 
-def save_part(work: Path, tables: ChunkTables) -> None:
-    """Save a chunk's tables as one part file, atomically.
-
-    Rows encoded ahead go first to a file of their own, so that writing the outputs reads
-    only them; the part file, written last, marks the chunk finished.
+def tables_of(store: PartStore, part: Part) -> ChunkTables:
+    """The tables of a part that was read.
 
     Raises:
-        OutputError: E216 when the part cannot be written (no space, no permission).
+        CalcminerError: E215 when a table of the part is damaged.
     """
+    from calcminer.nlp.parts import PartFormatError
+
     try:
-        if tables.rendered:
-            rows = pickle.dumps(dict(tables.rendered), protocol=5)
-            _atomic_bytes(work / _ROWS.format(tables.index), rows)
-        frames = dataclasses.replace(tables, rendered={})
-        _atomic_bytes(work / _PART.format(tables.index), pickle.dumps(frames, protocol=5))
-    except OSError as e:
-        raise OutputError(Errors.E216.format(path=work, detail=_reason(e))) from e
-
-
-def load_part(work: Path, index: int) -> ChunkTables:
-    """Load a chunk's tables (written by this program into the private work folder).
-
-    The rows encoded ahead are not loaded (see :func:`load_rendered`).
-
-    Raises:
-        CalcminerError: E215 when the part file is missing, damaged or holds something else.
-    """
-    path = work / _PART.format(index)
-    tables = _load_pickle(path)
-    if not isinstance(tables, ChunkTables) or tables.index != index:
-        raise CalcminerError(Errors.E215.format(path=path, detail="not a part of this chunk"))
-    return tables
-
-
-def load_rendered(work: Path, index: int) -> dict[str, RenderedRows]:
-    """The rows of a chunk encoded ahead, per role (none when the file is missing).
-
-    Raises:
-        CalcminerError: E215 when the file is damaged or holds something else.
-    """
-    from calcminer.nlp.writers import RenderedRows
-
-    path = work / _ROWS.format(index)
-    if not path.exists():
-        return {}
-    rendered = _load_pickle(path)
-    if not isinstance(rendered, dict) or not all(
-        isinstance(rows, RenderedRows) for rows in rendered.values()
-    ):
-        raise CalcminerError(Errors.E215.format(path=path, detail="not rows of a chunk"))
-    return rendered
-
-
-def _load_pickle(path: Path) -> Any:
-    """Unpickle a file of the work folder; any failure is E215 (a damaged or foreign file)."""
-    try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)
-    # A damaged pickle can fail in almost any way (EOFError, UnpicklingError, KeyError,
-    # ImportError, MemoryError, ...): each means that the part cannot be used.
-    except Exception as e:
-        detail = e.strerror if isinstance(e, OSError) and e.strerror else type(e).__name__
-        raise CalcminerError(Errors.E215.format(path=path, detail=detail)) from e
-
-
-def _atomic_bytes(path: Path, data: bytes) -> None:
-    temp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    try:
-        with temp.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+        return ChunkTables.from_part(part)
+    except PartFormatError as e:
+        path = store.path / PART_NAME.format(part.index)
+        raise CalcminerError(Errors.E215.format(path=path, detail=e)) from e
 
 
 # --- running the chunks -----------------------------------------------------------------------
@@ -475,20 +502,12 @@ def _init_worker(patterns_dir: str | None, prefilter: bool) -> None:
         _WORKER_STATE["settings"] = settings
 
 
-def _finish_chunk(work: Path, tables: ChunkTables) -> ChunkStats:
-    """Save a mined chunk's part and return its counts."""
-    save_part(work, tables)
-    return chunk_stats(tables)
-
-
 def _work_chunk(
-    work: str,
     index: int,
     items: list[Report | RecordError],
     render: Mapping[str, OutputFormat] | None = None,
-) -> ChunkStats:
-    tables = chunk_tables(index, items, _WORKER_STATE["miner"], render)
-    return _finish_chunk(Path(work), tables)
+) -> MinedChunk:
+    return mine_chunk(index, items, _WORKER_STATE["miner"], render)
 
 
 def _bounded(
@@ -509,23 +528,23 @@ def _bounded(
 
 def run_local(
     chunks: Iterator[tuple[int, list[Report | RecordError]]],
-    work: Path,
     options: EngineOptions,
     patterns_dir: str | None,
-    on_chunk: Callable[[ChunkStats], None],
+    on_chunk: Callable[[MinedChunk], None],
     miner_factory: Callable[[], Mining],
     render: Mapping[str, OutputFormat] | None = None,
 ) -> None:
     """Mine the chunks on this machine: in this process, or in a pool of worker processes.
 
     A run of one chunk (or with one worker) stays in this process: starting workers would
-    cost more than it saves. ``render`` is passed to :func:`chunk_tables`.
+    cost more than it saves. ``render`` is passed to :func:`chunk_tables`. Workers return
+    each chunk's part; ``on_chunk`` (in this process) saves it.
     """
     head = list(islice(chunks, 2))
     if options.workers <= 1 or len(head) < 2:
         miner = miner_factory()
         for index, items in chain(head, chunks):
-            on_chunk(_finish_chunk(work, chunk_tables(index, items, miner, render)))
+            on_chunk(mine_chunk(index, items, miner, render))
         return
     context = worker_context()
     if context.get_start_method() == "fork":
@@ -539,7 +558,7 @@ def run_local(
     ) as pool:
         _bounded(
             chain(head, chunks),
-            lambda index, items: pool.apply_async(_work_chunk, (str(work), index, items, render)),
+            lambda index, items: pool.apply_async(_work_chunk, (index, items, render)),
             lambda result: on_chunk(result.get()),
             window,
         )
@@ -547,15 +566,14 @@ def run_local(
 
 def run_dask(
     chunks: Iterator[tuple[int, list[Report | RecordError]]],
-    work: Path,
     options: EngineOptions,
     patterns_dir: str | None,
-    on_chunk: Callable[[ChunkStats], None],
+    on_chunk: Callable[[MinedChunk], None],
     render: Mapping[str, OutputFormat] | None = None,
 ) -> None:
     """Mine the chunks on a Dask cluster (a local one unless ``options.scheduler`` is given).
 
-    Workers return the chunk tables; this process saves them, so the workers need no access
+    Workers return each chunk's part; this process saves it, so the workers need no access
     to the output's file system.
     """
     try:
@@ -567,7 +585,7 @@ def run_dask(
         _bounded(
             chunks,
             lambda index, items: submit_chunk(client, index, items, render),
-            lambda future: on_chunk(_finish_chunk(work, future.result())),
+            lambda future: on_chunk(future.result()),
             max(1, options.workers) * IN_FLIGHT_PER_WORKER,
         )
 
@@ -576,19 +594,32 @@ def run_dask(
 
 
 def assemble(
-    work: Path,
+    store: PartStore,
     n_chunks: int,
     outputs: Mapping[str, Path],
     columns: Mapping[str, Sequence[str]] | None = None,
+    expected: Mapping[str, int] | None = None,
+    records: int | None = None,
 ) -> dict[str, int]:
     """Stream the parts, in order, into the final files; return rows written per role.
 
+    Every file is complete and synced, and its rows counted, before the first is renamed
+    into place: a write error, or rows that do not add up, leaves no output of this run
+    under a final name.
+
     Args:
-        work: The work folder holding the parts.
+        store: The work folder holding the parts.
         n_chunks: Number of chunks (parts).
         outputs: Role -> final path.
         columns: Per role, the columns of all chunks (from their :class:`ChunkStats`);
             None reads them from the parts first.
+        expected: Per role, the rows the file must hold (from the chunks' counts).
+        records: The records read: the report and errors files must hold one row each.
+
+    Raises:
+        OutputError: E217 when a file cannot be written.
+        CalcminerError: E227 when a file's rows do not match ``expected`` or ``records``;
+            E215 when a part cannot be read.
     """
     from calcminer.nlp.tables import (
         errors_frame,
@@ -615,15 +646,24 @@ def assemble(
             add_columns(final_columns[role], columns.get(role, ()))
     if columns is None or parquet:
         for index in range(n_chunks):
-            tables = load_part(work, index)
+            part = read_part(store, index)
+            decoded: ChunkTables | None = None
             for role in outputs:
-                df = tables.frame(role)
+                rendered = part.rendered.get(role)
+                if rendered is not None and (role not in parquet or rendered.format == "parquet"):
+                    names: Sequence[str] = rendered.columns
+                    schema = _rendered_schema(store, part, role) if rendered.rows else None
+                else:  # rows not converted ahead (a resumed run with other output formats)
+                    decoded = decoded or tables_of(store, part)
+                    df = decoded.frame(role)
+                    names = [str(c) for c in df.columns]
+                    schema = arrow_chunk(df).schema if len(df) else None
                 if columns is None:
-                    add_columns(final_columns[role], df.columns)
-                if role in parquet and len(df):
-                    schemas[role].append(arrow_chunk(df).schema)
+                    add_columns(final_columns[role], names)
+                if role in parquet and schema is not None:
+                    schemas[role].append(schema)
     streams = {}
-    current = work  # the file being written, named when writing fails
+    current = store.path  # the file being written, named when writing fails
     try:
         try:
             for role, path in outputs.items():
@@ -635,25 +675,30 @@ def assemble(
                     )
                 streams[role] = TableStream(path, final_columns[role], schema)
             for index in range(n_chunks):
-                encoded = load_rendered(work, index)
+                part = read_part(store, index)
                 loaded: ChunkTables | None = None
                 for role, stream in streams.items():
                     current = stream.path
-                    rendered = encoded.get(role)
+                    rendered = part.rendered.get(role)
                     if rendered is not None and stream.accepts(rendered):
-                        stream.write_rendered(rendered)
+                        try:
+                            stream.write_rendered(rendered)
+                        except ValueError as e:  # damaged rows converted for Parquet
+                            path = store.path / PART_NAME.format(index)
+                            raise CalcminerError(Errors.E215.format(path=path, detail=e)) from e
                         continue
-                    loaded = loaded or load_part(work, index)
+                    loaded = loaded or tables_of(store, part)
                     stream.write(loaded.frame(role))
-            # Every file is complete and synced before the first is renamed into place, so a
-            # full disk or a write error leaves no output of this run under a final name.
             for stream in streams.values():
                 current = stream.path
                 stream.finish()
         except OutputError as e:
             cause = e.__cause__
             detail = getattr(cause, "strerror", None) or type(cause or e).__name__
-            raise OutputError(Errors.E217.format(path=current, detail=detail, work=work)) from e
+            raise OutputError(
+                Errors.E217.format(path=current, detail=detail, work=store.path)
+            ) from e
+        _check_rows(streams, expected or {}, records)
         for stream in streams.values():
             stream.publish()
     except BaseException:
@@ -661,6 +706,57 @@ def assemble(
             stream.abort()
         raise
     return {role: stream.rows for role, stream in streams.items()}
+
+
+def _rendered_schema(store: PartStore, part: Part, role: str) -> Any:
+    """The Arrow schema of a role's rows converted ahead for Parquet (None for text rows).
+
+    Raises:
+        CalcminerError: E215 when the converted rows are damaged.
+    """
+    from calcminer.nlp.writers import rendered_arrow
+
+    rendered = part.rendered[role]
+    if rendered.format != "parquet":
+        return None
+    try:
+        return rendered_arrow(rendered).schema
+    except ValueError as e:
+        path = store.path / PART_NAME.format(part.index)
+        raise CalcminerError(Errors.E215.format(path=path, detail=e)) from e
+
+
+def _check_rows(
+    streams: Mapping[str, Any], expected: Mapping[str, int], records: int | None
+) -> None:
+    """Compare the rows written to each file with the run's counts (before publishing).
+
+    Raises:
+        CalcminerError: E227 naming the first file whose rows do not match.
+    """
+    shown = "unknown" if records is None else records
+    for role, stream in streams.items():
+        if role in expected and stream.rows != expected[role]:
+            raise CalcminerError(
+                Errors.E227.format(
+                    path=stream.path, written=stream.rows, expected=expected[role], records=shown
+                )
+            )
+    if records is None or "reports" not in streams:
+        return
+    # One row per record read: a report row, or an error row (there is no errors file only
+    # when there are no error rows).
+    reports = streams["reports"]
+    error_rows = streams["errors"].rows if "errors" in streams else 0
+    if reports.rows + error_rows != records:
+        raise CalcminerError(
+            Errors.E227.format(
+                path=reports.path,
+                written=reports.rows,
+                expected=records - error_rows,
+                records=records,
+            )
+        )
 
 
 # --- the whole run ----------------------------------------------------------------------------
@@ -676,6 +772,8 @@ class EngineResult:
     resumed_chunks: int
     duplicate_ids: int = 0
     duplicate_examples: tuple[str, ...] = ()
+    #: Records read from the inputs (counted as they were read, resumed chunks included).
+    records: int = 0
 
 
 #: Duplicate report ids named in the summary (all are counted).
@@ -746,6 +844,9 @@ def run_engine(
 ) -> EngineResult:
     """Mine an archive chunk by chunk and write the requested tables.
 
+    The outputs (``errors_default`` too) are locked for the whole run, and temporary files
+    that a killed run left beside them are removed first.
+
     Args:
         inputs: Input files or folders, read in order (checked before any work).
         outputs: Role (``reports``, ``findings``, ``flagged``, ``errors``,
@@ -763,16 +864,65 @@ def run_engine(
         Totals over all chunks and rows written per output.
 
     Raises:
-        CalcminerError: Input, pattern or output problems, E209 when a resume does not match.
+        CalcminerError: Input, pattern or output problems; E225 when another run writes an
+            output, E209 when a resume does not match, E224 for an unsafe work folder, E227
+            when the rows written do not match the records read.
     """
-    from calcminer.nlp.patterns import load_patterns
-    from calcminer.nlp.writers import output_format
+    from calcminer.nlp.writers import remove_stale_temps
 
-    opts = options or EngineOptions()
+    targets = [*outputs.values(), *([errors_default] if errors_default is not None else [])]
+    with locked(targets):
+        for path in targets:
+            remove_stale_temps(path)
+        return _run_locked(
+            inputs,
+            outputs,
+            errors_default=errors_default,
+            id_col=id_col,
+            text_col=text_col,
+            patterns_dir=patterns_dir,
+            options=options or EngineOptions(),
+            miner_factory=miner_factory,
+        )
+
+
+def _recorded_stats(store: PartStore) -> dict[int, ChunkStats]:
+    """The counts of the chunks an interrupted run finished, from its manifest.
+
+    Raises:
+        CalcminerError: E214 when a chunk's counts are damaged.
+    """
+    done = {}
+    for index, entry in store.entries.items():
+        try:
+            stats = ChunkStats.from_json(entry.stats)
+        except ValueError as e:
+            raise CalcminerError(Errors.E214.format(path=store.path, detail=e)) from e
+        if stats.index != index:
+            detail = f"chunk {index} has the counts of chunk {stats.index}"
+            raise CalcminerError(Errors.E214.format(path=store.path, detail=detail))
+        done[index] = stats
+    return done
+
+
+def _run_locked(
+    inputs: Sequence[str | Path],
+    outputs: Mapping[str, Path],
+    *,
+    errors_default: Path | None,
+    id_col: str,
+    text_col: str,
+    patterns_dir: str | Path | None,
+    options: EngineOptions,
+    miner_factory: Callable[[], Mining] | None,
+) -> EngineResult:
+    """:func:`run_engine` once the outputs are locked."""
+    from calcminer.nlp.patterns import load_patterns
+
+    opts = options
     load_patterns(patterns_dir)  # fail on invalid rules before reading or forking
     duplicates = DuplicateIds()
     items = duplicates.watch(read_reports(list(inputs), id_col=id_col, text_col=text_col))
-    work = work_dir_for(outputs["reports"])
     fingerprint = run_fingerprint(
         inputs,
         id_col=id_col,
@@ -781,23 +931,71 @@ def run_engine(
         patterns_dir=patterns_dir,
         prefilter=opts.prefilter,
     )
-    done = prepare_work_dir(work, fingerprint, opts.resume)
+    store = open_store(work_dir_for(outputs["reports"]), fingerprint, opts.resume)
+    try:
+        done = _recorded_stats(store)
+        result = _mine_and_assemble(
+            store,
+            done,
+            items,
+            inputs,
+            outputs,
+            errors_default,
+            patterns_dir,
+            opts,
+            miner_factory,
+        )
+    except BaseException:
+        store.close()  # the parts stay, for --resume (or were removed: E224)
+        raise
+    store.remove()
+    return dataclasses.replace(
+        result,
+        duplicate_ids=duplicates.count,
+        duplicate_examples=tuple(duplicates.examples),
+    )
+
+
+def _mine_and_assemble(
+    store: PartStore,
+    done: Mapping[int, ChunkStats],
+    items: Iterable[Report | RecordError],
+    inputs: Sequence[str | Path],
+    outputs: Mapping[str, Path],
+    errors_default: Path | None,
+    patterns_dir: str | Path | None,
+    opts: EngineOptions,
+    miner_factory: Callable[[], Mining] | None,
+) -> EngineResult:
+    """Mine the chunks not done yet, save their parts, then write the outputs."""
+    from calcminer.nlp.writers import output_format
+
     totals = RunTotals()
     n_chunks = 0
+    records = 0
     progress = _Progress(count_records(inputs) if opts.progress else None, opts.progress)
 
     def on_chunk(stats: ChunkStats) -> None:
         totals.add(stats)
         progress.advance(stats.records)
 
+    def save(chunk: MinedChunk) -> None:
+        store.save(chunk.stats.index, chunk.part, chunk.stats.to_json())
+        on_chunk(chunk.stats)
+
     def todo() -> Iterator[tuple[int, list[Report | RecordError]]]:
-        nonlocal n_chunks
+        nonlocal n_chunks, records
         for index, chunk in chunked(items, opts.chunk_size):
             n_chunks = index + 1
-            if index in done:
-                on_chunk(chunk_stats(load_part(work, index)))
-            else:
+            records += len(chunk)
+            if index not in done:
                 yield index, chunk
+                continue
+            if done[index].records != len(chunk):
+                path = store.path / PART_NAME.format(index)
+                detail = f"it holds {done[index].records} records where the input has {len(chunk)}"
+                raise CalcminerError(Errors.E215.format(path=path, detail=detail))
+            on_chunk(done[index])
 
     pattern_arg = None if patterns_dir is None else str(patterns_dir)
 
@@ -806,31 +1004,34 @@ def run_engine(
 
         return Miner(pattern_arg, prefilter=opts.prefilter)
 
-    # CSV and JSON Lines rows are encoded where they are mined (in parallel); the errors
-    # table may go to the default path, so it is encoded for that format too.
-    render: dict[str, OutputFormat] = {}
-    for role, path in {**({"errors": errors_default} if errors_default else {}), **outputs}.items():
-        fmt = output_format(path)
-        if fmt != "parquet":
-            render[role] = fmt
+    # Rows are encoded (CSV, JSON Lines) or converted (Arrow, for Parquet) where they are
+    # mined, in parallel; the errors table may go to the default path, so it is encoded for
+    # that format too.
+    render: dict[str, OutputFormat] = {
+        role: output_format(path)
+        for role, path in {
+            **({"errors": errors_default} if errors_default else {}),
+            **outputs,
+        }.items()
+    }
     with progress:
         if opts.engine == "dask":
-            run_dask(todo(), work, opts, pattern_arg, on_chunk, render)
+            run_dask(todo(), opts, pattern_arg, save, render)
         else:
             factory = miner_factory or default_factory
-            run_local(todo(), work, opts, pattern_arg, on_chunk, factory, render)
+            run_local(todo(), opts, pattern_arg, save, factory, render)
     final = dict(outputs)
     if "errors" not in final and errors_default is not None and totals.errors:
         final["errors"] = errors_default
-    rows = assemble(work, n_chunks, final, totals.columns)
-    shutil.rmtree(work, ignore_errors=True)
+    store.check()
+    expected = {role: totals.rows.get(role, 0) for role in final}
+    rows = assemble(store, n_chunks, final, totals.columns, expected, records)
     return EngineResult(
         totals=totals,
         rows=rows,
         outputs=final,
         resumed_chunks=len(done),
-        duplicate_ids=duplicates.count,
-        duplicate_examples=tuple(duplicates.examples),
+        records=records,
     )
 
 
@@ -881,6 +1082,9 @@ __all__ = [
     "ChunkTables",
     "EngineOptions",
     "EngineResult",
+    "MinedChunk",
     "chunk_tables",
+    "mine_chunk",
     "run_engine",
+    "work_dir_for",
 ]

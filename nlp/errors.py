@@ -180,9 +180,8 @@ class Errors:
         "damaged or was not written by calcminer. Run again without --resume to start over."
     )
     E215 = (
-        "E215 Cannot resume: the part file {path} in the work folder cannot be read ({detail}); "
-        "it is damaged or was not written by calcminer. Run again without --resume to start "
-        "over."
+        "E215 The part file {path} in the work folder cannot be used ({detail}); it is damaged "
+        "or was not written by this calcminer run. Run again without --resume to start over."
     )
     E216 = (
         "E216 Cannot use the work folder {path} beside the output ({detail}). Expected a folder "
@@ -195,6 +194,27 @@ class Errors:
         "the same command with --resume."
     )
     E220 = "E220 Give the report as TEXT or with --file, not both and not neither."
+    E224 = (
+        "E224 The work folder {path} beside the output is not safe to use: {detail}. Expected "
+        "a folder that calcminer created for you: a real folder (not a symbolic link), owned "
+        "by you and not writable by group or others; nothing in it was read. Remove it if it "
+        "is yours, or write the output to a folder that only you can write to."
+    )
+    E225 = (
+        "E225 Output {path} is being written by another calcminer run (pid {pid}; lock file "
+        "{lock}). Expected one run per output at a time: wait for that run to end, or choose "
+        "another output.{stale}"
+    )
+    E226 = (
+        "E226 Cannot lock output {path}: the lock file {lock} cannot be used ({detail}). "
+        "Expected an output folder you can write, with free space, and no other file under "
+        "that name; check the folder's permissions, or choose another output folder."
+    )
+    E227 = (
+        "E227 Row check failed: {path} would hold {written} rows, but this run has {expected} "
+        "for it ({records} records read). No output of this run was written. Run the command "
+        "again without --resume; if it fails again, this is a bug."
+    )
     E221 = "E221 {path} holds several reports. Choose one with --id."
     E222 = "E222 No report with id {report_id!r} in {path}."
     E223 = "E223 The chosen record of {path} (line {line}) cannot be used: {reason}"

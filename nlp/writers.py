@@ -14,7 +14,9 @@ import io
 import json
 import math
 import os
+import re
 import secrets
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -46,6 +48,8 @@ LIST_SEPARATOR = ";"
 OUTPUT_ENCODING = "utf-8"
 _TEMP_SUFFIX = ".tmp"
 _TEMP_ATTEMPTS = 100
+#: Random bytes in a temporary file's name (written as twice as many hex digits).
+_TEMP_TOKEN_BYTES = 4
 
 
 def output_format(path: str | Path) -> OutputFormat:
@@ -175,7 +179,8 @@ def _write_temp(path: Path, write: Callable[[BinaryIO], None]) -> Path:
 def _create_temp(path: Path) -> Path:
     """Create an empty, exclusive temporary file beside path (mode from the umask, as usual)."""
     for _ in range(_TEMP_ATTEMPTS):
-        temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}{_TEMP_SUFFIX}")
+        token = secrets.token_hex(_TEMP_TOKEN_BYTES)
+        temp = path.with_name(f".{path.name}.{token}{_TEMP_SUFFIX}")
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:
@@ -183,6 +188,48 @@ def _create_temp(path: Path) -> Path:
         os.close(fd)
         return temp
     raise FileExistsError(f"no free temporary name beside {path}")
+
+
+def remove_stale_temps(path: str | Path) -> list[Path]:
+    """Remove the temporary files that writing ``path`` left behind (a run that was killed).
+
+    Only files named as this module names the temporary files of ``path``, regular files
+    (not links) and owned by the current user, are removed; a file that cannot be removed
+    is left. Call it only while no other process writes ``path`` (under the output's lock).
+
+    Args:
+        path: An output path.
+
+    Returns:
+        The files removed.
+    """
+    target = Path(path)
+    pattern = re.compile(
+        rf"\.{re.escape(target.name)}\.[0-9a-f]{{{2 * _TEMP_TOKEN_BYTES}}}{re.escape(_TEMP_SUFFIX)}"
+    )
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return []
+    removed = []
+    for name in names:
+        if not pattern.fullmatch(name):
+            continue
+        stale = target.parent / name
+        try:
+            info = os.lstat(stale)
+            if stat.S_ISREG(info.st_mode) and info.st_uid == _current_uid(info.st_uid):
+                stale.unlink()
+                removed.append(stale)
+        except OSError:
+            continue
+    return removed
+
+
+def _current_uid(default: int) -> int:
+    """The effective user id (``default`` where the platform has none, e.g. Windows)."""
+    geteuid = getattr(os, "geteuid", None)
+    return default if geteuid is None else int(geteuid())
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -390,8 +437,9 @@ def _arrow_column(name: str, series: pd.Series, empty_type: pa.DataType | None =
         return pa.array(values, type=empty_type if empty_type is not None else pa.string())
     try:
         return pa.array([_plain(value) for value in values])
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        # Mixed input columns (e.g. ints and strings in one JSONL key) are kept as text.
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
+        # Mixed input columns (e.g. ints and strings in one JSONL key) and integers beyond
+        # 64 bits are kept as text.
         return pa.array(
             [None if v is None else _stringify(v) for v in values],
             type=pa.string(),
@@ -447,13 +495,15 @@ def unify_schemas(schemas: list[pa.Schema], columns: list[str]) -> pa.Schema:
 
 @dataclass(frozen=True)
 class RenderedRows:
-    """Rows of one table chunk, already encoded for a text format (made where it was mined).
+    """Rows of one table chunk, already encoded for an output (made where it was mined).
 
     Attributes:
-        format: ``csv`` (rows without the header) or ``jsonl``.
+        format: ``csv`` (rows without the header), ``jsonl``, or ``parquet`` (the chunk as
+            Arrow data, see :func:`render_arrow`).
         columns: The chunk's columns, in order.
         rows: Number of rows.
-        data: The encoded rows, exactly as :class:`TableStream` would write them.
+        data: The encoded rows, exactly as :class:`TableStream` would write them; for
+            ``parquet``, an Arrow IPC stream of :func:`arrow_chunk` of the chunk.
     """
 
     format: OutputFormat
@@ -476,6 +526,35 @@ def render_rows(df: pd.DataFrame, fmt: OutputFormat) -> RenderedRows:
     else:
         raise ValueError(f"only csv and jsonl rows can be rendered ahead, not {fmt!r}")
     return RenderedRows(fmt, tuple(str(c) for c in df.columns), len(df), buffer.getvalue())
+
+
+def render_arrow(df: pd.DataFrame) -> RenderedRows:
+    """Convert a table chunk for a Parquet output ahead (:func:`arrow_chunk`, as Arrow IPC)."""
+    import pyarrow as pa
+
+    table = arrow_chunk(df)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    columns = tuple(str(c) for c in df.columns)
+    return RenderedRows("parquet", columns, len(df), sink.getvalue().to_pybytes())
+
+
+def rendered_arrow(rendered: RenderedRows) -> pa.Table:
+    """The Arrow table of rows converted by :func:`render_arrow`.
+
+    Raises:
+        ValueError: When the rows are not Arrow data of their columns.
+    """
+    import pyarrow as pa
+
+    try:
+        table = pa.ipc.open_stream(rendered.data).read_all()
+    except pa.ArrowException as e:
+        raise ValueError(f"rows rendered for Parquet are damaged ({type(e).__name__})") from e
+    if tuple(table.column_names) != rendered.columns or table.num_rows != rendered.rows:
+        raise ValueError("rows rendered for Parquet do not match their columns or count")
+    return table
 
 
 class TableStream:
@@ -525,20 +604,28 @@ class TableStream:
             raise OutputError(Errors.E202.format(path=self.path, detail=_detail(e))) from e
 
     def accepts(self, rendered: RenderedRows | None) -> bool:
-        """Whether rows encoded ahead (:func:`render_rows`) can be copied into this stream:
-        same format and same columns."""
-        return (
-            rendered is not None
-            and rendered.format == self.format
-            and list(rendered.columns) == self.columns
-        )
+        """Whether rows encoded ahead (:func:`render_rows`, :func:`render_arrow`) can be
+        copied into this stream: same format, and the same columns (for Parquet, columns
+        among the stream's: the others are added empty)."""
+        if rendered is None or rendered.format != self.format:
+            return False
+        if self.format == "parquet":
+            return set(rendered.columns) <= set(self.columns)
+        return list(rendered.columns) == self.columns
 
     def write_rendered(self, rendered: RenderedRows) -> None:
-        """Append rows encoded ahead; they must be :meth:`accepts`-ed."""
+        """Append rows encoded ahead; they must be :meth:`accepts`-ed.
+
+        Raises:
+            ValueError: For rows the stream does not accept, or damaged Parquet rows.
+        """
         if not self.accepts(rendered):
             raise ValueError("rows rendered for another format or other columns")
         try:
-            self._handle.write(rendered.data)
+            if self.format == "parquet":
+                self._write_arrow(rendered_arrow(rendered))
+            else:
+                self._handle.write(rendered.data)
         except OSError as e:
             self.abort()
             raise OutputError(Errors.E202.format(path=self.path, detail=_detail(e))) from e
@@ -546,18 +633,32 @@ class TableStream:
 
     def write(self, df: pd.DataFrame) -> None:
         """Append a chunk of rows."""
-        chunk = df.reindex(columns=self.columns)
         try:
             if self.format == "csv":
-                _write_csv(chunk, self._handle, header=False)
+                _write_csv(df.reindex(columns=self.columns), self._handle, header=False)
             elif self.format == "jsonl":
-                _write_jsonl(chunk, self._handle)
-            elif len(chunk):
-                self._parquet.write_table(arrow_chunk(chunk).cast(self._schema))
+                _write_jsonl(df.reindex(columns=self.columns), self._handle)
+            else:
+                self._write_arrow(arrow_chunk(df))
         except OSError as e:
             self.abort()
             raise OutputError(Errors.E202.format(path=self.path, detail=_detail(e))) from e
-        self.rows += len(chunk)
+        self.rows += len(df)
+
+    def _write_arrow(self, table: pa.Table) -> None:
+        """Append a chunk converted to Arrow: the stream's columns in order (missing ones
+        empty), cast to the unified schema."""
+        import pyarrow as pa
+
+        if not table.num_rows:
+            return
+        present = set(table.column_names)
+        arrays = [
+            table.column(name) if name in present else pa.chunked_array([pa.nulls(table.num_rows)])
+            for name in self.columns
+        ]
+        chunk = pa.Table.from_arrays(arrays, names=self.columns)
+        self._parquet.write_table(chunk.cast(self._schema))
 
     def finish(self) -> None:
         """Complete the temporary file and sync it to disk (nothing under the final name yet).

@@ -319,11 +319,11 @@ def test_engine_kill_9_then_resume(tmp_path: Path) -> None:
     work = work_dir_for(out)
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(list(work.glob("part-*.pkl"))) < 3:
+    while time.monotonic() < deadline and len(list(work.glob("part-*"))) < 3:
         time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    assert len(list(work.glob("part-*.pkl"))) >= 3
+    assert len(list(work.glob("part-*"))) >= 3
     assert not out.exists()
     assert not list(out.parent.glob("reports.csv*"))
     subprocess.run([*cmd, "--resume"], check=True, capture_output=True)

@@ -208,8 +208,27 @@ def disk_fault(monkeypatch: pytest.MonkeyPatch) -> Callable[..., DiskFault]:
                 raise OSError(fault.error, os.strerror(fault.error))
             real_fsync(fd)
 
+        # Files written through os.write (the work folder's) fail the same way; Linux names
+        # the file of a descriptor in /proc.
+        real_write = os.write
+        written: dict[int, int] = {}
+
+        def fake_write(fd: int, data: Any) -> int:
+            try:
+                path = Path(os.readlink(f"/proc/self/fd/{fd}"))
+            except OSError:
+                return real_write(fd, data)
+            if fault.on == "write" and fault.matches(path):
+                size = memoryview(data).nbytes
+                if written.get(fd, 0) + size > fault.limit:
+                    fault.hits += 1
+                    raise OSError(fault.error, os.strerror(fault.error))
+                written[fd] = written.get(fd, 0) + size
+            return real_write(fd, data)
+
         monkeypatch.setattr(pathlib.Path, "open", fake_open)
         monkeypatch.setattr(os, "fsync", fake_fsync)
+        monkeypatch.setattr(os, "write", fake_write)
         return fault
 
     return install
