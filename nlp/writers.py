@@ -388,14 +388,27 @@ def _arrow_column(name: str, series: pd.Series, empty_type: pa.DataType | None =
         return pa.array(lists, type=pa.list_(pa.string()))
     if not present:
         return pa.array(values, type=empty_type if empty_type is not None else pa.string())
-    try:
-        return pa.array([_plain(value) for value in values])
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        # Mixed input columns (e.g. ints and strings in one JSONL key) are kept as text.
-        return pa.array(
-            [None if v is None else _stringify(v) for v in values],
-            type=pa.string(),
-        )
+    plain = [_plain(value) for value in values]
+    kinds = {type(value) for value in plain if value is not None}
+    if float in kinds and kinds <= {int, float}:
+        # Ints and floats make a double column, as a float and an int chunk unify to.
+        return pa.array([None if v is None else float(v) for v in plain], type=pa.float64())
+    if len(kinds) == 1:
+        try:
+            return pa.array(plain)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
+            pass
+    # Mixed input columns (e.g. ints and strings in one JSONL key) are kept as text. Arrow's
+    # own inference is not used for them: it depends on the order of the values (a float
+    # then True makes [1.5, 1.0]), so a column's values would depend on its chunk.
+    return _text_array(values)
+
+
+def _text_array(values: Iterable[Any]) -> pa.Array:
+    """A ``string`` array of values in their text form (:func:`_stringify`), None kept."""
+    import pyarrow as pa
+
+    return pa.array([None if v is None else _stringify(v) for v in values], type=pa.string())
 
 
 def _stringify(value: Any) -> str:
@@ -409,11 +422,28 @@ def _stringify(value: Any) -> str:
 # --- streaming: one table written chunk by chunk -------------------------------------------------
 
 
-def arrow_chunk(df: pd.DataFrame) -> pa.Table:
-    """Convert a chunk to Arrow; columns with no value get the ``null`` type."""
+def arrow_chunk(df: pd.DataFrame, schema: pa.Schema | None = None) -> pa.Table:
+    """Convert a chunk to Arrow; columns with no value get the ``null`` type.
+
+    With ``schema`` (from :func:`unify_schemas`), every column gets its type there: a column
+    that becomes text is written from its values as a mixed chunk would be (never an Arrow
+    cast, whose text for floats and booleans differs), so a value's text does not depend on
+    the values that share its chunk.
+    """
     import pyarrow as pa
 
-    arrays = [_arrow_column(str(name), df[name], empty_type=pa.null()) for name in df.columns]
+    arrays = []
+    for name in df.columns:
+        array = _arrow_column(str(name), df[name], empty_type=pa.null())
+        target = None if schema is None else schema.field(str(name)).type
+        if target is not None and array.type != target:
+            if pa.types.is_string(target) and not pa.types.is_null(array.type):
+                array = _text_array(_column_values(df[name]))
+            else:
+                array = array.cast(target)
+        arrays.append(array)
+    if schema is not None:
+        return pa.Table.from_arrays(arrays, schema=schema)
     return pa.Table.from_arrays(arrays, names=[str(name) for name in df.columns])
 
 
@@ -478,6 +508,43 @@ def render_rows(df: pd.DataFrame, fmt: OutputFormat) -> RenderedRows:
     return RenderedRows(fmt, tuple(str(c) for c in df.columns), len(df), buffer.getvalue())
 
 
+#: Rows per row group of a streamed Parquet table. Fixed, so that the file does not depend on
+#: the chunks the rows came in: the same rows give the same bytes at any chunk size.
+PARQUET_ROW_GROUP_ROWS = 10_000
+
+
+class _RowGroups:
+    """Collects Arrow tables and writes them to a Parquet writer in row groups of ``rows``."""
+
+    def __init__(self, writer: Any, rows: int) -> None:
+        self._writer = writer
+        self._rows = rows
+        self._pending: list[pa.Table] = []
+        self._count = 0
+
+    def add(self, table: pa.Table) -> None:
+        """Add rows; every full row group is written."""
+        self._pending.append(table)
+        self._count += table.num_rows
+        while self._count >= self._rows:
+            self._write(self._rows)
+
+    def flush(self) -> None:
+        """Write the rows left (the last, shorter row group)."""
+        if self._count:
+            self._write(self._count)
+
+    def _write(self, rows: int) -> None:
+        import pyarrow as pa
+
+        table = pa.concat_tables(self._pending)
+        # One contiguous chunk per column: the pages do not depend on the chunks either.
+        self._writer.write_table(table.slice(0, rows).combine_chunks(), row_group_size=rows)
+        rest = table.slice(rows)
+        self._pending = [rest] if rest.num_rows else []
+        self._count -= rows
+
+
 class TableStream:
     """Writes one table chunk by chunk into a temporary file; ``commit`` renames it into place.
 
@@ -486,7 +553,8 @@ class TableStream:
     them under its final name. Until then, nothing exists under the final name, so an
     interrupted run (even ``kill -9``) never leaves a half-written table there. Cells are
     encoded as by :func:`write_table`, so the file is byte-identical to writing the whole
-    table at once (CSV, JSONL).
+    table at once (CSV, JSONL); Parquet is written in row groups of
+    ``PARQUET_ROW_GROUP_ROWS``, so its bytes do not depend on the chunks either.
 
     Args:
         path: Final path; the format comes from its extension.
@@ -520,6 +588,7 @@ class TableStream:
                 import pyarrow.parquet as pq
 
                 self._parquet = pq.ParquetWriter(self._handle, schema)
+                self._row_groups = _RowGroups(self._parquet, PARQUET_ROW_GROUP_ROWS)
         except OSError as e:
             self.abort()
             raise OutputError(Errors.E202.format(path=self.path, detail=_detail(e))) from e
@@ -553,7 +622,7 @@ class TableStream:
             elif self.format == "jsonl":
                 _write_jsonl(chunk, self._handle)
             elif len(chunk):
-                self._parquet.write_table(arrow_chunk(chunk).cast(self._schema))
+                self._row_groups.add(arrow_chunk(chunk, self._schema))
         except OSError as e:
             self.abort()
             raise OutputError(Errors.E202.format(path=self.path, detail=_detail(e))) from e
@@ -568,6 +637,7 @@ class TableStream:
         """
         try:
             if self._parquet is not None:
+                self._row_groups.flush()
                 self._parquet.close()
             self._handle.flush()
             os.fsync(self._handle.fileno())
