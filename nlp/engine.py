@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from calcminer import __version__
 from calcminer.nlp.errors import CalcminerError, Errors, OutputError
-from calcminer.nlp.io import read_reports
+from calcminer.nlp.io import input_limits, read_reports
 from calcminer.nlp.patterns import default_patterns_dir
 from calcminer.nlp.schema import RecordError, Report
 
@@ -771,7 +771,10 @@ def run_engine(
     opts = options or EngineOptions()
     load_patterns(patterns_dir)  # fail on invalid rules before reading or forking
     duplicates = DuplicateIds()
-    items = duplicates.watch(read_reports(list(inputs), id_col=id_col, text_col=text_col))
+    limits = input_limits(patterns_dir)
+    items = duplicates.watch(
+        read_reports(list(inputs), id_col=id_col, text_col=text_col, limits=limits)
+    )
     work = work_dir_for(outputs["reports"])
     fingerprint = run_fingerprint(
         inputs,
