@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from calcminer.nlp.audit import ArchiveColumns, AuditResult, Exam, SummaryRow
 from calcminer.nlp.errors import CalcminerError, Errors, OutputError
-from calcminer.nlp.io import read_reports, skipped_files
+from calcminer.nlp.io import input_limits, read_reports, skipped_files
 from calcminer.nlp.schema import TRIAGE_LEVELS, RecordError, Report, ReportResult
 from calcminer.nlp.tables import (
     errors_frame,
@@ -580,15 +580,17 @@ def run_audit(
     config = load_audit_config(patterns_dir).with_window(window_days)
     detector = ModalityDetector(config.modality_rules, config.header_max_chars)
     archive_columns = columns or ArchiveColumns()
+    # The audit writes no carried column, so it carries every one (no column cap).
+    limits = replace(input_limits(patterns_dir), max_carried_columns=None)
     if archive is not None:
         items: Iterator[Report | RecordError] = read_reports(
-            inputs, id_col=id_col, text_col=text_col
+            inputs, id_col=id_col, text_col=text_col, limits=limits
         )
     else:
         from calcminer.nlp.db import read_database
 
         assert db_url is not None and query is not None
-        items = read_database(db_url, query, id_col=id_col, text_col=text_col)
+        items = read_database(db_url, query, id_col=id_col, text_col=text_col, limits=limits)
     active = miner if miner is not None else load_miner(patterns_dir)
 
     records = 0
@@ -731,7 +733,8 @@ def mine_batch(
         InputError: When an input cannot be read as a whole.
         CalcminerError: E205/E206 when the miner breaks its one-result-per-report contract.
     """
-    records = read_reports(inputs, id_col=id_col, text_col=text_col)
+    limits = input_limits(patterns_dir)
+    records = read_reports(inputs, id_col=id_col, text_col=text_col, limits=limits)
     active = miner if miner is not None else load_miner(patterns_dir)
     pairs: list[tuple[Report, ReportResult]] = []
     errors: list[RecordError] = []

@@ -14,13 +14,20 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 from urllib.parse import unquote
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from calcminer.nlp.errors import CalcminerError, Errors, InputError
-from calcminer.nlp.io import INPUT_ENCODING, _build_record, _names
+from calcminer.nlp.io import (
+    _UNDECODED,
+    INPUT_ENCODING,
+    InputLimits,
+    _build_record,
+    _names,
+    input_limits,
+)
 from calcminer.nlp.schema import RecordError, Report
 
 #: Rows fetched from the database per batch: bounds memory on large tables.
@@ -74,6 +81,7 @@ def read_database(
     text_col: str = "text",
     *,
     batch_rows: int = DATABASE_BATCH_ROWS,
+    limits: InputLimits | None = None,
 ) -> Iterator[Report | RecordError]:
     """Read reports from the rows of a SQL query, in the order the database returns them.
 
@@ -91,13 +99,15 @@ def read_database(
         id_col: Result column holding the report id (integers become strings).
         text_col: Result column holding the report text (bytes are decoded as UTF-8).
         batch_rows: Rows fetched per batch.
+        limits: Input limits (the longest id); None reads the packaged ``config.toml``.
 
     Returns:
         An iterator over one item per row: a :class:`Report` (other columns in ``meta``, in
         column order, values as the driver gives them; ``source`` is the URL with the
         password hidden and ``line`` the 1-based row number), or a :class:`RecordError` for
-        a row that cannot be used, with the same codes as the file readers (E112-E116) and
-        E137 for text bytes that are not UTF-8.
+        a row that cannot be used, with the same codes as the file readers (E112-E116,
+        E151) and E137 for bytes that are not UTF-8 (in a BLOB text, or in any SQLite TEXT
+        value: SQLite stores whatever bytes it is given).
 
     Raises:
         CalcminerError: E138 when ``batch_rows`` is below 1.
@@ -109,6 +119,7 @@ def read_database(
     """
     if batch_rows < 1:
         raise CalcminerError(Errors.E138.format(value=batch_rows))
+    max_id = (limits if limits is not None else input_limits()).max_report_id_chars
     parsed = _parse_url(url)
     masked = shown_url(url)
     secrets = url_secrets(url, parsed)
@@ -119,13 +130,27 @@ def read_database(
         if parsed.get_backend_name() == "sqlite":
             engine.dispose()
             engine = create_engine(_sqlite_read_only(parsed, masked), poolclass=NullPool)
+            event.listen(engine, "connect", _sqlite_lenient_text)
     except (NoSuchModuleError, ImportError) as e:
         detail = _driver_detail(e, secrets)
         raise InputError(Errors.E131.format(url=masked, detail=detail)) from e
     except ArgumentError as e:
         detail = _driver_detail(e, secrets)
         raise InputError(Errors.E130.format(url=masked, detail=detail)) from e
-    return _read_rows(engine, masked, secrets, query, id_col, text_col, batch_rows)
+    return _read_rows(engine, masked, secrets, query, id_col, text_col, batch_rows, max_id)
+
+
+def _sqlite_lenient_text(dbapi_connection: Any, _record: Any) -> None:
+    """Decode SQLite TEXT values that are not UTF-8 with ``surrogateescape``.
+
+    sqlite3's default decoding raises on the first such value, which ends the whole query
+    (E133); decoded leniently, the row becomes one error row (E137) and reading goes on.
+    """
+    dbapi_connection.text_factory = _decode_sqlite_text
+
+
+def _decode_sqlite_text(raw: bytes) -> str:
+    return raw.decode("utf-8", "surrogateescape")
 
 
 def check_read_only_query(query: str, shown: str = "") -> None:
@@ -234,6 +259,7 @@ def _read_rows(
     id_col: str,
     text_col: str,
     batch_rows: int,
+    max_id: int,
 ) -> Iterator[_Item]:
     """Run the query and yield one item per row; always release the connection and engine."""
     row_number = 0
@@ -272,7 +298,7 @@ def _read_rows(
                     for row in batch:
                         row_number += 1
                         fields = dict(zip(columns, row, strict=True))
-                        yield _row_item(fields, id_col, text_col, masked, row_number)
+                        yield _row_item(fields, id_col, text_col, masked, row_number, max_id)
     finally:
         engine.dispose()
 
@@ -289,20 +315,53 @@ def _check_result_columns(url: str, columns: Sequence[str], id_col: str, text_co
             )
 
 
-def _row_item(fields: dict[str, Any], id_col: str, text_col: str, source: str, line: int) -> _Item:
+def _row_item(
+    fields: dict[str, Any],
+    id_col: str,
+    text_col: str,
+    source: str,
+    line: int,
+    max_id: int | None = None,
+) -> _Item:
     """Turn one row into a Report or RecordError, decoding text stored as bytes first."""
     raw_text = fields.get(text_col)
     if isinstance(raw_text, _BYTES_TYPES):
         try:
             fields[text_col] = bytes(raw_text).decode(INPUT_ENCODING)
         except UnicodeDecodeError as e:
-            # An empty text lets the shared checks judge the id first (E115/E116 win).
-            checked = _build_record({**fields, text_col: ""}, id_col, text_col, source, line)
-            if checked.report_id is None:
-                return checked
-            reason = Errors.E137.format(column=text_col, detail=f"byte {e.start}")
-            return RecordError(source, line, checked.report_id, "E137", reason)
-    return _build_record(fields, id_col, text_col, source, line)
+            where = f"byte {e.start}"
+            return _undecoded(fields, id_col, text_col, source, line, max_id, text_col, where)
+    # The id column first: the error row shows the id only when it decoded.
+    for column in dict.fromkeys([id_col, *fields]):
+        value = fields.get(column)
+        if isinstance(value, str) and (found := _UNDECODED.search(value)):
+            where = f"at character {found.start()}"
+            return _undecoded(fields, id_col, text_col, source, line, max_id, column, where)
+    return _build_record(fields, id_col, text_col, source, line, max_id)
+
+
+def _undecoded(
+    fields: dict[str, Any],
+    id_col: str,
+    text_col: str,
+    source: str,
+    line: int,
+    max_id: int | None,
+    column: str,
+    where: str,
+) -> _Item:
+    """The error row (E137) of a row with bytes that are not UTF-8 in ``column``."""
+    if column == id_col:
+        report_id = None
+    else:
+        # An empty text lets the shared checks judge the id first (E115/E116 win).
+        blank = {**fields, text_col: ""}
+        checked = _build_record(blank, id_col, text_col, source, line, max_id)
+        if checked.report_id is None:
+            return checked
+        report_id = checked.report_id
+    reason = Errors.E137.format(column=column, detail=where)
+    return RecordError(source, line, report_id, "E137", reason)
 
 
 def _driver_detail(error: BaseException, secrets: Sequence[str], query: str | None = None) -> str:

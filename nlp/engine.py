@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from calcminer import __version__
 from calcminer.nlp.errors import CalcminerError, Errors, OutputError
-from calcminer.nlp.io import read_reports
+from calcminer.nlp.io import input_limits, read_reports
 from calcminer.nlp.patterns import default_patterns_dir
 from calcminer.nlp.schema import RecordError, Report
 from calcminer.nlp.workfolder import PART_NAME, PartStore, locked, open_store, work_dir_for
@@ -278,13 +278,14 @@ def chunk_tables(
     )
     if not render:
         return tables
-    from calcminer.nlp.writers import render_arrow, render_rows
+    from calcminer.nlp.writers import render_rows
 
+    # Parquet chunks are converted when the table is written, against the whole table's
+    # schema (calcminer.nlp.writers.arrow_chunk).
     rendered = {
-        role: render_arrow(tables.frame(role))
-        if fmt == "parquet"
-        else render_rows(tables.frame(role), fmt)
+        role: render_rows(tables.frame(role), fmt)
         for role, fmt in render.items()
+        if fmt != "parquet"
     }
     return dataclasses.replace(tables, rendered=rendered)
 
@@ -650,10 +651,10 @@ def assemble(
             decoded: ChunkTables | None = None
             for role in outputs:
                 rendered = part.rendered.get(role)
-                if rendered is not None and (role not in parquet or rendered.format == "parquet"):
+                if rendered is not None and role not in parquet:
                     names: Sequence[str] = rendered.columns
-                    schema = _rendered_schema(store, part, role) if rendered.rows else None
-                else:  # rows not converted ahead (a resumed run with other output formats)
+                    schema = None
+                else:  # Parquet, or rows not encoded ahead (a resumed run, other formats)
                     decoded = decoded or tables_of(store, part)
                     df = decoded.frame(role)
                     names = [str(c) for c in df.columns]
@@ -706,24 +707,6 @@ def assemble(
             stream.abort()
         raise
     return {role: stream.rows for role, stream in streams.items()}
-
-
-def _rendered_schema(store: PartStore, part: Part, role: str) -> Any:
-    """The Arrow schema of a role's rows converted ahead for Parquet (None for text rows).
-
-    Raises:
-        CalcminerError: E215 when the converted rows are damaged.
-    """
-    from calcminer.nlp.writers import rendered_arrow
-
-    rendered = part.rendered[role]
-    if rendered.format != "parquet":
-        return None
-    try:
-        return rendered_arrow(rendered).schema
-    except ValueError as e:
-        path = store.path / PART_NAME.format(part.index)
-        raise CalcminerError(Errors.E215.format(path=path, detail=e)) from e
 
 
 def _check_rows(
@@ -922,7 +905,10 @@ def _run_locked(
     opts = options
     load_patterns(patterns_dir)  # fail on invalid rules before reading or forking
     duplicates = DuplicateIds()
-    items = duplicates.watch(read_reports(list(inputs), id_col=id_col, text_col=text_col))
+    limits = input_limits(patterns_dir)
+    items = duplicates.watch(
+        read_reports(list(inputs), id_col=id_col, text_col=text_col, limits=limits)
+    )
     fingerprint = run_fingerprint(
         inputs,
         id_col=id_col,

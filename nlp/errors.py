@@ -116,7 +116,7 @@ class Errors:
     )
     # Record-level: one row of the errors table, reading goes on.
     E137 = (
-        "E137 Text column {column!r} holds bytes that are not valid UTF-8 ({detail}). Expected "
+        "E137 Column {column!r} holds bytes that are not valid UTF-8 ({detail}). Expected "
         "UTF-8 text; convert the column in the query or fix the stored value."
     )
     E138 = "E138 batch_rows must be at least 1 (got {value})."
@@ -128,6 +128,66 @@ class Errors:
     E140 = (
         "E140 SQLite database {url} does not exist. calcminer opens SQLite read-only and never "
         "creates a file: check the path in the URL."
+    )
+
+    # --- E141-E159: hostile and dirty input (record-level unless noted) ----------------------
+    E141 = (
+        "E141 The CSV row on file line {line} does not start with a report id like this file's "
+        "({why}): it most likely continues the record above it, cut by a line break or carriage "
+        "return outside quotes. Expected one record per row, line breaks only inside quoted "
+        "cells: re-export the file with such cells quoted. If the ids really vary like this, set "
+        "check_csv_id_shape = false in [input] of config.toml (a patterns folder given with "
+        "--patterns)."
+    )
+    E142 = (
+        "E142 CSV record is cut: the row on file line {line} continues it after a line break or "
+        "carriage return outside quotes, so its text is incomplete. Expected line breaks only "
+        "inside quoted cells: re-export the file with such cells quoted."
+    )
+    E143 = (
+        "E143 A quoted CSV cell opened on file line {line} {how}: its closing quote is missing, "
+        "and the cell would swallow the rows after it. Expected every quoted cell closed before "
+        "its record ends; reading goes on at line {next}. Fix the quote, or raise "
+        "max_csv_record_lines in [input] of config.toml if a record really spans that many "
+        "lines."
+    )
+    E144 = (
+        "E144 The CSV row on file line {line} has broken quoting ({detail}). Expected quoted "
+        "cells to end with a quote followed by a delimiter or line end, and quotes inside them "
+        'doubled (""); fix the row.'
+    )
+    E145 = (
+        "E145 {where} holds a lone surrogate (a \\uD800-\\uDFFF escape without its pair), which "
+        "is not text. Expected valid Unicode; fix the program that wrote the record."
+    )
+    E146 = (
+        "E146 JSON line nests values more than {limit} levels deep. Expected a record of plain "
+        "values (a JSON object of strings, numbers and shallow lists or objects); flatten it."
+    )
+    E147 = (
+        "E147 JSON line holds an integer of more than {limit} digits. Expected ids, texts and "
+        "ordinary values; fix the record (a number this long is no id or measurement)."
+    )
+    E148 = (
+        "E148 The folder entry is {kind}, not a readable .txt file. Expected one report per "
+        "regular .txt file; remove the entry or repair the link."
+    )
+    E149 = (
+        "E149 Input {path} is {kind}, not a regular file or folder: calcminer reads an input more "
+        "than once and would wait forever on a pipe. Write the data to a file first."
+    )
+    E150 = (
+        "E150 Record brings carried column(s) beyond the first {limit} of this run "
+        "(max_carried_columns). Expected records that share their columns: records that each "
+        "have their own keys make a table as wide as all their keys. Raise max_carried_columns "
+        "in [input] of config.toml (a patterns folder given with --patterns) if the input really "
+        "has that many columns."
+    )
+    E151 = (
+        "E151 Id column {column!r} holds a value of {length} characters, more than the "
+        "{limit} a report id may have (max_report_id_chars): it is likely a text, not an id. "
+        "Check --id-col, or raise max_report_id_chars in [input] of config.toml (a patterns "
+        "folder given with --patterns)."
     )
 
     # --- E2xx: command line and outputs ------------------------------------------------------

@@ -129,6 +129,14 @@ _CONFIG_KEYS: Mapping[str, frozenset[str]] = {
             "max_subject_tokens",
         }
     ),
+    "input": frozenset(
+        {
+            "max_carried_columns",
+            "max_csv_record_lines",
+            "max_report_id_chars",
+            "check_csv_id_shape",
+        }
+    ),
 }
 
 

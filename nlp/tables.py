@@ -2,14 +2,18 @@
 
 The one place that builds DataFrames and fixes their columns and dtypes: booleans are
 ``boolean``, counts and offsets ``Int64``, sizes ``Float64``, lists are Python lists of
-``str`` (object dtype), other text is ``object``. Column order is stable, also for empty
+``str`` (object dtype), other text is ``object``. Carried input columns are named and their
+values converted value by value (:func:`carried_name`, :func:`carried_value`), so a table
+does not depend on how the input was cut into chunks. Column order is stable, also for empty
 tables.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
+from datetime import date, datetime, time
 from typing import Any, Literal
 
 import pandas as pd
@@ -39,6 +43,9 @@ RECOMMENDATION_COLUMNS: tuple[str, ...] = tuple(field.name for field in fields(R
 ERROR_COLUMNS: tuple[str, ...] = ("source", "line", "report_id", "code", "reason")
 #: Prefix given to an input column whose name clashes with a miner column.
 META_PREFIX = "input_"
+#: Range of the integers a carried column holds as numbers (Parquet int64); others are text.
+CARRIED_INT_MIN = -(2**63)
+CARRIED_INT_MAX = 2**63 - 1
 
 
 def _column_kind(annotation: object) -> ColumnKind:
@@ -100,17 +107,62 @@ def _frame(columns: Mapping[str, list[Any]], kinds: Mapping[str, ColumnKind]) ->
     return pd.DataFrame(data, columns=list(columns))
 
 
-def _meta_names(keys: Iterable[str], taken: Iterable[str]) -> dict[str, str]:
-    """Map input column names to report-table names, prefixing clashes with ``input_``."""
-    used = set(taken)
-    names: dict[str, str] = {}
-    for key in keys:
-        name = key
-        while name in used:
-            name = META_PREFIX + name
-        used.add(name)
-        names[key] = name
-    return names
+_RESERVED_NAMES = frozenset(REPORT_COLUMNS)
+
+
+def carried_name(key: str) -> str:
+    """The report-table name of a carried input column, decided by its name alone.
+
+    A name that is a miner column (``triage``), or a miner column behind one or more
+    ``input_`` prefixes (``input_triage``), gets one more ``input_``; any other name is kept.
+    So ``triage`` -> ``input_triage`` and ``input_triage`` -> ``input_input_triage`` in every
+    chunk, whichever of them the chunk holds: no two inputs share a name.
+
+    Args:
+        key: The input column name (JSON key).
+
+    Returns:
+        The column name in the report table.
+    """
+    base = key
+    while base.startswith(META_PREFIX):
+        base = base[len(META_PREFIX) :]
+    return META_PREFIX + key if base in _RESERVED_NAMES else key
+
+
+def carried_value(value: Any) -> bool | int | float | str | None:
+    """The value a carried input value has in the tables, decided by the value alone.
+
+    Booleans, integers (int64), floats and text stay as they are; anything else becomes text:
+    dates ISO 8601, lists and objects JSON, larger integers and other values ``str()``. So a
+    carried column holds only these kinds, whose types the writers decide over the whole run
+    (a Parquet column of ints and floats is ``double``, one that mixes kinds is text), never
+    by which values happen to share a chunk (an object's fields, a list's item type).
+
+    Args:
+        value: A value of ``Report.meta``.
+
+    Returns:
+        The table value (None for a missing value).
+    """
+    kind = type(value)
+    if value is None or kind is str or kind is bool or kind is float:
+        return value
+    if kind is int:
+        return value if CARRIED_INT_MIN <= value <= CARRIED_INT_MAX else str(value)
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int):
+        return carried_value(int(value))
+    if isinstance(value, float):
+        return float(value)
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
 
 
 def reports_frame(results: Iterable[ReportResult]) -> pd.DataFrame:
@@ -119,8 +171,9 @@ def reports_frame(results: Iterable[ReportResult]) -> pd.DataFrame:
     Columns: ``report_id``, the GOLD_GUIDE fields in order, ``triage_rules``,
     ``triage_reason``, ``evidence``, ``followup_modalities``, ``liver_followup_recommended``,
     then the input columns carried
-    in ``ReportResult.meta`` (union over reports, first-seen order; a name that clashes with
-    a miner column gets the prefix ``input_``; missing values are None).
+    in ``ReportResult.meta`` (union over reports, first-seen order; named by
+    :func:`carried_name`, so a name that clashes with a miner column gets the prefix
+    ``input_``; values as :func:`carried_value`, missing values None).
 
     Args:
         results: Miner results, one per report.
@@ -134,11 +187,15 @@ def reports_frame(results: Iterable[ReportResult]) -> pd.DataFrame:
         for name in REPORT_COLUMNS:
             columns[name].append(_cell(getattr(result, name), _REPORT_KINDS[name]))
         metas.append(result.meta)
-    meta_keys = dict.fromkeys(str(key) for meta in metas for key in meta)
-    for key, name in _meta_names(meta_keys, REPORT_COLUMNS).items():
-        # Input values are carried unchanged (object dtype), so e.g. ints with gaps do not
-        # turn into floats.
-        columns[name] = [meta.get(key) for meta in metas]
+    meta_keys = dict.fromkeys(key for meta in metas for key in meta)
+    for key in meta_keys:
+        # Value by value (object dtype): ints with gaps do not turn into floats, and no
+        # value's form depends on which values share its chunk.
+        values = [meta.get(key) for meta in metas]
+        columns[carried_name(str(key))] = [
+            value if value is None or type(value) is str else carried_value(value)
+            for value in values
+        ]
     return _frame(columns, _REPORT_KINDS)
 
 

@@ -435,15 +435,27 @@ def _arrow_column(name: str, series: pd.Series, empty_type: pa.DataType | None =
         return pa.array(lists, type=pa.list_(pa.string()))
     if not present:
         return pa.array(values, type=empty_type if empty_type is not None else pa.string())
-    try:
-        return pa.array([_plain(value) for value in values])
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
-        # Mixed input columns (e.g. ints and strings in one JSONL key) and integers beyond
-        # 64 bits are kept as text.
-        return pa.array(
-            [None if v is None else _stringify(v) for v in values],
-            type=pa.string(),
-        )
+    plain = [_plain(value) for value in values]
+    kinds = {type(value) for value in plain if value is not None}
+    if float in kinds and kinds <= {int, float}:
+        # Ints and floats make a double column, as a float and an int chunk unify to.
+        return pa.array([None if v is None else float(v) for v in plain], type=pa.float64())
+    if len(kinds) == 1:
+        try:
+            return pa.array(plain)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
+            pass
+    # Mixed input columns (e.g. ints and strings in one JSONL key) are kept as text. Arrow's
+    # own inference is not used for them: it depends on the order of the values (a float
+    # then True makes [1.5, 1.0]), so a column's values would depend on its chunk.
+    return _text_array(values)
+
+
+def _text_array(values: Iterable[Any]) -> pa.Array:
+    """A ``string`` array of values in their text form (:func:`_stringify`), None kept."""
+    import pyarrow as pa
+
+    return pa.array([None if v is None else _stringify(v) for v in values], type=pa.string())
 
 
 def _stringify(value: Any) -> str:
@@ -457,11 +469,28 @@ def _stringify(value: Any) -> str:
 # --- streaming: one table written chunk by chunk -------------------------------------------------
 
 
-def arrow_chunk(df: pd.DataFrame) -> pa.Table:
-    """Convert a chunk to Arrow; columns with no value get the ``null`` type."""
+def arrow_chunk(df: pd.DataFrame, schema: pa.Schema | None = None) -> pa.Table:
+    """Convert a chunk to Arrow; columns with no value get the ``null`` type.
+
+    With ``schema`` (from :func:`unify_schemas`), every column gets its type there: a column
+    that becomes text is written from its values as a mixed chunk would be (never an Arrow
+    cast, whose text for floats and booleans differs), so a value's text does not depend on
+    the values that share its chunk.
+    """
     import pyarrow as pa
 
-    arrays = [_arrow_column(str(name), df[name], empty_type=pa.null()) for name in df.columns]
+    arrays = []
+    for name in df.columns:
+        array = _arrow_column(str(name), df[name], empty_type=pa.null())
+        target = None if schema is None else schema.field(str(name)).type
+        if target is not None and array.type != target:
+            if pa.types.is_string(target) and not pa.types.is_null(array.type):
+                array = _text_array(_column_values(df[name]))
+            else:
+                array = array.cast(target)
+        arrays.append(array)
+    if schema is not None:
+        return pa.Table.from_arrays(arrays, schema=schema)
     return pa.Table.from_arrays(arrays, names=[str(name) for name in df.columns])
 
 
@@ -498,12 +527,10 @@ class RenderedRows:
     """Rows of one table chunk, already encoded for an output (made where it was mined).
 
     Attributes:
-        format: ``csv`` (rows without the header), ``jsonl``, or ``parquet`` (the chunk as
-            Arrow data, see :func:`render_arrow`).
+        format: ``csv`` (rows without the header) or ``jsonl``.
         columns: The chunk's columns, in order.
         rows: Number of rows.
-        data: The encoded rows, exactly as :class:`TableStream` would write them; for
-            ``parquet``, an Arrow IPC stream of :func:`arrow_chunk` of the chunk.
+        data: The encoded rows, exactly as :class:`TableStream` would write them.
     """
 
     format: OutputFormat
@@ -528,33 +555,41 @@ def render_rows(df: pd.DataFrame, fmt: OutputFormat) -> RenderedRows:
     return RenderedRows(fmt, tuple(str(c) for c in df.columns), len(df), buffer.getvalue())
 
 
-def render_arrow(df: pd.DataFrame) -> RenderedRows:
-    """Convert a table chunk for a Parquet output ahead (:func:`arrow_chunk`, as Arrow IPC)."""
-    import pyarrow as pa
-
-    table = arrow_chunk(df)
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    columns = tuple(str(c) for c in df.columns)
-    return RenderedRows("parquet", columns, len(df), sink.getvalue().to_pybytes())
+#: Rows per row group of a streamed Parquet table. Fixed, so that the file does not depend on
+#: the chunks the rows came in: the same rows give the same bytes at any chunk size.
+PARQUET_ROW_GROUP_ROWS = 10_000
 
 
-def rendered_arrow(rendered: RenderedRows) -> pa.Table:
-    """The Arrow table of rows converted by :func:`render_arrow`.
+class _RowGroups:
+    """Collects Arrow tables and writes them to a Parquet writer in row groups of ``rows``."""
 
-    Raises:
-        ValueError: When the rows are not Arrow data of their columns.
-    """
-    import pyarrow as pa
+    def __init__(self, writer: Any, rows: int) -> None:
+        self._writer = writer
+        self._rows = rows
+        self._pending: list[pa.Table] = []
+        self._count = 0
 
-    try:
-        table = pa.ipc.open_stream(rendered.data).read_all()
-    except pa.ArrowException as e:
-        raise ValueError(f"rows rendered for Parquet are damaged ({type(e).__name__})") from e
-    if tuple(table.column_names) != rendered.columns or table.num_rows != rendered.rows:
-        raise ValueError("rows rendered for Parquet do not match their columns or count")
-    return table
+    def add(self, table: pa.Table) -> None:
+        """Add rows; every full row group is written."""
+        self._pending.append(table)
+        self._count += table.num_rows
+        while self._count >= self._rows:
+            self._write(self._rows)
+
+    def flush(self) -> None:
+        """Write the rows left (the last, shorter row group)."""
+        if self._count:
+            self._write(self._count)
+
+    def _write(self, rows: int) -> None:
+        import pyarrow as pa
+
+        table = pa.concat_tables(self._pending)
+        # One contiguous chunk per column: the pages do not depend on the chunks either.
+        self._writer.write_table(table.slice(0, rows).combine_chunks(), row_group_size=rows)
+        rest = table.slice(rows)
+        self._pending = [rest] if rest.num_rows else []
+        self._count -= rows
 
 
 class TableStream:
@@ -565,7 +600,8 @@ class TableStream:
     them under its final name. Until then, nothing exists under the final name, so an
     interrupted run (even ``kill -9``) never leaves a half-written table there. Cells are
     encoded as by :func:`write_table`, so the file is byte-identical to writing the whole
-    table at once (CSV, JSONL).
+    table at once (CSV, JSONL); Parquet is written in row groups of
+    ``PARQUET_ROW_GROUP_ROWS``, so its bytes do not depend on the chunks either.
 
     Args:
         path: Final path; the format comes from its extension.
@@ -599,33 +635,33 @@ class TableStream:
                 import pyarrow.parquet as pq
 
                 self._parquet = pq.ParquetWriter(self._handle, schema)
+                self._row_groups = _RowGroups(self._parquet, PARQUET_ROW_GROUP_ROWS)
         except OSError as e:
             self.abort()
             raise OutputError(Errors.E202.format(path=self.path, detail=_detail(e))) from e
 
     def accepts(self, rendered: RenderedRows | None) -> bool:
-        """Whether rows encoded ahead (:func:`render_rows`, :func:`render_arrow`) can be
-        copied into this stream: same format, and the same columns (for Parquet, columns
-        among the stream's: the others are added empty)."""
-        if rendered is None or rendered.format != self.format:
-            return False
-        if self.format == "parquet":
-            return set(rendered.columns) <= set(self.columns)
-        return list(rendered.columns) == self.columns
+        """Whether rows encoded ahead (:func:`render_rows`) can be copied into this stream:
+        same format (CSV or JSON Lines) and same columns. Parquet chunks are always converted
+        here, against the schema of the whole table (:func:`arrow_chunk`), so that a value
+        does not depend on the chunk it came in."""
+        return (
+            rendered is not None
+            and self.format != "parquet"
+            and rendered.format == self.format
+            and list(rendered.columns) == self.columns
+        )
 
     def write_rendered(self, rendered: RenderedRows) -> None:
         """Append rows encoded ahead; they must be :meth:`accepts`-ed.
 
         Raises:
-            ValueError: For rows the stream does not accept, or damaged Parquet rows.
+            ValueError: For rows the stream does not accept.
         """
         if not self.accepts(rendered):
             raise ValueError("rows rendered for another format or other columns")
         try:
-            if self.format == "parquet":
-                self._write_arrow(rendered_arrow(rendered))
-            else:
-                self._handle.write(rendered.data)
+            self._handle.write(rendered.data)
         except OSError as e:
             self.abort()
             raise OutputError(Errors.E202.format(path=self.path, detail=_detail(e))) from e
@@ -633,32 +669,18 @@ class TableStream:
 
     def write(self, df: pd.DataFrame) -> None:
         """Append a chunk of rows."""
+        chunk = df.reindex(columns=self.columns)
         try:
             if self.format == "csv":
-                _write_csv(df.reindex(columns=self.columns), self._handle, header=False)
+                _write_csv(chunk, self._handle, header=False)
             elif self.format == "jsonl":
-                _write_jsonl(df.reindex(columns=self.columns), self._handle)
-            else:
-                self._write_arrow(arrow_chunk(df))
+                _write_jsonl(chunk, self._handle)
+            elif len(chunk):
+                self._row_groups.add(arrow_chunk(chunk, self._schema))
         except OSError as e:
             self.abort()
             raise OutputError(Errors.E202.format(path=self.path, detail=_detail(e))) from e
-        self.rows += len(df)
-
-    def _write_arrow(self, table: pa.Table) -> None:
-        """Append a chunk converted to Arrow: the stream's columns in order (missing ones
-        empty), cast to the unified schema."""
-        import pyarrow as pa
-
-        if not table.num_rows:
-            return
-        present = set(table.column_names)
-        arrays = [
-            table.column(name) if name in present else pa.chunked_array([pa.nulls(table.num_rows)])
-            for name in self.columns
-        ]
-        chunk = pa.Table.from_arrays(arrays, names=self.columns)
-        self._parquet.write_table(chunk.cast(self._schema))
+        self.rows += len(chunk)
 
     def finish(self) -> None:
         """Complete the temporary file and sync it to disk (nothing under the final name yet).
@@ -669,6 +691,7 @@ class TableStream:
         """
         try:
             if self._parquet is not None:
+                self._row_groups.flush()
                 self._parquet.close()
             self._handle.flush()
             os.fsync(self._handle.fileno())
