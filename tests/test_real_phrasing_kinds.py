@@ -262,6 +262,27 @@ FOLLOW_UP = [
     ),
     _case("Adv: X-ray KUB.", "x_ray", followup_recommended=True),
     _case(
+        "Beurteilung:\nHepatolithiasis.\nEmpfehlung: MRCP.", "empfehlung", followup_recommended=True
+    ),
+    _case(
+        "Impresión:\nCalcificaciones.\nSe sugiere control tomográfico en 6 meses.",
+        "control_tomografico",
+        followup_recommended=True,
+    ),
+    _case(
+        "Impressão:\nCisto hepático.\nControle evolutivo por ultrassonografia em 12 meses.",
+        "controle_por_ultrassonografia",
+        followup_recommended=True,
+    ),
+    _case(
+        "impression:\n1. 6 mm rll nodule, ct chest in 3 months given smoking history.",
+        "exam_with_a_future_interval",
+        followup_recommended=True,
+    ),
+    _case(
+        "Findings: CT performed 3 months ago.", "past_exam_is_no_plan", followup_recommended=False
+    ),
+    _case(
         "LIVER: 2 x 3 mm calcification in segment 5. Adv: serology.",
         "x_of_a_size_is_no_x_ray",
         followup_recommended=False,
