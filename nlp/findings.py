@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,20 +119,26 @@ def _restates(
     gc: _GroupCount,
     segments: set[str],
     seen_segments: set[str],
+    seen_sizes: Collection[float] = (),
 ) -> bool:
     """Whether a group only names again a focus already counted in its part.
 
-    A single focus without a size of its own, in segments (or, when no segment is named, lobes)
-    already counted, with no "another" ("... 5 mm calcific focus seg 2 ... imp ... incidental
-    calcific focus seg 2"): the same focus, restated where no impression header marks the
-    restatement.
+    A single focus without a size of its own (or with a size already counted), in segments (or,
+    when no segment is named, lobes) already counted, with no "another" ("... 5 mm calcific
+    focus seg 2 ... imp ... incidental calcific focus seg 2"): the same focus, restated where
+    no impression header marks the restatement.
     """
     return (
         bool(segments)
         and segments <= seen_segments
         and not gc.multiple
         and gc.exact in (None, 1)
-        and all(r["size_mm"] is None and not r["another"] and not r["new_focus"] for r in records)
+        and all(
+            (r["size_mm"] is None or r["size_mm"] in seen_sizes)
+            and not r["another"]
+            and not r["new_focus"]
+            for r in records
+        )
     )
 
 
@@ -177,6 +183,7 @@ def aggregate(
         seen_any = False
         seen_segments: set[str] = set()
         seen_lobes: set[str] = set()
+        seen_sizes: set[float] = set()
         for g, recs in sorted(groups.items()):
             if part_of_group[g] != part:
                 continue
@@ -184,16 +191,23 @@ def aggregate(
             multiple = multiple or gc.multiple
             if gc.exact is None and not gc.multiple:
                 plural_presence = plural_presence or any(r["plural"] for r in recs)
+            if gc.exact is None and not gc.multiple and all(
+                r["plural"] and r["other_organs"] for r in recs
+            ):
+                # "Calcific granulomas in lung and liver": the liver's share is unknown; it
+                # adds presence, not a number, to the foci the part counts.
+                continue
             segments = {s for r in recs for s in r["segments"]}
             lobes = {lobe for r in recs for lobe in r["lobes"]}
             if seen_any and (
                 gc.definite
-                or _restates(recs, gc, segments, seen_segments)
-                or (not segments and _restates(recs, gc, lobes, seen_lobes))
+                or _restates(recs, gc, segments, seen_segments, seen_sizes)
+                or (not segments and _restates(recs, gc, lobes, seen_lobes, seen_sizes))
             ):
                 continue
             seen_segments |= segments
             seen_lobes |= lobes
+            seen_sizes |= {r["size_mm"] for r in recs if r["size_mm"] is not None}
             seen_any = True
             total = None if (total is None or gc.exact is None) else total + gc.exact
         if seen_any and total is not None:

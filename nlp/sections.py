@@ -280,7 +280,12 @@ class SectionSplitter:
         first = tt.text[i + 1][:1]
         if first.isupper() or not first.isalnum():
             return True
-        if tt.text[i] == "." and tt.ws[i] and before is not None and len(tt.text[before]) > 1:
+        if (
+            tt.text[i] == "."
+            and tt.ws[i]
+            and before is not None
+            and (len(tt.text[before]) > 1 or tt.text[before] in {")", "]"})
+        ):
             # Lower-case dictation ("... no shadowing. separate 4 mm focus ...") and a size
             # that starts a sentence ("... no stone. 6 mm calcification ...").
             if tt.alpha[i + 1] and tt.lower[i + 1] not in self._lowercase_continuations:

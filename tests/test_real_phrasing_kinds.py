@@ -522,6 +522,34 @@ TRANSLATED_AND_ENGLISH_PRACTICE = [
         count=1,
     ),
     _case(
+        "liver: in S7 single hyperechoic inclusion 3 mm with acoustic shadow (calcinate). focal"
+        " formations not revealed.",
+        "lower_case_sentence_after_a_bracket",
+        calcification=True,
+        max_size_mm=3.0,
+        segments=["VII"],
+    ),
+    _case(
+        "Liver: not enlarged. Calcinates in the liver are not determined.\nSpleen: multiple"
+        " calcinates up to 4 mm.",
+        "not_determined_is_a_negation",
+        calcification=False,
+    ),
+    _case(
+        "Liver: In segment 8 coarse calcification of 45x38 mm. Coarse calcification in liver"
+        " segment 8 (45 mm); calcified hydatid cyst?",
+        "same_segment_and_size_restates",
+        count=1,
+        triage="urgent",
+    ),
+    _case(
+        "Abdomen: In the liver left lobe a calcific nodule of 6 mm.\nCalcific granulomas in lung"
+        " and liver, sequelae of previous infection.",
+        "plural_shared_with_the_lung_adds_no_number",
+        count=1,
+        triage="benign",
+    ),
+    _case(
         "Liver: In segment 7 of the liver a cystic lesion with complete peripheral calcification"
         " is seen. The calcified cyst measures 52 x 47 mm.",
         "definite_target_takes_the_previous_place",
