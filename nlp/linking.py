@@ -228,6 +228,7 @@ class Linker:
         self.duct_max_gap = int(duct["max_gap_tokens"])
         self.duct_locative = frozenset(duct["locative_words"])
         self.duct_bridge = frozenset(duct["bridge_words"])
+        self.duct_bridge_states = frozenset(duct["bridge_states"])
         self.duct_max_bridge = int(duct["max_bridge_tokens"])
         self.negation_words = frozenset(table["negation_words"]["words"])
         self.anaphoric_starts = frozenset(table["anaphoric_sentence_starts"])
@@ -564,6 +565,11 @@ class Linker:
 
         if doc[m.start].lower_ in self.duct_locative:
             return True  # "intraductal calculi": the word itself says where
+        k = m.start - 1
+        while k >= 0 and m.start - k <= 4 and not doc[k].is_punct:
+            if doc[k].lower_ in self.negation_words:
+                return False  # "not associated with a duct", "no dilated ducts"
+            k -= 1
         i = m.start - 1
         while (
             i >= 0
@@ -589,7 +595,8 @@ class Linker:
         ):
             j += 1
         if j < len(doc) and doc[j].lower_ in self.duct_containers:
-            return True
+            # "ducts with no filling defect": nothing in them.
+            return not (j + 1 < len(doc) and doc[j + 1].lower_ in self.negation_words)
         # "The intrahepatic bile ducts of the left lobe are dilated and contain many stones":
         # only the words of such a clause may stand between the ducts and what they contain.
         j = m.end
@@ -597,7 +604,11 @@ class Linker:
             j < len(doc) and j - m.end < self.duct_max_bridge and doc[j].lower_ in self.duct_bridge
         ):
             j += 1
-        return j < len(doc) and doc[j].lower_ in self.duct_containers
+        return (
+            j < len(doc)
+            and doc[j].lower_ in self.duct_containers
+            and any(doc[k].lower_ in self.duct_bridge_states for k in range(m.end, j))
+        )
 
     @staticmethod
     def _edges_by_span(doc: Doc) -> dict[tuple[int, int], list[tuple[str, str]]]:

@@ -550,6 +550,28 @@ TRANSLATED_AND_ENGLISH_PRACTICE = [
         triage="benign",
     ),
     _case(
+        "Liver: Calcified nodule 8 mm in subsegment VI, no enhancement.",
+        "subsegment",
+        max_size_mm=8.0,
+        segments=["VI"],
+    ),
+    _case(
+        "Liver: multiple hyperechogenic images with posterior shadow cone in the right lobe,"
+        " evocative of calcifications, the largest of 11 mm.",
+        "evocative_of",
+        count_category="multiple",
+        max_size_mm=11.0,
+        lobes=["right"],
+    ),
+    _case(
+        "MRCP: Normal calibre intra- and extrahepatic ducts with no filling defect. The"
+        " segment IVb focus is not associated with a duct and shows signal void, in keeping"
+        " with a parenchymal calcification.",
+        "negated_duct_relations",
+        bile_duct=False,
+        triage="benign",
+    ),
+    _case(
         "Liver: In segment 7 of the liver a cystic lesion with complete peripheral calcification"
         " is seen. The calcified cyst measures 52 x 47 mm.",
         "definite_target_takes_the_previous_place",
