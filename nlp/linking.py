@@ -17,8 +17,10 @@ dicts of primitives and ``Doc._.calcminer_followup``.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 
 from spacy.language import Language
@@ -72,6 +74,8 @@ POST_LABELS = frozenset(
     {"SIZE", "SEGMENT", "LOBE", "DUCT", "DIFFUSE", "ORGAN", "MORPHOLOGY", "TEMPORAL", "COUNT"}
 )
 FRONTED_LABELS = frozenset({"SEGMENT", "LOBE", "DUCT", "DIFFUSE", "ORGAN"})
+#: Labels of the mentions that attach to a head.
+ATTACHED_LABELS = PREMOD_LABELS | POST_LABELS | FRONTED_LABELS
 LOCATION_LABELS = frozenset({"SEGMENT", "LOBE", "DUCT", "ORGAN", "DIFFUSE"})
 #: Count values that speak of foci after the head ("..., and another in S7", ": one in V").
 POST_COUNT_VALUES = frozenset({"another", "and_one", "enumerated"})
@@ -182,8 +186,66 @@ class TargetState:
     context_sensitive: bool = False
 
 
-#: Stands in for a head that a mention may not attach to (keeps head indexes stable).
-_NOT_A_HEAD = Mention(-1, -1, "", "", None, -1, -1, -1)
+class _HeadIndex:
+    """The heads of one sentence that a mention may attach to, indexed for its lookups.
+
+    Each lookup takes O(log n) time (a token lookup for :meth:`target_over`), so a report
+    written as one sentence with thousands of list items stays near-linear.
+
+    Args:
+        heads: All heads of the sentence in document order (sorted by start, then end); the
+            lookups return indexes into it.
+        usable: The heads a mention may attach to, a subsequence of ``heads``.
+    """
+
+    def __init__(self, heads: Sequence[Mention], usable: Sequence[Mention]) -> None:
+        self.heads = heads
+        position = {id(h): k for k, h in enumerate(heads)}
+        indexes = [position[id(h)] for h in usable]
+        self._ks = indexes
+        self._starts = [heads[k].start for k in indexes]
+        self._named_ks = [k for k in indexes if heads[k].label != "ORGAN"]
+        self._named_starts = [heads[k].start for k in self._named_ks]
+        by_end = sorted(indexes, key=lambda k: heads[k].end)
+        self._ends = [heads[k].end for k in by_end]
+        # The last head in document order among the j + 1 that end first.
+        self._last_by_end = list(accumulate(by_end, max))
+        self._end_set = frozenset(self._ends)
+        self._target_at: dict[int, int] = {}
+        for k in indexes:
+            if heads[k].is_target:
+                for i in range(heads[k].start, heads[k].end):
+                    self._target_at.setdefault(i, k)
+
+    def target_over(self, m: Mention) -> int | None:
+        """The first target that overlaps the attribute mention ``m``."""
+        found = [k for i in range(m.start, m.end) if (k := self._target_at.get(i)) is not None]
+        return min(found) if found else None
+
+    def first_starting_at(self, token: int, *, organs: bool = True) -> int | None:
+        """The first head that starts at or after ``token`` (``organs=False``: no organ)."""
+        ks, starts = (self._ks, self._starts) if organs else (self._named_ks, self._named_starts)
+        j = bisect.bisect_left(starts, token)
+        return ks[j] if j < len(ks) else None
+
+    def last_ending_by(self, token: int) -> int | None:
+        """The last head in document order among those that end at or before ``token``."""
+        j = bisect.bisect_right(self._ends, token)
+        return self._last_by_end[j - 1] if j else None
+
+    def any_ending_by(self, token: int) -> bool:
+        """Whether a head ends at or before ``token``."""
+        return bool(self._ends) and self._ends[0] <= token
+
+    def ends_at(self, token: int) -> bool:
+        """Whether a head ends exactly at ``token``."""
+        return token in self._end_set
+
+
+def _any_in(sorted_values: Sequence[int], low: int, high: int) -> bool:
+    """Whether a value of the ascending ``sorted_values`` lies in ``[low, high)``."""
+    j = bisect.bisect_left(sorted_values, low)
+    return j < len(sorted_values) and sorted_values[j] < high
 
 
 class Linker:
@@ -493,14 +555,27 @@ class Linker:
     def attach(
         self, doc: Doc, heads: Sequence[Mention], mentions: Sequence[Mention]
     ) -> dict[int, list[Attachment]]:
-        """Attach each mention of one sentence to one head; returns head index -> attachments."""
+        """Attach each mention of one sentence to one head; returns head index -> attachments.
+
+        Args:
+            doc: The processed document.
+            heads: The sentence's heads in document order (sorted by start, then end).
+            mentions: The sentence's attribute mentions.
+        """
         organ_tokens = {i for m in mentions if m.label == "ORGAN" for i in range(m.start, m.end)}
-        identity_cues = [m.start for m in mentions if m.label == "COREF"]
+        identity_cues = sorted(m.start for m in mentions if m.label == "COREF")
+        # A neighbour ("adjacent to the portal vein (9 mm)") owns its size, nothing else.
+        every_head = _HeadIndex(heads, heads)
+        not_proximal = [h for h in heads if not h.proximal]
+        plain_heads = (
+            every_head if len(not_proximal) == len(heads) else _HeadIndex(heads, not_proximal)
+        )
         out: dict[int, list[Attachment]] = {}
         for m in mentions:
-            if m.label not in PREMOD_LABELS | POST_LABELS | FRONTED_LABELS:
+            if m.label not in ATTACHED_LABELS:
                 continue
-            choice = self._choose_head(doc, m, heads, organ_tokens, identity_cues)
+            usable = every_head if m.label == "SIZE" else plain_heads
+            choice = self._choose_head(doc, m, usable, organ_tokens, identity_cues)
             if choice is not None:
                 k, tier, distance = choice
                 out.setdefault(k, []).append(Attachment(m, tier, distance))
@@ -510,35 +585,27 @@ class Linker:
         self,
         doc: Doc,
         m: Mention,
-        all_heads: Sequence[Mention],
+        usable: _HeadIndex,
         organ_tokens: set[int],
         identity_cues: Sequence[int] = (),
     ) -> tuple[int, str, int] | None:
-        # A neighbour ("adjacent to the portal vein (9 mm)") owns its size, nothing else.
-        heads = [h if (not h.proximal or m.label == "SIZE") else _NOT_A_HEAD for h in all_heads]
-        usable = [(k, h) for k, h in enumerate(heads) if h is not _NOT_A_HEAD]
-        for k, h in enumerate(heads):
-            if h.is_target and m.overlaps(h) and h is not m:
-                return k, "internal", 0
-        if m.label in {"SEGMENT", "LOBE"} and any(
-            0 <= m.start - h.end <= 1 for _, h in usable if h is not m and not h.overlaps(m)
+        heads = usable.heads
+        k = usable.target_over(m)
+        if k is not None:
+            return k, "internal", 0
+        if m.label in {"SEGMENT", "LOBE"} and (
+            usable.ends_at(m.start) or usable.ends_at(m.start - 1)
         ):
             pass  # "... hypoechoic lesion seg 4 separate calcific focus": the lesion's segment
         elif m.label in PREMOD_LABELS:
             # Organ words are adjectives here ("hepatic and splenic granulomas"), not heads.
-            following = [
-                (k, h) for k, h in usable if h.start >= m.end and h is not m and h.label != "ORGAN"
-            ]
-            if following:
-                k, h = following[0]
-                if self._is_np_gap(doc, m.end, h.start, organ_tokens):
-                    return k, "premod", h.start - m.end
+            k = usable.first_starting_at(m.end, organs=False)
+            if k is not None and self._is_np_gap(doc, m.end, heads[k].start, organ_tokens):
+                return k, "premod", heads[k].start - m.end
         if m.label in POST_LABELS:
-            preceding = [
-                (k, h) for k, h in usable if h.end <= m.start and h is not m and not (h.overlaps(m))
-            ]
-            if preceding:
-                k, h = preceding[-1]
+            k = usable.last_ending_by(m.start)
+            if k is not None:
+                h = heads[k]
                 if m.start - h.end <= self.max_post_distance and not (
                     m.label == "COUNT" and m.value not in POST_COUNT_VALUES
                 ):
@@ -548,22 +615,20 @@ class Linker:
         # Only "throughout the liver" may stand before the calcifications it describes; a fronted
         # "diffusely echogenic liver" is about the parenchyma.
         if m.label in FRONTED_LABELS and not (m.label == "DIFFUSE" and m.value != "throughout"):
-            following = [(k, h) for k, h in usable if h.start >= m.end]
-            if following and not any(h.end <= m.start for _, h in usable if h is not m):
-                k, h = following[0]
-                return k, "fronted", h.start - m.end
+            k = usable.first_starting_at(m.end)
+            if k is not None and not usable.any_ending_by(m.start):
+                return k, "fronted", heads[k].start - m.end
         if m.label == "SIZE":
             # "A 6 mm focus of signal void in segment VII, consistent with calcification": the
             # size of what an identity cue then names a calcification is the calcification's.
-            following = [(k, h) for k, h in usable if h.start >= m.end]
+            k = usable.first_starting_at(m.end)
             if (
-                following
-                and following[0][1].is_target
-                and not any(h.end <= m.start for _, h in usable if h is not m)
-                and any(m.end <= c < following[0][1].start for c in identity_cues)
+                k is not None
+                and heads[k].is_target
+                and not usable.any_ending_by(m.start)
+                and _any_in(identity_cues, m.end, heads[k].start)
             ):
-                k, h = following[0]
-                return k, "fronted", h.start - m.end
+                return k, "fronted", heads[k].start - m.end
         return None
 
     # -- linking ------------------------------------------------------------------------------
