@@ -18,7 +18,7 @@ dicts of primitives and ``Doc._.calcminer_followup``.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
@@ -242,6 +242,45 @@ class _HeadIndex:
         return token in self._end_set
 
 
+class _SpanIndex:
+    """Mentions of one sentence sorted by start, for the few near a token range.
+
+    Args:
+        spans: The mentions, in document order.
+    """
+
+    def __init__(self, spans: Sequence[Mention]) -> None:
+        self.spans = sorted(spans, key=lambda m: m.start)
+        self._starts = [m.start for m in self.spans]
+        self._longest = max((m.end - m.start for m in self.spans), default=0)
+        # The smallest end among the mentions from the j-th on.
+        self._min_end_from = list(accumulate(reversed([m.end for m in self.spans]), min))[::-1]
+
+    def near(self, m: Mention, distance: int) -> list[Mention]:
+        """The mentions that may overlap ``m`` or lie within ``distance`` tokens of it (some
+        farther ones too), in document order."""
+        first = bisect.bisect_left(self._starts, m.start - distance - self._longest)
+        last = bisect.bisect_right(self._starts, m.end + distance, lo=first)
+        return self.spans[first:last]
+
+    def first_starting_at(self, token: int) -> Mention | None:
+        """The first mention that starts at or after ``token``."""
+        j = bisect.bisect_left(self._starts, token)
+        return self.spans[j] if j < len(self.spans) else None
+
+    def starting_between(self, start: int, end: int) -> Iterator[Mention]:
+        """The mentions that start in tokens ``[start, end)``, in document order."""
+        j = bisect.bisect_left(self._starts, start)
+        while j < len(self.spans) and self._starts[j] < end:
+            yield self.spans[j]
+            j += 1
+
+    def any_within(self, start: int, end: int) -> bool:
+        """Whether a mention lies inside tokens ``[start, end)``."""
+        j = bisect.bisect_left(self._starts, start)
+        return j < len(self.spans) and self._min_end_from[j] <= end
+
+
 def _any_in(sorted_values: Sequence[int], low: int, high: int) -> bool:
     """Whether a value of the ascending ``sorted_values`` lies in ``[low, high)``."""
     j = bisect.bisect_left(sorted_values, low)
@@ -345,18 +384,26 @@ class Linker:
             if t.label not in ECHO_LABELS or not any(t.overlaps(n) for n in no_shadow)
         ]
         mentions = self._clean_mentions(doc, raw, targets)
+        labels = _labels_by_sentence(mentions)
+        shadows: dict[int, _SpanIndex] = {}
+        by_start = _SpanIndex([])
+        if any(t.label == "ECHO_CANDIDATE" for t in targets):
+            by_sentence = _by_sentence([m for m in mentions if m.label == "SHADOW"])
+            shadows = {k: _SpanIndex(items) for k, items in by_sentence.items()}
+            by_start = _SpanIndex(targets)
         kept = [
             t
             for t in targets
-            if (t.label != "ECHO_CANDIDATE" or self._shadowed(t, mentions, targets))
-            and self._requirements_met(t, mentions)
+            if (t.label != "ECHO_CANDIDATE" or self._shadowed(t, shadows.get(t.sent), by_start))
+            and self._requirements_met(t, labels)
         ]
         if len(kept) < len(targets):
             # A dropped candidate ("a hyperechoic mass" without a shadow) no longer hides the
             # structure words inside it: "mass" is a head again and keeps its own size.
             targets = kept
             mentions = self._clean_mentions(doc, raw, targets)
-            targets = [t for t in targets if self._requirements_met(t, mentions)]
+            labels = _labels_by_sentence(mentions)
+            targets = [t for t in targets if self._requirements_met(t, labels)]
         location_organs = self._location_organs(doc, mentions)
         self._mark_proximal(doc, mentions)
         for m in mentions:
@@ -368,31 +415,38 @@ class Linker:
             t.is_head = True
         return targets, mentions
 
-    def _requirements_met(self, target: Mention, mentions: Sequence[Mention]) -> bool:
-        """Whether the sentence has every mention label the target's rule ``requires``."""
+    def _requirements_met(self, target: Mention, labels: Mapping[int, set[str]]) -> bool:
+        """Whether the sentence has every mention label the target's rule ``requires``.
+
+        Args:
+            target: The target.
+            labels: The labels of the mentions of each sentence.
+        """
         required = self.requires.get(target.rule_id, ())
         if not required:
             return True
-        labels = {m.label for m in mentions if m.sent == target.sent}
-        return all(label in labels for label in required)
+        present = labels.get(target.sent, set())
+        return all(label in present for label in required)
 
     def _shadowed(
-        self, candidate: Mention, mentions: Sequence[Mention], targets: Sequence[Mention]
+        self, candidate: Mention, shadows: _SpanIndex | None, targets: _SpanIndex
     ) -> bool:
-        """Whether an echogenic focus is followed by its own acoustic shadow in the sentence."""
-        for m in mentions:
-            if (
-                m.label == "SHADOW"
-                and m.sent == candidate.sent
-                and 0 <= m.start - candidate.end <= self.max_post_distance
-            ):
-                # A shadow after another target ("a lesion containing a calcification with
-                # shadowing") is that target's.
-                return not any(
-                    t is not candidate and candidate.end <= t.start and t.end <= m.start
-                    for t in targets
-                )
-        return False
+        """Whether an echogenic focus is followed by its own acoustic shadow in the sentence.
+
+        Args:
+            candidate: The echogenic focus.
+            shadows: The shadow mentions of its sentence, if any.
+            targets: All targets.
+        """
+        m = shadows.first_starting_at(candidate.end) if shadows is not None else None
+        if m is None or m.start - candidate.end > self.max_post_distance:
+            return False
+        # A shadow after another target ("a lesion containing a calcification with
+        # shadowing") is that target's.
+        return not any(
+            t is not candidate and t.end <= m.start
+            for t in targets.starting_between(candidate.end, m.start)
+        )
 
     def _mark_proximal(self, doc: Doc, mentions: Sequence[Mention]) -> None:
         """Flag organ/location mentions introduced by a proximity word ("adjacent to the")."""
@@ -530,10 +584,11 @@ class Linker:
         return j < len(doc) and doc[j].lower_ in self.duct_containers
 
     @staticmethod
-    def _edges_by_span(doc: Doc) -> dict[tuple[int, int], list[tuple[str, str]]]:
-        edges: dict[tuple[int, int], list[tuple[str, str]]] = {}
-        for start, end, category, rule_id, _ms, _me in doc._.get(CONTEXT_EDGES):
-            edges.setdefault((start, end), []).append((category, rule_id))
+    def _edges_by_span(doc: Doc) -> dict[tuple[int, int], list[tuple[str, str, int, int]]]:
+        """ConText's edges by target offsets: ``(category, rule id, modifier start, end)``."""
+        edges: dict[tuple[int, int], list[tuple[str, str, int, int]]] = {}
+        for start, end, category, rule_id, m_start, m_end in doc._.get(CONTEXT_EDGES):
+            edges.setdefault((start, end), []).append((category, rule_id, m_start, m_end))
         return edges
 
     # -- attachment ---------------------------------------------------------------------------
@@ -638,7 +693,7 @@ class Linker:
         sentences: Sequence[tuple[int, int, str, str, str]],
         targets: Sequence[Mention],
         mentions: Sequence[Mention],
-        edges: Mapping[tuple[int, int], list[tuple[str, str]]],
+        edges: Mapping[tuple[int, int], list[tuple[str, str, int, int]]],
     ) -> list[dict[str, Any]]:
         """Return one record of primitive values per target, in document order."""
         # A bare "right lobe" is the liver's unless the report is about lungs or thyroid only.
@@ -681,7 +736,7 @@ class Linker:
                 )
             if k + 1 < len(sentences) and mentions_of.get(k + 1) and not targets_of.get(k + 1):
                 self._take_continuation(doc, sentences[k + 1], mentions_of.get(k + 1, []), states)
-            sentence_mimics = [m for m in s_mentions if m.label == "MIMIC"]
+            sentence_mimics = _SpanIndex([m for m in s_mentions if m.label == "MIMIC"])
             sent_records = [
                 self._record(
                     doc,
@@ -690,7 +745,7 @@ class Linker:
                     part=part,
                     top=top,
                     organ_sections=organ_sections,
-                    mimics=sentence_mimics,
+                    mimics=sentence_mimics.near(st.mention, self.max_mimic_distance),
                     edges=edges.get((st.mention.start_char, st.mention.end_char), []),
                     ambiguous_lobes=ambiguous_lobes,
                     prior_cue_ends=prior_cue_ends,
@@ -826,6 +881,7 @@ class Linker:
         A lesion noun introduced by a determiner that refers back, with the same head noun as
         a target earlier in the sentence, describes that target's foci (size and location).
         """
+        by_noun: dict[str, tuple[list[int], list[TargetState]]] | None = None  # when needed
         for hk, h in enumerate(heads):
             if h.is_target or h.label != "BLOCKER" or h.value not in {"lesion", "cyst"}:
                 continue
@@ -833,13 +889,28 @@ class Linker:
             first = min([h.start, *(a.mention.start for a in own if a.tier == "premod")])
             if first == 0 or doc[first - 1].lower_ not in self.anaphoric_determiners:
                 continue
-            noun = self._singular(doc[h.end - 1].lower_)
-            earlier = [st for st in states if st.mention.end <= first]
+            if by_noun is None:
+                by_noun = self._states_by_noun(states)
+            starts, same_noun = by_noun.get(self._singular(doc[h.end - 1].lower_), ([], []))
+            # The last target that ends by ``first`` (so starts before it).
+            j = bisect.bisect_left(starts, first)
             match = next(
-                (st for st in reversed(earlier) if self._singular(st.words[-1]) == noun), None
+                (same_noun[i] for i in range(j - 1, -1, -1) if same_noun[i].mention.end <= first),
+                None,
             )
             if match is not None:
                 match.attachments.extend(Attachment(a.mention, "post", a.distance) for a in own)
+
+    def _states_by_noun(
+        self, states: Sequence[TargetState]
+    ) -> dict[str, tuple[list[int], list[TargetState]]]:
+        """The targets by the singular of their last word: their starts and them, in order."""
+        out: dict[str, tuple[list[int], list[TargetState]]] = {}
+        for st in states:
+            starts, same_noun = out.setdefault(self._singular(st.words[-1]), ([], []))
+            starts.append(st.mention.start)
+            same_noun.append(st)
+        return out
 
     def _propagate_containers(
         self,
@@ -854,27 +925,27 @@ class Linker:
         A cyst whose wall is calcified ("a 2.4 cm cyst with eggshell calcification") is the
         calcified lesion itself, so it lends its size as well.
         """
-        for cue in (m for m in s_mentions if m.label == "CONTAINER"):
-            before = [
-                (k, h)
-                for k, h in enumerate(heads)
-                if h.end <= cue.start
-                and (h.is_target or (h.label == "BLOCKER" and h.value in {"lesion", "cyst"}))
-            ]
-            if not before or before[-1][1].is_target:
+        cues = [m for m in s_mentions if m.label == "CONTAINER"]
+        if not cues:
+            return
+        lesions = _HeadIndex(
+            heads,
+            [
+                h
+                for h in heads
+                if h.is_target or (h.label == "BLOCKER" and h.value in {"lesion", "cyst"})
+            ],
+        )
+        state_starts = [st.mention.start for st in states]  # ascending, as the heads
+        for cue in cues:
+            hk = lesions.last_ending_by(cue.start)
+            if hk is None or heads[hk].is_target:
                 continue
-            hk, container = before[-1]
-            inside = next(
-                (
-                    st
-                    for st in states
-                    if st.mention.start >= cue.end
-                    and st.mention.start - cue.end <= self.max_premod_gap
-                ),
-                None,
-            )
-            if inside is None:
+            container = heads[hk]
+            j = bisect.bisect_left(state_starts, cue.end)
+            if j == len(states) or state_starts[j] - cue.end > self.max_premod_gap:
                 continue
+            inside = states[j]
             morphology = {
                 a.mention.value for a in inside.attachments if a.mention.label == "MORPHOLOGY"
             }
@@ -897,7 +968,7 @@ class Linker:
         top: str,
         organ_sections: str,
         mimics: Sequence[Mention],
-        edges: Sequence[tuple[str, str]],
+        edges: Sequence[tuple[str, str, int, int]],
         ambiguous_lobes: bool,
         prior_cue_ends: frozenset[int],
     ) -> dict[str, Any]:
@@ -907,7 +978,7 @@ class Linker:
             by_label.setdefault(a.mention.label, []).append(a)
 
         organ, other_organs = self._resolve_organ(st, organ_sections, ambiguous_lobes)
-        categories = {c for c, _ in edges}
+        categories = {c for c, *_ in edges}
         assertion = "present"
         for category in ("NEGATED_EXISTENCE", "HYPOTHETICAL", "HISTORICAL", "POSSIBLE_EXISTENCE"):
             if category in categories:
@@ -915,15 +986,14 @@ class Linker:
                     continue
                 assertion = ASSERTION_CATEGORIES[category]
                 break
-        modifier_ids = tuple(sorted({rid for c, rid in edges if c in ASSERTION_CATEGORIES}))
+        modifier_ids = tuple(sorted({rid for c, rid, *_ in edges if c in ASSERTION_CATEGORIES}))
         # Where the modifier words are ("no" in "No calcification"), for review outputs.
         modifier_spans = tuple(
             sorted(
                 {
                     str(ModifierSpan(category, rule_id, m_start, m_end))
-                    for start, end, category, rule_id, m_start, m_end in doc._.get(CONTEXT_EDGES)
-                    if (start, end) == (t.start_char, t.end_char)
-                    and category in ASSERTION_CATEGORIES
+                    for category, rule_id, m_start, m_end in edges
+                    if category in ASSERTION_CATEGORIES
                 }
             )
         )
@@ -1140,7 +1210,7 @@ class Linker:
         counter: int,
     ) -> int:
         """Give co-referent counted targets of one sentence the same group number."""
-        corefs = [m for m in s_mentions if m.label == "COREF"]
+        corefs = _SpanIndex([m for m in s_mentions if m.label == "COREF"])
         previous: TargetState | None = None
         for rec, st in zip(records, states, strict=True):
             if not rec["counted"]:
@@ -1154,9 +1224,7 @@ class Linker:
                     a.tier == "premod" and a.mention.label in {"COUNT", "QUANTIFIER"}
                     for a in st.attachments
                 )
-                linked = any(
-                    previous.mention.end <= c.start and c.end <= st.mention.start for c in corefs
-                )
+                linked = corefs.any_within(previous.mention.end, st.mention.start)
                 if own_determiner and not linked:
                     counter += 1
             rec["group"] = counter
@@ -1185,6 +1253,14 @@ class Linker:
         doc._.set(FINDINGS, tuple(records))
         doc._.set(RECOMMENDATIONS, recommendations)
         doc._.set(FOLLOWUP, followup_summary(recommendations))
+
+
+def _labels_by_sentence(mentions: Sequence[Mention]) -> dict[int, set[str]]:
+    """The labels of the mentions of each sentence."""
+    labels: dict[int, set[str]] = {}
+    for m in mentions:
+        labels.setdefault(m.sent, set()).add(m.label)
+    return labels
 
 
 def _by_sentence(items: Sequence[Mention]) -> dict[int, list[Mention]]:
