@@ -200,8 +200,11 @@ class _HeadIndex:
 
     def __init__(self, heads: Sequence[Mention], usable: Sequence[Mention]) -> None:
         self.heads = heads
-        position = {id(h): k for k, h in enumerate(heads)}
-        indexes = [position[id(h)] for h in usable]
+        if usable is heads:
+            indexes = list(range(len(heads)))
+        else:
+            position = {id(h): k for k, h in enumerate(heads)}
+            indexes = [position[id(h)] for h in usable]
         self._ks = indexes
         self._starts = [heads[k].start for k in indexes]
         self._named_ks = [k for k in indexes if heads[k].label != "ORGAN"]
@@ -252,7 +255,11 @@ class _SpanIndex:
     def __init__(self, spans: Sequence[Mention]) -> None:
         self.spans = sorted(spans, key=lambda m: m.start)
         self._starts = [m.start for m in self.spans]
-        self._longest = max((m.end - m.start for m in self.spans), default=0)
+        self._longest = 0
+        self._min_end_from: list[int] = []
+        if not self.spans:
+            return  # most sentences have no mimic or co-reference cue
+        self._longest = max(m.end - m.start for m in self.spans)
         # The smallest end among the mentions from the j-th on.
         self._min_end_from = list(accumulate(reversed([m.end for m in self.spans]), min))[::-1]
 
