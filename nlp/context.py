@@ -7,11 +7,12 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from medspacy.context import ConText, ConTextRule
+from medspacy.context import ConTextRule
 from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .context_graph import ReachContext
 from .extensions import CONTEXT_EDGES, register_extensions, sentence_starts
 from .patterns import PatternSet, required_words
 from .schema import ModifierSpan
@@ -84,7 +85,7 @@ class ContextAssertion:
         self.name = name
         self.input_span_keys = tuple(input_span_keys)
         self.input_labels = frozenset(input_labels)
-        self._context = ConText(
+        self._context = ReachContext(
             nlp,
             name=f"{name}_medspacy",
             rules=None,

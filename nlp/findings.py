@@ -191,8 +191,10 @@ def aggregate(
             multiple = multiple or gc.multiple
             if gc.exact is None and not gc.multiple:
                 plural_presence = plural_presence or any(r["plural"] for r in recs)
-            if gc.exact is None and not gc.multiple and all(
-                r["plural"] and r["other_organs"] for r in recs
+            if (
+                gc.exact is None
+                and not gc.multiple
+                and all(r["plural"] and r["other_organs"] for r in recs)
             ):
                 # "Calcific granulomas in lung and liver": the liver's share is unknown; it
                 # adds presence, not a number, to the foci the part counts.

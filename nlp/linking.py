@@ -17,9 +17,11 @@ dicts of primitives and ``Doc._.calcminer_followup``.
 
 from __future__ import annotations
 
+import bisect
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import accumulate
 from typing import Any
 
 from spacy.language import Language
@@ -76,6 +78,8 @@ FRONTED_LABELS = frozenset({"SEGMENT", "LOBE", "DUCT", "DIFFUSE", "ORGAN"})
 #: Places that an identity cue hands on with the size ("A 6 mm focus in segment VII, ...,
 #: consistent with calcification").
 IDENTITY_FRONTED_LABELS = frozenset({"SEGMENT", "LOBE"})
+#: Labels of the mentions that attach to a head.
+ATTACHED_LABELS = PREMOD_LABELS | POST_LABELS | FRONTED_LABELS
 LOCATION_LABELS = frozenset({"SEGMENT", "LOBE", "DUCT", "ORGAN", "DIFFUSE"})
 #: Count values that speak of foci after the head ("..., and another in S7", ": one in V").
 POST_COUNT_VALUES = frozenset({"another", "and_one", "enumerated", "multiplier"})
@@ -189,8 +193,112 @@ class TargetState:
     context_sensitive: bool = False
 
 
-#: Stands in for a head that a mention may not attach to (keeps head indexes stable).
-_NOT_A_HEAD = Mention(-1, -1, "", "", None, -1, -1, -1)
+class _HeadIndex:
+    """The heads of one sentence that a mention may attach to, indexed for its lookups.
+
+    Each lookup takes O(log n) time (a token lookup for :meth:`target_over`), so a report
+    written as one sentence with thousands of list items stays near-linear.
+
+    Args:
+        heads: All heads of the sentence in document order (sorted by start, then end); the
+            lookups return indexes into it.
+        usable: The heads a mention may attach to, a subsequence of ``heads``.
+    """
+
+    def __init__(self, heads: Sequence[Mention], usable: Sequence[Mention]) -> None:
+        self.heads = heads
+        if usable is heads:
+            indexes = list(range(len(heads)))
+        else:
+            position = {id(h): k for k, h in enumerate(heads)}
+            indexes = [position[id(h)] for h in usable]
+        self._ks = indexes
+        self._starts = [heads[k].start for k in indexes]
+        self._named_ks = [k for k in indexes if heads[k].label != "ORGAN"]
+        self._named_starts = [heads[k].start for k in self._named_ks]
+        by_end = sorted(indexes, key=lambda k: heads[k].end)
+        self._ends = [heads[k].end for k in by_end]
+        # The last head in document order among the j + 1 that end first.
+        self._last_by_end = list(accumulate(by_end, max))
+        self._end_set = frozenset(self._ends)
+        self._target_at: dict[int, int] = {}
+        for k in indexes:
+            if heads[k].is_target:
+                for i in range(heads[k].start, heads[k].end):
+                    self._target_at.setdefault(i, k)
+
+    def target_over(self, m: Mention) -> int | None:
+        """The first target that overlaps the attribute mention ``m``."""
+        found = [k for i in range(m.start, m.end) if (k := self._target_at.get(i)) is not None]
+        return min(found) if found else None
+
+    def first_starting_at(self, token: int, *, organs: bool = True) -> int | None:
+        """The first head that starts at or after ``token`` (``organs=False``: no organ)."""
+        ks, starts = (self._ks, self._starts) if organs else (self._named_ks, self._named_starts)
+        j = bisect.bisect_left(starts, token)
+        return ks[j] if j < len(ks) else None
+
+    def last_ending_by(self, token: int) -> int | None:
+        """The last head in document order among those that end at or before ``token``."""
+        j = bisect.bisect_right(self._ends, token)
+        return self._last_by_end[j - 1] if j else None
+
+    def any_ending_by(self, token: int) -> bool:
+        """Whether a head ends at or before ``token``."""
+        return bool(self._ends) and self._ends[0] <= token
+
+    def ends_at(self, token: int) -> bool:
+        """Whether a head ends exactly at ``token``."""
+        return token in self._end_set
+
+
+class _SpanIndex:
+    """Mentions of one sentence sorted by start, for the few near a token range.
+
+    Args:
+        spans: The mentions, in document order.
+    """
+
+    def __init__(self, spans: Sequence[Mention]) -> None:
+        self.spans = sorted(spans, key=lambda m: m.start)
+        self._starts = [m.start for m in self.spans]
+        self._longest = 0
+        self._min_end_from: list[int] = []
+        if not self.spans:
+            return  # most sentences have no mimic or co-reference cue
+        self._longest = max(m.end - m.start for m in self.spans)
+        # The smallest end among the mentions from the j-th on.
+        self._min_end_from = list(accumulate(reversed([m.end for m in self.spans]), min))[::-1]
+
+    def near(self, m: Mention, distance: int) -> list[Mention]:
+        """The mentions that may overlap ``m`` or lie within ``distance`` tokens of it (some
+        farther ones too), in document order."""
+        first = bisect.bisect_left(self._starts, m.start - distance - self._longest)
+        last = bisect.bisect_right(self._starts, m.end + distance, lo=first)
+        return self.spans[first:last]
+
+    def first_starting_at(self, token: int) -> Mention | None:
+        """The first mention that starts at or after ``token``."""
+        j = bisect.bisect_left(self._starts, token)
+        return self.spans[j] if j < len(self.spans) else None
+
+    def starting_between(self, start: int, end: int) -> Iterator[Mention]:
+        """The mentions that start in tokens ``[start, end)``, in document order."""
+        j = bisect.bisect_left(self._starts, start)
+        while j < len(self.spans) and self._starts[j] < end:
+            yield self.spans[j]
+            j += 1
+
+    def any_within(self, start: int, end: int) -> bool:
+        """Whether a mention lies inside tokens ``[start, end)``."""
+        j = bisect.bisect_left(self._starts, start)
+        return j < len(self.spans) and self._min_end_from[j] <= end
+
+
+def _any_in(sorted_values: Sequence[int], low: int, high: int) -> bool:
+    """Whether a value of the ascending ``sorted_values`` lies in ``[low, high)``."""
+    j = bisect.bisect_left(sorted_values, low)
+    return j < len(sorted_values) and sorted_values[j] < high
 
 
 class Linker:
@@ -300,24 +408,38 @@ class Linker:
             if t.label not in ECHO_LABELS or not any(t.overlaps(n) for n in no_shadow)
         ]
         mentions = self._clean_mentions(doc, raw, targets)
+        labels = _labels_by_sentence(mentions)
+        shadows: dict[int, _SpanIndex] = {}
+        by_start = _SpanIndex([])
+        if any(t.label in ECHO_LABELS for t in targets):
+            by_sentence = _by_sentence([m for m in mentions if m.label == "SHADOW"])
+            shadows = {k: _SpanIndex(items) for k, items in by_sentence.items()}
+            by_start = _SpanIndex(targets)
+        # An echogenic focus whose shadow is in the next sentence of its line ("Two echogenic
+        # foci in segments V and VI. They cast posterior acoustic shadows.").
         shadowed = frozenset(
             t.start
             for t in targets
             if t.label in ECHO_LABELS
-            and self._shadow_in_next_sentence(t, mentions, targets, doc, sentences)
+            and self._shadow_in_next_sentence(t, shadows, by_start, doc, sentences)
         )
         kept = [
             t
             for t in targets
-            if (t.label != "ECHO_CANDIDATE" or self._shadowed(t, mentions, targets, doc, sentences))
-            and self._requirements_met(t, mentions, shadowed)
+            if (
+                t.label != "ECHO_CANDIDATE"
+                or t.start in shadowed
+                or self._shadowed(t, shadows, by_start, doc)
+            )
+            and self._requirements_met(t, labels, shadowed)
         ]
         if len(kept) < len(targets):
             # A dropped candidate ("a hyperechoic mass" without a shadow) no longer hides the
             # structure words inside it: "mass" is a head again and keeps its own size.
             targets = kept
             mentions = self._clean_mentions(doc, raw, targets)
-            targets = [t for t in targets if self._requirements_met(t, mentions, shadowed)]
+            labels = _labels_by_sentence(mentions)
+            targets = [t for t in targets if self._requirements_met(t, labels, shadowed)]
         mentions = self._drop_foreign_lobes(doc, mentions)
         location_organs = self._location_organs(doc, mentions)
         self._mark_proximal(doc, mentions)
@@ -350,90 +472,100 @@ class Linker:
     def _shadow_in_next_sentence(
         self,
         candidate: Mention,
-        mentions: Sequence[Mention],
-        targets: Sequence[Mention],
+        shadows: Mapping[int, _SpanIndex],
+        targets: _SpanIndex,
         doc: Doc,
         sentences: Sequence[tuple[int, int, str, str, str]],
     ) -> bool:
+        """Whether an echogenic focus, the last target of its sentence, has its shadow in the
+        next sentence of the same line when that one speaks of the same foci."""
         k = candidate.sent + 1
-        if k >= len(sentences):
+        index = shadows.get(k)
+        if index is None or k >= len(sentences):
             return False
-        if any(t.sent == candidate.sent and t.start >= candidate.end for t in targets):
+        later = targets.first_starting_at(candidate.end)
+        if later is not None and later.sent == candidate.sent:
             return False  # a later target of the sentence is nearer the next sentence
         start, end = sentences[k][0], sentences[k][1]
         if "\n" in doc[candidate.end - 1 : start].text_with_ws:
             return False  # the prefilter reads a rule and what it requires in one line
-        kind = self.neighbours.continuation_kind(self._first_words(doc, start, end, 3))
-        if kind != "same_foci":
+        if self.neighbours.continuation_kind(self._first_words(doc, start, end, 3)) != "same_foci":
             return False
-        return any(
-            m.label == "SHADOW"
-            and m.sent == k
+        m = index.first_starting_at(start)
+        return (
+            m is not None
             and m.start - start <= self.max_post_distance
             # "They do not cast acoustic shadows."
             and not any(doc[i].lower_ in self.negation_words for i in range(start, m.start))
-            for m in mentions
         )
 
     def _requirements_met(
         self,
         target: Mention,
-        mentions: Sequence[Mention],
+        labels: Mapping[int, set[str]],
         shadowed: frozenset[int] = frozenset(),
     ) -> bool:
-        """Whether the sentence has every mention label the target's rule ``requires`` (an
-        echogenic focus in ``shadowed`` has its shadow in the next sentence)."""
+        """Whether the sentence has every mention label the target's rule ``requires``.
+
+        Args:
+            target: The target.
+            labels: The labels of the mentions of each sentence.
+            shadowed: Starts of echogenic foci whose shadow is in the next sentence.
+        """
         required = self.requires.get(target.rule_id, ())
         if not required:
             return True
-        labels = {m.label for m in mentions if m.sent == target.sent}
+        present = labels.get(target.sent, set())
         if target.start in shadowed:
-            labels.add("SHADOW")
-        return all(label in labels for label in required)
+            present = present | {"SHADOW"}
+        return all(label in present for label in required)
 
     def _shadowed(
         self,
         candidate: Mention,
-        mentions: Sequence[Mention],
-        targets: Sequence[Mention],
+        shadows: Mapping[int, _SpanIndex],
+        targets: _SpanIndex,
         doc: Doc,
-        sentences: Sequence[tuple[int, int, str, str, str]],
-        appositive_depth: int = 0,
+        appositive: bool = False,
     ) -> bool:
-        """Whether an echogenic focus is followed by its own acoustic shadow in the sentence,
-        or in the next one on the same line when that one speaks of the same foci ("Two
-        echogenic foci in segments V and VI. They cast posterior acoustic shadows.")."""
-        if self._shadow_in_next_sentence(candidate, mentions, targets, doc, sentences):
+        """Whether an echogenic focus is followed by its own acoustic shadow in the sentence.
+
+        Args:
+            candidate: The echogenic focus.
+            shadows: The shadow mentions of each sentence.
+            targets: All targets.
+            doc: The document.
+            appositive: Whether ``candidate`` is a further description of an earlier focus.
+        """
+        index = shadows.get(candidate.sent)
+        m = index.first_starting_at(candidate.end) if index is not None else None
+        # A shadow after (or inside) another target ("a lesion containing a calcification with
+        # shadowing") is that target's.
+        if (
+            m is not None
+            and m.start - candidate.end <= self.max_post_distance
+            and not any(
+                t is not candidate for t in targets.starting_between(candidate.end, m.start + 1)
+            )
+        ):
             return True
-        for m in mentions:
-            if (
-                m.label == "SHADOW"
-                and m.sent == candidate.sent
-                and 0 <= m.start - candidate.end <= self.max_post_distance
-            ):
-                # A shadow after another target ("a lesion containing a calcification with
-                # shadowing") is that target's.
-                if not any(
-                    t is not candidate and candidate.end <= t.start <= m.start for t in targets
-                ):
-                    return True
-                break
+        if appositive:
+            return False
         # "a strong echo mass about 4.0 x 3.2 cm is seen, arc-shaped strong echo at the front
         # edge, with wide acoustic shadow behind": a further description of the same mass
         # after a comma, with no determiner of its own, shares its shadow.
-        following = [t for t in targets if t.sent == candidate.sent and t.start >= candidate.end]
-        if following and following[0].label in ECHO_LABELS and not appositive_depth:
-            b = following[0]
-            between = [doc[i] for i in range(candidate.end, b.start)]
-            if (
-                b.start - candidate.end <= self.max_post_distance
-                and any(t.text == "," for t in between)
-                and not any(t.lower_ in self.determiners for t in between)
-                and not any(t.is_punct and t.text not in {",", "-"} for t in between)
-            ):
-                return self._shadowed(
-                    b, mentions, targets, doc, sentences, appositive_depth=appositive_depth + 1
-                )
+        b = targets.first_starting_at(candidate.end)
+        if b is None or b.sent != candidate.sent or b.label not in ECHO_LABELS:
+            return False
+        if b.start - candidate.end > self.max_post_distance:
+            return False
+        between = [doc[i] for i in range(candidate.end, b.start)]
+        if (
+            any(t.text == "," for t in between)
+            and not any(t.lower_ in self.determiners for t in between)
+            and not any(t.is_punct and t.text not in {",", "-"} for t in between)
+        ):
+            return self._shadowed(b, shadows, targets, doc, appositive=True)
         return False
 
     def _mark_proximal(self, doc: Doc, mentions: Sequence[Mention]) -> None:
@@ -611,10 +743,11 @@ class Linker:
         )
 
     @staticmethod
-    def _edges_by_span(doc: Doc) -> dict[tuple[int, int], list[tuple[str, str]]]:
-        edges: dict[tuple[int, int], list[tuple[str, str]]] = {}
-        for start, end, category, rule_id, _ms, _me in doc._.get(CONTEXT_EDGES):
-            edges.setdefault((start, end), []).append((category, rule_id))
+    def _edges_by_span(doc: Doc) -> dict[tuple[int, int], list[tuple[str, str, int, int]]]:
+        """ConText's edges by target offsets: ``(category, rule id, modifier start, end)``."""
+        edges: dict[tuple[int, int], list[tuple[str, str, int, int]]] = {}
+        for start, end, category, rule_id, m_start, m_end in doc._.get(CONTEXT_EDGES):
+            edges.setdefault((start, end), []).append((category, rule_id, m_start, m_end))
         return edges
 
     # -- attachment ---------------------------------------------------------------------------
@@ -636,14 +769,27 @@ class Linker:
     def attach(
         self, doc: Doc, heads: Sequence[Mention], mentions: Sequence[Mention]
     ) -> dict[int, list[Attachment]]:
-        """Attach each mention of one sentence to one head; returns head index -> attachments."""
+        """Attach each mention of one sentence to one head; returns head index -> attachments.
+
+        Args:
+            doc: The processed document.
+            heads: The sentence's heads in document order (sorted by start, then end).
+            mentions: The sentence's attribute mentions.
+        """
         organ_tokens = {i for m in mentions if m.label == "ORGAN" for i in range(m.start, m.end)}
-        identity_cues = [m.start for m in mentions if m.label == "COREF"]
+        identity_cues = sorted(m.start for m in mentions if m.label == "COREF")
+        # A neighbour ("adjacent to the portal vein (9 mm)") owns its size, nothing else.
+        every_head = _HeadIndex(heads, heads)
+        not_proximal = [h for h in heads if not h.proximal]
+        plain_heads = (
+            every_head if len(not_proximal) == len(heads) else _HeadIndex(heads, not_proximal)
+        )
         out: dict[int, list[Attachment]] = {}
         for m in mentions:
-            if m.label not in PREMOD_LABELS | POST_LABELS | FRONTED_LABELS:
+            if m.label not in ATTACHED_LABELS:
                 continue
-            choice = self._choose_head(doc, m, heads, organ_tokens, identity_cues)
+            usable = every_head if m.label == "SIZE" else plain_heads
+            choice = self._choose_head(doc, m, usable, organ_tokens, identity_cues)
             if choice is not None:
                 k, tier, distance = choice
                 out.setdefault(k, []).append(Attachment(m, tier, distance))
@@ -653,35 +799,27 @@ class Linker:
         self,
         doc: Doc,
         m: Mention,
-        all_heads: Sequence[Mention],
+        usable: _HeadIndex,
         organ_tokens: set[int],
         identity_cues: Sequence[int] = (),
     ) -> tuple[int, str, int] | None:
-        # A neighbour ("adjacent to the portal vein (9 mm)") owns its size, nothing else.
-        heads = [h if (not h.proximal or m.label == "SIZE") else _NOT_A_HEAD for h in all_heads]
-        usable = [(k, h) for k, h in enumerate(heads) if h is not _NOT_A_HEAD]
-        for k, h in enumerate(heads):
-            if h.is_target and m.overlaps(h) and h is not m:
-                return k, "internal", 0
-        if m.label in {"SEGMENT", "LOBE"} and any(
-            0 <= m.start - h.end <= 1 for _, h in usable if h is not m and not h.overlaps(m)
+        heads = usable.heads
+        k = usable.target_over(m)
+        if k is not None:
+            return k, "internal", 0
+        if m.label in {"SEGMENT", "LOBE"} and (
+            usable.ends_at(m.start) or usable.ends_at(m.start - 1)
         ):
             pass  # "... hypoechoic lesion seg 4 separate calcific focus": the lesion's segment
         elif m.label in PREMOD_LABELS:
             # Organ words are adjectives here ("hepatic and splenic granulomas"), not heads.
-            following = [
-                (k, h) for k, h in usable if h.start >= m.end and h is not m and h.label != "ORGAN"
-            ]
-            if following:
-                k, h = following[0]
-                if self._is_np_gap(doc, m.end, h.start, organ_tokens):
-                    return k, "premod", h.start - m.end
+            k = usable.first_starting_at(m.end, organs=False)
+            if k is not None and self._is_np_gap(doc, m.end, heads[k].start, organ_tokens):
+                return k, "premod", heads[k].start - m.end
         if m.label in POST_LABELS:
-            preceding = [
-                (k, h) for k, h in usable if h.end <= m.start and h is not m and not (h.overlaps(m))
-            ]
-            if preceding:
-                k, h = preceding[-1]
+            k = usable.last_ending_by(m.start)
+            if k is not None:
+                h = heads[k]
                 if m.start - h.end <= self.max_post_distance and not (
                     m.label == "COUNT" and m.value not in POST_COUNT_VALUES
                 ):
@@ -698,34 +836,34 @@ class Linker:
         # Only "throughout the liver" may stand before the calcifications it describes; a fronted
         # "diffusely echogenic liver" is about the parenchyma.
         if m.label in FRONTED_LABELS and not (m.label == "DIFFUSE" and m.value != "throughout"):
-            following = [(k, h) for k, h in usable if h.start >= m.end]
-            if following and not any(h.end <= m.start for _, h in usable if h is not m):
-                k, h = following[0]
-                return k, "fronted", h.start - m.end
+            k = usable.first_starting_at(m.end)
+            if k is not None and not usable.any_ending_by(m.start):
+                return k, "fronted", heads[k].start - m.end
         return None
 
-    @staticmethod
     def _identity_target(
-        m: Mention, usable: Sequence[tuple[int, Mention]], identity_cues: Sequence[int]
+        self, m: Mention, usable: _HeadIndex, identity_cues: Sequence[int]
     ) -> tuple[int, str, int] | None:
         """The target an identity cue after ``m`` names, when ``m`` opens the description.
 
         No head may stand before ``m``; between ``m`` and the cue only structure words
         ("without enhancement") may; the target is the first one after the cue.
         """
-        if any(h.end <= m.start for _, h in usable if h is not m):
+        if usable.any_ending_by(m.start):
             return None
-        cue = next((c for c in sorted(identity_cues) if c >= m.end), None)
-        if cue is None:
+        j = bisect.bisect_left(identity_cues, m.end)
+        if j >= len(identity_cues):
             return None
-        for k, h in usable:
-            if h.start < m.end or h is m:
-                continue
-            if h.start < cue:
-                if h.is_target or not (h.label == "BLOCKER" and h.value == "structure"):
-                    return None
-                continue
-            return (k, "fronted", h.start - m.end) if h.is_target else None
+        cue = identity_cues[j]
+        heads = usable.heads
+        k = usable.first_starting_at(m.end)
+        while k is not None and heads[k].start - m.end <= self.max_post_distance:
+            h = heads[k]
+            if h.start >= cue:
+                return (k, "fronted", h.start - m.end) if h.is_target else None
+            if h.is_target or not (h.label == "BLOCKER" and h.value == "structure"):
+                return None
+            k = usable.first_starting_at(h.start + 1)
         return None
 
     # -- linking ------------------------------------------------------------------------------
@@ -735,7 +873,7 @@ class Linker:
         sentences: Sequence[tuple[int, int, str, str, str]],
         targets: Sequence[Mention],
         mentions: Sequence[Mention],
-        edges: Mapping[tuple[int, int], list[tuple[str, str]]],
+        edges: Mapping[tuple[int, int], list[tuple[str, str, int, int]]],
     ) -> list[dict[str, Any]]:
         """Return one record of primitive values per target, in document order."""
         # A bare "right lobe" is the liver's unless the report is about lungs or thyroid only.
@@ -786,7 +924,7 @@ class Linker:
                 )
             if k + 1 < len(sentences) and mentions_of.get(k + 1) and not targets_of.get(k + 1):
                 self._take_continuation(doc, sentences[k + 1], mentions_of.get(k + 1, []), states)
-            sentence_mimics = [m for m in s_mentions if m.label == "MIMIC"]
+            sentence_mimics = _SpanIndex([m for m in s_mentions if m.label == "MIMIC"])
             sent_records = [
                 self._record(
                     doc,
@@ -795,7 +933,7 @@ class Linker:
                     part=part,
                     top=top,
                     organ_sections=organ_sections,
-                    mimics=sentence_mimics,
+                    mimics=sentence_mimics.near(st.mention, self.max_mimic_distance),
                     edges=edges.get((st.mention.start_char, st.mention.end_char), []),
                     ambiguous_lobes=ambiguous_lobes,
                     prior_cue_ends=prior_cue_ends,
@@ -935,13 +1073,13 @@ class Linker:
         "Multiple small hepatosplenic calcifications ..., appearing as bright echogenic foci
         with acoustic shadowing, up to 5 mm": the foci are the calcifications, in the liver.
         """
-        corefs = [m for m in s_mentions if m.label == "COREF"]
-        if not corefs:
+        corefs = _SpanIndex([m for m in s_mentions if m.label == "COREF"])
+        if not corefs.spans:
             return
         for previous, st in itertools.pairwise(states):
             if self._has_location(st) or not self._has_location(previous):
                 continue
-            if any(previous.mention.end <= c.start and c.end <= st.mention.start for c in corefs):
+            if corefs.any_within(previous.mention.end, st.mention.start):
                 st.attachments.extend(
                     Attachment(a.mention, "context", a.distance)
                     for a in previous.attachments
@@ -1012,6 +1150,7 @@ class Linker:
         A lesion noun introduced by a determiner that refers back, with the same head noun as
         a target earlier in the sentence, describes that target's foci (size and location).
         """
+        by_noun: dict[str, tuple[list[int], list[TargetState]]] | None = None  # when needed
         for hk, h in enumerate(heads):
             if h.is_target or h.label != "BLOCKER" or h.value not in {"lesion", "cyst"}:
                 continue
@@ -1019,13 +1158,28 @@ class Linker:
             first = min([h.start, *(a.mention.start for a in own if a.tier == "premod")])
             if first == 0 or doc[first - 1].lower_ not in self.anaphoric_determiners:
                 continue
-            noun = self._singular(doc[h.end - 1].lower_)
-            earlier = [st for st in states if st.mention.end <= first]
+            if by_noun is None:
+                by_noun = self._states_by_noun(states)
+            starts, same_noun = by_noun.get(self._singular(doc[h.end - 1].lower_), ([], []))
+            # The last target that ends by ``first`` (so starts before it).
+            j = bisect.bisect_left(starts, first)
             match = next(
-                (st for st in reversed(earlier) if self._singular(st.words[-1]) == noun), None
+                (same_noun[i] for i in range(j - 1, -1, -1) if same_noun[i].mention.end <= first),
+                None,
             )
             if match is not None:
                 match.attachments.extend(Attachment(a.mention, "post", a.distance) for a in own)
+
+    def _states_by_noun(
+        self, states: Sequence[TargetState]
+    ) -> dict[str, tuple[list[int], list[TargetState]]]:
+        """The targets by the singular of their last word: their starts and them, in order."""
+        out: dict[str, tuple[list[int], list[TargetState]]] = {}
+        for st in states:
+            starts, same_noun = out.setdefault(self._singular(st.words[-1]), ([], []))
+            starts.append(st.mention.start)
+            same_noun.append(st)
+        return out
 
     def _propagate_containers(
         self,
@@ -1040,27 +1194,27 @@ class Linker:
         A cyst whose wall is calcified ("a 2.4 cm cyst with eggshell calcification") is the
         calcified lesion itself, so it lends its size as well.
         """
-        for cue in (m for m in s_mentions if m.label == "CONTAINER"):
-            before = [
-                (k, h)
-                for k, h in enumerate(heads)
-                if h.end <= cue.start
-                and (h.is_target or (h.label == "BLOCKER" and h.value in {"lesion", "cyst"}))
-            ]
-            if not before or before[-1][1].is_target:
+        cues = [m for m in s_mentions if m.label == "CONTAINER"]
+        if not cues:
+            return
+        lesions = _HeadIndex(
+            heads,
+            [
+                h
+                for h in heads
+                if h.is_target or (h.label == "BLOCKER" and h.value in {"lesion", "cyst"})
+            ],
+        )
+        state_starts = [st.mention.start for st in states]  # ascending, as the heads
+        for cue in cues:
+            hk = lesions.last_ending_by(cue.start)
+            if hk is None or heads[hk].is_target:
                 continue
-            hk, container = before[-1]
-            inside = next(
-                (
-                    st
-                    for st in states
-                    if st.mention.start >= cue.end
-                    and st.mention.start - cue.end <= self.max_premod_gap
-                ),
-                None,
-            )
-            if inside is None:
+            container = heads[hk]
+            j = bisect.bisect_left(state_starts, cue.end)
+            if j == len(states) or state_starts[j] - cue.end > self.max_premod_gap:
                 continue
+            inside = states[j]
             morphology = {
                 a.mention.value for a in inside.attachments if a.mention.label == "MORPHOLOGY"
             }
@@ -1087,7 +1241,7 @@ class Linker:
         top: str,
         organ_sections: str,
         mimics: Sequence[Mention],
-        edges: Sequence[tuple[str, str]],
+        edges: Sequence[tuple[str, str, int, int]],
         ambiguous_lobes: bool,
         prior_cue_ends: frozenset[int],
     ) -> dict[str, Any]:
@@ -1097,7 +1251,7 @@ class Linker:
             by_label.setdefault(a.mention.label, []).append(a)
 
         organ, other_organs = self._resolve_organ(st, organ_sections, ambiguous_lobes)
-        categories = {c for c, _ in edges}
+        categories = {c for c, *_ in edges}
         assertion = "present"
         for category in ("NEGATED_EXISTENCE", "HYPOTHETICAL", "HISTORICAL", "POSSIBLE_EXISTENCE"):
             if category in categories:
@@ -1105,15 +1259,14 @@ class Linker:
                     continue
                 assertion = ASSERTION_CATEGORIES[category]
                 break
-        modifier_ids = tuple(sorted({rid for c, rid in edges if c in ASSERTION_CATEGORIES}))
+        modifier_ids = tuple(sorted({rid for c, rid, *_ in edges if c in ASSERTION_CATEGORIES}))
         # Where the modifier words are ("no" in "No calcification"), for review outputs.
         modifier_spans = tuple(
             sorted(
                 {
                     str(ModifierSpan(category, rule_id, m_start, m_end))
-                    for start, end, category, rule_id, m_start, m_end in doc._.get(CONTEXT_EDGES)
-                    if (start, end) == (t.start_char, t.end_char)
-                    and category in ASSERTION_CATEGORIES
+                    for category, rule_id, m_start, m_end in edges
+                    if category in ASSERTION_CATEGORIES
                 }
             )
         )
@@ -1345,7 +1498,7 @@ class Linker:
         counter: int,
     ) -> int:
         """Give co-referent counted targets of one sentence the same group number."""
-        corefs = [m for m in s_mentions if m.label == "COREF"]
+        corefs = _SpanIndex([m for m in s_mentions if m.label == "COREF"])
         previous: TargetState | None = None
         for rec, st in zip(records, states, strict=True):
             if not rec["counted"]:
@@ -1359,9 +1512,7 @@ class Linker:
                     a.tier == "premod" and a.mention.label in {"COUNT", "QUANTIFIER"}
                     for a in st.attachments
                 )
-                linked = any(
-                    previous.mention.end <= c.start and c.end <= st.mention.start for c in corefs
-                )
+                linked = corefs.any_within(previous.mention.end, st.mention.start)
                 # "a calcified cystic lesion with a thick calcified wall": a part of the lesion.
                 part = bool(st.words) and st.words[-1] in self.lesion_parts
                 if own_determiner and not linked and not part:
@@ -1392,6 +1543,14 @@ class Linker:
         doc._.set(FINDINGS, tuple(records))
         doc._.set(RECOMMENDATIONS, recommendations)
         doc._.set(FOLLOWUP, followup_summary(recommendations))
+
+
+def _labels_by_sentence(mentions: Sequence[Mention]) -> dict[int, set[str]]:
+    """The labels of the mentions of each sentence."""
+    labels: dict[int, set[str]] = {}
+    for m in mentions:
+        labels.setdefault(m.sent, set()).add(m.label)
+    return labels
 
 
 def _by_sentence(items: Sequence[Mention]) -> dict[int, list[Mention]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 from .extensions import FINDINGS
 from .findings import aggregate, doc_findings, no_finding_result
 from .mentions import neighbour_cues
-from .normalize import TextCleaner
+from .normalize import CleanText, TextCleaner
 from .patterns import load_patterns
 from .pipeline import TARGETS_PIPE, build_pipeline
 from .prefilter import LINE_BREAKS, Prefilter
@@ -114,13 +114,14 @@ class Miner:
     def _mine_batch(self, batch: list[Report]) -> list[ReportResult]:
         results: list[ReportResult | None] = [None] * len(batch)
         # (text for the pipeline, (index, cleaned text, its reduction or None))
-        full: list[tuple[str, tuple[int, str, Reduction | None]]] = []
-        followup_only: list[tuple[str, tuple[int, str, Reduction | None]]] = []
+        full: list[tuple[str, tuple[int, CleanText, Reduction | None]]] = []
+        followup_only: list[tuple[str, tuple[int, CleanText, Reduction | None]]] = []
         for i, report in enumerate(batch):
-            # Same length as the original: offsets found in the cleaned text hold for both.
-            text = self.clean(report.text)
+            # Offsets found in the cleaned text map back through ``cleaned.original_offset``.
+            cleaned = self.clean.clean(report.text)
+            text = cleaned.text
             if self.prefilter is None:
-                full.append((text, (i, text, None)))
+                full.append((text, (i, cleaned, None)))
                 continue
             units = self.prefilter.candidate_units(text)
             if not units.targets and not units.followups:
@@ -129,7 +130,7 @@ class Miner:
             reduction = None
             if self.reduce and not self._continued(text, units.targets):
                 reduction = self.reducer.reduce(text, units.targets + units.followups)
-            item = (reduction.text if reduction is not None else text, (i, text, reduction))
+            item = (reduction.text if reduction is not None else text, (i, cleaned, reduction))
             (full if units.targets else followup_only).append(item)
         for items, disable in ((full, []), (followup_only, [TARGETS_PIPE])):
             if not items:
@@ -137,17 +138,30 @@ class Miner:
             # A report with no possible target needs no target matching: the rest of the
             # pipeline then decides its follow-up advice exactly as for any report.
             pipe = self.nlp.pipe(items, as_tuples=True, batch_size=self.batch_size, disable=disable)
-            for doc, (i, text, reduction) in pipe:
+            for doc, (i, cleaned, reduction) in pipe:
                 report = batch[i]
-                to_original = None
+                to_original: Callable[..., int] | None = None
                 if reduction is not None:
-                    if self._needs_whole_text(doc, text):
-                        doc = self.nlp(text, disable=disable)
+                    if self._needs_whole_text(doc, cleaned.text):
+                        doc = self.nlp(cleaned.text, disable=disable)
                     else:
                         to_original = reduction.original_offset
+                if cleaned.removed_at:
+                    to_original = _then(to_original, cleaned.original_offset)
                 findings = doc_findings(doc, report.report_id, report.text, to_original)
                 recommendations = doc_recommendations(
                     doc, report.report_id, report.text, to_original
                 )
                 results[i] = aggregate(doc, report, findings, self.triage_config, recommendations)
         return [r for r in results if r is not None]
+
+
+def _then(first: Callable[..., int] | None, second: Callable[..., int]) -> Callable[..., int]:
+    """The offset map that applies ``first`` (when there is one), then ``second``."""
+    if first is None:
+        return second
+
+    def both(offset: int, *, end: bool = False) -> int:
+        return second(first(offset, end=end), end=end)
+
+    return both

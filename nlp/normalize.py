@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -146,15 +147,16 @@ _FULLWIDTH_OFFSET = 0xFEE0
 _FULLWIDTH_FIRST, _FULLWIDTH_LAST = 0xFF01, 0xFF5E
 
 
-class _ControlTable(dict[int, int]):
+class _ControlTable(dict[int, int | None]):
     """A ``str.translate`` table that also turns control and format characters into spaces.
 
-    Control (Cc: NUL ...) and format (Cf: byte-order mark, zero-width space, bidi marks)
-    characters glued to a word would hide it from the matchers; tab and line feed stay.
-    Characters are classified the first time they are seen, then remembered.
+    Control (Cc: NUL ...) and format (Cf: bidi marks ...) characters glued to a word would
+    hide it from the matchers; tab and line feed stay. Characters are classified the first
+    time they are seen, then remembered. (The invisible characters that may stand inside a
+    word, such as the soft hyphen, are removed by their own entries.)
     """
 
-    def __missing__(self, code: int) -> int:
+    def __missing__(self, code: int) -> int | None:
         category = unicodedata.category(chr(code))
         keep = code in _KEPT_CONTROLS or category not in _BLANKED_CATEGORIES
         self[code] = code if keep else _SPACE
@@ -166,22 +168,50 @@ _KEPT_CONTROLS = frozenset({ord("\t"), ord("\n")})
 _BLANKED_CATEGORIES = frozenset({"Cc", "Cf"})
 
 
+@dataclass(frozen=True)
+class CleanText:
+    """A cleaned report text and where characters were removed from it.
+
+    Attributes:
+        text: The cleaned text.
+        removed_at: For each removed character (in order), the offset in ``text`` of the
+            character that followed it; empty when none was removed (the offsets are then
+            those of the original text).
+    """
+
+    text: str
+    removed_at: tuple[int, ...] = ()
+
+    def original_offset(self, offset: int, *, end: bool = False) -> int:
+        """The offset in the original text of an offset in the cleaned one.
+
+        Args:
+            offset: An offset in ``text``.
+            end: Whether it is an exclusive end: it then follows the character before it,
+                so a span never takes in removed characters at its edges.
+        """
+        probe = offset - 1 if end else offset
+        return offset + bisect.bisect_right(self.removed_at, probe)
+
+
 class TextCleaner:
-    """Replaces look-alike characters one for one before mining, so offsets do not move.
+    """Cleans look-alike and invisible characters before mining, offsets kept mapped.
 
     Non-breaking and other Unicode spaces become spaces, vertical tabs, form feeds, NEL and
     Unicode line/paragraph separators become line breaks, a CR of a CR LF pair becomes a
     space and a lone CR a line break, full-width ASCII forms (``５``, ``ＬＩＶＥＲ``) become
-    ASCII, and other control and format characters (NUL, byte-order mark, zero-width
-    space, bidi marks) become spaces. The table comes from ``normalization.json``
-    (``text_char_map``). The cleaned text has the same length as the original, so every
-    character offset the pipeline reports points into the original report.
+    ASCII, and other control and format characters (NUL, bidi marks) become spaces: each one
+    for one. Invisible characters that may stand inside a word (soft hyphen, zero-width
+    space, non-joiner and joiner, word joiner, byte-order mark) are removed, so the word is
+    whole again ("calci\u00adfied"). The table comes from ``normalization.json``
+    (``text_char_map``; an empty value removes the character). :meth:`clean` tells where
+    characters were removed, so every offset the pipeline reports maps back to the original.
 
     Args:
-        char_map: Single characters and their single-character replacements.
+        char_map: Single characters and their replacements (one character, or empty).
 
     Raises:
-        ValueError: When a key or value is not exactly one character.
+        ValueError: When a key is not one character or a value longer than one.
     """
 
     def __init__(self, char_map: Mapping[str, str]) -> None:
@@ -189,16 +219,29 @@ class TextCleaner:
             (code, code - _FULLWIDTH_OFFSET)
             for code in range(_FULLWIDTH_FIRST, _FULLWIDTH_LAST + 1)
         )
+        removed: list[str] = []
         for key, value in char_map.items():
             if key.startswith("_"):
                 continue  # comments
-            if len(key) != 1 or len(value) != 1:
+            if len(key) != 1 or len(value) > 1:
                 raise ValueError(
-                    f"text_char_map entry {key!r}: keys and values must be one character"
+                    f"text_char_map entry {key!r}: keys must be one character and values one"
+                    " character or empty"
                 )
-            table[ord(key)] = ord(value)
+            table[ord(key)] = ord(value) if value else None
+            if not value:
+                removed.append(key)
         self._table = table
+        self._removed = re.compile("|".join(map(re.escape, removed))) if removed else None
 
     def __call__(self, text: str) -> str:
-        """The cleaned text, as long as ``text``."""
-        return text.replace("\r\n", " \n").translate(self._table)
+        """The cleaned text (shorter than ``text`` when characters were removed)."""
+        return self.clean(text).text
+
+    def clean(self, text: str) -> CleanText:
+        """The cleaned text and where characters were removed from it."""
+        cleaned = text.replace("\r\n", " \n").translate(self._table)
+        if len(cleaned) == len(text) or self._removed is None:
+            return CleanText(cleaned)
+        removed = (m.start() for m in self._removed.finditer(text))
+        return CleanText(cleaned, tuple(at - k for k, at in enumerate(removed)))

@@ -49,6 +49,7 @@ see :data:`RecommendationTuple`); :func:`doc_recommendations` turns them into
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -278,15 +279,25 @@ class RecommendationFinder:
         for start, end, category, _rule, mod_start, _mod_end in doc._.get(CONTEXT_EDGES):
             if category == NEGATED:
                 negated_by.setdefault((start, end), []).append(mod_start)
+        # Each clause is walked once, however many triggers it holds (a run-on list).
+        clauses: list[tuple[int, int]] = []
+        for m in sorted(triggers, key=lambda m: m.start):
+            if not clauses or not clauses[-1][0] <= m.start < clauses[-1][1]:
+                clauses.append(clause_around(doc, m.start))
+        used.sort(key=lambda m: m.start)
+        used_starts = [m.start for m in used]
+        liver_targets = sorted(
+            r["start_char"] for r in records if r["counted"] and r.get("organ") == LIVER
+        )
         found: list[RecommendationTuple] = []
-        for clause in sorted({clause_around(doc, m.start) for m in triggers}):
+        for clause in sorted(set(clauses)):
             start, end = clause
+            first = bisect.bisect_left(used_starts, start)
+            last = bisect.bisect_left(used_starts, end, lo=first)
             items = [
-                m
-                for m in used
-                if start <= m.start and m.end <= end and sentences[m.sent][2] != "excluded"
+                m for m in used[first:last] if m.end <= end and sentences[m.sent][2] != "excluded"
             ]
-            found += self._clause(doc, clause, items, negated_by, records)
+            found += self._clause(doc, clause, items, negated_by, liver_targets)
         return tuple(found)
 
     def _clause(
@@ -295,7 +306,7 @@ class RecommendationFinder:
         clause: tuple[int, int],
         items: Sequence[MentionLike],
         negated_by: Mapping[tuple[int, int], Sequence[int]],
-        records: Sequence[Mapping[str, Any]],
+        liver_targets: Sequence[int],
     ) -> list[RecommendationTuple]:
         start, end = clause
         clause_start_char = doc[start].idx
@@ -368,7 +379,7 @@ class RecommendationFinder:
             subject, subject_span, organ = self._subject(doc, clause, anchors, items)
             if organ:
                 concerns = organ == LIVER
-            elif self._liver_in_clause(items, clause, records, doc):
+            elif self._liver_in_clause(items, clause, liver_targets, doc):
                 concerns = True
             else:
                 organ = self._organ_word(doc, clause)
@@ -543,13 +554,14 @@ class RecommendationFinder:
     def _liver_in_clause(
         items: Sequence[MentionLike],
         clause: tuple[int, int],
-        records: Sequence[Mapping[str, Any]],
+        liver_targets: Sequence[int],
         doc: Doc,
     ) -> bool:
         """Whether a clause places its recommendation in the liver (its subject names no organ).
 
         That is a liver organ word, a segment, lobe or intrahepatic duct, or a counted liver
-        target in the clause.
+        target in the clause (``liver_targets``: the start offsets of the counted liver
+        targets, ascending).
         """
         start, end = clause
         lo, hi = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
@@ -558,9 +570,8 @@ class RecommendationFinder:
             return True
         if any(m.label in LIVER_LOCATION_LABELS for m in items):
             return True
-        return any(
-            r["counted"] and r.get("organ") == LIVER and lo <= r["start_char"] < hi for r in records
-        )
+        j = bisect.bisect_left(liver_targets, lo)
+        return j < len(liver_targets) and liver_targets[j] < hi
 
 
 def merge_word_spans(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
