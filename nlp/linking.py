@@ -452,6 +452,11 @@ class Linker:
             t.is_head = True
         return targets, mentions
 
+    def _is_part(self, doc: Doc, target: Mention) -> bool:
+        """Whether a target names a part of a lesion ("calcification of its wall", "rim")."""
+        words = {doc[i].lower_ for i in range(target.start, min(target.end + 3, len(doc)))}
+        return not words.isdisjoint(self.lesion_parts)
+
     def _drop_foreign_lobes(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
         """Drop a lobe that belongs to another organ ("the right lobe of the thyroid")."""
         organ_starts = {m.start: m for m in mentions if m.label == "ORGAN"}
@@ -922,7 +927,13 @@ class Linker:
                     distributive=distributive,
                     sized=subjectless,
                 )
-            if k + 1 < len(sentences) and mentions_of.get(k + 1) and not targets_of.get(k + 1):
+            if (
+                k + 1 < len(sentences)
+                and mentions_of.get(k + 1)
+                and all(self._is_part(doc, t) for t in targets_of.get(k + 1, []))
+            ):
+                # "...; the largest one, in segment VI, measures 6.5 x 5.3 cm and shows thick
+                # eggshell calcification of its wall": a part of the lesions does not stop it.
                 self._take_continuation(doc, sentences[k + 1], mentions_of.get(k + 1, []), states)
             sentence_mimics = _SpanIndex([m for m in s_mentions if m.label == "MIMIC"])
             sent_records = [

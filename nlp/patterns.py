@@ -127,6 +127,7 @@ _CONFIG_KEYS: Mapping[str, frozenset[str]] = {
             "days_per_year",
             "days_per_half_year",
             "max_subject_tokens",
+            "max_cue_object_distance_tokens",
         }
     ),
     "input": frozenset(

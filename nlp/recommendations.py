@@ -137,6 +137,8 @@ class RecommendationSettings:
         organ_words: Words that place a recommendation naming no organ ("HCC" -> liver),
             read in its clause and the clause before it.
         max_subject_tokens: Most words kept in a subject.
+        max_cue_object_distance: Most tokens between a recommendation word and its exam.
+        guided_words: Words that make an exam a guide for a procedure ("USG guided biopsy").
     """
 
     days_per_unit: Mapping[str, float]
@@ -149,6 +151,8 @@ class RecommendationSettings:
     subject_stop_words: frozenset[str]
     organ_words: Mapping[str, str]
     max_subject_tokens: int
+    max_cue_object_distance: int = 15
+    guided_words: frozenset[str] = frozenset()
 
     @classmethod
     def from_patterns(
@@ -173,6 +177,8 @@ class RecommendationSettings:
             subject_stop_words=frozenset(table["subject_stop_words"]),
             organ_words={str(k): str(v) for k, v in table["organ_words"].items()},
             max_subject_tokens=int(section["max_subject_tokens"]),
+            max_cue_object_distance=int(section["max_cue_object_distance_tokens"]),
+            guided_words=frozenset(table["guided_words"]),
         )
 
 
@@ -332,7 +338,11 @@ class RecommendationFinder:
             and not in_condition(m)
             and not any(r.start <= m.start and m.end <= r.end for r in readings)
         ]
-        objects = [m for m in items if m.label == OBJECT and not negated(m)]
+        objects = [
+            m
+            for m in items
+            if m.label == OBJECT and not negated(m) and not self._guides(doc, m, end)
+        ]
         negated_objects = [m for m in items if m.label == OBJECT and negated(m)]
         schedules = [
             m
@@ -355,11 +365,14 @@ class RecommendationFinder:
         if any(o.end <= condition_start for o in specific):
             specific = [o for o in specific if o.end <= condition_start]
         strong_cues = [c for c in cues if c.value != NEEDS_MODALITY]
+        near = self.settings.max_cue_object_distance
         triggered = bool(
             schedules
             or plans
-            or (strong_cues and objects)
-            or ((cues or conditional_cues) and specific)
+            or (strong_cues and _any_near(strong_cues, objects, near))
+            or (
+                (cues or conditional_cues) and _any_near([*cues, *conditional_cues], specific, near)
+            )
         )
         if not triggered:
             return []
@@ -413,6 +426,13 @@ class RecommendationFinder:
                 )
             )
         return found
+
+    def _guides(self, doc: Doc, exam: MentionLike, end: int) -> bool:
+        """Whether an exam only guides a procedure ("USG guided biopsy", "CT-guided drainage")."""
+        i = exam.end
+        while i < end and doc[i].text == "-":
+            i += 1
+        return i < end and doc[i].lower_ in self.settings.guided_words
 
     def _organ_word(self, doc: Doc, clause: tuple[int, int]) -> str:
         """The organ of the first organ word of a clause ("HCC surveillance" -> liver)."""
@@ -661,6 +681,11 @@ def liver_followup(recommendations: Sequence[Recommendation], calcification: boo
     report with a counted liver calcification.
     """
     return any(r.concerns_liver or (calcification and not r.organ) for r in recommendations)
+
+
+def _any_near(cues: Sequence[MentionLike], objects: Sequence[MentionLike], distance: int) -> bool:
+    """Whether some cue and some exam are at most ``distance`` tokens apart."""
+    return any(max(c.start - o.end, o.start - c.end, 0) <= distance for c in cues for o in objects)
 
 
 __all__ = [

@@ -572,6 +572,46 @@ TRANSLATED_AND_ENGLISH_PRACTICE = [
         triage="benign",
     ),
     _case(
+        "Liver: There is a calcified lesion in segment V. It measures 4.1 x 3.6 x 3.8 cm (AP x TR"
+        " x CC) and shows a curvilinear echogenic wall.",
+        "it_measures_continues",
+        max_size_mm=41.0,
+        triage="urgent",
+    ),
+    _case(
+        "Liver: A 6 mm calcified granuloma is seen in segment VI, and a 2.1 cm gallstone is"
+        " lodged in the gallbladder neck.",
+        "gallstone_owns_its_size",
+        max_size_mm=6.0,
+    ),
+    _case(
+        "Liver: The left lateral section intrahepatic bile ducts (segments II and III) are dilated"
+        " and contain multiple calcified stones, the largest about 1.2 cm.",
+        "bracketed_segments_between_ducts_and_stones",
+        bile_duct=True,
+        max_size_mm=12.0,
+        segments=["II", "III"],
+    ),
+    _case(
+        "Liver: Multiple calcified hydatid cysts in both lobes; the largest one, in segment VI,"
+        " measures 6.5 x 5.3 cm and shows thick eggshell calcification of its wall.",
+        "continuation_naming_a_part_of_the_lesions",
+        max_size_mm=65.0,
+        triage="urgent",
+    ),
+    _case(
+        "usg abdomen liver normal in size calcified hydatid cyst in left lobe of liver measuring"
+        " 6.1 x 5.0 cm no free fluid impression calcified hydatid cyst left lobe liver adv",
+        "run_on_title_is_no_advised_exam",
+        followup_recommended=False,
+    ),
+    _case("Adv: USG guided biopsy.", "guided_biopsy_is_no_imaging", followup_recommended=False),
+    _case(
+        "Correlation with the CT of the abdomen performed on the same day confirms calcifications.",
+        "comparison_with_an_exam_done",
+        followup_recommended=False,
+    ),
+    _case(
         "Liver: In segment 7 of the liver a cystic lesion with complete peripheral calcification"
         " is seen. The calcified cyst measures 52 x 47 mm.",
         "definite_target_takes_the_previous_place",
