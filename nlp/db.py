@@ -74,6 +74,18 @@ _BYTES_TYPES = (bytes, bytearray, memoryview)
 _Item = Report | RecordError
 
 
+#: The statement that makes the rest of a connection's transaction (or session) read-only, by
+#: SQLAlchemy dialect name. Other databases rely on the single SELECT/WITH check (E139) and on
+#: the account's rights.
+READ_ONLY_STATEMENTS: dict[str, str] = {
+    "sqlite": "PRAGMA query_only = ON",
+    "postgresql": "SET TRANSACTION READ ONLY",
+    "mysql": "SET SESSION TRANSACTION READ ONLY",
+    "mariadb": "SET SESSION TRANSACTION READ ONLY",
+    "oracle": "SET TRANSACTION READ ONLY",
+}
+
+
 def read_database(
     url: str,
     query: str,
@@ -272,6 +284,10 @@ def _read_rows(
         with connection:
             streaming = connection.execution_options(stream_results=True, max_row_buffer=batch_rows)
             try:
+                read_only = READ_ONLY_STATEMENTS.get(engine.dialect.name)
+                if read_only is not None:
+                    # The transaction the query runs in cannot write, whatever the query does.
+                    connection.exec_driver_sql(read_only)
                 result = streaming.execute(text(query))
             except SQLAlchemyError as e:
                 detail = _driver_detail(e, secrets, query)

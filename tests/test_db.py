@@ -487,3 +487,37 @@ def test_db_credentials_never_reach_messages_or_error_rows(tmp_path: Path) -> No
     assert result.exit_code == 1
     assert "E131" in result.output
     assert "cret" not in result.output
+
+
+def test_db_query_runs_in_a_read_only_transaction(db_path, monkeypatch):
+    """Before the query, the dialect's read-only statement runs on the same connection; a
+    query that got past the SELECT/WITH check still could not write (issue 12, item 7)."""
+    executed: list[str] = []
+    real_create = db.create_engine
+
+    def recording_engine(*args: Any, **kwargs: Any) -> Any:
+        engine = real_create(*args, **kwargs)
+        sqlalchemy.event.listen(
+            engine,
+            "before_cursor_execute",
+            lambda _c, _cur, statement, *_rest: executed.append(statement),
+        )
+        return engine
+
+    monkeypatch.setattr(db, "create_engine", recording_engine)
+    rows = list(read_database(f"sqlite:///{db_path}", "SELECT * FROM reports"))
+    assert rows
+    assert executed[0] == db.READ_ONLY_STATEMENTS["sqlite"]
+    assert any(s.startswith("SELECT") for s in executed[1:])
+    # The statement check is one guard; the read-only connection is the other.
+    monkeypatch.setattr(db, "check_read_only_query", lambda *_a, **_k: None)
+    monkeypatch.setattr(db, "_sqlite_read_only", lambda parsed, _shown: parsed)
+    with pytest.raises(InputError, match="E13"):
+        list(read_database(f"sqlite:///{db_path}", "DELETE FROM reports RETURNING id, text"))
+    with sqlite3.connect(db_path) as con:
+        assert con.execute("SELECT count(*) FROM reports").fetchone()[0] == len(rows)
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mysql", "mariadb", "oracle"])
+def test_db_server_databases_have_a_read_only_statement(dialect):
+    assert "READ ONLY" in db.READ_ONLY_STATEMENTS[dialect].upper()
