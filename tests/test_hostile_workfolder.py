@@ -446,6 +446,30 @@ def test_item06_row_check_counts_the_rows_written(
     assert_no_table(out)
 
 
+# --- item 8: resume trusts the content, not size and time ---------------------------------------
+
+
+def test_item08_input_edited_in_place_with_same_size_and_time_is_not_resumed(
+    tmp_path: Path, use_miner: Callable[[Any], None], miner: Miner
+) -> None:
+    """An input edited in place (same size, mtime restored) after an interrupted run: --resume
+    refuses the old parts (E209); no table holds the stale rows."""
+    archive = write_archive(tmp_path / "archive.jsonl")
+    out = tmp_path / "out"
+    interrupt(archive, out, use_miner, miner)
+    stat = archive.stat()
+    data = archive.read_bytes()
+    edited = data.replace(b"A 5 mm calcified granuloma", b"A 9 mm calcified granuloma", 1)
+    assert edited != data and len(edited) == len(data)
+    archive.write_bytes(edited)
+    os.utime(archive, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert archive.stat().st_size == stat.st_size
+    assert archive.stat().st_mtime_ns == stat.st_mtime_ns
+    run = invoke(extract_args(archive, out, "--resume"))
+    assert_coded_failure(run, "E209")
+    assert_no_table(out)
+
+
 # --- item 12: tidy failures ----------------------------------------------------------------------
 
 #: Runs the command in a process that kills itself (SIGKILL) when it starts to complete the
