@@ -149,7 +149,7 @@ class ContextAssertion:
         edges = self.set_annotations(sub)
         if carried:
             edges = sorted({*edges, *carried})
-        clauses = self._clause_starts(sub)
+        clauses = self._clause_starts(sub) if any(e[5] <= e[0] for e in edges) else []
         if clauses:
             # A modifier before a new clause does not reach a target after its start.
             # (The article must follow a word after the modifier: "Should a calcified focus
@@ -181,19 +181,17 @@ class ContextAssertion:
         if not negations:
             return []
         negated = {(t.start, t.end) for t, m in graph.edges if m.category == "NEGATED_EXISTENCE"}
-        lowers = [t.lower_ for t in sub]
-        clause_chars = {c for _, c in self._clause_starts(sub)}
-        clause_tokens = {i for i, t in enumerate(sub) if t.idx in clause_chars}
+        longest = max((len(p) for p in self.carriers), default=0)
         out = []
         for target in sub.spans[ASSERTED_SPAN_KEY]:
             if (target.start, target.end) in negated:
                 continue
+            window = tuple(t.lower_ for t in sub[max(0, target.start - longest) : target.start])
             carrier = next(
                 (
                     target.start - len(p)
                     for p in self.carriers
-                    if target.start >= len(p)
-                    and tuple(lowers[target.start - len(p) : target.start]) == p
+                    if len(window) >= len(p) and window[len(window) - len(p) :] == p
                 ),
                 None,
             )
@@ -205,7 +203,10 @@ class ContextAssertion:
             modifier = before[-1]
             m_start, m_end = modifier.modifier_span
             between = range(m_end, carrier)
-            if any(lowers[i] in self.carrier_breaks or i in clause_tokens for i in between):
+            if any(sub[i].lower_ in self.carrier_breaks for i in between):
+                continue
+            clause_chars = {c for _, c in self._clause_starts(sub)}
+            if any(sub[i].idx in clause_chars for i in between):
                 continue
             meta = modifier.rule.metadata or {}
             out.append(

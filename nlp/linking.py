@@ -345,7 +345,8 @@ class Linker:
         predicate = table["predicate_targets"]
         self.predicate_rules = frozenset(predicate["rule_ids"])
         self.predicate_subject_labels = frozenset(predicate["subject_labels"])
-        self.predicate_subject_nouns = frozenset(predicate["subject_nouns"])
+        self.predicate_verbs = frozenset(predicate["verbs"])
+        self.predicate_adverbs = frozenset(predicate["adverbs"])
         self.predicate_pronouns = frozenset(predicate["pronouns"])
         self.lesion_parts = frozenset(table["lesion_part_nouns"]["words"])
         self.recommendations = RecommendationFinder(
@@ -398,6 +399,12 @@ class Linker:
             )
 
         targets = [make(s, True) for s in doc.spans.get(TARGET_SPAN_KEY, [])]
+        # A bare "calcified" is a predicate only after a verb ("... is densely calcified").
+        targets = [
+            t
+            for t in targets
+            if t.rule_id not in self.predicate_rules or self._predicate_start(doc, t) is not None
+        ]
         # A target never crosses a sentence boundary.
         targets = [t for t in targets if sent_of[t.end - 1] == t.sent]
         raw = [make(s, False) for s in doc.spans.get(MENTION_SPAN_KEY, [])]
@@ -1097,6 +1104,19 @@ class Linker:
                     if a.mention.label in LOCATION_LABELS and not a.mention.proximal
                 )
 
+    def _predicate_start(self, doc: Doc, t: Mention) -> int | None:
+        """The first verb of a predicate ("... *is* densely calcified"): one or two verbs, then
+        adverbs, right before the target; None when there is none (an attributive
+        "calcified" is no predicate)."""
+        i = t.start - 1
+        while i >= 0 and doc[i].lower_ in self.predicate_adverbs:
+            i -= 1
+        verbs = 0
+        while i >= 0 and verbs < 2 and doc[i].lower_ in self.predicate_verbs:
+            i -= 1
+            verbs += 1
+        return i + 1 if verbs else None
+
     def _predicate_subjects(
         self,
         doc: Doc,
@@ -1117,10 +1137,13 @@ class Linker:
             t = st.mention
             if t.rule_id not in self.predicate_rules:
                 continue
+            verb = self._predicate_start(doc, t)
+            if verb is None:
+                continue
             subject = None
             for hk in range(len(heads) - 1, -1, -1):
                 h = heads[hk]
-                if h.end > t.start:
+                if h.end > verb:
                     continue
                 if h.is_target:
                     break  # "a calcified granuloma and a cyst which is calcified": its own
@@ -1128,15 +1151,23 @@ class Linker:
                     subject = hk
                     break
             if subject is None:
-                before = doc[t.start - 1].lower_ if t.start > 0 else ""
-                if (
-                    doc[t.start].lower_ in self.predicate_subject_nouns and before in self.definite
-                ) or before in self.predicate_pronouns:
-                    subjectless.append(st)
+                if (verb > 0 and doc[verb - 1].lower_ in self.predicate_pronouns) or (
+                    verb > 1 and doc[verb - 2].lower_ in self.definite
+                ):
+                    subjectless.append(st)  # "It is calcified.", "the scar is calcified"
                 continue
-            if self.normalizer.is_plural_head([doc[heads[subject].end - 1].lower_]):
+            h = heads[subject]
+            lent = attached.get(subject, [])
+            if (
+                h.end == verb
+                and h.start > 0
+                and doc[h.start - 1].lower_ in self.definite
+                and not any(a.mention.label == "SIZE" for a in lent)
+            ):
+                subjectless.append(st)  # "The lesion is coarsely calcified."
+            if self.normalizer.is_plural_head([doc[h.end - 1].lower_]):
                 st.plural_container = True
-            for a in attached.get(subject, []):
+            for a in lent:
                 tier = "premod" if a.mention.label in {"COUNT", "QUANTIFIER"} else "container"
                 st.attachments.append(Attachment(a.mention, tier, a.distance))
         return subjectless

@@ -108,12 +108,25 @@ class MentionMatcher:
         self._definite_hashes = frozenset(strings.add(w) for w in cues.definite)
         self._lesion_hashes = frozenset(strings.add(w) for w in cues.lesion_starts)
         self._inside_pronoun_hashes = frozenset(strings.add(w) for w in cues.inside_pronouns)
+        predicate = patterns.normalization["predicate_targets"]
+        # "the scar is densely calcified": a predicate may speak of the previous sentence.
+        self._predicate_lead_hashes = frozenset(
+            strings.add(w) for w in (*predicate["verbs"], *predicate["adverbs"])
+        )
         self._continuation_hashes = frozenset(
             strings.add(phrase[0]) for phrases in cues.continuations.values() for phrase in phrases
         )
         followup_rules = [r for r in patterns.mentions if r.label in FOLLOWUP_TRIGGER_LABELS]
         self.followup_words = frozenset(anchor_words(followup_rules))
-        self._followup_hashes = frozenset(nlp.vocab.strings.add(w) for w in self.followup_words)
+        # A phrase word the tokenizer splits ("f/u", "re-evaluated") is looked for by its
+        # longest token: every token of the phrase must be there anyway.
+        tokens = (
+            [t.lower_ for t in nlp.make_doc(w)] if not w.isalpha() else [w]
+            for w in self.followup_words
+        )
+        self._followup_hashes = frozenset(
+            nlp.vocab.strings.add(max(pieces, key=len)) for pieces in tokens if pieces
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         spans = self.find_mentions(doc)
@@ -190,6 +203,10 @@ class MentionMatcher:
                         for i in range(start, end - 1)
                     )
                     or any(lowers[i] in self._inside_pronoun_hashes for i in range(start, end))
+                    or any(
+                        i in target_starts and lowers[i - 1] in self._predicate_lead_hashes
+                        for i in range(start + 1, end)
+                    )
                 ):
                     out.add(k - 1)
             if k + 1 < len(starts) and k + 1 not in target_sentences:

@@ -451,7 +451,7 @@ TRANSLATED_AND_ENGLISH_PRACTICE = [
         segments=["VII"],
     ),
     _case(
-        "Liver: Al VII segmento epatico cisti idatidea calcifica di 45 mm.",
+        "Fegato: al VII segmento epatico a calcified hydatid cyst of 45 mm.",
         "numeral_before_segment_and_foreign_words",
         calcification=True,
         max_size_mm=45.0,
