@@ -201,24 +201,14 @@ class ContextAssertion:
             if not before:
                 continue
             modifier = before[-1]
-            m_start, m_end = modifier.modifier_span
+            _m_start, m_end = modifier.modifier_span
             between = range(m_end, carrier)
             if any(sub[i].lower_ in self.carrier_breaks for i in between):
                 continue
             clause_chars = {c for _, c in self._clause_starts(sub)}
             if any(sub[i].idx in clause_chars for i in between):
                 continue
-            meta = modifier.rule.metadata or {}
-            out.append(
-                (
-                    target.start_char,
-                    target.end_char,
-                    modifier.category,
-                    str(meta.get("id", "")),
-                    sub[m_start].idx,
-                    sub[m_end - 1].idx + len(sub[m_end - 1].text),
-                )
-            )
+            out.append(_edge(sub, target, modifier))
         return out
 
     def _clause_starts(self, sub: Doc) -> list[tuple[int, int]]:
@@ -315,21 +305,25 @@ class ContextAssertion:
         graph = doc._.context_graph
         edges = []
         for target, modifier in graph.edges if graph is not None else ():
-            mod_start, mod_end = modifier.modifier_span
-            meta = modifier.rule.metadata or {}
-            edges.append(
-                (
-                    target.start_char,
-                    target.end_char,
-                    modifier.category,
-                    str(meta.get("id", "")),
-                    doc[mod_start].idx,
-                    doc[mod_end - 1].idx + len(doc[mod_end - 1].text),
-                )
-            )
+            edges.append(_edge(doc, target, modifier))
         for span in doc.spans[ASSERTED_SPAN_KEY]:
             span._.modifiers = ()
         doc._.context_graph = None
         del doc.spans[ASSERTED_SPAN_KEY]
         doc._.set(CONTEXT_EDGES, tuple(sorted(set(edges))))
         return edges
+
+
+def _edge(doc: Doc, target: Span, modifier: Any) -> tuple[int, int, str, str, int, int]:
+    """``(target start, target end, category, rule id, modifier start, modifier end)`` in
+    character offsets of ``doc``, for a medspaCy modifier acting on ``target``."""
+    m_start, m_end = modifier.modifier_span
+    meta = modifier.rule.metadata or {}
+    return (
+        target.start_char,
+        target.end_char,
+        modifier.category,
+        str(meta.get("id", "")),
+        doc[m_start].idx,
+        doc[m_end - 1].idx + len(doc[m_end - 1].text),
+    )

@@ -7,30 +7,13 @@ is about; expectations follow ../shared/GOLD_GUIDE.md and its "Clarifications (2
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 import spacy
+from test_real_phrasing_cases import Expect, _case, _check
 
 from calcminer.nlp.miner import Miner
 from calcminer.nlp.patterns import load_patterns
-
-Expect = dict[str, Any]
-
-
-def _check(miner: Miner, text: str, expected: Expect) -> None:
-    result = miner.mine_text(text)
-    got = {
-        field: list(value) if isinstance(value := getattr(result, field), tuple) else value
-        for field in expected
-    }
-    counted = [(f.text, f.exclusion_reason) for f in result.findings]
-    assert got == expected, f"findings: {counted}"
-
-
-def _case(text: str, case_id: str, **expected: Any) -> Any:
-    return pytest.param(text, expected, id=case_id)
-
 
 PREDICATES = [
     _case(
