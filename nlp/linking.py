@@ -921,7 +921,7 @@ class Linker:
             if (
                 k > 0
                 and any(not self._has_location(st) for st in states)
-                and (self._refers_back(doc, s_start, heads) or subjectless)
+                and (self._refers_back(doc, s_start, s_end, heads) or subjectless)
             ):
                 first = self._first_words(doc, s_start, s_end, 1)
                 distributive = bool(first) and first[0] in self.neighbours.distributive
@@ -973,20 +973,18 @@ class Linker:
     def _has_location(st: TargetState) -> bool:
         return any(a.mention.label in LOCATION_LABELS for a in st.attachments)
 
-    def _refers_back(self, doc: Doc, s_start: int, heads: Sequence[Mention]) -> bool:
+    def _refers_back(self, doc: Doc, s_start: int, s_end: int, heads: Sequence[Mention]) -> bool:
         """Whether a sentence speaks of a lesion of the previous one ("It contains ...",
         "... is present within the hemangioma")."""
         first = self._first_words(doc, s_start, len(doc), 1)
         if first and first[0] in self.neighbours.refer_back:
             return True
-        s_end = next((i for i in range(s_start + 1, len(doc)) if doc[i].is_sent_start), len(doc))
         inside = self.neighbours.inside_prepositions
         if any(
             doc[i].lower_ in self.neighbours.inside_pronouns and doc[i - 1].lower_ in inside
             for i in range(s_start + 1, s_end)
         ):
             return True  # "A coarse calcification ... is present centrally within it."
-
         return any(
             ((h.label == "BLOCKER" and h.value in {"lesion", "cyst"}) or h.is_target)
             and h.start > 0

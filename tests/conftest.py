@@ -305,3 +305,10 @@ def corpus_reports(shared_dir: Path) -> list[Report]:
             for r in rows
         ]
     return reports
+
+
+@pytest.fixture
+def shared_miner(monkeypatch: pytest.MonkeyPatch, miner: Any) -> Any:
+    """Make the CLI mine in-process with the session miner instead of building a new one."""
+    monkeypatch.setattr("calcminer.nlp.api.load_miner", lambda patterns_dir=None: miner)
+    return miner

@@ -58,13 +58,6 @@ RECORDS = 60
 CHUNK = "10"
 
 
-@pytest.fixture
-def shared_miner(monkeypatch: pytest.MonkeyPatch, miner: Miner) -> Miner:
-    """Make the CLI mine in-process with the session miner instead of building a new one."""
-    monkeypatch.setattr("calcminer.nlp.api.load_miner", lambda patterns_dir=None: miner)
-    return miner
-
-
 def write_archive(path: Path, records: int = RECORDS, shift: int = 0) -> Path:
     """A JSONL archive with the audit columns; ``shift`` changes which text each id gets."""
     lines = []

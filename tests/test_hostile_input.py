@@ -52,13 +52,6 @@ NORMAL = f"LIVER: Normal size and echotexture. {MARKER} clinic."
 CALCIFIED = f"LIVER: A 5 mm calcified granuloma in segment VI. {MARKER} clinic."
 
 
-@pytest.fixture
-def shared_miner(monkeypatch: pytest.MonkeyPatch, miner: Miner) -> Miner:
-    """Make the CLI mine in-process with the session miner instead of building a new one."""
-    monkeypatch.setattr("calcminer.nlp.api.load_miner", lambda patterns_dir=None: miner)
-    return miner
-
-
 @dataclass(frozen=True)
 class Run:
     """One CLI invocation: exit code, streams and output folder."""

@@ -33,20 +33,16 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
+from test_failure_paths import Run, invoke
 
-from calcminer.cli import app
 from calcminer.nlp.engine import work_dir_for
 from calcminer.nlp.miner import Miner
 from calcminer.nlp.schema import Report, ReportResult
-
-runner = CliRunner()
 
 #: A word in every report text: it must never show up outside the tables asked for.
 MARKER = "Zanzibar"
@@ -89,22 +85,6 @@ def write_archive(path: Path, records: int = RECORDS, prefix: str = "r", **meta:
         lines.append(json.dumps(record) + "\n")
     path.write_text("".join(lines), encoding="utf-8")
     return path
-
-
-@dataclass(frozen=True)
-class Run:
-    """One CLI invocation: exit code, streams, and the exception the runner caught."""
-
-    exit_code: int
-    stdout: str
-    stderr: str
-    exception: BaseException | None
-
-
-def invoke(args: Sequence[str]) -> Run:
-    """Run the CLI in-process."""
-    result = runner.invoke(app, list(args))
-    return Run(result.exit_code, result.stdout, result.stderr, result.exception)
 
 
 def extract_args(archive: Path, out: Path, *extra: str, suffix: str = ".csv") -> list[str]:

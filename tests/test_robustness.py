@@ -51,13 +51,6 @@ LARGE = f"LIVER: A 42 mm calcified mass in segment VIII. {MARKER} clinic."
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01"
 
 
-@pytest.fixture
-def shared_miner(monkeypatch: pytest.MonkeyPatch, miner: Miner) -> Miner:
-    """Make the CLI mine in-process with the session miner instead of building a new one."""
-    monkeypatch.setattr("calcminer.nlp.api.load_miner", lambda patterns_dir=None: miner)
-    return miner
-
-
 # --- running the CLI and reading its tables ------------------------------------------------------
 
 
