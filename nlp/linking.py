@@ -188,6 +188,9 @@ class TargetState:
     per_lesion: bool = False
     #: A following sentence adds similar foci ("Similar lesions are present in ...").
     more_foci: bool = False
+    #: A predicate whose subject is an inner part of a lesion ("The central scar is
+    #: calcified"): the lesion's size is not the calcification's.
+    inner_part: bool = False
     #: The sentence refers back and the target has no location of its own: its result may
     #: depend on the previous sentence (the miner then mines the whole report).
     context_sensitive: bool = False
@@ -341,6 +344,7 @@ class Linker:
         self.negation_words = frozenset(table["negation_words"]["words"])
         self.anaphoric_starts = frozenset(table["anaphoric_sentence_starts"])
         self.identity_containers = frozenset(table["identity_container_values"])
+        self.echo_only_mimics = frozenset(table["echo_only_mimic_values"]["values"])
         self.identity_morphology = frozenset(table["identity_morphology"])
         predicate = table["predicate_targets"]
         self.predicate_rules = frozenset(predicate["rule_ids"])
@@ -348,7 +352,9 @@ class Linker:
         self.predicate_verbs = frozenset(predicate["verbs"])
         self.predicate_adverbs = frozenset(predicate["adverbs"])
         self.predicate_pronouns = frozenset(predicate["pronouns"])
+        self.max_subject_modifiers = int(predicate["max_subject_modifiers"])
         self.lesion_parts = frozenset(table["lesion_part_nouns"]["words"])
+        self.outline_parts = frozenset(table["lesion_outline_parts"]["words"])
         self.recommendations = RecommendationFinder(
             RecommendationSettings.from_patterns(patterns.config, table)
         )
@@ -559,6 +565,9 @@ class Linker:
             and not any(
                 t is not candidate for t in targets.starting_between(candidate.end, m.start + 1)
             )
+            # "a hyperechoic lesion containing a punctate shadowing phlebolith": the shadow
+            # describes the target it stands before.
+            and not any(t is not candidate for t in targets.starting_between(m.end, m.end + 1))
         ):
             return True
         if appositive:
@@ -583,7 +592,7 @@ class Linker:
     def _mark_proximal(self, doc: Doc, mentions: Sequence[Mention]) -> None:
         """Flag organ/location mentions introduced by a proximity word ("adjacent to the")."""
         for m in mentions:
-            if m.label not in {"ORGAN", "LOBE", "SEGMENT", "BLOCKER"}:
+            if m.label not in {"ORGAN", "LOBE", "SEGMENT", "BLOCKER", "MIMIC"}:
                 continue
             i = m.start - 1
             while i >= 0 and (
@@ -775,6 +784,15 @@ class Linker:
                 # "hepatic and splenic calcifications": a conjunction between organ words.
                 if tok.lower_ in {"and", ","} and i - 1 in organ_tokens and i + 1 in organ_tokens:
                     continue
+                # "a 4.5 cm collapsed, flattened cyst": a comma between two adjectives.
+                if (
+                    tok.text == ","
+                    and start < i < end - 1
+                    and doc[i - 1].is_alpha
+                    and doc[i + 1].is_alpha
+                    and doc[i + 1].lower_ not in self.break_words
+                ):
+                    continue
                 return False
         return True
 
@@ -915,6 +933,7 @@ class Linker:
                 state.attachments.extend(attached.get(hk, []))
                 states.append(state)
             self._propagate_containers(doc, heads, attached, states, s_mentions)
+            self._fronted_container(doc, s_start, heads, attached, states)
             self._merge_anaphoric_lesions(doc, heads, attached, states)
             subjectless = self._predicate_subjects(doc, heads, attached, states)
             self._share_coreferent_location(states, s_mentions)
@@ -958,6 +977,7 @@ class Linker:
                 )
                 for st in states
             ]
+            self._echoes_named_elsewhere(sent_records, states, s_mentions)
             group_counter = self._group(doc, sent_records, states, s_mentions, group_counter)
             records.extend(sent_records)
         return records
@@ -979,6 +999,14 @@ class Linker:
         first = self._first_words(doc, s_start, len(doc), 1)
         if first and first[0] in self.neighbours.refer_back:
             return True
+        if first and first[0] in self.definite:
+            # "The scar corresponds to a 4.2 cm densely calcified central scar": a part of the
+            # previous sentence's lesion.
+            for token in doc[s_start + 1 : min(s_end, s_start + 2 + self.max_subject_modifiers)]:
+                if not token.is_alpha:
+                    break
+                if token.lower_ in self.lesion_parts:
+                    return True
         inside = self.neighbours.inside_prepositions
         if any(
             doc[i].lower_ in self.neighbours.inside_pronouns and doc[i - 1].lower_ in inside
@@ -1048,7 +1076,7 @@ class Linker:
         if lent and sized:
             sizes = [a.mention for a in attached.get(hk, []) if a.mention.label == "SIZE"]
             for st in sized:
-                if not any(a.mention.label == "SIZE" for a in st.attachments):
+                if not st.inner_part and not any(a.mention.label == "SIZE" for a in st.attachments):
                     st.attachments.extend(Attachment(m, "context", 0) for m in sizes)
 
     def _take_continuation(
@@ -1084,7 +1112,8 @@ class Linker:
     def _share_coreferent_location(
         self, states: Sequence[TargetState], s_mentions: Sequence[Mention]
     ) -> None:
-        """Give a target that re-describes the previous one the previous one's location.
+        """Give a target that re-describes the previous one the previous one's location (and
+        an echo's size to the calcification it is named).
 
         "Multiple small hepatosplenic calcifications ..., appearing as bright echogenic foci
         with acoustic shadowing, up to 5 mm": the foci are the calcifications, in the liver.
@@ -1092,14 +1121,29 @@ class Linker:
         corefs = _SpanIndex([m for m in s_mentions if m.label == "COREF"])
         if not corefs.spans:
             return
+        blockers = _SpanIndex([m for m in s_mentions if m.label == "BLOCKER"])
         for previous, st in itertools.pairwise(states):
-            if self._has_location(st) or not self._has_location(previous):
+            if not corefs.any_within(previous.mention.end, st.mention.start):
                 continue
-            if corefs.any_within(previous.mention.end, st.mention.start):
+            if not self._has_location(st) and self._has_location(previous):
                 st.attachments.extend(
                     Attachment(a.mention, "context", a.distance)
                     for a in previous.attachments
                     if a.mention.label in LOCATION_LABELS and not a.mention.proximal
+                )
+            if (
+                previous.mention.label in ECHO_LABELS
+                and st.mention.label not in ECHO_LABELS
+                and not any(a.mention.label == "SIZE" for a in st.attachments)
+                # "... consistent with a hemangioma containing a calcification": another lesion.
+                and not blockers.any_within(previous.mention.end, st.mention.start)
+            ):
+                # "a 9 mm echogenic focus with shadowing in the left lobe, likely a calcified
+                # granuloma": the echo's size is the granuloma's.
+                st.attachments.extend(
+                    Attachment(a.mention, "context", a.distance)
+                    for a in previous.attachments
+                    if a.mention.label == "SIZE"
                 )
 
     def _predicate_start(self, doc: Doc, t: Mention) -> int | None:
@@ -1150,14 +1194,22 @@ class Linker:
                     break
             if subject is None:
                 if (verb > 0 and doc[verb - 1].lower_ in self.predicate_pronouns) or (
-                    verb > 1 and doc[verb - 2].lower_ in self.definite
+                    self._definite_subject(doc, verb)
                 ):
-                    subjectless.append(st)  # "It is calcified.", "the scar is calcified"
+                    # "It is calcified.", "the scar is calcified", "The central scar is ..."
+                    subjectless.append(st)
+                    noun = doc[verb - 1].lower_
+                    # The scar of a lesion is not the lesion: it keeps its own size.
+                    st.inner_part = noun in self.lesion_parts and noun not in self.outline_parts
                 continue
             h = heads[subject]
             lent = attached.get(subject, [])
+            # "The cyst wall is calcified": the wall outlines the lesion, which is the subject.
+            ends_subject = h.end == verb or (
+                h.end == verb - 1 and doc[verb - 1].lower_ in self.outline_parts
+            )
             if (
-                h.end == verb
+                ends_subject
                 and h.start > 0
                 and doc[h.start - 1].lower_ in self.definite
                 and not any(a.mention.label == "SIZE" for a in lent)
@@ -1169,6 +1221,17 @@ class Linker:
                 tier = "premod" if a.mention.label in {"COUNT", "QUANTIFIER"} else "container"
                 st.attachments.append(Attachment(a.mention, tier, a.distance))
         return subjectless
+
+    def _definite_subject(self, doc: Doc, verb: int) -> bool:
+        """Whether a definite noun phrase of a few words ends right before ``verb`` ("the
+        scar is", "The central stellate scar is")."""
+        for i in range(verb - 2, max(verb - 2 - self.max_subject_modifiers, -1), -1):
+            word = doc[i]
+            if word.lower_ in self.definite:
+                return True
+            if not word.is_alpha:
+                return False
+        return False
 
     def _singular(self, word: str) -> str:
         """Crude singular of a lesion noun (nodules -> nodule, masses -> mass, foci -> focus)."""
@@ -1237,6 +1300,7 @@ class Linker:
         cues = [m for m in s_mentions if m.label == "CONTAINER"]
         if not cues:
             return
+        coref = sorted(m.start for m in s_mentions if m.label == "COREF")
         lesions = _HeadIndex(
             heads,
             [
@@ -1252,14 +1316,23 @@ class Linker:
                 continue
             container = heads[hk]
             j = bisect.bisect_left(state_starts, cue.end)
-            if j == len(states) or state_starts[j] - cue.end > self.max_premod_gap:
+            if j == len(states):
                 continue
             inside = states[j]
+            named_outline = False
+            if state_starts[j] - cue.end > self.max_premod_gap:
+                named_outline = self._outline_named(doc, cue.end, inside.mention.start, coref)
+                if not named_outline:
+                    continue
             morphology = {
                 a.mention.value for a in inside.attachments if a.mention.label == "MORPHOLOGY"
             }
+            # "a 52 mm cystic lesion with a partly calcified wall": the calcified outline is
+            # the lesion's, so its size is the calcification's.
             identity = container.value in self.identity_containers and bool(
-                morphology & self.identity_morphology or "wall" in inside.words
+                named_outline
+                or morphology & self.identity_morphology
+                or self.outline_parts.intersection(inside.words)
             )
             if self.normalizer.is_plural_head([doc[container.end - 1].lower_]):
                 inside.plural_container = True
@@ -1270,6 +1343,44 @@ class Linker:
                     # "The two smaller cysts ... show complete rim calcification": one
                     # calcified wall per cyst.
                     inside.attachments.append(Attachment(a.mention, "premod", a.distance))
+
+    def _fronted_container(
+        self,
+        doc: Doc,
+        s_start: int,
+        heads: Sequence[Mention],
+        attached: Mapping[int, list[Attachment]],
+        states: Sequence[TargetState],
+    ) -> None:
+        """Give the targets of "Within the hemangioma in segment VI a central 6 mm phlebolith"
+        the location of the lesion that the sentence opens inside."""
+        first = next((i for i in range(s_start, len(doc)) if doc[i].text[:1].isalnum()), None)
+        if first is None or doc[first].lower_ not in self.neighbours.inside_prepositions:
+            return
+        hk = next((k for k, h in enumerate(heads) if h.start > first), None)
+        if hk is None or heads[hk].start - first > self.max_premod_gap:
+            return
+        lesion = heads[hk]
+        if lesion.is_target or lesion.label != "BLOCKER" or lesion.value not in {"lesion", "cyst"}:
+            return
+        lent = [
+            a.mention
+            for a in attached.get(hk, [])
+            if a.mention.label in LOCATION_LABELS and not a.mention.proximal
+        ]
+        for st in states:
+            if st.mention.start > lesion.end and not self._has_location(st):
+                st.attachments.extend(Attachment(m, "container", 0) for m in lent)
+
+    def _outline_named(self, doc: Doc, start: int, target_start: int, coref: Sequence[int]) -> bool:
+        """Whether a lesion's outline right after ``start`` is what an identity cue then names
+        the target ("a 4.5 cm cyst with a thick low signal wall, in keeping with dense
+        calcification"): an outline word within the premodifier gap, a cue after it."""
+        for i in range(start, min(start + self.max_premod_gap + 1, target_start)):
+            if doc[i].lower_ in self.outline_parts:
+                k = bisect.bisect_right(coref, i)
+                return k < len(coref) and coref[k] < target_start
+        return False
 
     def _record(
         self,
@@ -1326,9 +1437,14 @@ class Linker:
         elif near := [
             m
             for m in mimics
-            if m.overlaps(t)
-            or 0 <= m.start - t.end <= self.max_mimic_distance
-            or 0 <= t.start - m.end <= self.max_mimic_distance
+            # A normal structure explains an echo ("corresponds to fat in the ligamentum
+            # teres"); as a landmark ("near the falciform ligament") it explains nothing.
+            if (m.value not in self.echo_only_mimics or (t.label in ECHO_LABELS and not m.proximal))
+            and (
+                m.overlaps(t)
+                or 0 <= m.start - t.end <= self.max_mimic_distance
+                or 0 <= t.start - m.end <= self.max_mimic_distance
+            )
         ]:
             # Only a mimic near the target: in run-on dictation one "sentence" may hold a
             # whole report ("... focus with shadow seg 8 ... pancreas obscured by gas").
@@ -1408,11 +1524,21 @@ class Linker:
         }
 
     def _anaphoric(self, doc: Doc, sentence_start: int, target_start: int) -> bool:
-        """Whether the sentence refers back ("This may be a calcified hepatic cyst.")."""
+        """Whether the sentence refers back ("This may be a calcified hepatic cyst.", "The
+        appearances are of a calcified hydatid cyst.")."""
         i = sentence_start
         while i < target_start and (doc[i].is_space or doc[i].is_punct):
             i += 1
-        return i < target_start and doc[i].lower_ in self.anaphoric_starts
+        if i >= target_start:
+            return False
+        if doc[i].lower_ in self.anaphoric_starts:
+            return True
+        # "The appearance is of a calcified hydatid cyst."
+        return (
+            i + 1 < target_start
+            and doc[i].lower_ in self.definite
+            and doc[i + 1].lower_ in self.anaphoric_starts
+        )
 
     def _resolve_organ(
         self, st: TargetState, organ_sections: str, ambiguous_lobes: bool
@@ -1528,6 +1654,36 @@ class Linker:
             # "hepatic and splenic granulomas": the plural spans organs, not liver foci.
             return (None, False, definite) if other_organs else (None, True, definite)
         return 1, False, definite
+
+    @staticmethod
+    def _echoes_named_elsewhere(
+        records: Sequence[dict[str, Any]],
+        states: Sequence[TargetState],
+        s_mentions: Sequence[Mention],
+    ) -> None:
+        """Exclude an echogenic finding that an identity cue names a vessel's calcification.
+
+        "Parallel echogenic lines with shadowing along the hepatic artery branches, in keeping
+        with arterial wall calcification": the echoes are the vessel wall's calcification, so
+        they are excluded as it is.
+        """
+        cues = sorted(m.start for m in s_mentions if m.label == "COREF")
+        if not cues:
+            return
+        for j, (rec, st) in enumerate(zip(records, states, strict=True)):
+            if st.mention.label not in ECHO_LABELS or not rec["counted"] or j + 1 >= len(states):
+                continue
+            named, named_rec = states[j + 1], records[j + 1]
+            reason = named_rec["exclusion_reason"]
+            # Only a vessel: in run-on dictation the named calcification's organ may be the
+            # next organ heading's ("likely calcified granuloma gallbladder normal").
+            if named.mention.label in ECHO_LABELS or reason != f"organ_{VESSEL}":
+                continue
+            k = bisect.bisect_left(cues, st.mention.end)
+            if k < len(cues) and cues[k] < named.mention.start:
+                rec["organ"] = named_rec["organ"]
+                rec["counted"] = False
+                rec["exclusion_reason"] = reason
 
     def _group(
         self,

@@ -113,6 +113,11 @@ class MentionMatcher:
         self._predicate_lead_hashes = frozenset(
             strings.add(w) for w in (*predicate["verbs"], *predicate["adverbs"])
         )
+        # "The central scar corresponds to ...": a part of the previous sentence's lesion.
+        self._part_hashes = frozenset(
+            strings.add(w) for w in patterns.normalization["lesion_part_nouns"]["words"]
+        )
+        self._max_subject_modifiers = int(predicate["max_subject_modifiers"])
         self._continuation_hashes = frozenset(
             strings.add(phrase[0]) for phrases in cues.continuations.values() for phrase in phrases
         )
@@ -203,6 +208,14 @@ class MentionMatcher:
                         for i in range(start, end - 1)
                     )
                     or any(lowers[i] in self._inside_pronoun_hashes for i in range(start, end))
+                    or any(
+                        lowers[i] in self._part_hashes
+                        and any(
+                            lowers[j] in self._definite_hashes
+                            for j in range(max(start, i - 1 - self._max_subject_modifiers), i)
+                        )
+                        for i in range(start + 1, end)
+                    )
                     or any(
                         i in target_starts and lowers[i - 1] in self._predicate_lead_hashes
                         for i in range(start + 1, end)
