@@ -93,7 +93,7 @@ class ContextAssertion:
             input_span_type="group",
             span_group_name=ASSERTED_SPAN_KEY,
         )
-        self._context.add([ConTextRule.from_dict(dict(r)) for r in patterns.context_rules])
+        self._context.add([_context_rule(r) for r in patterns.context_rules])
         self.gate = ModifierGate(nlp, patterns.context_rules)
         clause = patterns.normalization["clause_articles"]
         self.clause_articles = frozenset(clause["articles"])
@@ -327,3 +327,14 @@ def _edge(doc: Doc, target: Span, modifier: Any) -> tuple[int, int, str, str, in
         doc[m_start].idx,
         doc[m_end - 1].idx + len(doc[m_end - 1].text),
     )
+
+
+def _context_rule(rule: Mapping[str, Any]) -> ConTextRule:
+    """A medspaCy rule from its JSON form, ``terminated_by`` included (medspaCy 1.3's
+    ``from_dict`` refuses that key although the rule takes it)."""
+    data = dict(rule)
+    terminated_by = data.pop("terminated_by", None)
+    made = ConTextRule.from_dict(data)
+    if terminated_by:
+        made.terminated_by = {category.upper() for category in terminated_by}
+    return made
