@@ -31,16 +31,19 @@ recommendation per named exam ("MRI or CT"), or one of modality ``imaging``; an 
 the condition of another ("MRCP if ERCP is not planned") is part of the condition.
 
 Each recommendation gets its interval (``INTERVAL`` mentions, days per unit from
-``config.toml``), its subject (an organ in or right after the exam words, else the words
-after "of"/"for", else an organ of the clause) and its organ. A recommendation that names no
+``config.toml``), its subject (an organ in, right before or right after the exam words,
+"pelvic ultrasound", else the words after "of"/"for", else an organ of the clause) and its
+organ. An exam whose list of body regions holds the abdomen ("CT chest, abdomen and pelvis")
+surveys the body: the organs of that list are not its subject. A recommendation that names no
 organ takes one from organ words of its clause ("HCC surveillance" -> liver) or from the
 clause before it: the organ of a clause joined to it by ``;`` ("5 mm gallbladder polyp;
-repeat ultrasound ..."), or the liver when that clause is about the liver ("Probable
-haemangioma in segment III. Follow-up sonography in 6 months."). The prefilter keeps that
-clause verbatim in a reduced text (``Prefilter.candidate_units``), so the result is the same
-with or without it. ``concerns_liver`` is then whether that organ is the liver (or, naming
-none, a liver location or counted liver target stands in the clause);
-:func:`liver_followup` makes the report-level flag.
+repeat ultrasound ..."), the organ of a clause that opens its numbered item and names no
+liver ("1. Adrenal nodule. Follow-up CT in 12 months."), or the liver when that clause is
+about the liver ("Probable haemangioma in segment III. Follow-up sonography in 6 months.").
+The prefilter keeps that clause verbatim in a reduced text (``Prefilter.candidate_units``),
+so the result is the same with or without it. ``concerns_liver`` is then whether that organ
+is the liver (or, naming none, a liver location or counted liver target stands in the
+clause); :func:`liver_followup` makes the report-level flag.
 
 The linker stores what it finds as tuples of primitives (``Doc._.calcminer_recommendations``,
 see :data:`RecommendationTuple`); :func:`doc_recommendations` turns them into
@@ -86,6 +89,8 @@ LIVER = "liver"
 LIVER_LOCATION_LABELS = frozenset({"SEGMENT", "LOBE", "DUCT"})
 #: Tokens that end a clause.
 CLAUSE_END_TOKENS = frozenset({";", ".", "!"})
+#: Tokens after the number that opens a numbered item ("1.", "2)").
+NUMBERED_ITEM_MARKS = frozenset({".", ")"})
 NEGATED = "NEGATED_EXISTENCE"
 
 #: One recommendation as the linker stores it on the Doc:
@@ -139,6 +144,10 @@ class RecommendationSettings:
         max_subject_tokens: Most words kept in a subject.
         max_cue_object_distance: Most tokens between a recommendation word and its exam.
         guided_words: Words that make an exam a guide for a procedure ("USG guided biopsy").
+        survey_region_words: Body regions that make an exam a survey naming no organ when they
+            stand in its list of regions ("CT chest, *abdomen* and pelvis").
+        region_list_words: Other words of an exam's list of body regions ("chest", "and",
+            ",", "of", "contrast").
     """
 
     days_per_unit: Mapping[str, float]
@@ -153,6 +162,8 @@ class RecommendationSettings:
     max_subject_tokens: int
     max_cue_object_distance: int = 15
     guided_words: frozenset[str] = frozenset()
+    survey_region_words: frozenset[str] = frozenset()
+    region_list_words: frozenset[str] = frozenset()
 
     @classmethod
     def from_patterns(
@@ -179,6 +190,8 @@ class RecommendationSettings:
             max_subject_tokens=int(section["max_subject_tokens"]),
             max_cue_object_distance=int(section["max_cue_object_distance_tokens"]),
             guided_words=frozenset(table["guided_words"]),
+            survey_region_words=frozenset(table["survey_region_words"]),
+            region_list_words=frozenset(table["region_list_words"]),
         )
 
 
@@ -255,6 +268,7 @@ class RecommendationFinder:
 
     def __init__(self, settings: RecommendationSettings) -> None:
         self.settings = settings
+        self._region_words = settings.region_list_words | settings.survey_region_words
 
     def find(
         self,
@@ -445,8 +459,10 @@ class RecommendationFinder:
     def _placed_by_previous_clause(self, doc: Doc, clause: tuple[int, int]) -> tuple[str, bool]:
         """``(organ, concerns_liver)`` of a recommendation naming no organ, from the clause
         before it: the organ of a clause joined to it by ``;`` ("5 mm gallbladder polyp;
-        repeat ultrasound in 12 months"), else whether that clause is about the liver
-        ("Probable haemangioma in segment III. Follow-up sonography in 6 months.")."""
+        repeat ultrasound in 12 months") or of the clause that opens its numbered item when it
+        names no liver and its line goes on to the recommendation ("1. Pancreatic cyst.
+        Follow-up MRI in 1 year."), else whether that clause is about the liver ("Probable
+        haemangioma in segment III. Follow-up sonography in 6 months.")."""
         start = clause[0]
         previous: tuple[int, int] | None = None
         while start > 0:
@@ -468,7 +484,34 @@ class RecommendationFinder:
             last -= 1
         if doc[last].text == ";" and organs:
             return organs[0], organs[0] == LIVER
+        if (
+            organs
+            and LIVER not in organs
+            and self._opens_numbered_item(doc, previous)
+            and not any("\n" in doc[i].text for i in range(end - 1, clause[0]))
+        ):
+            return organs[0], False
         return "", LIVER in organs
+
+    @staticmethod
+    def _opens_numbered_item(doc: Doc, clause: tuple[int, int]) -> bool:
+        """Whether a clause opens a numbered item: it follows, or starts with, an item number
+        at its line's start ("1. Adrenal nodule ...", "2) Renal cyst ...")."""
+        start, end = clause
+        while start < end and doc[start].is_space:
+            start += 1
+        if start + 1 < end and doc[start + 1].text in NUMBERED_ITEM_MARKS:
+            number = start  # "2) Renal cyst": one clause
+        elif start >= 2 and doc[start - 1].text in NUMBERED_ITEM_MARKS:
+            number = start - 2  # "1. Adrenal nodule": "1." ends a clause of its own
+        else:
+            return False
+        if not doc[number].like_num:
+            return False
+        before = number - 1
+        while before >= 0 and doc[before].is_space and "\n" not in doc[before].text:
+            before -= 1
+        return before < 0 or "\n" in doc[before].text
 
     def _plan_stands_alone(
         self, doc: Doc, clause: tuple[int, int], plan: MentionLike, exam_tokens: set[int]
@@ -527,18 +570,31 @@ class RecommendationFinder:
     ) -> tuple[str, tuple[int, int] | None, str]:
         """The organ or finding a recommendation names, its character span and its organ.
 
-        An organ inside or right after the exam words ("MRI liver") is the subject; else the
-        words after a preposition ("... of the renal cyst in 12 months" -> "renal cyst");
-        else an organ anywhere in the clause ("renal ultrasound" -> "kidney").
+        An organ inside, right before or right after the exam words ("MRI liver", "pelvic
+        ultrasound") is the subject; else the words after a preposition ("... of the renal
+        cyst in 12 months" -> "renal cyst"); else an organ anywhere in the clause. An exam
+        whose list of body regions holds the abdomen ("CT chest, abdomen and pelvis") surveys
+        the body: the organs of that list are not its subject (see :meth:`_region_list`).
         """
         settings = self.settings
         start, end = clause
-        organs = [m for m in items if m.label == ORGAN]
         after = max((a.end for a in anchors), default=start)
+        before = min((a.start for a in anchors), default=start)
+        listed, survey = self._region_list(doc, clause, before, after)
+        # The organs of a survey's region list ("CT chest, abdomen ...") are not its subject.
+        organs = [
+            m
+            for m in items
+            if m.label == ORGAN and not (survey and listed[0] <= m.start < listed[1])
+        ]
         for organ in organs:
-            if any(a.start <= organ.start < a.end for a in anchors) or organ.start == after:
+            if (
+                any(a.start <= organ.start < a.end for a in anchors)
+                or organ.start == after
+                or organ.end == before
+            ):
                 return str(organ.value), (organ.start_char, organ.end_char), str(organ.value)
-        i = after
+        i = listed[1] if survey else after
         while i < end and doc[i].lower_ not in settings.subject_prepositions:
             if doc[i].text in CLAUSE_END_TOKENS or doc[i].lower_ in {"if", "unless"}:
                 break
@@ -569,6 +625,26 @@ class RecommendationFinder:
             organ = organs[0]
             return str(organ.value), (organ.start_char, organ.end_char), str(organ.value)
         return "", None, ""
+
+    def _region_list(
+        self, doc: Doc, clause: tuple[int, int], before: int, after: int
+    ) -> tuple[tuple[int, int], bool]:
+        """The tokens of an exam's list of body regions around its words (``before`` to
+        ``after``), and whether the list holds a survey region ("Contrast enhanced CT chest,
+        abdomen and pelvis", "abdominal and pelvic ultrasound", "ct chest abdo pelvis")."""
+        start, end = clause
+        words = self._region_words
+        lo = before
+        while lo > start and doc[lo - 1].lower_ in words:
+            lo -= 1
+        hi = after
+        while hi < end and doc[hi].lower_ in words:
+            hi += 1
+        survey = any(
+            doc[i].lower_ in self.settings.survey_region_words
+            for i in (*range(lo, before), *range(after, hi))
+        )
+        return (lo, hi), survey
 
     @staticmethod
     def _liver_in_clause(

@@ -627,3 +627,152 @@ def test_no_token_pattern_literal_spans_two_tokens() -> None:
                     (rule.id, w) for w in words if isinstance(w, str) and len(nlp.make_doc(w)) > 1
                 ]
     assert not dead, json.dumps(dead)
+
+
+# Follow-up kinds of dev_i and dev_j (issue 11). Each is about a recommendation's wording or
+# the organ it is about; liver_followup_recommended follows the brief of the task: a follow-up
+# about the liver, or a non-specific one in a report whose only finding is the liver's.
+FOLLOW_UP_DEV_I_J = [
+    # An exam whose list of body regions holds the abdomen surveys the body: no organ.
+    _case(
+        "Liver: 7 mm calcified granuloma in segment VI.\nSpleen: normal.\nImpression: A CT of"
+        " the thorax, abdomen and pelvis is recommended.",
+        "survey_exam_of_thorax_abdomen_pelvis",
+        followup_recommended=True,
+        liver_followup_recommended=True,
+    ),
+    _case(
+        "liver: calcified nodule seg 4 6 mm  kidneys ok  rec ct chest abd pelvis w contrast",
+        "survey_exam_run_on_abbreviated",
+        followup_recommended=True,
+        liver_followup_recommended=True,
+    ),
+    _case(
+        "Liver: 5 mm calcified focus in segment II.\nUterus: normal.\nImpression: Abdominal and"
+        " pelvic ultrasound in 6 months is advised.",
+        "survey_regions_before_the_exam",
+        followup_recommended=True,
+        liver_followup_recommended=True,
+    ),
+    _case(
+        "Liver: 5 mm calcified focus in segment II.\nChest: 6 mm nodule in the right lower"
+        " lobe.\nImpression: CT chest in 12 months is recommended.",
+        "chest_exam_alone_is_no_survey",
+        followup_recommended=True,
+        liver_followup_recommended=False,
+    ),
+    # An organ word right before the exam is its organ.
+    _case(
+        "Liver: 4 mm calcified granuloma in segment VIII.\nUterus: 3 cm fibroid.\nImpression: A"
+        " repeat pelvic ultrasound in 3 months is recommended to assess growth.",
+        "organ_adjective_before_the_exam",
+        followup_recommended=True,
+        liver_followup_recommended=False,
+    ),
+    _case(
+        "Liver: 4 mm calcified granuloma in segment VIII.\nUterus: 3 cm fibroid.\nImpression: A"
+        " repeat ultrasound in 3 months is recommended to assess growth.",
+        "no_organ_before_the_exam_is_non_specific",
+        followup_recommended=True,
+        liver_followup_recommended=True,
+    ),
+    # A recommendation naming no organ takes the organ of its numbered impression item.
+    _case(
+        "Liver: 3 mm calcified granuloma in segment V.\nIMPRESSION:\n1. 12 mm adrenal nodule,"
+        " likely adenoma. Follow-up CT in 12 months is recommended.\n2. Calcified hepatic"
+        " granuloma.",
+        "numbered_item_of_another_organ",
+        followup_recommended=True,
+        liver_followup_recommended=False,
+    ),
+    _case(
+        "Liver: 3 mm calcified granuloma in segment V.\nIMPRESSION:\n1) Pancreatic cyst of 9 mm,"
+        " likely side-branch IPMN. MRI in 1 year is advised.",
+        "numbered_item_with_a_bracket",
+        followup_recommended=True,
+        liver_followup_recommended=False,
+    ),
+    _case(
+        "IMPRESSION:\n1) Calcified granuloma in segment 6 and a small renal cyst. Follow-up"
+        " ultrasound in 12 months.",
+        "numbered_item_naming_the_liver",
+        followup_recommended=True,
+        liver_followup_recommended=True,
+    ),
+    _case(
+        "IMPRESSION:\n1. Adrenal adenoma.\n2. Calcified granuloma in segment 6. Follow-up"
+        " ultrasound in 12 months.",
+        "earlier_numbered_item_is_not_read",
+        followup_recommended=True,
+        liver_followup_recommended=True,
+    ),
+    _case(
+        "Impression:\n1. Calcified stones in the left intrahepatic ducts.\n2. Normal pancreas.\n"
+        "Recommendation: MRCP for further evaluation.",
+        "numbered_item_on_the_line_before_is_not_read",
+        followup_recommended=True,
+        liver_followup_recommended=True,
+    ),
+    # "Repeat <exam> <interval>" without "in"; "f/u us 1 yr".
+    _case(
+        "Liver: 6 mm calcified granuloma in segment VII.\nConclusion: Benign calcification.\n"
+        "Repeat sonography 6 months.",
+        "repeat_exam_interval_without_in",
+        followup_recommended=True,
+        liver_followup_recommended=True,
+    ),
+    _case(
+        "Liver: 6 mm calcified granuloma in segment VII. Repeat ultrasound 3 months ago.",
+        "repeat_exam_in_the_past_is_no_plan",
+        followup_recommended=False,
+    ),
+    _case(
+        "liver: calcified focus seg 6 5mm  imp calcified granuloma  f/u us 6 mo",
+        "abbreviated_follow_up_exam_interval",
+        followup_recommended=True,
+        liver_followup_recommended=True,
+    ),
+    _case(
+        "liver: calcified focus seg 6 5mm  f/u us shows stable focus",
+        "abbreviated_follow_up_exam_described",
+        followup_recommended=False,
+    ),
+    _case(
+        "Liver: 6 mm calcified granuloma in segment VII. Impression: Benign calcification; no"
+        " repeat ultrasound is needed.",
+        "no_repeat_exam_needed",
+        followup_recommended=False,
+    ),
+    # An exam that could settle a reading, conditional or not.
+    _case(
+        "Conclusion: Possible renal calculus; a CT of the kidneys could confirm this if"
+        " clinically relevant.",
+        "exam_could_confirm_if_clinically_relevant",
+        followup_recommended=True,
+    ),
+    _case(
+        "Gallbladder: 4 mm echogenic focus. A dedicated ultrasound would clarify its nature.",
+        "exam_would_clarify",
+        followup_recommended=True,
+    ),
+    _case(
+        "Conclusion: Probable gallstones. Clinical correlation if clinically relevant.",
+        "if_clinically_relevant_without_imaging",
+        followup_recommended=False,
+    ),
+    _case(
+        "Conclusion: Possible metastasis; a biopsy could confirm this if clinically relevant.",
+        "biopsy_could_confirm_is_no_imaging",
+        followup_recommended=False,
+    ),
+    _case(
+        "Findings: The CT could not confirm the calcification seen on ultrasound.",
+        "exam_could_not_confirm",
+        followup_recommended=False,
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), FOLLOW_UP_DEV_I_J)
+def test_follow_up_kinds_of_dev_i_and_j(miner: Miner, text: str, expected: Expect) -> None:
+    _check(miner, text, expected)
