@@ -93,7 +93,7 @@ class ContextAssertion:
             input_span_type="group",
             span_group_name=ASSERTED_SPAN_KEY,
         )
-        self._context.add([_context_rule(r) for r in patterns.context_rules])
+        self._context.add([context_rule_from_dict(r) for r in patterns.context_rules])
         self.gate = ModifierGate(nlp, patterns.context_rules)
         clause = patterns.normalization["clause_articles"]
         self.clause_articles = frozenset(clause["articles"])
@@ -329,7 +329,7 @@ def _edge(doc: Doc, target: Span, modifier: Any) -> tuple[int, int, str, str, in
     )
 
 
-def _context_rule(rule: Mapping[str, Any]) -> ConTextRule:
+def context_rule_from_dict(rule: Mapping[str, Any]) -> ConTextRule:
     """A medspaCy rule from its JSON form, ``terminated_by`` included (medspaCy 1.3's
     ``from_dict`` refuses that key although the rule takes it)."""
     data = dict(rule)

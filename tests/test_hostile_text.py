@@ -23,13 +23,14 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from medspacy.context import ConText, ConTextRule
+from medspacy.context import ConText
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from typer.testing import CliRunner
 
 from calcminer.cli import app
 from calcminer.nlp import context_graph
+from calcminer.nlp.context import context_rule_from_dict
 from calcminer.nlp.context_graph import ReachContext, ReachGraph
 from calcminer.nlp.miner import Miner
 from calcminer.nlp.normalize import TextCleaner
@@ -185,7 +186,7 @@ def context_pair(nlp: Language) -> tuple[ConText, ReachContext, tuple[tuple[str,
             input_span_type="group",
             span_group_name=TEST_SPAN_KEY,
         )
-        component.add([ConTextRule.from_dict(dict(r)) for r in rules])
+        component.add([context_rule_from_dict(r) for r in rules])
         components.append(component)
     literals = tuple(
         tuple(t.text for t in nlp.make_doc(str(r["literal"]).lower()))

@@ -30,6 +30,15 @@ def _rule(pattern: Any) -> SpanRule:
         ),
         ([{"LOWER": {"IN": ["a", "an"]}}, {"LOWER": "hepatolithiasis"}], {"hepatolithiasis"}),
         ([{"ORTH": "US"}], {"us"}),
+        # Words of one or two letters are whole words in most reports: another token anchors.
+        (
+            [{"LOWER": "f"}, {"ORTH": "/"}, {"LOWER": "u"}, {"LOWER": {"IN": ["ct", "us", "mri"]}}],
+            {"f"},
+        ),
+        (
+            [{"LOWER": {"IN": ["ct", "us", "mri"]}}, {"LOWER": {"IN": ["months", "month"]}}],
+            {"months", "month"},
+        ),
     ],
 )
 def test_prefilter_anchor_words_come_from_a_required_token(
@@ -50,6 +59,28 @@ def test_prefilter_words_follow_the_loaded_patterns() -> None:
     assert not prefilter.may_have_target("Noncalcified nodule. Normal liver.")
     assert prefilter.may_have_followup("Recommend MRI.")
     assert not prefilter.may_have_followup("Normal abdominal ultrasound.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Calcified-granuloma in segment 6.", True),
+        ("LIVER:calcified focus", True),
+        ("Segment 6: 4mm calcified focus", True),
+        ("Noncalcified nodule. Normal liver.", False),
+        ("Uncalcifiedfocus.", False),
+    ],
+)
+def test_prefilter_alphabetic_anchors_are_whole_words(text: str, expected: bool) -> None:
+    """An alphabetic anchor is found as a run of letters, whatever stands around it."""
+    prefilter = Prefilter.from_patterns(load_patterns())
+    assert prefilter.may_have_target(text) is expected
+
+
+def test_prefilter_short_anchor_beside_digits_and_slashes() -> None:
+    prefilter = Prefilter.from_patterns(load_patterns())
+    assert prefilter.may_have_followup("Liver cyst. f/u us 6 mo.")
+    assert not prefilter.may_have_followup("Liver cyst, unchanged from the prior US.")
 
 
 @pytest.mark.slow
