@@ -212,8 +212,8 @@ class ContextAssertion:
         return out
 
     def _clause_starts(self, sub: Doc) -> list[tuple[int, int]]:
-        """Articles that start a new clause in run-on dictation, as the character offsets of
-        the word before the article and of the article.
+        """Articles (and runs of spaces) that start a new clause in run-on dictation, as the
+        character offsets of the word before the article and of the article.
 
         "no focal mass a small 4mm bright echogenic focus ...": an article right after a
         word that ends a noun phrase (not a function word or a verb taking an object, such
@@ -222,9 +222,14 @@ class ContextAssertion:
         starts = []
         for i in range(1, len(sub)):
             token = sub[i]
+            before = sub[i - 1]
+            if token.is_space and before.text[-1:].isalnum():
+                # Run-on dictation separates its clauses by two spaces ("... no mass  pancreatic
+                # duct normal  impression segment 6 hepatolithiasis"); the space is a token.
+                starts.append((before.idx, token.idx))
+                continue
             if token.lower_ not in self.clause_articles:
                 continue
-            before = sub[i - 1]
             if (
                 before.is_alpha
                 and before.lower_ not in self.not_clause_after

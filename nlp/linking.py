@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from typing import Any
@@ -339,6 +339,13 @@ class Linker:
         self.duct_bridge_states = frozenset(duct["bridge_states"])
         self.duct_max_bridge = int(duct["max_bridge_tokens"])
         self.negation_words = frozenset(table["negation_words"]["words"])
+        organ_measure = table["organ_measurement"]
+        self.organ_measure_words = frozenset(organ_measure["words"])
+        self.organ_measure_max_gap = int(organ_measure["max_gap_tokens"])
+        guards = table["segment_code_guards"]
+        self.segment_guard_rules = frozenset(guards["rule_ids"])
+        self.segment_guard_window = int(guards["window_tokens"])
+        self.segment_guard_words = frozenset(guards["words"])
         self.anaphoric_starts = frozenset(table["anaphoric_sentence_starts"])
         self.identity_containers = frozenset(table["identity_container_values"])
         self.identity_morphology = frozenset(table["identity_morphology"])
@@ -689,12 +696,23 @@ class Linker:
                 continue
             if m.label == "DUCT" and not self._duct_is_location(doc, m):
                 continue
+            if m.label == "SEGMENT" and self._guarded_segment_code(doc, m):
+                continue
             if m.label == "COUNT" and m.value == "digit":
                 count = parse_digit_count(doc[m.start : m.end].text)
                 m.value = str(count) if count is not None else None
             out.append(m)
         out.sort(key=lambda m: (m.start, m.end))
         return out
+
+    def _guarded_segment_code(self, doc: Doc, m: Mention) -> bool:
+        """Whether an S-code is a heart sound or a vertebra ("S1 and S2 heard", "L5-S1 disc"),
+        not a Couinaud segment: a guard word stands within a few tokens of it."""
+        if m.rule_id not in self.segment_guard_rules:
+            return False
+        low = max(0, m.start - self.segment_guard_window)
+        high = min(len(doc), m.end + self.segment_guard_window)
+        return any(doc[i].lower_ in self.segment_guard_words for i in range(low, high))
 
     def _duct_is_location(self, doc: Doc, m: Mention) -> bool:
         """A duct is where the target lies: "within dilated ducts", "ducts containing ...".
@@ -789,6 +807,13 @@ class Linker:
             mentions: The sentence's attribute mentions.
         """
         organ_tokens = {i for m in mentions if m.label == "ORGAN" for i in range(m.start, m.end)}
+        # Organs named as the subject of a measurement, not as a place ("in the liver
+        # measuring 6 mm", "seg 6 liver approx 4 cm" are a lesion's sizes).
+        placed = {i for m in mentions if m.label in {"SEGMENT", "LOBE"} for i in (m.end - 1,)}
+        placed |= {h.end - 1 for h in heads if h.is_target}
+        organ_ends = frozenset(
+            m.end for m in mentions if m.label == "ORGAN" and not self._placed(doc, m, placed)
+        )
         identity_cues = sorted(m.start for m in mentions if m.label == "COREF")
         # A neighbour ("adjacent to the portal vein (9 mm)") owns its size, nothing else.
         every_head = _HeadIndex(heads, heads)
@@ -801,11 +826,46 @@ class Linker:
             if m.label not in ATTACHED_LABELS:
                 continue
             usable = every_head if m.label == "SIZE" else plain_heads
+            if m.label == "SIZE" and self._measures_organ(doc, m, organ_ends, usable):
+                continue  # "spleen 12 cm ... hepatolithiasis": the spleen's length
             choice = self._choose_head(doc, m, usable, organ_tokens, identity_cues)
             if choice is not None:
                 k, tier, distance = choice
                 out.setdefault(k, []).append(Attachment(m, tier, distance))
         return out
+
+    def _placed(self, doc: Doc, organ: Mention, placed: Collection[int]) -> bool:
+        """Whether an organ word names where something is: after a location preposition ("in
+        the liver", "lobe of liver"), a segment, a lobe or a target ("seg 6 liver")."""
+        i = organ.start - 1
+        while i >= 0 and doc[i].lower_ in self.determiners:
+            i -= 1
+        return i >= 0 and (doc[i].lower_ in self.location_prepositions or i in placed)
+
+    def _measures_organ(
+        self, doc: Doc, size: Mention, organ_ends: Collection[int], usable: _HeadIndex
+    ) -> bool:
+        """Whether a size measures the organ named just before it ("spleen 12 cm", "liver
+        normal 15 cm", "liver measures 15.1 cm"), so that it is no lesion's size.
+
+        Only the words of ``organ_measurement`` may stand between them. A size inside a
+        target, or right before one ("liver 5 mm calcified focus"), is the target's.
+        """
+        if usable.target_over(size) is not None:
+            return False
+        k = usable.first_starting_at(size.end)
+        if k is not None and usable.heads[k].start == size.end:
+            return False
+        i = size.start
+        gap = 0
+        while gap <= self.organ_measure_max_gap:
+            if i in organ_ends:
+                return True
+            i -= 1
+            if i < 0 or doc[i].lower_ not in self.organ_measure_words:
+                return False
+            gap += 1
+        return False
 
     def _choose_head(
         self,
@@ -1476,6 +1536,14 @@ class Linker:
             (prior if is_prior else current).append(value)
         return current or prior
 
+    @staticmethod
+    def _list_number(doc: Doc, count: Mention) -> bool:
+        """Whether a count of two or more written in digits is the number of a list item
+        ("impression 1 hepatic steatosis 2 small calcified granuloma"): before a singular
+        head it cannot count the foci."""
+        text = doc[count.start : count.end].text
+        return text.isdigit() and int(text) >= 2
+
     def _count(
         self,
         doc: Doc,
@@ -1486,10 +1554,13 @@ class Linker:
         """Return (exact count or None, multiple, definite) the mention itself states."""
         t = st.mention
         premods = [a for a in st.attachments if a.tier in {"premod", "internal"}]
+        plural = self.normalizer.is_plural_head(st.words)
         counts = [
             parse_count_value(a.mention.value)
             for a in premods
-            if a.mention.label == "COUNT" and a.mention.value != "another"
+            if a.mention.label == "COUNT"
+            and a.mention.value != "another"
+            and not (not plural and self._list_number(doc, a.mention))
         ]
         counts += [
             1 for a in premods if a.mention.label == "COUNT" and a.mention.value == "another"
@@ -1504,7 +1575,6 @@ class Linker:
         ]
         exact = max((c for c in counts if c is not None), default=None)
         quantified = any(a.mention.label == "QUANTIFIER" for a in premods)
-        plural = self.normalizer.is_plural_head(st.words)
         first = min((a.mention.start for a in premods), default=t.start)
         definite = first > 0 and doc[first - 1].lower_ in self.definite
         if st.more_foci or st.per_lesion:
