@@ -131,7 +131,22 @@ ECHO_LABELS = frozenset({"ECHO_SHADOW", "ECHO_CANDIDATE"})
 LIVER = "liver"
 #: Vessel words ("hepatic arterial calcification") name the vessel, not the liver.
 VESSEL = "vessel"
-TIER_RANK = {"internal": 0, "premod": 0, "post": 1, "container": 1, "fronted": 2, "context": 3}
+TIER_RANK = {
+    "internal": 0,
+    "premod": 0,
+    # Ducts that contain a stone ("ducts of segment VI containing calculi") say where it is.
+    "duct": 0,
+    "post": 1,
+    "container": 1,
+    "fronted": 2,
+    "context": 3,
+}
+#: What a structure's description hands to the target an identity cue then names.
+IDENTITY_POST_LABELS = frozenset({"SIZE", "SEGMENT", "LOBE", "DUCT"})
+#: Targets that ducts may contain.
+STONE_LABELS = frozenset({"DUCT_STONE", "DUCT_STONE_CANDIDATE"})
+#: Mentions named with the ducts that contain a stone ("the left lateral segment ducts").
+DUCT_PHRASE_LABELS = frozenset({"SEGMENT", "LOBE", "ORGAN"})
 
 ASSERTION_CATEGORIES = {
     "NEGATED_EXISTENCE": "negated",
@@ -338,6 +353,7 @@ class Linker:
         self.duct_bridge = frozenset(duct["bridge_words"])
         self.duct_bridge_states = frozenset(duct["bridge_states"])
         self.duct_max_bridge = int(duct["max_bridge_tokens"])
+        self.duct_state_before = int(duct["max_state_before_tokens"])
         self.negation_words = frozenset(table["negation_words"]["words"])
         organ_measure = table["organ_measurement"]
         self.organ_measure_words = frozenset(organ_measure["words"])
@@ -457,7 +473,10 @@ class Linker:
         mentions = self._drop_foreign_lobes(doc, mentions)
         location_organs = self._location_organs(doc, mentions)
         self._mark_proximal(doc, mentions)
+        target_starts = frozenset(t.start for t in targets)
         for m in mentions:
+            if m.label == "BLOCKER" and m.value == "structure" and m.end in target_starts:
+                continue  # "high-attenuation calculi", "low signal calculi": a modifier
             if m.label == "BLOCKER" or (
                 m.label == "ORGAN" and m.value != LIVER and id(m) not in location_organs
             ):
@@ -690,11 +709,14 @@ class Linker:
                 for o in kept_at.get(i, ())
             )
 
+        places = frozenset(
+            i for m in kept if m.label in {"SEGMENT", "LOBE"} for i in range(m.start, m.end)
+        )
         out: list[Mention] = []
         for m in kept:
             if m.label in SUPPRESSOR_LABELS or suppressed(m):
                 continue
-            if m.label == "DUCT" and not self._duct_is_location(doc, m):
+            if m.label == "DUCT" and not self._duct_is_location(doc, m, places):
                 continue
             if m.label == "SEGMENT" and self._guarded_segment_code(doc, m):
                 continue
@@ -714,13 +736,23 @@ class Linker:
         high = min(len(doc), m.end + self.segment_guard_window)
         return any(doc[i].lower_ in self.segment_guard_words for i in range(low, high))
 
-    def _duct_is_location(self, doc: Doc, m: Mention) -> bool:
+    def _duct_is_location(
+        self, doc: Doc, m: Mention, places: Collection[int] = frozenset()
+    ) -> bool:
         """A duct is where the target lies: "within dilated ducts", "ducts containing ...".
 
         Not so in "intrahepatic ducts not dilated" next to a calcification.
+
+        Args:
+            doc: The document.
+            m: The duct mention.
+            places: Tokens of segment and lobe mentions, which may stand between the ducts
+                and what they contain ("ducts in segments 6 and 7 containing calculi").
         """
 
         def fill(i: int) -> bool:
+            if i in places:
+                return True
             return (not doc[i].is_punct or doc[i].text == "-") and (
                 doc[i].lower_ not in self.duct_gap_stops
             )
@@ -759,17 +791,24 @@ class Linker:
         if j < len(doc) and doc[j].lower_ in self.duct_containers:
             # "ducts with no filling defect": nothing in them.
             return not (j + 1 < len(doc) and doc[j + 1].lower_ in self.negation_words)
-        # "The intrahepatic bile ducts of the left lobe are dilated and contain many stones":
-        # only the words of such a clause may stand between the ducts and what they contain.
+        # "The intrahepatic bile ducts of the left lobe are dilated and contain many stones",
+        # "dilated bile ducts of the right posterior section (segments VI and VII) containing
+        # calculi": only the words of such a clause may stand between the ducts and what they
+        # contain, and the ducts are said to be dilated (before them or in the clause).
         j = m.end
         while (
-            j < len(doc) and j - m.end < self.duct_max_bridge and doc[j].lower_ in self.duct_bridge
+            j < len(doc)
+            and j - m.end < self.duct_max_bridge
+            and (doc[j].lower_ in self.duct_bridge or j in places)
         ):
             j += 1
         return (
             j < len(doc)
             and doc[j].lower_ in self.duct_containers
-            and any(doc[k].lower_ in self.duct_bridge_states for k in range(m.end, j))
+            and any(
+                doc[k].lower_ in self.duct_bridge_states
+                for k in range(max(0, m.start - self.duct_state_before), j)
+            )
         )
 
     @staticmethod
@@ -789,6 +828,8 @@ class Linker:
             tok = doc[i]
             if i in organ_tokens:
                 continue
+            if tok.is_space:
+                return False  # run-on dictation: two spaces end a clause
             if tok.text in self.break_punct or tok.lower_ in self.break_words:
                 # "hepatic and splenic calcifications": a conjunction between organ words.
                 if tok.lower_ in {"and", ","} and i - 1 in organ_tokens and i + 1 in organ_tokens:
@@ -880,7 +921,9 @@ class Linker:
         if k is not None:
             return k, "internal", 0
         if m.label in {"SEGMENT", "LOBE"} and (
-            usable.ends_at(m.start) or usable.ends_at(m.start - 1)
+            usable.ends_at(m.start)
+            # Not across two spaces ("no ascites  right lobe 6 mm calcified granuloma").
+            or (usable.ends_at(m.start - 1) and not doc[m.start - 1].is_space)
         ):
             pass  # "... hypoechoic lesion seg 4 separate calcific focus": the lesion's segment
         elif m.label in PREMOD_LABELS:
@@ -892,9 +935,21 @@ class Linker:
             k = usable.last_ending_by(m.start)
             if k is not None:
                 h = heads[k]
-                if m.start - h.end <= self.max_post_distance and not (
-                    m.label == "COUNT" and m.value not in POST_COUNT_VALUES
+                if (
+                    m.start - h.end <= self.max_post_distance
+                    and not (m.label == "COUNT" and m.value not in POST_COUNT_VALUES)
+                    # Run-on dictation: two spaces end a clause ("... calculi largest 9mm
+                    # left lobe normal  gb contracted").
+                    and not any(doc[i].is_space for i in range(h.end, m.start))
                 ):
+                    if (
+                        m.label in IDENTITY_POST_LABELS
+                        and h.label == "BLOCKER"
+                        and (h.value == "structure")
+                    ):
+                        choice = self._identity_after(m, usable, identity_cues)
+                        if choice is not None:
+                            return choice
                     return k, "post", m.start - h.end
                 if m.label == "COUNT":
                     return None
@@ -912,6 +967,27 @@ class Linker:
             if k is not None and not usable.any_ending_by(m.start):
                 return k, "fronted", heads[k].start - m.end
         return None
+
+    def _identity_after(
+        self, m: Mention, usable: _HeadIndex, identity_cues: Sequence[int]
+    ) -> tuple[int, str, int] | None:
+        """The target an identity cue after ``m`` names, when no head stands between them.
+
+        "dilatation of the ducts, with low signal filling defects within the left lateral
+        segment ducts, the largest 14 mm, in keeping with intraductal calculi": the place and
+        size after a structure (the dilatation) describe what the cue then names.
+        """
+        j = bisect.bisect_left(identity_cues, m.end)
+        if j >= len(identity_cues) or identity_cues[j] - m.end > self.max_post_distance:
+            return None
+        cue = identity_cues[j]
+        k = usable.first_starting_at(m.end)
+        if k is None:
+            return None
+        h = usable.heads[k]
+        if h.start < cue or not h.is_target or h.start - m.end > self.max_post_distance:
+            return None
+        return k, "post", h.start - m.end
 
     def _identity_target(
         self, m: Mention, usable: _HeadIndex, identity_cues: Sequence[int]
@@ -975,6 +1051,7 @@ class Linker:
                 state.attachments.extend(attached.get(hk, []))
                 states.append(state)
             self._propagate_containers(doc, heads, attached, states, s_mentions)
+            self._take_duct_contents(doc, states, s_mentions)
             self._merge_anaphoric_lesions(doc, heads, attached, states)
             subjectless = self._predicate_subjects(doc, heads, attached, states)
             self._share_coreferent_location(states, s_mentions)
@@ -1280,6 +1357,59 @@ class Linker:
             starts.append(st.mention.start)
             same_noun.append(st)
         return out
+
+    def _take_duct_contents(
+        self, doc: Doc, states: Sequence[TargetState], s_mentions: Sequence[Mention]
+    ) -> None:
+        """Give a stone that ducts contain the ducts and the places named with them.
+
+        "dilatation of the ducts of the left lateral segment (segments II and III) containing
+        multiple calculi", "dilated intrahepatic ducts in segments 6 and 7 containing calculi":
+        the stones lie in those ducts, whatever head the duct phrase attached to. Only place
+        words (``duct_context`` bridge words, prepositions, segments and lobes) may stand
+        between the ducts and the container word.
+        """
+        ducts = [m for m in s_mentions if m.label == "DUCT"]
+        if not ducts:
+            return
+        places = [m for m in s_mentions if m.label in DUCT_PHRASE_LABELS]
+        place_tokens = {i for m in places for i in range(m.start, m.end)}
+        for st in states:
+            t = st.mention
+            if t.label not in STONE_LABELS:
+                continue
+            c = self._container_before(doc, t.start)
+            if c is None:
+                continue
+            duct = next((d for d in reversed(ducts) if d.end <= c), None)
+            if duct is None or c - duct.end > self.duct_max_bridge:
+                continue
+            if not all(
+                i in place_tokens
+                or doc[i].lower_ in self.duct_bridge
+                or doc[i].lower_ in self.location_prepositions
+                for i in range(duct.end, c)
+            ):
+                continue
+            have = {id(a.mention) for a in st.attachments}
+            for m in [duct, *places]:
+                if id(m) in have:
+                    continue
+                if m is duct or m.overlaps(duct) or m.end == duct.start or duct.end <= m.start < c:
+                    st.attachments.append(Attachment(m, "duct", 0))
+
+    def _container_before(self, doc: Doc, start: int) -> int | None:
+        """The container word ("containing", "with") before a target's premodifiers, if any
+        ("containing multiple high-attenuation calculi")."""
+        i = start - 1
+        while i >= 0 and start - i <= self.max_premod_gap + 1:
+            token = doc[i]
+            if token.lower_ in self.duct_containers:
+                return i
+            if token.is_space or token.text in self.break_punct:
+                return None
+            i -= 1
+        return None
 
     def _propagate_containers(
         self,
