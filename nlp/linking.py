@@ -330,6 +330,7 @@ class Linker:
         self.max_post_distance = int(linking["max_postmodifier_distance_tokens"])
         self.max_prior_gap = int(linking["max_prior_cue_gap_tokens"])
         self.max_mimic_distance = int(linking["max_mimic_distance_tokens"])
+        self.min_run_on_spaces = int(linking["min_run_on_double_spaces"])
         self.min_size_mm = float(sizes["min_plausible_size_mm"])
         self.max_size_mm = float(sizes["max_plausible_size_mm"])
         table = patterns.normalization
@@ -820,16 +821,24 @@ class Linker:
         return edges
 
     # -- attachment ---------------------------------------------------------------------------
-    def _is_np_gap(self, doc: Doc, start: int, end: int, organ_tokens: set[int]) -> bool:
-        """Whether tokens [start, end) can sit inside one noun phrase (no break word or head)."""
+    def _is_np_gap(
+        self,
+        doc: Doc,
+        start: int,
+        end: int,
+        organ_tokens: set[int],
+        breaks: Collection[int] = frozenset(),
+    ) -> bool:
+        """Whether tokens [start, end) can sit inside one noun phrase (no break word or head;
+        no clause break of run-on dictation, see :meth:`_run_on_breaks`)."""
         if end - start > self.max_premod_gap:
             return False
         for i in range(start, end):
             tok = doc[i]
             if i in organ_tokens:
                 continue
-            if tok.is_space:
-                return False  # run-on dictation: two spaces end a clause
+            if i in breaks:
+                return False
             if tok.text in self.break_punct or tok.lower_ in self.break_words:
                 # "hepatic and splenic calcifications": a conjunction between organ words.
                 if tok.lower_ in {"and", ","} and i - 1 in organ_tokens and i + 1 in organ_tokens:
@@ -862,6 +871,7 @@ class Linker:
         plain_heads = (
             every_head if len(not_proximal) == len(heads) else _HeadIndex(heads, not_proximal)
         )
+        breaks = self._run_on_breaks(doc, heads, mentions)
         out: dict[int, list[Attachment]] = {}
         for m in mentions:
             if m.label not in ATTACHED_LABELS:
@@ -869,11 +879,24 @@ class Linker:
             usable = every_head if m.label == "SIZE" else plain_heads
             if m.label == "SIZE" and self._measures_organ(doc, m, organ_ends, usable):
                 continue  # "spleen 12 cm ... hepatolithiasis": the spleen's length
-            choice = self._choose_head(doc, m, usable, organ_tokens, identity_cues)
+            choice = self._choose_head(doc, m, usable, organ_tokens, identity_cues, breaks)
             if choice is not None:
                 k, tier, distance = choice
                 out.setdefault(k, []).append(Attachment(m, tier, distance))
         return out
+
+    def _run_on_breaks(
+        self, doc: Doc, heads: Sequence[Mention], mentions: Sequence[Mention]
+    ) -> frozenset[int]:
+        """The double spaces (space tokens) that end clauses of run-on dictation in the
+        sentence of the heads and mentions: none when it has fewer than
+        ``min_run_on_double_spaces`` (a lone one is noise, such as a NUL turned into a space)."""
+        spans = [*heads, *mentions]
+        if not spans:
+            return frozenset()
+        sentence = doc[min(m.start for m in spans)].sent
+        found = frozenset(t.i for t in sentence if t.is_space)
+        return found if len(found) >= self.min_run_on_spaces else frozenset()
 
     def _placed(self, doc: Doc, organ: Mention, placed: Collection[int]) -> bool:
         """Whether an organ word names where something is: after a location preposition ("in
@@ -915,6 +938,7 @@ class Linker:
         usable: _HeadIndex,
         organ_tokens: set[int],
         identity_cues: Sequence[int] = (),
+        breaks: Collection[int] = frozenset(),
     ) -> tuple[int, str, int] | None:
         heads = usable.heads
         k = usable.target_over(m)
@@ -922,14 +946,14 @@ class Linker:
             return k, "internal", 0
         if m.label in {"SEGMENT", "LOBE"} and (
             usable.ends_at(m.start)
-            # Not across two spaces ("no ascites  right lobe 6 mm calcified granuloma").
-            or (usable.ends_at(m.start - 1) and not doc[m.start - 1].is_space)
+            # Not across a clause break ("no ascites  right lobe 6 mm calcified granuloma").
+            or (usable.ends_at(m.start - 1) and m.start - 1 not in breaks)
         ):
             pass  # "... hypoechoic lesion seg 4 separate calcific focus": the lesion's segment
         elif m.label in PREMOD_LABELS:
             # Organ words are adjectives here ("hepatic and splenic granulomas"), not heads.
             k = usable.first_starting_at(m.end, organs=False)
-            if k is not None and self._is_np_gap(doc, m.end, heads[k].start, organ_tokens):
+            if k is not None and self._is_np_gap(doc, m.end, heads[k].start, organ_tokens, breaks):
                 return k, "premod", heads[k].start - m.end
         if m.label in POST_LABELS:
             k = usable.last_ending_by(m.start)
@@ -940,7 +964,7 @@ class Linker:
                     and not (m.label == "COUNT" and m.value not in POST_COUNT_VALUES)
                     # Run-on dictation: two spaces end a clause ("... calculi largest 9mm
                     # left lobe normal  gb contracted").
-                    and not any(doc[i].is_space for i in range(h.end, m.start))
+                    and not any(i in breaks for i in range(h.end, m.start))
                 ):
                     if (
                         m.label in IDENTITY_POST_LABELS

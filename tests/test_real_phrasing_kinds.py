@@ -723,6 +723,17 @@ RUN_ON_HEADERS = [
         calcification=False,
     ),
     _case(
+        "Liver: Calcified granuloma  in segment VI, 5 mm. Spleen normal.",
+        "lone_double_space_is_no_clause_break",
+        max_size_mm=5.0,
+        segments=["VI"],
+    ),
+    _case(
+        "Liver: normal size, no focal lesion or  calcified granuloma.",
+        "lone_double_space_keeps_the_negation",
+        calcification=False,
+    ),
+    _case(
         "us abdomen complete  impression 1 fatty liver 2 calcified granuloma right lobe",
         "list_number_before_a_singular_is_no_count",
         count=1,
