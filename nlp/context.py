@@ -99,6 +99,7 @@ class ContextAssertion:
         self.clause_articles = frozenset(clause["articles"])
         self.not_clause_after = frozenset(clause["not_after"])
         self.not_clause_after_suffixes = tuple(clause["not_after_suffixes"])
+        self.min_run_on_spaces = int(patterns.config["linking"]["min_run_on_double_spaces"])
         carriers = patterns.normalization["negation_carriers"]
         self.carriers = tuple(tuple(p) for p in carriers["phrases"])
         self.carrier_breaks = frozenset(carriers["breaks"])
@@ -212,19 +213,27 @@ class ContextAssertion:
         return out
 
     def _clause_starts(self, sub: Doc) -> list[tuple[int, int]]:
-        """Articles that start a new clause in run-on dictation, as the character offsets of
-        the word before the article and of the article.
+        """Articles (and runs of spaces) that start a new clause in run-on dictation, as the
+        character offsets of the word before the article and of the article.
 
         "no focal mass a small 4mm bright echogenic focus ...": an article right after a
         word that ends a noun phrase (not a function word or a verb taking an object, such
         as "of" in "no evidence of a calcification").
         """
         starts = []
+        # Run-on dictation separates its clauses by two spaces ("... no mass  pancreatic duct
+        # normal  impression segment 6 hepatolithiasis"); the second space is a token. A lone
+        # one is noise (a NUL turned into a space).
+        spaces = sum(1 for token in sub if token.is_space)
+        run_on = spaces >= self.min_run_on_spaces
         for i in range(1, len(sub)):
             token = sub[i]
+            before = sub[i - 1]
+            if run_on and token.is_space and before.text[-1:].isalnum():
+                starts.append((before.idx, token.idx))
+                continue
             if token.lower_ not in self.clause_articles:
                 continue
-            before = sub[i - 1]
             if (
                 before.is_alpha
                 and before.lower_ not in self.not_clause_after

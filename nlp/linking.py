@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from typing import Any
@@ -131,7 +131,22 @@ ECHO_LABELS = frozenset({"ECHO_SHADOW", "ECHO_CANDIDATE"})
 LIVER = "liver"
 #: Vessel words ("hepatic arterial calcification") name the vessel, not the liver.
 VESSEL = "vessel"
-TIER_RANK = {"internal": 0, "premod": 0, "post": 1, "container": 1, "fronted": 2, "context": 3}
+TIER_RANK = {
+    "internal": 0,
+    "premod": 0,
+    # Ducts that contain a stone ("ducts of segment VI containing calculi") say where it is.
+    "duct": 0,
+    "post": 1,
+    "container": 1,
+    "fronted": 2,
+    "context": 3,
+}
+#: What a structure's description hands to the target an identity cue then names.
+IDENTITY_POST_LABELS = frozenset({"SIZE", "SEGMENT", "LOBE", "DUCT"})
+#: Targets that ducts may contain.
+STONE_LABELS = frozenset({"DUCT_STONE", "DUCT_STONE_CANDIDATE"})
+#: Mentions named with the ducts that contain a stone ("the left lateral segment ducts").
+DUCT_PHRASE_LABELS = frozenset({"SEGMENT", "LOBE", "ORGAN"})
 
 ASSERTION_CATEGORIES = {
     "NEGATED_EXISTENCE": "negated",
@@ -318,6 +333,7 @@ class Linker:
         self.max_post_distance = int(linking["max_postmodifier_distance_tokens"])
         self.max_prior_gap = int(linking["max_prior_cue_gap_tokens"])
         self.max_mimic_distance = int(linking["max_mimic_distance_tokens"])
+        self.min_run_on_spaces = int(linking["min_run_on_double_spaces"])
         self.min_size_mm = float(sizes["min_plausible_size_mm"])
         self.max_size_mm = float(sizes["max_plausible_size_mm"])
         table = patterns.normalization
@@ -341,7 +357,15 @@ class Linker:
         self.duct_bridge = frozenset(duct["bridge_words"])
         self.duct_bridge_states = frozenset(duct["bridge_states"])
         self.duct_max_bridge = int(duct["max_bridge_tokens"])
+        self.duct_state_before = int(duct["max_state_before_tokens"])
         self.negation_words = frozenset(table["negation_words"]["words"])
+        organ_measure = table["organ_measurement"]
+        self.organ_measure_words = frozenset(organ_measure["words"])
+        self.organ_measure_max_gap = int(organ_measure["max_gap_tokens"])
+        guards = table["segment_code_guards"]
+        self.segment_guard_rules = frozenset(guards["rule_ids"])
+        self.segment_guard_window = int(guards["window_tokens"])
+        self.segment_guard_words = frozenset(guards["words"])
         self.anaphoric_starts = frozenset(table["anaphoric_sentence_starts"])
         self.identity_containers = frozenset(table["identity_container_values"])
         self.echo_only_mimics = frozenset(table["echo_only_mimic_values"]["values"])
@@ -456,7 +480,10 @@ class Linker:
         mentions = self._drop_foreign_lobes(doc, mentions)
         location_organs = self._location_organs(doc, mentions)
         self._mark_proximal(doc, mentions)
+        target_starts = frozenset(t.start for t in targets)
         for m in mentions:
+            if m.label == "BLOCKER" and m.value == "structure" and m.end in target_starts:
+                continue  # "high-attenuation calculi", "low signal calculi": a modifier
             if m.label == "BLOCKER" or (
                 m.label == "ORGAN" and m.value != LIVER and id(m) not in location_organs
             ):
@@ -692,11 +719,16 @@ class Linker:
                 for o in kept_at.get(i, ())
             )
 
+        places = frozenset(
+            i for m in kept if m.label in {"SEGMENT", "LOBE"} for i in range(m.start, m.end)
+        )
         out: list[Mention] = []
         for m in kept:
             if m.label in SUPPRESSOR_LABELS or suppressed(m):
                 continue
-            if m.label == "DUCT" and not self._duct_is_location(doc, m):
+            if m.label == "DUCT" and not self._duct_is_location(doc, m, places):
+                continue
+            if m.label == "SEGMENT" and self._guarded_segment_code(doc, m):
                 continue
             if m.label == "COUNT" and m.value == "digit":
                 count = parse_digit_count(doc[m.start : m.end].text)
@@ -705,13 +737,32 @@ class Linker:
         out.sort(key=lambda m: (m.start, m.end))
         return out
 
-    def _duct_is_location(self, doc: Doc, m: Mention) -> bool:
+    def _guarded_segment_code(self, doc: Doc, m: Mention) -> bool:
+        """Whether an S-code is a heart sound or a vertebra ("S1 and S2 heard", "L5-S1 disc"),
+        not a Couinaud segment: a guard word stands within a few tokens of it."""
+        if m.rule_id not in self.segment_guard_rules:
+            return False
+        low = max(0, m.start - self.segment_guard_window)
+        high = min(len(doc), m.end + self.segment_guard_window)
+        return any(doc[i].lower_ in self.segment_guard_words for i in range(low, high))
+
+    def _duct_is_location(
+        self, doc: Doc, m: Mention, places: Collection[int] = frozenset()
+    ) -> bool:
         """A duct is where the target lies: "within dilated ducts", "ducts containing ...".
 
         Not so in "intrahepatic ducts not dilated" next to a calcification.
+
+        Args:
+            doc: The document.
+            m: The duct mention.
+            places: Tokens of segment and lobe mentions, which may stand between the ducts
+                and what they contain ("ducts in segments 6 and 7 containing calculi").
         """
 
         def fill(i: int) -> bool:
+            if i in places:
+                return True
             return (not doc[i].is_punct or doc[i].text == "-") and (
                 doc[i].lower_ not in self.duct_gap_stops
             )
@@ -750,17 +801,24 @@ class Linker:
         if j < len(doc) and doc[j].lower_ in self.duct_containers:
             # "ducts with no filling defect": nothing in them.
             return not (j + 1 < len(doc) and doc[j + 1].lower_ in self.negation_words)
-        # "The intrahepatic bile ducts of the left lobe are dilated and contain many stones":
-        # only the words of such a clause may stand between the ducts and what they contain.
+        # "The intrahepatic bile ducts of the left lobe are dilated and contain many stones",
+        # "dilated bile ducts of the right posterior section (segments VI and VII) containing
+        # calculi": only the words of such a clause may stand between the ducts and what they
+        # contain, and the ducts are said to be dilated (before them or in the clause).
         j = m.end
         while (
-            j < len(doc) and j - m.end < self.duct_max_bridge and doc[j].lower_ in self.duct_bridge
+            j < len(doc)
+            and j - m.end < self.duct_max_bridge
+            and (doc[j].lower_ in self.duct_bridge or j in places)
         ):
             j += 1
         return (
             j < len(doc)
             and doc[j].lower_ in self.duct_containers
-            and any(doc[k].lower_ in self.duct_bridge_states for k in range(m.end, j))
+            and any(
+                doc[k].lower_ in self.duct_bridge_states
+                for k in range(max(0, m.start - self.duct_state_before), j)
+            )
         )
 
     @staticmethod
@@ -772,14 +830,24 @@ class Linker:
         return edges
 
     # -- attachment ---------------------------------------------------------------------------
-    def _is_np_gap(self, doc: Doc, start: int, end: int, organ_tokens: set[int]) -> bool:
-        """Whether tokens [start, end) can sit inside one noun phrase (no break word or head)."""
+    def _is_np_gap(
+        self,
+        doc: Doc,
+        start: int,
+        end: int,
+        organ_tokens: set[int],
+        breaks: Collection[int] = frozenset(),
+    ) -> bool:
+        """Whether tokens [start, end) can sit inside one noun phrase (no break word or head;
+        no clause break of run-on dictation, see :meth:`_run_on_breaks`)."""
         if end - start > self.max_premod_gap:
             return False
         for i in range(start, end):
             tok = doc[i]
             if i in organ_tokens:
                 continue
+            if i in breaks:
+                return False
             if tok.text in self.break_punct or tok.lower_ in self.break_words:
                 # "hepatic and splenic calcifications": a conjunction between organ words.
                 if tok.lower_ in {"and", ","} and i - 1 in organ_tokens and i + 1 in organ_tokens:
@@ -807,6 +875,13 @@ class Linker:
             mentions: The sentence's attribute mentions.
         """
         organ_tokens = {i for m in mentions if m.label == "ORGAN" for i in range(m.start, m.end)}
+        # Organs named as the subject of a measurement, not as a place ("in the liver
+        # measuring 6 mm", "seg 6 liver approx 4 cm" are a lesion's sizes).
+        placed = {i for m in mentions if m.label in {"SEGMENT", "LOBE"} for i in (m.end - 1,)}
+        placed |= {h.end - 1 for h in heads if h.is_target}
+        organ_ends = frozenset(
+            m.end for m in mentions if m.label == "ORGAN" and not self._placed(doc, m, placed)
+        )
         identity_cues = sorted(m.start for m in mentions if m.label == "COREF")
         # A neighbour ("adjacent to the portal vein (9 mm)") owns its size, nothing else.
         every_head = _HeadIndex(heads, heads)
@@ -814,16 +889,65 @@ class Linker:
         plain_heads = (
             every_head if len(not_proximal) == len(heads) else _HeadIndex(heads, not_proximal)
         )
+        breaks = self._run_on_breaks(doc, heads, mentions)
         out: dict[int, list[Attachment]] = {}
         for m in mentions:
             if m.label not in ATTACHED_LABELS:
                 continue
             usable = every_head if m.label == "SIZE" else plain_heads
-            choice = self._choose_head(doc, m, usable, organ_tokens, identity_cues)
+            if m.label == "SIZE" and self._measures_organ(doc, m, organ_ends, usable):
+                continue  # "spleen 12 cm ... hepatolithiasis": the spleen's length
+            choice = self._choose_head(doc, m, usable, organ_tokens, identity_cues, breaks)
             if choice is not None:
                 k, tier, distance = choice
                 out.setdefault(k, []).append(Attachment(m, tier, distance))
         return out
+
+    def _run_on_breaks(
+        self, doc: Doc, heads: Sequence[Mention], mentions: Sequence[Mention]
+    ) -> frozenset[int]:
+        """The double spaces (space tokens) that end clauses of run-on dictation in the
+        sentence of the heads and mentions: none when it has fewer than
+        ``min_run_on_double_spaces`` (a lone one is noise, such as a NUL turned into a space)."""
+        spans = [*heads, *mentions]
+        if not spans:
+            return frozenset()
+        sentence = doc[min(m.start for m in spans)].sent
+        found = frozenset(t.i for t in sentence if t.is_space)
+        return found if len(found) >= self.min_run_on_spaces else frozenset()
+
+    def _placed(self, doc: Doc, organ: Mention, placed: Collection[int]) -> bool:
+        """Whether an organ word names where something is: after a location preposition ("in
+        the liver", "lobe of liver"), a segment, a lobe or a target ("seg 6 liver")."""
+        i = organ.start - 1
+        while i >= 0 and doc[i].lower_ in self.determiners:
+            i -= 1
+        return i >= 0 and (doc[i].lower_ in self.location_prepositions or i in placed)
+
+    def _measures_organ(
+        self, doc: Doc, size: Mention, organ_ends: Collection[int], usable: _HeadIndex
+    ) -> bool:
+        """Whether a size measures the organ named just before it ("spleen 12 cm", "liver
+        normal 15 cm", "liver measures 15.1 cm"), so that it is no lesion's size.
+
+        Only the words of ``organ_measurement`` may stand between them. A size inside a
+        target, or right before one ("liver 5 mm calcified focus"), is the target's.
+        """
+        if usable.target_over(size) is not None:
+            return False
+        k = usable.first_starting_at(size.end)
+        if k is not None and usable.heads[k].start == size.end:
+            return False
+        i = size.start
+        gap = 0
+        while gap <= self.organ_measure_max_gap:
+            if i in organ_ends:
+                return True
+            i -= 1
+            if i < 0 or doc[i].lower_ not in self.organ_measure_words:
+                return False
+            gap += 1
+        return False
 
     def _choose_head(
         self,
@@ -832,27 +956,42 @@ class Linker:
         usable: _HeadIndex,
         organ_tokens: set[int],
         identity_cues: Sequence[int] = (),
+        breaks: Collection[int] = frozenset(),
     ) -> tuple[int, str, int] | None:
         heads = usable.heads
         k = usable.target_over(m)
         if k is not None:
             return k, "internal", 0
         if m.label in {"SEGMENT", "LOBE"} and (
-            usable.ends_at(m.start) or usable.ends_at(m.start - 1)
+            usable.ends_at(m.start)
+            # Not across a clause break ("no ascites  right lobe 6 mm calcified granuloma").
+            or (usable.ends_at(m.start - 1) and m.start - 1 not in breaks)
         ):
             pass  # "... hypoechoic lesion seg 4 separate calcific focus": the lesion's segment
         elif m.label in PREMOD_LABELS:
             # Organ words are adjectives here ("hepatic and splenic granulomas"), not heads.
             k = usable.first_starting_at(m.end, organs=False)
-            if k is not None and self._is_np_gap(doc, m.end, heads[k].start, organ_tokens):
+            if k is not None and self._is_np_gap(doc, m.end, heads[k].start, organ_tokens, breaks):
                 return k, "premod", heads[k].start - m.end
         if m.label in POST_LABELS:
             k = usable.last_ending_by(m.start)
             if k is not None:
                 h = heads[k]
-                if m.start - h.end <= self.max_post_distance and not (
-                    m.label == "COUNT" and m.value not in POST_COUNT_VALUES
+                if (
+                    m.start - h.end <= self.max_post_distance
+                    and not (m.label == "COUNT" and m.value not in POST_COUNT_VALUES)
+                    # Run-on dictation: two spaces end a clause ("... calculi largest 9mm
+                    # left lobe normal  gb contracted").
+                    and not any(i in breaks for i in range(h.end, m.start))
                 ):
+                    if (
+                        m.label in IDENTITY_POST_LABELS
+                        and h.label == "BLOCKER"
+                        and (h.value == "structure")
+                    ):
+                        choice = self._identity_after(m, usable, identity_cues)
+                        if choice is not None:
+                            return choice
                     return k, "post", m.start - h.end
                 if m.label == "COUNT":
                     return None
@@ -870,6 +1009,27 @@ class Linker:
             if k is not None and not usable.any_ending_by(m.start):
                 return k, "fronted", heads[k].start - m.end
         return None
+
+    def _identity_after(
+        self, m: Mention, usable: _HeadIndex, identity_cues: Sequence[int]
+    ) -> tuple[int, str, int] | None:
+        """The target an identity cue after ``m`` names, when no head stands between them.
+
+        "dilatation of the ducts, with low signal filling defects within the left lateral
+        segment ducts, the largest 14 mm, in keeping with intraductal calculi": the place and
+        size after a structure (the dilatation) describe what the cue then names.
+        """
+        j = bisect.bisect_left(identity_cues, m.end)
+        if j >= len(identity_cues) or identity_cues[j] - m.end > self.max_post_distance:
+            return None
+        cue = identity_cues[j]
+        k = usable.first_starting_at(m.end)
+        if k is None:
+            return None
+        h = usable.heads[k]
+        if h.start < cue or not h.is_target or h.start - m.end > self.max_post_distance:
+            return None
+        return k, "post", h.start - m.end
 
     def _identity_target(
         self, m: Mention, usable: _HeadIndex, identity_cues: Sequence[int]
@@ -934,6 +1094,7 @@ class Linker:
                 states.append(state)
             self._propagate_containers(doc, heads, attached, states, s_mentions)
             self._fronted_container(doc, s_start, heads, attached, states)
+            self._take_duct_contents(doc, states, s_mentions)
             self._merge_anaphoric_lesions(doc, heads, attached, states)
             subjectless = self._predicate_subjects(doc, heads, attached, states)
             self._share_coreferent_location(states, s_mentions)
@@ -1284,6 +1445,59 @@ class Linker:
             same_noun.append(st)
         return out
 
+    def _take_duct_contents(
+        self, doc: Doc, states: Sequence[TargetState], s_mentions: Sequence[Mention]
+    ) -> None:
+        """Give a stone that ducts contain the ducts and the places named with them.
+
+        "dilatation of the ducts of the left lateral segment (segments II and III) containing
+        multiple calculi", "dilated intrahepatic ducts in segments 6 and 7 containing calculi":
+        the stones lie in those ducts, whatever head the duct phrase attached to. Only place
+        words (``duct_context`` bridge words, prepositions, segments and lobes) may stand
+        between the ducts and the container word.
+        """
+        ducts = [m for m in s_mentions if m.label == "DUCT"]
+        if not ducts:
+            return
+        places = [m for m in s_mentions if m.label in DUCT_PHRASE_LABELS]
+        place_tokens = {i for m in places for i in range(m.start, m.end)}
+        for st in states:
+            t = st.mention
+            if t.label not in STONE_LABELS:
+                continue
+            c = self._container_before(doc, t.start)
+            if c is None:
+                continue
+            duct = next((d for d in reversed(ducts) if d.end <= c), None)
+            if duct is None or c - duct.end > self.duct_max_bridge:
+                continue
+            if not all(
+                i in place_tokens
+                or doc[i].lower_ in self.duct_bridge
+                or doc[i].lower_ in self.location_prepositions
+                for i in range(duct.end, c)
+            ):
+                continue
+            have = {id(a.mention) for a in st.attachments}
+            for m in [duct, *places]:
+                if id(m) in have:
+                    continue
+                if m is duct or m.overlaps(duct) or m.end == duct.start or duct.end <= m.start < c:
+                    st.attachments.append(Attachment(m, "duct", 0))
+
+    def _container_before(self, doc: Doc, start: int) -> int | None:
+        """The container word ("containing", "with") before a target's premodifiers, if any
+        ("containing multiple high-attenuation calculi")."""
+        i = start - 1
+        while i >= 0 and start - i <= self.max_premod_gap + 1:
+            token = doc[i]
+            if token.lower_ in self.duct_containers:
+                return i
+            if token.is_space or token.text in self.break_punct:
+                return None
+            i -= 1
+        return None
+
     def _propagate_containers(
         self,
         doc: Doc,
@@ -1602,6 +1816,14 @@ class Linker:
             (prior if is_prior else current).append(value)
         return current or prior
 
+    @staticmethod
+    def _list_number(doc: Doc, count: Mention) -> bool:
+        """Whether a count of two or more written in digits is the number of a list item
+        ("impression 1 hepatic steatosis 2 small calcified granuloma"): before a singular
+        head it cannot count the foci."""
+        text = doc[count.start : count.end].text
+        return text.isdigit() and int(text) >= 2
+
     def _count(
         self,
         doc: Doc,
@@ -1612,10 +1834,13 @@ class Linker:
         """Return (exact count or None, multiple, definite) the mention itself states."""
         t = st.mention
         premods = [a for a in st.attachments if a.tier in {"premod", "internal"}]
+        plural = self.normalizer.is_plural_head(st.words)
         counts = [
             parse_count_value(a.mention.value)
             for a in premods
-            if a.mention.label == "COUNT" and a.mention.value != "another"
+            if a.mention.label == "COUNT"
+            and a.mention.value != "another"
+            and not (not plural and self._list_number(doc, a.mention))
         ]
         counts += [
             1 for a in premods if a.mention.label == "COUNT" and a.mention.value == "another"
@@ -1630,7 +1855,6 @@ class Linker:
         ]
         exact = max((c for c in counts if c is not None), default=None)
         quantified = any(a.mention.label == "QUANTIFIER" for a in premods)
-        plural = self.normalizer.is_plural_head(st.words)
         first = min((a.mention.start for a in premods), default=t.start)
         definite = first > 0 and doc[first - 1].lower_ in self.definite
         if st.more_foci or st.per_lesion:

@@ -97,6 +97,10 @@ class SectionSplitter:
             lower_case["dimension_words"]
         )
         self._bullets = frozenset(patterns.normalization["header_bullets"])
+        run_on = patterns.normalization["run_on_headers"]
+        self._run_on_words = frozenset(run_on["words"])
+        self._run_on_not_after = frozenset(run_on["not_after"])
+        self._run_on_not_before = frozenset(run_on["not_before"])
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -144,8 +148,31 @@ class SectionSplitter:
                     headers.append(header)
                     i = header.end
                     continue
+            header = self._run_on_header(tt, i, prev)
+            if header is not None:
+                headers.append(header)
+                i = header.end
+                continue
             i += 1
         return headers
+
+    def _run_on_header(self, tt: _Tokens, i: int, prev: int | None) -> _Header | None:
+        """A colonless lower-case header inside run-on dictation ("... no ascites  impression
+        small calcified granuloma ..."): a word of ``run_on_headers`` right after a word and
+        before one, outside the phrases its lists rule out ("the impression of")."""
+        if tt.text[i] != tt.lower[i] or tt.lower[i] not in self._run_on_words:
+            return None
+        if prev is None or not tt.text[prev].isalnum() or tt.lower[prev] in self._run_on_not_after:
+            return None
+        nxt = i + 1
+        while nxt < tt.n and tt.space[nxt]:
+            nxt += 1
+        if nxt >= tt.n or not tt.text[nxt].isalnum() or tt.lower[nxt] in self._run_on_not_before:
+            return None
+        rule = self.headers.get((tt.lower[i],))
+        if rule is None or rule.kind != "top":
+            return None
+        return _Header(i, i + 1, rule, (), at_line_start=False, alone_on_line=False)
 
     @staticmethod
     def _slash_opens_line(tt: _Tokens, slash: int | None) -> bool:
@@ -247,10 +274,21 @@ class SectionSplitter:
             elif (
                 i >= 2
                 and tt.space[i - 1]
-                and self._next_starts_sentence(tt, i)
                 and (
-                    (text[i - 2] in _SENTENCE_END and self._ends_sentence(tt, i - 2))
-                    or self._ends_with_period(text[i - 2])
+                    (
+                        self._next_starts_sentence(tt, i)
+                        and (
+                            (text[i - 2] in _SENTENCE_END and self._ends_sentence(tt, i - 2))
+                            or self._ends_with_period(text[i - 2])
+                        )
+                    )
+                    # Lower-case dictation ("... focus s7.  no ihd.  gb nl"): read the word
+                    # after the spaces as the word after the period.
+                    or (
+                        text[i - 2] == "."
+                        and text[i][:1].isalnum()
+                        and self._ends_sentence(tt, i - 2, i)
+                    )
                 )
             ):
                 # Two spaces after a period ("... seen.  Follow-up ..."): the second space is
@@ -271,13 +309,22 @@ class SectionSplitter:
         first = tt.text[i][:1]
         return first.isupper() or (tt.digit[i] and i + 1 < tt.n and tt.text[i + 1] == ".")
 
-    def _ends_sentence(self, tt: _Tokens, i: int) -> bool:
+    def _ends_sentence(self, tt: _Tokens, i: int, following: int | None = None) -> bool:
+        """Whether the sentence-end mark at token ``i`` ends its sentence.
+
+        Args:
+            tt: The document's tokens.
+            i: The ``.``, ``!`` or ``?`` token.
+            following: The word read as the next one (default ``i + 1``; after two spaces,
+                the word after the space token).
+        """
+        nxt = i + 1 if following is None else following
         before = tt.previous_word(i)
         if before is not None and tt.lower[before].rstrip(".") in self._abbreviations:
             return False
-        if i + 1 >= tt.n:
+        if nxt >= tt.n:
             return True
-        first = tt.text[i + 1][:1]
+        first = tt.text[nxt][:1]
         if first.isupper() or not first.isalnum():
             return True
         if (
@@ -288,12 +335,12 @@ class SectionSplitter:
         ):
             # Lower-case dictation ("... no shadowing. separate 4 mm focus ...") and a size
             # that starts a sentence ("... no stone. 6 mm calcification ...").
-            if tt.alpha[i + 1] and tt.lower[i + 1] not in self._lowercase_continuations:
+            if tt.alpha[nxt] and tt.lower[nxt] not in self._lowercase_continuations:
                 return True
-            if tt.digit[i + 1] and i + 2 < tt.n and tt.lower[i + 2] in self._size_units:
+            if tt.digit[nxt] and nxt + 1 < tt.n and tt.lower[nxt + 1] in self._size_units:
                 return True
         # Numbered items ("... benign. 2. Diffuse steatosis").
-        return tt.digit[i + 1] and i + 2 < tt.n and tt.text[i + 2] in {".", ")"}
+        return tt.digit[nxt] and nxt + 1 < tt.n and tt.text[nxt + 1] in {".", ")"}
 
     def assign_sections(
         self, tt: _Tokens, starts: Sequence[bool], headers: Sequence[_Header]

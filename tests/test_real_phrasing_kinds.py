@@ -773,6 +773,252 @@ FOLLOW_UP_DEV_I_J = [
 ]
 
 
+# --- dev_i and dev_j: ducts, run-on headers, lower-case segments, organ sizes -----------------
+
+DUCT_STONES = [
+    _case(
+        "CT: Dilated bile ducts of the right posterior section (segments VI and VII) containing"
+        " several dense calculi, the largest 9 mm.",
+        "stones_contained_by_the_ducts_of_a_section",
+        calcification=True,
+        count_category="multiple",
+        bile_duct=True,
+        max_size_mm=9.0,
+        segments=["VI", "VII"],
+        lobes=["right"],
+    ),
+    _case(
+        "MRCP: There is dilatation of the ducts of the left lobe containing numerous"
+        " low-attenuation calculi, the largest 13 mm.",
+        "attenuation_word_before_the_stones_is_no_head",
+        bile_duct=True,
+        count_category="multiple",
+        max_size_mm=13.0,
+        lobes=["left"],
+    ),
+    _case(
+        "mrcp  dilated intrahepatic ducts in segments 2 and 3 containing several dark calculi up"
+        " to 6 mm  cbd normal",
+        "run_on_ducts_in_segments_containing_stones",
+        calcification=True,
+        bile_duct=True,
+        max_size_mm=6.0,
+        segments=["II", "III"],
+    ),
+    _case(
+        "MRI: Mild dilatation of the intrahepatic ducts, with rounded low signal filling defects"
+        " within the right anterior section ducts, the largest 10 mm, compatible with intraductal"
+        " stones.",
+        "place_and_size_before_the_identity_cue",
+        calcification=True,
+        bile_duct=True,
+        max_size_mm=10.0,
+        lobes=["right"],
+    ),
+    _case(
+        "us abd  a 7 mm echogenic calculus in a dilated ihbr of the right lobe  cbd 4 mm",
+        "ihbr_is_an_intrahepatic_duct",
+        calcification=True,
+        bile_duct=True,
+        max_size_mm=7.0,
+    ),
+    _case(
+        "MRCP: The common bile duct is dilated containing two calculi, the largest 8 mm. The"
+        " intrahepatic ducts are normal.",
+        "common_duct_containing_stones_stays_excluded",
+        calcification=False,
+    ),
+    _case(
+        "CT: Dilatation of the extrahepatic bile duct containing multiple calculi up to 7 mm.",
+        "extrahepatic_duct_containing_stones_stays_excluded",
+        calcification=False,
+    ),
+    _case(
+        "CT: Dilatation of the pancreatic duct containing several calculi, the largest 5 mm.",
+        "pancreatic_duct_containing_stones_stays_excluded",
+        calcification=False,
+    ),
+]
+
+RUN_ON_HEADERS = [
+    _case(
+        "CT ABDOMEN\nFindings: Two calcified granulomas in the liver, 4 mm in segment II and 6 mm"
+        " in segment V.\nResult: Two old calcified hepatic granulomas (segments II and V).",
+        "result_opens_the_impression",
+        count=2,
+        segments=["II", "V"],
+    ),
+    _case(
+        "Results:\nLiver of normal size. A calcified granuloma of 5 mm in segment III.",
+        "results_open_the_findings",
+        count=1,
+        max_size_mm=5.0,
+    ),
+    _case(
+        "us abd  no mass  pancreas normal  right lobe 6 mm calcified granuloma",
+        "two_spaces_end_a_negation",
+        calcification=True,
+        max_size_mm=6.0,
+        lobes=["right"],
+    ),
+    _case(
+        "us abd  pancreas normal no mass or calcified granuloma in the liver",
+        "one_space_keeps_the_negation",
+        calcification=False,
+    ),
+    _case(
+        "Liver: Calcified granuloma  in segment VI, 5 mm. Spleen normal.",
+        "lone_double_space_is_no_clause_break",
+        max_size_mm=5.0,
+        segments=["VI"],
+    ),
+    _case(
+        "Liver: normal size, no focal lesion or  calcified granuloma.",
+        "lone_double_space_keeps_the_negation",
+        calcification=False,
+    ),
+    _case(
+        "us abdomen complete  impression 1 fatty liver 2 calcified granuloma right lobe",
+        "list_number_before_a_singular_is_no_count",
+        count=1,
+        count_category="single",
+    ),
+]
+
+#: Run-on dictation: the part (findings or impression) of each calcification, in text order.
+RUN_ON_PARTS = [
+    pytest.param(
+        "us abdomen liver normal 5 mm calcified granuloma seg 3 gb normal impression calcified"
+        " granuloma segment 3",
+        ["findings", "impression"],
+        id="lower_case_impression_opens_the_impression",
+    ),
+    pytest.param(
+        "us abd  no ascites  imp calcified granuloma seg 3",
+        ["impression"],
+        id="imp_after_two_spaces",
+    ),
+    pytest.param(
+        "LIVER: Normal. The impression of a calcified focus in segment 6 is due to a fissure.",
+        ["liver"],
+        id="the_impression_of_is_no_header",
+    ),
+    pytest.param(
+        "us abd liver shows an impression calcified granuloma seg 3",
+        ["findings"],
+        id="impression_after_an_article_is_no_header",
+    ),
+]
+
+#: Lower-case dictation: the words that start a sentence.
+LOWER_CASE_SENTENCES = [
+    pytest.param(
+        "us abd.  8mm calcific focus s7.  gb nl no stones.",
+        ["us", "8", "gb"],
+        id="period_two_spaces",
+    ),
+    pytest.param(
+        "LIVER: calcified focus 8 mm.  No other lesion.", ["LIVER", "calcified", "No"], id="capital"
+    ),
+    pytest.param("us abd.  focus 8 mm vs.  granuloma", ["us", "focus"], id="abbreviation"),
+]
+
+LOWER_CASE_SEGMENTS = [
+    _case(
+        "us abd.  liver 13 cm.  6mm calcified focus s6.  gb nl.  imp: calcified focus s6 liver.",
+        "lower_case_s_code",
+        calcification=True,
+        count=1,
+        max_size_mm=6.0,
+        segments=["VI"],
+    ),
+    _case(
+        "us abd  liver normal  tiny calcific focus s4a with shadowing",
+        "lower_case_s_code_with_subsegment",
+        segments=["IV"],
+    ),
+    _case(
+        "LUMBAR SPINE CT: Calcified disc at L5-S1. Liver: a calcified granuloma.",
+        "spine_level_is_no_segment",
+        calcification=True,
+        segments=[],
+    ),
+    _case(
+        "CHEST: S1 and S2 heard. Calcified granuloma in the liver.",
+        "heart_sounds_are_no_segments",
+        segments=[],
+    ),
+]
+
+ORGAN_SIZES = [
+    _case(
+        "us abd liver normal size echogenic focus with shadowing seg 5 spleen 11 cm kidneys"
+        " normal impression left lobe calcified granuloma",
+        "spleen_length_is_no_lesion_size",
+        max_size_mm=None,
+        triage="benign",
+    ),
+    _case(
+        "us abdomen liver normal 14 cm homogeneous single calcified focus seg 2 measuring 5mm",
+        "liver_span_before_the_focus_is_no_lesion_size",
+        max_size_mm=5.0,
+        triage="benign",
+    ),
+    _case(
+        "us abdomen liver measures 16.2 cm one calcified focus seg 7 with shadowing",
+        "liver_measures_is_no_lesion_size",
+        max_size_mm=None,
+        triage="benign",
+    ),
+    _case(
+        "us abd liver 5 mm calcified granuloma seg 6",
+        "size_right_before_the_target_stays_its_size",
+        max_size_mm=5.0,
+    ),
+    _case(
+        "us abd  coarse calcification seg 7 liver approx 4 cm dense shadow",
+        "liver_as_a_place_keeps_the_lesion_size",
+        max_size_mm=40.0,
+        triage="urgent",
+    ),
+    _case(
+        "Liver: Several calcified granulomas, the largest in the liver measuring 7 mm.",
+        "in_the_liver_measuring_keeps_the_lesion_size",
+        max_size_mm=7.0,
+    ),
+]
+
+
 @pytest.mark.parametrize(("text", "expected"), FOLLOW_UP_DEV_I_J)
 def test_follow_up_kinds_of_dev_i_and_j(miner: Miner, text: str, expected: Expect) -> None:
+    _check(miner, text, expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), DUCT_STONES)
+def test_stones_in_the_ducts_of_a_segment(miner: Miner, text: str, expected: Expect) -> None:
+    _check(miner, text, expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), RUN_ON_HEADERS)
+def test_run_on_headers_and_clauses(miner: Miner, text: str, expected: Expect) -> None:
+    _check(miner, text, expected)
+
+
+@pytest.mark.parametrize(("text", "parts"), RUN_ON_PARTS)
+def test_run_on_impression_header(miner: Miner, text: str, parts: list[str]) -> None:
+    assert [f.section for f in miner.mine_text(text).findings] == parts
+
+
+@pytest.mark.parametrize(("text", "firsts"), LOWER_CASE_SENTENCES)
+def test_lower_case_sentence_after_two_spaces(miner: Miner, text: str, firsts: list[str]) -> None:
+    assert [s[0].text for s in miner.nlp(text).sents] == firsts
+
+
+@pytest.mark.parametrize(("text", "expected"), LOWER_CASE_SEGMENTS)
+def test_lower_case_segment_codes(miner: Miner, text: str, expected: Expect) -> None:
+    _check(miner, text, expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), ORGAN_SIZES)
+def test_organ_sizes_are_no_lesion_sizes(miner: Miner, text: str, expected: Expect) -> None:
     _check(miner, text, expected)
