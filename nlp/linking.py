@@ -368,6 +368,7 @@ class Linker:
         self.segment_guard_words = frozenset(guards["words"])
         self.anaphoric_starts = frozenset(table["anaphoric_sentence_starts"])
         self.identity_containers = frozenset(table["identity_container_values"])
+        self.identity_container_nouns = frozenset(table["identity_container_nouns"]["words"])
         self.echo_only_mimics = frozenset(table["echo_only_mimic_values"]["values"])
         self.identity_morphology = frozenset(table["identity_morphology"])
         predicate = table["predicate_targets"]
@@ -1543,7 +1544,10 @@ class Linker:
             }
             # "a 52 mm cystic lesion with a partly calcified wall": the calcified outline is
             # the lesion's, so its size is the calcification's.
-            identity = container.value in self.identity_containers and bool(
+            identity = (
+                container.value in self.identity_containers
+                or doc[container.end - 1].lower_ in self.identity_container_nouns
+            ) and bool(
                 named_outline
                 or morphology & self.identity_morphology
                 or self.outline_parts.intersection(inside.words)

@@ -33,6 +33,14 @@ OUTLINES_AND_PARTS = [
         triage="urgent",
     ),
     _case(
+        "LIVER: A 4.2 cm mass in segment 5 with a calcified rim.",
+        "calcified_rim_of_a_mass_gives_no_size",
+        calcification=True,
+        max_size_mm=None,
+        segments=["V"],
+        triage="benign",
+    ),
+    _case(
         "LIVER: A 4.8 cm mass in segment 8 with coarse internal calcifications.",
         "calcifications_inside_a_mass_take_no_size",
         calcification=True,
