@@ -344,6 +344,7 @@ class Linker:
         self.location_prepositions = frozenset(table["location_prepositions"])
         self.determiners = frozenset(table["determiners"])
         self.proximity_words = frozenset(table["proximity_words"])
+        self.proximity_words_needing_to = frozenset(table["proximity_words_needing_to"]["words"])
         self.side_words = frozenset(table["side_words"])
         self.anaphoric_determiners = frozenset(table["anaphoric_lesion_determiners"])
         self.irregular_singulars: Mapping[str, str] = table["irregular_singulars"]
@@ -368,6 +369,8 @@ class Linker:
         self.segment_guard_words = frozenset(guards["words"])
         self.anaphoric_starts = frozenset(table["anaphoric_sentence_starts"])
         self.identity_containers = frozenset(table["identity_container_values"])
+        self.table_cell_marks = frozenset(table["table_cell_marks"]["marks"])
+        self.listed_size_rules = frozenset(table["listed_size_rules"]["rule_ids"])
         self.identity_container_nouns = frozenset(table["identity_container_nouns"]["words"])
         self.echo_only_mimics = frozenset(table["echo_only_mimic_values"]["values"])
         self.identity_morphology = frozenset(table["identity_morphology"])
@@ -627,9 +630,14 @@ class Linker:
                 doc[i].lower_ in self.determiners or doc[i].lower_ in self.side_words
             ):
                 i -= 1
-            if i >= 0 and doc[i].lower_ == "to":
+            after_to = i >= 0 and doc[i].lower_ == "to"
+            if after_to:
                 i -= 1
-            m.proximal = i >= 0 and doc[i].lower_ in self.proximity_words
+            word = doc[i].lower_ if i >= 0 else ""
+            # "posterior to the right lobe" is beside it; "the posterior right lobe" is in it.
+            m.proximal = word in self.proximity_words and (
+                after_to or word not in self.proximity_words_needing_to
+            )
 
     def _location_organs(self, doc: Doc, mentions: Sequence[Mention]) -> set[int]:
         """Ids of organ mentions that are a location ("in the liver and spleen"), not a head."""
@@ -963,6 +971,12 @@ class Linker:
         k = usable.target_over(m)
         if k is not None:
             return k, "internal", 0
+        if m.label == "SIZE" and m.start > 0 and doc[m.start - 1].text in self.table_cell_marks:
+            # "| 2 | Segment VII | Calcification within lesion 1 (...) | 6 mm |": a size in a
+            # cell of its own is the row's finding's.
+            k = next((j for j, h in enumerate(heads) if h.is_target and h.end <= m.start), None)
+            if k is not None:
+                return k, "post", m.start - heads[k].end
         if m.label in {"SEGMENT", "LOBE"} and (
             usable.ends_at(m.start)
             # Not across a clause break ("no ascites  right lobe 6 mm calcified granuloma").
@@ -1093,8 +1107,10 @@ class Linker:
                 state = TargetState(h, tuple(t.lower_ for t in doc[h.start : h.end]))
                 state.attachments.extend(attached.get(hk, []))
                 states.append(state)
+            self._drop_other_organ_sizes(doc, states, s_mentions)
             self._propagate_containers(doc, heads, attached, states, s_mentions)
             self._fronted_container(doc, s_start, heads, attached, states)
+            self._colon_lead_in(doc, heads, attached, states)
             self._take_duct_contents(doc, states, s_mentions)
             self._merge_anaphoric_lesions(doc, heads, attached, states)
             subjectless = self._predicate_subjects(doc, heads, attached, states)
@@ -1251,7 +1267,18 @@ class Linker:
         """Let a following sentence without targets that continues this one ("; these lie in
         hepatic segments II and V", ". The larger one is 3.6 cm", ". Similar lesions are
         present in the left lobe") add its sizes and locations to the last target."""
-        lent = [m for m in f_mentions if m.label in LENT_LABELS and not m.proximal]
+        # "Size: 4.1 x 3.5 cm (previously 5.2 x 4.4 cm)": a prior exam's size is not lent.
+        prior_ends = [m.end for m in f_mentions if m.label == "PRIOR_CUE"]
+        lent = [
+            m
+            for m in f_mentions
+            if m.label in LENT_LABELS
+            and not m.proximal
+            and not (
+                m.label == "SIZE"
+                and any(m.start - self.max_prior_gap <= end <= m.start for end in prior_ends)
+            )
+        ]
         if not states or not lent:
             return
         if any(m.label == "ORGAN" and m.value != LIVER for m in f_mentions):
@@ -1269,7 +1296,49 @@ class Linker:
                 return
             states[-1].more_foci = True
         last = states[-1]
+        if self._inside_lesion(last) and any(
+            m.label == "BLOCKER" and m.value in {"lesion", "cyst"} for m in f_mentions
+        ):
+            # "... metastases contain punctate calcifications; the largest metastasis measures
+            # 2.8 cm": the size is the lesion's, not its calcifications'.
+            lent = [m for m in lent if m.label != "SIZE"]
         last.attachments.extend(Attachment(m, "post", m.start - last.mention.end) for m in lent)
+
+    def _drop_other_organ_sizes(
+        self, doc: Doc, states: Sequence[TargetState], s_mentions: Sequence[Mention]
+    ) -> None:
+        """Drop sizes that another organ qualifies ("up to 4 mm in the liver and up to 7 mm
+        in the spleen": 7 mm is the spleen's)."""
+        organs = {m.start: m.value for m in s_mentions if m.label == "ORGAN"}
+        if not organs:
+            return
+        foreign: set[int] = set()
+        for m in s_mentions:
+            if m.label != "SIZE" or m.end >= len(doc):
+                continue
+            i = m.end
+            if doc[i].lower_ not in self.neighbours.inside_prepositions:
+                continue
+            i += 1
+            while i < len(doc) and doc[i].lower_ in self.determiners:
+                i += 1
+            value = organs.get(i)
+            if value is not None and value != LIVER:
+                foreign.add(m.start)
+        if foreign:
+            for st in states:
+                st.attachments[:] = [
+                    a
+                    for a in st.attachments
+                    if not (a.mention.label == "SIZE" and a.mention.start in foreign)
+                ]
+
+    @staticmethod
+    def _inside_lesion(st: TargetState) -> bool:
+        """Whether a target lies inside a lesion that is not itself the calcified thing
+        ("a mass containing calcifications"; a calcified wall takes the lesion's size)."""
+        container = [a for a in st.attachments if a.tier == "container"]
+        return bool(container) and not any(a.mention.label == "SIZE" for a in container)
 
     def _share_coreferent_location(
         self, states: Sequence[TargetState], s_mentions: Sequence[Mention]
@@ -1319,6 +1388,14 @@ class Linker:
         while i >= 0 and verbs < 2 and doc[i].lower_ in self.predicate_verbs:
             i -= 1
             verbs += 1
+        if not verbs:
+            # "Segment VIII lesion - now densely calcified": a word that is both (now) is
+            # the verb when no other stands there.
+            j = t.start - 1
+            while j >= 0 and doc[j].lower_ in self.predicate_adverbs:
+                if doc[j].lower_ in self.predicate_verbs:
+                    return i + 1
+                j -= 1
         return i + 1 if verbs else None
 
     def _predicate_subjects(
@@ -1589,6 +1666,39 @@ class Linker:
         for st in states:
             if st.mention.start > lesion.end and not self._has_location(st):
                 st.attachments.extend(Attachment(m, "container", 0) for m in lent)
+
+    def _colon_lead_in(
+        self,
+        doc: Doc,
+        heads: Sequence[Mention],
+        attached: Mapping[int, list[Attachment]],
+        states: Sequence[TargetState],
+    ) -> None:
+        """Give the target of "Lesion A - segment II: densely calcified cyst, 3.0 cm" the
+        location of the lesion that the lead-in before the colon names."""
+        for st in states:
+            if self._has_location(st):
+                continue
+            k = next((j for j, h in enumerate(heads) if h is st.mention), None)
+            if not k:
+                continue
+            previous = heads[k - 1]
+            between = doc[previous.end : st.mention.start]
+            colon = [t.i for t in between if t.text == ":"]
+            if (
+                len(colon) != 1
+                or previous.is_target
+                or previous.label != "BLOCKER"
+                or previous.value not in {"lesion", "cyst"}
+                or st.mention.start - colon[0] > self.max_premod_gap
+                or any(t.is_punct and t.text not in {":", "-", "\u2013", "\u2014"} for t in between)
+            ):
+                continue
+            st.attachments.extend(
+                Attachment(a.mention, "container", 0)
+                for a in attached.get(k - 1, [])
+                if a.mention.label in LOCATION_LABELS and not a.mention.proximal
+            )
 
     def _outline_named(self, doc: Doc, start: int, target_start: int, coref: Sequence[int]) -> bool:
         """Whether a lesion's outline right after ``start`` is what an identity cue then names
@@ -1880,7 +1990,9 @@ class Linker:
             return None, True, definite
         if plural:
             # "hepatic and splenic granulomas": the plural spans organs, not liver foci.
-            return (None, False, definite) if other_organs else (None, True, definite)
+            if other_organs:
+                return None, False, definite
+            return self._listed_count(doc, by_label.get("SIZE", [])), True, definite
         return 1, False, definite
 
     @staticmethod
@@ -1912,6 +2024,19 @@ class Linker:
                 rec["organ"] = named_rec["organ"]
                 rec["counted"] = False
                 rec["exclusion_reason"] = reason
+
+    def _listed_count(self, doc: Doc, sizes: Sequence[Attachment]) -> int | None:
+        """The number of sizes a list gives one per focus ("measuring 8, 14 and 22 mm"), or
+        None (no such list, or alternatives: "8 or 10 mm")."""
+        for a in sizes:
+            m = a.mention
+            if m.rule_id not in self.listed_size_rules:
+                continue
+            tokens = doc[m.start : m.end]
+            if any(t.lower_ == "or" for t in tokens):
+                return None
+            return sum(1 for t in tokens if t.like_num)
+        return None
 
     def _group(
         self,

@@ -206,18 +206,94 @@ ECHOES_NAMED = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), OUTLINES_AND_PARTS)
-def test_lesion_outlines_and_parts(miner: Miner, text: str, expected: Expect) -> None:
-    _check(miner, text, expected)
+# Kinds of dev_k (how sizes are stated and which size is the calcification's).
+SIZES_STATED = [
+    _case(
+        "RUQ ULTRASOUND\nThe liver is normal in size. There is a small echogenic focus with"
+        " acoustic shadowing in the anterior right lobe. It measures about 5 mm and is"
+        " consistent with a calcified granuloma.",
+        "part_of_a_lobe_is_in_the_lobe",
+        count=1,
+        max_size_mm=5.0,
+        lobes=["right"],
+        triage="benign",
+    ),
+    _case(
+        "ULTRASOUND FOLLOW-UP\nFindings:\nCyst 1 - segment III: densely calcified cyst, 3.3 cm."
+        "\nCyst 2 - segment V: densely calcified cyst, 1.2 cm.",
+        "lead_in_before_a_colon_places_the_finding",
+        count=2,
+        max_size_mm=33.0,
+        segments=["III", "V"],
+        triage="urgent",
+    ),
+    _case(
+        "Liver:\nSegment II lesion - now coarsely calcified.\nSize: 3.6 x 2.0 cm (previously"
+        " 4.4 x 3.0 cm).",
+        "dash_predicate_and_size_line_without_the_prior_size",
+        count=1,
+        max_size_mm=36.0,
+        segments=["II"],
+        triage="urgent",
+    ),
+    _case(
+        "Liver: Calcified granulomas in segments III, V and VII measuring 2, 3 and 5 mm.",
+        "one_listed_size_per_focus",
+        count=3,
+        max_size_mm=5.0,
+        triage="workup",
+    ),
+    _case(
+        "Liver: Calcified granulomas in segments III and VII measuring 2 or 3 mm.",
+        "alternative_sizes_give_no_count",
+        count=None,
+        count_category="multiple",
+    ),
+    _case(
+        "Liver: Several metastases in segments IV and VI contain coarse calcifications; the"
+        " largest metastasis in segment VI measures 4.6 cm.",
+        "the_largest_lesion_s_size_is_not_its_calcifications",
+        max_size_mm=None,
+        triage="workup",
+    ),
+    _case(
+        "FINDINGS: Calcified granulomas in the liver and spleen, up to 3 mm in the liver and up"
+        " to 9 mm in the spleen.",
+        "a_size_another_organ_qualifies_is_that_organ_s",
+        max_size_mm=3.0,
+    ),
+    _case(
+        "Segment VI, subcapsular: 7 mm focus of signal void on all sequences, matching a"
+        " calcified granuloma on the prior CT.",
+        "matching_names_the_same_focus",
+        count=1,
+        max_size_mm=7.0,
+        segments=["VI"],
+        triage="benign",
+    ),
+    _case(
+        "Liver: A faint echogenic focus in segment VII without convincing posterior acoustic"
+        " shadowing.",
+        "hedged_absent_shadow_is_no_shadow",
+        calcification=False,
+        triage="none",
+    ),
+    _case(
+        "Lesions:\n| 1 | Segment V | Hemangioma | 31 mm |\n| 2 | Segment V | Calcification"
+        " inside lesion 1 (dark on all sequences) | 5 mm |",
+        "a_size_in_its_own_table_cell_is_the_row_finding_s",
+        count=1,
+        max_size_mm=5.0,
+        segments=["V"],
+        triage="benign",
+    ),
+]
 
 
-@pytest.mark.parametrize(("text", "expected"), OUTLINE_NAMED)
-def test_outline_named_by_identity(miner: Miner, text: str, expected: Expect) -> None:
-    _check(miner, text, expected)
-
-
-@pytest.mark.parametrize(("text", "expected"), ECHOES_NAMED)
-def test_echoes_named_by_identity(miner: Miner, text: str, expected: Expect) -> None:
+@pytest.mark.parametrize(
+    ("text", "expected"), [*OUTLINES_AND_PARTS, *OUTLINE_NAMED, *ECHOES_NAMED, *SIZES_STATED]
+)
+def test_parts_outlines_and_named_echoes(miner: Miner, text: str, expected: Expect) -> None:
     _check(miner, text, expected)
 
 
