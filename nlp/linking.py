@@ -369,6 +369,8 @@ class Linker:
         self.segment_guard_words = frozenset(guards["words"])
         self.anaphoric_starts = frozenset(table["anaphoric_sentence_starts"])
         self.identity_containers = frozenset(table["identity_container_values"])
+        self.partitive_pronouns = frozenset(table["partitive_pronouns"]["words"])
+        self.max_identity_gap = int(linking["max_identity_gap_tokens"])
         self.table_cell_marks = frozenset(table["table_cell_marks"]["marks"])
         self.listed_size_rules = frozenset(table["listed_size_rules"]["rule_ids"])
         self.identity_container_nouns = frozenset(table["identity_container_nouns"]["words"])
@@ -414,10 +416,11 @@ class Linker:
         self, doc: Doc, sentences: Sequence[tuple[int, int, str, str, str]]
     ) -> tuple[list[Mention], list[Mention]]:
         """Return targets and cleaned attribute mentions, in document order."""
-        sent_of = [0] * (len(doc) + 1)
-        for k, (start, end, *_rest) in enumerate(sentences):
-            for i in range(start, end):
-                sent_of[i] = k
+        starts = [row[0] for row in sentences]
+
+        def sent_of(token: int) -> int:
+            """The index of the sentence that holds ``token``."""
+            return max(bisect.bisect_right(starts, token) - 1, 0)
 
         def make(span: Span, is_target: bool) -> Mention:
             return Mention(
@@ -426,7 +429,7 @@ class Linker:
                 label=span.label_,
                 rule_id=span.id_,
                 value=self.patterns.rule_value(span.id_),
-                sent=sent_of[span.start],
+                sent=sent_of(span.start),
                 start_char=span.start_char,
                 end_char=span.end_char,
                 is_target=is_target,
@@ -440,7 +443,7 @@ class Linker:
             if t.rule_id not in self.predicate_rules or self._predicate_start(doc, t) is not None
         ]
         # A target never crosses a sentence boundary.
-        targets = [t for t in targets if sent_of[t.end - 1] == t.sent]
+        targets = [t for t in targets if sent_of(t.end - 1) == t.sent]
         raw = [make(s, False) for s in doc.spans.get(MENTION_SPAN_KEY, [])]
         no_shadow = [m for m in raw if m.label == "NO_SHADOW"]
         targets = [
@@ -1014,7 +1017,7 @@ class Linker:
             # "A 6 mm focus of signal void in segment VII, dark on all sequences, without
             # enhancement, consistent with calcification": the size and place of what an
             # identity cue then names a calcification are the calcification's.
-            choice = self._identity_target(m, usable, identity_cues)
+            choice = self._identity_target(doc, m, usable, identity_cues)
             if choice is not None:
                 return choice
         # Only "throughout the liver" may stand before the calcifications it describes; a fronted
@@ -1047,7 +1050,7 @@ class Linker:
         return k, "post", h.start - m.end
 
     def _identity_target(
-        self, m: Mention, usable: _HeadIndex, identity_cues: Sequence[int]
+        self, doc: Doc, m: Mention, usable: _HeadIndex, identity_cues: Sequence[int]
     ) -> tuple[int, str, int] | None:
         """The target an identity cue after ``m`` names, when ``m`` opens the description.
 
@@ -1066,7 +1069,9 @@ class Linker:
             h = heads[k]
             if h.start >= cue:
                 return (k, "fronted", h.start - m.end) if h.is_target else None
-            if h.is_target or not (h.label == "BLOCKER" and h.value == "structure"):
+            if h.is_target or not (
+                h.label == "BLOCKER" and (h.value == "structure" or self._inside_object(doc, h))
+            ):
                 return None
             k = usable.first_starting_at(h.start + 1)
         return None
@@ -1111,6 +1116,7 @@ class Linker:
             self._propagate_containers(doc, heads, attached, states, s_mentions)
             self._fronted_container(doc, s_start, heads, attached, states)
             self._colon_lead_in(doc, heads, attached, states)
+            self._identified_lesion(heads, attached, states, s_mentions)
             self._take_duct_contents(doc, states, s_mentions)
             self._merge_anaphoric_lesions(doc, heads, attached, states)
             subjectless = self._predicate_subjects(doc, heads, attached, states)
@@ -1593,6 +1599,7 @@ class Linker:
         if not cues:
             return
         coref = sorted(m.start for m in s_mentions if m.label == "COREF")
+        cue_starts = {c.start for c in cues}
         lesions = _HeadIndex(
             heads,
             [
@@ -1604,6 +1611,12 @@ class Linker:
         state_starts = [st.mention.start for st in states]  # ascending, as the heads
         for cue in cues:
             hk = lesions.last_ending_by(cue.start)
+            if hk is None and self._partitive_plural(doc, cue.start):
+                # "Several of them contain calcification": foci in several lesions.
+                j = bisect.bisect_left(state_starts, cue.end)
+                if j < len(states) and state_starts[j] - cue.end <= self.max_premod_gap:
+                    states[j].plural_container = True
+                continue
             if hk is None or heads[hk].is_target:
                 continue
             container = heads[hk]
@@ -1611,6 +1624,14 @@ class Linker:
             if j == len(states):
                 continue
             inside = states[j]
+            if any(
+                h.label == "BLOCKER"
+                and h.value in {"lesion", "cyst"}
+                and h.end not in cue_starts  # "... a lesion containing calcification"
+                for h in heads
+                if cue.end <= h.start < inside.mention.start
+            ):
+                continue  # "a cyst with daughter cysts and two calcified cysts": not inside it
             named_outline = False
             if state_starts[j] - cue.end > self.max_premod_gap:
                 named_outline = self._outline_named(doc, cue.end, inside.mention.start, coref)
@@ -1666,6 +1687,72 @@ class Linker:
         for st in states:
             if st.mention.start > lesion.end and not self._has_location(st):
                 st.attachments.extend(Attachment(m, "container", 0) for m in lent)
+
+    def _partitive_plural(self, doc: Doc, end: int) -> bool:
+        """Whether ``doc[:end]`` ends with "of them", "of these", "of which" (after a
+        quantifier: "Several of them contain calcification")."""
+        return (
+            end >= 3
+            and doc[end - 1].lower_ in self.partitive_pronouns
+            and doc[end - 2].lower_ == "of"
+            and doc[end - 3].is_alpha
+        )
+
+    def _inside_object(self, doc: Doc, h: Mention) -> bool:
+        """Whether a lesion is named as where something lies ("... within the lesion")."""
+        i = h.start - 1
+        while i >= 0 and doc[i].lower_ in self.determiners:
+            i -= 1
+        return i >= 0 and doc[i].lower_ in self.neighbours.inside_prepositions and i < h.start - 1
+
+    def _identified_lesion(
+        self,
+        heads: Sequence[Mention],
+        attached: Mapping[int, list[Attachment]],
+        states: Sequence[TargetState],
+        s_mentions: Sequence[Mention],
+    ) -> None:
+        """Give a calcification that an identity cue names the size and place of the lesion
+        the sentence describes ("a 14 x 11 mm nodule in segment 6, dark on all sequences,
+        corresponding to the calcified nodule known from the prior CT")."""
+        cues = [m for m in s_mentions if m.label == "COREF"]
+        if not cues:
+            return
+        for st in states:
+            if any(a.mention.label == "SIZE" for a in st.attachments):
+                continue
+            t = st.mention
+            cue = max((c for c in cues if c.end <= t.start), key=lambda c: c.end, default=None)
+            if cue is None or t.start - cue.end > self.max_identity_gap:
+                continue
+            # The last head before the cue but structure words ("without enhancement").
+            before = [
+                k
+                for k, h in enumerate(heads)
+                if h.end <= cue.start and not (h.label == "BLOCKER" and h.value == "structure")
+            ]
+            if not before or any(cue.end <= h.start < t.start for h in heads):
+                continue
+            k = before[-1]
+            lesion = heads[k]
+            if (
+                lesion.is_target
+                or lesion.label != "BLOCKER"
+                or lesion.value not in {"lesion", "cyst"}
+            ):
+                continue
+            own = attached.get(k, [])
+            lent = [
+                a
+                for a in own
+                if a.mention.label == "SIZE"
+                or (
+                    a.mention.label in LOCATION_LABELS
+                    and not a.mention.proximal
+                    and not self._has_location(st)
+                )
+            ]
+            st.attachments.extend(Attachment(a.mention, "container", a.distance) for a in lent)
 
     def _colon_lead_in(
         self,

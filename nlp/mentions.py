@@ -84,9 +84,10 @@ class MentionMatcher:
         self.labels = {r.id: r.label for r in patterns.mentions}
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.document_phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        # Token rules in one Matcher per label, each run only on a sentence holding one of
-        # the words its rules need (see MatcherGroup).
-        by_label: dict[str, list[SpanRule]] = {}
+        # Token rules grouped by the words they need (see MatcherGroup): a sentence runs
+        # only the groups one of whose words it holds, so a rule is matched only where it
+        # could match (rules of one label that need the same words share a group).
+        by_need: dict[tuple[str, frozenset[str]], list[SpanRule]] = {}
         for rule in patterns.mentions:
             if isinstance(rule.pattern, str):
                 pattern_doc = nlp.make_doc(rule.pattern)
@@ -94,8 +95,10 @@ class MentionMatcher:
                 if rule.label == "ORGAN" and rule.value in DOCUMENT_WIDE_ORGANS:
                     self.document_phrases.add(rule.id, [pattern_doc])
             else:
-                by_label.setdefault(rule.label, []).append(rule)
-        self.groups = [MatcherGroup(nlp, rules) for rules in by_label.values()]
+                required = required_words(rule.pattern)
+                need = min(required, key=len) if required else frozenset()
+                by_need.setdefault((rule.label, need), []).append(rule)
+        self.groups = [MatcherGroup(nlp, rules) for rules in by_need.values()]
         self._vocab = nlp.vocab
         # One Matcher per combination of needed groups, built on first use (few occur);
         # the full one validates every pattern now.

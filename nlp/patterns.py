@@ -116,6 +116,7 @@ _CONFIG_KEYS: Mapping[str, frozenset[str]] = {
             "max_postmodifier_distance_tokens",
             "max_prior_cue_gap_tokens",
             "max_mimic_distance_tokens",
+            "max_identity_gap_tokens",
             "min_run_on_double_spaces",
         }
     ),

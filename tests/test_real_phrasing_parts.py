@@ -290,8 +290,62 @@ SIZES_STATED = [
 ]
 
 
+# Kinds of dev_l (location and count).
+LOCATION_AND_COUNT = [
+    _case(
+        "FINDINGS: In segment 5 there is a well-defined 12 x 9 mm nodule, dark on all sequences,"
+        " without enhancement, corresponding to the calcified nodule seen on the prior CT.",
+        "described_lesion_named_a_calcification_lends_size_and_place",
+        count=1,
+        max_size_mm=12.0,
+        segments=["V"],
+        triage="benign",
+    ),
+    _case(
+        "LIVER: A 2.6 cm hemangioma in segment 3. A 4 mm focus of signal void within the lesion"
+        " corresponds to a phlebolith.",
+        "focus_inside_a_lesion_named_a_phlebolith",
+        count=1,
+        max_size_mm=4.0,
+        triage="benign",
+    ),
+    _case(
+        "LIVER: Prior CT described a calcified granuloma in segment 7, which is not seen on"
+        " this ultrasound.",
+        "prior_exam_finding_not_seen_now",
+        calcification=False,
+        triage="none",
+    ),
+    _case(
+        "LIVER: Multiple coarsely calcified (ossified) metastases, the largest 3.4 cm in"
+        " segment 8.",
+        "word_in_parentheses_before_the_head",
+        calcification=True,
+        max_size_mm=34.0,
+        triage="urgent",
+    ),
+    _case(
+        "LIVER: Numerous metastases in both lobes. Some of them contain calcification,"
+        " especially in segments 3 and 6.",
+        "some_of_them_contain_is_multiple",
+        count=None,
+        count_category="multiple",
+        segments=["III", "VI"],
+        triage="workup",
+    ),
+    _case(
+        "IMPRESSION: Hydatid disease: a large right lobe cyst with daughter cysts and two"
+        " calcified cysts in the left lobe.",
+        "coordinated_lesion_is_not_inside_the_first",
+        count=2,
+        lobes=["left"],
+    ),
+]
+
+
 @pytest.mark.parametrize(
-    ("text", "expected"), [*OUTLINES_AND_PARTS, *OUTLINE_NAMED, *ECHOES_NAMED, *SIZES_STATED]
+    ("text", "expected"),
+    [*OUTLINES_AND_PARTS, *OUTLINE_NAMED, *ECHOES_NAMED, *SIZES_STATED, *LOCATION_AND_COUNT],
 )
 def test_parts_outlines_and_named_echoes(miner: Miner, text: str, expected: Expect) -> None:
     _check(miner, text, expected)
