@@ -46,12 +46,38 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 #: The same words in lower-cased ASCII text, found about twice as fast.
 _ASCII_WORD_RE = re.compile(r"[a-z]+")
 #: A line: text between separators (``LINE_BREAKS``).
-_LINE_RE = re.compile(r"[^\n;]+")
+#: One letter: what ``_WORD_RE`` makes its words of.
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _words(lower: str) -> list[str]:
     """The words (runs of letters) of a lower-cased text."""
     return (_ASCII_WORD_RE if lower.isascii() else _WORD_RE).findall(lower)
+
+
+def _anchor_lines(lower: str, anchors: Iterable[str]) -> list[tuple[int, int]]:
+    """The lines (``(start, end)``, in order) where one of the anchors occurs: an alphabetic
+    one as a whole word, any other as a substring. Only these lines need the line test."""
+    found: set[tuple[int, int]] = set()
+    for anchor in anchors:
+        whole = anchor.isalpha()
+        at = lower.find(anchor)
+        while at >= 0:
+            after = at + len(anchor)
+            if not whole or (
+                (at == 0 or not _LETTER.match(lower, at - 1))
+                and (after >= len(lower) or not _LETTER.match(lower, after))
+            ):
+                found.add(_line_span(lower, at))
+            at = lower.find(anchor, at + 1)
+    return sorted(found)
+
+
+def _line_span(text: str, position: int) -> tuple[int, int]:
+    """``(start, end)`` of the line (text between separators) that holds ``position``."""
+    start = max(text.rfind(c, 0, position) for c in LINE_BREAKS) + 1
+    ends = [i for i in (text.find(c, position) for c in LINE_BREAKS) if i >= 0]
+    return start, min(ends) if ends else len(text)
 
 
 def _lowered(text: str) -> tuple[str, set[str]]:
@@ -490,14 +516,16 @@ class Prefilter:
         """The lines that pass the group's test (``lowered``: the lower-cased text and its
         words, when the caller has them)."""
         lower, words_all = lowered or _lowered(text)
-        if not group.anchors_in(words_all, lower):
+        present = group.anchors_in(words_all, lower)
+        if not present:
             return []  # most reports: no anchor anywhere
         passing = []
-        for line in _LINE_RE.finditer(lower):
-            words = set(_words(line.group()))
-            anchors = group.anchors_in(words, line.group())
-            if anchors and self._line_passes_group(group, anchors, line.group(), words):
-                passing.append(line.span())
+        for start, end in _anchor_lines(lower, present):
+            line = lower[start:end]
+            words = set(_words(line))
+            anchors = group.anchors_in(words, line)
+            if anchors and self._line_passes_group(group, anchors, line, words):
+                passing.append((start, end))
                 if first_only:
                     break
         return passing

@@ -96,3 +96,14 @@ def test_prefilter_tables_identical_on_and_off(miner: Any, corpus_reports: list[
     assert findings_frame(on).equals(findings_frame(off))
     skipped = sum(not miner.prefilter.may_have_target(r.text) for r in reports)
     assert skipped > 100  # the test exercises the skipping paths
+
+
+def test_prefilter_anchor_lines_find_whole_words_per_line() -> None:
+    """Only the lines holding an anchor (a whole word, or a substring when not alphabetic)
+    are tested, with the same line bounds the pipeline never crosses (line break, ';')."""
+    from calcminer.nlp.prefilter import _anchor_lines
+
+    text = "ct in 3mo; more ct\nnothing here\nf/u us; calcified-focus"
+    lines = _anchor_lines(text, ["mo", "f/u", "calcified"])
+    assert [text[a:b] for a, b in lines] == ["ct in 3mo", "f/u us", " calcified-focus"]
+    assert _anchor_lines("noncalcified; uncalcified", ["calcified"]) == []
