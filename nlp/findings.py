@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from spacy.tokens import Doc
@@ -238,9 +239,24 @@ def aggregate(
 
 
 def no_finding_result(report: Report, config: TriageConfig) -> ReportResult:
-    """The result for a report with no target and no follow-up advice (no pipeline needed)."""
+    """The result for a report with no target and no follow-up advice (no pipeline needed).
+
+    Most reports of an archive are such; all but the id and the carried columns are the same
+    for each, so they are built once per triage configuration.
+    """
+    return replace(_no_finding_template(config), report_id=report.report_id, meta=report.meta)
+
+
+@functools.lru_cache(maxsize=8)
+def _no_finding_template(config: TriageConfig) -> ReportResult:
     return build_result(
-        report, [], (), count=None, multiple=False, followup=(False, ()), config=config
+        Report(report_id="", text=""),
+        [],
+        (),
+        count=None,
+        multiple=False,
+        followup=(False, ()),
+        config=config,
     )
 
 
