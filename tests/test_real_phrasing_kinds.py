@@ -989,18 +989,12 @@ ORGAN_SIZES = [
 ]
 
 
-@pytest.mark.parametrize(("text", "expected"), FOLLOW_UP_DEV_I_J)
-def test_follow_up_kinds_of_dev_i_and_j(miner: Miner, text: str, expected: Expect) -> None:
-    _check(miner, text, expected)
-
-
-@pytest.mark.parametrize(("text", "expected"), DUCT_STONES)
-def test_stones_in_the_ducts_of_a_segment(miner: Miner, text: str, expected: Expect) -> None:
-    _check(miner, text, expected)
-
-
-@pytest.mark.parametrize(("text", "expected"), RUN_ON_HEADERS)
-def test_run_on_headers_and_clauses(miner: Miner, text: str, expected: Expect) -> None:
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [*FOLLOW_UP_DEV_I_J, *DUCT_STONES, *RUN_ON_HEADERS, *LOWER_CASE_SEGMENTS, *ORGAN_SIZES],
+)
+def test_kinds_of_dev_i_and_j(miner: Miner, text: str, expected: Expect) -> None:
+    """Follow-up wording, duct stones, run-on headers, lower-case segments, organ sizes."""
     _check(miner, text, expected)
 
 
@@ -1012,13 +1006,3 @@ def test_run_on_impression_header(miner: Miner, text: str, parts: list[str]) -> 
 @pytest.mark.parametrize(("text", "firsts"), LOWER_CASE_SENTENCES)
 def test_lower_case_sentence_after_two_spaces(miner: Miner, text: str, firsts: list[str]) -> None:
     assert [s[0].text for s in miner.nlp(text).sents] == firsts
-
-
-@pytest.mark.parametrize(("text", "expected"), LOWER_CASE_SEGMENTS)
-def test_lower_case_segment_codes(miner: Miner, text: str, expected: Expect) -> None:
-    _check(miner, text, expected)
-
-
-@pytest.mark.parametrize(("text", "expected"), ORGAN_SIZES)
-def test_organ_sizes_are_no_lesion_sizes(miner: Miner, text: str, expected: Expect) -> None:
-    _check(miner, text, expected)
