@@ -1128,6 +1128,16 @@ class Linker:
             ):
                 first = self._first_words(doc, s_start, s_end, 1)
                 distributive = bool(first) and first[0] in self.neighbours.distributive
+                # "...; they correspond to the calcified granulomas on the prior CT": the
+                # pronoun names the previous sentence's foci as the calcifications.
+                named = (
+                    bool(first)
+                    and first[0] in self.predicate_pronouns | self.neighbours.refer_back
+                    and any(
+                        m.label == "COREF" and m.end <= min(st.mention.start for st in states)
+                        for m in s_mentions
+                    )
+                )
                 self._lend_previous_context(
                     doc,
                     k - 1,
@@ -1136,6 +1146,7 @@ class Linker:
                     mentions_of,
                     distributive=distributive,
                     sized=subjectless,
+                    named=named,
                 )
             if (
                 k + 1 < len(sentences)
@@ -1214,6 +1225,7 @@ class Linker:
         *,
         distributive: bool = False,
         sized: Sequence[TargetState] = (),
+        named: bool = False,
     ) -> None:
         """Give targets without a location of their own the location of the lesion that the
         previous sentence described ("... a mass centred on segments II and III. It contains a
@@ -1237,6 +1249,16 @@ class Linker:
             if h.is_target or (h.label == "BLOCKER" and h.value in {"lesion", "cyst"})
         ]
         if not lesions:
+            if named and all(h.label == "BLOCKER" and h.value == "structure" for h in p_heads):
+                # The previous sentence describes foci without a lesion word ("Three foci of
+                # signal void in segments 5/6, up to 6 mm"): its places and sizes are theirs.
+                lent_all = [
+                    m
+                    for m in p_mentions
+                    if (m.label in LOCATION_LABELS or m.label == "SIZE") and not m.proximal
+                ]
+                for st in lacking:
+                    st.attachments.extend(Attachment(m, "context", 0) for m in lent_all)
             return
         attached = self.attach(doc, p_heads, p_mentions)
         lent: list[Mention] = []

@@ -293,6 +293,21 @@ SIZES_STATED = [
 # Kinds of dev_l (location and count).
 LOCATION_AND_COUNT = [
     _case(
+        "FINDINGS: Two tiny foci of signal void in segment 7, up to 4 mm, without enhancement;"
+        " they correspond to calcified granulomas on the prior CT.",
+        "they_name_the_previous_foci_as_the_calcifications",
+        calcification=True,
+        max_size_mm=4.0,
+        segments=["VII"],
+        triage="workup",
+    ),
+    _case(
+        "FINDINGS: Two tiny foci of signal void in segment 7, up to 4 mm, without enhancement;"
+        " they are unchanged, and calcified granulomas are present.",
+        "a_pronoun_without_identity_cue_lends_nothing",
+        calcification=False,
+    ),
+    _case(
         "FINDINGS: In segment 5 there is a well-defined 12 x 9 mm nodule, dark on all sequences,"
         " without enhancement, corresponding to the calcified nodule seen on the prior CT.",
         "described_lesion_named_a_calcification_lends_size_and_place",
