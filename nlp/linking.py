@@ -1622,6 +1622,7 @@ class Linker:
             return
         coref = sorted(m.start for m in s_mentions if m.label == "COREF")
         cue_starts = {c.start for c in cues}
+        head_starts = [h.start for h in heads]  # ascending (heads are in document order)
         lesions = _HeadIndex(
             heads,
             [
@@ -1646,12 +1647,13 @@ class Linker:
             if j == len(states):
                 continue
             inside = states[j]
+            first = bisect.bisect_left(head_starts, cue.end)
+            last = bisect.bisect_left(head_starts, inside.mention.start, lo=first)
             if any(
                 h.label == "BLOCKER"
                 and h.value in {"lesion", "cyst"}
                 and h.end not in cue_starts  # "... a lesion containing calcification"
-                for h in heads
-                if cue.end <= h.start < inside.mention.start
+                for h in heads[first:last]
             ):
                 continue  # "a cyst with daughter cysts and two calcified cysts": not inside it
             named_outline = False
@@ -1737,25 +1739,38 @@ class Linker:
         """Give a calcification that an identity cue names the size and place of the lesion
         the sentence describes ("a 14 x 11 mm nodule in segment 6, dark on all sequences,
         corresponding to the calcified nodule known from the prior CT")."""
-        cues = [m for m in s_mentions if m.label == "COREF"]
+        # The cues by end, the earliest start first among equal ends: the last one ending by
+        # a target is the one nearest it.
+        cues = sorted(
+            (m for m in s_mentions if m.label == "COREF"), key=lambda c: (c.end, -c.start)
+        )
         if not cues:
             return
+        cue_ends = [c.end for c in cues]
+        head_starts = [h.start for h in heads]
         for st in states:
             if any(a.mention.label == "SIZE" for a in st.attachments):
                 continue
             t = st.mention
-            cue = max((c for c in cues if c.end <= t.start), key=lambda c: c.end, default=None)
-            if cue is None or t.start - cue.end > self.max_identity_gap:
+            j = bisect.bisect_right(cue_ends, t.start) - 1
+            if j < 0 or t.start - cues[j].end > self.max_identity_gap:
                 continue
+            cue = cues[j]
+            nearest = bisect.bisect_left(head_starts, cue.end)
+            if nearest < len(heads) and heads[nearest].start < t.start:
+                continue  # another head stands between the cue and the target
             # The last head before the cue but structure words ("without enhancement").
-            before = [
-                k
-                for k, h in enumerate(heads)
-                if h.end <= cue.start and not (h.label == "BLOCKER" and h.value == "structure")
-            ]
-            if not before or any(cue.end <= h.start < t.start for h in heads):
+            k = next(
+                (
+                    i
+                    for i in range(bisect.bisect_right(head_starts, cue.start) - 1, -1, -1)
+                    if heads[i].end <= cue.start
+                    and not (heads[i].label == "BLOCKER" and heads[i].value == "structure")
+                ),
+                None,
+            )
+            if k is None:
                 continue
-            k = before[-1]
             lesion = heads[k]
             if (
                 lesion.is_target
@@ -1785,11 +1800,12 @@ class Linker:
     ) -> None:
         """Give the target of "Lesion A - segment II: densely calcified cyst, 3.0 cm" the
         location of the lesion that the lead-in before the colon names."""
+        index = {id(h): k for k, h in enumerate(heads)}
         for st in states:
             if self._has_location(st):
                 continue
-            k = next((j for j, h in enumerate(heads) if h is st.mention), None)
-            if not k:
+            k = index.get(id(st.mention))
+            if k is None or k == 0:
                 continue
             previous = heads[k - 1]
             between = doc[previous.end : st.mention.start]

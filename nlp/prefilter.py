@@ -75,9 +75,8 @@ def _anchor_lines(lower: str, anchors: Iterable[str]) -> list[tuple[int, int]]:
 
 def _line_span(text: str, position: int) -> tuple[int, int]:
     """``(start, end)`` of the line (text between separators) that holds ``position``."""
-    start = max(text.rfind(c, 0, position) for c in LINE_BREAKS) + 1
     ends = [i for i in (text.find(c, position) for c in LINE_BREAKS) if i >= 0]
-    return start, min(ends) if ends else len(text)
+    return _line_start(text, position + 1), min(ends) if ends else len(text)
 
 
 def _lowered(text: str) -> tuple[str, set[str]]:

@@ -13,7 +13,6 @@ The CLI mines with the session miner of conftest.py (``--workers 1``), so the fi
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import shutil
@@ -24,7 +23,6 @@ import tempfile
 import tracemalloc
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +31,7 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from test_robustness import CALCIFIED, MARKER, NORMAL, Run
 from typer.testing import CliRunner
 
 from calcminer.cli import app
@@ -45,34 +44,7 @@ from calcminer.nlp.tables import REPORT_COLUMNS
 
 runner = CliRunner()
 
-#: A word put in every report text; it must never reach stdout, stderr, ids or reasons.
-MARKER = "Zanzibar"
 CHECK_LINE = "check: records in {n} = report rows {r} + error rows {e}: ok"
-NORMAL = f"LIVER: Normal size and echotexture. {MARKER} clinic."
-CALCIFIED = f"LIVER: A 5 mm calcified granuloma in segment VI. {MARKER} clinic."
-
-
-@dataclass(frozen=True)
-class Run:
-    """One CLI invocation: exit code, streams and output folder."""
-
-    exit_code: int
-    stdout: str
-    stderr: str
-    out: Path
-
-    def table(self, name: str = "reports.csv") -> list[dict[str, str]]:
-        with (self.out / name).open(encoding="utf-8", newline="") as handle:
-            return list(csv.DictReader(handle))
-
-    def errors(self) -> list[tuple[str, str, str, str]]:
-        """Rows of the errors table as (source, line, report_id, code)."""
-        return [
-            (e["source"], e["line"], e["report_id"], e["code"]) for e in self.table("errors.csv")
-        ]
-
-    def column(self, name: str, table: str = "reports.csv") -> list[str]:
-        return [row[name] for row in self.table(table)]
 
 
 def extract(inputs: Sequence[Path], out: Path, *extra: str, output: str = "reports.csv") -> Run:
