@@ -154,6 +154,21 @@ ASSERTION_CATEGORIES = {
     "HISTORICAL": "historical",
     "POSSIBLE_EXISTENCE": "uncertain",
 }
+#: ConText categories that say a finding is of this exam; ``CORRESPONDING`` is a ``CURRENT`` cue
+#: that matches it to a prior exam's finding ("corresponding to ... on the prior CT").
+CURRENT_CATEGORIES = frozenset({"CURRENT", "CORRESPONDING"})
+
+
+def _before_parenthesis(doc: Doc, end: int, max_tokens: int = 20) -> int:
+    """Where a parenthesis closed right before ``end`` opens, else ``end``."""
+    if end <= 0 or doc[end - 1].text != ")":
+        return end
+    for k in range(end - 2, max(-1, end - 2 - max_tokens), -1):
+        if doc[k].text == ")":
+            return end
+        if doc[k].text == "(":
+            return k
+    return end
 
 
 @dataclass
@@ -615,9 +630,12 @@ class Linker:
         if b.start - candidate.end > self.max_post_distance:
             return False
         between = [doc[i] for i in range(candidate.end, b.start)]
+        commas = [k for k, t in enumerate(between) if t.text == ","]
+        # Its own phrase, after the last comma, has no determiner ("..., with arc-shaped
+        # strong echo at its edge"); a location before that comma may ("in the left lobe").
         if (
-            any(t.text == "," for t in between)
-            and not any(t.lower_ in self.determiners for t in between)
+            commas
+            and not any(t.lower_ in self.determiners for t in between[commas[-1] :])
             and not any(t.is_punct and t.text not in {",", "-"} for t in between)
         ):
             return self._shadowed(b, shadows, targets, doc, appositive=True)
@@ -661,6 +679,8 @@ class Linker:
                 j = i
                 while j > 0 and doc[j - 1].lower_ in self.determiners:
                     j -= 1
+                # "of the liver (segment VI, 5.5 cm) and spleen": skip the liver's parenthesis.
+                j = _before_parenthesis(doc, j)
                 before = organ_ends.get(j)
                 if before is not None and id(before) in located:
                     located.add(id(m))
@@ -1859,7 +1879,7 @@ class Linker:
         assertion = "present"
         for category in ("NEGATED_EXISTENCE", "HYPOTHETICAL", "HISTORICAL", "POSSIBLE_EXISTENCE"):
             if category in categories:
-                if category == "HISTORICAL" and "CURRENT" in categories:
+                if category == "HISTORICAL" and not categories.isdisjoint(CURRENT_CATEGORIES):
                     continue
                 assertion = ASSERTION_CATEGORIES[category]
                 break

@@ -83,6 +83,7 @@ CONTEXT_CATEGORIES = frozenset(
         "HISTORICAL",
         "HYPOTHETICAL",
         "CURRENT",
+        "CORRESPONDING",
         "PSEUDO",
         "TERMINATE",
     }

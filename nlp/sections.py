@@ -86,7 +86,11 @@ class SectionSplitter:
             key = tuple(_tokens_of(nlp, rule.literal))
             self.headers.setdefault(key, rule)
         self._max_header_tokens = max((len(k) for k in self.headers), default=1)
-        self._first_words = frozenset(k[0] for k in self.headers if k)
+        qualifiers = patterns.normalization["header_qualifiers"]
+        #: Words that may qualify a report-part header before its literal ("Imaging diagnosis:").
+        self._qualifiers = frozenset(qualifiers["words"])
+        self._max_qualifiers = int(qualifiers["max_words"])
+        self._first_words = frozenset(k[0] for k in self.headers if k) | self._qualifiers
         self._abbreviations = frozenset(patterns.normalization["sentence_abbreviations"])
         # Tokens between the organ names of a list header ("PANCREAS, SPLEEN, ADRENALS:").
         self._list_separators = frozenset(patterns.normalization["header_list_separators"])
@@ -210,6 +214,8 @@ class SectionSplitter:
         j, n = i, tt.n
         while j < n:
             rule, j2 = self._longest_literal(tt, j)
+            if rule is None and not rules:
+                rule, j2 = self._qualified_literal(tt, j)
             if rule is None:
                 return None
             rules.append(rule)
@@ -237,6 +243,17 @@ class SectionSplitter:
             k += 1
         organs = tuple(dict.fromkeys(r.category for r in rules if r.kind == "organ"))
         return _Header(i, end, rules[0], organs, at_line_start, alone)
+
+    def _qualified_literal(self, tt: _Tokens, i: int) -> tuple[SectionHeader | None, int]:
+        """A report-part header after up to ``max_words`` qualifying words ("Imaging
+        diagnosis", "Color Doppler findings")."""
+        k = i
+        while k < tt.n and k - i < self._max_qualifiers and tt.lower[k] in self._qualifiers:
+            k += 1
+            rule, end = self._longest_literal(tt, k)
+            if rule is not None and rule.kind == "top":
+                return rule, end
+        return None, i
 
     def _longest_literal(self, tt: _Tokens, i: int) -> tuple[SectionHeader | None, int]:
         for length in range(min(self._max_header_tokens, tt.n - i), 0, -1):

@@ -142,7 +142,8 @@ PLANTS: tuple[Plant, ...] = (
         "delete the lines where a CURRENT cue overrides a HISTORICAL one (nlp/linking.py)",
         "nlp/linking.py",
         replace_once(
-            r'^[ \t]*if category == "HISTORICAL" and "CURRENT" in categories:\n'
+            r'^[ \t]*if category == "HISTORICAL" and not categories\.isdisjoint\('
+            r"CURRENT_CATEGORIES\):\n"
             r"[ \t]*continue\n",
             "",
         ),

@@ -109,8 +109,8 @@ def _check_target(miner: Miner, row: Mapping[str, Any], without_edgeless: Miner 
         if category in ASSERTION_CATEGORIES:
             assert rule_id in finding.modifier_ids, (rule_id, finding.modifier_ids)
             where = [(s.start, s.end) for s in spans if s.rule_id == rule_id]
-        elif category == "CURRENT":
-            where = [(e[4], e[5]) for e in edges if e[2:4] == ("CURRENT", rule_id)]
+        elif category in {"CURRENT", "CORRESPONDING"}:
+            where = [(e[4], e[5]) for e in edges if e[2:4] == (category, rule_id)]
         else:
             where = [(m.start, m.end) for m in modifiers if m.rule_id == rule_id]
         assert where, f"{rule_id} did not act on {target!r}: edges {[e[2:4] for e in edges]}"

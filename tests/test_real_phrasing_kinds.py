@@ -853,6 +853,24 @@ RUN_ON_HEADERS = [
 #: Run-on dictation: the part (findings or impression) of each calcification, in text order.
 RUN_ON_PARTS = [
     pytest.param(
+        "CT upper abdomen\nImaging findings: A 6 mm calcification in segment VII.\nImaging"
+        " diagnosis: Calcification in segment VII.",
+        ["findings", "impression"],
+        id="modality_qualified_impression_header",
+    ),
+    pytest.param(
+        "Abdominal ultrasound\nUltrasound description: A 5 mm calcification in segment II.\n"
+        "Ultrasound prompt:\n1. Calcification focus of the liver.",
+        ["findings", "impression"],
+        id="translated_prompt_header",
+    ),
+    pytest.param(
+        "Health screening ultrasound\nLiver: A 5 mm calcification in segment II.\nJudgement:\n"
+        "Hepatic calcification, no change.",
+        ["liver", "impression"],
+        id="judgement_header",
+    ),
+    pytest.param(
         "us abdomen liver normal 5 mm calcified granuloma seg 3 gb normal impression calcified"
         " granuloma segment 3",
         ["findings", "impression"],
@@ -954,6 +972,152 @@ ORGAN_SIZES = [
 ]
 
 
+#: Kinds found in dev_m, dev_n and dev_o (fourth issue-11 session).
+DEV_M_N_O = [
+    _case(
+        "Ultrasound description: A strong echo of about 0.8cm×0.5cm is seen in the right lobe of"
+        " the liver, with acoustic shadow behind it.",
+        "unit_glued_to_each_dimension",
+        max_size_mm=8.0,
+        lobes=["right"],
+        triage="benign",
+    ),
+    _case(
+        "CT: A calcified focus of 3.4cmx2.2cmx2.0cm is seen in segment 6 of the liver.",
+        "unit_glued_to_three_dimensions",
+        max_size_mm=34.0,
+        triage="urgent",
+    ),
+    _case(
+        "MRI LIVER\nFINDINGS: A 9 mm nodule in segment V is dark on all sequences and shows no"
+        " enhancement, corresponding to the calcified granuloma seen on the prior CT.\nIMPRESSION:"
+        " Calcified granuloma of segment V.",
+        "no_enhancement_then_corresponding_to",
+        count=1,
+        max_size_mm=9.0,
+        segments=["V"],
+        triage="benign",
+    ),
+    _case(
+        "Ultrasound findings: A strong echo mass of about 3.6 x 2.9 cm is seen in the right lobe"
+        " of the liver, with arc-shaped strong echo at its front edge and wide acoustic shadow"
+        " behind it.",
+        "rim_echo_after_a_location_shares_the_shadow",
+        count=1,
+        max_size_mm=36.0,
+        triage="urgent",
+    ),
+    _case(
+        "CT upper abdomen\nImaging findings: A 6 mm calcification is seen in segment VII of the"
+        " liver.\nImaging diagnosis: Calcification in segment VII of the liver.",
+        "qualified_impression_header_restates",
+        count=1,
+        max_size_mm=6.0,
+        segments=["VII"],
+        triage="benign",
+    ),
+    _case(
+        "Abdominal ultrasound\nLiver: A strong echo with acoustic shadow, 7 mm, in S3.\nUltrasound"
+        " prompt:\n1. Calcification focus of the liver (S3).",
+        "prompt_header_restates",
+        count=1,
+        max_size_mm=7.0,
+        triage="benign",
+    ),
+    _case(
+        "CT PLAIN SCAN\nFindings: A patchy calcified shadow about 3.5 x 2.0 cm is seen in the left"
+        " lobe of the liver.",
+        "calcified_shadow_is_a_calcification",
+        count=1,
+        max_size_mm=35.0,
+        lobes=["left"],
+        triage="urgent",
+    ),
+    _case(
+        "LIVER: A calcified nodule-like lesion measuring 3.8 cm lies in segment VIII.",
+        "calcified_like_lesion_keeps_its_size",
+        count=1,
+        max_size_mm=38.0,
+        segments=["VIII"],
+        triage="urgent",
+    ),
+    _case(
+        "Liver: In the right liver lobe, echogenic reflexes with dorsal acoustic shadow in"
+        " slightly dilated segmental bile ducts, consistent with intrahepatic concrements"
+        " (largest about 7 mm).",
+        "translated_reflexes_and_concrements",
+        calcification=True,
+        count_category="multiple",
+        max_size_mm=7.0,
+        bile_duct=True,
+        triage="workup",
+    ),
+    _case(
+        "Findings:\nSeveral calcium-dense concrements in the dilated intrahepatic bile ducts of"
+        " segment III, the largest 8 mm.",
+        "concrements_in_intrahepatic_ducts",
+        count_category="multiple",
+        max_size_mm=8.0,
+        bile_duct=True,
+        triage="workup",
+    ),
+    _case(
+        "ULTRASOUND LIVER\nFindings: On review of the stored cine clips, the segment V focus casts"
+        " posterior acoustic shadowing and represents a 5 mm calcified granuloma.",
+        "cine_clips_are_no_surgical_clips",
+        calcification=True,
+        max_size_mm=5.0,
+        triage="benign",
+    ),
+    _case(
+        "LIVER: Three cystic lesions with calcified walls in the right lobe. Features s/o"
+        " calcified (inactive) hydatid cysts.",
+        "features_s_o_restates_the_cysts",
+        count=3,
+        triage="workup",
+    ),
+    _case(
+        "Impression:\nCalcified hydatid cysts of the liver (segment VII, 4.2 cm) and spleen"
+        " (2.0 cm).",
+        "liver_parenthesis_then_spleen_shares_the_plural",
+        count=None,
+        max_size_mm=42.0,
+        segments=["VII"],
+    ),
+]
+
+#: Follow-up wordings found in dev_m, dev_n and dev_o.
+FOLLOW_UP_DEV_M_N_O = [
+    _case(
+        "Conclusion: Coarse calcification of 3.2 cm in segment VI. Given its size, a hepatic MRI"
+        " is proposed to rule out an underlying lesion.",
+        "exam_is_proposed",
+        followup_recommended=True,
+        triage="urgent",
+    ),
+    _case(
+        "Comment: No cause for the pain is seen. If biliary pathology is still suspected, MRCP"
+        " would be the next step.",
+        "next_step_is_a_conditional_recommendation",
+        followup_recommended=True,
+    ),
+    _case(
+        "Imp:\n1. Small calcified granuloma in segment VI of liver.\n2. Left ovarian cyst -"
+        " Advised TVS for better evaluation.",
+        "transvaginal_sonography_abbreviated",
+        followup_recommended=True,
+        liver_followup_recommended=False,
+    ),
+    _case(
+        "Judgement:\nHepatic calcification (S2): no change, no further examination required.\n"
+        "Gallbladder polyp 5 mm: annual screening ultrasound.",
+        "annual_screening_ultrasound_after_a_colon",
+        followup_recommended=True,
+        liver_followup_recommended=False,
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -969,6 +1133,8 @@ ORGAN_SIZES = [
         *RUN_ON_HEADERS,
         *LOWER_CASE_SEGMENTS,
         *ORGAN_SIZES,
+        *DEV_M_N_O,
+        *FOLLOW_UP_DEV_M_N_O,
     ],
 )
 def test_kind_of_wording(miner: Miner, text: str, expected: Expect) -> None:
