@@ -1769,7 +1769,8 @@ class Linker:
         cue_ends = [c.end for c in cues]
         head_starts = [h.start for h in heads]
         for st in states:
-            if any(a.mention.label == "SIZE" for a in st.attachments):
+            sized = any(a.mention.label == "SIZE" for a in st.attachments)
+            if sized and self._has_location(st):
                 continue
             t = st.mention
             j = bisect.bisect_right(cue_ends, t.start) - 1
@@ -1799,10 +1800,12 @@ class Linker:
             ):
                 continue
             own = attached.get(k, [])
+            # A target with its own size ("The segment 6 lesion corresponds to a coarse
+            # calcification measuring 3.4 cm") takes only the lesion's place.
             lent = [
                 a
                 for a in own
-                if a.mention.label == "SIZE"
+                if (a.mention.label == "SIZE" and not sized)
                 or (
                     a.mention.label in LOCATION_LABELS
                     and not a.mention.proximal

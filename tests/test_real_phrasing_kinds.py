@@ -1084,6 +1084,24 @@ DEV_M_N_O = [
         max_size_mm=42.0,
         segments=["VII"],
     ),
+    _case(
+        "Liver: A well defined cystic SOL is seen in left lobe of liver measuring 4.6 x 4.1 cm"
+        " with thick calcified wall showing dense posterior acoustic shadowing.",
+        "sol_with_calcified_wall_lends_its_size",
+        count=1,
+        max_size_mm=46.0,
+        lobes=["left"],
+        triage="urgent",
+    ),
+    _case(
+        "ULTRASOUND ABDOMEN\nFindings: A rounded shadowing echogenic lesion in segment 7.\n"
+        "ADDENDUM: The segment 7 lesion corresponds to a coarse calcification measuring 3.6 cm"
+        " on the prior CT.",
+        "identified_lesion_lends_its_place_to_a_sized_calcification",
+        max_size_mm=36.0,
+        segments=["VII"],
+        triage="urgent",
+    ),
 ]
 
 #: Follow-up wordings found in dev_m, dev_n and dev_o.
