@@ -399,6 +399,7 @@ class Linker:
         self.predicate_pronouns = frozenset(predicate["pronouns"])
         self.max_subject_modifiers = int(predicate["max_subject_modifiers"])
         self.lesion_parts = frozenset(table["lesion_part_nouns"]["words"])
+        self.showing_verbs = frozenset(table["same_foci_showing_words"]["words"])
         self.outline_parts = frozenset(table["lesion_outline_parts"]["words"])
         self.recommendations = RecommendationFinder(
             RecommendationSettings.from_patterns(patterns.config, table)
@@ -513,6 +514,20 @@ class Linker:
         for t in targets:
             t.is_head = True
         return targets, mentions
+
+    def _described_by_same_foci(
+        self,
+        doc: Doc,
+        sentence: tuple[int, int, str, str, str],
+        target: Mention,
+    ) -> bool:
+        """Whether a target describes what a sentence opening on the same foci shows ("The
+        largest, in S6, measures 3.1 x 2.6 cm and shows dense amorphous calcification"): a
+        showing or containing verb stands between the opening and the target."""
+        start, end = sentence[0], sentence[1]
+        if self.neighbours.continuation_kind(self._first_words(doc, start, end, 3)) != "same_foci":
+            return False
+        return any(doc[i].lower_ in self.showing_verbs for i in range(start, target.start))
 
     def _is_part(self, doc: Doc, target: Mention) -> bool:
         """Whether a target names a part of a lesion ("calcification of its wall", "rim")."""
@@ -1114,6 +1129,8 @@ class Linker:
         group_counter = 0
         targets_of = _by_sentence(targets)
         mentions_of = _by_sentence(mentions)
+        # The places each sentence's targets took from the sentence before theirs.
+        lent_places: dict[int, list[Mention]] = {}
         for k, (s_start, s_end, part, top, organ_sections) in enumerate(sentences):
             s_targets = targets_of.get(k, [])
             if not s_targets:
@@ -1167,11 +1184,21 @@ class Linker:
                     distributive=distributive,
                     sized=subjectless,
                     named=named,
+                    chained=lent_places.get(k - 1, ()),
                 )
+                lent_places[k] = [
+                    a.mention
+                    for st in states
+                    for a in st.attachments
+                    if a.tier == "context" and a.mention.label in LOCATION_LABELS
+                ]
             if (
                 k + 1 < len(sentences)
                 and mentions_of.get(k + 1)
-                and all(self._is_part(doc, t) for t in targets_of.get(k + 1, []))
+                and all(
+                    self._is_part(doc, t) or self._described_by_same_foci(doc, sentences[k + 1], t)
+                    for t in targets_of.get(k + 1, [])
+                )
             ):
                 # "...; the largest one, in segment VI, measures 6.5 x 5.3 cm and shows thick
                 # eggshell calcification of its wall": a part of the lesions does not stop it.
@@ -1246,10 +1273,15 @@ class Linker:
         distributive: bool = False,
         sized: Sequence[TargetState] = (),
         named: bool = False,
+        chained: Sequence[Mention] = (),
     ) -> None:
         """Give targets without a location of their own the location of the lesion that the
         previous sentence described ("... a mass centred on segments II and III. It contains a
         densely calcified central scar").
+
+        When that lesion has no place of its own but took one from the sentence before it
+        (``chained``), that place is lent on ("... a lesion in segments VII and VIII. The
+        scar is coarsely calcified; the calcification measures 3.6 cm").
 
         A target in ``sized`` says the previous sentence's lesion is itself calcified ("... a
         45 mm mass in segment 6. The lesion is coarsely calcified"): it takes the size too."""
@@ -1297,6 +1329,8 @@ class Linker:
                     for st in lacking:
                         st.per_lesion = True
                 break
+        if not lent:
+            lent = list(chained)
         for st in lacking:
             st.attachments.extend(Attachment(m, "context", 0) for m in lent)
         if lent and sized:
@@ -1691,7 +1725,11 @@ class Linker:
                 or doc[container.end - 1].lower_ in self.identity_container_nouns
             ) and bool(
                 named_outline
-                or morphology & self.identity_morphology
+                # "with multiple peripheral microcalcifications": foci at its edge, no rim.
+                or (
+                    morphology & self.identity_morphology
+                    and not self.normalizer.is_plural_head(inside.words)
+                )
                 or self.outline_parts.intersection(inside.words)
             )
             if self.normalizer.is_plural_head([doc[container.end - 1].lower_]):

@@ -64,7 +64,7 @@ class Miner:
         self.reduce = reduce
         splitter = self.nlp.get_pipe("calcminer_sections")
         assert isinstance(splitter, SectionSplitter)
-        self.reducer = Reducer(splitter.headers)
+        self.reducer = Reducer(splitter.headers, run_on_words=splitter.run_on_words)
         self.clean = TextCleaner(self.patterns.normalization["text_char_map"])
         #: What may start a sentence that continues the one before (see ``_continued``).
         self._continuation_re = neighbour_cues(self.patterns).continuation_regex()

@@ -136,14 +136,24 @@ class Reducer:
             dropping header lines.
         max_kept_share: Reduce only when the reduced text is at most this share of the
             original's length; otherwise the original is mined as it is.
+        run_on_words: The lower-case words that open a report part in run-on dictation
+            (``SectionSplitter.run_on_words``); a text where one may stand is not reduced.
     """
 
     def __init__(
         self,
         headers: Mapping[tuple[str, ...], SectionHeader] | None = None,
         max_kept_share: float = 0.75,
+        run_on_words: Iterable[str] = (),
     ) -> None:
         self.max_kept_share = max_kept_share
+        # A colonless lower-case header of run-on dictation ("... ub normal impression
+        # calcified granuloma ...") depends on the words around it, which a placeholder
+        # would replace: a text that may hold one is not reduced.
+        words = sorted({re.escape(w) for w in run_on_words if w.isalpha()}, key=len, reverse=True)
+        self._run_on = (
+            re.compile(r"(?<![A-Za-z])(?:" + "|".join(words) + r")(?![A-Za-z:])") if words else None
+        )
         top, organ, top_words = [], [], set()
         for key, rule in (headers or {}).items():
             if rule.kind == "top" and rule.part != "excluded":
@@ -171,6 +181,8 @@ class Reducer:
         """
         units = sorted(set(needed))
         if not units:
+            return None
+        if self._run_on is not None and self._run_on.search(text):
             return None
         last_end = units[-1][1]
         lines = self._lines(text, last_end)

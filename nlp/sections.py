@@ -102,7 +102,8 @@ class SectionSplitter:
         )
         self._bullets = frozenset(patterns.normalization["header_bullets"])
         run_on = patterns.normalization["run_on_headers"]
-        self._run_on_words = frozenset(run_on["words"])
+        #: Lower-case words that open a report part in run-on dictation ("... impression ...").
+        self.run_on_words = frozenset(run_on["words"])
         self._run_on_not_after = frozenset(run_on["not_after"])
         self._run_on_not_before = frozenset(run_on["not_before"])
         register_extensions()
@@ -164,7 +165,7 @@ class SectionSplitter:
         """A colonless lower-case header inside run-on dictation ("... no ascites  impression
         small calcified granuloma ..."): a word of ``run_on_headers`` right after a word and
         before one, outside the phrases its lists rule out ("the impression of")."""
-        if tt.text[i] != tt.lower[i] or tt.lower[i] not in self._run_on_words:
+        if tt.text[i] != tt.lower[i] or tt.lower[i] not in self.run_on_words:
             return None
         if prev is None or not tt.text[prev].isalnum() or tt.lower[prev] in self._run_on_not_after:
             return None

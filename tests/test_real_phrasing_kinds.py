@@ -1102,6 +1102,46 @@ DEV_M_N_O = [
         segments=["VII"],
         triage="urgent",
     ),
+    _case(
+        "CT ABDOMEN\nReport:\nIn the right hepatic lobe, in segments VI and VII, there is a solid"
+        " lesion of 8,4 x 7,9 cm with a central scar. The scar is densely calcified; the"
+        " calcification measures 3,3 x 2,0 cm.",
+        "place_lent_on_through_a_predicate_sentence",
+        count=1,
+        max_size_mm=33.0,
+        segments=["VI", "VII"],
+        triage="urgent",
+    ),
+    _case(
+        "Findings:\nLiver: Several calcified metastases in both lobes. The largest, in S7,"
+        " measures 3.4 x 2.8 cm and shows dense amorphous calcification.",
+        "largest_of_the_foci_shows_calcification",
+        count_category="multiple",
+        max_size_mm=34.0,
+        triage="urgent",
+    ),
+    _case(
+        "ULTRASOUND OF THE LIVER\nReason: Known calcified liver lesion.\nFindings: A 9 mm"
+        " calcified granuloma in the right lobe, unchanged.",
+        "reason_header_is_no_finding",
+        count=1,
+        triage="benign",
+    ),
+    _case(
+        "LIVER: An infiltrative lesion of segments V and VI measuring 7 x 6 cm with multiple"
+        " clustered peripheral microcalcifications.",
+        "peripheral_microcalcifications_are_no_rim",
+        count_category="multiple",
+        max_size_mm=None,
+        triage="workup",
+    ),
+    _case(
+        "CT plain scan\nFindings: A punctate calcification about 0.4 cm is seen in the left inner"
+        " lobe of the liver.",
+        "left_inner_lobe",
+        lobes=["left"],
+        max_size_mm=4.0,
+    ),
 ]
 
 #: Follow-up wordings found in dev_m, dev_n and dev_o.
@@ -1132,6 +1172,13 @@ FOLLOW_UP_DEV_M_N_O = [
         "annual_screening_ultrasound_after_a_colon",
         followup_recommended=True,
         liver_followup_recommended=False,
+    ),
+    _case(
+        "Conclusion:\nInfiltrative lesion of segment VI with microcalcifications, suggestive of"
+        " alveolar echinococcosis.\nTo be completed with Echinococcus serology and liver MRI.",
+        "to_be_completed_with_an_exam",
+        followup_recommended=True,
+        liver_followup_recommended=True,
     ),
 ]
 

@@ -103,6 +103,23 @@ def test_reducer_declines_when_it_would_keep_most_of_the_text() -> None:
     assert Reducer().reduce(text, [(0, len(text))]) is None
 
 
+def test_reducer_declines_a_text_with_a_run_on_header(miner: Miner) -> None:
+    """A colonless lower-case header ("... ub normal impression ...") rests on the words
+    around it, which a placeholder would replace, so such a text is mined whole."""
+    text = (
+        "usg abdomen\nliver normal a calcified focus 6 mm in seg 3\ngb normal\nspleen normal\n"
+        "kidneys normal\nub normal\nimpression fatty liver\ncalcified granuloma left lobe\n"
+    )
+    needed = [
+        (text.index("liver normal"), text.index("\ngb")),
+        (text.index("calcified g"), len(text) - 1),
+    ]
+    assert Reducer(max_kept_share=1.0).reduce(text, needed) is not None
+    assert miner.reducer.reduce(text, needed) is None
+    finding = miner.mine_text(text).findings[-1]
+    assert (finding.text, finding.section) == ("calcified granuloma", "impression")
+
+
 # --- sentence cuts ---------------------------------------------------------------------------
 
 
