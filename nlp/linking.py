@@ -45,7 +45,7 @@ from .normalize import (
     sort_segments,
 )
 from .patterns import PatternSet
-from .prefilter import LOBED_ORGANS
+from .prefilter import LINE_BREAKS, LOBED_ORGANS
 from .recommendations import (
     RecommendationFinder,
     RecommendationSettings,
@@ -483,6 +483,7 @@ class Linker:
             if t.label in ECHO_LABELS
             and self._shadow_in_next_sentence(t, shadows, by_start, doc, sentences)
         )
+        referring = self._referring_back_in_line(doc, targets, sentences)
         kept = [
             t
             for t in targets
@@ -491,7 +492,7 @@ class Linker:
                 or t.start in shadowed
                 or self._shadowed(t, shadows, by_start, doc)
             )
-            and self._requirements_met(t, labels, shadowed)
+            and self._requirements_met(t, labels, shadowed, referring)
         ]
         if len(kept) < len(targets):
             # A dropped candidate ("a hyperechoic mass" without a shadow) no longer hides the
@@ -499,7 +500,7 @@ class Linker:
             targets = kept
             mentions = self._clean_mentions(doc, raw, targets)
             labels = _labels_by_sentence(mentions)
-            targets = [t for t in targets if self._requirements_met(t, labels, shadowed)]
+            targets = [t for t in targets if self._requirements_met(t, labels, shadowed, referring)]
         mentions = self._drop_foreign_lobes(doc, mentions)
         location_organs = self._location_organs(doc, mentions)
         self._mark_proximal(doc, mentions)
@@ -586,6 +587,7 @@ class Linker:
         target: Mention,
         labels: Mapping[int, set[str]],
         shadowed: frozenset[int] = frozenset(),
+        referring: frozenset[int] = frozenset(),
     ) -> bool:
         """Whether the sentence has every mention label the target's rule ``requires``.
 
@@ -593,6 +595,7 @@ class Linker:
             target: The target.
             labels: The labels of the mentions of each sentence.
             shadowed: Starts of echogenic foci whose shadow is in the next sentence.
+            referring: Starts of targets whose sentence refers back to the one before it.
         """
         required = self.requires.get(target.rule_id, ())
         if not required:
@@ -600,7 +603,40 @@ class Linker:
         present = labels.get(target.sent, set())
         if target.start in shadowed:
             present = present | {"SHADOW"}
+        if target.start in referring:
+            # "... typical of a haemangioma. It contains a 4 mm phlebolith": the lesion the
+            # sentence refers back to is in the sentence before, on the same line.
+            present = present | labels.get(target.sent - 1, set())
         return all(label in present for label in required)
+
+    def _referring_back_in_line(
+        self,
+        doc: Doc,
+        targets: Sequence[Mention],
+        sentences: Sequence[tuple[int, int, str, str, str]],
+    ) -> frozenset[int]:
+        """Starts of targets with a requirement whose sentence opens on a word that refers
+        back ("It contains ...", "Within it ...") to the sentence before it on its line."""
+        found = set()
+        for t in targets:
+            if not self.requires.get(t.rule_id) or t.sent == 0:
+                continue
+            start = sentences[t.sent][0]
+            previous_end = sentences[t.sent - 1][1]
+            between = doc[max(previous_end - 1, 0) : start].text_with_ws
+            if any(c in between for c in LINE_BREAKS):
+                continue  # the prefilter reads a rule and what it requires in one line
+            first = self._first_words(doc, start, t.start, 2)
+            if first and (
+                first[0] in self.neighbours.refer_back
+                or (
+                    len(first) > 1
+                    and first[0] in self.neighbours.inside_prepositions
+                    and first[1] in self.neighbours.inside_pronouns
+                )
+            ):
+                found.add(t.start)
+        return frozenset(found)
 
     def _shadowed(
         self,

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .neighbours import LENT_LABELS, LENT_ORGAN
 from .patterns import PatternSet, SpanRule, required_words
@@ -196,6 +196,19 @@ def same_length_lower(text: str) -> str:
     return "".join(c if len(low := c.lower()) != 1 else low for c in text)
 
 
+def _pair_starts(normalization: Mapping[str, Any]) -> list[str]:
+    """What may open a sentence that leans on the one before it in its line: the same foci
+    ("These cast shadows"), a word that refers back ("It contains a 4 mm phlebolith") or an
+    inside phrase ("Within it a 4 mm focus ..."), as ``calcminer.nlp.linking`` reads them."""
+    starts = normalization["context_sentence_starts"]
+    inside = starts["inside_previous"]
+    return [
+        *starts["same_foci"],
+        *starts["refer_back"],
+        *(f"{p} {q}" for p in inside["prepositions"] for q in inside["pronouns"]),
+    ]
+
+
 def _phrase_start(phrases: Iterable[str]) -> re.Pattern[str]:
     """Matches, at a position, one of the phrases after any non-word characters (as
     ``calcminer.nlp.neighbours.first_words`` skips them)."""
@@ -346,9 +359,7 @@ class Prefilter:
                 a.lower() for a in patterns.normalization["sentence_abbreviations"]
             ),
             period_split=PeriodSplit(tokenizer) if tokenizer is not None else None,
-            same_foci_start=_phrase_start(
-                patterns.normalization["context_sentence_starts"]["same_foci"]
-            ),
+            same_foci_start=_phrase_start(_pair_starts(patterns.normalization)),
         )
 
     @property

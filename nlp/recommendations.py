@@ -487,11 +487,32 @@ class RecommendationFinder:
         if (
             organs
             and LIVER not in organs
-            and self._opens_numbered_item(doc, previous)
+            and (self._opens_numbered_item(doc, previous) or self._opens_line(doc, previous))
             and not any("\n" in doc[i].text for i in range(end - 1, clause[0]))
         ):
             return organs[0], False
         return "", LIVER in organs
+
+    @staticmethod
+    def _opens_line(doc: Doc, clause: tuple[int, int]) -> bool:
+        """Whether a clause opens its line, or follows a header's colon that does
+        ("Impression:\n5 mm gallbladder polyp, stable. Follow-up ultrasound in 12 months.")."""
+        start, end = clause
+        while start < end and doc[start].is_space:
+            start += 1
+        before = start - 1
+        while before >= 0 and doc[before].is_space and "\n" not in doc[before].text:
+            before -= 1
+        if before < 0 or "\n" in doc[before].text or "\n" in doc[before].whitespace_:
+            return True
+        if doc[before].text != ":":
+            return False
+        j = before - 1
+        while j >= 0 and "\n" not in doc[j].text and "\n" not in doc[j].whitespace_:
+            if doc[j].text in {".", ";"}:
+                return False
+            j -= 1
+        return True
 
     @staticmethod
     def _opens_numbered_item(doc: Doc, clause: tuple[int, int]) -> bool:

@@ -1142,6 +1142,22 @@ DEV_M_N_O = [
         lobes=["left"],
         max_size_mm=4.0,
     ),
+    _case(
+        "MRI LIVER\nFindings: Segment III: 2.2 cm T2 bright lesion with nodular peripheral"
+        " enhancement, typical of a haemangioma. It contains a 3 mm phlebolith (signal void,"
+        " calcified on the prior CT).\nNo other lesion.",
+        "phlebolith_in_the_lesion_of_the_sentence_before",
+        calcification=True,
+        max_size_mm=3.0,
+        triage="benign",
+    ),
+    _case(
+        "CT CHEST\nUpper abdomen: A calcified granuloma in the right lobe of the liver measures"
+        " 1.4 cm.",
+        "in_the_liver_measures_keeps_the_lesion_size",
+        max_size_mm=14.0,
+        triage="benign",
+    ),
 ]
 
 #: Follow-up wordings found in dev_m, dev_n and dev_o.
@@ -1179,6 +1195,29 @@ FOLLOW_UP_DEV_M_N_O = [
         "to_be_completed_with_an_exam",
         followup_recommended=True,
         liver_followup_recommended=True,
+    ),
+    _case(
+        "LIVER: A 4 mm calcified granuloma in segment VII.\nGALLBLADDER: 6 mm polyp.\n\n"
+        "Impression:\n6 mm gallbladder polyp, unchanged. Follow-up ultrasound in 12 months.\n"
+        "Calcified granuloma of the liver.",
+        "recommendation_after_the_clause_that_opens_its_line",
+        followup_recommended=True,
+        liver_followup_recommended=False,
+    ),
+    _case(
+        "LUNG BASES: 6 mm nodule in the left lower lobe.\nLIVER: 3 mm calcified granuloma in"
+        " segment II.\nIMPRESSION:\n1. 6 mm left lower lobe nodule. Per Fleischner guidelines,"
+        " follow-up CT at 6-12 months is recommended.\n2. Calcified hepatic granuloma.",
+        "fleischner_names_the_lung",
+        followup_recommended=True,
+        liver_followup_recommended=False,
+    ),
+    _case(
+        "Imp:\n- Left renal calculus (6 mm), non-obstructing.\n- Tiny calcific focus in liver"
+        " (seg V).\nAdv: X-ray KUB.",
+        "kub_names_the_kidneys",
+        followup_recommended=True,
+        liver_followup_recommended=False,
     ),
 ]
 
