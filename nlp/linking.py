@@ -347,6 +347,7 @@ class Linker:
         self.max_premod_gap = int(linking["max_premodifier_gap_tokens"])
         self.max_post_distance = int(linking["max_postmodifier_distance_tokens"])
         self.max_prior_gap = int(linking["max_prior_cue_gap_tokens"])
+        self.max_continued_sentences = int(linking["max_continued_sentences"])
         self.max_mimic_distance = int(linking["max_mimic_distance_tokens"])
         self.min_run_on_spaces = int(linking["min_run_on_double_spaces"])
         self.min_size_mm = float(sizes["min_plausible_size_mm"])
@@ -1228,17 +1229,22 @@ class Linker:
                     for a in st.attachments
                     if a.tier == "context" and a.mention.label in LOCATION_LABELS
                 ]
-            if (
-                k + 1 < len(sentences)
-                and mentions_of.get(k + 1)
+            # "...; the largest one, in segment VI, measures 6.5 x 5.3 cm and shows thick
+            # eggshell calcification of its wall": a part of the lesions does not stop it. A
+            # sentence that continues in turn follows ("... scattered through the right lobe.
+            # The largest lies in segment VII. It measures 9 mm.").
+            j = k + 1
+            while (
+                j < len(sentences)
+                and j - k <= self.max_continued_sentences
+                and mentions_of.get(j)
                 and all(
-                    self._is_part(doc, t) or self._described_by_same_foci(doc, sentences[k + 1], t)
-                    for t in targets_of.get(k + 1, [])
+                    self._is_part(doc, t) or self._described_by_same_foci(doc, sentences[j], t)
+                    for t in targets_of.get(j, [])
                 )
+                and self._take_continuation(doc, sentences[j], mentions_of.get(j, []), states)
             ):
-                # "...; the largest one, in segment VI, measures 6.5 x 5.3 cm and shows thick
-                # eggshell calcification of its wall": a part of the lesions does not stop it.
-                self._take_continuation(doc, sentences[k + 1], mentions_of.get(k + 1, []), states)
+                j += 1
             sentence_mimics = _SpanIndex([m for m in s_mentions if m.label == "MIMIC"])
             sent_records = [
                 self._record(
@@ -1381,10 +1387,14 @@ class Linker:
         following: tuple[int, int, str, str, str],
         f_mentions: Sequence[Mention],
         states: Sequence[TargetState],
-    ) -> None:
+    ) -> bool:
         """Let a following sentence without targets that continues this one ("; these lie in
         hepatic segments II and V", ". The larger one is 3.6 cm", ". Similar lesions are
-        present in the left lobe") add its sizes and locations to the last target."""
+        present in the left lobe") add its sizes and locations to the last target.
+
+        Returns:
+            Whether it lent anything (then the sentence after it may continue in turn).
+        """
         # "Size: 4.1 x 3.5 cm (previously 5.2 x 4.4 cm)": a prior exam's size is not lent.
         prior_ends = [m.end for m in f_mentions if m.label == "PRIOR_CUE"]
         lent = [
@@ -1398,20 +1408,20 @@ class Linker:
             )
         ]
         if not states or not lent:
-            return
+            return False
         if any(m.label == "ORGAN" and m.value != LIVER for m in f_mentions):
-            return  # "Both kidneys are normal.", "Similar lesions in the spleen."
+            return False  # "Both kidneys are normal.", "Similar lesions in the spleen."
         kind = self.neighbours.continuation_kind(
             self._first_words(doc, following[0], following[1], 3)
         )
         if kind is None:
-            return
+            return False
         if kind == "more_foci":
             tokens = [t.lower_ for t in doc[following[0] : following[1]]]
             if not self.normalizer.is_plural_head(tokens) and not any(
                 m.label == "BLOCKER" and m.value in {"lesion", "cyst"} for m in f_mentions
             ):
-                return
+                return False
             states[-1].more_foci = True
         last = states[-1]
         if self._inside_lesion(last) and any(
@@ -1421,6 +1431,7 @@ class Linker:
             # 2.8 cm": the size is the lesion's, not its calcifications'.
             lent = [m for m in lent if m.label != "SIZE"]
         last.attachments.extend(Attachment(m, "post", m.start - last.mention.end) for m in lent)
+        return True
 
     def _drop_other_organ_sizes(
         self, doc: Doc, states: Sequence[TargetState], s_mentions: Sequence[Mention]
@@ -1467,6 +1478,21 @@ class Linker:
         "Multiple small hepatosplenic calcifications ..., appearing as bright echogenic foci
         with acoustic shadowing, up to 5 mm": the foci are the calcifications, in the liver.
         """
+        containers = _SpanIndex([m for m in s_mentions if m.label == "CONTAINER"])
+        for previous, st in itertools.pairwise(states):
+            # "A 4.0 x 3.4 cm calcified hydatid cyst with thick peripheral wall calcification
+            # is seen in segment III": the place after the wall's calcification is the cyst's.
+            if (
+                self.outline_parts.intersection(st.words)
+                and containers.any_within(previous.mention.end, st.mention.start)
+                and not self._has_location(previous)
+                and self._has_location(st)
+            ):
+                previous.attachments.extend(
+                    Attachment(a.mention, "context", a.distance)
+                    for a in st.attachments
+                    if a.mention.label in LOCATION_LABELS and not a.mention.proximal
+                )
         corefs = _SpanIndex([m for m in s_mentions if m.label == "COREF"])
         if not corefs.spans:
             return
@@ -1479,6 +1505,16 @@ class Linker:
                     Attachment(a.mention, "context", a.distance)
                     for a in previous.attachments
                     if a.mention.label in LOCATION_LABELS and not a.mention.proximal
+                )
+            elif st.mention.label == "DUCT_STONE_CANDIDATE" and not any(
+                a.mention.label == "DUCT" for a in st.attachments
+            ):
+                # "Multiple calculi in the intrahepatic ducts of both lobes, appearing as T2
+                # hypointense filling defects, the largest 9 mm": the same stones' ducts.
+                st.attachments.extend(
+                    Attachment(a.mention, "context", a.distance)
+                    for a in previous.attachments
+                    if a.mention.label == "DUCT"
                 )
             if (
                 previous.mention.label in ECHO_LABELS

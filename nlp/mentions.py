@@ -121,6 +121,8 @@ class MentionMatcher:
             strings.add(w) for w in patterns.normalization["lesion_part_nouns"]["words"]
         )
         self._max_subject_modifiers = int(predicate["max_subject_modifiers"])
+        #: Most sentences in a row that continue a target's sentence (``config.toml``).
+        self._max_continued = int(patterns.config["linking"]["max_continued_sentences"])
         self._continuation_hashes = frozenset(
             strings.add(phrase[0]) for phrases in cues.continuations.values() for phrase in phrases
         )
@@ -225,12 +227,20 @@ class MentionMatcher:
                     )
                 ):
                     out.add(k - 1)
-            if k + 1 < len(starts) and k + 1 not in target_sentences:
-                first = self._first_word(doc, end, bounds[k + 2])
-                if first is not None and lowers[first] in self._continuation_hashes:
-                    words = [t.lower_ for t in doc[first : min(first + 3, bounds[k + 2])]]
-                    if self.neighbours.continuation_kind(first_words(words, 0, len(words), 3)):
-                        out.add(k + 1)
+            # Sentences that continue it, one after another ("... The largest lies in
+            # segment VII. It measures 9 mm.").
+            nxt = k + 1
+            while (
+                nxt < len(starts) and nxt - k <= self._max_continued and nxt not in target_sentences
+            ):
+                first = self._first_word(doc, bounds[nxt], bounds[nxt + 1])
+                if first is None or lowers[first] not in self._continuation_hashes:
+                    break
+                words = [t.lower_ for t in doc[first : min(first + 3, bounds[nxt + 1])]]
+                if not self.neighbours.continuation_kind(first_words(words, 0, len(words), 3)):
+                    break
+                out.add(nxt)
+                nxt += 1
         return out
 
     @staticmethod

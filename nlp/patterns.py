@@ -118,6 +118,7 @@ _CONFIG_KEYS: Mapping[str, frozenset[str]] = {
             "max_prior_cue_gap_tokens",
             "max_mimic_distance_tokens",
             "max_identity_gap_tokens",
+            "max_continued_sentences",
             "min_run_on_double_spaces",
         }
     ),

@@ -1158,6 +1158,44 @@ DEV_M_N_O = [
         max_size_mm=14.0,
         triage="benign",
     ),
+    _case(
+        "CT: Several small calcified granulomas are scattered through the right hepatic lobe."
+        " The largest lies in segment VI. It measures 8 mm. No soft tissue lesion.",
+        "continued_over_two_sentences",
+        max_size_mm=8.0,
+        segments=["VI"],
+    ),
+    _case(
+        "LIVER: A solitary calcified granuloma in the left lobe. This measures 6 mm.",
+        "this_measures",
+        max_size_mm=6.0,
+        triage="benign",
+    ),
+    _case(
+        "CECT: A 3.6 x 3.0 cm calcified hydatid cyst with thick peripheral wall calcification is"
+        " seen in segment II of the left lobe.",
+        "wall_part_lends_its_place_to_the_cyst",
+        count=1,
+        max_size_mm=36.0,
+        segments=["II"],
+        triage="urgent",
+    ),
+    _case(
+        "MRCP: Multiple low-signal filling defects are seen in the intrahepatic bile ducts of the"
+        " right posterior lobe, the larger about 0.8 cm, with mild upstream dilatation.",
+        "filling_defects_in_intrahepatic_ducts",
+        count_category="multiple",
+        max_size_mm=8.0,
+        bile_duct=True,
+        triage="workup",
+    ),
+    _case(
+        "CT: Filling defect in the right portal vein, consistent with bland thrombus. The"
+        " intrahepatic bile ducts are not dilated.",
+        "portal_vein_filling_defect_is_no_stone",
+        calcification=False,
+        triage="none",
+    ),
 ]
 
 #: Follow-up wordings found in dev_m, dev_n and dev_o.
