@@ -401,6 +401,12 @@ class Linker:
         self.max_subject_modifiers = int(predicate["max_subject_modifiers"])
         self.lesion_parts = frozenset(table["lesion_part_nouns"]["words"])
         self.showing_verbs = frozenset(table["same_foci_showing_words"]["words"])
+        #: Phrases that open a sentence on a lesion, longest first ("at the site of").
+        self.fronted_openers = sorted(
+            (tuple(p.split()) for p in table["fronted_container_openers"]["phrases"]),
+            key=len,
+            reverse=True,
+        )
         self.outline_parts = frozenset(table["lesion_outline_parts"]["words"])
         self.recommendations = RecommendationFinder(
             RecommendationSettings.from_patterns(patterns.config, table)
@@ -627,14 +633,11 @@ class Linker:
             between = doc[max(previous_end - 1, 0) : start].text_with_ws
             if any(c in between for c in LINE_BREAKS):
                 continue  # the prefilter reads a rule and what it requires in one line
-            first = self._first_words(doc, start, t.start, 2)
-            if first and (
-                first[0] in self.neighbours.refer_back
-                or (
-                    len(first) > 1
-                    and first[0] in self.neighbours.inside_prepositions
-                    and first[1] in self.neighbours.inside_pronouns
-                )
+            first = self._first_words(doc, start, t.start, 1)
+            if (first and first[0] in self.neighbours.refer_back) or any(
+                doc[i].lower_ in self.neighbours.inside_prepositions
+                and doc[i + 1].lower_ in self.neighbours.inside_pronouns
+                for i in range(start, t.start - 1)
             ):
                 found.add(t.start)
         return frozenset(found)
@@ -1222,6 +1225,9 @@ class Linker:
                     sized=subjectless,
                     named=named,
                     chained=lent_places.get(k - 1, ()),
+                    described_before=(
+                        k - 2 if k >= 2 and self._opens_on_refer_back(doc, sentences[k - 1]) else None
+                    ),
                 )
                 lent_places[k] = [
                     a.mention
@@ -1304,6 +1310,11 @@ class Linker:
             for h in heads
         )  # "... a cystic lesion in segment VII. The calcified cyst measures 52 x 47 mm."
 
+    def _opens_on_refer_back(self, doc: Doc, sentence: tuple[int, int, str, str, str]) -> bool:
+        """Whether a sentence opens on a word that refers to the one before it ("It is ...")."""
+        first = self._first_words(doc, sentence[0], sentence[1], 1)
+        return bool(first) and first[0] in self.neighbours.refer_back
+
     def _lend_previous_context(
         self,
         doc: Doc,
@@ -1316,10 +1327,14 @@ class Linker:
         sized: Sequence[TargetState] = (),
         named: bool = False,
         chained: Sequence[Mention] = (),
+        described_before: int | None = None,
     ) -> None:
         """Give targets without a location of their own the location of the lesion that the
         previous sentence described ("... a mass centred on segments II and III. It contains a
         densely calcified central scar").
+
+        When the previous sentence names no lesion but describes one further ("It is markedly
+        T2 hyperintense ..."), the sentence before it (``described_before``) is read instead.
 
         When that lesion has no place of its own but took one from the sentence before it
         (``chained``), that place is lent on ("... a lesion in segments VII and VIII. The
@@ -1343,6 +1358,22 @@ class Linker:
             if h.is_target or (h.label == "BLOCKER" and h.value in {"lesion", "cyst"})
         ]
         if not lesions:
+            if (
+                described_before is not None
+                and not named
+                and all(h.label == "BLOCKER" and h.value == "structure" for h in p_heads)
+            ):
+                self._lend_previous_context(
+                    doc,
+                    described_before,
+                    states,
+                    targets_of,
+                    mentions_of,
+                    distributive=distributive,
+                    sized=sized,
+                    chained=chained,
+                )
+                return
             if named and all(h.label == "BLOCKER" and h.value == "structure" for h in p_heads):
                 # The previous sentence describes foci without a lesion word ("Three foci of
                 # signal void in segments 5/6, up to 6 mm"): its places and sizes are theirs.
@@ -1823,9 +1854,22 @@ class Linker:
         states: Sequence[TargetState],
     ) -> None:
         """Give the targets of "Within the hemangioma in segment VI a central 6 mm phlebolith"
-        the location of the lesion that the sentence opens inside."""
+        the location of the lesion that the sentence opens inside (or at: "At the site of the
+        treated abscess in segment VII there is now a coarse calcification")."""
         first = next((i for i in range(s_start, len(doc)) if doc[i].text[:1].isalnum()), None)
-        if first is None or doc[first].lower_ not in self.neighbours.inside_prepositions:
+        if first is None:
+            return
+        opener = next(
+            (
+                p
+                for p in self.fronted_openers
+                if tuple(t.lower_ for t in doc[first : first + len(p)]) == p
+            ),
+            None,
+        )
+        if opener is not None:
+            first += len(opener) - 1
+        elif doc[first].lower_ not in self.neighbours.inside_prepositions:
             return
         hk = next((k for k, h in enumerate(heads) if h.start > first), None)
         if hk is None or heads[hk].start - first > self.max_premod_gap:
@@ -1901,6 +1945,7 @@ class Linker:
                 None,
             )
             if k is None:
+                self._identified_focus(st, heads, s_mentions, cues[0], sized)
                 continue
             lesion = heads[k]
             if (
@@ -1923,6 +1968,31 @@ class Linker:
                 )
             ]
             st.attachments.extend(Attachment(a.mention, "container", a.distance) for a in lent)
+
+    def _identified_focus(
+        self,
+        st: TargetState,
+        heads: Sequence[Mention],
+        s_mentions: Sequence[Mention],
+        first_cue: Mention,
+        sized: bool,
+    ) -> None:
+        """Give a calcification that a chain of identity cues names the size and place of the
+        focus the sentence opens with, when no lesion word names it ("The 7 mm hyperdense
+        focus in segment III on CT corresponds to a focus of signal void ..., consistent with
+        a calcified granuloma")."""
+        if any(h.start < first_cue.start and (h.is_target or h.label == "BLOCKER") for h in heads):
+            return  # a lesion or another finding before the first cue owns what it has
+        before = [m for m in s_mentions if m.end <= first_cue.start and not m.proximal]
+        if any(m.label == "ORGAN" and m.value != LIVER for m in before):
+            return  # "Spleen 12 cm, ...": another organ's measurement
+        lent = [
+            m
+            for m in before
+            if (m.label == "SIZE" and not sized)
+            or (m.label in {"SEGMENT", "LOBE"} and not self._has_location(st))
+        ]
+        st.attachments.extend(Attachment(m, "container", 0) for m in lent)
 
     def _colon_lead_in(
         self,
@@ -2026,6 +2096,8 @@ class Linker:
             # A normal structure explains an echo ("corresponds to fat in the ligamentum
             # teres"); as a landmark ("near the falciform ligament") it explains nothing.
             if (m.value not in self.echo_only_mimics or (t.label in ECHO_LABELS and not m.proximal))
+            # "now densely calcified ... (previously 5.9 cm, non-calcified)": the prior state.
+            and not (m.start >= t.end and any(t.end <= e <= m.start for e in prior_cue_ends))
             and (
                 m.overlaps(t)
                 or 0 <= m.start - t.end <= self.max_mimic_distance

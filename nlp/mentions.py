@@ -227,6 +227,12 @@ class MentionMatcher:
                     )
                 ):
                     out.add(k - 1)
+                    # "... a lesion occupies segments II and III. It is T2 bright. A coarse
+                    # calcification is present within the lesion": the lesion two back.
+                    if k >= 2:
+                        before = self._first_word(doc, bounds[k - 1], start)
+                        if before is not None and lowers[before] in self._refer_back_hashes:
+                            out.add(k - 2)
             # Sentences that continue it, one after another ("... The largest lies in
             # segment VII. It measures 9 mm.").
             nxt = k + 1

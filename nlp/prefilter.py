@@ -209,6 +209,15 @@ def _pair_starts(normalization: Mapping[str, Any]) -> list[str]:
     ]
 
 
+def _inside_phrase(normalization: Mapping[str, Any]) -> re.Pattern[str]:
+    """Matches an inside phrase ("within it") anywhere, as ``calcminer.nlp.linking`` reads it
+    when a target's rule requires a lesion of the sentence before."""
+    inside = normalization["context_sentence_starts"]["inside_previous"]
+    prepositions = "|".join(sorted(map(re.escape, inside["prepositions"])))
+    pronouns = "|".join(sorted(map(re.escape, inside["pronouns"])))
+    return re.compile(rf"\b(?:{prepositions})\s+(?:{pronouns})\b", re.IGNORECASE)
+
+
 def _phrase_start(phrases: Iterable[str]) -> re.Pattern[str]:
     """Matches, at a position, one of the phrases after any non-word characters (as
     ``calcminer.nlp.neighbours.first_words`` skips them)."""
@@ -317,6 +326,8 @@ class Prefilter:
     #: What starts a sentence about the same foci ("They cast acoustic shadows"): only such
     #: a sentence may hand what a rule requires to the sentence before it.
     same_foci_start: re.Pattern[str] | None = None
+    #: An inside phrase anywhere in a sentence ("A 5 mm signal void within it ...").
+    inside_previous: re.Pattern[str] | None = None
 
     @classmethod
     def from_patterns(
@@ -360,6 +371,7 @@ class Prefilter:
             ),
             period_split=PeriodSplit(tokenizer) if tokenizer is not None else None,
             same_foci_start=_phrase_start(_pair_starts(patterns.normalization)),
+            inside_previous=_inside_phrase(patterns.normalization),
         )
 
     @property
@@ -455,7 +467,13 @@ class Prefilter:
                 for k in range(len(pieces) - 1):
                     if (
                         not passed[k]
-                        and self.same_foci_start.match(text, pieces[k + 1][0])
+                        and (
+                            self.same_foci_start.match(text, pieces[k + 1][0])
+                            or (
+                                self.inside_previous is not None
+                                and self.inside_previous.search(text, *pieces[k + 1])
+                            )
+                        )
                         and self._passes(group, text[pieces[k][0] : pieces[k + 1][1]].lower())
                     ):
                         kept.update((k, k + 1))

@@ -1196,6 +1196,51 @@ DEV_M_N_O = [
         calcification=False,
         triage="none",
     ),
+    _case(
+        "MRI LIVER\nFindings: The 8 mm hyperdense focus in segment II on CT corresponds to a focus"
+        " of signal void on all sequences without enhancement, consistent with a calcified"
+        " granuloma.",
+        "chain_of_identity_cues_from_the_opening_focus",
+        max_size_mm=8.0,
+        segments=["II"],
+        triage="benign",
+    ),
+    _case(
+        "US LIVER\nFINDINGS:\nAt the site of the previously treated abscess in the right lobe"
+        " (segment VI) there is now a coarse calcification measuring 36 mm with dense posterior"
+        " acoustic shadowing.",
+        "at_the_site_of_a_lesion",
+        max_size_mm=36.0,
+        segments=["VI"],
+        triage="urgent",
+    ),
+    _case(
+        "CT: The known segment VIII metastasis is now densely calcified and measures 4.1 x 3.5 cm"
+        " (previously 4.6 x 4.0 cm, non-calcified).",
+        "non_calcified_prior_state_is_no_mimic",
+        calcification=True,
+        max_size_mm=41.0,
+        triage="urgent",
+    ),
+    _case(
+        "MRI LIVER\nReport: The 2.8 cm segment VI lesion is T2 bright with nodular peripheral"
+        " enhancement, consistent with a haemangioma. A 4 mm signal void within it corresponds"
+        " to the phlebolith seen on CT.",
+        "within_it_after_the_subject",
+        calcification=True,
+        max_size_mm=4.0,
+        segments=["VI"],
+        triage="benign",
+    ),
+    _case(
+        "Findings:\nA 8.9 x 7.7 cm lobulated lesion occupies segments V and VI. It is markedly T2"
+        " hyperintense with peripheral nodular enhancement. A coarse central calcification"
+        " measuring 3.3 cm is present within the lesion.",
+        "lesion_two_sentences_back_through_a_description",
+        max_size_mm=33.0,
+        segments=["V", "VI"],
+        triage="urgent",
+    ),
 ]
 
 #: Follow-up wordings found in dev_m, dev_n and dev_o.
