@@ -1226,7 +1226,9 @@ class Linker:
                     named=named,
                     chained=lent_places.get(k - 1, ()),
                     described_before=(
-                        k - 2 if k >= 2 and self._opens_on_refer_back(doc, sentences[k - 1]) else None
+                        k - 2
+                        if k >= 2 and self._opens_on_refer_back(doc, sentences[k - 1])
+                        else None
                     ),
                 )
                 lent_places[k] = [
