@@ -1241,6 +1241,16 @@ DEV_M_N_O = [
         segments=["V", "VI"],
         triage="urgent",
     ),
+    _case(
+        "USG ABDOMEN\nLiver: Dilated IHBR are seen in the left lobe of liver (segments II/III)"
+        " with multiple small calculi within them.\nThe largest calculus measures 8 mm.",
+        "ducts_seen_in_a_lobe_with_calculi",
+        count_category="multiple",
+        max_size_mm=8.0,
+        segments=["II", "III"],
+        bile_duct=True,
+        triage="workup",
+    ),
 ]
 
 #: Follow-up wordings found in dev_m, dev_n and dev_o.
@@ -1301,6 +1311,21 @@ FOLLOW_UP_DEV_M_N_O = [
         "kub_names_the_kidneys",
         followup_recommended=True,
         liver_followup_recommended=False,
+    ),
+    _case(
+        "PET-CT\nLiver: A 6 mm calcified granuloma in segment IV, no uptake.\nImpression:\n"
+        "Complete metabolic response. Calcified hepatic granuloma.\nFollow-up CT of the neck and"
+        " chest nodes in 6 months.",
+        "neck_and_nodes_name_no_liver",
+        followup_recommended=True,
+        liver_followup_recommended=False,
+    ),
+    _case(
+        "MRCP\nFindings: Beaded intrahepatic ducts in both lobes, stable. No stones.\n"
+        "IMPRESSION:\nStable PSC. Continue annual MRCP surveillance.",
+        "psc_surveillance_is_the_liver",
+        followup_recommended=True,
+        liver_followup_recommended=True,
     ),
 ]
 
