@@ -36,7 +36,7 @@ from .extensions import (
     register_extensions,
 )
 from .mentions import neighbour_cues
-from .neighbours import LENT_LABELS, first_words
+from .neighbours import CONTINUATION_WORDS, LENT_LABELS, first_words
 from .normalize import (
     Normalizer,
     parse_count_value,
@@ -533,7 +533,8 @@ class Linker:
         largest, in S6, measures 3.1 x 2.6 cm and shows dense amorphous calcification"): a
         showing or containing verb stands between the opening and the target."""
         start, end = sentence[0], sentence[1]
-        if self.neighbours.continuation_kind(self._first_words(doc, start, end, 3)) != "same_foci":
+        words = self._first_words(doc, start, end, CONTINUATION_WORDS)
+        if self.neighbours.continuation_kind(words) != "same_foci":
             return False
         return any(doc[i].lower_ in self.showing_verbs for i in range(start, target.start))
 
@@ -579,7 +580,8 @@ class Linker:
         start, end = sentences[k][0], sentences[k][1]
         if "\n" in doc[candidate.end - 1 : start].text_with_ws:
             return False  # the prefilter reads a rule and what it requires in one line
-        if self.neighbours.continuation_kind(self._first_words(doc, start, end, 3)) != "same_foci":
+        words = self._first_words(doc, start, end, CONTINUATION_WORDS)
+        if self.neighbours.continuation_kind(words) != "same_foci":
             return False
         m = index.first_starting_at(start)
         return (
@@ -1445,7 +1447,7 @@ class Linker:
         if any(m.label == "ORGAN" and m.value != LIVER for m in f_mentions):
             return False  # "Both kidneys are normal.", "Similar lesions in the spleen."
         kind = self.neighbours.continuation_kind(
-            self._first_words(doc, following[0], following[1], 3)
+            self._first_words(doc, following[0], following[1], CONTINUATION_WORDS)
         )
         if kind is None:
             return False

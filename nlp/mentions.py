@@ -18,7 +18,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from .extensions import sentence_starts
-from .neighbours import NeighbourCues, first_words
+from .neighbours import CONTINUATION_WORDS, NeighbourCues, first_words
 from .patterns import PatternSet, SpanRule, matcher_patterns, required_words
 from .prefilter import FOLLOWUP_TRIGGER_LABELS, anchor_words
 from .recommendations import clause_around, ends_clause
@@ -242,8 +242,11 @@ class MentionMatcher:
                 first = self._first_word(doc, bounds[nxt], bounds[nxt + 1])
                 if first is None or lowers[first] not in self._continuation_hashes:
                     break
-                words = [t.lower_ for t in doc[first : min(first + 3, bounds[nxt + 1])]]
-                if not self.neighbours.continuation_kind(first_words(words, 0, len(words), 3)):
+                end_word = min(first + CONTINUATION_WORDS, bounds[nxt + 1])
+                words = [t.lower_ for t in doc[first:end_word]]
+                if not self.neighbours.continuation_kind(
+                    first_words(words, 0, len(words), CONTINUATION_WORDS)
+                ):
                     break
                 out.add(nxt)
                 nxt += 1

@@ -29,6 +29,8 @@ ContinuationKind = Literal["same_foci", "more_foci"]
 LENT_LABELS = frozenset({"SIZE", "SEGMENT", "LOBE", "ORGAN", "DIFFUSE"})
 LENT_ORGAN = "liver"
 CONTINUATION_KINDS: tuple[ContinuationKind, ...] = ("same_foci", "more_foci")
+#: How many first words of a sentence a continuation phrase may span ("in the liver they").
+CONTINUATION_WORDS = 4
 
 
 def first_words(lowers: Sequence[str], start: int, end: int, n: int) -> tuple[str, ...]:
@@ -123,6 +125,7 @@ class NeighbourCues:
 
 __all__ = [
     "CONTINUATION_KINDS",
+    "CONTINUATION_WORDS",
     "LENT_LABELS",
     "LENT_ORGAN",
     "ContinuationKind",

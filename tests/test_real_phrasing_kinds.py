@@ -1251,6 +1251,13 @@ DEV_M_N_O = [
         bile_duct=True,
         triage="workup",
     ),
+    _case(
+        "CT: Several small calcified granulomata in the liver and spleen; in the liver they lie in"
+        " segments 3, 5 and 8, the largest 7 mm.",
+        "in_the_liver_they_continue_the_foci",
+        max_size_mm=7.0,
+        segments=["III", "V", "VIII"],
+    ),
 ]
 
 #: Follow-up wordings found in dev_m, dev_n and dev_o.
