@@ -1334,6 +1334,56 @@ FOLLOW_UP_DEV_M_N_O = [
         followup_recommended=True,
         liver_followup_recommended=True,
     ),
+    _case(
+        "FINDINGS: Liver: 5 mm calcified granuloma in segment 6.\nIMPRESSION:\n1. Calcified hepatic"
+        " granuloma.\n2. An MRI of the liver would be of benefit.",
+        "modal_would_be_of_benefit",
+        followup_recommended=True,
+        liver_followup_recommended=True,
+    ),
+    _case(
+        "FINDINGS: Liver: 5 mm calcified granuloma in segment 6.\nIMPRESSION:\n1. Calcified hepatic"
+        " granuloma.\n2. Could be further assessed with ultrasound.",
+        "modal_could_be_further_assessed",
+        followup_recommended=True,
+        liver_followup_recommended=True,
+    ),
+    _case(
+        "FINDINGS: Liver: 5 mm calcified granuloma in segment 6.\nIMPRESSION:\n1. Calcified hepatic"
+        " granuloma.\n2. Could be followed up with an ultrasound.",
+        "modal_could_be_followed_up",
+        followup_recommended=True,
+        liver_followup_recommended=True,
+    ),
+    _case(
+        "FINDINGS: Liver: 5 mm calcified granuloma in segment 6.\nIMPRESSION:\n1. Calcified hepatic"
+        " granuloma.\n2. Small renal calculus. Non-contrast CT KUB if symptoms recur.",
+        "condition_on_symptoms_for_another_organ",
+        followup_recommended=True,
+        liver_followup_recommended=False,
+    ),
+    _case(
+        "FINDINGS: Liver: 5 mm calcified granuloma in segment 6.\nIMPRESSION:\n1. Calcified hepatic"
+        " granuloma.\n2. Appendix not visualised; if symptoms persist, repeat ultrasound or CT"
+        " could be considered.",
+        "appendix_names_the_bowel",
+        followup_recommended=True,
+        liver_followup_recommended=False,
+    ),
+    _case(
+        "FINDINGS: Liver: 5 mm calcified granuloma in segment 6.\nIMPRESSION:\n1. Calcified hepatic"
+        " granuloma.\n2. Annual low-dose CT for lung cancer screening as per programme.",
+        "annual_low_dose_ct",
+        followup_recommended=True,
+        liver_followup_recommended=False,
+    ),
+    _case(
+        "FINDINGS: Liver: 5 mm calcified granuloma in segment 6.\nIMPRESSION:\n1. Calcified hepatic"
+        " granuloma.\n2. No further imaging is needed; follow up clinically if symptoms persist.",
+        "clinical_follow_up_if_symptoms_persist_is_no_imaging",
+        followup_recommended=False,
+        liver_followup_recommended=False,
+    ),
 ]
 
 
