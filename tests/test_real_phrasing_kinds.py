@@ -1258,6 +1258,25 @@ DEV_M_N_O = [
         max_size_mm=7.0,
         segments=["III", "V", "VIII"],
     ),
+    _case(
+        "LIVER: Calcified granuloma in segment 7 with a maximal diameter of 3.3 cm.",
+        "with_a_maximal_diameter_of",
+        max_size_mm=33.0,
+        triage="urgent",
+    ),
+    _case(
+        "LIVER: A coarse calcification in segment 4, diameter 1.4 cm.",
+        "comma_diameter",
+        max_size_mm=14.0,
+        triage="benign",
+    ),
+    _case(
+        "Liver: a strong echo with acoustic shadow in the right lobe. Portal vein inner diameter"
+        " 1.2cm. CBD diameter 6 mm.",
+        "vessel_and_duct_diameters_are_no_lesion_size",
+        calcification=True,
+        max_size_mm=None,
+    ),
 ]
 
 #: Follow-up wordings found in dev_m, dev_n and dev_o.
