@@ -45,9 +45,9 @@ LOBED_ORGANS = frozenset({"lung", "thyroid"})
 #: Where the pipeline always ends a sentence.
 LINE_BREAKS = ("\n", ";")
 _WORD_RE = re.compile(r"[^\W\d_]+")
-#: In lower-cased ASCII text the words are runs of a-z: every other character becomes a space
-#: and ``str.split`` cuts there (about three times as fast as a regular expression).
-_ASCII_NON_LETTERS = str.maketrans({c: " " for c in range(128) if not "a" <= chr(c) <= "z"})
+#: In lower-cased ASCII text the words are runs of a-z: every other byte becomes a space and
+#: ``str.split`` cuts there (faster than a regular expression, long text or short).
+_ASCII_LETTERS_ONLY = bytes(c if ord("a") <= c <= ord("z") else ord(" ") for c in range(256))
 #: A line: text between separators (``LINE_BREAKS``).
 #: One letter: what ``_WORD_RE`` makes its words of.
 _LETTER = re.compile(r"[^\W\d_]")
@@ -56,7 +56,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 def _words(lower: str) -> list[str]:
     """The words (runs of letters) of a lower-cased text."""
     if lower.isascii():
-        return lower.translate(_ASCII_NON_LETTERS).split()
+        return lower.encode().translate(_ASCII_LETTERS_ONLY).decode().split()
     return _WORD_RE.findall(lower)
 
 
