@@ -16,6 +16,7 @@ from .linking import MENTION_SPAN_KEY, TARGET_SPAN_KEY, Linker
 from .mentions import MentionMatcher
 from .patterns import load_patterns
 from .sections import SectionSplitter
+from .targets import TargetRuler
 
 
 @Language.factory(
@@ -26,6 +27,27 @@ from .sections import SectionSplitter
 def make_section_splitter(nlp: Language, name: str, patterns_dir: Optional[str]) -> SectionSplitter:
     """Build the sentence and section component from a patterns directory."""
     return SectionSplitter(nlp, name, patterns=load_patterns(patterns_dir))
+
+
+@Language.factory(
+    "calcminer_targets",
+    assigns=["doc.spans"],
+    default_config={"patterns_dir": None, "spans_key": TARGET_SPAN_KEY},
+)
+def make_target_ruler(
+    nlp: Language, name: str, patterns_dir: Optional[str], spans_key: str
+) -> TargetRuler:
+    """Build the target ruler from a patterns directory (its predicate rules yield, see
+    :func:`make_target_spans_filter`)."""
+    patterns = load_patterns(patterns_dir)
+    yielding = patterns.normalization["predicate_targets"]["rule_ids"]
+    return TargetRuler(
+        nlp,
+        name,
+        patterns=patterns,
+        spans_key=spans_key,
+        spans_filter=make_target_spans_filter(list(yielding)),
+    )
 
 
 @Language.factory(

@@ -14,48 +14,20 @@ import bisect
 
 from spacy.attrs import LOWER
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from .extensions import sentence_starts
+from .gated import GatedMatcher
 from .neighbours import CONTINUATION_WORDS, NeighbourCues, first_words
-from .patterns import PatternSet, SpanRule, matcher_patterns, required_words
+from .patterns import PatternSet, matcher_patterns
 from .prefilter import FOLLOWUP_TRIGGER_LABELS, anchor_words
 from .recommendations import clause_around, ends_clause
 
-#: Matchers kept for combinations of rule groups (see MentionMatcher._matcher_for).
-MAX_CACHED_MATCHERS = 512
 #: ORGAN rule values the linker checks over the whole report.
 DOCUMENT_WIDE_ORGANS = frozenset({"liver", "lung", "thyroid"})
 #: BLOCKER values of lesions that hold or are calcifications (not organ measurements).
 LESION_VALUES = frozenset({"lesion", "cyst"})
-
-
-class MatcherGroup:
-    """Token rules of one label, with the words one of which a sentence needs for them.
-
-    Every rule has a required token that names its words (``patterns.required_words``);
-    the group's words are those of each rule's smallest such set. A sentence without any of
-    them cannot match the group's rules. A rule with no such token makes the group always
-    needed.
-    """
-
-    def __init__(self, nlp: Language, rules: list[SpanRule]) -> None:
-        self.rules = rules
-        words: set[str] = set()
-        self.always = False
-        for rule in rules:
-            assert not isinstance(rule.pattern, str)
-            required = required_words(rule.pattern)
-            if required:
-                words |= min(required, key=len)
-            else:
-                self.always = True
-        self.hashes = frozenset(nlp.vocab.strings.add(w) for w in words)
-
-    def may_match(self, present: set[int]) -> bool:
-        """Whether a sentence with these ``LOWER`` hashes could hold a match."""
-        return self.always or not self.hashes.isdisjoint(present)
 
 
 class MentionMatcher:
@@ -84,10 +56,9 @@ class MentionMatcher:
         self.labels = {r.id: r.label for r in patterns.mentions}
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.document_phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        # Token rules grouped by the words they need (see MatcherGroup): a sentence runs
-        # only the groups one of whose words it holds, so a rule is matched only where it
-        # could match (rules of one label that need the same words share a group).
-        by_need: dict[tuple[str, frozenset[str]], list[SpanRule]] = {}
+        # A sentence runs only the token patterns whose required words it holds (see
+        # calcminer.nlp.gated), so a rule is matched only where it could match.
+        token_patterns = []
         for rule in patterns.mentions:
             if isinstance(rule.pattern, str):
                 pattern_doc = nlp.make_doc(rule.pattern)
@@ -95,15 +66,8 @@ class MentionMatcher:
                 if rule.label == "ORGAN" and rule.value in DOCUMENT_WIDE_ORGANS:
                     self.document_phrases.add(rule.id, [pattern_doc])
             else:
-                required = required_words(rule.pattern)
-                need = min(required, key=len) if required else frozenset()
-                by_need.setdefault((rule.label, need), []).append(rule)
-        self.groups = [MatcherGroup(nlp, rules) for rules in by_need.values()]
-        self._vocab = nlp.vocab
-        # One Matcher per combination of needed groups, built on first use (few occur);
-        # the full one validates every pattern now.
-        self._matchers: dict[frozenset[int], Matcher] = {}
-        self._matcher_for(frozenset(range(len(self.groups))), validate=True)
+                token_patterns += [(rule.id, p) for p in matcher_patterns(rule.pattern)]
+        self.matcher = GatedMatcher(nlp.vocab, token_patterns, validate=True)  # type: ignore[arg-type]
         self.neighbours = neighbour_cues(patterns)
         strings = nlp.vocab.strings
         cues = self.neighbours
@@ -142,18 +106,6 @@ class MentionMatcher:
         spans = self.find_mentions(doc)
         self.set_annotations(doc, spans)
         return doc
-
-    def _matcher_for(self, groups: frozenset[int], validate: bool = False) -> Matcher:
-        """The Matcher of the token rules of some groups (the same matches as one of all)."""
-        matcher = self._matchers.get(groups)
-        if matcher is None:
-            matcher = Matcher(self._vocab, validate=validate)
-            for k in sorted(groups):
-                for rule in self.groups[k].rules:
-                    matcher.add(rule.id, matcher_patterns(rule.pattern))  # type: ignore[arg-type]
-            if len(self._matchers) < MAX_CACHED_MATCHERS:
-                self._matchers[groups] = matcher
-        return matcher
 
     def candidate_sentences(self, doc: Doc) -> list[Span]:
         """Sentences holding a target (and their neighbours) or a word a follow-up rule needs."""
@@ -268,10 +220,7 @@ class MentionMatcher:
         sentences = self.candidate_sentences(doc)
         lowers = doc.to_array(LOWER).tolist() if sentences else []
         for sent in sentences:
-            present = set(lowers[sent.start : sent.end])
-            needed = frozenset(k for k, g in enumerate(self.groups) if g.may_match(present))
-            if needed:
-                matched += self._matcher_for(needed)(sent, as_spans=True)
+            matched += self.matcher.spans(sent, set(lowers[sent.start : sent.end]))
             matched += self.phrases(sent, as_spans=True)
         matched += self.document_phrases(doc, as_spans=True)
         for span in matched:

@@ -9,8 +9,7 @@ from spacy.language import Language
 
 from . import factories  # noqa: F401  (registers calcminer's factories)
 from .io import MAX_REPORT_CHARS
-from .linking import TARGET_SPAN_KEY
-from .patterns import PatternSet, load_patterns, spacy_patterns
+from .patterns import PatternSet, load_patterns
 
 #: The target matcher's name (a span ruler).
 TARGETS_PIPE = "calcminer_targets"
@@ -43,22 +42,7 @@ def build_pipeline(
     nlp.max_length = MAX_REPORT_CHARS
     nlp.add_pipe("calcminer_sections", config={"patterns_dir": directory})
     if patterns.targets:  # a rule set may have none (then no target is ever found)
-        targets = nlp.add_pipe(
-            "span_ruler",
-            name=TARGETS_PIPE,
-            config={
-                "spans_key": TARGET_SPAN_KEY,
-                "spans_filter": {
-                    "@misc": "calcminer.target_spans_filter.v1",
-                    "yielding_rule_ids": list(
-                        patterns.normalization["predicate_targets"]["rule_ids"]
-                    ),
-                },
-                "validate": True,
-                "phrase_matcher_attr": "LOWER",
-            },
-        )
-        targets.add_patterns(spacy_patterns(patterns.targets))  # type: ignore[attr-defined]
+        nlp.add_pipe("calcminer_targets", name=TARGETS_PIPE, config={"patterns_dir": directory})
     nlp.add_pipe("calcminer_mentions", config={"patterns_dir": directory})
     nlp.add_pipe("calcminer_context", config={"patterns_dir": directory})
     nlp.add_pipe("calcminer_linker", config={"patterns_dir": directory})

@@ -1,0 +1,114 @@
+"""Token-pattern matching that runs, on each text, only the patterns whose words are there.
+
+spaCy's ``Matcher`` tries every pattern at every token, so its cost grows with patterns x
+tokens. A pattern can only match where each of its required tokens that names its words
+(``patterns.required_words``) finds one of them, so a text without them cannot hold a match
+of that pattern. :class:`GatedMatcher` looks the text's ``LOWER`` values up in an index of
+the patterns by their rarest required words, and runs a ``Matcher`` of just the patterns
+that pass (one per combination, kept for reuse). Each pattern matches on its own in spaCy's
+Matcher, so the matches are those of one Matcher of all patterns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
+
+from .patterns import required_words
+
+#: Matchers kept for combinations of patterns (the oldest is dropped beyond this).
+MAX_CACHED_MATCHERS = 512
+
+
+class GatedMatcher:
+    """Runs a token pattern only on texts that hold a word of each of its required tokens.
+
+    Args:
+        vocab: The pipeline's vocab.
+        patterns: ``(match key, token pattern)`` pairs, as ``Matcher.add`` takes them
+            one pattern at a time; a key may have several patterns.
+        validate: Validate every pattern now (one Matcher of all of them).
+        max_cached: Matchers kept for combinations of patterns.
+    """
+
+    def __init__(
+        self,
+        vocab: Vocab,
+        patterns: Iterable[tuple[str, list[dict[str, Any]]]],
+        *,
+        validate: bool = False,
+        max_cached: int = MAX_CACHED_MATCHERS,
+    ) -> None:
+        self._vocab = vocab
+        self._patterns = list(patterns)
+        self._max_cached = max_cached
+        strings = vocab.strings
+        always: list[int] = []
+        # Anchor word -> (pattern index, the pattern's other required sets).
+        self._by_anchor: dict[int, list[tuple[int, tuple[frozenset[int], ...]]]] = {}
+        for i, (_key, pattern) in enumerate(self._patterns):
+            required = [frozenset(strings.add(w) for w in s) for s in required_words(pattern)]
+            if not required:
+                always.append(i)
+                continue
+            k = min(range(len(required)), key=lambda j: len(required[j]))
+            rest = tuple(required[:k] + required[k + 1 :])
+            for word in required[k]:
+                self._by_anchor.setdefault(word, []).append((i, rest))
+        self._always = frozenset(always)
+        self._matchers: dict[frozenset[int], Matcher] = {}
+        if validate:
+            self.matcher_for(frozenset(range(len(self._patterns))), validate=True)
+
+    def __len__(self) -> int:
+        return len(self._patterns)
+
+    def select(self, present: Iterable[int]) -> frozenset[int]:
+        """The patterns (indices) a text with these ``LOWER`` hashes could match."""
+        words = present if isinstance(present, (set, frozenset)) else set(present)
+        chosen = set(self._always)
+        index = self._by_anchor
+        for word in words:
+            for i, rest in index.get(word, ()):
+                if i not in chosen and all(not words.isdisjoint(s) for s in rest):
+                    chosen.add(i)
+        return frozenset(chosen)
+
+    def matcher_for(self, chosen: frozenset[int], validate: bool = False) -> Matcher:
+        """The Matcher of some patterns (built on first use and kept)."""
+        matcher = self._matchers.get(chosen)
+        if matcher is None:
+            matcher = Matcher(self._vocab, validate=validate)
+            for i in sorted(chosen):
+                key, pattern = self._patterns[i]
+                matcher.add(key, [pattern])
+            if len(self._matchers) >= self._max_cached:
+                del self._matchers[next(iter(self._matchers))]
+            self._matchers[chosen] = matcher
+        return matcher
+
+    def spans(self, doclike: Doc | Span, present: Iterable[int]) -> list[Span]:
+        """The matches in ``doclike`` as spans labelled with their keys (``as_spans``).
+
+        Args:
+            doclike: The Doc or Span to match in.
+            present: The ``LOWER`` hashes of its tokens.
+        """
+        chosen = self.select(present)
+        if not chosen:
+            return []
+        return list(self.matcher_for(chosen)(doclike, as_spans=True))
+
+    def matches(self, doclike: Doc | Span, present: Iterable[int]) -> Sequence[Any]:
+        """The matches in ``doclike`` as ``(match_id, start, end)`` tuples."""
+        chosen = self.select(present)
+        if not chosen:
+            return []
+        return list(self.matcher_for(chosen)(doclike))
+
+
+__all__ = ["MAX_CACHED_MATCHERS", "GatedMatcher"]

@@ -1,0 +1,81 @@
+"""Pipeline step 2: the calcification targets of ``patterns/targets.jsonl``, as a span group.
+
+It gives the spans spaCy's ``SpanRuler`` would give with the same patterns and filter
+(``factories.make_target_spans_filter``), but a token pattern runs only on a Doc that holds
+its required words (:class:`calcminer.nlp.gated.GatedMatcher`): of the target patterns (one
+per first word, see ``patterns.matcher_patterns``) a candidate text needs about two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from spacy.attrs import LOWER
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from .gated import GatedMatcher
+from .patterns import PatternSet, matcher_patterns
+
+#: Filters the matches into the final spans: ``(existing spans, matches) -> spans``.
+SpansFilter = Callable[[Iterable[Span], Iterable[Span]], list[Span]]
+
+
+class TargetRuler:
+    """Matches the target rules; writes them to a span group.
+
+    Args:
+        nlp: The pipeline (for its vocab and tokenizer).
+        name: Component name.
+        patterns: The loaded rules (their ``targets``).
+        spans_key: Span group to write.
+        spans_filter: Chooses the spans to keep among the sorted matches.
+    """
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        *,
+        patterns: PatternSet,
+        spans_key: str,
+        spans_filter: SpansFilter,
+    ) -> None:
+        self.name = name
+        self.spans_key = spans_key
+        self.spans_filter = spans_filter
+        self._labels = {nlp.vocab.strings.add(r.id): (r.label, r.id) for r in patterns.targets}
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        token_patterns = []
+        for rule in patterns.targets:
+            if isinstance(rule.pattern, str):
+                self.phrases.add(rule.id, [nlp.make_doc(rule.pattern)])
+            else:
+                token_patterns += [(rule.id, p) for p in matcher_patterns(rule.pattern)]
+        self.matcher = GatedMatcher(nlp.vocab, token_patterns, validate=True)  # type: ignore[arg-type]
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = self.find_targets(doc)
+        self.set_annotations(doc, spans)
+        return doc
+
+    def find_targets(self, doc: Doc) -> list[Span]:
+        """The target spans, as ``SpanRuler`` finds them: every match (but empty ones) as a
+        span labelled and identified by its rule, without duplicates, sorted, then filtered."""
+        matches = list(self.matcher.matches(doc, set(doc.to_array(LOWER).tolist())))
+        if len(self.phrases):
+            matches += self.phrases(doc)
+        found = set()
+        for match_id, start, end in matches:
+            if start != end:
+                label, rule_id = self._labels[match_id]
+                found.add(Span(doc, start, end, label=label, span_id=rule_id))
+        return self.spans_filter([], sorted(found))
+
+    def set_annotations(self, doc: Doc, spans: list[Span]) -> None:
+        """Write the targets to their span group."""
+        doc.spans[self.spans_key] = spans
+
+
+__all__ = ["TargetRuler"]
