@@ -11,17 +11,38 @@ Matcher, so the matches are those of one Matcher of all patterns.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
-from .patterns import required_words
+from .patterns import SpanRule, matcher_patterns, required_words
 
 #: Matchers kept for combinations of patterns (the oldest is dropped beyond this).
 MAX_CACHED_MATCHERS = 512
+
+
+def split_rules(
+    make_doc: Callable[[str], Doc], rules: Iterable[SpanRule]
+) -> tuple[list[tuple[SpanRule, Doc]], list[tuple[str, list[dict[str, Any]] | str]]]:
+    """The phrase rules with their pattern Doc, and the ``(rule id, token pattern)`` pairs of
+    the token rules (each rule's optional-token expansions), for a ``PhraseMatcher`` and a
+    :class:`GatedMatcher`.
+
+    Args:
+        make_doc: The pipeline's tokenizer (``nlp.make_doc``).
+        rules: Span rules of ``patterns/`` (targets or mentions).
+    """
+    phrases: list[tuple[SpanRule, Doc]] = []
+    tokens: list[tuple[str, list[dict[str, Any]] | str]] = []
+    for rule in rules:
+        if isinstance(rule.pattern, str):
+            phrases.append((rule, make_doc(rule.pattern)))
+        else:
+            tokens += [(rule.id, p) for p in matcher_patterns(rule.pattern)]
+    return phrases, tokens
 
 
 class GatedMatcher:

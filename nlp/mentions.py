@@ -18,9 +18,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from .extensions import sentence_starts
-from .gated import GatedMatcher
+from .gated import GatedMatcher, split_rules
 from .neighbours import CONTINUATION_WORDS, NeighbourCues, first_words
-from .patterns import PatternSet, matcher_patterns
+from .patterns import PatternSet
 from .prefilter import FOLLOWUP_TRIGGER_LABELS, anchor_words
 from .recommendations import clause_around, ends_clause
 
@@ -58,15 +58,11 @@ class MentionMatcher:
         self.document_phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         # A sentence runs only the token patterns whose required words it holds (see
         # calcminer.nlp.gated), so a rule is matched only where it could match.
-        token_patterns = []
-        for rule in patterns.mentions:
-            if isinstance(rule.pattern, str):
-                pattern_doc = nlp.make_doc(rule.pattern)
-                self.phrases.add(rule.id, [pattern_doc])
-                if rule.label == "ORGAN" and rule.value in DOCUMENT_WIDE_ORGANS:
-                    self.document_phrases.add(rule.id, [pattern_doc])
-            else:
-                token_patterns += [(rule.id, p) for p in matcher_patterns(rule.pattern)]
+        phrase_rules, token_patterns = split_rules(nlp.make_doc, patterns.mentions)
+        for rule, pattern_doc in phrase_rules:
+            self.phrases.add(rule.id, [pattern_doc])
+            if rule.label == "ORGAN" and rule.value in DOCUMENT_WIDE_ORGANS:
+                self.document_phrases.add(rule.id, [pattern_doc])
         self.matcher = GatedMatcher(nlp.vocab, token_patterns, validate=True)  # type: ignore[arg-type]
         self.neighbours = neighbour_cues(patterns)
         strings = nlp.vocab.strings

@@ -15,8 +15,8 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .gated import GatedMatcher
-from .patterns import PatternSet, matcher_patterns
+from .gated import GatedMatcher, split_rules
+from .patterns import PatternSet
 
 #: Filters the matches into the final spans: ``(existing spans, matches) -> spans``.
 SpansFilter = Callable[[Iterable[Span], Iterable[Span]], list[Span]]
@@ -47,12 +47,9 @@ class TargetRuler:
         self.spans_filter = spans_filter
         self._labels = {nlp.vocab.strings.add(r.id): (r.label, r.id) for r in patterns.targets}
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        token_patterns = []
-        for rule in patterns.targets:
-            if isinstance(rule.pattern, str):
-                self.phrases.add(rule.id, [nlp.make_doc(rule.pattern)])
-            else:
-                token_patterns += [(rule.id, p) for p in matcher_patterns(rule.pattern)]
+        phrase_rules, token_patterns = split_rules(nlp.make_doc, patterns.targets)
+        for rule, pattern_doc in phrase_rules:
+            self.phrases.add(rule.id, [pattern_doc])
         self.matcher = GatedMatcher(nlp.vocab, token_patterns, validate=True)  # type: ignore[arg-type]
 
     def __call__(self, doc: Doc) -> Doc:
