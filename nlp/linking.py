@@ -401,6 +401,7 @@ class Linker:
         self.max_subject_modifiers = int(predicate["max_subject_modifiers"])
         self.lesion_parts = frozenset(table["lesion_part_nouns"]["words"])
         self.showing_verbs = frozenset(table["same_foci_showing_words"]["words"])
+        self.enumeration_closers = frozenset(table["enumeration_closers"]["words"])
         #: Phrases that open a sentence on a lesion, longest first ("at the site of").
         self.fronted_openers = sorted(
             (tuple(p.split()) for p in table["fronted_container_openers"]["phrases"]),
@@ -2119,7 +2120,7 @@ class Linker:
             reason = "stone_not_intrahepatic"
 
         sizes = self._sizes(doc, by_label.get("SIZE", []), prior_cue_ends)
-        count, multiple, definite = self._count(doc, st, by_label, other_organs)
+        count, multiple, definite = self._count(doc, st, by_label, other_organs, prior_cue_ends)
         definite = definite or self._anaphoric(doc, sentence_start, t.start)
         segments = sort_segments(
             s
@@ -2278,6 +2279,7 @@ class Linker:
         st: TargetState,
         by_label: Mapping[str, list[Attachment]],
         other_organs: tuple[str, ...],
+        prior_cue_ends: frozenset[int] = frozenset(),
     ) -> tuple[int | None, bool, bool]:
         """Return (exact count or None, multiple, definite) the mention itself states."""
         t = st.mention
@@ -2308,7 +2310,9 @@ class Linker:
         if st.more_foci or st.per_lesion:
             return None, True, definite  # "... Similar lesions are present in the left lobe."
         if quantified:
-            return None, True, definite
+            # "Few calcified deposits, the largest ..., the others ...": named one by one.
+            sizes = by_label.get("SIZE", [])
+            return self._enumerated_count(doc, st, sizes, by_label, prior_cue_ends), True, definite
         if exact is not None:
             return exact, exact >= 2, definite
         if st.plural_container:
@@ -2326,8 +2330,72 @@ class Linker:
             # "hepatic and splenic granulomas": the plural spans organs, not liver foci.
             if other_organs:
                 return None, False, definite
-            return self._listed_count(doc, by_label.get("SIZE", [])), True, definite
+            sizes = by_label.get("SIZE", [])
+            listed = self._listed_count(doc, sizes)
+            if listed is None:
+                listed = self._enumerated_count(doc, st, sizes, by_label, prior_cue_ends)
+            return listed, True, definite
         return 1, False, definite
+
+    def _enumerated_count(
+        self,
+        doc: Doc,
+        st: TargetState,
+        sizes: Sequence[Attachment],
+        by_label: Mapping[str, list[Attachment]],
+        prior_cue_ends: frozenset[int],
+    ) -> int | None:
+        """The number of foci a plural names one by one with their sizes, or None.
+
+        Either the sizes close with the rest of the foci ("Few calcified deposits, the largest
+        in segment VI measuring 2.6 cm, the others in segments IVa and VIII measuring 1.5 cm
+        and 1.1 cm": 3), or each size follows its own segment ("calcified nodules at S5
+        (7 mm), S7 (5 mm) and S8 (3 mm)": 3).
+        """
+        t = st.mention
+        after = sorted(
+            (
+                a.mention
+                for a in sizes
+                if a.mention.start >= t.end
+                and not any(
+                    a.mention.start - self.max_prior_gap <= end <= a.mention.start
+                    for end in prior_cue_ends
+                )
+            ),
+            key=lambda m: (m.start, -m.end),
+        )
+        distinct: list[Mention] = []
+        for m in after:
+            if distinct and m.start < distinct[-1].end:
+                continue  # "2.9 cm" inside "3.4 x 2.9 cm"
+            distinct.append(m)
+        if len(distinct) < 2:
+            return None
+        closer = next(
+            (
+                i
+                for i in range(t.end, distinct[-1].start)
+                if doc[i].lower_ in self.enumeration_closers
+            ),
+            None,
+        )
+        if closer is not None:
+            # "the others measuring 2-4 mm": one size (or a range) for the rest counts nothing.
+            rest = [m for m in distinct if m.start > closer]
+            ranges = any(
+                doc[i].text == "-" or doc[i].lower_ == "to"
+                for m in rest
+                for i in range(m.start, m.end)
+            )
+            return len(distinct) if len(rest) >= 2 and not ranges else None
+        segment_ends = {a.mention.end for a in by_label.get("SEGMENT", [])}
+        if all(
+            m.start >= 2 and doc[m.start - 1].text == "(" and m.start - 1 in segment_ends
+            for m in distinct
+        ):
+            return len(distinct)
+        return None
 
     @staticmethod
     def _echoes_named_elsewhere(

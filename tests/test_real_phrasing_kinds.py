@@ -1277,6 +1277,26 @@ DEV_M_N_O = [
         calcification=True,
         max_size_mm=None,
     ),
+    _case(
+        "LIVER: Few calcified hepatic deposits are seen, the largest in segment V measuring 2.4 x"
+        " 2.0 cm, the others in segments II and VII measuring 1.3 cm and 0.9 cm.",
+        "the_others_named_one_by_one",
+        count=3,
+        max_size_mm=24.0,
+    ),
+    _case(
+        "Liver: Small calcified nodules at S2 (6 mm), S6 (4 mm) and S7 (3 mm), unchanged.",
+        "each_segment_with_its_own_size",
+        count=3,
+        max_size_mm=6.0,
+    ),
+    _case(
+        "LIVER: Multiple calcified granulomas, the largest 9 mm, the others 2-4 mm.",
+        "the_others_with_one_range_count_nothing",
+        count=None,
+        count_category="multiple",
+        max_size_mm=9.0,
+    ),
 ]
 
 #: Follow-up wordings found in dev_m, dev_n and dev_o.
