@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from spacy.matcher import Matcher
+from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
@@ -83,7 +84,11 @@ class GatedMatcher:
         self._always = frozenset(always)
         self._matchers: dict[frozenset[int], Matcher] = {}
         if validate:
-            self.matcher_for(frozenset(range(len(self._patterns))), validate=True)
+            every = frozenset(range(len(self._patterns)))
+            # Many patterns share tokens: when each distinct token passes spaCy's schema, every
+            # pattern does, and the Matcher need not validate them one by one. Otherwise the
+            # Matcher validates them and raises its own error.
+            self.matcher_for(every, validate=not _tokens_valid(self._patterns))
 
     def __len__(self) -> int:
         return len(self._patterns)
@@ -130,6 +135,18 @@ class GatedMatcher:
         if not chosen:
             return []
         return list(self.matcher_for(chosen)(doclike))
+
+
+def _tokens_valid(patterns: Sequence[tuple[str, Any]]) -> bool:
+    """Whether every pattern is a non-empty list whose distinct tokens pass spaCy's token
+    pattern schema (which checks each token on its own); False otherwise."""
+    distinct: dict[str, Any] = {}
+    for _key, pattern in patterns:
+        if not isinstance(pattern, list) or not pattern:
+            return False
+        for token in pattern:
+            distinct.setdefault(repr(token), token)
+    return not validate_token_pattern(list(distinct.values()))
 
 
 __all__ = ["MAX_CACHED_MATCHERS", "GatedMatcher"]

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import spacy
 from spacy.attrs import LOWER
 from spacy.matcher import Matcher
@@ -66,6 +67,30 @@ def test_gated_matches_equal_one_matcher_of_all_patterns() -> None:
         assert sorted((s.start, s.end, s.label_) for s in spans) == sorted(
             (s.start, s.end, s.label_) for s in full(doc[1:], as_spans=True)
         )
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        [{"LOWER": "calcified"}, {"LOWER": {"IN": "focus"}}],  # IN needs a list
+        [{"LOWER": "calcified"}, {"NOT_AN_ATTR": "focus"}],
+        [{"LOWER": "echo"}, {"OP": "!!"}],
+        [],  # no tokens
+    ],
+)
+def test_gated_validation_raises_what_a_validating_matcher_raises(
+    bad: list[dict[str, Any]],
+) -> None:
+    nlp = spacy.blank("en")
+    patterns = [*PATTERNS, ("bad", bad)]
+    with pytest.raises(ValueError) as expected:
+        matcher = Matcher(nlp.vocab, validate=True)
+        for key, pattern in patterns:
+            matcher.add(key, [pattern])
+    with pytest.raises(ValueError) as raised:
+        GatedMatcher(nlp.vocab, patterns, validate=True)
+    assert type(raised.value) is type(expected.value)
+    assert str(raised.value) == str(expected.value)
 
 
 def test_gated_keeps_at_most_max_cached_matchers() -> None:
