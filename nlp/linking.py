@@ -625,8 +625,9 @@ class Linker:
         targets: Sequence[Mention],
         sentences: Sequence[tuple[int, int, str, str, str]],
     ) -> frozenset[int]:
-        """Starts of targets with a requirement whose sentence opens on a word that refers
-        back ("It contains ...", "Within it ...") to the sentence before it on its line."""
+        """Starts of targets with a requirement whose sentence refers back to the sentence
+        before it on its line: it opens on a refer-back word ("It contains ...") or holds an
+        inside phrase before the target ("A 5 mm signal void within it ...")."""
         found = set()
         for t in targets:
             if not self.requires.get(t.rule_id) or t.sent == 0:
@@ -636,8 +637,7 @@ class Linker:
             between = doc[max(previous_end - 1, 0) : start].text_with_ws
             if any(c in between for c in LINE_BREAKS):
                 continue  # the prefilter reads a rule and what it requires in one line
-            first = self._first_words(doc, start, t.start, 1)
-            if (first and first[0] in self.neighbours.refer_back) or any(
+            if self._opens_on_refer_back(doc, sentences[t.sent]) or any(
                 doc[i].lower_ in self.neighbours.inside_prepositions
                 and doc[i + 1].lower_ in self.neighbours.inside_pronouns
                 for i in range(start, t.start - 1)
