@@ -110,6 +110,7 @@ ATTRIBUTE_LABELS = frozenset(
         "FOLLOWUP_NOT_CUE",
         "INTERVAL",
         "SHADOW",
+        "DENSITY",
     }
 )
 #: A mention of the key label is dropped when a mention of one of these labels overlaps it
@@ -352,6 +353,7 @@ class Linker:
         self.max_prior_gap = int(linking["max_prior_cue_gap_tokens"])
         self.max_continued_sentences = int(linking["max_continued_sentences"])
         self.max_list_items = int(linking["max_list_items"])
+        self.min_calcific_density_hu = float(patterns.config["density"]["min_calcific_density_hu"])
         self.max_mimic_distance = int(linking["max_mimic_distance_tokens"])
         self.min_run_on_spaces = int(linking["min_run_on_double_spaces"])
         self.min_size_mm = float(sizes["min_plausible_size_mm"])
@@ -473,6 +475,8 @@ class Linker:
         # A target never crosses a sentence boundary.
         targets = [t for t in targets if sent_of(t.end - 1) == t.sent]
         raw = [make(s, False) for s in doc.spans.get(MENTION_SPAN_KEY, [])]
+        # "CT value about 280 HU": an attenuation is calcific only from the configured value.
+        raw = [m for m in raw if m.label != "DENSITY" or self._calcific_density(doc, m)]
         no_shadow = [m for m in raw if m.label == "NO_SHADOW"]
         targets = [
             t
@@ -595,6 +599,12 @@ class Linker:
             # "They do not cast acoustic shadows."
             and not any(doc[i].lower_ in self.negation_words for i in range(start, m.start))
         )
+
+    def _calcific_density(self, doc: Doc, m: Mention) -> bool:
+        """Whether a CT attenuation ("280 HU", "320HU", "300-400 HU": its lower end) reaches
+        ``density.min_calcific_density_hu``."""
+        digits = "".join(itertools.takewhile(str.isdigit, doc[m.start].text))
+        return bool(digits) and int(digits) >= self.min_calcific_density_hu
 
     def _requirements_met(
         self,

@@ -60,6 +60,7 @@ MENTION_LABELS = frozenset(
         "INTERVAL",
         "SHADOW",
         "NO_SHADOW",
+        "DENSITY",
     }
 )
 #: Mention labels whose rules must carry a normalised ``value``.
@@ -124,6 +125,7 @@ _CONFIG_KEYS: Mapping[str, frozenset[str]] = {
         }
     ),
     "sizes": frozenset({"min_plausible_size_mm", "max_plausible_size_mm"}),
+    "density": frozenset({"min_calcific_density_hu"}),
     "recommendations": frozenset(
         {
             "days_per_day",

@@ -1504,6 +1504,39 @@ DEV_FIFTH = [
         max_size_mm=5.0,
         triage="benign",
     ),
+    _case(
+        "Findings: The liver is normal in size. A punctate high-density focus is seen in S6 of"
+        " the right lobe, approximately 0.3 cm in diameter, CT value about 280 HU.",
+        "high_density_focus_with_calcific_ct_value",
+        calcification=True,
+        max_size_mm=3.0,
+        segments=["VI"],
+        triage="benign",
+    ),
+    _case(
+        "Liver: a nodular high-density shadow in segment 7, 3.4 x 2.8 cm, CT value 320 HU.",
+        "high_density_shadow_over_3_cm_is_urgent",
+        max_size_mm=34.0,
+        triage="urgent",
+    ),
+    _case(
+        "Liver: hyperdense focus in segment 2 (density 300-400 HU), 5 mm.",
+        "hyperdense_focus_with_a_range_of_attenuation",
+        count=1,
+        max_size_mm=5.0,
+    ),
+    _case(
+        "Liver: a slightly high-density nodule in segment 7, 2.1 cm, CT value 65 HU, with"
+        " arterial enhancement.",
+        "high_density_nodule_below_calcific_attenuation_is_no_calcification",
+        calcification=False,
+        triage="none",
+    ),
+    _case(
+        "Liver: a high-density focus in segment 4, 6 mm, without a CT value.",
+        "high_density_focus_without_attenuation_is_no_calcification",
+        calcification=False,
+    ),
 ]
 
 
