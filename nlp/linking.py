@@ -38,6 +38,7 @@ from .extensions import (
 from .mentions import neighbour_cues
 from .neighbours import CONTINUATION_WORDS, LENT_LABELS, first_words
 from .normalize import (
+    ExamTitle,
     Normalizer,
     parse_count_value,
     parse_digit_count,
@@ -346,6 +347,7 @@ class Linker:
         self.patterns = patterns
         self.requires = {r.id: r.requires for r in patterns.targets if r.requires}
         self.normalizer = Normalizer(patterns.normalization)
+        self.exam_title = ExamTitle(patterns.normalization)
         linking = patterns.config["linking"]
         sizes = patterns.config["sizes"]
         self.max_premod_gap = int(linking["max_premodifier_gap_tokens"])
@@ -1182,6 +1184,8 @@ class Linker:
         other_lobed = any(m.label == "ORGAN" and m.value in LOBED_ORGANS for m in mentions)
         mentions_liver = any(m.label == "ORGAN" and m.value == LIVER for m in mentions)
         ambiguous_lobes = other_lobed and not mentions_liver
+        # "CT LIVER TRIPHASIC": a calcification that names no organ is the liver's.
+        liver_exam = self.exam_title.title_span(doc.text) is not None
         records: list[dict[str, Any]] = []
         group_counter = 0
         targets_of = _by_sentence(targets)
@@ -1286,6 +1290,7 @@ class Linker:
                     edges=edges.get((st.mention.start_char, st.mention.end_char), []),
                     ambiguous_lobes=ambiguous_lobes,
                     prior_cue_ends=prior_cue_ends,
+                    liver_exam=liver_exam,
                 )
                 for st in states
             ]
@@ -2114,6 +2119,7 @@ class Linker:
         edges: Sequence[tuple[str, str, int, int]],
         ambiguous_lobes: bool,
         prior_cue_ends: frozenset[int],
+        liver_exam: bool = False,
     ) -> dict[str, Any]:
         t = st.mention
         by_label: dict[str, list[Attachment]] = {}
@@ -2121,6 +2127,8 @@ class Linker:
             by_label.setdefault(a.mention.label, []).append(a)
 
         organ, other_organs = self._resolve_organ(st, organ_sections, ambiguous_lobes)
+        if organ == "unknown" and liver_exam:
+            organ = LIVER  # "CT LIVER", then "Densely calcified central scar measuring 3.3 cm."
         categories = {c for c, *_ in edges}
         assertion = "present"
         for category in ("NEGATED_EXISTENCE", "HYPOTHETICAL", "HISTORICAL", "POSSIBLE_EXISTENCE"):

@@ -1537,6 +1537,49 @@ DEV_FIFTH = [
         "high_density_focus_without_attenuation_is_no_calcification",
         calcification=False,
     ),
+    _case(
+        "CT LIVER TRIPHASIC\n\nFINDINGS:\nGiant haemangioma in the right lobe, 11 cm, with"
+        " peripheral nodular enhancement. Densely calcified central scar measuring 3.4 cm.\n"
+        "IMPRESSION: Giant haemangioma.",
+        "liver_exam_title_places_an_unplaced_calcification",
+        calcification=True,
+        max_size_mm=34.0,
+        triage="urgent",
+    ),
+    _case(
+        "EXAM: MRI liver with gadoxetate\r\nFINDINGS: A 4.0 cm lesion is T2 bright. On the prior"
+        " CT there is a coarse calcification measuring 3.2 cm at its margin.",
+        "liver_exam_title_after_a_colon_with_crlf",
+        calcification=True,
+        max_size_mm=32.0,
+        triage="urgent",
+    ),
+    _case(
+        "CT CHEST\nFINDINGS: Densely calcified nodule measuring 8 mm.",
+        "no_liver_exam_title_keeps_an_unplaced_calcification_out",
+        calcification=False,
+    ),
+    _case(
+        "US LIVER AND KIDNEYS\nFINDINGS: A coarse calcification measuring 6 mm.",
+        "a_title_naming_another_organ_places_nothing",
+        calcification=False,
+    ),
+    _case(
+        "MRI LIVER\nFINDINGS: Segment VIII: 2 cm haemangioma. Calcifications are not delineable."
+        " Calcification cannot be pointed out on this sequence. MRI is insensitive to"
+        " calcification.",
+        "liver_exam_statements_about_calcification_that_is_not_shown",
+        calcification=False,
+        triage="none",
+    ),
+    _case(
+        "CT ABDOMEN AND MRI LIVER\nCT: A 36 mm calcified cyst in segment IVa.\nMRI: The lesion is"
+        " a 36 x 30 mm cyst with a hypointense calcified rim.",
+        "same_size_again_without_a_place_is_the_same_focus",
+        count=1,
+        max_size_mm=36.0,
+        triage="urgent",
+    ),
 ]
 
 
