@@ -402,6 +402,7 @@ class Linker:
         self.identity_morphology = frozenset(table["identity_morphology"])
         predicate = table["predicate_targets"]
         self.predicate_rules = frozenset(predicate["rule_ids"])
+        self.calcified_lesion_rules = frozenset(table["calcified_lesion_rules"]["rule_ids"])
         self.predicate_subject_labels = frozenset(predicate["subject_labels"])
         self.predicate_verbs = frozenset(predicate["verbs"])
         self.predicate_adverbs = frozenset(predicate["adverbs"])
@@ -1218,6 +1219,7 @@ class Linker:
             self._take_duct_contents(doc, states, s_mentions)
             self._merge_anaphoric_lesions(doc, heads, attached, states)
             subjectless = self._predicate_subjects(doc, heads, attached, states)
+            self._colon_enumeration(doc, heads, attached, states)
             self._share_coreferent_location(states, s_mentions)
             if (
                 k > 0
@@ -1443,6 +1445,11 @@ class Linker:
     def _texts(doc: Doc, start: int, end: int) -> list[str]:
         return [t.text for t in doc[max(start, 0) : end]]
 
+    @staticmethod
+    def _item_start(doc: Doc, sentence: tuple[int, int, str, str, str]) -> list[str]:
+        """The first token texts of a sentence, enough for a list marker."""
+        return [t.text for t in doc[sentence[0] : min(sentence[1], sentence[0] + 8)]]
+
     def _take_list_items(
         self,
         doc: Doc,
@@ -1463,11 +1470,17 @@ class Linker:
             j < len(sentences)
             and j - k <= self.max_list_items
             and not targets_of.get(j)
-            and self.neighbours.starts_item(
-                self._texts(doc, sentences[j][0], min(sentences[j][1], sentences[j][0] + 8))
-            )
+            and self.neighbours.starts_item(self._item_start(doc, sentences[j]))
         ):
-            f_mentions = mentions_of.get(j, [])
+            # "1." alone, then "Segment II: 4 mm.": the marker's sentence and the next one.
+            parts = [j]
+            if (
+                self.neighbours.marker_only(self._texts(doc, *sentences[j][:2]))
+                and j + 1 < len(sentences)
+                and not targets_of.get(j + 1)
+            ):
+                parts.append(j + 1)
+            f_mentions = [m for p in parts for m in mentions_of.get(p, [])]
             if any(m.label == "ORGAN" and m.value != LIVER for m in f_mentions):
                 break  # "- spleen: 4 mm": the list has left the liver's foci
             lent = [m for m in f_mentions if m.label in LENT_LABELS and not m.proximal]
@@ -1477,7 +1490,7 @@ class Linker:
                 Attachment(m, "post", m.start - states[-1].mention.end) for m in lent
             )
             items += 1
-            j += 1
+            j = parts[-1] + 1
         states[-1].listed_items = items
 
     def _take_continuation(
@@ -1713,6 +1726,54 @@ class Linker:
                 tier = "premod" if a.mention.label in {"COUNT", "QUANTIFIER"} else "container"
                 st.attachments.append(Attachment(a.mention, tier, a.distance))
         return subjectless
+
+    def _colon_enumeration(
+        self,
+        doc: Doc,
+        heads: Sequence[Mention],
+        attached: Mapping[int, list[Attachment]],
+        states: Sequence[TargetState],
+    ) -> None:
+        """Give calcified lesions the places and sizes of the lesions a colon then names one
+        by one ("The two treated metastases are now densely calcified: the segment 4B lesion
+        measures 3.2 cm and the segment 7 lesion measures 1.4 cm").
+
+        Only where the lesions are the calcified thing: a predicate ("are calcified") or a
+        plural head made of "calcified" and a lesion noun ("Two calcified metastases:"), its
+        colon right after it, and nothing but lesion heads up to the sentence's next target.
+        """
+        index = {id(h): k for k, h in enumerate(heads)}
+        for st in states:
+            t = st.mention
+            if t.rule_id in self.predicate_rules:
+                if not st.plural_container:
+                    continue  # "The lesion is calcified:" names no lesions one by one
+            elif not (
+                t.rule_id in self.calcified_lesion_rules
+                and self.normalizer.is_plural_head(list(st.words))
+            ):
+                continue
+            i = t.end
+            while i < len(doc) and doc[i].is_space:
+                i += 1
+            if i >= len(doc) or doc[i].text != ":":
+                continue
+            k = index.get(id(t))
+            if k is None:
+                continue
+            lent: list[Attachment] = []
+            for hk in range(k + 1, len(heads)):
+                h = heads[hk]
+                if h.is_target:
+                    break
+                if h.label != "BLOCKER" or h.value not in {"lesion", "cyst"}:
+                    continue
+                lent += [
+                    Attachment(a.mention, "post", a.mention.start - t.end)
+                    for a in attached.get(hk, [])
+                    if a.mention.label in {"SIZE", "SEGMENT", "LOBE"} and not a.mention.proximal
+                ]
+            st.attachments.extend(lent)
 
     def _definite_subject(self, doc: Doc, verb: int) -> bool:
         """Whether a definite noun phrase of a few words ends right before ``verb`` ("the

@@ -1580,6 +1580,39 @@ DEV_FIFTH = [
         max_size_mm=36.0,
         triage="urgent",
     ),
+    _case(
+        "Liver: Normal size. Calcifications, unchanged:\n1. Segment II: 4 mm.\n2. Segment III:"
+        " 6 mm.\n3. Segment VI: 3 mm.\nNo new focal lesion.",
+        "numbered_items_whose_number_is_a_sentence_of_its_own",
+        count=3,
+        max_size_mm=6.0,
+        segments=["II", "III", "VI"],
+    ),
+    _case(
+        "Liver: The two treated metastases are now densely calcified: the segment 4B lesion"
+        " measures 3.2 cm (previously 3.9 cm) and the segment 7 lesion measures 1.4 cm.",
+        "lesions_named_one_by_one_after_a_calcified_predicate_and_colon",
+        count=2,
+        max_size_mm=32.0,
+        segments=["IV", "VII"],
+        triage="urgent",
+    ),
+    _case(
+        "Liver: Two calcified metastases: the segment 6 lesion measures 34 mm and the segment 2"
+        " lesion 12 mm.",
+        "lesions_named_one_by_one_after_calcified_lesions_and_colon",
+        count=2,
+        max_size_mm=34.0,
+        segments=["II", "VI"],
+        triage="urgent",
+    ),
+    _case(
+        "Liver: Two metastases contain calcifications: the segment 6 lesion measures 34 mm and"
+        " the segment 2 lesion 12 mm.",
+        "lesions_that_contain_calcifications_lend_no_size",
+        max_size_mm=None,
+        triage="workup",
+    ),
 ]
 
 
