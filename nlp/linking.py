@@ -53,6 +53,7 @@ from .recommendations import (
     RecommendationTuple,
     followup_summary,
 )
+from .reduce import PLACEHOLDER
 from .schema import ModifierSpan
 
 TARGET_SPAN_KEY = "calcminer_targets"
@@ -128,6 +129,8 @@ SUPPRESSED_BY: dict[str, tuple[frozenset[str], bool]] = {
 SUPPRESSOR_LABELS = frozenset({"NOT_SIZE", "NO_SHADOW", "NOT_MIMIC"})
 #: Labels dropped when they overlap a target (a target's own words are not another structure).
 NOT_INSIDE_TARGETS = frozenset({"BLOCKER", "COREF", "CONTAINER"})
+#: Assertions of a calcification that is not there now (a line's topic does not place it).
+NOT_PRESENT = frozenset({"negated", "hypothetical", "historical"})
 #: Targets that are calcifications only because of their acoustic shadow.
 ECHO_LABELS = frozenset({"ECHO_SHADOW", "ECHO_CANDIDATE"})
 LIVER = "liver"
@@ -403,6 +406,12 @@ class Linker:
         predicate = table["predicate_targets"]
         self.predicate_rules = frozenset(predicate["rule_ids"])
         self.calcified_lesion_rules = frozenset(table["calcified_lesion_rules"]["rule_ids"])
+        topics = table["topic_sentences"]
+        self.topic_determiners = frozenset(topics["determiners"])
+        self.topic_nouns: Mapping[str, str] = dict(topics["nouns"])
+        self.topic_modifiers = frozenset(topics["modifiers"])
+        self.max_topic_modifiers = int(topics["max_modifiers"])
+        self.topic_verbs = frozenset(topics["verbs"])
         self.predicate_subject_labels = frozenset(predicate["subject_labels"])
         self.predicate_verbs = frozenset(predicate["verbs"])
         self.predicate_adverbs = frozenset(predicate["adverbs"])
@@ -1280,6 +1289,7 @@ class Linker:
             if j == k + 1 and self.neighbours.opens_list(self._texts(doc, s_end - 3, s_end)):
                 self._take_list_items(doc, k, sentences, targets_of, mentions_of, states)
             sentence_mimics = _SpanIndex([m for m in s_mentions if m.label == "MIMIC"])
+            topic = self._line_topic(doc, sentences, k)
             sent_records = [
                 self._record(
                     doc,
@@ -1293,6 +1303,7 @@ class Linker:
                     ambiguous_lobes=ambiguous_lobes,
                     prior_cue_ends=prior_cue_ends,
                     liver_exam=liver_exam,
+                    topic=topic,
                 )
                 for st in states
             ]
@@ -2181,6 +2192,7 @@ class Linker:
         ambiguous_lobes: bool,
         prior_cue_ends: frozenset[int],
         liver_exam: bool = False,
+        topic: tuple[str, bool] = ("", False),
     ) -> dict[str, Any]:
         t = st.mention
         by_label: dict[str, list[Attachment]] = {}
@@ -2198,6 +2210,12 @@ class Linker:
                     continue
                 assertion = ASSERTION_CATEGORIES[category]
                 break
+        if organ == "unknown" and part != "excluded" and assertion not in NOT_PRESENT:
+            # "The liver is normal in size. A 5 mm calcified granuloma is seen.": the line's
+            # topic. A reduced text may lack the sentences before it: the whole text decides.
+            topic_organ, unsure = topic
+            organ = topic_organ or organ
+            st.context_sensitive = st.context_sensitive or unsure
         modifier_ids = tuple(sorted({rid for c, rid, *_ in edges if c in ASSERTION_CATEGORIES}))
         # Where the modifier words are ("no" in "No calcification"), for review outputs.
         modifier_spans = tuple(
@@ -2329,6 +2347,36 @@ class Linker:
             and doc[i].lower_ in self.definite
             and doc[i + 1].lower_ in self.anaphoric_starts
         )
+
+    def _line_topic(
+        self, doc: Doc, sentences: Sequence[tuple[int, int, str, str, str]], k: int
+    ) -> tuple[str, bool]:
+        """``(organ, unsure)``: the organ of the nearest sentence before sentence ``k`` on its
+        line that opens on an organ as its subject ("The liver is normal in size."; "" when
+        none), and whether a piece of the line that a reduced text left out
+        (``calcminer.nlp.reduce.PLACEHOLDER``) stands nearer (then the whole text decides)."""
+        for j in range(k - 1, -1, -1):
+            start, end = sentences[j][0], sentences[j][1]
+            if any("\n" in t.text_with_ws for t in doc[start:end]):
+                break  # the previous line
+            words = self._first_words(doc, start, end, 3 + self.max_topic_modifiers)
+            if words[:1] == (PLACEHOLDER,):
+                return "", True
+            i = int(bool(words) and words[0] in self.topic_determiners)
+            organ = self.topic_nouns.get(words[i]) if i < len(words) else None
+            if organ is None:
+                continue
+            i += 1
+            first_modifier = i
+            while (
+                i < len(words)
+                and words[i] in self.topic_modifiers
+                and i - first_modifier < self.max_topic_modifiers
+            ):
+                i += 1
+            if i < len(words) and words[i] in self.topic_verbs:
+                return organ, False
+        return "", False
 
     def _resolve_organ(
         self, st: TargetState, organ_sections: str, ambiguous_lobes: bool

@@ -1613,6 +1613,38 @@ DEV_FIFTH = [
         max_size_mm=None,
         triage="workup",
     ),
+    _case(
+        "FINDINGS:\nThe liver is normal in size. A 5 mm calcified granuloma is seen. The spleen"
+        " is normal.",
+        "the_line_topic_places_an_unplaced_calcification",
+        calcification=True,
+        max_size_mm=5.0,
+        triage="benign",
+    ),
+    _case(
+        "FINDINGS:\nThe liver is dysmorphic with atrophy of the right lobe. Linear calcified septa"
+        " run perpendicular to the capsule.",
+        "the_line_topic_places_calcified_septa",
+        calcification=True,
+        triage="workup",
+    ),
+    _case(
+        "FINDINGS:\nLiver parenchyma appears homogeneous. Echotexture is normal. A coarse"
+        " calcification measuring 34 mm is noted.",
+        "the_topic_sentence_two_sentences_back",
+        max_size_mm=34.0,
+        triage="urgent",
+    ),
+    _case(
+        "FINDINGS:\nThe spleen is normal in size. A 5 mm calcified granuloma is seen.",
+        "another_organ_as_topic_keeps_the_calcification_out",
+        calcification=False,
+    ),
+    _case(
+        "FINDINGS:\nThe liver is normal in size.\nA 5 mm calcified granuloma is seen.",
+        "a_line_break_ends_the_topic",
+        calcification=False,
+    ),
 ]
 
 
