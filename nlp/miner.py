@@ -139,11 +139,11 @@ class Miner:
                 continue
             reduction = None
             if self.reduce and not self._continued(text, units.targets):
-                needed = units.targets + units.followups
+                needed = [*units.targets, *units.followups]
                 # "CT LIVER TRIPHASIC": the linker reads the title (see ``ExamTitle``).
                 title = self._exam_title.title_span(text) if units.targets else None
                 if title is not None:
-                    needed = [title, *needed]
+                    needed.append(title)
                 reduction = self.reducer.reduce(text, needed)
             item = (reduction.text if reduction is not None else text, (i, cleaned, reduction))
             (full if units.targets else followup_only).append(item)
