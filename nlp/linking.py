@@ -1447,7 +1447,17 @@ class Linker:
         for st in lacking:
             st.attachments.extend(Attachment(m, "context", 0) for m in lent)
         if lent and sized:
-            sizes = [a.mention for a in attached.get(hk, []) if a.mention.label == "SIZE"]
+            # "... has decreased from 9.8 cm to 5.5 cm": a prior exam's size is not lent.
+            prior_ends = [m.end for m in p_mentions if m.label == "PRIOR_CUE"]
+            sizes = [
+                a.mention
+                for a in attached.get(hk, [])
+                if a.mention.label == "SIZE"
+                and not any(
+                    a.mention.start - self.max_prior_gap <= end <= a.mention.start
+                    for end in prior_ends
+                )
+            ]
             for st in sized:
                 if not st.inner_part and not any(a.mention.label == "SIZE" for a in st.attachments):
                     st.attachments.extend(Attachment(m, "context", 0) for m in sizes)
@@ -1727,10 +1737,12 @@ class Linker:
             if (
                 ends_subject
                 and h.start > 0
-                and doc[h.start - 1].lower_ in self.definite
-                and not any(a.mention.label == "SIZE" for a in lent)
+                and self._definite_before(doc, h.start)
+                and not any(a.mention.label in LOCATION_LABELS for a in lent)
             ):
-                subjectless.append(st)  # "The lesion is coarsely calcified."
+                # "The lesion is coarsely calcified.", "The residual tumour is now densely
+                # calcified, measuring 5.5 x 4.0 cm": the lesion named before.
+                subjectless.append(st)
             if self.normalizer.is_plural_head([doc[h.end - 1].lower_]):
                 st.plural_container = True
             for a in lent:
@@ -1785,6 +1797,17 @@ class Linker:
                     if a.mention.label in {"SIZE", "SEGMENT", "LOBE"} and not a.mention.proximal
                 ]
             st.attachments.extend(lent)
+
+    def _definite_before(self, doc: Doc, head_start: int) -> bool:
+        """Whether a definite determiner stands right before a head, or before the few
+        modifier words before it ("the lesion", "The residual tumour")."""
+        for i in range(head_start - 1, max(head_start - 2 - self.max_subject_modifiers, -1), -1):
+            word = doc[i]
+            if word.lower_ in self.definite:
+                return True
+            if not word.is_alpha:
+                return False
+        return False
 
     def _definite_subject(self, doc: Doc, verb: int) -> bool:
         """Whether a definite noun phrase of a few words ends right before ``verb`` ("the

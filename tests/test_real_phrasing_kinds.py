@@ -1645,6 +1645,37 @@ DEV_FIFTH = [
         "a_line_break_ends_the_topic",
         calcification=False,
     ),
+    _case(
+        "Findings:\nThe tumour centred on segments V and VI has decreased from 9.8 cm to 5.5 cm."
+        " The residual tumour is now densely calcified, measuring 5.5 x 4.0 cm.",
+        "a_definite_subject_with_a_modifier_and_its_own_size_refers_back",
+        segments=["V", "VI"],
+        max_size_mm=55.0,
+        triage="urgent",
+    ),
+    _case(
+        "Findings:\nThe tumour in segments V and VI has decreased from 9.8 cm to 2.5 cm. The"
+        " tumour is now densely calcified.",
+        "a_prior_size_of_the_previous_sentence_is_not_lent",
+        max_size_mm=25.0,
+        triage="benign",
+    ),
+    _case(
+        "Liver: Multiple densely calcified (ossified) hepatic metastases, the largest 4.8 x 4.0"
+        " cm in segment V.",
+        "parenthetical_then_modifier_between_calcified_and_its_noun",
+        calcification=True,
+        max_size_mm=48.0,
+        triage="urgent",
+    ),
+    _case(
+        "Findings:\nA 3 cm haemangioma in segment VI. A 4 mm calcification is seen at its"
+        " periphery.",
+        "at_its_periphery_refers_to_the_previous_lesion",
+        segments=["VI"],
+        max_size_mm=4.0,
+        triage="benign",
+    ),
 ]
 
 
