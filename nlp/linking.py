@@ -115,6 +115,10 @@ ATTRIBUTE_LABELS = frozenset(
         "DENSITY",
     }
 )
+#: Labels whose overlapping mentions keep the leftmost one (then the longest), not the longest:
+#: a verbless plan must open its clause, so of "Follow-up pelvic ultrasound" and "ultrasound
+#: in 6-8 weeks" the first is the plan (``calcminer.nlp.recommendations``).
+LEFTMOST_FIRST_LABELS = frozenset({"FOLLOWUP_PLAN"})
 #: A mention of the key label is dropped when a mention of one of these labels overlaps it
 #: (the flag: only when that mention is longer).
 SUPPRESSED_BY: dict[str, tuple[frozenset[str], bool]] = {
@@ -811,7 +815,10 @@ class Linker:
         for label, items in by_label.items():
             if label not in ATTRIBUTE_LABELS and label not in SUPPRESSOR_LABELS:
                 continue
-            items.sort(key=lambda m: (-(m.end - m.start), m.start))
+            if label in LEFTMOST_FIRST_LABELS:
+                items.sort(key=lambda m: (m.start, -(m.end - m.start)))
+            else:
+                items.sort(key=lambda m: (-(m.end - m.start), m.start))
             taken: set[int] = set()
             for m in items:
                 if taken.isdisjoint(range(m.start, m.end)):

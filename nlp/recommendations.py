@@ -25,7 +25,10 @@ when, outside excluded sections (indication, history, comparison, technique):
   conditional.
 
 An object, plan or schedule negated by a ConText modifier inside the clause ("no further
-imaging needed", "MRI is not recommended") is no recommendation. Biopsy, serology and
+imaging needed", "MRI is not recommended") is no recommendation; a negation inside a condition
+that a comma closes before the exam ("If not resected, follow-up MRI in 6 months") negates
+the condition, not the exam. Of two plans that overlap ("Follow-up pelvic ultrasound" and
+"ultrasound in 6-8 weeks") the linker keeps the one that opens the clause. Biopsy, serology and
 referral words are no follow-up objects, so they alone recommend nothing. A clause gives one
 recommendation per named exam ("MRI or CT"), or one of modality ``imaging``; an exam inside
 the condition of another ("MRCP if ERCP is not planned") is part of the condition.
@@ -35,8 +38,9 @@ Each recommendation gets its interval (``INTERVAL`` mentions, days per unit from
 "pelvic ultrasound", else the words after "of"/"for", else an organ of the clause) and its
 organ. An exam whose list of body regions holds the abdomen ("CT chest, abdomen and pelvis")
 surveys the body: the organs of that list are not its subject. A recommendation that names no
-organ takes one from organ words of its clause ("HCC surveillance" -> liver) or from the
-clause before it: the organ of a clause joined to it by ``;`` ("5 mm gallbladder polyp;
+organ takes one from organ words of its clause ("HCC surveillance" -> liver; a LI-RADS
+category such as "LR-TR", also when the tokenizer splits it) or from the clause before it:
+the organ of a clause joined to it by ``;`` ("5 mm gallbladder polyp;
 repeat ultrasound ..."), the organ of a clause that opens its numbered item and names no
 liver ("1. Adrenal nodule. Follow-up CT in 12 months."), or the liver when that clause is
 about the liver ("Probable haemangioma in segment III. Follow-up sonography in 6 months.").
@@ -332,13 +336,18 @@ class RecommendationFinder:
         clause_start_char = doc[start].idx
         clause_end_char = doc[end - 1].idx + len(doc[end - 1].text)
 
+        conditions = [m for m in items if m.label in {CONDITION, CONDITIONAL_CUE}]
+        # "If not resected, follow-up MRI in 6 months": a negation inside a condition that a
+        # comma closes before the exam negates the condition, not the exam.
+        closed_conditions = self._closed_conditions(doc, clause, conditions)
+
         def negated(m: MentionLike) -> bool:
             return any(
                 clause_start_char <= at < clause_end_char
+                and not any(lo <= at < hi <= m.start_char for lo, hi in closed_conditions)
                 for at in negated_by.get((m.start_char, m.end_char), ())
             )
 
-        conditions = [m for m in items if m.label in {CONDITION, CONDITIONAL_CUE}]
         conditional_cues = [m for m in conditions if m.label == CONDITIONAL_CUE]
 
         def in_condition(m: MentionLike) -> bool:
@@ -441,6 +450,24 @@ class RecommendationFinder:
             )
         return found
 
+    @staticmethod
+    def _closed_conditions(
+        doc: Doc, clause: tuple[int, int], conditions: Sequence[MentionLike]
+    ) -> list[tuple[int, int]]:
+        """Character spans from each condition word ("if", "unless") to the comma that closes
+        its condition ("*If not resected,* follow-up MRI ..."), in the clause."""
+        spans = []
+        end = clause[1]
+        for c in conditions:
+            if c.label != CONDITION:
+                continue
+            i = c.end
+            while i < end and doc[i].text != ",":
+                i += 1
+            if i < end:
+                spans.append((c.start_char, doc[i].idx))
+        return spans
+
     def _guides(self, doc: Doc, exam: MentionLike, end: int) -> bool:
         """Whether an exam only guides a procedure ("USG guided biopsy", "CT-guided drainage")."""
         i = exam.end
@@ -451,10 +478,20 @@ class RecommendationFinder:
     def _organ_word(self, doc: Doc, clause: tuple[int, int]) -> str:
         """The organ of the first organ word of a clause ("HCC surveillance" -> liver)."""
         for i in range(*clause):
-            organ = self.settings.organ_words.get(doc[i].lower_)
+            organ = self._organ_at(doc, i, clause[1])
             if organ:
                 return organ
         return ""
+
+    def _organ_at(self, doc: Doc, i: int, end: int) -> str:
+        """The organ of the organ word at token ``i`` ("" for none), also of a hyphenated one
+        that the tokenizer splits ("LR-TR", "LI-RADS": a LI-RADS category names the liver)."""
+        words = self.settings.organ_words
+        lower = doc[i].lower_
+        organ = words.get(lower)
+        if organ is None and i + 2 < end and doc[i + 1].text == "-":
+            organ = words.get(f"{lower}-{doc[i + 2].lower_}")
+        return organ or ""
 
     def _placed_by_previous_clause(self, doc: Doc, clause: tuple[int, int]) -> tuple[str, bool]:
         """``(organ, concerns_liver)`` of a recommendation naming no organ, from the clause
@@ -474,11 +511,7 @@ class RecommendationFinder:
         if previous is None:
             return "", False
         start, end = previous
-        organs = [
-            self.settings.organ_words[doc[i].lower_]
-            for i in range(start, end)
-            if doc[i].lower_ in self.settings.organ_words
-        ]
+        organs = [organ for i in range(start, end) if (organ := self._organ_at(doc, i, end))]
         last = end - 1
         while last > start and doc[last].is_space:
             last -= 1
