@@ -233,6 +233,9 @@ class TargetState:
     #: The sentence refers back and the target has no location of its own: its result may
     #: depend on the previous sentence (the miner then mines the whole report).
     context_sensitive: bool = False
+    #: Inside a lesion that is not itself the calcified thing ("metastases contain punctate
+    #: calcifications"): a following sentence's size of the lesion is not the target's.
+    in_lesion: bool = False
     #: How many list items after its sentence lent it their sizes and places ("Calcified
     #: foci:" then "- segment 3, 4 mm;" per line); each names one focus.
     listed_items: int = 0
@@ -1577,13 +1580,22 @@ class Linker:
         self, doc: Doc, states: Sequence[TargetState], s_mentions: Sequence[Mention]
     ) -> None:
         """Drop sizes that another organ qualifies ("up to 4 mm in the liver and up to 7 mm
-        in the spleen": 7 mm is the spleen's)."""
+        in the spleen": 7 mm is the spleen's; "... of the liver (up to 3.5 cm) and spleen
+        (5.2 cm)")."""
         organs = {m.start: m.value for m in s_mentions if m.label == "ORGAN"}
         if not organs:
             return
+        # "... of the liver (two, up to 3.5 cm) and spleen (5.2 cm)": the organ before brackets.
+        organ_ends = {m.end: m.value for m in s_mentions if m.label == "ORGAN"}
         foreign: set[int] = set()
         for m in s_mentions:
-            if m.label != "SIZE" or m.end >= len(doc):
+            if m.label != "SIZE":
+                continue
+            if m.start >= 2 and doc[m.start - 1].text == "(":
+                value = organ_ends.get(m.start - 1)
+                if value is not None and value != LIVER:
+                    foreign.add(m.start)
+            if m.end >= len(doc):
                 continue
             i = m.end
             if doc[i].lower_ not in self.neighbours.inside_prepositions:
@@ -1606,6 +1618,8 @@ class Linker:
     def _inside_lesion(st: TargetState) -> bool:
         """Whether a target lies inside a lesion that is not itself the calcified thing
         ("a mass containing calcifications"; a calcified wall takes the lesion's size)."""
+        if st.in_lesion:
+            return True
         container = [a for a in st.attachments if a.tier == "container"]
         return bool(container) and not any(a.mention.label == "SIZE" for a in container)
 
@@ -1966,6 +1980,7 @@ class Linker:
                 j = bisect.bisect_left(state_starts, cue.end)
                 if j < len(states) and state_starts[j] - cue.end <= self.max_premod_gap:
                     states[j].plural_container = True
+                    states[j].in_lesion = True
                 continue
             if hk is None or heads[hk].is_target:
                 continue
@@ -2007,6 +2022,7 @@ class Linker:
             )
             if self.normalizer.is_plural_head([doc[container.end - 1].lower_]):
                 inside.plural_container = True
+            inside.in_lesion = inside.in_lesion or not identity
             for a in attached.get(hk, []):
                 if a.mention.label in LOCATION_LABELS or (identity and a.mention.label == "SIZE"):
                     inside.attachments.append(Attachment(a.mention, "container", a.distance))

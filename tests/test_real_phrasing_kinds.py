@@ -1676,6 +1676,41 @@ DEV_FIFTH = [
         max_size_mm=4.0,
         triage="benign",
     ),
+    _case(
+        "Liver: There are now four calcified granulomas in the liver, in segments II, III, VI and"
+        " VIII, each measuring 3 to 6 mm.",
+        "a_list_of_four_segments",
+        count=4,
+        segments=["II", "III", "VI", "VIII"],
+    ),
+    _case(
+        "Liver: Five calcified granulomas in segments II, III, IVa, VI and VIII.",
+        "a_list_of_five_segments",
+        count=5,
+        segments=["II", "III", "IV", "VI", "VIII"],
+    ),
+    _case(
+        "Impression:\nInactive calcified hydatid cysts of the liver (two, up to 3.5 cm) and"
+        " spleen (5.2 cm).",
+        "a_size_in_brackets_after_another_organ_is_that_organs",
+        max_size_mm=35.0,
+        triage="urgent",
+    ),
+    _case(
+        "Liver: Several lesions contain punctate calcifications. The largest lesion measures"
+        " 3.8 cm.",
+        "the_largest_lesion_after_calcifications_inside_lesions_lends_no_size",
+        max_size_mm=None,
+        triage="workup",
+    ),
+    _case(
+        "Liver: Multiple low attenuation lesions, several of which contain small stippled"
+        " calcifications, in segments II, IVb and V. The largest lesion measures 3.6 cm.",
+        "several_of_which_contain_calcifications_lends_no_lesion_size",
+        max_size_mm=None,
+        segments=["II", "IV", "V"],
+        triage="workup",
+    ),
 ]
 
 
