@@ -404,6 +404,9 @@ class Linker:
         self.anaphoric_starts = frozenset(table["anaphoric_sentence_starts"])
         self.identity_containers = frozenset(table["identity_container_values"])
         self.partitive_pronouns = frozenset(table["partitive_pronouns"]["words"])
+        superlatives = table["superlative_sizes"]
+        self.superlatives = frozenset(superlatives["words"])
+        self.max_superlative_gap = int(superlatives["max_gap_tokens"])
         self.max_identity_gap = int(linking["max_identity_gap_tokens"])
         self.table_cell_marks = frozenset(table["table_cell_marks"]["marks"])
         self.listed_size_rules = frozenset(table["listed_size_rules"]["rule_ids"])
@@ -1124,6 +1127,10 @@ class Linker:
                         choice = self._identity_after(m, usable, identity_cues)
                         if choice is not None:
                             return choice
+                    if m.label == "SIZE" and not h.is_target:
+                        plural = self._superlative_plural(doc, m, usable, k, organ_tokens)
+                        if plural is not None:
+                            return plural, "post", m.start - heads[plural].end
                     return k, "post", m.start - h.end
                 if m.label == "COUNT":
                     return None
@@ -1140,6 +1147,32 @@ class Linker:
             k = usable.first_starting_at(m.end)
             if k is not None and not usable.any_ending_by(m.start):
                 return k, "fronted", heads[k].start - m.end
+        return None
+
+    def _superlative_plural(
+        self, doc: Doc, m: Mention, usable: _HeadIndex, k: int, organ_tokens: Collection[int]
+    ) -> int | None:
+        """The plural target a superlative size speaks of past a singular head ("Several
+        hyperechoic foci ... at the site of the previous abscess, the largest 1.2 cm"): the
+        largest of the foci, not of the one abscess. None when no superlative stands between
+        that head and the size ("the largest lesion 2.8 cm" is the lesion's), an organ word
+        stands after it ("largest splenic one 6 mm") or the nearest head is plural itself."""
+        heads = usable.heads
+        start = max(m.start - self.max_superlative_gap, heads[k].end)
+        superlative = next(
+            (i for i in range(start, m.start) if doc[i].lower_ in self.superlatives), None
+        )
+        if superlative is None or any(i in organ_tokens for i in range(superlative, m.start)):
+            return None
+        if self.normalizer.is_plural_head([doc[heads[k].end - 1].lower_]):
+            return None
+        j = usable.last_ending_by(heads[k].start)
+        while j is not None and m.start - heads[j].end <= self.max_post_distance:
+            h = heads[j]
+            if h.is_target:
+                words = [t.lower_ for t in doc[h.start : h.end]]
+                return j if self.normalizer.is_plural_head(words) else None
+            j = usable.last_ending_by(h.start)
         return None
 
     def _identity_after(
@@ -2477,14 +2510,29 @@ class Linker:
         """Plausible sizes in mm; sizes of a prior exam ("previously 8 mm") only as a fallback."""
         current: list[float] = []
         prior: list[float] = []
-        for a in attachments:
+        # "previously 35 mm and 41 mm": a size right after a prior one and a conjunction.
+        chained: set[int] = set()
+        for a in sorted(attachments, key=lambda a: a.mention.start):
             m = a.mention
+            is_prior = m.start in chained or any(
+                m.start - self.max_prior_gap <= end <= m.start for end in prior_cue_ends
+            )
+            if is_prior:
+                chained.add(self._coordinated_after(doc, m.end))
             value = self.normalizer.parse_size_mm(doc[m.start : m.end].text)
             if value is None or not (self.min_size_mm <= value <= self.max_size_mm):
                 continue
-            is_prior = any(m.start - self.max_prior_gap <= end <= m.start for end in prior_cue_ends)
             (prior if is_prior else current).append(value)
         return current or prior
+
+    @staticmethod
+    def _coordinated_after(doc: Doc, end: int) -> int:
+        """The token after "and" / "," / "or" right after ``end`` (the next item of a list of
+        sizes), or 0."""
+        i = end
+        while i < len(doc) and doc[i].lower_ in {",", "and", "or", "&"}:
+            i += 1
+        return i if i > end else 0
 
     @staticmethod
     def _list_number(doc: Doc, count: Mention) -> bool:

@@ -1711,6 +1711,38 @@ DEV_FIFTH = [
         segments=["II", "IV", "V"],
         triage="workup",
     ),
+    _case(
+        "Liver: Several hyperechoic foci with posterior acoustic shadowing are seen in segments V"
+        " and VI at the site of the previous abscess, the largest 1.2 cm.",
+        "the_largest_past_a_singular_lesion_is_the_plural_foci_size",
+        max_size_mm=12.0,
+    ),
+    _case(
+        "Liver: Several hypodense lesions with small stippled calcifications in segments II and"
+        " V, the largest lesion 3.8 cm.",
+        "the_largest_lesion_keeps_its_own_size",
+        max_size_mm=None,
+        triage="workup",
+    ),
+    _case(
+        "IMPRESSION: The liver and spleen both contain multiple calcified granulomas, the largest"
+        " hepatic one 4 mm (largest splenic one 6 mm).",
+        "the_largest_splenic_one_is_not_the_livers",
+        max_size_mm=4.0,
+    ),
+    _case(
+        "Liver: Two calcified metastases in segments IV and VII measuring 28 mm and 30 mm"
+        " respectively (previously 35 mm and 41 mm).",
+        "a_prior_cue_covers_a_list_of_sizes",
+        max_size_mm=30.0,
+        triage="workup",
+    ),
+    _case(
+        "Liver: A calcified metastasis in segment IV (previously 25 mm, now 34 mm).",
+        "a_current_size_after_a_prior_one_is_current",
+        max_size_mm=34.0,
+        triage="urgent",
+    ),
 ]
 
 
