@@ -2345,6 +2345,11 @@ class Linker:
 
         sizes = self._sizes(doc, by_label.get("SIZE", []), prior_cue_ends)
         count, multiple, definite = self._count(doc, st, by_label, other_organs, prior_cue_ends)
+        if t.rule_id in self.predicate_rules and not definite:
+            # "...: the larger in segment VII measures 5.6 cm; the smaller in segment VI
+            # measures 2.1 cm and is completely calcified": one of the foci named before.
+            words = self._first_words(doc, sentence_start, t.start, CONTINUATION_WORDS)
+            definite = self.neighbours.continuation_kind(words) == "same_foci"
         definite = definite or self._anaphoric(doc, sentence_start, t.start)
         segments = sort_segments(
             s

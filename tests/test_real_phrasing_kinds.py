@@ -1743,6 +1743,15 @@ DEV_FIFTH = [
         max_size_mm=34.0,
         triage="urgent",
     ),
+    _case(
+        "Findings:\nThe liver is normal in size. Two calcified hydatid cysts are seen in the"
+        " right lobe: the larger in segment VII measures 5.6 x 4.9 cm with thick peripheral"
+        " calcification; the smaller in segment VI measures 2.1 cm and is completely calcified.",
+        "the_smaller_is_calcified_is_one_of_the_foci_named_before",
+        count=2,
+        max_size_mm=56.0,
+        segments=["VI", "VII"],
+    ),
 ]
 
 
