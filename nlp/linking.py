@@ -428,6 +428,9 @@ class Linker:
         self.predicate_pronouns = frozenset(predicate["pronouns"])
         self.max_subject_modifiers = int(predicate["max_subject_modifiers"])
         self.lesion_parts = frozenset(table["lesion_part_nouns"]["words"])
+        inner = table["indefinite_inner_parts"]
+        self.inner_part_articles = frozenset(inner["articles"])
+        self.inner_parts = frozenset(inner["parts"])
         self.showing_verbs = frozenset(table["same_foci_showing_words"]["words"])
         self.enumeration_closers = frozenset(table["enumeration_closers"]["words"])
         #: Phrases that open a sentence on a lesion, longest first ("at the site of").
@@ -1302,7 +1305,19 @@ class Linker:
                     chained=lent_places.get(k - 1, ()),
                     described_before=(
                         k - 2
-                        if k >= 2 and self._opens_on_refer_back(doc, sentences[k - 1])
+                        if k >= 2
+                        and (
+                            self._opens_on_refer_back(doc, sentences[k - 1])
+                            or (
+                                self._names_lesion_definitely(doc, heads)
+                                and not targets_of.get(k - 1)
+                                and not any(m.is_head for m in mentions_of.get(k - 1, []))
+                                # on one line, in one organ section: not across a
+                                # paragraph or a header ("... pericolic nodes. Liver: ...")
+                                and "\n" not in doc[sentences[k - 2][0] : s_start].text
+                                and sentences[k - 2][4] == organ_sections
+                            )
+                        )
                         else None
                     ),
                 )
@@ -1366,19 +1381,32 @@ class Linker:
     def _has_location(st: TargetState) -> bool:
         return any(a.mention.label in LOCATION_LABELS for a in st.attachments)
 
+    def _names_lesion_definitely(self, doc: Doc, heads: Sequence[Mention]) -> bool:
+        """Whether a sentence names a lesion with a definite determiner ("Inside the lesion
+        ...", "The calcified cyst measures ..."): one named before."""
+        return any(
+            ((h.label == "BLOCKER" and h.value in {"lesion", "cyst"}) or h.is_target)
+            and h.start > 0
+            and doc[h.start - 1].lower_ in self.definite
+            for h in heads
+        )
+
     def _refers_back(self, doc: Doc, s_start: int, s_end: int, heads: Sequence[Mention]) -> bool:
         """Whether a sentence speaks of a lesion of the previous one ("It contains ...",
         "... is present within the hemangioma")."""
         first = self._first_words(doc, s_start, len(doc), 1)
         if first and first[0] in self.neighbours.refer_back:
             return True
-        if first and first[0] in self.definite:
-            # "The scar corresponds to a 4.2 cm densely calcified central scar": a part of the
-            # previous sentence's lesion.
-            for token in doc[s_start + 1 : min(s_end, s_start + 2 + self.max_subject_modifiers)]:
+        if first and (first[0] in self.definite or first[0] in self.inner_part_articles):
+            # "The scar corresponds to a 4.2 cm densely calcified central scar", "A central
+            # stellate scar contains a coarse calcification": a part of the previous
+            # sentence's lesion.
+            parts = self.lesion_parts if first[0] in self.definite else self.inner_parts
+            opening = next(i for i in range(s_start, s_end) if doc[i].text[:1].isalnum())
+            for token in doc[opening + 1 : min(s_end, opening + 2 + self.max_subject_modifiers)]:
                 if not token.is_alpha:
                     break
-                if token.lower_ in self.lesion_parts:
+                if token.lower_ in parts:
                     return True
         inside = self.neighbours.inside_prepositions
         if any(
@@ -1585,8 +1613,13 @@ class Linker:
         ]
         if not states or not lent:
             return False
-        if any(m.label == "ORGAN" and m.value != LIVER for m in f_mentions):
-            return False  # "Both kidneys are normal.", "Similar lesions in the spleen."
+        # "Both kidneys are normal.", "Similar lesions in the spleen." (not the words that
+        # describe a prior state: "(previously a 25 mm soft tissue lesion)").
+        first_prior = min(prior_ends, default=len(doc))
+        if any(
+            m.label == "ORGAN" and m.value != LIVER and m.start < first_prior for m in f_mentions
+        ):
+            return False
         kind = self.neighbours.continuation_kind(
             self._first_words(doc, following[0], following[1], CONTINUATION_WORDS)
         )

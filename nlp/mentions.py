@@ -81,6 +81,10 @@ class MentionMatcher:
             strings.add(w) for w in patterns.normalization["lesion_part_nouns"]["words"]
         )
         self._max_subject_modifiers = int(predicate["max_subject_modifiers"])
+        # "A central stellate scar contains ...": an inner part after an indefinite article.
+        inner = patterns.normalization["indefinite_inner_parts"]
+        self._article_hashes = frozenset(strings.add(w) for w in inner["articles"])
+        self._inner_hashes = frozenset(strings.add(w) for w in inner["parts"])
         #: Most sentences in a row that continue a target's sentence (``config.toml``).
         self._max_continued = int(patterns.config["linking"]["max_continued_sentences"])
         #: Most list items after a target's sentence that opens a list ("foci:").
@@ -155,18 +159,23 @@ class MentionMatcher:
             start, end = bounds[k], bounds[k + 1]
             if k > 0:
                 first = self._first_word(doc, start, end)
+                definite_lesion = any(
+                    lowers[i] in self._definite_hashes
+                    and (lowers[i + 1] in self._lesion_hashes or i + 1 in target_starts)
+                    for i in range(start, end - 1)
+                )
                 if (
                     (first is not None and lowers[first] in self._refer_back_hashes)
-                    or any(
-                        lowers[i] in self._definite_hashes
-                        and (lowers[i + 1] in self._lesion_hashes or i + 1 in target_starts)
-                        for i in range(start, end - 1)
-                    )
+                    or definite_lesion
                     or any(lowers[i] in self._inside_pronoun_hashes for i in range(start, end))
                     or any(
                         lowers[i] in self._part_hashes
                         and any(
                             lowers[j] in self._definite_hashes
+                            or (
+                                lowers[j] in self._article_hashes
+                                and lowers[i] in self._inner_hashes
+                            )
                             for j in range(max(start, i - 1 - self._max_subject_modifiers), i)
                         )
                         for i in range(start + 1, end)
@@ -179,9 +188,13 @@ class MentionMatcher:
                     out.add(k - 1)
                     # "... a lesion occupies segments II and III. It is T2 bright. A coarse
                     # calcification is present within the lesion": the lesion two back.
+                    # or "Segment IVa lesion of 26 mm ... Pseudo-washout ... Inside the lesion
+                    # a 5 mm signal void": the lesion two back, past a sentence naming none.
                     if k >= 2:
                         before = self._first_word(doc, bounds[k - 1], start)
-                        if before is not None and lowers[before] in self._refer_back_hashes:
+                        if definite_lesion or (
+                            before is not None and lowers[before] in self._refer_back_hashes
+                        ):
                             out.add(k - 2)
             # Sentences that continue it, one after another ("... The largest lies in
             # segment VII. It measures 9 mm.").

@@ -1752,6 +1752,49 @@ DEV_FIFTH = [
         max_size_mm=56.0,
         segments=["VI", "VII"],
     ),
+    _case(
+        "FINDINGS:\nA large lobulated mass in the left lobe measures 11.2 x 9.6 cm with arterial"
+        " hyperenhancement. A central stellate scar contains a coarse calcification; the"
+        " calcified component of the scar measures 3.4 x 2.1 cm.",
+        "an_indefinite_central_scar_is_the_previous_masss",
+        calcification=True,
+        count=1,
+        max_size_mm=34.0,
+        lobes=["left"],
+        triage="urgent",
+    ),
+    _case(
+        "Findings:\nThe post-radiotherapy lesion in S4 of the liver appears as a dense calcified"
+        " lesion, about 3.5 cm x 3.0 cm.",
+        "appears_as_names_the_same_lesion",
+        segments=["IV"],
+        max_size_mm=35.0,
+        triage="urgent",
+    ),
+    _case(
+        "Findings:\nThe treated segment 7 metastasis is now represented by a 14 mm calcified"
+        " scar, unchanged.",
+        "represented_by_names_the_same_lesion",
+        segments=["VII"],
+        max_size_mm=14.0,
+        triage="benign",
+    ),
+    _case(
+        "Liver: Multiple calcified hepatic lesions in both lobes. The largest, in segment VI,"
+        " measures 18 mm (previously a 25 mm soft tissue lesion) and is now photopenic.",
+        "a_prior_states_words_do_not_stop_a_continuation",
+        max_size_mm=18.0,
+        segments=["VI"],
+    ),
+    _case(
+        "Findings:\nSegment IVa lesion of 26 x 22 mm, markedly T2 hyperintense, with peripheral"
+        " nodular enhancement. Pseudo-washout in the transitional phase. Inside the lesion a"
+        " single 5 mm signal void with blooming, corresponding to the phlebolith seen on CT.",
+        "the_lesion_two_sentences_back_past_one_naming_none",
+        segments=["IV"],
+        max_size_mm=5.0,
+        triage="benign",
+    ),
 ]
 
 
