@@ -428,6 +428,7 @@ class Linker:
         self.predicate_pronouns = frozenset(predicate["pronouns"])
         self.max_subject_modifiers = int(predicate["max_subject_modifiers"])
         self.lesion_parts = frozenset(table["lesion_part_nouns"]["words"])
+        self.placing_parts = self.lesion_parts | frozenset(table["placing_part_nouns"]["words"])
         inner = table["indefinite_inner_parts"]
         self.inner_part_articles = frozenset(inner["articles"])
         self.inner_parts = frozenset(inner["parts"])
@@ -1134,6 +1135,9 @@ class Linker:
                         plural = self._superlative_plural(doc, m, usable, k, organ_tokens)
                         if plural is not None:
                             return plural, "post", m.start - heads[plural].end
+                        placed = self._placed_by_part_of(doc, m, usable, k)
+                        if placed is not None:
+                            return placed, "post", m.start - heads[placed].end
                     return k, "post", m.start - h.end
                 if m.label == "COUNT":
                     return None
@@ -1151,6 +1155,21 @@ class Linker:
             if k is not None and not usable.any_ending_by(m.start):
                 return k, "fronted", heads[k].start - m.end
         return None
+
+    def _placed_by_part_of(self, doc: Doc, m: Mention, usable: _HeadIndex, k: int) -> int | None:
+        """The target a size after a lesion speaks of when that lesion only places it ("a
+        single calcification at the margin of the ablation zone measuring 5 mm"): a part
+        noun and "of" (and determiners) stand between the target and the lesion."""
+        heads = usable.heads
+        i = heads[k].start - 1
+        while i >= 0 and doc[i].lower_ in self.determiners:
+            i -= 1
+        if i < 1 or doc[i].lower_ != "of" or doc[i - 1].lower_ not in self.placing_parts:
+            return None
+        j = usable.last_ending_by(i - 1)
+        if j is None or not heads[j].is_target or m.start - heads[j].end > self.max_post_distance:
+            return None
+        return j
 
     def _superlative_plural(
         self, doc: Doc, m: Mention, usable: _HeadIndex, k: int, organ_tokens: Collection[int]
@@ -2548,6 +2567,10 @@ class Linker:
         """Plausible sizes in mm; sizes of a prior exam ("previously 8 mm") only as a fallback."""
         current: list[float] = []
         prior: list[float] = []
+        # "ablation zone, 1.9 cm, ..., with a 3 mm calcification inside": a size of its own
+        # before the target wins over one that an identity or opener gave it from before.
+        if any(a.tier in {"premod", "internal"} for a in attachments):
+            attachments = [a for a in attachments if a.tier != "fronted"]
         # "previously 35 mm and 41 mm": a size right after a prior one and a conjunction.
         chained: set[int] = set()
         for a in sorted(attachments, key=lambda a: a.mention.start):

@@ -163,11 +163,15 @@ class SectionSplitter:
 
     def _run_on_header(self, tt: _Tokens, i: int, prev: int | None) -> _Header | None:
         """A colonless lower-case header inside run-on dictation ("... no ascites  impression
-        small calcified granuloma ..."): a word of ``run_on_headers`` right after a word and
-        before one, outside the phrases its lists rule out ("the impression of")."""
+        small calcified granuloma ...", "... aorta normal caliber. impression two small
+        calcified granulomas ..."): a word of ``run_on_headers`` right after a word or a
+        period and before a word, outside the phrases its lists rule out ("the impression
+        of")."""
         if tt.text[i] != tt.lower[i] or tt.lower[i] not in self.run_on_words:
             return None
-        if prev is None or not tt.text[prev].isalnum() or tt.lower[prev] in self._run_on_not_after:
+        if prev is None or tt.lower[prev] in self._run_on_not_after:
+            return None
+        if not tt.text[prev].isalnum() and tt.text[prev] != ".":
             return None
         nxt = i + 1
         while nxt < tt.n and tt.space[nxt]:

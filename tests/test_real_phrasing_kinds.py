@@ -1795,6 +1795,54 @@ DEV_FIFTH = [
         max_size_mm=5.0,
         triage="benign",
     ),
+    _case(
+        "liver normal size. there is a bright echogenic focus in the right lobe with posterior"
+        " acoustic shadowing measuring 4 mm likely calcified granuloma. another similar"
+        " shadowing focus in the left lobe measuring 3 mm. spleen 9 cm. impression two small"
+        " calcified granulomas in the liver right and left lobes otherwise normal.",
+        "lower_case_impression_after_a_period_opens_the_impression",
+        count=2,
+        max_size_mm=4.0,
+    ),
+    _case(
+        "Findings:\n1. S8 RFA site: well-defined low attenuating ablation zone, 1.9 cm, smaller"
+        " than before (2.3 cm), with a 3 mm calcification inside.",
+        "a_size_of_its_own_wins_over_one_from_before",
+        max_size_mm=3.0,
+        segments=["VIII"],
+        triage="benign",
+    ),
+    _case(
+        "Report:\nThe treated segment II observation has contracted to 14 mm. It contains a 9 mm"
+        " calcification.",
+        "an_li_rads_observation_is_a_lesion",
+        segments=["II"],
+        max_size_mm=9.0,
+    ),
+    _case(
+        "Findings:\nSegment VIII ablation zone measures 2.8 x 2.5 cm (previously 3.0 cm). It is"
+        " hypoattenuating without enhancement; a small peripheral calcification of 4 mm at its"
+        " lateral margin is unchanged.",
+        "an_ablation_zone_is_a_lesion",
+        segments=["VIII"],
+        max_size_mm=4.0,
+        triage="benign",
+    ),
+    _case(
+        "Liver: The segment IV ablation zone has involuted to 19 mm. There is a single"
+        " calcification at the margin of the ablation zone measuring 5 mm, unchanged.",
+        "a_size_after_the_lesion_a_part_of_which_places_the_calcification",
+        max_size_mm=5.0,
+        triage="benign",
+    ),
+    _case(
+        "FINDINGS: Cirrhotic liver. The ablation zone in segment VII is now a densely calcified"
+        " lesion measuring 3.3 cm with posterior acoustic shadowing, unchanged.",
+        "is_now_a_names_the_same_lesion",
+        segments=["VII"],
+        max_size_mm=33.0,
+        triage="urgent",
+    ),
 ]
 
 
