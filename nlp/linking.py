@@ -152,6 +152,8 @@ TIER_RANK = {
 }
 #: What a structure's description hands to the target an identity cue then names.
 IDENTITY_POST_LABELS = frozenset({"SIZE", "SEGMENT", "LOBE", "DUCT"})
+#: Mention labels of follow-up advice (a sentence holding one recommends an exam).
+FOLLOWUP_LABELS = frozenset({"FOLLOWUP_CUE", "FOLLOWUP", "FOLLOWUP_SCHEDULE", "FOLLOWUP_PLAN"})
 #: Targets that ducts may contain.
 STONE_LABELS = frozenset({"DUCT_STONE", "DUCT_STONE_CANDIDATE"})
 #: Mentions named with the ducts that contain a stone ("the left lateral segment ducts").
@@ -1255,8 +1257,13 @@ class Linker:
         edges: Mapping[tuple[int, int], list[tuple[str, str, int, int]]],
     ) -> list[dict[str, Any]]:
         """Return one record of primitive values per target, in document order."""
-        # A bare "right lobe" is the liver's unless the report is about lungs or thyroid only.
-        other_lobed = any(m.label == "ORGAN" and m.value in LOBED_ORGANS for m in mentions)
+        # A bare "right lobe" is the liver's unless the report is about lungs or thyroid only
+        # (an exam it recommends does not count: "Staging CT of the chest is recommended").
+        advice = {m.sent for m in mentions if m.label in FOLLOWUP_LABELS}
+        other_lobed = any(
+            m.label == "ORGAN" and m.value in LOBED_ORGANS and m.sent not in advice
+            for m in mentions
+        )
         mentions_liver = any(m.label == "ORGAN" and m.value == LIVER for m in mentions)
         ambiguous_lobes = other_lobed and not mentions_liver
         # "CT LIVER TRIPHASIC": a calcification that names no organ is the liver's.

@@ -1843,6 +1843,16 @@ DEV_FIFTH = [
         max_size_mm=33.0,
         triage="urgent",
     ),
+    _case(
+        "FINDINGS:\nA large mass in the left lobe measures 11 cm. A central stellate scar"
+        " contains a coarse calcification measuring 34 mm.\nSpleen, pancreas, kidneys normal.\n"
+        "IMPRESSION:\n1. Left lobe mass with a calcified central scar.\n2. Staging CT of the"
+        " chest is recommended.",
+        "a_recommended_chest_exam_leaves_a_bare_lobe_the_livers",
+        calcification=True,
+        lobes=["left"],
+        triage="urgent",
+    ),
 ]
 
 
