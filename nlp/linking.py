@@ -238,6 +238,8 @@ class TargetState:
     #: Inside a lesion that is not itself the calcified thing ("metastases contain punctate
     #: calcifications"): a following sentence's size of the lesion is not the target's.
     in_lesion: bool = False
+    #: The number of lesions a partitive names ("three of them show coarse calcification").
+    partitive_count: int | None = None
     #: How many list items after its sentence lent it their sizes and places ("Calcified
     #: foci:" then "- segment 3, 4 mm;" per line); each names one focus.
     listed_items: int = 0
@@ -2053,6 +2055,11 @@ class Linker:
         cues = [m for m in s_mentions if m.label == "CONTAINER"]
         if not cues:
             return
+        counts_ending = {
+            m.end: parse_count_value(m.value)
+            for m in s_mentions
+            if m.label == "COUNT" and parse_count_value(m.value) is not None
+        }
         coref = sorted(m.start for m in s_mentions if m.label == "COREF")
         cue_starts = {c.start for c in cues}
         head_starts = [h.start for h in heads]  # ascending (heads are in document order)
@@ -2067,7 +2074,17 @@ class Linker:
         state_starts = [st.mention.start for st in states]  # ascending, as the heads
         for cue in cues:
             hk = lesions.last_ending_by(cue.start)
-            if hk is None and self._partitive_plural(doc, cue.start):
+            # "two of which contain": the cue "which contain" holds the pronoun.
+            lead = cue.start + int(doc[cue.start].lower_ in self.partitive_pronouns)
+            partitive = self._partitive_plural(doc, lead)
+            number = counts_ending.get(lead - 2) if partitive else None
+            if number is not None and number >= 2:
+                # "Treated metastases: three of them show coarse calcification": one focus
+                # in each of three.
+                j = bisect.bisect_left(state_starts, cue.end)
+                if j < len(states) and state_starts[j] - cue.end <= self.max_premod_gap:
+                    states[j].partitive_count = number
+            if hk is None and partitive:
                 # "Several of them contain calcification": foci in several lesions.
                 j = bisect.bisect_left(state_starts, cue.end)
                 if j < len(states) and state_starts[j] - cue.end <= self.max_premod_gap:
@@ -2404,9 +2421,13 @@ class Linker:
 
         sizes = self._sizes(doc, by_label.get("SIZE", []), prior_cue_ends)
         count, multiple, definite = self._count(doc, st, by_label, other_organs, prior_cue_ends)
-        if t.rule_id in self.predicate_rules and not definite:
+        if not definite and (
+            t.rule_id in self.predicate_rules
+            or any(doc[i].lower_ in self.showing_verbs for i in range(sentence_start, t.start))
+        ):
             # "...: the larger in segment VII measures 5.6 cm; the smaller in segment VI
-            # measures 2.1 cm and is completely calcified": one of the foci named before.
+            # measures 2.1 cm and is completely calcified", "Both show thick peripheral
+            # calcification": the foci named before, described again.
             words = self._first_words(doc, sentence_start, t.start, CONTINUATION_WORDS)
             definite = self.neighbours.continuation_kind(words) == "same_foci"
         definite = definite or self._anaphoric(doc, sentence_start, t.start)
@@ -2646,6 +2667,8 @@ class Linker:
         definite = first > 0 and doc[first - 1].lower_ in self.definite
         if st.more_foci or st.per_lesion:
             return None, True, definite  # "... Similar lesions are present in the left lobe."
+        if exact is None and st.partitive_count is not None:
+            return st.partitive_count, True, definite  # "three of them show calcification"
         if exact is None and st.listed_items >= 2 and (plural or quantified):
             return st.listed_items, True, definite  # "Calcified foci:" and one line per focus
         if quantified:

@@ -1853,6 +1853,28 @@ DEV_FIFTH = [
         lobes=["left"],
         triage="urgent",
     ),
+    _case(
+        "Findings:\nTreated hepatic metastases: three of them show coarse calcification, in"
+        " segments II, IV and VIII; the largest calcification, in segment VIII, measures 12 mm.",
+        "a_number_of_them_shows_calcification",
+        count=3,
+        max_size_mm=12.0,
+    ),
+    _case(
+        "Liver: Several metastases; two of which contain calcification.",
+        "a_number_of_which_contain_calcification",
+        count=2,
+        count_category="multiple",
+    ),
+    _case(
+        "Liver: In the right lobe there are two calcified hydatid cysts: one in segment VI"
+        " measuring 31 x 24 mm, and one in segment VIII measuring 18 x 15 mm. Both show thick"
+        " peripheral calcification with posterior acoustic shadowing.",
+        "both_show_describes_the_foci_named_before",
+        count=2,
+        max_size_mm=31.0,
+        triage="urgent",
+    ),
 ]
 
 
