@@ -433,7 +433,6 @@ class Linker:
         self.max_subject_modifiers = int(predicate["max_subject_modifiers"])
         self.lesion_parts = frozenset(table["lesion_part_nouns"]["words"])
         self.placing_parts = self.lesion_parts | frozenset(table["placing_part_nouns"]["words"])
-        self.placed_lesion_nouns = frozenset(table["placed_lesion_nouns"]["words"])
         inner = table["indefinite_inner_parts"]
         self.inner_part_articles = frozenset(inner["articles"])
         self.inner_parts = frozenset(inner["parts"])
@@ -1652,8 +1651,6 @@ class Linker:
         kind = self.neighbours.continuation_kind(
             self._first_words(doc, following[0], following[1], CONTINUATION_WORDS)
         )
-        if kind is None and self._names_placed_lesions(doc, following, f_mentions, states[-1]):
-            kind = "same_foci"
         if kind is None:
             return False
         if kind == "more_foci":
@@ -1672,39 +1669,6 @@ class Linker:
             lent = [m for m in lent if m.label != "SIZE"]
         last.attachments.extend(Attachment(m, "post", m.start - last.mention.end) for m in lent)
         return True
-
-    def _names_placed_lesions(
-        self,
-        doc: Doc,
-        following: tuple[int, int, str, str, str],
-        f_mentions: Sequence[Mention],
-        last: TargetState,
-    ) -> bool:
-        """Whether a following sentence opens on one of the plural target's lesions by its
-        place ("Both hepatic metastases ... are now densely calcified. The segment VII deposit
-        measures 3.1 cm and the segment III deposit measures 1.2 cm"): a definite determiner,
-        a segment, then a lesion noun."""
-        if not (
-            last.plural_container
-            or self.normalizer.is_plural_head(last.words)
-            or any(
-                a.mention.label == "COUNT" and (parse_count_value(a.mention.value) or 0) >= 2
-                for a in last.attachments
-            )
-        ):
-            return False
-        first = next(
-            (i for i in range(following[0], following[1]) if doc[i].text[:1].isalnum()), None
-        )
-        if first is None or doc[first].lower_ not in self.definite:
-            return False
-        segment = next((m for m in f_mentions if m.label == "SEGMENT"), None)
-        return (
-            segment is not None
-            and segment.start == first + 1
-            and segment.end < following[1]
-            and doc[segment.end].lower_ in self.placed_lesion_nouns
-        )
 
     def _drop_other_organ_sizes(
         self, doc: Doc, states: Sequence[TargetState], s_mentions: Sequence[Mention]

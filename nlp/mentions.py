@@ -81,9 +81,6 @@ class MentionMatcher:
             strings.add(w) for w in patterns.normalization["lesion_part_nouns"]["words"]
         )
         self._max_subject_modifiers = int(predicate["max_subject_modifiers"])
-        self._placed_hashes = frozenset(
-            strings.add(w) for w in patterns.normalization["placed_lesion_nouns"]["words"]
-        )
         # "A central stellate scar contains ...": an inner part after an indefinite article.
         inner = patterns.normalization["indefinite_inner_parts"]
         self._article_hashes = frozenset(strings.add(w) for w in inner["articles"])
@@ -212,10 +209,6 @@ class MentionMatcher:
                 words = [t.lower_ for t in doc[first:end_word]]
                 if not self.neighbours.continuation_kind(
                     first_words(words, 0, len(words), CONTINUATION_WORDS)
-                ) and not (
-                    # "The segment VII deposit measures 3.1 cm ...": a lesion by its place
-                    lowers[first] in self._definite_hashes
-                    and any(lowers[i] in self._placed_hashes for i in range(first + 1, end_word))
                 ):
                     break
                 out.add(nxt)

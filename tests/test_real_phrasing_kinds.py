@@ -1875,15 +1875,6 @@ DEV_FIFTH = [
         max_size_mm=31.0,
         triage="urgent",
     ),
-    _case(
-        "Liver: Both hepatic metastases have decreased in size and are now densely calcified."
-        " The segment VII deposit measures 3.1 x 2.6 cm (previously 4.4 x 3.8 cm) and the segment"
-        " III deposit measures 1.2 cm. No new liver lesion.",
-        "the_next_sentence_names_the_lesions_by_their_segments",
-        max_size_mm=31.0,
-        segments=["III", "VII"],
-        triage="urgent",
-    ),
 ]
 
 
