@@ -121,13 +121,16 @@ def _restates(
     segments: set[str],
     seen_segments: set[str],
     seen_sizes: Collection[float] = (),
+    sized_places: Collection[str] = (),
 ) -> bool:
     """Whether a group only names again a focus already counted in its part.
 
-    A single focus without a size of its own (or with a size already counted), in segments (or,
-    when no segment is named, lobes) already counted, with no "another" ("... 5 mm calcific
-    focus seg 2 ... imp ... incidental calcific focus seg 2"): the same focus, restated where
-    no impression header marks the restatement.
+    A single focus without a size of its own (or with a size already counted, or sized where
+    the focus counted before had no size), in segments (or, when no segment is named, lobes)
+    already counted, with no "another" ("... 5 mm calcific focus seg 2 ... imp ... incidental
+    calcific focus seg 2"; "a calcification at the VIII segment ... a hyperechoic image of 5 mm
+    at the VIII segment"): the same focus, restated where no impression header marks the
+    restatement.
     """
     return (
         bool(segments)
@@ -135,7 +138,11 @@ def _restates(
         and not gc.multiple
         and gc.exact in (None, 1)
         and all(
-            (r["size_mm"] is None or r["size_mm"] in seen_sizes)
+            (
+                r["size_mm"] is None
+                or r["size_mm"] in seen_sizes
+                or not (segments & set(sized_places))
+            )
             and not r["another"]
             and not r["new_focus"]
             for r in records
@@ -185,6 +192,8 @@ def aggregate(
         seen_segments: set[str] = set()
         seen_lobes: set[str] = set()
         seen_sizes: set[float] = set()
+        # The segments and lobes of the counted foci that had a size.
+        sized_places: set[str] = set()
         for g, recs in sorted(groups.items()):
             if part_of_group[g] != part:
                 continue
@@ -204,13 +213,19 @@ def aggregate(
             lobes = {lobe for r in recs for lobe in r["lobes"]}
             if seen_any and (
                 gc.definite
-                or _restates(recs, gc, segments, seen_segments, seen_sizes)
-                or (not segments and _restates(recs, gc, lobes, seen_lobes, seen_sizes))
+                or _restates(recs, gc, segments, seen_segments, seen_sizes, sized_places)
+                or (
+                    not segments
+                    and _restates(recs, gc, lobes, seen_lobes, seen_sizes, sized_places)
+                )
             ):
                 continue
             seen_segments |= segments
             seen_lobes |= lobes
-            seen_sizes |= {r["size_mm"] for r in recs if r["size_mm"] is not None}
+            sizes = {r["size_mm"] for r in recs if r["size_mm"] is not None}
+            seen_sizes |= sizes
+            if sizes:
+                sized_places |= segments | lobes
             seen_any = True
             total = None if (total is None or gc.exact is None) else total + gc.exact
         if seen_any and total is not None:

@@ -110,6 +110,7 @@ ATTRIBUTE_LABELS = frozenset(
         "FOLLOWUP_NOT_CUE",
         "INTERVAL",
         "SHADOW",
+        "DENSITY",
     }
 )
 #: A mention of the key label is dropped when a mention of one of these labels overlaps it
@@ -224,6 +225,9 @@ class TargetState:
     #: The sentence refers back and the target has no location of its own: its result may
     #: depend on the previous sentence (the miner then mines the whole report).
     context_sensitive: bool = False
+    #: How many list items after its sentence lent it their sizes and places ("Calcified
+    #: foci:" then "- segment 3, 4 mm;" per line); each names one focus.
+    listed_items: int = 0
 
 
 class _HeadIndex:
@@ -348,6 +352,8 @@ class Linker:
         self.max_post_distance = int(linking["max_postmodifier_distance_tokens"])
         self.max_prior_gap = int(linking["max_prior_cue_gap_tokens"])
         self.max_continued_sentences = int(linking["max_continued_sentences"])
+        self.max_list_items = int(linking["max_list_items"])
+        self.min_calcific_density_hu = float(patterns.config["density"]["min_calcific_density_hu"])
         self.max_mimic_distance = int(linking["max_mimic_distance_tokens"])
         self.min_run_on_spaces = int(linking["min_run_on_double_spaces"])
         self.min_size_mm = float(sizes["min_plausible_size_mm"])
@@ -469,6 +475,8 @@ class Linker:
         # A target never crosses a sentence boundary.
         targets = [t for t in targets if sent_of(t.end - 1) == t.sent]
         raw = [make(s, False) for s in doc.spans.get(MENTION_SPAN_KEY, [])]
+        # "CT value about 280 HU": an attenuation is calcific only from the configured value.
+        raw = [m for m in raw if m.label != "DENSITY" or self._calcific_density(doc, m)]
         no_shadow = [m for m in raw if m.label == "NO_SHADOW"]
         targets = [
             t
@@ -591,6 +599,12 @@ class Linker:
             # "They do not cast acoustic shadows."
             and not any(doc[i].lower_ in self.negation_words for i in range(start, m.start))
         )
+
+    def _calcific_density(self, doc: Doc, m: Mention) -> bool:
+        """Whether a CT attenuation ("280 HU", "320HU", "300-400 HU": its lower end) reaches
+        ``density.min_calcific_density_hu``."""
+        digits = "".join(itertools.takewhile(str.isdigit, doc[m.start].text))
+        return bool(digits) and int(digits) >= self.min_calcific_density_hu
 
     def _requirements_met(
         self,
@@ -1256,6 +1270,9 @@ class Linker:
                 and self._take_continuation(doc, sentences[j], mentions_of.get(j, []), states)
             ):
                 j += 1
+            # "Calcified foci with shadowing:" then "- segment 3, 4 mm;" on each line.
+            if j == k + 1 and self.neighbours.opens_list(self._texts(doc, s_end - 3, s_end)):
+                self._take_list_items(doc, k, sentences, targets_of, mentions_of, states)
             sentence_mimics = _SpanIndex([m for m in s_mentions if m.label == "MIMIC"])
             sent_records = [
                 self._record(
@@ -1416,6 +1433,47 @@ class Linker:
             for st in sized:
                 if not st.inner_part and not any(a.mention.label == "SIZE" for a in st.attachments):
                     st.attachments.extend(Attachment(m, "context", 0) for m in sizes)
+
+    @staticmethod
+    def _texts(doc: Doc, start: int, end: int) -> list[str]:
+        return [t.text for t in doc[max(start, 0) : end]]
+
+    def _take_list_items(
+        self,
+        doc: Doc,
+        k: int,
+        sentences: Sequence[tuple[int, int, str, str, str]],
+        targets_of: Mapping[int, list[Mention]],
+        mentions_of: Mapping[int, list[Mention]],
+        states: Sequence[TargetState],
+    ) -> None:
+        """Let the list items after a sentence that opens a list ("Calcified foci with
+        shadowing:" then "- segment 3, 4 mm;" on each line) lend their sizes and places to
+        its last target, and count them as its foci."""
+        if not states or states[-1].more_foci:
+            return
+        items = 0
+        j = k + 1
+        while (
+            j < len(sentences)
+            and j - k <= self.max_list_items
+            and not targets_of.get(j)
+            and self.neighbours.starts_item(
+                self._texts(doc, sentences[j][0], min(sentences[j][1], sentences[j][0] + 8))
+            )
+        ):
+            f_mentions = mentions_of.get(j, [])
+            if any(m.label == "ORGAN" and m.value != LIVER for m in f_mentions):
+                break  # "- spleen: 4 mm": the list has left the liver's foci
+            lent = [m for m in f_mentions if m.label in LENT_LABELS and not m.proximal]
+            if not lent:
+                break
+            states[-1].attachments.extend(
+                Attachment(m, "post", m.start - states[-1].mention.end) for m in lent
+            )
+            items += 1
+            j += 1
+        states[-1].listed_items = items
 
     def _take_continuation(
         self,
@@ -2309,6 +2367,8 @@ class Linker:
         definite = first > 0 and doc[first - 1].lower_ in self.definite
         if st.more_foci or st.per_lesion:
             return None, True, definite  # "... Similar lesions are present in the left lobe."
+        if exact is None and st.listed_items >= 2 and (plural or quantified):
+            return st.listed_items, True, definite  # "Calcified foci:" and one line per focus
         if quantified:
             # "Few calcified deposits, the largest ..., the others ...": named one by one.
             sizes = by_label.get("SIZE", [])

@@ -83,6 +83,8 @@ class MentionMatcher:
         self._max_subject_modifiers = int(predicate["max_subject_modifiers"])
         #: Most sentences in a row that continue a target's sentence (``config.toml``).
         self._max_continued = int(patterns.config["linking"]["max_continued_sentences"])
+        #: Most list items after a target's sentence that opens a list ("foci:").
+        self._max_list_items = int(patterns.config["linking"]["max_list_items"])
         self._continuation_hashes = frozenset(
             strings.add(phrase[0]) for phrases in cues.continuations.values() for phrase in phrases
         )
@@ -198,6 +200,19 @@ class MentionMatcher:
                     break
                 out.add(nxt)
                 nxt += 1
+            # "Calcified foci with shadowing:" then "- segment 3, 4 mm;" on each line.
+            if self.neighbours.opens_list([t.text for t in doc[max(start, end - 3) : end]]):
+                nxt = k + 1
+                while (
+                    nxt < len(starts)
+                    and nxt - k <= self._max_list_items
+                    and nxt not in target_sentences
+                    and self.neighbours.starts_item(
+                        [t.text for t in doc[bounds[nxt] : min(bounds[nxt + 1], bounds[nxt] + 8)]]
+                    )
+                ):
+                    out.add(nxt)
+                    nxt += 1
         return out
 
     @staticmethod

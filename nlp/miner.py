@@ -67,7 +67,11 @@ class Miner:
         self.reducer = Reducer(splitter.headers, run_on_words=splitter.run_on_words)
         self.clean = TextCleaner(self.patterns.normalization["text_char_map"])
         #: What may start a sentence that continues the one before (see ``_continued``).
-        self._continuation_re = neighbour_cues(self.patterns).continuation_regex()
+        cues = neighbour_cues(self.patterns)
+        self._continuation_re = cues.continuation_regex()
+        #: What opens a list of a target's foci ("foci:") and starts its items ("- ...").
+        self._list_introducers = tuple(cues.list_introducers)
+        self._item_re = cues.item_regex()
 
     def _needs_whole_text(self, doc: Doc, text: str) -> bool:
         """Whether a reduced text's result may differ from the whole report's.
@@ -88,7 +92,12 @@ class Miner:
         """Whether a sentence right after a target piece may continue it ("; these lie in
         segments II and V"): the linker then reads that sentence too, so no reduction."""
         assert self.prefilter is not None
-        for _start, end in units:
+        for start, end in units:
+            # "Calcified foci with shadowing:" then "- segment 3, 4 mm;" on each line.
+            if text[start:end].rstrip().endswith(self._list_introducers) and (
+                self._item_re.match(text, end)
+            ):
+                return True
             found = self._continuation_re.match(text, end)
             if found is None:
                 continue

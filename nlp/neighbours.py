@@ -71,6 +71,12 @@ class NeighbourCues:
             sentence, place its finding in the previous sentence's lesion ("... is present
             centrally within it").
         inside_pronouns: The pronouns of those phrases ("it").
+        list_introducers: Tokens that, ending a target's sentence, open a list of its foci
+            ("Calcified foci with shadowing:" then "- segment 3, 4 mm;" on each line).
+        list_bullets: Tokens that start a list item ("-", "*").
+        list_label_openers: Tokens before an item label ("(" of "(a)").
+        list_label_closers: Tokens after an item label (")" of "a)", "." of "1.").
+        max_list_label_chars: Longest item label ("iii" of "(iii)").
     """
 
     refer_back: frozenset[str]
@@ -80,6 +86,11 @@ class NeighbourCues:
     lesion_starts: frozenset[str]
     inside_prepositions: frozenset[str] = frozenset()
     inside_pronouns: frozenset[str] = frozenset()
+    list_introducers: frozenset[str] = frozenset()
+    list_bullets: frozenset[str] = frozenset()
+    list_label_openers: frozenset[str] = frozenset()
+    list_label_closers: frozenset[str] = frozenset()
+    max_list_label_chars: int = 0
 
     @classmethod
     def from_tables(
@@ -98,6 +109,47 @@ class NeighbourCues:
             lesion_starts=frozenset(p.lower().split()[0] for p in lesion_phrases if p.strip()),
             inside_prepositions=frozenset(starts["inside_previous"]["prepositions"]),
             inside_pronouns=frozenset(starts["inside_previous"]["pronouns"]),
+            list_introducers=frozenset(starts["list_items"]["introducers"]),
+            list_bullets=frozenset(normalization["header_bullets"]),
+            list_label_openers=frozenset(starts["list_items"]["label_openers"]),
+            list_label_closers=frozenset(starts["list_items"]["label_closers"]),
+            max_list_label_chars=int(starts["list_items"]["max_label_chars"]),
+        )
+
+    def opens_list(self, texts: Sequence[str]) -> bool:
+        """Whether a sentence (its token texts) ends by opening a list ("... foci:")."""
+        last = next((t for t in reversed(texts) if not t.isspace()), None)
+        return last is not None and last in self.list_introducers
+
+    def starts_item(self, texts: Sequence[str]) -> bool:
+        """Whether a sentence (its token texts) starts with a list marker: a bullet ("-"),
+        a label with its closer ("a)", "1.", "ii.") or between brackets ("(iii)")."""
+        first = [t for t in texts[:8] if not t.isspace()][:3]
+        if not first:
+            return False
+        if first[0] in self.list_bullets:
+            return True
+        if first[0] in self.list_label_openers:
+            first = first[1:]
+        if len(first) >= 2 and self._is_label(first[0]) and first[1] in self.list_label_closers:
+            return True
+        # "i." and "A." are one token.
+        return first[0][-1:] in self.list_label_closers and self._is_label(first[0][:-1])
+
+    def _is_label(self, text: str) -> bool:
+        return 0 < len(text) <= self.max_list_label_chars and text.isalnum()
+
+    def item_regex(self) -> re.Pattern[str]:
+        """Matches, right after a sentence, a line break and a list marker (see
+        :meth:`starts_item`)."""
+        bullets = "|".join(map(re.escape, sorted(self.list_bullets, key=len, reverse=True)))
+        openers = "".join(map(re.escape, sorted(self.list_label_openers)))
+        closers = "".join(map(re.escape, sorted(self.list_label_closers)))
+        label = rf"[^\W_]{{1,{self.max_list_label_chars}}}"
+        return re.compile(
+            rf"[^\S\n]*\r?\n\s*(?:(?:{bullets})|[{openers}]?{label}[{closers}])"
+            if openers and closers
+            else r"(?!)"
         )
 
     def continuation_kind(self, words: Sequence[str]) -> ContinuationKind | None:

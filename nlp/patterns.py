@@ -60,6 +60,7 @@ MENTION_LABELS = frozenset(
         "INTERVAL",
         "SHADOW",
         "NO_SHADOW",
+        "DENSITY",
     }
 )
 #: Mention labels whose rules must carry a normalised ``value``.
@@ -119,10 +120,12 @@ _CONFIG_KEYS: Mapping[str, frozenset[str]] = {
             "max_mimic_distance_tokens",
             "max_identity_gap_tokens",
             "max_continued_sentences",
+            "max_list_items",
             "min_run_on_double_spaces",
         }
     ),
     "sizes": frozenset({"min_plausible_size_mm", "max_plausible_size_mm"}),
+    "density": frozenset({"min_calcific_density_hu"}),
     "recommendations": frozenset(
         {
             "days_per_day",

@@ -76,3 +76,55 @@ def test_neighbours_report_kept_whole_only_when_a_continuation_may_lend(miner: A
     text = "LIVER: Two calcified lesions. Both kidneys are normal.\nSPLEEN: normal."
     units = miner.prefilter.candidate_units(text).targets
     assert not miner._continued(text, units)
+
+
+ITEM_LINES = [
+    (" - segment 3, 4 mm;", True),
+    (" * segment 3", True),
+    ("\u2022 S7, 2 mm", True),
+    (" (a) segment 2, 5 mm;", True),
+    (" (iii) segment 8", True),
+    (" a) seg 3", True),
+    (" 1. segment 4", True),
+    (" 12) segment 4", True),
+    (" ii. segment 6", True),
+    (" Spleen: normal.", False),
+    (" The larger one is 3 cm.", False),
+    (" 2.5 cm focus in segment 6", False),
+    (" (right lobe) 4 mm", False),
+]
+
+
+@pytest.mark.parametrize(("line", "item"), ITEM_LINES)
+def test_neighbours_list_item_start(miner: Any, cues: Any, line: str, item: bool) -> None:
+    """A list marker starts an item. The miner's text regex, which keeps a report whole
+    when an item may follow a target's line, matches wherever the tokenized test does."""
+    texts = [t.text for t in miner.nlp.make_doc(line)]
+    assert cues.starts_item(texts) is item
+    if item:
+        assert cues.item_regex().match("\n" + line)
+    elif line.lstrip()[:1].isalpha():
+        assert not cues.item_regex().match("\n" + line)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "opens"),
+    [
+        ("Calcified foci with acoustic shadowing:\n ", True),
+        ("Calcified granuloma :", True),
+        ("Calcified granuloma in segment 6.", False),
+        ("Liver: calcified granuloma", False),
+    ],
+)
+def test_neighbours_opens_list(miner: Any, cues: Any, sentence: str, opens: bool) -> None:
+    assert cues.opens_list([t.text for t in miner.nlp.make_doc(sentence)]) is opens
+
+
+def test_neighbours_report_kept_whole_when_a_list_follows(miner: Any) -> None:
+    """The items after "foci:" hold no target, so the reduced text must not drop them."""
+    text = "LIVER: Calcified foci:\n - segment 3, 4 mm\n - segment 6, 7 mm\nKIDNEYS: normal."
+    units = miner.prefilter.candidate_units(text).targets
+    assert miner._continued(text, units)
+    text = "LIVER: Calcified foci in segment 3.\n - Kidneys: normal\n - Spleen: normal"
+    units = miner.prefilter.candidate_units(text).targets
+    assert not miner._continued(text, units)

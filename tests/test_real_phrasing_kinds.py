@@ -1425,6 +1425,120 @@ FOLLOW_UP_DEV_M_N_O = [
     ),
 ]
 
+#: Kinds found in the dev sets' remaining mismatches (fifth issue-11 session).
+DEV_FIFTH = [
+    _case(
+        "LIVER: Normal size. Calcified foci with acoustic shadowing:\n - segment 3, 4 mm;\n -"
+        " segment 6, 7 mm;\n - segment 7, 2 mm.\nGALLBLADDER: Normal.",
+        "list_items_after_colon_lend_sizes_places_and_count",
+        count=3,
+        max_size_mm=7.0,
+        segments=["III", "VI", "VII"],
+        triage="workup",
+    ),
+    _case(
+        "Liver: Normal echotexture. Echogenic foci with posterior acoustic shadowing:\r\n (i)"
+        " segment 2, 5 mm;\r\n (ii) segment 4a, 3 mm.\r\nSpleen: Normal.",
+        "bracketed_roman_list_labels_with_crlf",
+        count=2,
+        max_size_mm=5.0,
+        segments=["II", "IV"],
+    ),
+    _case(
+        "Liver: Normal echotexture. Calcified granuloma:\n a) segment 5, 8 mm\nSpleen: 11 cm.",
+        "single_list_item_lends_size",
+        count=1,
+        max_size_mm=8.0,
+        segments=["V"],
+        triage="benign",
+    ),
+    _case(
+        "Liver: Several calcified granulomas:\n 1) segment II, 4 mm\n 2) segment V, 9 mm\n 3)"
+        " segment VIII, 2 mm\n 4) spleen, 12 mm\nImpression: hepatic and splenic granulomas.",
+        "list_stops_at_an_item_of_another_organ",
+        count=3,
+        max_size_mm=9.0,
+        segments=["II", "V", "VIII"],
+    ),
+    _case(
+        "Liver: Two calcified granulomas:\n1. segment 6, 35 mm\n2. segment 2, 4 mm",
+        "numbered_items_carry_an_urgent_size",
+        count=2,
+        max_size_mm=35.0,
+        triage="urgent",
+    ),
+    _case(
+        "Liver: Calcified foci with shadowing, unchanged.\n - Spleen: 11 cm.\n - Kidneys:"
+        " normal, 10 mm cortex.",
+        "bullets_after_a_sentence_that_opens_no_list_lend_nothing",
+        max_size_mm=None,
+        segments=[],
+    ),
+    _case(
+        "Liver: in segment VI there is a single hyperechoic focus of 7 mm with posterior"
+        " acoustic shadow, referable to an intrahepatic stone.",
+        "referable_to_names_the_same_focus",
+        count=1,
+        max_size_mm=7.0,
+        bile_duct=True,
+    ),
+    _case(
+        "Liver: a bright echogenic focus with shadowing in segment 5, 6 mm, interpreted as a"
+        " calcified granuloma.",
+        "interpreted_as_names_the_same_focus",
+        count=1,
+        max_size_mm=6.0,
+        triage="benign",
+    ),
+    _case(
+        "CONCLUSIONS: Small calcification of the VIII hepatic segment, of benign significance.",
+        "numeral_first_segment_with_hepatic_between",
+        segments=["VIII"],
+    ),
+    _case(
+        "Liver: normal size. A calcification is seen at the VIII segment.  A hyperechoic image"
+        " of 5 mm with posterior shadow is seen at the VIII segment, in keeping with"
+        " calcification.\nIMPRESSION: Small calcification of the VIII hepatic segment.",
+        "sized_restatement_of_an_unsized_focus_in_the_same_segment",
+        count=1,
+        max_size_mm=5.0,
+        triage="benign",
+    ),
+    _case(
+        "Findings: The liver is normal in size. A punctate high-density focus is seen in S6 of"
+        " the right lobe, approximately 0.3 cm in diameter, CT value about 280 HU.",
+        "high_density_focus_with_calcific_ct_value",
+        calcification=True,
+        max_size_mm=3.0,
+        segments=["VI"],
+        triage="benign",
+    ),
+    _case(
+        "Liver: a nodular high-density shadow in segment 7, 3.4 x 2.8 cm, CT value 320 HU.",
+        "high_density_shadow_over_3_cm_is_urgent",
+        max_size_mm=34.0,
+        triage="urgent",
+    ),
+    _case(
+        "Liver: hyperdense focus in segment 2 (density 300-400 HU), 5 mm.",
+        "hyperdense_focus_with_a_range_of_attenuation",
+        count=1,
+        max_size_mm=5.0,
+    ),
+    _case(
+        "Liver: a slightly high-density nodule in segment 7, 2.1 cm, CT value 65 HU, with"
+        " arterial enhancement.",
+        "high_density_nodule_below_calcific_attenuation_is_no_calcification",
+        calcification=False,
+        triage="none",
+    ),
+    _case(
+        "Liver: a high-density focus in segment 4, 6 mm, without a CT value.",
+        "high_density_focus_without_attenuation_is_no_calcification",
+        calcification=False,
+    ),
+]
+
 
 @pytest.mark.parametrize(
     ("text", "expected"),
@@ -1443,6 +1557,7 @@ FOLLOW_UP_DEV_M_N_O = [
         *ORGAN_SIZES,
         *DEV_M_N_O,
         *FOLLOW_UP_DEV_M_N_O,
+        *DEV_FIFTH,
     ],
 )
 def test_kind_of_wording(miner: Miner, text: str, expected: Expect) -> None:
