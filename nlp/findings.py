@@ -150,6 +150,26 @@ def _restates(
     )
 
 
+def _resized(
+    records: Sequence[Mapping[str, Any]], gc: _GroupCount, seen_sizes: Collection[float]
+) -> bool:
+    """Whether a group without a place names again, by its size, a focus already counted in
+    its part: a single focus whose every record has a size already counted ("A 36 mm
+    calcified cyst in segment IVa ... The segment IVa lesion is a 36 x 30 mm cyst ... with a
+    calcified rim")."""
+    return (
+        not gc.multiple
+        and gc.exact in (None, 1)
+        and all(
+            r["size_mm"] is not None
+            and r["size_mm"] in seen_sizes
+            and not r["another"]
+            and not r["new_focus"]
+            for r in records
+        )
+    )
+
+
 def aggregate(
     doc: Doc,
     report: Report,
@@ -218,6 +238,7 @@ def aggregate(
                     not segments
                     and _restates(recs, gc, lobes, seen_lobes, seen_sizes, sized_places)
                 )
+                or (not segments and not lobes and _resized(recs, gc, seen_sizes))
             ):
                 continue
             seen_segments |= segments

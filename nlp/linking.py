@@ -38,6 +38,7 @@ from .extensions import (
 from .mentions import neighbour_cues
 from .neighbours import CONTINUATION_WORDS, LENT_LABELS, first_words
 from .normalize import (
+    ExamTitle,
     Normalizer,
     parse_count_value,
     parse_digit_count,
@@ -52,6 +53,7 @@ from .recommendations import (
     RecommendationTuple,
     followup_summary,
 )
+from .reduce import PLACEHOLDER
 from .schema import ModifierSpan
 
 TARGET_SPAN_KEY = "calcminer_targets"
@@ -127,6 +129,8 @@ SUPPRESSED_BY: dict[str, tuple[frozenset[str], bool]] = {
 SUPPRESSOR_LABELS = frozenset({"NOT_SIZE", "NO_SHADOW", "NOT_MIMIC"})
 #: Labels dropped when they overlap a target (a target's own words are not another structure).
 NOT_INSIDE_TARGETS = frozenset({"BLOCKER", "COREF", "CONTAINER"})
+#: Assertions of a calcification that is not there now (a line's topic does not place it).
+NOT_PRESENT = frozenset({"negated", "hypothetical", "historical"})
 #: Targets that are calcifications only because of their acoustic shadow.
 ECHO_LABELS = frozenset({"ECHO_SHADOW", "ECHO_CANDIDATE"})
 LIVER = "liver"
@@ -346,6 +350,7 @@ class Linker:
         self.patterns = patterns
         self.requires = {r.id: r.requires for r in patterns.targets if r.requires}
         self.normalizer = Normalizer(patterns.normalization)
+        self.exam_title = ExamTitle(patterns.normalization)
         linking = patterns.config["linking"]
         sizes = patterns.config["sizes"]
         self.max_premod_gap = int(linking["max_premodifier_gap_tokens"])
@@ -400,6 +405,13 @@ class Linker:
         self.identity_morphology = frozenset(table["identity_morphology"])
         predicate = table["predicate_targets"]
         self.predicate_rules = frozenset(predicate["rule_ids"])
+        self.calcified_lesion_rules = frozenset(table["calcified_lesion_rules"]["rule_ids"])
+        topics = table["topic_sentences"]
+        self.topic_determiners = frozenset(topics["determiners"])
+        self.topic_nouns: Mapping[str, str] = dict(topics["nouns"])
+        self.topic_modifiers = frozenset(topics["modifiers"])
+        self.max_topic_modifiers = int(topics["max_modifiers"])
+        self.topic_verbs = frozenset(topics["verbs"])
         self.predicate_subject_labels = frozenset(predicate["subject_labels"])
         self.predicate_verbs = frozenset(predicate["verbs"])
         self.predicate_adverbs = frozenset(predicate["adverbs"])
@@ -1187,6 +1199,8 @@ class Linker:
         other_lobed = any(m.label == "ORGAN" and m.value in LOBED_ORGANS for m in mentions)
         mentions_liver = any(m.label == "ORGAN" and m.value == LIVER for m in mentions)
         ambiguous_lobes = other_lobed and not mentions_liver
+        # "CT LIVER TRIPHASIC": a calcification that names no organ is the liver's.
+        liver_exam = self.exam_title.title_span(doc.text) is not None
         records: list[dict[str, Any]] = []
         group_counter = 0
         targets_of = _by_sentence(targets)
@@ -1219,6 +1233,7 @@ class Linker:
             self._take_duct_contents(doc, states, s_mentions)
             self._merge_anaphoric_lesions(doc, heads, attached, states)
             subjectless = self._predicate_subjects(doc, heads, attached, states)
+            self._colon_enumeration(doc, heads, attached, states)
             self._share_coreferent_location(states, s_mentions)
             if (
                 k > 0
@@ -1279,6 +1294,7 @@ class Linker:
             if j == k + 1 and self.neighbours.opens_list(self._texts(doc, s_end - 3, s_end)):
                 self._take_list_items(doc, k, sentences, targets_of, mentions_of, states)
             sentence_mimics = _SpanIndex([m for m in s_mentions if m.label == "MIMIC"])
+            topic = self._line_topic(doc, sentences, k)
             sent_records = [
                 self._record(
                     doc,
@@ -1291,6 +1307,8 @@ class Linker:
                     edges=edges.get((st.mention.start_char, st.mention.end_char), []),
                     ambiguous_lobes=ambiguous_lobes,
                     prior_cue_ends=prior_cue_ends,
+                    liver_exam=liver_exam,
+                    topic=topic,
                 )
                 for st in states
             ]
@@ -1443,6 +1461,11 @@ class Linker:
     def _texts(doc: Doc, start: int, end: int) -> list[str]:
         return [t.text for t in doc[max(start, 0) : end]]
 
+    @staticmethod
+    def _item_start(doc: Doc, sentence: tuple[int, int, str, str, str]) -> list[str]:
+        """The first token texts of a sentence, enough for a list marker."""
+        return [t.text for t in doc[sentence[0] : min(sentence[1], sentence[0] + 8)]]
+
     def _take_list_items(
         self,
         doc: Doc,
@@ -1463,11 +1486,17 @@ class Linker:
             j < len(sentences)
             and j - k <= self.max_list_items
             and not targets_of.get(j)
-            and self.neighbours.starts_item(
-                self._texts(doc, sentences[j][0], min(sentences[j][1], sentences[j][0] + 8))
-            )
+            and self.neighbours.starts_item(self._item_start(doc, sentences[j]))
         ):
-            f_mentions = mentions_of.get(j, [])
+            # "1." alone, then "Segment II: 4 mm.": the marker's sentence and the next one.
+            parts = [j]
+            if (
+                self.neighbours.marker_only(self._texts(doc, *sentences[j][:2]))
+                and j + 1 < len(sentences)
+                and not targets_of.get(j + 1)
+            ):
+                parts.append(j + 1)
+            f_mentions = [m for p in parts for m in mentions_of.get(p, [])]
             if any(m.label == "ORGAN" and m.value != LIVER for m in f_mentions):
                 break  # "- spleen: 4 mm": the list has left the liver's foci
             lent = [m for m in f_mentions if m.label in LENT_LABELS and not m.proximal]
@@ -1477,7 +1506,7 @@ class Linker:
                 Attachment(m, "post", m.start - states[-1].mention.end) for m in lent
             )
             items += 1
-            j += 1
+            j = parts[-1] + 1
         states[-1].listed_items = items
 
     def _take_continuation(
@@ -1713,6 +1742,54 @@ class Linker:
                 tier = "premod" if a.mention.label in {"COUNT", "QUANTIFIER"} else "container"
                 st.attachments.append(Attachment(a.mention, tier, a.distance))
         return subjectless
+
+    def _colon_enumeration(
+        self,
+        doc: Doc,
+        heads: Sequence[Mention],
+        attached: Mapping[int, list[Attachment]],
+        states: Sequence[TargetState],
+    ) -> None:
+        """Give calcified lesions the places and sizes of the lesions a colon then names one
+        by one ("The two treated metastases are now densely calcified: the segment 4B lesion
+        measures 3.2 cm and the segment 7 lesion measures 1.4 cm").
+
+        Only where the lesions are the calcified thing: a predicate ("are calcified") or a
+        plural head made of "calcified" and a lesion noun ("Two calcified metastases:"), its
+        colon right after it, and nothing but lesion heads up to the sentence's next target.
+        """
+        index = {id(h): k for k, h in enumerate(heads)}
+        for st in states:
+            t = st.mention
+            if t.rule_id in self.predicate_rules:
+                if not st.plural_container:
+                    continue  # "The lesion is calcified:" names no lesions one by one
+            elif not (
+                t.rule_id in self.calcified_lesion_rules
+                and self.normalizer.is_plural_head(list(st.words))
+            ):
+                continue
+            i = t.end
+            while i < len(doc) and doc[i].is_space:
+                i += 1
+            if i >= len(doc) or doc[i].text != ":":
+                continue
+            k = index.get(id(t))
+            if k is None:
+                continue
+            lent: list[Attachment] = []
+            for hk in range(k + 1, len(heads)):
+                h = heads[hk]
+                if h.is_target:
+                    break
+                if h.label != "BLOCKER" or h.value not in {"lesion", "cyst"}:
+                    continue
+                lent += [
+                    Attachment(a.mention, "post", a.mention.start - t.end)
+                    for a in attached.get(hk, [])
+                    if a.mention.label in {"SIZE", "SEGMENT", "LOBE"} and not a.mention.proximal
+                ]
+            st.attachments.extend(lent)
 
     def _definite_subject(self, doc: Doc, verb: int) -> bool:
         """Whether a definite noun phrase of a few words ends right before ``verb`` ("the
@@ -2124,6 +2201,8 @@ class Linker:
         edges: Sequence[tuple[str, str, int, int]],
         ambiguous_lobes: bool,
         prior_cue_ends: frozenset[int],
+        liver_exam: bool = False,
+        topic: tuple[str, bool] = ("", False),
     ) -> dict[str, Any]:
         t = st.mention
         by_label: dict[str, list[Attachment]] = {}
@@ -2131,6 +2210,8 @@ class Linker:
             by_label.setdefault(a.mention.label, []).append(a)
 
         organ, other_organs = self._resolve_organ(st, organ_sections, ambiguous_lobes)
+        if organ == "unknown" and liver_exam:
+            organ = LIVER  # "CT LIVER", then "Densely calcified central scar measuring 3.3 cm."
         categories = {c for c, *_ in edges}
         assertion = "present"
         for category in ("NEGATED_EXISTENCE", "HYPOTHETICAL", "HISTORICAL", "POSSIBLE_EXISTENCE"):
@@ -2139,6 +2220,12 @@ class Linker:
                     continue
                 assertion = ASSERTION_CATEGORIES[category]
                 break
+        if organ == "unknown" and part != "excluded" and assertion not in NOT_PRESENT:
+            # "The liver is normal in size. A 5 mm calcified granuloma is seen.": the line's
+            # topic. A reduced text may lack the sentences before it: the whole text decides.
+            topic_organ, unsure = topic
+            organ = topic_organ or organ
+            st.context_sensitive = st.context_sensitive or unsure
         modifier_ids = tuple(sorted({rid for c, rid, *_ in edges if c in ASSERTION_CATEGORIES}))
         # Where the modifier words are ("no" in "No calcification"), for review outputs.
         modifier_spans = tuple(
@@ -2270,6 +2357,36 @@ class Linker:
             and doc[i].lower_ in self.definite
             and doc[i + 1].lower_ in self.anaphoric_starts
         )
+
+    def _line_topic(
+        self, doc: Doc, sentences: Sequence[tuple[int, int, str, str, str]], k: int
+    ) -> tuple[str, bool]:
+        """``(organ, unsure)``: the organ of the nearest sentence before sentence ``k`` on its
+        line that opens on an organ as its subject ("The liver is normal in size."; "" when
+        none), and whether a piece of the line that a reduced text left out
+        (``calcminer.nlp.reduce.PLACEHOLDER``) stands nearer (then the whole text decides)."""
+        for j in range(k - 1, -1, -1):
+            start, end = sentences[j][0], sentences[j][1]
+            if any("\n" in t.text_with_ws for t in doc[start:end]):
+                break  # the previous line
+            words = self._first_words(doc, start, end, 3 + self.max_topic_modifiers)
+            if words[:1] == (PLACEHOLDER,):
+                return "", True
+            i = int(bool(words) and words[0] in self.topic_determiners)
+            organ = self.topic_nouns.get(words[i]) if i < len(words) else None
+            if organ is None:
+                continue
+            i += 1
+            first_modifier = i
+            while (
+                i < len(words)
+                and words[i] in self.topic_modifiers
+                and i - first_modifier < self.max_topic_modifiers
+            ):
+                i += 1
+            if i < len(words) and words[i] in self.topic_verbs:
+                return organ, False
+        return "", False
 
     def _resolve_organ(
         self, st: TargetState, organ_sections: str, ambiguous_lobes: bool

@@ -212,6 +212,16 @@ class MentionMatcher:
                     )
                 ):
                     out.add(nxt)
+                    # "1." alone, then "Segment II: 4 mm.": the item goes on in the next one.
+                    if (
+                        self.neighbours.marker_only(
+                            [t.text for t in doc[bounds[nxt] : bounds[nxt + 1]]]
+                        )
+                        and nxt + 1 < len(starts)
+                        and nxt + 1 not in target_sentences
+                    ):
+                        nxt += 1
+                        out.add(nxt)
                     nxt += 1
         return out
 

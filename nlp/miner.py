@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 from .extensions import FINDINGS
 from .findings import aggregate, doc_findings, no_finding_result
 from .mentions import neighbour_cues
-from .normalize import CleanText, TextCleaner
+from .normalize import CleanText, ExamTitle, TextCleaner
 from .patterns import load_patterns
 from .pipeline import TARGETS_PIPE, build_pipeline
 from .prefilter import LINE_BREAKS, Prefilter
@@ -67,6 +67,7 @@ class Miner:
         self.reducer = Reducer(splitter.headers, run_on_words=splitter.run_on_words)
         self.clean = TextCleaner(self.patterns.normalization["text_char_map"])
         #: What may start a sentence that continues the one before (see ``_continued``).
+        self._exam_title = ExamTitle(self.patterns.normalization)
         cues = neighbour_cues(self.patterns)
         self._continuation_re = cues.continuation_regex()
         #: What opens a list of a target's foci ("foci:") and starts its items ("- ...").
@@ -138,7 +139,12 @@ class Miner:
                 continue
             reduction = None
             if self.reduce and not self._continued(text, units.targets):
-                reduction = self.reducer.reduce(text, units.targets + units.followups)
+                needed = [*units.targets, *units.followups]
+                # "CT LIVER TRIPHASIC": the linker reads the title (see ``ExamTitle``).
+                title = self._exam_title.title_span(text) if units.targets else None
+                if title is not None:
+                    needed.append(title)
+                reduction = self.reducer.reduce(text, needed)
             item = (reduction.text if reduction is not None else text, (i, cleaned, reduction))
             (full if units.targets else followup_only).append(item)
         for items, disable in ((full, []), (followup_only, [TARGETS_PIPE])):

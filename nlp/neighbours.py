@@ -124,17 +124,28 @@ class NeighbourCues:
     def starts_item(self, texts: Sequence[str]) -> bool:
         """Whether a sentence (its token texts) starts with a list marker: a bullet ("-"),
         a label with its closer ("a)", "1.", "ii.") or between brackets ("(iii)")."""
-        first = [t for t in texts[:8] if not t.isspace()][:3]
+        return self._marker_length([t for t in texts[:8] if not t.isspace()][:3]) > 0
+
+    def marker_only(self, texts: Sequence[str]) -> bool:
+        """Whether a sentence is a list marker alone ("1." before "Segment II: 4 mm." on the
+        same line, which the splitter makes a sentence of its own)."""
+        words = [t for t in texts if not t.isspace()]
+        return 0 < len(words) <= 3 and self._marker_length(words) == len(words)
+
+    def _marker_length(self, first: Sequence[str]) -> int:
+        """How many of these first tokens make a list marker (0: none)."""
         if not first:
-            return False
+            return 0
         if first[0] in self.list_bullets:
-            return True
-        if first[0] in self.list_label_openers:
-            first = first[1:]
-        if len(first) >= 2 and self._is_label(first[0]) and first[1] in self.list_label_closers:
-            return True
+            return 1
+        opened = int(first[0] in self.list_label_openers)
+        rest = first[opened:]
+        if len(rest) >= 2 and self._is_label(rest[0]) and rest[1] in self.list_label_closers:
+            return opened + 2
         # "i." and "A." are one token.
-        return first[0][-1:] in self.list_label_closers and self._is_label(first[0][:-1])
+        if rest and rest[0][-1:] in self.list_label_closers and self._is_label(rest[0][:-1]):
+            return opened + 1
+        return 0
 
     def _is_label(self, text: str) -> bool:
         return 0 < len(text) <= self.max_list_label_chars and text.isalnum()

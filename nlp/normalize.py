@@ -100,6 +100,53 @@ class Normalizer:
         return any(w.lower() in mass for w in words)
 
 
+class ExamTitle:
+    """Whether a report's title names an exam of the liver only (``normalization.json``,
+    ``liver_exam_titles``): "CT LIVER TRIPHASIC", "MRI LIVER WITH GADOXETATE".
+
+    The title is the first non-blank line, after the last colon of that line ("EXAM: CT
+    LIVER"). It needs a liver word and an exam word, no other organ's word and at most
+    ``max_words`` words.
+    """
+
+    _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+    def __init__(self, table: Mapping[str, Any]) -> None:
+        titles = table["liver_exam_titles"]
+        self.liver_words = frozenset(titles["liver_words"])
+        self.exam_words = frozenset(titles["exam_words"])
+        self.max_words = int(titles["max_words"])
+        liver = set(self.liver_words)
+        self.other_organ_words = frozenset(
+            word
+            for word, organ in table["followup"]["organ_words"].items()
+            if organ != "liver" and word not in liver
+        )
+
+    def title_span(self, text: str) -> tuple[int, int] | None:
+        """``(start, end)`` of the title line when it names an exam of the liver, else None."""
+        start = 0
+        while (end := text.find("\n", start)) >= 0 and not text[start:end].strip():
+            start = end + 1
+        if end < 0:
+            end = len(text)
+        line = text[start:end]
+        if ";" in line:
+            return None  # no title: and the reducer keeps pieces between ";" and line breaks
+        words = [w.lower() for w in self._WORD.findall(line[line.rfind(":") + 1 :])]
+        if not words or len(words) > self.max_words:
+            return None
+        # "4-phase", "contrast-enhanced": the parts count as words too.
+        found = {part for word in words for part in (word, *word.split("-"))}
+        if (
+            self.liver_words.isdisjoint(found)
+            or self.exam_words.isdisjoint(found)
+            or not self.other_organ_words.isdisjoint(found)
+        ):
+            return None
+        return start, end
+
+
 def fold_text(text: str) -> str:
     """Fold Unicode variants that matter for numbers: full-width digits, NBSP, micro sign.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from calcminer.nlp.normalize import (
+    ExamTitle,
     Normalizer,
     fold_text,
     parse_count_value,
@@ -102,3 +103,27 @@ def test_normalize_fold_text_handles_nbsp_and_fullwidth() -> None:
 @pytest.mark.parametrize(("value", "expected"), [("2", 2), ("another", None), (None, None)])
 def test_normalize_parse_count_value(value: str | None, expected: int | None) -> None:
     assert parse_count_value(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("CT LIVER TRIPHASIC\nFINDINGS: ...", "CT LIVER TRIPHASIC"),
+        ("\n\n  MRI LIVER WITH GADOXETATE\r\nFindings", "  MRI LIVER WITH GADOXETATE\r"),
+        ("EXAM: Liver ultrasound\nLiver: normal", "EXAM: Liver ultrasound"),
+        ("CT LIVER 4-PHASE", "CT LIVER 4-PHASE"),
+        ("CT ABDOMEN\nLiver: normal", None),
+        ("US liver and kidneys\nLiver: normal", None),
+        ("LIVER: normal size\nCT", None),
+        ("Liver and spleen ultrasound", None),
+        ("MRI LIVER; CT CHEST", None),
+        ("liver normal size calcified focus 6 mm seen on ultrasound today in segment 6 ok", None),
+        ("", None),
+        ("\n\n", None),
+    ],
+)
+def test_normalize_exam_title(text: str, title: str | None) -> None:
+    """A title naming an exam of the liver only is found; its span is the title line."""
+    table = load_patterns().normalization
+    span = ExamTitle(table).title_span(text)
+    assert (text[span[0] : span[1]] if span else None) == title

@@ -107,3 +107,26 @@ def test_prefilter_anchor_lines_find_whole_words_per_line() -> None:
     lines = _anchor_lines(text, ["mo", "f/u", "calcified"])
     assert [text[a:b] for a, b in lines] == ["ct in 3mo", "f/u us", " calcified-focus"]
     assert _anchor_lines("noncalcified; uncalcified", ["calcified"]) == []
+
+
+TOPIC_TEXTS = [
+    "FINDINGS: The liver is normal in size and echotexture with smooth margins. The portal vein"
+    " is patent with normal flow. A 5 mm calcified granuloma is seen. The spleen is normal.",
+    "FINDINGS: The spleen is normal in size and echotexture with smooth margins. The portal vein"
+    " is patent with normal flow. A 5 mm calcified granuloma is seen. The liver is normal.",
+    "CT LIVER TRIPHASIC\nFindings: The portal vein is patent with normal flow and no thrombus at"
+    " all. Densely calcified central scar measuring 3.3 cm.\nNo other finding.",
+    "Liver: Calcified foci:\n - segment 3, 4 mm\n - segment 6, 7 mm\nKidneys: normal size.",
+]
+
+
+@pytest.mark.parametrize("text", TOPIC_TEXTS)
+def test_prefilter_reduction_keeps_what_lies_outside_the_target_sentence(
+    miner: Any, text: str
+) -> None:
+    """A line's topic sentence, an exam title and list items lie outside the candidate
+    sentences; the reduced text (or the whole-text fallback) gives the same result."""
+    report = Report("r", text)
+    on = next(miner.mine([report]))
+    off = next(Miner(prefilter=False).mine([report]))
+    assert repr(on) == repr(off)

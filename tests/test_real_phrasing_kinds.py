@@ -1537,6 +1537,114 @@ DEV_FIFTH = [
         "high_density_focus_without_attenuation_is_no_calcification",
         calcification=False,
     ),
+    _case(
+        "CT LIVER TRIPHASIC\n\nFINDINGS:\nGiant haemangioma in the right lobe, 11 cm, with"
+        " peripheral nodular enhancement. Densely calcified central scar measuring 3.4 cm.\n"
+        "IMPRESSION: Giant haemangioma.",
+        "liver_exam_title_places_an_unplaced_calcification",
+        calcification=True,
+        max_size_mm=34.0,
+        triage="urgent",
+    ),
+    _case(
+        "EXAM: MRI liver with gadoxetate\r\nFINDINGS: A 4.0 cm lesion is T2 bright. On the prior"
+        " CT there is a coarse calcification measuring 3.2 cm at its margin.",
+        "liver_exam_title_after_a_colon_with_crlf",
+        calcification=True,
+        max_size_mm=32.0,
+        triage="urgent",
+    ),
+    _case(
+        "CT CHEST\nFINDINGS: Densely calcified nodule measuring 8 mm.",
+        "no_liver_exam_title_keeps_an_unplaced_calcification_out",
+        calcification=False,
+    ),
+    _case(
+        "US LIVER AND KIDNEYS\nFINDINGS: A coarse calcification measuring 6 mm.",
+        "a_title_naming_another_organ_places_nothing",
+        calcification=False,
+    ),
+    _case(
+        "MRI LIVER\nFINDINGS: Segment VIII: 2 cm haemangioma. Calcifications are not delineable."
+        " Calcification cannot be pointed out on this sequence. MRI is insensitive to"
+        " calcification.",
+        "liver_exam_statements_about_calcification_that_is_not_shown",
+        calcification=False,
+        triage="none",
+    ),
+    _case(
+        "CT ABDOMEN AND MRI LIVER\nCT: A 36 mm calcified cyst in segment IVa.\nMRI: The lesion is"
+        " a 36 x 30 mm cyst with a hypointense calcified rim.",
+        "same_size_again_without_a_place_is_the_same_focus",
+        count=1,
+        max_size_mm=36.0,
+        triage="urgent",
+    ),
+    _case(
+        "Liver: Normal size. Calcifications, unchanged:\n1. Segment II: 4 mm.\n2. Segment III:"
+        " 6 mm.\n3. Segment VI: 3 mm.\nNo new focal lesion.",
+        "numbered_items_whose_number_is_a_sentence_of_its_own",
+        count=3,
+        max_size_mm=6.0,
+        segments=["II", "III", "VI"],
+    ),
+    _case(
+        "Liver: The two treated metastases are now densely calcified: the segment 4B lesion"
+        " measures 3.2 cm (previously 3.9 cm) and the segment 7 lesion measures 1.4 cm.",
+        "lesions_named_one_by_one_after_a_calcified_predicate_and_colon",
+        count=2,
+        max_size_mm=32.0,
+        segments=["IV", "VII"],
+        triage="urgent",
+    ),
+    _case(
+        "Liver: Two calcified metastases: the segment 6 lesion measures 34 mm and the segment 2"
+        " lesion 12 mm.",
+        "lesions_named_one_by_one_after_calcified_lesions_and_colon",
+        count=2,
+        max_size_mm=34.0,
+        segments=["II", "VI"],
+        triage="urgent",
+    ),
+    _case(
+        "Liver: Two metastases contain calcifications: the segment 6 lesion measures 34 mm and"
+        " the segment 2 lesion 12 mm.",
+        "lesions_that_contain_calcifications_lend_no_size",
+        max_size_mm=None,
+        triage="workup",
+    ),
+    _case(
+        "FINDINGS:\nThe liver is normal in size. A 5 mm calcified granuloma is seen. The spleen"
+        " is normal.",
+        "the_line_topic_places_an_unplaced_calcification",
+        calcification=True,
+        max_size_mm=5.0,
+        triage="benign",
+    ),
+    _case(
+        "FINDINGS:\nThe liver is dysmorphic with atrophy of the right lobe. Linear calcified septa"
+        " run perpendicular to the capsule.",
+        "the_line_topic_places_calcified_septa",
+        calcification=True,
+        triage="workup",
+    ),
+    _case(
+        "FINDINGS:\nLiver parenchyma appears homogeneous. Echotexture is normal. A coarse"
+        " calcification measuring 34 mm is noted.",
+        "the_topic_sentence_two_sentences_back",
+        max_size_mm=34.0,
+        triage="urgent",
+    ),
+    _case(
+        "FINDINGS:\nThe spleen is normal in size. A 5 mm calcified granuloma is seen.",
+        "another_organ_as_topic_keeps_the_calcification_out",
+        calcification=False,
+    ),
+    _case(
+        "FINDINGS:\nThe liver is normal in size.\nA 5 mm calcified granuloma is seen.",
+        "a_line_break_ends_the_topic",
+        calcification=False,
+    ),
 ]
 
 
