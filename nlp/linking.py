@@ -444,6 +444,11 @@ class Linker:
             key=len,
             reverse=True,
         )
+        #: The first words of ``fronted_openers``: a sentence whose first word is none of
+        #: them opens on no such phrase (None when an opener is empty and would always match).
+        self.fronted_opener_firsts: frozenset[str] | None = (
+            frozenset(p[0] for p in self.fronted_openers) if all(self.fronted_openers) else None
+        )
         self.outline_parts = frozenset(table["lesion_outline_parts"]["words"])
         self.recommendations = RecommendationFinder(
             RecommendationSettings.from_patterns(patterns.config, table)
@@ -2154,17 +2159,22 @@ class Linker:
         first = next((i for i in range(s_start, len(doc)) if doc[i].text[:1].isalnum()), None)
         if first is None:
             return
-        opener = next(
-            (
-                p
-                for p in self.fronted_openers
-                if tuple(t.lower_ for t in doc[first : first + len(p)]) == p
-            ),
-            None,
-        )
+        first_word = doc[first].lower_
+        opener = None
+        # An opener's words are compared only where the sentence starts with its first word.
+        firsts = self.fronted_opener_firsts
+        if firsts is None or first_word in firsts:
+            opener = next(
+                (
+                    p
+                    for p in self.fronted_openers
+                    if tuple(t.lower_ for t in doc[first : first + len(p)]) == p
+                ),
+                None,
+            )
         if opener is not None:
             first += len(opener) - 1
-        elif doc[first].lower_ not in self.neighbours.inside_prepositions:
+        elif first_word not in self.neighbours.inside_prepositions:
             return
         hk = next((k for k, h in enumerate(heads) if h.start > first), None)
         if hk is None or heads[hk].start - first > self.max_premod_gap:

@@ -577,12 +577,11 @@ class Prefilter:
 
     def _met_sets(self, words: Iterable[str]) -> set[frozenset[str]]:
         """The whole-word sets of the rule tests that share a word with ``words``."""
-        index = self._sets_of_word
         met: set[frozenset[str]] = set()
-        for word in words:
-            sets = index.get(word)
+        update = met.update
+        for sets in map(self._sets_of_word.get, words):
             if sets:
-                met.update(sets)
+                update(sets)
         return met
 
     def may_lend(self, text: str) -> bool:

@@ -150,10 +150,13 @@ class Reducer:
         # A colonless lower-case header of run-on dictation ("... ub normal impression
         # calcified granuloma ...") depends on the words around it, which a placeholder
         # would replace: a text that may hold one is not reduced.
-        words = sorted({re.escape(w) for w in run_on_words if w.isalpha()}, key=len, reverse=True)
+        literal = sorted({w for w in run_on_words if w.isalpha()}, key=len, reverse=True)
+        words = [re.escape(w) for w in literal]
         self._run_on = (
             re.compile(r"(?<![A-Za-z])(?:" + "|".join(words) + r")(?![A-Za-z:])") if words else None
         )
+        #: The run-on words as text: a match of ``_run_on`` (case-sensitive) holds one.
+        self._run_on_literals = tuple(literal)
         top, organ, top_words = [], [], set()
         for key, rule in (headers or {}).items():
             if rule.kind == "top" and rule.part != "excluded":
@@ -165,9 +168,9 @@ class Reducer:
                 organ.append(simple)
             elif rule.part != "excluded":
                 top.append(simple)
-        self._top_override = _line_start_header(top)
-        self._organ_override = _line_start_header(organ)
-        self._top_words = _any_word(top_words)
+        self._top_override = _HeaderAtStart(top)
+        self._organ_override = _HeaderAtStart(organ)
+        self._top_words = _AnyWord(top_words)
 
     def reduce(self, text: str, needed: Iterable[tuple[int, int]]) -> Reduction | None:
         """The reduced text keeping the ``needed`` pieces, or None when it would not pay.
@@ -182,7 +185,7 @@ class Reducer:
         units = sorted(set(needed))
         if not units:
             return None
-        if self._run_on is not None and self._run_on.search(text):
+        if self._may_be_run_on(text):
             return None
         last_end = units[-1][1]
         lines = self._lines(text, last_end)
@@ -209,6 +212,13 @@ class Reducer:
         if len(reduction.text) > self.max_kept_share * len(text):
             return None
         return reduction
+
+    def _may_be_run_on(self, text: str) -> bool:
+        """Whether a run-on header word may stand in the text (``_run_on``). Most texts hold
+        none of the words at all: that substring test comes first."""
+        if self._run_on is None or not any(w in text for w in self._run_on_literals):
+            return False
+        return self._run_on.search(text) is not None
 
     @staticmethod
     def _lines(text: str, last_end: int) -> list[_Line]:
@@ -260,16 +270,16 @@ class Reducer:
                     continue  # after ";": not at a line start
                 piece = text[line.start : line.end]
                 before = candidates[:position]
-                if self._top_override.match(piece):
+                if self._top_override.matches(piece):
                     dropped.update(m for m in before if self._whole_line(text, lines[m]))
                     break
-                if not organ_seen and self._organ_override.match(piece):
+                if not organ_seen and self._organ_override.matches(piece):
                     organ_seen = True
                     dropped.update(
                         m
                         for m in before
                         if self._whole_line(text, lines[m])
-                        and not self._top_words.search(text, lines[m].start, lines[m].end)
+                        and not self._top_words.found(text, lines[m].start, lines[m].end)
                     )
             gap = []
         return dropped
@@ -306,12 +316,85 @@ def _line_start_header(literals: Iterable[str]) -> re.Pattern[str]:
     return re.compile(r"(?:" + "|".join(alternatives) + r") ?:", re.IGNORECASE)
 
 
+class _HeaderAtStart:
+    """:func:`_line_start_header` with a shortcut for the literals it is built from (ASCII
+    letters and single spaces): a line matches when what stands before its first colon,
+    less one space, is a literal (any case). Where that part is not ASCII, the expression
+    decides.
+
+    Args:
+        literals: Header texts of ASCII letters and single spaces.
+    """
+
+    def __init__(self, literals: Iterable[str]) -> None:
+        chosen = set(literals)
+        if not all(
+            w == "" or (w.isascii() and all(part.isalpha() for part in w.split(" ")))
+            for w in chosen
+        ):
+            raise ValueError("header literals must be ASCII words and single spaces")
+        self.pattern = _line_start_header(chosen)
+        self._lowered = frozenset(w.lower() for w in chosen)
+
+    def matches(self, line: str) -> bool:
+        """Whether the line starts with a literal and its colon (the expression's ``match``)."""
+        colon = line.find(":")
+        if colon < 0:
+            return False  # every match ends with a colon
+        head = line[:colon]
+        if not head.isascii():
+            return self.pattern.match(line) is not None
+        head = head.lower()
+        return head in self._lowered or (head.endswith(" ") and head[:-1] in self._lowered)
+
+
 def _any_word(words: Iterable[str]) -> re.Pattern[str]:
     """Finds any of the words as a whole word (any case): a header's first token is one."""
     alternatives = sorted({re.escape(w) for w in words}, key=len, reverse=True)
     if not alternatives:
         return re.compile(r"(?!)")
     return re.compile(r"(?<![^\W_])(?:" + "|".join(alternatives) + r")(?![^\W_])", re.IGNORECASE)
+
+
+def _has_ascii_case_form(char: str) -> bool:
+    """Whether a character matches an ASCII one when case is ignored (the Kelvin sign
+    matches "k", the long s "s")."""
+    pattern = re.compile(re.escape(char), re.IGNORECASE)
+    return any(pattern.fullmatch(chr(code)) for code in range(128))
+
+
+class _AnyWord:
+    """:func:`_any_word` with a shortcut: in an ASCII line, a match needs one of the words,
+    lower-cased, in the line lower-cased; a line without one is decided without the
+    expression (most lines).
+
+    Args:
+        words: The words (any case).
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        chosen = sorted(set(words))
+        self.pattern = _any_word(chosen)
+        # Ignoring case, a word with other characters can match an ASCII line only if each
+        # of them matches an ASCII character; with such a word there is no shortcut.
+        reaches_ascii = any(
+            not word.isascii() and all(c.isascii() or _has_ascii_case_form(c) for c in word)
+            for word in chosen
+        )
+        self._ascii_words: tuple[str, ...] | None = (
+            None if reaches_ascii else tuple(w.lower() for w in chosen if w.isascii())
+        )
+
+    def found(self, text: str, start: int, end: int) -> bool:
+        """Whether a word stands as a whole word in ``text[start:end]`` (the expression's
+        ``search``)."""
+        if self._ascii_words is not None:
+            line = text[start:end]
+            if line.isascii():
+                lower = line.lower()
+                if not any(w in lower for w in self._ascii_words):
+                    return False
+        return self.pattern.search(text, start, end) is not None
 
 
 __all__ = ["PLACEHOLDER", "Reducer", "Reduction"]

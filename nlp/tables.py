@@ -17,7 +17,9 @@ from datetime import date, datetime, time
 from operator import attrgetter
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
+from pandas.arrays import BooleanArray, FloatingArray, IntegerArray
 
 from calcminer.nlp.audit import AuditResult, AuditRow, SummaryRow
 from calcminer.nlp.schema import (
@@ -89,9 +91,19 @@ LIST_COLUMNS: frozenset[str] = frozenset(
 )
 
 
+_EMPTY: tuple[()] = ()
+
+
 def _list_cells(values: list[Any]) -> list[Any]:
-    """A list column's cells: each value (a tuple) becomes a new list of str; None stays."""
-    return [None if value is None else list(map(str, value)) for value in values]
+    """A list column's cells: each value (a tuple) becomes a new list of str; None stays.
+
+    The empty tuple (most cells: a report without segments, rules or modalities) becomes a
+    new empty list without a ``map`` over nothing; the result is the same.
+    """
+    return [
+        None if value is None else [] if value is _EMPTY else list(map(str, value))
+        for value in values
+    ]
 
 
 def _record_columns(
@@ -107,15 +119,83 @@ def _record_columns(
 
 
 def _series(values: list[Any], kind: ColumnKind) -> pd.Series:
-    """Build a column with the dtype of its kind (lists and text stay ``object``)."""
+    """Build a column with the dtype of its kind (lists and text stay ``object``).
+
+    The common cases (every value a ``bool``, an ``int`` in int64 or a ``float``, or None)
+    get their arrays built directly (:func:`_direct_array`): the same values, mask and
+    dtype as pandas' conversion of the list, without its per-value type inference.
+    """
+    array = _direct_array(values, kind)
+    if array is not None:
+        return pd.Series(array, copy=False)
     dtype = "object" if kind in {"list", "object"} else kind
     return pd.Series(values, dtype=dtype)
 
 
+_NONE_TYPE = type(None)
+#: Per masked kind, the value types that :func:`_direct_array` converts itself.
+_DIRECT_TYPES: dict[str, frozenset[type]] = {
+    "boolean": frozenset({bool, _NONE_TYPE}),
+    "Int64": frozenset({int, _NONE_TYPE}),
+    "Float64": frozenset({float, _NONE_TYPE}),
+}
+
+
+def _direct_array(values: list[Any], kind: ColumnKind) -> Any:
+    """The array ``pd.Series(values, dtype=...)`` would hold, built without pandas'
+    inference, or None where that conversion must decide (other value types, empty lists,
+    ints beyond int64).
+
+    ``object`` and ``list`` columns keep the values themselves (an object array); the
+    masked kinds get pandas' data and mask: missing values (None; NaN for floats) are masked
+    and hold pandas' fill value (``False``, ``1``, NaN).
+    """
+    if not values:
+        return None
+    if kind in {"list", "object"}:
+        return np.fromiter(values, dtype=object, count=len(values))
+    if not set(map(type, values)) <= _DIRECT_TYPES[kind]:
+        return None
+    missing = np.fromiter((value is None for value in values), dtype=bool, count=len(values))
+    if kind == "boolean":
+        data = np.fromiter((value is True for value in values), dtype=bool, count=len(values))
+        return BooleanArray(data, missing)
+    if kind == "Int64":
+        try:
+            data = np.array([1 if value is None else value for value in values], dtype=np.int64)
+        except OverflowError:
+            return None
+        return IntegerArray(data, missing)
+    floats = np.array([np.nan if value is None else value for value in values], dtype=np.float64)
+    return FloatingArray(floats, np.isnan(floats))
+
+
 def _frame(columns: Mapping[str, list[Any]], kinds: Mapping[str, ColumnKind]) -> pd.DataFrame:
-    """Assemble a DataFrame from column lists, keeping the given column order."""
+    """Assemble a DataFrame from column lists, keeping the given column order.
+
+    Columns with rows become arrays (:func:`_column_array`) that the frame takes over
+    without copying or aligning Series indexes; the frame is equal, column by column and
+    dtype by dtype, to one built from Series (and an empty table is still built that way).
+    """
+    lengths = {len(values) for values in columns.values()}
+    if len(lengths) == 1 and 0 not in lengths:
+        arrays = {
+            name: _column_array(values, kinds.get(name, "object"))
+            for name, values in columns.items()
+        }
+        return pd.DataFrame(arrays, copy=False)
     data = {name: _series(values, kinds.get(name, "object")) for name, values in columns.items()}
     return pd.DataFrame(data, columns=list(columns))
+
+
+def _column_array(values: list[Any], kind: ColumnKind) -> Any:
+    """The array of a column with rows: the array of :func:`_series`, built directly where
+    :func:`_direct_array` can, else by pandas' own conversion of the list."""
+    array = _direct_array(values, kind)
+    if array is not None:
+        return array
+    dtype: Any = kind  # a masked kind here: object and list columns take the path above
+    return pd.array(values, dtype=dtype)
 
 
 _RESERVED_NAMES = frozenset(REPORT_COLUMNS)

@@ -369,25 +369,56 @@ def _write_csv(df: pd.DataFrame, handle: BinaryIO, header: bool = True) -> None:
     """Write the table as CSV (UTF-8, ``\\n`` line ends, minimal quoting)."""
     text = io.TextIOWrapper(handle, encoding=OUTPUT_ENCODING, newline="")
     try:
-        rows: list[list[str]] = []
+        rows: list[Sequence[str]] = []
         if header:
             rows.append([neutralise_formula(str(name)) for name in df.columns])
-        columns = [[csv_cell(v) for v in _column_values(df[name])] for name in df.columns]
-        rows.extend(list(row) for row in zip(*columns, strict=True))
+        columns = [csv_column(df[name]) for name in df.columns]
+        rows.extend(zip(*columns, strict=True))
         _write_csv_rows(text, rows)
         text.flush()
     finally:
         text.detach()
 
 
-def _write_csv_rows(text: io.TextIOBase, rows: Iterable[Sequence[str]]) -> None:
+def csv_column(series: pd.Series) -> list[str]:
+    """The CSV cells of a column: :func:`csv_cell` of each value, missing values (None, NaN,
+    ``pd.NA``) as empty cells.
+
+    Text, booleans and empty lists, most cells of a table, are encoded inline, exactly as
+    :func:`csv_cell` encodes them; every other value goes through :func:`csv_cell`.
+    """
+    escape, prefixes = FORMULA_ESCAPE, FORMULA_PREFIXES
+    return [
+        ""
+        if missing
+        else (escape + value if value.startswith(prefixes) else value)
+        if value.__class__ is str
+        else ("true" if value else "false")
+        if value.__class__ is bool
+        else ""
+        if value.__class__ is list and not value
+        else csv_cell(value)
+        for value, missing in zip(series.tolist(), series.isna().tolist(), strict=True)
+    ]
+
+
+def _write_csv_rows(text: io.TextIOBase, rows: Sequence[Sequence[str]]) -> None:
     """Write rows with ``\n`` line ends, quoting every field that holds CR or LF.
 
     Python's csv writer (3.11) quotes only the characters of its line terminator, so with
     ``\n`` a lone CR inside a cell would go out unquoted and split the row for a reader.
     Each row is therefore written with a ``\r\n`` terminator (which makes the writer quote
     CR and LF) and the terminator is then replaced by ``\n``.
+
+    When no cell holds a CR (the written rows then hold none), both terminators quote the
+    same fields, so the rows are written at once with ``\n``: the same text.
     """
+    whole = io.StringIO()
+    csv.writer(whole, lineterminator="\n").writerows(rows)
+    written = whole.getvalue()
+    if "\r" not in written:
+        text.write(written)
+        return
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in rows:
