@@ -1381,6 +1381,7 @@ class Linker:
                 self._take_list_items(doc, k, sentences, targets_of, mentions_of, states)
             sentence_mimics = _SpanIndex([m for m in s_mentions if m.label == "MIMIC"])
             topic = self._line_topic(doc, sentences, k)
+            same_foci_showing = self._same_foci_showing(doc, s_start, s_end)
             sent_records = [
                 self._record(
                     doc,
@@ -1395,6 +1396,7 @@ class Linker:
                     prior_cue_ends=prior_cue_ends,
                     liver_exam=liver_exam,
                     topic=topic,
+                    same_foci_showing=same_foci_showing,
                 )
                 for st in states
             ]
@@ -2358,6 +2360,7 @@ class Linker:
         prior_cue_ends: frozenset[int],
         liver_exam: bool = False,
         topic: tuple[str, bool] = ("", False),
+        same_foci_showing: int | None = None,
     ) -> dict[str, Any]:
         t = st.mention
         by_label: dict[str, list[Attachment]] = {}
@@ -2431,15 +2434,11 @@ class Linker:
 
         sizes = self._sizes(doc, by_label.get("SIZE", []), prior_cue_ends)
         count, multiple, definite = self._count(doc, st, by_label, other_organs, prior_cue_ends)
-        if not definite and (
-            t.rule_id in self.predicate_rules
-            or any(doc[i].lower_ in self.showing_verbs for i in range(sentence_start, t.start))
-        ):
+        if not definite and same_foci_showing is not None:
             # "...: the larger in segment VII measures 5.6 cm; the smaller in segment VI
             # measures 2.1 cm and is completely calcified", "Both show thick peripheral
             # calcification": the foci named before, described again.
-            words = self._first_words(doc, sentence_start, t.start, CONTINUATION_WORDS)
-            definite = self.neighbours.continuation_kind(words) == "same_foci"
+            definite = t.rule_id in self.predicate_rules or same_foci_showing < t.start
         definite = definite or self._anaphoric(doc, sentence_start, t.start)
         segments = sort_segments(
             s
@@ -2521,6 +2520,15 @@ class Linker:
             and doc[i].lower_ in self.definite
             and doc[i + 1].lower_ in self.anaphoric_starts
         )
+
+    def _same_foci_showing(self, doc: Doc, start: int, end: int) -> int | None:
+        """For a sentence opening on the same foci as the one before ("Both show ...", "the
+        smaller ... is calcified"), the first showing verb's token (``end`` when none); None
+        for any other sentence."""
+        words = self._first_words(doc, start, end, CONTINUATION_WORDS)
+        if self.neighbours.continuation_kind(words) != "same_foci":
+            return None
+        return next((i for i in range(start, end) if doc[i].lower_ in self.showing_verbs), end)
 
     def _line_topic(
         self, doc: Doc, sentences: Sequence[tuple[int, int, str, str, str]], k: int
