@@ -1920,10 +1920,10 @@ class Linker:
                 ]
             st.attachments.extend(lent)
 
-    def _definite_before(self, doc: Doc, head_start: int) -> bool:
-        """Whether a definite determiner stands right before a head, or before the few
-        modifier words before it ("the lesion", "The residual tumour")."""
-        for i in range(head_start - 1, max(head_start - 2 - self.max_subject_modifiers, -1), -1):
+    def _definite_run(self, doc: Doc, last: int, words: int) -> bool:
+        """Whether a definite determiner stands among the ``words`` tokens ending at ``last``
+        (going back), with only words after it."""
+        for i in range(last, max(last - words, -1), -1):
             word = doc[i]
             if word.lower_ in self.definite:
                 return True
@@ -1931,16 +1931,15 @@ class Linker:
                 return False
         return False
 
+    def _definite_before(self, doc: Doc, head_start: int) -> bool:
+        """Whether a definite determiner stands right before a head, or before the few
+        modifier words before it ("the lesion", "The residual tumour")."""
+        return self._definite_run(doc, head_start - 1, self.max_subject_modifiers + 1)
+
     def _definite_subject(self, doc: Doc, verb: int) -> bool:
         """Whether a definite noun phrase of a few words ends right before ``verb`` ("the
         scar is", "The central stellate scar is")."""
-        for i in range(verb - 2, max(verb - 2 - self.max_subject_modifiers, -1), -1):
-            word = doc[i]
-            if word.lower_ in self.definite:
-                return True
-            if not word.is_alpha:
-                return False
-        return False
+        return self._definite_run(doc, verb - 2, self.max_subject_modifiers)
 
     def _singular(self, word: str) -> str:
         """Crude singular of a lesion noun (nodules -> nodule, masses -> mass, foci -> focus)."""
