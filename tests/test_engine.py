@@ -373,3 +373,21 @@ def test_engine_fingerprint_follows_content_not_size_and_time(tmp_path: Path) ->
     assert path.stat().st_size == stat.st_size
     assert path.stat().st_mtime_ns == stat.st_mtime_ns
     assert fingerprint() != before
+
+
+def test_engine_worker_freezes_its_miner_after_building_it() -> None:
+    """A worker moves its miner out of the collector's generations once built (gc.freeze),
+    so collections while mining do not traverse it; run in a child so this process is not
+    frozen."""
+    code = (
+        "import gc\n"
+        "from calcminer.nlp.engine import _init_worker\n"
+        "before = gc.get_freeze_count()\n"
+        "_init_worker(None, True)\n"
+        "print(before, gc.get_freeze_count())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    before, after = map(int, done.stdout.split())
+    assert before == 0 and after > 10_000
