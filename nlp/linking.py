@@ -2859,8 +2859,12 @@ class Linker:
         mentions: Sequence[Mention],
         records: Sequence[Mapping[str, Any]],
     ) -> tuple[RecommendationTuple, ...]:
-        """Return the report's follow-up recommendations (``calcminer.nlp.recommendations``)."""
-        return self.recommendations.find(doc, sentences, mentions, records)
+        """Return the report's follow-up recommendations (``calcminer.nlp.recommendations``).
+
+        In a report titled as an exam of the liver ("MRI LIVER WITH CONTRAST"), a
+        recommendation that names no organ concerns the liver."""
+        liver_exam = self.exam_title.title_span(doc.text) is not None
+        return self.recommendations.find(doc, sentences, mentions, records, liver_exam=liver_exam)
 
     # -- output -------------------------------------------------------------------------------
     @staticmethod

@@ -141,7 +141,7 @@ class Miner:
             if self.reduce and not self._continued(text, units.targets):
                 needed = [*units.targets, *units.followups]
                 # "CT LIVER TRIPHASIC": the linker reads the title (see ``ExamTitle``).
-                title = self._exam_title.title_span(text) if units.targets else None
+                title = self._exam_title.title_span(text)
                 if title is not None:
                     needed.append(title)
                 reduction = self.reducer.reduce(text, needed)

@@ -280,6 +280,8 @@ class RecommendationFinder:
         sentences: Sequence[tuple[int, int, str, str, str]],
         mentions: Sequence[MentionLike],
         records: Sequence[Mapping[str, Any]],
+        *,
+        liver_exam: bool = False,
     ) -> tuple[RecommendationTuple, ...]:
         """Return the recommendations of a Doc, in text order.
 
@@ -288,6 +290,9 @@ class RecommendationFinder:
             sentences: The linker's sentence table ``(start, end, part, top, organs)``.
             mentions: The linker's cleaned mentions, in document order.
             records: The linker's target records (for the organ of targets in a clause).
+            liver_exam: Whether the report's title names an exam of the liver only
+                (``calcminer.nlp.normalize.ExamTitle``): a recommendation naming no organ
+                then concerns the liver.
         """
         used = [
             m
@@ -321,7 +326,7 @@ class RecommendationFinder:
             items = [
                 m for m in used[first:last] if m.end <= end and sentences[m.sent][2] != "excluded"
             ]
-            found += self._clause(doc, clause, items, negated_by, liver_targets)
+            found += self._clause(doc, clause, items, negated_by, liver_targets, liver_exam)
         return tuple(found)
 
     def _clause(
@@ -331,6 +336,7 @@ class RecommendationFinder:
         items: Sequence[MentionLike],
         negated_by: Mapping[tuple[int, int], Sequence[int]],
         liver_targets: Sequence[int],
+        liver_exam: bool = False,
     ) -> list[RecommendationTuple]:
         start, end = clause
         clause_start_char = doc[start].idx
@@ -422,6 +428,8 @@ class RecommendationFinder:
                 concerns = organ == LIVER
                 if not organ:
                     organ, concerns = self._placed_by_previous_clause(doc, clause)
+                # "MRI LIVER ...": a recommendation naming no organ is about the liver.
+                concerns = concerns or (liver_exam and not organ)
             own = [
                 w
                 for w in words

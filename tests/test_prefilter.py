@@ -117,6 +117,9 @@ TOPIC_TEXTS = [
     "CT LIVER TRIPHASIC\nFindings: The portal vein is patent with normal flow and no thrombus at"
     " all. Densely calcified central scar measuring 3.3 cm.\nNo other finding.",
     "Liver: Calcified foci:\n - segment 3, 4 mm\n - segment 6, 7 mm\nKidneys: normal size.",
+    "MRI LIVER WITH CONTRAST\nFINDINGS: A 2 cm T2-bright lesion in segment VI with nodular"
+    " enhancement.\nSpleen: normal.\nIMPRESSION: Probable atypical haemangioma. Repeat MRI in 6"
+    " months.",
 ]
 
 
@@ -124,8 +127,9 @@ TOPIC_TEXTS = [
 def test_prefilter_reduction_keeps_what_lies_outside_the_target_sentence(
     miner: Any, text: str
 ) -> None:
-    """A line's topic sentence, an exam title and list items lie outside the candidate
-    sentences; the reduced text (or the whole-text fallback) gives the same result."""
+    """A line's topic sentence, an exam title (for a target or a recommendation) and list
+    items lie outside the candidate sentences; the reduced text (or the whole-text fallback)
+    gives the same result."""
     report = Report("r", text)
     on = next(miner.mine([report]))
     off = next(Miner(prefilter=False).mine([report]))

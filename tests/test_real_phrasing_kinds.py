@@ -1875,6 +1875,21 @@ DEV_FIFTH = [
         max_size_mm=31.0,
         triage="urgent",
     ),
+    _case(
+        "MRI LIVER WITH CONTRAST\nFINDINGS: A 2 cm T2-bright lesion in segment VI with"
+        " nodular enhancement.\nIMPRESSION: Probable atypical haemangioma. Repeat MRI in 6"
+        " months.",
+        "a_liver_exam_s_recommendation_naming_no_organ_concerns_the_liver",
+        calcification=False,
+        followup_recommended=True,
+        liver_followup_recommended=True,
+    ),
+    _case(
+        "CT ABDOMEN\nFINDINGS: Simple renal cyst.\nIMPRESSION: Repeat CT in 12 months.",
+        "another_exam_s_recommendation_naming_no_organ_does_not",
+        followup_recommended=True,
+        liver_followup_recommended=False,
+    ),
 ]
 
 
