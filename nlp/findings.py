@@ -132,20 +132,15 @@ def _restates(
     at the VIII segment"): the same focus, restated where no impression header marks the
     restatement.
     """
+    # Where the foci counted before had no size, a size of its own names no other focus.
+    unsized_before = not segments.intersection(sized_places)
     return (
         bool(segments)
         and segments <= seen_segments
-        and not gc.multiple
-        and gc.exact in (None, 1)
-        and all(
-            (
-                r["size_mm"] is None
-                or r["size_mm"] in seen_sizes
-                or not (segments & set(sized_places))
-            )
-            and not r["another"]
-            and not r["new_focus"]
-            for r in records
+        and _single_focus_again(
+            records,
+            gc,
+            lambda size: size is None or size in seen_sizes or unsized_before,
         )
     )
 
@@ -157,15 +152,21 @@ def _resized(
     its part: a single focus whose every record has a size already counted ("A 36 mm
     calcified cyst in segment IVa ... The segment IVa lesion is a 36 x 30 mm cyst ... with a
     calcified rim")."""
+    return _single_focus_again(records, gc, lambda size: size is not None and size in seen_sizes)
+
+
+def _single_focus_again(
+    records: Sequence[Mapping[str, Any]],
+    gc: _GroupCount,
+    known_size: Callable[[float | None], bool],
+) -> bool:
+    """Whether a group names one focus (no count above one) with no "another" or new-focus
+    cue, each record's size passing ``known_size``: the test both restatement checks share."""
     return (
         not gc.multiple
         and gc.exact in (None, 1)
         and all(
-            r["size_mm"] is not None
-            and r["size_mm"] in seen_sizes
-            and not r["another"]
-            and not r["new_focus"]
-            for r in records
+            known_size(r["size_mm"]) and not r["another"] and not r["new_focus"] for r in records
         )
     )
 

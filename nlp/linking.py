@@ -410,6 +410,7 @@ class Linker:
         self.partitive_pronouns = frozenset(table["partitive_pronouns"]["words"])
         superlatives = table["superlative_sizes"]
         self.superlatives = frozenset(superlatives["words"])
+        self.size_list_joiners = frozenset(table["size_list_joiners"]["words"])
         self.max_superlative_gap = int(superlatives["max_gap_tokens"])
         self.max_identity_gap = int(linking["max_identity_gap_tokens"])
         self.table_cell_marks = frozenset(table["table_cell_marks"]["marks"])
@@ -460,8 +461,13 @@ class Linker:
         sentences = self._sentence_table(doc)
         targets, mentions = self.find_mentions(doc, sentences)
         edges = self._edges_by_span(doc)
-        records = self.link_targets(doc, sentences, targets, mentions, edges)
-        recommendations = self.find_followup(doc, sentences, mentions, records)
+        # "CT LIVER TRIPHASIC": a calcification or recommendation that names no organ is the
+        # liver's.
+        liver_exam = self.exam_title.title_span(doc.text) is not None
+        records = self.link_targets(doc, sentences, targets, mentions, edges, liver_exam=liver_exam)
+        recommendations = self.find_followup(
+            doc, sentences, mentions, records, liver_exam=liver_exam
+        )
         self.set_annotations(doc, records, recommendations)
         return doc
 
@@ -774,9 +780,7 @@ class Linker:
         for m in mentions:
             if m.label != "ORGAN":
                 continue
-            i = m.start - 1
-            while i >= 0 and doc[i].lower_ in self.determiners:
-                i -= 1
+            i = self._word_before_determiners(doc, m.start)
             if i < 0:
                 continue
             word = doc[i].lower_
@@ -1058,12 +1062,18 @@ class Linker:
         found = frozenset(t.i for t in sentence if t.is_space)
         return found if len(found) >= self.min_run_on_spaces else frozenset()
 
+    def _word_before_determiners(self, doc: Doc, start: int) -> int:
+        """The index of the token before ``start`` and the determiners right before it ("in
+        the liver": the "in"); -1 when none."""
+        i = start - 1
+        while i >= 0 and doc[i].lower_ in self.determiners:
+            i -= 1
+        return i
+
     def _placed(self, doc: Doc, organ: Mention, placed: Collection[int]) -> bool:
         """Whether an organ word names where something is: after a location preposition ("in
         the liver", "lobe of liver"), a segment, a lobe or a target ("seg 6 liver")."""
-        i = organ.start - 1
-        while i >= 0 and doc[i].lower_ in self.determiners:
-            i -= 1
+        i = self._word_before_determiners(doc, organ.start)
         return i >= 0 and (doc[i].lower_ in self.location_prepositions or i in placed)
 
     def _measures_organ(
@@ -1170,9 +1180,7 @@ class Linker:
         single calcification at the margin of the ablation zone measuring 5 mm"): a part
         noun and "of" (and determiners) stand between the target and the lesion."""
         heads = usable.heads
-        i = heads[k].start - 1
-        while i >= 0 and doc[i].lower_ in self.determiners:
-            i -= 1
+        i = self._word_before_determiners(doc, heads[k].start)
         if i < 1 or doc[i].lower_ != "of" or doc[i - 1].lower_ not in self.placing_parts:
             return None
         j = usable.last_ending_by(i - 1)
@@ -1262,8 +1270,13 @@ class Linker:
         targets: Sequence[Mention],
         mentions: Sequence[Mention],
         edges: Mapping[tuple[int, int], list[tuple[str, str, int, int]]],
+        *,
+        liver_exam: bool = False,
     ) -> list[dict[str, Any]]:
-        """Return one record of primitive values per target, in document order."""
+        """Return one record of primitive values per target, in document order.
+
+        ``liver_exam``: the report's title names an exam of the liver only (``ExamTitle``),
+        so a calcification that names no organ is the liver's."""
         # A bare "right lobe" is the liver's unless the report is about lungs or thyroid only
         # (an exam it recommends does not count: "Staging CT of the chest is recommended").
         advice = {m.sent for m in mentions if m.label in FOLLOWUP_LABELS}
@@ -1273,8 +1286,6 @@ class Linker:
         )
         mentions_liver = any(m.label == "ORGAN" and m.value == LIVER for m in mentions)
         ambiguous_lobes = other_lobed and not mentions_liver
-        # "CT LIVER TRIPHASIC": a calcification that names no organ is the liver's.
-        liver_exam = self.exam_title.title_span(doc.text) is not None
         records: list[dict[str, Any]] = []
         group_counter = 0
         targets_of = _by_sentence(targets)
@@ -2204,9 +2215,7 @@ class Linker:
 
     def _inside_object(self, doc: Doc, h: Mention) -> bool:
         """Whether a lesion is named as where something lies ("... within the lesion")."""
-        i = h.start - 1
-        while i >= 0 and doc[i].lower_ in self.determiners:
-            i -= 1
+        i = self._word_before_determiners(doc, h.start)
         return i >= 0 and doc[i].lower_ in self.neighbours.inside_prepositions and i < h.start - 1
 
     def _identified_lesion(
@@ -2631,12 +2640,11 @@ class Linker:
             (prior if is_prior else current).append(value)
         return current or prior
 
-    @staticmethod
-    def _coordinated_after(doc: Doc, end: int) -> int:
-        """The token after "and" / "," / "or" right after ``end`` (the next item of a list of
-        sizes), or 0."""
+    def _coordinated_after(self, doc: Doc, end: int) -> int:
+        """The token after the ``size_list_joiners`` ("and", ",") right after ``end`` (the
+        next item of a list of sizes), or 0."""
         i = end
-        while i < len(doc) and doc[i].lower_ in {",", "and", "or", "&"}:
+        while i < len(doc) and doc[i].lower_ in self.size_list_joiners:
             i += 1
         return i if i > end else 0
 
@@ -2858,12 +2866,13 @@ class Linker:
         sentences: Sequence[tuple[int, int, str, str, str]],
         mentions: Sequence[Mention],
         records: Sequence[Mapping[str, Any]],
+        *,
+        liver_exam: bool = False,
     ) -> tuple[RecommendationTuple, ...]:
         """Return the report's follow-up recommendations (``calcminer.nlp.recommendations``).
 
-        In a report titled as an exam of the liver ("MRI LIVER WITH CONTRAST"), a
-        recommendation that names no organ concerns the liver."""
-        liver_exam = self.exam_title.title_span(doc.text) is not None
+        In a report titled as an exam of the liver (``liver_exam``: "MRI LIVER WITH
+        CONTRAST"), a recommendation that names no organ concerns the liver."""
         return self.recommendations.find(doc, sentences, mentions, records, liver_exam=liver_exam)
 
     # -- output -------------------------------------------------------------------------------
