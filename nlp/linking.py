@@ -1292,6 +1292,8 @@ class Linker:
         mentions_of = _by_sentence(mentions)
         # The places each sentence's targets took from the sentence before theirs.
         lent_places: dict[int, list[Mention]] = {}
+        # Each sentence's line topic ("The liver is normal in size."), once a target needs it.
+        topics: list[tuple[str, bool]] | None = None
         for k, (s_start, s_end, part, top, organ_sections) in enumerate(sentences):
             s_targets = targets_of.get(k, [])
             if not s_targets:
@@ -1391,7 +1393,9 @@ class Linker:
             if j == k + 1 and self.neighbours.opens_list(self._texts(doc, s_end - 3, s_end)):
                 self._take_list_items(doc, k, sentences, targets_of, mentions_of, states)
             sentence_mimics = _SpanIndex([m for m in s_mentions if m.label == "MIMIC"])
-            topic = self._line_topic(doc, sentences, k)
+            if topics is None:
+                topics = self._line_topics(doc, sentences)
+            topic = topics[k]
             same_foci_showing = self._same_foci_showing(doc, s_start, s_end)
             sent_records = [
                 self._record(
@@ -2538,35 +2542,45 @@ class Linker:
             return None
         return next((i for i in range(start, end) if doc[i].lower_ in self.showing_verbs), end)
 
-    def _line_topic(
-        self, doc: Doc, sentences: Sequence[tuple[int, int, str, str, str]], k: int
-    ) -> tuple[str, bool]:
-        """``(organ, unsure)``: the organ of the nearest sentence before sentence ``k`` on its
-        line that opens on an organ as its subject ("The liver is normal in size."; "" when
-        none), and whether a piece of the line that a reduced text left out
-        (``calcminer.nlp.reduce.PLACEHOLDER``) stands nearer (then the whole text decides)."""
-        for j in range(k - 1, -1, -1):
-            start, end = sentences[j][0], sentences[j][1]
+    def _line_topics(
+        self, doc: Doc, sentences: Sequence[tuple[int, int, str, str, str]]
+    ) -> list[tuple[str, bool]]:
+        """For each sentence, ``(organ, unsure)``: the organ of the nearest sentence before it
+        on its line that opens on an organ as its subject ("The liver is normal in size.";
+        "" when none), and whether a piece of the line that a reduced text left out
+        (``calcminer.nlp.reduce.PLACEHOLDER``) stands nearer (then the whole text decides).
+        One pass over the sentences, so a one-line report of many sentences stays linear."""
+        out: list[tuple[str, bool]] = []
+        topic = ("", False)
+        for start, end, *_ in sentences:
+            out.append(topic)
             if any("\n" in t.text_with_ws for t in doc[start:end]):
-                break  # the previous line
+                topic = ("", False)  # the sentences after it are on the next line
+                continue
             words = self._first_words(doc, start, end, 3 + self.max_topic_modifiers)
             if words[:1] == (PLACEHOLDER,):
-                return "", True
-            i = int(bool(words) and words[0] in self.topic_determiners)
-            organ = self.topic_nouns.get(words[i]) if i < len(words) else None
-            if organ is None:
+                topic = ("", True)
                 continue
+            organ = self._topic_organ(words)
+            if organ:
+                topic = (organ, False)
+        return out
+
+    def _topic_organ(self, words: Sequence[str]) -> str:
+        """The organ a sentence opens on as its subject (its first words), or ""."""
+        i = int(bool(words) and words[0] in self.topic_determiners)
+        organ = self.topic_nouns.get(words[i]) if i < len(words) else None
+        if organ is None:
+            return ""
+        i += 1
+        first_modifier = i
+        while (
+            i < len(words)
+            and words[i] in self.topic_modifiers
+            and i - first_modifier < self.max_topic_modifiers
+        ):
             i += 1
-            first_modifier = i
-            while (
-                i < len(words)
-                and words[i] in self.topic_modifiers
-                and i - first_modifier < self.max_topic_modifiers
-            ):
-                i += 1
-            if i < len(words) and words[i] in self.topic_verbs:
-                return organ, False
-        return "", False
+        return organ if i < len(words) and words[i] in self.topic_verbs else ""
 
     def _resolve_organ(
         self, st: TargetState, organ_sections: str, ambiguous_lobes: bool

@@ -44,7 +44,7 @@ PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[Healt
 
 # --- item 11: run-on lists -------------------------------------------------------------------
 
-#: Long lists with no sentence break: a separator and the items cycled through ({seg}: 1-8).
+#: Long lists on one line (no line break): a separator and the items cycled through ({seg}: 1-8).
 LIST_SHAPES: dict[str, tuple[str, tuple[str, ...]]] = {
     "mixed": (
         ", ",
@@ -63,6 +63,8 @@ LIST_SHAPES: dict[str, tuple[str, tuple[str, ...]]] = {
         ),
     ),
     "numbered": (" and ", ("({n}) a 3 mm calcification in segment {seg}",)),
+    # many sentences on one line: the line's topic sentence is looked for once per line
+    "sentences": (". ", ("A 3 mm calcified granuloma is seen in segment {seg}",)),
 }
 #: Items of the shorter list in the scaling test (the longer one has four times as many).
 SCALING_ITEMS = 400
