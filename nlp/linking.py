@@ -123,7 +123,7 @@ LEFTMOST_FIRST_LABELS = frozenset({"FOLLOWUP_PLAN"})
 #: (the flag: only when that mention is longer).
 SUPPRESSED_BY: dict[str, tuple[frozenset[str], bool]] = {
     "SIZE": (frozenset({"NOT_SIZE"}), False),
-    "COUNT": (frozenset({"SIZE", "SEGMENT", "QUANTIFIER", "INTERVAL"}), False),
+    "COUNT": (frozenset({"SIZE", "SEGMENT", "LOBE", "QUANTIFIER", "INTERVAL"}), False),
     "SHADOW": (frozenset({"NO_SHADOW"}), False),
     "MIMIC": (frozenset({"NOT_MIMIC"}), False),
     "SEGMENT": (frozenset({"ORGAN"}), True),
@@ -410,7 +410,13 @@ class Linker:
         self.partitive_pronouns = frozenset(table["partitive_pronouns"]["words"])
         superlatives = table["superlative_sizes"]
         self.superlatives = frozenset(superlatives["words"])
+        self.placing_verbs = frozenset(table["placing_blocker_verbs"]["words"])
+        measured = table["measured_size_verbs"]
+        self.measured_verbs = frozenset(measured["words"])
+        self.measured_hedges = frozenset(measured["hedges"])
         self.size_list_joiners = frozenset(table["size_list_joiners"]["words"])
+        self.max_joiner_words = int(table["size_list_joiners"]["max_words_between"])
+        self.current_size_words = frozenset(table["size_list_joiners"]["current_words"])
         self.max_superlative_gap = int(superlatives["max_gap_tokens"])
         self.max_identity_gap = int(linking["max_identity_gap_tokens"])
         self.table_cell_marks = frozenset(table["table_cell_marks"]["marks"])
@@ -868,20 +874,43 @@ class Linker:
         places = frozenset(
             i for m in kept if m.label in {"SEGMENT", "LOBE"} for i in range(m.start, m.end)
         )
+        place_starts = frozenset(m.start for m in kept if m.label in {"SEGMENT", "LOBE"})
         out: list[Mention] = []
         for m in kept:
             if m.label in SUPPRESSOR_LABELS or suppressed(m):
                 continue
+            if (
+                m.label == "BLOCKER"
+                and m.end in place_starts
+                and doc[m.start : m.end].text.lower() in self.placing_verbs
+            ):
+                continue  # "... deposit spans segments V/VIII": a place, not an organ's size
             if m.label == "DUCT" and not self._duct_is_location(doc, m, places):
                 continue
             if m.label == "SEGMENT" and self._guarded_segment_code(doc, m):
                 continue
+            if m.label == "ORGAN" and m.value != LIVER and self._denied_organ(doc, m):
+                continue  # "... calcification of 11 mm without perifocal enhancing soft tissue"
             if m.label == "COUNT" and m.value == "digit":
                 count = parse_digit_count(doc[m.start : m.end].text)
                 m.value = str(count) if count is not None else None
             out.append(m)
         out.sort(key=lambda m: (m.start, m.end))
         return out
+
+    def _denied_organ(self, doc: Doc, m: Mention) -> bool:
+        """Whether a negation word stands at most five tokens before an organ word ("with no
+        enhancing soft tissue component", "without splenic involvement"): what is denied
+        places nothing."""
+        i = m.start - 1
+        while i >= 0 and m.start - i <= 5:
+            token = doc[i]
+            if token.lower_ in self.negation_words:
+                return True
+            if not (token.is_alpha or token.text == "-"):
+                return False
+            i -= 1
+        return False
 
     def _guarded_segment_code(self, doc: Doc, m: Mention) -> bool:
         """Whether an S-code is a heart sound or a vertebra ("S1 and S2 heard", "L5-S1 disc"),
@@ -997,6 +1026,17 @@ class Linker:
             if tok.text in self.break_punct or tok.lower_ in self.break_words:
                 # "hepatic and splenic calcifications": a conjunction between organ words.
                 if tok.lower_ in {"and", ","} and i - 1 in organ_tokens and i + 1 in organ_tokens:
+                    continue
+                # "a 30 mm densely and homogeneously calcified nodule": two adverbs.
+                if (
+                    tok.lower_ in {"and", "or"}
+                    and start < i
+                    and i + 1 < len(doc)
+                    and doc[i - 1].lower_.endswith("ly")
+                    and doc[i + 1].lower_.endswith("ly")
+                    and doc[i - 1].is_alpha
+                    and doc[i + 1].is_alpha
+                ):
                     continue
                 # "a 4.5 cm collapsed, flattened cyst": a comma between two adjectives.
                 if (
@@ -1126,7 +1166,7 @@ class Linker:
             or (usable.ends_at(m.start - 1) and m.start - 1 not in breaks)
         ):
             pass  # "... hypoechoic lesion seg 4 separate calcific focus": the lesion's segment
-        elif m.label in PREMOD_LABELS:
+        elif m.label in PREMOD_LABELS and not (m.label == "SIZE" and self._measured(doc, m)):
             # Organ words are adjectives here ("hepatic and splenic granulomas"), not heads.
             k = usable.first_starting_at(m.end, organs=False)
             if k is not None and self._is_np_gap(doc, m.end, heads[k].start, organ_tokens, breaks):
@@ -1157,6 +1197,12 @@ class Linker:
                         placed = self._placed_by_part_of(doc, m, usable, k)
                         if placed is not None:
                             return placed, "post", m.start - heads[placed].end
+                    if m.label in {"SEGMENT", "LOBE"} and not h.is_target:
+                        # "Calcifications at the sites of treated metastases in segments II,
+                        # IV and VI": where the lesions are, the calcifications are.
+                        placed = self._placed_by_part_of(doc, m, usable, k)
+                        if placed is not None:
+                            return placed, "post", m.start - heads[placed].end
                     return k, "post", m.start - h.end
                 if m.label == "COUNT":
                     return None
@@ -1175,12 +1221,31 @@ class Linker:
                 return k, "fronted", heads[k].start - m.end
         return None
 
+    def _measured(self, doc: Doc, m: Mention) -> bool:
+        """Whether a measuring verb stands right before a size (past at most two hedges:
+        "measuring approximately 3 cm"): it measures what stands before it."""
+        i = m.start - 1
+        while i >= 0 and m.start - i <= 2 and doc[i].lower_ in self.measured_hedges:
+            i -= 1
+        return i >= 0 and doc[i].lower_ in self.measured_verbs
+
     def _placed_by_part_of(self, doc: Doc, m: Mention, usable: _HeadIndex, k: int) -> int | None:
         """The target a size after a lesion speaks of when that lesion only places it ("a
         single calcification at the margin of the ablation zone measuring 5 mm"): a part
         noun and "of" (and determiners) stand between the target and the lesion."""
         heads = usable.heads
         i = self._word_before_determiners(doc, heads[k].start)
+        # "at the sites of treated metastases": an adjective or two before the lesion.
+        skipped = 0
+        while (
+            i >= 1
+            and skipped < 2
+            and doc[i].lower_ != "of"
+            and doc[i].is_alpha
+            and doc[i].lower_ not in self.break_words
+        ):
+            i -= 1
+            skipped += 1
         if i < 1 or doc[i].lower_ != "of" or doc[i - 1].lower_ not in self.placing_parts:
             return None
         j = usable.last_ending_by(i - 1)
@@ -1314,6 +1379,7 @@ class Linker:
                 states.append(state)
             self._drop_other_organ_sizes(doc, states, s_mentions)
             self._propagate_containers(doc, heads, attached, states, s_mentions)
+            self._lent_by_host(doc, heads, attached, states)
             self._fronted_container(doc, s_start, heads, attached, states)
             self._colon_lead_in(doc, heads, attached, states)
             self._identified_lesion(heads, attached, states, s_mentions)
@@ -1380,7 +1446,7 @@ class Linker:
             j = k + 1
             while (
                 j < len(sentences)
-                and j - k <= self.max_continued_sentences
+                and j - k <= self._continuation_limit(doc, sentences[j])
                 and mentions_of.get(j)
                 and all(
                     self._is_part(doc, t) or self._described_by_same_foci(doc, sentences[j], t)
@@ -1436,17 +1502,36 @@ class Linker:
         ...", "The calcified cyst measures ..."): one named before."""
         return any(
             ((h.label == "BLOCKER" and h.value in {"lesion", "cyst"}) or h.is_target)
-            and h.start > 0
-            and doc[h.start - 1].lower_ in self.definite
+            and self._definite_before_head(doc, h.start)
             for h in heads
+        )
+
+    def _definite_before_head(self, doc: Doc, start: int) -> bool:
+        """Whether a head starting at ``start`` has a definite determiner before it, maybe
+        past a superlative ("the lesion", "The largest calcified deposit")."""
+        if start > 0 and doc[start - 1].lower_ in self.definite:
+            return True
+        return (
+            start > 1
+            and doc[start - 1].lower_ in self.superlatives
+            and doc[start - 2].lower_ in self.definite
         )
 
     def _refers_back(self, doc: Doc, s_start: int, s_end: int, heads: Sequence[Mention]) -> bool:
         """Whether a sentence speaks of a lesion of the previous one ("It contains ...",
         "... is present within the hemangioma")."""
-        first = self._first_words(doc, s_start, len(doc), 1)
-        if first and first[0] in self.neighbours.refer_back:
-            return True
+        first = self._first_words(doc, s_start, len(doc), 2)
+        if first and (
+            first[0] in self.neighbours.refer_back or first[0] in self.neighbours.inside_adverbs
+        ):
+            return True  # "It contains ...", "Centrally there is an 8 mm calcification"
+        if (
+            len(first) == 2
+            and first[0] in self.neighbours.inside_prepositions
+            and first[1] in self.definite
+            and self._opens_on_part(doc, s_start, s_end, heads)
+        ):
+            return True  # "Within the scar there is a densely calcified component"
         if first and (first[0] in self.definite or first[0] in self.inner_part_articles):
             # "The scar corresponds to a 4.2 cm densely calcified central scar", "A central
             # stellate scar contains a coarse calcification": a part of the previous
@@ -1466,10 +1551,24 @@ class Linker:
             return True  # "A coarse calcification ... is present centrally within it."
         return any(
             ((h.label == "BLOCKER" and h.value in {"lesion", "cyst"}) or h.is_target)
-            and h.start > 0
-            and doc[h.start - 1].lower_ in self.definite
+            and self._definite_before_head(doc, h.start)
             for h in heads
         )  # "... a cystic lesion in segment VII. The calcified cyst measures 52 x 47 mm."
+
+    def _opens_on_part(self, doc: Doc, s_start: int, s_end: int, heads: Sequence[Mention]) -> bool:
+        """Whether the definite phrase after a sentence's opening preposition names a lesion or
+        a part of one ("Within the scar", "Inside the cyst", "In the centre of the lesion")."""
+        opening = next((i for i in range(s_start, s_end) if doc[i].text[:1].isalnum()), s_end)
+        stop = min(s_end, opening + 3 + self.max_subject_modifiers)
+        for i in range(opening + 2, stop):
+            if not doc[i].is_alpha:
+                break
+            if doc[i].lower_ in self.placing_parts:
+                return True
+        return any(
+            h.label == "BLOCKER" and h.value in {"lesion", "cyst"} and opening + 2 <= h.start < stop
+            for h in heads
+        )
 
     def _opens_on_refer_back(self, doc: Doc, sentence: tuple[int, int, str, str, str]) -> bool:
         """Whether a sentence opens on a word that refers to the one before it ("It is ...")."""
@@ -1548,6 +1647,29 @@ class Linker:
             return
         attached = self.attach(doc, p_heads, p_mentions)
         lent: list[Mention] = []
+        if distributive:
+            # "The segment III ablation zone measures 2.2 cm and the segment VI ablation zone
+            # 2.6 cm. Each ablation zone contains a small calcification": one in each lesion.
+            placed = [
+                [
+                    a.mention
+                    for a in attached.get(hk, [])
+                    if a.mention.label in LOCATION_LABELS and not a.mention.proximal
+                ]
+                for hk in lesions
+            ]
+            singular = all(
+                not self.normalizer.is_plural_head([doc[p_heads[hk].end - 1].lower_])
+                for hk in lesions
+            )
+            placed = [p for p in placed if p]
+            if len(placed) >= 2:
+                for st in lacking:
+                    st.per_lesion = True
+                    if singular and len(placed) == len(lesions):
+                        st.partitive_count = len(placed)  # one in each of two lesions
+                    st.attachments.extend(Attachment(m, "context", 0) for p in placed for m in p)
+                return
         for hk in reversed(lesions):
             lent = [
                 a.mention
@@ -1675,6 +1797,8 @@ class Linker:
         )
         if kind is None:
             return False
+        if kind == "member_place" and not self._member_place(doc, following, f_mentions, states):
+            return False
         if kind == "more_foci":
             tokens = [t.lower_ for t in doc[following[0] : following[1]]]
             if not self.normalizer.is_plural_head(tokens) and not any(
@@ -1683,14 +1807,86 @@ class Linker:
                 return False
             states[-1].more_foci = True
         last = states[-1]
-        if self._inside_lesion(last) and any(
-            m.label == "BLOCKER" and m.value in {"lesion", "cyst"} for m in f_mentions
+        lesion_subject = any(
+            m.label == "BLOCKER"
+            and m.value in {"lesion", "cyst"}
+            and m.start - following[0] <= CONTINUATION_WORDS
+            for m in f_mentions
+        )
+        if (
+            self._inside_lesion(last)
+            and any(m.label == "BLOCKER" and m.value in {"lesion", "cyst"} for m in f_mentions)
+        ) or (
+            # "... contain small stippled calcifications; these lesions are seen in segments
+            # II and V, the largest measuring 3.2 cm": the lesions' size, not the foci's.
+            lesion_subject
+            and last.mention.rule_id not in self.calcified_lesion_rules
+            and last.mention.rule_id not in self.predicate_rules
         ):
             # "... metastases contain punctate calcifications; the largest metastasis measures
             # 2.8 cm": the size is the lesion's, not its calcifications'.
             lent = [m for m in lent if m.label != "SIZE"]
         last.attachments.extend(Attachment(m, "post", m.start - last.mention.end) for m in lent)
         return True
+
+    def _continuation_limit(self, doc: Doc, sentence: tuple[int, int, str, str, str]) -> int:
+        """How far after a target's sentence this one may continue it: as far as list items
+        for one that describes a member by its segment ("Segment II: 0.6 cm."), else
+        ``max_continued_sentences``."""
+        words = self._first_words(doc, sentence[0], sentence[1], CONTINUATION_WORDS)
+        if self.neighbours.continuation_kind(words) == "member_place":
+            return self.max_list_items
+        return self.max_continued_sentences
+
+    def _member_place(
+        self,
+        doc: Doc,
+        following: tuple[int, int, str, str, str],
+        f_mentions: Sequence[Mention],
+        states: Sequence[TargetState],
+    ) -> bool:
+        """Whether a sentence that opens on a Couinaud segment describes one member of the
+        plural target before it: a colon or a lesion word follows the segment ("Three
+        calcified metastases. Segment VII: 2.2 x 1.9 cm.", "... have become calcified. The
+        segment VI lesion measures 2.1 cm")."""
+        last = states[-1]
+        plural = (
+            self.normalizer.is_plural_head(list(last.words))
+            or last.plural_container
+            or any(
+                a.mention.label == "COUNT" and (parse_count_value(a.mention.value) or 0) >= 2
+                for a in last.attachments
+            )
+        )
+        if not plural:
+            return False
+        place = next((m for m in f_mentions if m.label == "SEGMENT"), None)
+        if place is None or place.start - following[0] > 2:
+            return False
+        # It measures the member ("Segment V: 1.1 cm"), and denies nothing ("; the segment VI
+        # lesion does not").
+        if not any(m.label == "SIZE" for m in f_mentions) or any(
+            doc[i].lower_ in self.negation_words for i in range(following[0], following[1])
+        ):
+            return False
+        after = place.end
+        while after < following[1] and doc[after].is_space:
+            after += 1
+        if after >= following[1]:
+            return False
+        if doc[after].text in {":", "-"}:
+            return True
+        # "The segment VI lesion measures 2.1 cm" (not "Segment VI hemangioma, 1.5 cm": a
+        # lesion named for the first time).
+        first = self._first_words(doc, following[0], following[1], 1)
+        return (
+            bool(first)
+            and first[0] in self.definite
+            and any(
+                m.label == "BLOCKER" and m.value in {"lesion", "cyst"} and m.start == after
+                for m in f_mentions
+            )
+        )
 
     def _drop_other_organ_sizes(
         self, doc: Doc, states: Sequence[TargetState], s_mentions: Sequence[Mention]
@@ -1730,10 +1926,12 @@ class Linker:
                     if not (a.mention.label == "SIZE" and a.mention.start in foreign)
                 ]
 
-    @staticmethod
-    def _inside_lesion(st: TargetState) -> bool:
+    def _inside_lesion(self, st: TargetState) -> bool:
         """Whether a target lies inside a lesion that is not itself the calcified thing
-        ("a mass containing calcifications"; a calcified wall takes the lesion's size)."""
+        ("a mass containing calcifications"; a calcified wall takes the lesion's size; "the
+        two metastases have become calcified": the lesions are the calcified things)."""
+        if st.mention.rule_id in self.predicate_rules and not st.inner_part:
+            return False
         if st.in_lesion:
             return True
         container = [a for a in st.attachments if a.tier == "container"]
@@ -2131,7 +2329,9 @@ class Linker:
             named_outline = False
             if state_starts[j] - cue.end > self.max_premod_gap:
                 named_outline = self._outline_named(doc, cue.end, inside.mention.start, coref)
-                if not named_outline:
+                if not named_outline and not self._listed_contents(
+                    doc, cue.end, inside.mention.start
+                ):
                     continue
             morphology = {
                 a.mention.value for a in inside.attachments if a.mention.label == "MORPHOLOGY"
@@ -2207,6 +2407,18 @@ class Linker:
             if st.mention.start > lesion.end and not self._has_location(st):
                 st.attachments.extend(Attachment(m, "container", 0) for m in lent)
 
+    def _listed_contents(self, doc: Doc, start: int, target_start: int) -> bool:
+        """Whether a target is an item of a list of what a lesion contains ("a mass ...
+        containing macroscopic fat, cystic components and a single coarse, tooth-like
+        calcification"): only words, commas, hyphens and conjunctions stand between the
+        cue and the target, with a conjunction or comma among them."""
+        if target_start - start > 3 * self.max_premod_gap:
+            return False
+        between = doc[start:target_start]
+        return all(t.is_alpha or t.text in {",", "-"} for t in between) and any(
+            t.lower_ in {"and", ","} for t in between
+        )
+
     def _partitive_plural(self, doc: Doc, end: int) -> bool:
         """Whether ``doc[:end]`` ends with "of them", "of these", "of which" (after a
         quantifier: "Several of them contain calcification")."""
@@ -2216,6 +2428,52 @@ class Linker:
             and doc[end - 2].lower_ == "of"
             and doc[end - 3].is_alpha
         )
+
+    def _lent_by_host(
+        self,
+        doc: Doc,
+        heads: Sequence[Mention],
+        attached: Mapping[int, list[Attachment]],
+        states: Sequence[TargetState],
+    ) -> None:
+        """Give a target without a place the place of the lesion it is said to lie in
+        ("Multiple calcified foci are present within the treated lesions in segments V, VI
+        and VII"): the next head after it, a lesion after an inside preposition, with only
+        words between them."""
+        by_start = {h.start: hk for hk, h in enumerate(heads)}
+        starts = sorted(by_start)
+        for st in states:
+            if self._has_location(st):
+                continue
+            t = st.mention
+            j = bisect.bisect_left(starts, t.end)
+            if j >= len(starts):
+                continue
+            hk = by_start[starts[j]]
+            h = heads[hk]
+            if h.is_target or h.label != "BLOCKER" or h.value not in {"lesion", "cyst"}:
+                continue
+            if h.start - t.end > self.max_post_distance:
+                continue
+            # "within the treated lesions": an inside preposition, determiners, and at most
+            # two modifiers before the lesion.
+            i = self._word_before_determiners(doc, h.start)
+            skipped = 0
+            while i > t.end and skipped < 2 and doc[i].lower_ not in self.break_words:
+                i = self._word_before_determiners(doc, i)
+                skipped += 1
+            if i < t.end or doc[i].lower_ not in self.neighbours.inside_prepositions:
+                continue
+            if not all(doc[k].is_alpha for k in range(t.end, h.start)):
+                continue
+            lent = [
+                a.mention
+                for a in attached.get(hk, [])
+                if a.mention.label in LOCATION_LABELS and not a.mention.proximal
+            ]
+            if lent:
+                st.attachments.extend(Attachment(m, "container", 0) for m in lent)
+                st.in_lesion = True
 
     def _inside_object(self, doc: Doc, h: Mention) -> bool:
         """Whether a lesion is named as where something lies ("... within the lesion")."""
@@ -2444,7 +2702,22 @@ class Linker:
         elif t.label == "DUCT_STONE_CANDIDATE" and not bile_duct:
             reason = "stone_not_intrahepatic"
 
-        sizes = self._sizes(doc, by_label.get("SIZE", []), prior_cue_ends)
+        inside = self._inside_lesion(st)
+        size_attachments = by_label.get("SIZE", [])
+        if inside and st.plural_container:
+            # "multiple lesions with coarse intralesional calcifications, ..., the largest in S8
+            # with a diameter of 22 mm": the largest lesion's size, not a focus's.
+            size_attachments = [
+                a
+                for a in size_attachments
+                if not (
+                    a.tier == "post"
+                    and any(
+                        doc[i].lower_ in self.superlatives for i in range(t.end, a.mention.start)
+                    )
+                )
+            ]
+        sizes = self._sizes(doc, size_attachments, prior_cue_ends, inside=inside)
         count, multiple, definite = self._count(doc, st, by_label, other_organs, prior_cue_ends)
         if not definite and same_foci_showing is not None:
             # "...: the larger in segment VII measures 5.6 cm; the smaller in segment VI
@@ -2587,6 +2860,14 @@ class Linker:
     ) -> tuple[str, tuple[str, ...]]:
         evidence: list[tuple[int, int, str]] = []
         coordinated: list[str] = []
+        # "Thyroid: ... nodule in the right lobe with coarse calcification": the section's
+        # organ has the lobes.
+        section_organs = organ_sections.split("|") if organ_sections else []
+        ambiguous_lobes = ambiguous_lobes or (
+            bool(section_organs)
+            and LIVER not in section_organs
+            and any(o in LOBED_ORGANS for o in section_organs)
+        )
         for a in st.attachments:
             m = a.mention
             if m.proximal:
@@ -2621,8 +2902,7 @@ class Linker:
             if LIVER in organs:
                 return LIVER, tuple(o for o in organs if o != LIVER)
             return organs[0], tuple(organs[1:])
-        if organ_sections:
-            section_organs = organ_sections.split("|")
+        if section_organs:
             if section_organs == [LIVER]:
                 return LIVER, ()
             if LIVER not in section_organs:
@@ -2630,9 +2910,16 @@ class Linker:
         return "unknown", ()
 
     def _sizes(
-        self, doc: Doc, attachments: Sequence[Attachment], prior_cue_ends: frozenset[int]
+        self,
+        doc: Doc,
+        attachments: Sequence[Attachment],
+        prior_cue_ends: frozenset[int],
+        *,
+        inside: bool = False,
     ) -> list[float]:
-        """Plausible sizes in mm; sizes of a prior exam ("previously 8 mm") only as a fallback."""
+        """Plausible sizes in mm; sizes of a prior exam ("previously 8 mm") only as a fallback,
+        and not for a target ``inside`` a lesion ("a 6.1 cm mass with internal calcifications,
+        previously 6.6 cm": the lesion's earlier size)."""
         current: list[float] = []
         prior: list[float] = []
         # "ablation zone, 1.9 cm, ..., with a 3 mm calcification inside": a size of its own
@@ -2652,15 +2939,26 @@ class Linker:
             if value is None or not (self.min_size_mm <= value <= self.max_size_mm):
                 continue
             (prior if is_prior else current).append(value)
-        return current or prior
+        return current or ([] if inside else prior)
 
     def _coordinated_after(self, doc: Doc, end: int) -> int:
         """The token after the ``size_list_joiners`` ("and", ",") right after ``end`` (the
         next item of a list of sizes), or 0."""
         i = end
+        # "33 mm four months ago and 42 mm": a few words about when, then the joiner.
+        while (
+            i < len(doc)
+            and i - end < self.max_joiner_words
+            and (doc[i].is_alpha or doc[i].like_num)
+            and doc[i].lower_ not in self.size_list_joiners
+            and doc[i].lower_ not in self.current_size_words
+        ):
+            i += 1
+        if i >= len(doc) or doc[i].lower_ not in self.size_list_joiners:
+            return 0
         while i < len(doc) and doc[i].lower_ in self.size_list_joiners:
             i += 1
-        return i if i > end else 0
+        return i
 
     @staticmethod
     def _list_number(doc: Doc, count: Mention) -> bool:
@@ -2704,10 +3002,10 @@ class Linker:
         quantified = any(a.mention.label == "QUANTIFIER" for a in premods)
         first = min((a.mention.start for a in premods), default=t.start)
         definite = first > 0 and doc[first - 1].lower_ in self.definite
+        if exact in {None, 1} and st.partitive_count is not None and not st.more_foci:
+            return st.partitive_count, True, definite  # "three of them show calcification"
         if st.more_foci or st.per_lesion:
             return None, True, definite  # "... Similar lesions are present in the left lobe."
-        if exact is None and st.partitive_count is not None:
-            return st.partitive_count, True, definite  # "three of them show calcification"
         if exact is None and st.listed_items >= 2 and (plural or quantified):
             return st.listed_items, True, definite  # "Calcified foci:" and one line per focus
         if quantified:

@@ -67,10 +67,15 @@ class MentionMatcher:
         self.neighbours = neighbour_cues(patterns)
         strings = nlp.vocab.strings
         cues = self.neighbours
-        self._refer_back_hashes = frozenset(strings.add(w) for w in cues.refer_back)
+        self._refer_back_hashes = frozenset(
+            strings.add(w) for w in (*cues.refer_back, *cues.inside_adverbs)
+        )
         self._definite_hashes = frozenset(strings.add(w) for w in cues.definite)
         self._lesion_hashes = frozenset(strings.add(w) for w in cues.lesion_starts)
         self._inside_pronoun_hashes = frozenset(strings.add(w) for w in cues.inside_pronouns)
+        self._superlative_hashes = frozenset(
+            strings.add(w) for w in patterns.normalization["superlative_sizes"]["words"]
+        )
         predicate = patterns.normalization["predicate_targets"]
         # "the scar is densely calcified": a predicate may speak of the previous sentence.
         self._predicate_lead_hashes = frozenset(
@@ -161,7 +166,12 @@ class MentionMatcher:
                 first = self._first_word(doc, start, end)
                 definite_lesion = any(
                     lowers[i] in self._definite_hashes
-                    and (lowers[i + 1] in self._lesion_hashes or i + 1 in target_starts)
+                    and (
+                        lowers[i + 1] in self._lesion_hashes
+                        or i + 1 in target_starts
+                        # "The largest calcified deposit measures 4.5 cm"
+                        or (lowers[i + 1] in self._superlative_hashes and i + 2 in target_starts)
+                    )
                     for i in range(start, end - 1)
                 )
                 if (
@@ -199,17 +209,18 @@ class MentionMatcher:
             # Sentences that continue it, one after another ("... The largest lies in
             # segment VII. It measures 9 mm.").
             nxt = k + 1
-            while (
-                nxt < len(starts) and nxt - k <= self._max_continued and nxt not in target_sentences
-            ):
+            while nxt < len(starts) and nxt not in target_sentences:
                 first = self._first_word(doc, bounds[nxt], bounds[nxt + 1])
                 if first is None or lowers[first] not in self._continuation_hashes:
                     break
                 end_word = min(first + CONTINUATION_WORDS, bounds[nxt + 1])
                 words = [t.lower_ for t in doc[first:end_word]]
-                if not self.neighbours.continuation_kind(
+                kind = self.neighbours.continuation_kind(
                     first_words(words, 0, len(words), CONTINUATION_WORDS)
-                ):
+                )
+                # "Segment II: 0.6 cm.": members by segment go on as far as list items.
+                limit = self._max_list_items if kind == "member_place" else self._max_continued
+                if not kind or nxt - k > limit:
                     break
                 out.add(nxt)
                 nxt += 1

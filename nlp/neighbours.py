@@ -23,12 +23,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-ContinuationKind = Literal["same_foci", "more_foci"]
+ContinuationKind = Literal["same_foci", "more_foci", "member_place"]
 #: Mention labels a continuing sentence may lend ("these lie in segments II and V", "the
 #: larger one is 3.6 cm"); an ORGAN only when it is the liver.
 LENT_LABELS = frozenset({"SIZE", "SEGMENT", "LOBE", "ORGAN", "DIFFUSE"})
 LENT_ORGAN = "liver"
-CONTINUATION_KINDS: tuple[ContinuationKind, ...] = ("same_foci", "more_foci")
+CONTINUATION_KINDS: tuple[ContinuationKind, ...] = ("same_foci", "more_foci", "member_place")
 #: How many first words of a sentence a continuation phrase may span ("in the liver they").
 CONTINUATION_WORDS = 4
 
@@ -71,6 +71,8 @@ class NeighbourCues:
             sentence, place its finding in the previous sentence's lesion ("... is present
             centrally within it").
         inside_pronouns: The pronouns of those phrases ("it").
+        inside_adverbs: Words that, opening a sentence, place its finding in the previous
+            sentence's lesion ("Centrally there is an 8 mm calcification").
         list_introducers: Tokens that, ending a target's sentence, open a list of its foci
             ("Calcified foci with shadowing:" then "- segment 3, 4 mm;" on each line).
         list_bullets: Tokens that start a list item ("-", "*").
@@ -86,6 +88,7 @@ class NeighbourCues:
     lesion_starts: frozenset[str]
     inside_prepositions: frozenset[str] = frozenset()
     inside_pronouns: frozenset[str] = frozenset()
+    inside_adverbs: frozenset[str] = frozenset()
     list_introducers: frozenset[str] = frozenset()
     list_bullets: frozenset[str] = frozenset()
     list_label_openers: frozenset[str] = frozenset()
@@ -109,6 +112,7 @@ class NeighbourCues:
             lesion_starts=frozenset(p.lower().split()[0] for p in lesion_phrases if p.strip()),
             inside_prepositions=frozenset(starts["inside_previous"]["prepositions"]),
             inside_pronouns=frozenset(starts["inside_previous"]["pronouns"]),
+            inside_adverbs=frozenset(starts["inside_previous"]["adverbs"]),
             list_introducers=frozenset(starts["list_items"]["introducers"]),
             list_bullets=frozenset(normalization["header_bullets"]),
             list_label_openers=frozenset(starts["list_items"]["label_openers"]),

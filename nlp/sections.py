@@ -361,6 +361,15 @@ class SectionSplitter:
                 return True
             if tt.digit[nxt] and nxt + 1 < tt.n and tt.lower[nxt + 1] in self._size_units:
                 return True
+            # A number before a word: a count ("... no stone. 2 calcified foci ...") or an
+            # item number of run-on dictation ("impression 1 no acute finding. 2 coarse ...").
+            if (
+                tt.digit[nxt]
+                and nxt + 1 < tt.n
+                and tt.alpha[nxt + 1]
+                and tt.lower[nxt + 1] not in self._lowercase_continuations
+            ):
+                return True
         # Numbered items ("... benign. 2. Diffuse steatosis").
         return tt.digit[nxt] and nxt + 1 < tt.n and tt.text[nxt + 1] in {".", ")"}
 

@@ -1893,6 +1893,203 @@ DEV_FIFTH = [
 ]
 
 
+# Sixth session: kinds read in dev_ac ... dev_ah (blind sets read after their arrival scores).
+DEV_SIXTH = [
+    _case(
+        "Findings: There is a 5 cm mass in segment 6 of the liver. It has a central stellate"
+        " scar. Within the scar there is a densely calcified component measuring 3.6 cm.",
+        "inside_a_definite_part_two_sentences_back_takes_the_lesion_place",
+        count=1,
+        max_size_mm=36.0,
+        segments=["VI"],
+        triage="urgent",
+    ),
+    _case(
+        "Liver: A 3 cm haemangioma lies in segment 2. Centrally there is a 7 mm calcification.",
+        "an_inside_adverb_opens_on_the_previous_lesion",
+        count=1,
+        max_size_mm=7.0,
+        segments=["II"],
+        triage="benign",
+    ),
+    _case(
+        "Many calcified metastases throughout the liver. The largest calcified deposit spans"
+        " segments 7/8 and measures 4.2 x 3.0 cm.",
+        "definite_superlative_member_and_a_spanning_verb",
+        max_size_mm=42.0,
+        segments=["VII", "VIII"],
+        triage="urgent",
+    ),
+    _case(
+        "Abdomen: the spleen spans 11 cm. A calcified granuloma sits in the spleen.",
+        "spans_with_a_size_still_measures_an_organ",
+        calcification=False,
+    ),
+    _case(
+        "Liver: 33 mm coarsely and densely calcified nodule of segment 5.",
+        "two_coordinated_adverbs_between_size_and_head",
+        max_size_mm=33.0,
+        triage="urgent",
+    ),
+    _case(
+        "Liver: Four calcified metastases. Segment 2: 1.5 cm. Segment 3: 0.9 cm. Segment 6: 2.4"
+        " cm (previously 3.1 cm). Segment 8: 0.7 cm.",
+        "members_listed_by_segment_after_a_counted_plural",
+        count=4,
+        max_size_mm=24.0,
+        segments=["II", "III", "VI", "VIII"],
+    ),
+    _case(
+        "Liver: Both treated metastases are now calcified. The segment 4 lesion measures 1.6 cm"
+        " and the segment 7 lesion measures 2.9 cm.",
+        "definite_segment_lesion_member_of_a_calcified_plural",
+        count=2,
+        max_size_mm=29.0,
+        segments=["IV", "VII"],
+    ),
+    _case(
+        "Liver: Several metastases; the lesions in segments 2 and 5 contain coarse"
+        " calcifications; the segment 8 lesion does not.",
+        "a_member_sentence_that_denies_lends_nothing",
+        segments=["II", "V"],
+    ),
+    _case(
+        "Liver: A 5.5 x 4.9 cm mass with internal calcifications in segment 6, previously 6.0 x"
+        " 5.1 cm.",
+        "a_prior_size_after_a_contained_target_is_the_lesion_s",
+        max_size_mm=None,
+        segments=["VI"],
+    ),
+    _case(
+        "Liver: the treated seg 6 lesion is now a densely calcified lesion of 28 mm, it measured"
+        " 30 mm in march and 45 mm at baseline.",
+        "a_pronoun_s_past_measurements_are_prior_sizes",
+        max_size_mm=28.0,
+        triage="benign",
+    ),
+    _case(
+        "Liver: A cyst in segment 3 and a haemangioma in segment 5. Each contains a tiny"
+        " calcification.",
+        "each_after_two_placed_lesions_counts_one_per_lesion",
+        count=2,
+        segments=["III", "V"],
+        triage="workup",
+    ),
+    _case(
+        "Liver: Calcifications at the sites of healed abscesses in segments 4 and 7.",
+        "places_of_the_lesions_a_part_noun_names",
+        segments=["IV", "VII"],
+    ),
+    _case(
+        "Findings: Dilated left intrahepatic ducts containing dense calcified debris.",
+        "calcified_debris_in_intrahepatic_ducts",
+        calcification=True,
+        bile_duct=True,
+    ),
+    _case(
+        "Liver: Numerous lesions, some containing fine calcifications; these lesions lie in"
+        " segments 2 and 6, the largest measuring 4.1 cm.",
+        "the_lesions_size_after_a_contained_plural_is_not_the_foci_s",
+        max_size_mm=None,
+        segments=["II", "VI"],
+    ),
+    _case(
+        "Liver: Several hypodense lesions with coarse intralesional calcifications, the largest in"
+        " segment 5 with a diameter of 36 mm.",
+        "a_superlative_size_after_contained_foci_is_the_largest_lesion_s",
+        max_size_mm=None,
+        triage="workup",
+    ),
+    _case(
+        "Liver: In segment 8 a densely calcified collection measuring 36 x 20 mm, with no"
+        " enhancing soft tissue component.",
+        "a_denied_organ_word_places_nothing",
+        max_size_mm=36.0,
+        triage="urgent",
+    ),
+    _case(
+        "Liver: The known metastasis in segment 3 has regressed, now presenting only as a"
+        " calcification of 9 mm.",
+        "presenting_only_as_names_the_same_focus",
+        count=1,
+        max_size_mm=9.0,
+        segments=["III"],
+    ),
+    _case(
+        "Liver: The metastases in segments 2 and 8 now present as calcified residues up to 7 mm.",
+        "calcified_residues",
+        max_size_mm=7.0,
+        segments=["II", "VIII"],
+    ),
+    _case(
+        "Liver: Segment 6 HCC after RFA. The calcified ablation zone measures 33 mm.",
+        "calcified_ablation_zone",
+        max_size_mm=33.0,
+        triage="urgent",
+    ),
+    _case(
+        "Thyroid: 1.9 cm nodule in the right lobe with coarse calcification.\nUpper abdomen: 3"
+        " mm calcified granuloma in hepatic segment 7.",
+        "lobes_in_a_thyroid_section_are_the_thyroid_s",
+        count=1,
+        lobes=[],
+        segments=["VII"],
+    ),
+    _case(
+        "Liver: Multiple calcified foci are seen within the treated lesions in segments 3 and 5.",
+        "foci_inside_lesions_take_their_places",
+        segments=["III", "V"],
+    ),
+    _case(
+        "Liver: The intrahepatic ducts of the right lobe are moderately dilated, and one contains"
+        " a stone measuring 33 mm.",
+        "a_stone_in_one_of_the_dilated_ducts",
+        max_size_mm=33.0,
+        bile_duct=True,
+        triage="urgent",
+    ),
+    _case(
+        "liver there is a calcification in segment 3 measuring 3.2 x 2.5 cm probably old healed"
+        " granuloma. no other lesion.",
+        "a_measured_size_is_not_a_later_head_s",
+        max_size_mm=32.0,
+        triage="urgent",
+    ),
+    _case(
+        "ct abdomen. liver normal. impression 1 no acute finding. 2 coarse 3.4 cm calcification"
+        " segment 7 of the liver.",
+        "a_run_on_numbered_item_is_its_own_sentence",
+        max_size_mm=34.0,
+        triage="urgent",
+    ),
+    _case(
+        "US liver. few calcified granulomas seg 5, 6 largest 4mm.",
+        "two_segment_numbers_joined_by_a_comma",
+        segments=["V", "VI"],
+    ),
+    _case(
+        "Liver: A 7 cm mass in the right lobe containing fat, cystic areas and a single coarse"
+        " calcification measuring 34 mm.",
+        "a_listed_content_of_a_mass",
+        max_size_mm=34.0,
+        lobes=["right"],
+        triage="urgent",
+    ),
+    _case(
+        "Liver: 4 mm calcification in segment 2.\nPlan: Repeat scan in 6 weeks.",
+        "a_plan_header_recommends_its_exam",
+        followup_recommended=True,
+    ),
+    _case(
+        "HCC SURVEILLANCE ULTRASOUND\nLiver: No focal lesion.\nRecommendation: Routine"
+        " ultrasound in 6 months.",
+        "an_hcc_surveillance_title_is_a_liver_exam",
+        followup_recommended=True,
+        liver_followup_recommended=True,
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -1911,6 +2108,7 @@ DEV_FIFTH = [
         *DEV_M_N_O,
         *FOLLOW_UP_DEV_M_N_O,
         *DEV_FIFTH,
+        *DEV_SIXTH,
     ],
 )
 def test_kind_of_wording(miner: Miner, text: str, expected: Expect) -> None:
