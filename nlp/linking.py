@@ -411,6 +411,9 @@ class Linker:
         superlatives = table["superlative_sizes"]
         self.superlatives = frozenset(superlatives["words"])
         self.placing_verbs = frozenset(table["placing_blocker_verbs"]["words"])
+        self.anaphoric_openers = [
+            tuple(p.split()) for p in table["anaphoric_openers"]["phrases"] if p.split()
+        ]
         measured = table["measured_size_verbs"]
         self.measured_verbs = frozenset(measured["words"])
         self.measured_hedges = frozenset(measured["hedges"])
@@ -2353,6 +2356,7 @@ class Linker:
             if self.normalizer.is_plural_head([doc[container.end - 1].lower_]):
                 inside.plural_container = True
             inside.in_lesion = inside.in_lesion or not identity
+            placed = any(a.mention.label in LOCATION_LABELS for a in attached.get(hk, []))
             for a in attached.get(hk, []):
                 if a.mention.label in LOCATION_LABELS or (identity and a.mention.label == "SIZE"):
                     inside.attachments.append(Attachment(a.mention, "container", a.distance))
@@ -2360,6 +2364,24 @@ class Linker:
                     # "The two smaller cysts ... show complete rim calcification": one
                     # calcified wall per cyst.
                     inside.attachments.append(Attachment(a.mention, "premod", a.distance))
+            if not placed and not self._has_location(inside):
+                # "9.5 cm mass in the right lobe (segments VI/VII) ..., typical of a giant
+                # hemangioma, and with a dense central calcification": the container names
+                # the lesion again; the place is the one an earlier lesion of the sentence has.
+                for k in range(hk - 1, -1, -1):
+                    h = heads[k]
+                    if h.is_target:
+                        break
+                    if h.label != "BLOCKER" or h.value not in {"lesion", "cyst"}:
+                        continue
+                    earlier = [
+                        a.mention
+                        for a in attached.get(k, [])
+                        if a.mention.label in LOCATION_LABELS and not a.mention.proximal
+                    ]
+                    if earlier:
+                        inside.attachments.extend(Attachment(m, "container", 0) for m in earlier)
+                        break
 
     def _fronted_container(
         self,
@@ -2795,6 +2817,11 @@ class Linker:
         i = sentence_start
         while i < target_start and (doc[i].is_space or doc[i].is_punct):
             i += 1
+        # "I think this is a calcified granuloma": past an opinion phrase.
+        for opener in self.anaphoric_openers:
+            if tuple(t.lower_ for t in doc[i : i + len(opener)]) == opener:
+                i += len(opener)
+                break
         if i >= target_start:
             return False
         if doc[i].lower_ in self.anaphoric_starts:

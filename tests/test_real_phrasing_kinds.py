@@ -2087,6 +2087,34 @@ DEV_SIXTH = [
         followup_recommended=True,
         liver_followup_recommended=True,
     ),
+    _case(
+        "Liver: 8 cm mass in the left lobe (segments II/III), typical of an adenoma, and with a"
+        " coarse central calcification measuring 2.2 cm.",
+        "a_container_naming_the_lesion_again_takes_the_earlier_place",
+        max_size_mm=22.0,
+        segments=["II", "III"],
+        lobes=["left"],
+    ),
+    _case(
+        "Liver: Three treated metastases have shrunk. None of these lesions contains"
+        " calcification.",
+        "none_of_negates_the_partitive",
+        calcification=False,
+    ),
+    _case(
+        "Liver: A 6 mm echogenic focus with a posterior acoustic shadow lies in segment 2; I"
+        " believe this is a calcified granuloma.",
+        "an_opinion_phrase_before_an_anaphoric_start",
+        count=1,
+        triage="benign",
+    ),
+    _case(
+        "Dilated left lateral sectoral ducts packed with calcified stones, the largest 14 mm.",
+        "sectoral_ducts_are_intrahepatic",
+        bile_duct=True,
+        max_size_mm=14.0,
+        triage="workup",
+    ),
 ]
 
 
