@@ -411,6 +411,10 @@ class Linker:
         superlatives = table["superlative_sizes"]
         self.superlatives = frozenset(superlatives["words"])
         self.placing_verbs = frozenset(table["placing_blocker_verbs"]["words"])
+        self.organ_effect_words = frozenset(table["organ_effect_words"]["words"])
+        holding = table["fronted_pronoun_subjects"]
+        self.holding_verbs = frozenset(holding["verbs"])
+        self.max_fronted_words = int(holding["max_tokens_before"])
         self.anaphoric_openers = [
             tuple(p.split()) for p in table["anaphoric_openers"]["phrases"] if p.split()
         ]
@@ -822,6 +826,12 @@ class Linker:
         for m in raw:
             if m.label == "SEGMENT" and m.end - m.start >= 4 and m.end - 1 in size_starts:
                 end = m.end - 2  # drop the conjunction and the number
+                # "segment VI, 2 and 3 mm": an arabic number after a roman one starts the
+                # sizes too.
+                kinds = [_numeral_kind(doc[i].text) for i in range(m.start, end)]
+                first = next((k for k in kinds if k), "")
+                while end - m.start >= 3 and kinds[end - m.start - 1] not in {"", first}:
+                    end -= 2
                 m = replace(m, end=end, end_char=doc[end - 1].idx + len(doc[end - 1].text))
             out.append(m)
         return out
@@ -894,6 +904,12 @@ class Linker:
                 continue
             if m.label == "ORGAN" and m.value != LIVER and self._denied_organ(doc, m):
                 continue  # "... calcification of 11 mm without perifocal enhancing soft tissue"
+            if (
+                m.label == "ORGAN"
+                and m.end < len(doc)
+                and doc[m.end].lower_ in self.organ_effect_words
+            ):
+                continue  # "... coarse calcification with capsular retraction"
             if m.label == "COUNT" and m.value == "digit":
                 count = parse_digit_count(doc[m.start : m.end].text)
                 m.value = str(count) if count is not None else None
@@ -1552,6 +1568,11 @@ class Linker:
             for i in range(s_start + 1, s_end)
         ):
             return True  # "A coarse calcification ... is present centrally within it."
+        if any(
+            doc[i].lower_ in self.neighbours.refer_back and doc[i + 1].lower_ in self.holding_verbs
+            for i in range(s_start + 1, min(s_end - 1, s_start + self.max_fronted_words))
+        ):
+            return True  # "On noncontrast images it contains coarse central calcifications."
         return any(
             ((h.label == "BLOCKER" and h.value in {"lesion", "cyst"}) or h.is_target)
             and self._definite_before_head(doc, h.start)
@@ -2322,13 +2343,18 @@ class Linker:
             inside = states[j]
             first = bisect.bisect_left(head_starts, cue.end)
             last = bisect.bisect_left(head_starts, inside.mention.start, lo=first)
-            if any(
-                h.label == "BLOCKER"
-                and h.value in {"lesion", "cyst"}
-                and h.end not in cue_starts  # "... a lesion containing calcification"
-                for h in heads[first:last]
+            if (
+                any(
+                    h.label == "BLOCKER"
+                    and h.value in {"lesion", "cyst"}
+                    and h.end not in cue_starts  # "... a lesion containing calcification"
+                    for h in heads[first:last]
+                )
+                and not self._is_part(doc, inside.mention)
             ):
-                continue  # "a cyst with daughter cysts and two calcified cysts": not inside it
+                # "a cyst with daughter cysts and two calcified cysts": not inside it (but
+                # "... with daughter cysts and few specks of calcification in the wall" is).
+                continue
             named_outline = False
             if state_starts[j] - cue.end > self.max_premod_gap:
                 named_outline = self._outline_named(doc, cue.end, inside.mention.start, coref)
@@ -3225,6 +3251,16 @@ class Linker:
         doc._.set(FINDINGS, tuple(records))
         doc._.set(RECOMMENDATIONS, recommendations)
         doc._.set(FOLLOWUP, followup_summary(recommendations))
+
+
+def _numeral_kind(text: str) -> str:
+    """ "arabic" or "roman" for a segment numeral ("6", "4a"; "VI", "IVb"), else ""."""
+    core = text.rstrip("abAB.") or text
+    if core.isdigit():
+        return "arabic"
+    if core and all(c in "IVX" for c in core):
+        return "roman"
+    return ""
 
 
 def _labels_by_sentence(mentions: Sequence[Mention]) -> dict[int, set[str]]:

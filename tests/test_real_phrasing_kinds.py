@@ -2115,6 +2115,48 @@ DEV_SIXTH = [
         max_size_mm=14.0,
         triage="workup",
     ),
+    _case(
+        "ct abdomen trauma. findings: spleen intact no laceration, a tiny calcified granuloma in"
+        " segment 3, incidental. kidneys normal.",
+        "a_comma_and_an_article_end_a_negation",
+        count=1,
+        segments=["III"],
+        triage="benign",
+    ),
+    _case(
+        "Liver: The segment 5 abscess has resolved. At its site there is now an 11 mm focus of"
+        " coarse calcification with capsular retraction.",
+        "capsular_retraction_is_no_capsule_location",
+        max_size_mm=11.0,
+        segments=["V"],
+        triage="benign",
+    ),
+    _case(
+        "Liver: A 7 cm cystic lesion in segment 2 with daughter cysts and a few specks of"
+        " calcification in the wall.",
+        "specks_of_calcification_in_the_wall_of_a_lesion_with_daughter_cysts",
+        count_category="multiple",
+        segments=["II"],
+    ),
+    _case(
+        "Liver: Normal. The 2017 report described a tiny calcification in segment 4; it is not"
+        " seen on this MRI.",
+        "what_a_prior_report_described",
+        calcification=False,
+    ),
+    _case(
+        "Liver: Two small calcifications in segment VII, 3 and 4 mm.",
+        "an_arabic_size_after_a_roman_segment_is_no_segment",
+        segments=["VII"],
+        max_size_mm=4.0,
+    ),
+    _case(
+        "There is a 5 cm mass in segment 3 of the left lobe. On unenhanced images it contains"
+        " punctate calcifications.",
+        "a_pronoun_subject_after_a_fronted_phrase_refers_back",
+        segments=["III"],
+        lobes=["left"],
+    ),
 ]
 
 
