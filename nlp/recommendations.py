@@ -24,6 +24,10 @@ when, outside excluded sections (indication, history, comparison, technique):
   suspected, CT would be more sensitive"); with a cue it makes the recommendation
   conditional.
 
+A header cue ("Plan:") also governs the clauses after its own on its line, where it
+recommends a named modality ("Plan: Counselled. Fetal MRI brain at 28 weeks."). An exam inside
+a reading ("correlation with the CT ... performed", "follow up with me") is no object.
+
 An object, plan or schedule negated by a ConText modifier inside the clause ("no further
 imaging needed", "MRI is not recommended") is no recommendation; a negation inside a condition
 that a comma closes before the exam ("If not resected, follow-up MRI in 6 months") negates
@@ -86,6 +90,9 @@ RECOMMENDATION_LABELS = frozenset(
 GENERIC_MODALITIES = frozenset({"imaging", "followup"})
 #: Value of a cue that recommends only with a named modality ("continue").
 NEEDS_MODALITY = "needs_modality"
+#: Value of a header cue ("Plan:"): it also governs the clauses after its own on its line,
+#: where it recommends only with a named modality ("Plan: Counselled. Fetal MRI at 28 weeks.").
+HEADER_CUE = "header"
 #: Modality of a recommendation that names none.
 UNNAMED_MODALITY = "imaging"
 LIVER = "liver"
@@ -96,6 +103,8 @@ CLAUSE_END_TOKENS = frozenset({";", ".", "!"})
 #: Tokens after the number that opens a numbered item ("1.", "2)").
 NUMBERED_ITEM_MARKS = frozenset({".", ")"})
 NEGATED = "NEGATED_EXISTENCE"
+#: The mark that ends a header or an item's lead ("Plan:", "2. Lesion (9 mm): repeat MRI").
+COLON = ":"
 
 #: One recommendation as the linker stores it on the Doc:
 #: ``(start_char, end_char, modality, interval_days or None, conditional, subject, organ,
@@ -313,6 +322,8 @@ class RecommendationFinder:
         for m in sorted(triggers, key=lambda m: m.start):
             if not clauses or not clauses[-1][0] <= m.start < clauses[-1][1]:
                 clauses.append(clause_around(doc, m.start))
+        headed = self._headed_clauses(doc, triggers, sentences)
+        clauses += headed
         used.sort(key=lambda m: m.start)
         used_starts = [m.start for m in used]
         liver_targets = sorted(
@@ -326,8 +337,37 @@ class RecommendationFinder:
             items = [
                 m for m in used[first:last] if m.end <= end and sentences[m.sent][2] != "excluded"
             ]
-            found += self._clause(doc, clause, items, negated_by, liver_targets, liver_exam)
+            found += self._clause(
+                doc, clause, items, negated_by, liver_targets, liver_exam, headed.get(clause, ())
+            )
         return tuple(found)
+
+    @staticmethod
+    def _headed_clauses(
+        doc: Doc,
+        triggers: Sequence[MentionLike],
+        sentences: Sequence[tuple[int, int, str, str, str]],
+    ) -> dict[tuple[int, int], tuple[MentionLike, ...]]:
+        """The clauses a header cue governs after its own, up to the end of its line or the
+        next header cue ("Plan: Counselled. *Fetal MRI brain at 28 weeks.*"), each with its
+        header."""
+        headers = sorted(
+            (
+                m
+                for m in triggers
+                if m.label == CUE and m.value == HEADER_CUE and sentences[m.sent][2] != "excluded"
+            ),
+            key=lambda m: m.start,
+        )
+        headed: dict[tuple[int, int], tuple[MentionLike, ...]] = {}
+        for n, header in enumerate(headers):
+            stop = headers[n + 1].start if n + 1 < len(headers) else len(doc)
+            i = clause_around(doc, header.start)[1]
+            while i < stop and not _breaks_line(doc[i - 1]) and not _breaks_line(doc[i]):
+                clause = clause_around(doc, i)
+                headed[clause] = (header,)
+                i = clause[1]
+        return headed
 
     def _clause(
         self,
@@ -337,7 +377,10 @@ class RecommendationFinder:
         negated_by: Mapping[tuple[int, int], Sequence[int]],
         liver_targets: Sequence[int],
         liver_exam: bool = False,
+        headers: Sequence[MentionLike] = (),
     ) -> list[RecommendationTuple]:
+        """The recommendations of one clause; ``headers`` are header cues of earlier clauses
+        of its line, which recommend only a named modality (see :meth:`_headed_clauses`)."""
         start, end = clause
         clause_start_char = doc[start].idx
         clause_end_char = doc[end - 1].idx + len(doc[end - 1].text)
@@ -367,10 +410,15 @@ class RecommendationFinder:
             and not in_condition(m)
             and not any(r.start <= m.start and m.end <= r.end for r in readings)
         ]
+        # An exam inside a reading ("correlation with the CT ... performed", "follow up with
+        # me") is no follow-up object either.
         objects = [
             m
             for m in items
-            if m.label == OBJECT and not negated(m) and not self._guides(doc, m, end)
+            if m.label == OBJECT
+            and not negated(m)
+            and not self._guides(doc, m, end)
+            and not _covers_any(m, readings, inside=True)
         ]
         negated_objects = [m for m in items if m.label == OBJECT and negated(m)]
         schedules = [
@@ -400,14 +448,15 @@ class RecommendationFinder:
             or plans
             or (strong_cues and _any_near(strong_cues, objects, near))
             or (
-                (cues or conditional_cues) and _any_near([*cues, *conditional_cues], specific, near)
+                (cues or conditional_cues or headers)
+                and _any_near([*cues, *conditional_cues, *headers], specific, near)
             )
         )
         if not triggered:
             return []
         intervals = [m for m in items if m.label == INTERVAL]
         conditional = bool(conditions)
-        words = [*cues, *objects, *schedules, *plans, *conditions, *intervals]
+        words = [*headers, *cues, *objects, *schedules, *plans, *conditions, *intervals]
         modalities: dict[str, list[MentionLike]] = {}
         for o in specific:
             modalities.setdefault(str(o.value), []).append(o)
@@ -593,7 +642,7 @@ class RecommendationFinder:
             lower = doc[i].lower_
             if lower in self.settings.plan_clause_break_words:
                 break
-            if i >= plan.end and (lower in self.settings.plan_blocking_words or lower == ":"):
+            if i >= plan.end and (lower in self.settings.plan_blocking_words or _is_colon(doc[i])):
                 return False
         return start != 0
 
@@ -602,7 +651,7 @@ class RecommendationFinder:
         before ``at``."""
         for i in range(at - 1, clause_start - 1, -1):
             token = doc[i]
-            if token.text == ":":
+            if _is_colon(token):
                 return True
             if not (
                 i in exam_tokens
@@ -750,7 +799,21 @@ def merge_word_spans(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, i
     return [(start, end, label) for start, end, label, _ in merged]
 
 
-def _covers_any(m: MentionLike, others: Sequence[MentionLike]) -> bool:
+def _breaks_line(token: Token) -> bool:
+    """Whether a token is or ends with a line break."""
+    return "\n" in token.text or "\n" in token.whitespace_
+
+
+def _is_colon(token: Token) -> bool:
+    """Whether a token is a colon, also one the tokenizer keeps with a closing bracket
+    ("(9 mm): repeat MRI ...": spaCy reads "):" as an emoticon)."""
+    return token.is_punct and token.text.endswith(COLON)
+
+
+def _covers_any(m: MentionLike, others: Sequence[MentionLike], *, inside: bool = False) -> bool:
+    """Whether ``m`` covers one of ``others`` (with ``inside``: one of them covers ``m``)."""
+    if inside:
+        return any(o.start <= m.start and m.end <= o.end for o in others)
     return any(m.start <= o.start and o.end <= m.end for o in others)
 
 

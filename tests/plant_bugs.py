@@ -160,7 +160,10 @@ PLANTS: tuple[Plant, ...] = (
         "d",
         "prefer a prior exam's size over the current one (nlp/linking.py)",
         "nlp/linking.py",
-        replace_once(r"return current or prior$", "return prior or current"),
+        replace_once(
+            r"return current or \(\[\] if inside else prior\)$",
+            "return ([] if inside else prior) or current",
+        ),
         ("tests/test_extraction_cases.py", "tests/test_findings.py", "tests/test_accuracy.py"),
     ),
 )
