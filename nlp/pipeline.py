@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import spacy
@@ -37,6 +38,14 @@ def build_pipeline(
     directory = str(patterns_dir) if patterns_dir is not None else None
     patterns = patterns if patterns is not None else load_patterns(directory)
     nlp = spacy.blank("en")
+    # "CT value about 420HU": units that the English defaults leave on their number.
+    units = patterns.normalization["tokenizer_unit_suffixes"]["units"]
+    if units:
+        suffixes = [
+            *(nlp.Defaults.suffixes or ()),
+            *(rf"(?<=[0-9])(?:{re.escape(unit)})" for unit in units),
+        ]
+        nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
     # No parser or NER here, so spaCy's memory guard (1M characters) does not apply; readers
     # turn longer texts into error rows (E124).
     nlp.max_length = MAX_REPORT_CHARS

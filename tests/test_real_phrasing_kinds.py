@@ -2157,6 +2157,68 @@ DEV_SIXTH = [
         segments=["III"],
         lobes=["left"],
     ),
+    _case(
+        "Liver S7 see dense high density focus, size about 3.2cm\u00d72.6cm, CT value about 380HU.",
+        "an_attenuation_written_against_its_number",
+        max_size_mm=32.0,
+        segments=["VII"],
+        triage="urgent",
+    ),
+    _case(
+        "Presence in segment II of a formation of 45 x 40 mm with hyperechogenic calcified wall"
+        " in eggshell.",
+        "a_formation_with_a_calcified_wall_is_the_calcified_thing",
+        max_size_mm=45.0,
+        triage="urgent",
+    ),
+    _case(
+        "CONCLUSION: Calcified focus of segment VI. To evaluate with TC with contrast medium.",
+        "tc_is_ct",
+        followup_recommended=True,
+    ),
+    _case(
+        "Conclusion: Calcinate of segment 4. RMN of the liver is suggested.",
+        "rmn_is_mri",
+        followup_recommended=True,
+    ),
+    _case(
+        "Conclusion: Calcified granuloma in the right hepatic lobe. Annual ecographic control.",
+        "an_ecographic_control",
+        followup_recommended=True,
+        liver_followup_recommended=True,
+    ),
+    _case(
+        "Liver: at segment 5 a hyperechogenic spot with posterior cone of shadow of 4 mm. At"
+        " segment 3 a hyperechogenic formation of 14 mm, without cone of shadow, angioma.",
+        "without_cone_of_shadow_is_no_shadow",
+        count=1,
+        max_size_mm=4.0,
+        segments=["V"],
+    ),
+    _case(
+        "Thyroid gland: In right lobe hypoechoic nodule with hyperechoic inclusions with"
+        " acoustic shadow.\nLiver: no focal formations or calcinates.",
+        "a_thyroid_gland_section",
+        calcification=False,
+    ),
+    _case(
+        "Motive: possible hepatic calcification on radiography.\nLiver: normal, no"
+        " calcification. Gallbladder: stones.",
+        "a_motive_header_is_the_indication",
+        calcification=False,
+    ),
+    _case(
+        "Liver: The calcification in segment 6 described in the previous CT cannot be seen on MRI.",
+        "a_finding_described_in_a_prior_exam",
+        calcification=False,
+    ),
+    _case(
+        "Marked IHD dilatation in the right lobe with calcified stones, the largest 33 mm.",
+        "ducts_dilatation_with_stones",
+        bile_duct=True,
+        max_size_mm=33.0,
+        triage="urgent",
+    ),
 ]
 
 
