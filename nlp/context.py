@@ -99,6 +99,7 @@ class ContextAssertion:
         self.clause_articles = frozenset(clause["articles"])
         self.not_clause_after = frozenset(clause["not_after"])
         self.not_clause_after_suffixes = tuple(clause["not_after_suffixes"])
+        self.clause_punctuation = frozenset(clause["after_punctuation"])
         self.min_run_on_spaces = int(patterns.config["linking"]["min_run_on_double_spaces"])
         carriers = patterns.normalization["negation_carriers"]
         self.carriers = tuple(tuple(p) for p in carriers["phrases"])
@@ -214,7 +215,7 @@ class ContextAssertion:
 
     def _clause_starts(self, sub: Doc) -> list[tuple[int, int]]:
         """Articles (and runs of spaces) that start a new clause in run-on dictation, as the
-        character offsets of the word before the article and of the article.
+        character offsets of the word before the article (or its comma) and of the article.
 
         "no focal mass a small 4mm bright echogenic focus ...": an article right after a
         word that ends a noun phrase (not a function word or a verb taking an object, such
@@ -234,6 +235,9 @@ class ContextAssertion:
                 continue
             if token.lower_ not in self.clause_articles:
                 continue
+            # "no laceration, a small calcified granuloma": the noun before the comma.
+            if before.text in self.clause_punctuation and i >= 2:
+                before = sub[i - 2]
             if (
                 before.is_alpha
                 and before.lower_ not in self.not_clause_after
