@@ -415,9 +415,12 @@ class Linker:
         holding = table["fronted_pronoun_subjects"]
         self.holding_verbs = frozenset(holding["verbs"])
         self.max_fronted_words = int(holding["max_tokens_before"])
-        self.anaphoric_openers = [
-            tuple(p.split()) for p in table["anaphoric_openers"]["phrases"] if p.split()
-        ]
+        #: Opinion phrases by first word ("i" -> ("i", "think"), ...).
+        self.anaphoric_openers: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in table["anaphoric_openers"]["phrases"]:
+            words = tuple(phrase.split())
+            if words:
+                self.anaphoric_openers.setdefault(words[0], []).append(words)
         measured = table["measured_size_verbs"]
         self.measured_verbs = frozenset(measured["words"])
         self.measured_hedges = frozenset(measured["hedges"])
@@ -2844,9 +2847,12 @@ class Linker:
         while i < target_start and (doc[i].is_space or doc[i].is_punct):
             i += 1
         # "I think this is a calcified granuloma": past an opinion phrase.
-        for opener in self.anaphoric_openers:
-            if tuple(t.lower_ for t in doc[i : i + len(opener)]) == opener:
-                i += len(opener)
+        for opener in self.anaphoric_openers.get(doc[i].lower_, ()):
+            end = i + len(opener)
+            if end <= target_start and all(
+                doc[i + k].lower_ == word for k, word in enumerate(opener)
+            ):
+                i = end
                 break
         if i >= target_start:
             return False
