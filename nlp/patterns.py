@@ -135,6 +135,7 @@ _CONFIG_KEYS: Mapping[str, frozenset[str]] = {
             "days_per_half_year",
             "max_subject_tokens",
             "max_cue_object_distance_tokens",
+            "max_look_back_clauses",
         }
     ),
     "input": frozenset(

@@ -347,6 +347,9 @@ class Prefilter:
     same_foci_start: re.Pattern[str] | None = None
     #: An inside phrase anywhere in a sentence ("A 5 mm signal void within it ...").
     inside_previous: re.Pattern[str] | None = None
+    #: How many pieces holding a letter are kept before a follow-up piece: a recommendation
+    #: that names no organ looks back over as many clauses (``max_look_back_clauses``).
+    followup_context_pieces: int = 1
 
     @classmethod
     def from_patterns(
@@ -391,6 +394,9 @@ class Prefilter:
             period_split=PeriodSplit(tokenizer) if tokenizer is not None else None,
             same_foci_start=_phrase_start(_pair_starts(patterns.normalization)),
             inside_previous=_inside_phrase(patterns.normalization),
+            followup_context_pieces=int(
+                patterns.config["recommendations"]["max_look_back_clauses"]
+            ),
         )
 
     @cached_property
@@ -441,16 +447,19 @@ class Prefilter:
         return CandidateUnits(tuple(targets), tuple(followups))
 
     def _followup_context(self, text: str, units: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        """The pieces before each follow-up piece, back to one that holds a letter.
+        """The pieces before each follow-up piece, back to the ``followup_context_pieces``-th
+        one that holds a letter.
 
-        A recommendation that names no organ is placed by the clause before it
-        (``calcminer.nlp.recommendations``): that clause, and everything between, must be
-        mined verbatim. Pieces are cut as in :meth:`_units` (whole lines, or the sentences of
-        a cut line), so they coincide with the other units or do not overlap them.
+        A recommendation that names no organ is placed by the clauses before it
+        (``calcminer.nlp.recommendations``, at most ``max_look_back_clauses``): a piece holds
+        one clause or more, so these pieces, and everything between, are mined verbatim.
+        Pieces are cut as in :meth:`_units` (whole lines, or the sentences of a cut line), so
+        they coincide with the other units or do not overlap them.
         """
         context = []
         for start, _end in units:
             position = start
+            lettered = 0
             while position > 0:
                 line_start = _line_start(text, position)
                 if position > line_start:  # a piece inside its line: the piece before it
@@ -463,7 +472,9 @@ class Prefilter:
                 if piece[1] > piece[0]:
                     context.append(piece)
                 if any(ch.isalpha() for ch in text[piece[0] : piece[1]]):
-                    break
+                    lettered += 1
+                    if lettered >= self.followup_context_pieces:
+                        break
                 position = piece[0]
         return context
 

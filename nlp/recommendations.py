@@ -48,10 +48,17 @@ the organ of a clause joined to it by ``;`` ("5 mm gallbladder polyp;
 repeat ultrasound ..."), the organ of a clause that opens its numbered item and names no
 liver ("1. Adrenal nodule. Follow-up CT in 12 months."), or the liver when that clause is
 about the liver ("Probable haemangioma in segment III. Follow-up sonography in 6 months.").
-The prefilter keeps that clause verbatim in a reduced text (``Prefilter.candidate_units``),
-so the result is the same with or without it. ``concerns_liver`` is then whether that organ
-is the liver (or, naming none, a liver location or counted liver target stands in the
-clause); :func:`liver_followup` makes the report-level flag.
+When that clause names no organ ("No other lesion.") or only denies a liver finding ("No
+hepatic lesion."), the clauses before it in the same section decide, up to
+``max_look_back_clauses``: the first that names an organ or an organ's disease
+("pancreatitis", "nephrolithiasis", "peritoneal") by its first organ word; the look-back never
+crosses a header into another section ("Liver: ..." before "Impression: ..."). An exam named
+only inside a condition that a comma closes ("if calcification were present on prior CT,
+...") is part of the condition. The prefilter keeps those clauses verbatim in a reduced text
+(``Prefilter.candidate_units``), so the result is the same with or without it.
+``concerns_liver`` is then whether that organ is the liver (or, naming none, a liver location
+or counted liver target stands in the clause); :func:`liver_followup` makes the report-level
+flag.
 
 The linker stores what it finds as tuples of primitives (``Doc._.calcminer_recommendations``,
 see :data:`RecommendationTuple`); :func:`doc_recommendations` turns them into
@@ -161,6 +168,12 @@ class RecommendationSettings:
             stand in its list of regions ("CT chest, *abdomen* and pelvis").
         region_list_words: Other words of an exam's list of body regions ("chest", "and",
             ",", "of", "contrast").
+        denial_openers: Words that, opening a clause, deny a finding ("No hepatic lesion."):
+            such a clause does not place a recommendation in the liver by itself.
+        denial_breakers: Words that, before the organ word of such a clause, make it report a
+            finding ("No change in the hepatic cyst.").
+        max_look_back_clauses: Most clauses a recommendation naming no organ looks back over,
+            in its section, for one that names an organ.
     """
 
     days_per_unit: Mapping[str, float]
@@ -177,6 +190,9 @@ class RecommendationSettings:
     guided_words: frozenset[str] = frozenset()
     survey_region_words: frozenset[str] = frozenset()
     region_list_words: frozenset[str] = frozenset()
+    denial_openers: frozenset[str] = frozenset()
+    denial_breakers: frozenset[str] = frozenset()
+    max_look_back_clauses: int = 1
 
     @classmethod
     def from_patterns(
@@ -205,6 +221,9 @@ class RecommendationSettings:
             guided_words=frozenset(table["guided_words"]),
             survey_region_words=frozenset(table["survey_region_words"]),
             region_list_words=frozenset(table["region_list_words"]),
+            denial_openers=frozenset(table["denial_openers"]),
+            denial_breakers=frozenset(table["denial_breakers"]),
+            max_look_back_clauses=int(section["max_look_back_clauses"]),
         )
 
 
@@ -329,6 +348,13 @@ class RecommendationFinder:
         liver_targets = sorted(
             r["start_char"] for r in records if r["counted"] and r.get("organ") == LIVER
         )
+        sentence_starts = [row[0] for row in sentences]
+
+        def section_of(i: int) -> tuple[str, str]:
+            """The part and organ section of the sentence that holds token ``i``."""
+            row = sentences[max(bisect.bisect_right(sentence_starts, i) - 1, 0)]
+            return row[2], row[4]
+
         found: list[RecommendationTuple] = []
         for clause in sorted(set(clauses)):
             start, end = clause
@@ -338,7 +364,14 @@ class RecommendationFinder:
                 m for m in used[first:last] if m.end <= end and sentences[m.sent][2] != "excluded"
             ]
             found += self._clause(
-                doc, clause, items, negated_by, liver_targets, liver_exam, headed.get(clause, ())
+                doc,
+                clause,
+                items,
+                negated_by,
+                liver_targets,
+                liver_exam,
+                headed.get(clause, ()),
+                section_of,
             )
         return tuple(found)
 
@@ -378,9 +411,11 @@ class RecommendationFinder:
         liver_targets: Sequence[int],
         liver_exam: bool = False,
         headers: Sequence[MentionLike] = (),
+        section_of: Callable[[int], tuple[str, str]] | None = None,
     ) -> list[RecommendationTuple]:
         """The recommendations of one clause; ``headers`` are header cues of earlier clauses
-        of its line, which recommend only a named modality (see :meth:`_headed_clauses`)."""
+        of its line, which recommend only a named modality (see :meth:`_headed_clauses`);
+        ``section_of`` gives the section of a token (the look-back stays in one)."""
         start, end = clause
         clause_start_char = doc[start].idx
         clause_end_char = doc[end - 1].idx + len(doc[end - 1].text)
@@ -412,6 +447,8 @@ class RecommendationFinder:
         ]
         # An exam inside a reading ("correlation with the CT ... performed", "follow up with
         # me") is no follow-up object either.
+        # An exam inside a condition that a comma closes ("if calcification were present on
+        # prior CT, a complicated cyst would be considered") is part of the condition.
         objects = [
             m
             for m in items
@@ -419,6 +456,7 @@ class RecommendationFinder:
             and not negated(m)
             and not self._guides(doc, m, end)
             and not _covers_any(m, readings, inside=True)
+            and not any(lo <= m.start_char < hi for lo, hi in closed_conditions)
         ]
         negated_objects = [m for m in items if m.label == OBJECT and negated(m)]
         schedules = [
@@ -476,7 +514,7 @@ class RecommendationFinder:
                 organ = self._organ_word(doc, clause)
                 concerns = organ == LIVER
                 if not organ:
-                    organ, concerns = self._placed_by_previous_clause(doc, clause)
+                    organ, concerns = self._placed_by_previous_clause(doc, clause, section_of)
                 # "MRI LIVER ...": a recommendation naming no organ is about the liver.
                 concerns = concerns or (liver_exam and not organ)
             own = [
@@ -550,25 +588,35 @@ class RecommendationFinder:
             organ = words.get(f"{lower}-{doc[i + 2].lower_}")
         return organ or ""
 
-    def _placed_by_previous_clause(self, doc: Doc, clause: tuple[int, int]) -> tuple[str, bool]:
-        """``(organ, concerns_liver)`` of a recommendation naming no organ, from the clause
-        before it: the organ of a clause joined to it by ``;`` ("5 mm gallbladder polyp;
-        repeat ultrasound in 12 months") or of the clause that opens its numbered item when it
-        names no liver and its line goes on to the recommendation ("1. Pancreatic cyst.
-        Follow-up MRI in 1 year."), else whether that clause is about the liver ("Probable
-        haemangioma in segment III. Follow-up sonography in 6 months.")."""
-        start = clause[0]
-        previous: tuple[int, int] | None = None
-        while start > 0:
-            candidate = clause_around(doc, start - 1)
-            if any(c.isalpha() for c in doc[candidate[0] : candidate[1]].text):
-                previous = candidate
-                break
-            start = candidate[0]
+    def _placed_by_previous_clause(
+        self,
+        doc: Doc,
+        clause: tuple[int, int],
+        section_of: Callable[[int], tuple[str, str]] | None = None,
+    ) -> tuple[str, bool]:
+        """``(organ, concerns_liver)`` of a recommendation naming no organ, from the clauses
+        before it.
+
+        The clause before it decides first: the organ of a clause joined to it by ``;`` ("5 mm
+        gallbladder polyp; repeat ultrasound in 12 months") or of the clause that opens its
+        numbered item when it names no liver and its line goes on to the recommendation ("1.
+        Pancreatic cyst. Follow-up MRI in 1 year."), else whether that clause is about the
+        liver ("Probable haemangioma in segment III. Follow-up sonography in 6 months.").
+
+        A clause before it that names no organ ("No other lesion."), or only denies a liver
+        finding ("No hepatic parenchymal lesion."), hands the decision to the clauses before
+        it in the recommendation's section (``section_of``), at most ``max_look_back_clauses``
+        in all: the first one naming an organ decides by its first organ word ("Peritoneal
+        carcinomatosis. No hepatic lesion. Repeat CT." -> not the liver). A denial with no such
+        clause still places the liver ("No evidence of recurrent hepatoblastoma. Continue
+        surveillance MRI."). The look-back never crosses into another section, such as an
+        organ section before the impression.
+        """
+        previous = self._clause_before(doc, clause[0])
         if previous is None:
             return "", False
         start, end = previous
-        organs = [organ for i in range(start, end) if (organ := self._organ_at(doc, i, end))]
+        organs = self._organs(doc, previous)
         last = end - 1
         while last > start and doc[last].is_space:
             last -= 1
@@ -581,7 +629,59 @@ class RecommendationFinder:
             and not any("\n" in doc[i].text for i in range(end - 1, clause[0]))
         ):
             return organs[0], False
-        return "", LIVER in organs
+        denied = LIVER in organs and self._denies(doc, previous)
+        if organs and not denied:
+            return "", LIVER in organs
+        if section_of is None:
+            return "", denied
+        section = section_of(_first_word(doc, clause))
+        earlier: tuple[int, int] | None = previous
+        for _ in range(self.settings.max_look_back_clauses):
+            if earlier is None or section_of(_first_word(doc, earlier)) != section:
+                break
+            if earlier != previous:
+                organs = self._organs(doc, earlier)
+                if LIVER in organs and self._denies(doc, earlier):
+                    denied = True
+                elif organs:
+                    return "", organs[0] == LIVER
+            earlier = self._clause_before(doc, earlier[0])
+        return "", denied
+
+    @staticmethod
+    def _clause_before(doc: Doc, start: int) -> tuple[int, int] | None:
+        """The nearest clause before token ``start`` that holds a letter, or None."""
+        while start > 0:
+            candidate = clause_around(doc, start - 1)
+            if any(c.isalpha() for c in doc[candidate[0] : candidate[1]].text):
+                return candidate
+            start = candidate[0]
+        return None
+
+    def _organs(self, doc: Doc, clause: tuple[int, int]) -> list[str]:
+        """The organs of the organ words of a clause, in order."""
+        start, end = clause
+        return [organ for i in range(start, end) if (organ := self._organ_at(doc, i, end))]
+
+    def _denies(self, doc: Doc, clause: tuple[int, int]) -> bool:
+        """Whether a clause opens with a denial before its first organ word ("No hepatic
+        lesion.", "Impression: Normal liver parenchyma.") and holds no denial breaker ("No
+        change in the hepatic cyst.", "No hepatic calcification is seen.")."""
+        start, end = clause
+        breakers = self.settings.denial_breakers
+        if any(doc[i].lower_ in breakers for i in range(start, end)):
+            return False
+        opener = ""
+        for i in range(start, end):
+            token = doc[i]
+            if _is_colon(token):
+                opener = ""  # a header's colon: the clause's own words start after it
+                continue
+            if self._organ_at(doc, i, end):
+                break
+            if not opener and token.is_alpha:
+                opener = token.lower_
+        return opener in self.settings.denial_openers
 
     @staticmethod
     def _opens_line(doc: Doc, clause: tuple[int, int]) -> bool:
@@ -797,6 +897,15 @@ def merge_word_spans(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, i
         else:
             merged.append((start, end, label, end - start))
     return [(start, end, label) for start, end, label, _ in merged]
+
+
+def _first_word(doc: Doc, clause: tuple[int, int]) -> int:
+    """The first token of a clause that is no space (its start when all are)."""
+    start, end = clause
+    for i in range(start, end):
+        if not doc[i].is_space:
+            return i
+    return start
 
 
 def _breaks_line(token: Token) -> bool:

@@ -636,15 +636,20 @@ def test_recommendation_jsonl_row_encoding(tmp_path: Path) -> None:
 
 
 def test_recommendation_prefilter_keeps_the_clause_before(miner: Miner) -> None:
-    """The clause that places a recommendation naming no organ reaches the pipeline."""
+    """The clauses that place a recommendation naming no organ reach the pipeline: as many
+    pieces holding a letter as the recommendation may look back over, and no more."""
+    assert miner.prefilter is not None
+    n = miner.prefilter.followup_context_pieces
+    assert n >= 2
+    organ_lines = [f"Organ {k}: normal." for k in range(n)]
     text = (
-        "LIVER: normal.\nConclusion: Probable haemangioma in segment VI.\n\n---\n"
+        "\n".join(organ_lines) + "\nConclusion: Probable haemangioma in segment VI.\n\n---\n"
         "Suggestion: follow-up sonography in 6 months."
     )
-    assert miner.prefilter is not None
     units = miner.prefilter.candidate_units(text)
     kept = [text[a:b] for a, b in units.followups]
     assert kept == [
+        *organ_lines[-(n - 1) :],
         "Conclusion: Probable haemangioma in segment VI.",
         "---",
         "Suggestion: follow-up sonography in 6 months.",
