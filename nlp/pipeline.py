@@ -7,6 +7,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 
 from . import factories  # noqa: F401  (registers calcminer's factories)
 from .io import MAX_REPORT_CHARS
@@ -40,7 +41,7 @@ def build_pipeline(
     nlp = spacy.blank("en")
     # "CT value about 420HU": units that the English defaults leave on their number.
     units = patterns.normalization["tokenizer_unit_suffixes"]["units"]
-    if units:
+    if units and isinstance(nlp.tokenizer, Tokenizer):
         suffixes = [
             *(nlp.Defaults.suffixes or ()),
             *(rf"(?<=[0-9])(?:{re.escape(unit)})" for unit in units),
