@@ -2381,6 +2381,8 @@ class Linker:
                     and not self.normalizer.is_plural_head(inside.words)
                 )
                 or self.outline_parts.intersection(inside.words)
+                # "a rounded lesion of 48 x 41 mm ..., with complete calcification of its wall"
+                or self._outline_after(doc, inside.mention.end)
             )
             if self.normalizer.is_plural_head([doc[container.end - 1].lower_]):
                 inside.plural_container = True
@@ -2655,6 +2657,23 @@ class Linker:
                 for a in attached.get(k - 1, [])
                 if a.mention.label in LOCATION_LABELS and not a.mention.proximal
             )
+
+    def _outline_after(self, doc: Doc, end: int) -> bool:
+        """Whether "of" and an outline part of a lesion follow a target ("calcification of its
+        wall", "calcification of the rim"), past determiners and pronouns."""
+        if end >= len(doc) or doc[end].lower_ != "of":
+            return False
+        i = end + 1
+        while (
+            i < len(doc)
+            and i - end <= 3
+            and (
+                doc[i].lower_ in self.determiners
+                or doc[i].lower_ in self.neighbours.inside_pronouns
+            )
+        ):
+            i += 1
+        return i < len(doc) and doc[i].lower_ in self.outline_parts
 
     def _outline_named(self, doc: Doc, start: int, target_start: int, coref: Sequence[int]) -> bool:
         """Whether a lesion's outline right after ``start`` is what an identity cue then names

@@ -2219,6 +2219,55 @@ DEV_SIXTH = [
         max_size_mm=33.0,
         triage="urgent",
     ),
+    _case(
+        "Liver: in S7 is determined formation with calcinated wall 44x39 mm, eggshell symptom,"
+        " posterior acoustic shadow.",
+        "a_calcinated_wall",
+        max_size_mm=44.0,
+        segments=["VII"],
+        triage="urgent",
+    ),
+    _case(
+        "Liver: in S2 and S5 multiple petrificates up to 4 mm with acoustic shadow.",
+        "petrificates",
+        count_category="multiple",
+        segments=["II", "V"],
+        max_size_mm=4.0,
+    ),
+    _case(
+        "Liver: Several small calcified dots in the right lobe, the largest 3 mm.",
+        "calcified_dots",
+        count_category="multiple",
+        lobes=["right"],
+    ),
+    _case(
+        "Findings: In segment 8 a rounded lesion of 39 x 35 mm is observed, with complete"
+        " calcification of its wall, without enhancement.",
+        "calcification_of_its_wall_is_the_lesion_outline",
+        max_size_mm=39.0,
+        triage="urgent",
+    ),
+    _case(
+        "Conclusion: Hepatic calcification of 4 mm in the left lobe. Control ecography in 1 year.",
+        "control_first_then_the_exam",
+        followup_recommended=True,
+        liver_followup_recommended=True,
+    ),
+    _case(
+        "Conclusion: Intrahepatic lithiasis of the right lobe. To complete the study with MRCP.",
+        "to_complete_the_study_with",
+        followup_recommended=True,
+    ),
+    _case(
+        "Conclusion: Two calcified hydatid cysts of the right lobe. CT to complete the study.",
+        "an_exam_to_complete_the_study",
+        followup_recommended=True,
+    ),
+    _case(
+        "Conclusion: Nodular lesion in segment 6, probably haemangioma. RM for characterization.",
+        "rm_for_characterization",
+        followup_recommended=True,
+    ),
 ]
 
 
