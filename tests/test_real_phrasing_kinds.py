@@ -1976,7 +1976,7 @@ DEV_SIXTH = [
         triage="workup",
     ),
     _case(
-        "Liver: Calcifications at the sites of healed abscesses in segments 4 and 7.",
+        "Liver: Calcifications at the sites of treated metastases in segments 4 and 7.",
         "places_of_the_lesions_a_part_noun_names",
         segments=["IV", "VII"],
     ),
@@ -2001,8 +2001,8 @@ DEV_SIXTH = [
         triage="workup",
     ),
     _case(
-        "Liver: In segment 8 a densely calcified collection measuring 36 x 20 mm, with no"
-        " enhancing soft tissue component.",
+        "Liver: Within segment 8, at the resection margin, there is a densely calcified old"
+        " collection measuring 36 x 20 mm, with no enhancing soft tissue component.",
         "a_denied_organ_word_places_nothing",
         max_size_mm=36.0,
         triage="urgent",
@@ -2050,7 +2050,7 @@ DEV_SIXTH = [
     ),
     _case(
         "liver there is a calcification in segment 3 measuring 3.2 x 2.5 cm probably old healed"
-        " granuloma. no other lesion.",
+        " abscess. no other lesion.",
         "a_measured_size_is_not_a_later_head_s",
         max_size_mm=32.0,
         triage="urgent",
@@ -2076,13 +2076,13 @@ DEV_SIXTH = [
         triage="urgent",
     ),
     _case(
-        "Liver: 4 mm calcification in segment 2.\nPlan: Repeat scan in 6 weeks.",
+        "Liver: 4 mm calcification in segment 2.\nPlan: Repeat growth scan in 6 weeks.",
         "a_plan_header_recommends_its_exam",
         followup_recommended=True,
     ),
     _case(
-        "HCC SURVEILLANCE ULTRASOUND\nLiver: No focal lesion.\nRecommendation: Routine"
-        " ultrasound in 6 months.",
+        "HCC SCREENING ABDOMINAL ULTRASOUND\nVisualization score: A.\nRecommendation: Return"
+        " to routine surveillance ultrasound in 6 months.",
         "an_hcc_surveillance_title_is_a_liver_exam",
         followup_recommended=True,
         liver_followup_recommended=True,
