@@ -1677,14 +1677,7 @@ class Linker:
         if distributive:
             # "The segment III ablation zone measures 2.2 cm and the segment VI ablation zone
             # 2.6 cm. Each ablation zone contains a small calcification": one in each lesion.
-            placed = [
-                [
-                    a.mention
-                    for a in attached.get(hk, [])
-                    if a.mention.label in LOCATION_LABELS and not a.mention.proximal
-                ]
-                for hk in lesions
-            ]
+            placed = [_places(attached.get(hk, [])) for hk in lesions]
             singular = all(
                 not self.normalizer.is_plural_head([doc[p_heads[hk].end - 1].lower_])
                 for hk in lesions
@@ -1698,11 +1691,7 @@ class Linker:
                     st.attachments.extend(Attachment(m, "context", 0) for p in placed for m in p)
                 return
         for hk in reversed(lesions):
-            lent = [
-                a.mention
-                for a in attached.get(hk, [])
-                if a.mention.label in LOCATION_LABELS and not a.mention.proximal
-            ]
+            lent = _places(attached.get(hk, []))
             if lent:
                 if distributive and self.normalizer.is_plural_head(
                     [doc[p_heads[hk].end - 1].lower_]
@@ -1986,7 +1975,7 @@ class Linker:
                 previous.attachments.extend(
                     Attachment(a.mention, "context", a.distance)
                     for a in st.attachments
-                    if a.mention.label in LOCATION_LABELS and not a.mention.proximal
+                    if _is_place(a.mention)
                 )
         corefs = _SpanIndex([m for m in s_mentions if m.label == "COREF"])
         if not corefs.spans:
@@ -1999,7 +1988,7 @@ class Linker:
                 st.attachments.extend(
                     Attachment(a.mention, "context", a.distance)
                     for a in previous.attachments
-                    if a.mention.label in LOCATION_LABELS and not a.mention.proximal
+                    if _is_place(a.mention)
                 )
             elif st.mention.label == "DUCT_STONE_CANDIDATE" and not any(
                 a.mention.label == "DUCT" for a in st.attachments
@@ -2405,11 +2394,7 @@ class Linker:
                         break
                     if h.label != "BLOCKER" or h.value not in {"lesion", "cyst"}:
                         continue
-                    earlier = [
-                        a.mention
-                        for a in attached.get(k, [])
-                        if a.mention.label in LOCATION_LABELS and not a.mention.proximal
-                    ]
+                    earlier = _places(attached.get(k, []))
                     if earlier:
                         inside.attachments.extend(Attachment(m, "container", 0) for m in earlier)
                         break
@@ -2451,11 +2436,7 @@ class Linker:
         lesion = heads[hk]
         if lesion.is_target or lesion.label != "BLOCKER" or lesion.value not in {"lesion", "cyst"}:
             return
-        lent = [
-            a.mention
-            for a in attached.get(hk, [])
-            if a.mention.label in LOCATION_LABELS and not a.mention.proximal
-        ]
+        lent = _places(attached.get(hk, []))
         for st in states:
             if st.mention.start > lesion.end and not self._has_location(st):
                 st.attachments.extend(Attachment(m, "container", 0) for m in lent)
@@ -2519,11 +2500,7 @@ class Linker:
                 continue
             if not all(doc[k].is_alpha for k in range(t.end, h.start)):
                 continue
-            lent = [
-                a.mention
-                for a in attached.get(hk, [])
-                if a.mention.label in LOCATION_LABELS and not a.mention.proximal
-            ]
+            lent = _places(attached.get(hk, []))
             if lent:
                 st.attachments.extend(Attachment(m, "container", 0) for m in lent)
                 st.in_lesion = True
@@ -2653,9 +2630,7 @@ class Linker:
             ):
                 continue
             st.attachments.extend(
-                Attachment(a.mention, "container", 0)
-                for a in attached.get(k - 1, [])
-                if a.mention.label in LOCATION_LABELS and not a.mention.proximal
+                Attachment(m, "container", 0) for m in _places(attached.get(k - 1, []))
             )
 
     def _outline_after(self, doc: Doc, end: int) -> bool:
@@ -3276,6 +3251,16 @@ class Linker:
         doc._.set(FINDINGS, tuple(records))
         doc._.set(RECOMMENDATIONS, recommendations)
         doc._.set(FOLLOWUP, followup_summary(recommendations))
+
+
+def _is_place(m: Mention) -> bool:
+    """Whether a mention places a finding (a location, not a neighbour: "adjacent to ...")."""
+    return m.label in LOCATION_LABELS and not m.proximal
+
+
+def _places(attachments: Sequence[Attachment]) -> list[Mention]:
+    """The mentions of ``attachments`` that place a finding (:func:`_is_place`)."""
+    return [a.mention for a in attachments if _is_place(a.mention)]
 
 
 def _numeral_kind(text: str) -> str:
