@@ -1442,6 +1442,14 @@ class Linker:
                         if k >= 2
                         and (
                             self._opens_on_refer_back(doc, sentences[k - 1])
+                            # "... a 9.2 cm mass in segment IV. The central scar is T2
+                            # hypointense. ... the central scar is densely calcified": the
+                            # sentence between speaks of a part of the same lesion.
+                            or (
+                                bool(subjectless)
+                                and self._opens_on_definite_part(doc, sentences[k - 1])
+                                and "\n" not in doc[sentences[k - 2][0] : s_start].text
+                            )
                             or (
                                 self._names_lesion_definitely(doc, heads)
                                 and not targets_of.get(k - 1)
@@ -1595,6 +1603,16 @@ class Linker:
         return any(
             h.label == "BLOCKER" and h.value in {"lesion", "cyst"} and opening + 2 <= h.start < stop
             for h in heads
+        )
+
+    def _opens_on_definite_part(self, doc: Doc, sentence: tuple[int, int, str, str, str]) -> bool:
+        """Whether a sentence opens on a definite part of a lesion ("The central scar is T2
+        hypointense")."""
+        words = self._first_words(doc, sentence[0], sentence[1], 2 + self.max_subject_modifiers)
+        return (
+            len(words) >= 2
+            and words[0] in self.definite
+            and any(w in self.lesion_parts for w in words[1:])
         )
 
     def _opens_on_refer_back(self, doc: Doc, sentence: tuple[int, int, str, str, str]) -> bool:

@@ -203,7 +203,22 @@ class MentionMatcher:
                     if k >= 2:
                         before = self._first_word(doc, bounds[k - 1], start)
                         if definite_lesion or (
-                            before is not None and lowers[before] in self._refer_back_hashes
+                            before is not None
+                            and (
+                                lowers[before] in self._refer_back_hashes
+                                # "The central scar is T2 hypointense." between the lesion
+                                # and "... the central scar is densely calcified"
+                                or (
+                                    lowers[before] in self._definite_hashes
+                                    and any(
+                                        lowers[j] in self._part_hashes
+                                        for j in range(
+                                            before + 1,
+                                            min(start, before + 2 + self._max_subject_modifiers),
+                                        )
+                                    )
+                                )
+                            )
                         ):
                             out.add(k - 2)
             # Sentences that continue it, one after another ("... The largest lies in

@@ -100,6 +100,9 @@ NEEDS_MODALITY = "needs_modality"
 #: Value of a header cue ("Plan:"): it also governs the clauses after its own on its line,
 #: where it recommends only with a named modality ("Plan: Counselled. Fetal MRI at 28 weeks.").
 HEADER_CUE = "header"
+#: Value of an advice header of translated reports ("Saran:", "Empfehlung:"): a header cue
+#: that, alone on its line, governs the next line ("Saran:\nMRI abdomen.").
+LINE_HEADER_CUE = "line_header"
 #: Modality of a recommendation that names none.
 UNNAMED_MODALITY = "imaging"
 LIVER = "liver"
@@ -388,7 +391,9 @@ class RecommendationFinder:
             (
                 m
                 for m in triggers
-                if m.label == CUE and m.value == HEADER_CUE and sentences[m.sent][2] != "excluded"
+                if m.label == CUE
+                and m.value in {HEADER_CUE, LINE_HEADER_CUE}
+                and sentences[m.sent][2] != "excluded"
             ),
             key=lambda m: m.start,
         )
@@ -396,6 +401,20 @@ class RecommendationFinder:
         for n, header in enumerate(headers):
             stop = headers[n + 1].start if n + 1 < len(headers) else len(doc)
             i = clause_around(doc, header.start)[1]
+            if (
+                header.value == LINE_HEADER_CUE
+                and 0 < i < stop
+                and i >= header.end
+                and all(not doc[j].text.strip() for j in range(header.end, i))
+                and any(_breaks_line(doc[j]) for j in range(header.end - 1, i))
+            ):
+                # "Saran:" alone on its line governs the next line ("Saran:\nMRI abdomen.").
+                while i < stop and (doc[i].is_space or not doc[i].text.strip()):
+                    i += 1
+                if i < stop:
+                    clause = clause_around(doc, i)
+                    headed[clause] = (header,)
+                    i = clause[1]
             while i < stop and not _breaks_line(doc[i - 1]) and not _breaks_line(doc[i]):
                 clause = clause_around(doc, i)
                 headed[clause] = (header,)

@@ -2268,6 +2268,43 @@ DEV_SIXTH = [
         "rm_for_characterization",
         followup_recommended=True,
     ),
+    _case(
+        "Liver: In segment 7 a 7 cm mass. The mass contains coarse calcifications; the largest"
+        " conglomerate of calcification measures 34 x 20 mm.",
+        "the_largest_conglomerate_of_calcification",
+        max_size_mm=34.0,
+        segments=["VII"],
+        triage="urgent",
+    ),
+    _case(
+        "In segment 5 a 8,5 cm lobulated mass with central scar. The central scar is T2"
+        " hypointense. On the CT of last week the central scar is densely calcified and"
+        " measures 3,4 x 2,1 cm.",
+        "a_part_sentence_between_the_lesion_and_its_calcified_part",
+        max_size_mm=34.0,
+        segments=["V"],
+        triage="urgent",
+    ),
+    _case(
+        "UZV ABDOMENA\nLiver: one hyperechoic focus with acoustic shadow in segment 3 (4 mm),"
+        " calcification.\nKidneys: without concrements.\nZaklju\u010dak:\nSmall liver"
+        " calcification.",
+        "a_croatian_conclusion_header",
+        count=1,
+        triage="benign",
+    ),
+    _case(
+        "Liver: Calcified granuloma in segment 3 and an indeterminate 12 mm lesion in segment"
+        " 6.\nSaran:\nContrast CT or MRI of the liver for confirmation.",
+        "an_advice_header_alone_on_its_line",
+        followup_recommended=True,
+    ),
+    _case(
+        "Liver: calcified granuloma in segment 3.\nPLAN:\n1. Treat the infection given the CT"
+        " appearance.",
+        "a_plan_header_alone_on_its_line_reaches_no_further",
+        followup_recommended=False,
+    ),
 ]
 
 
