@@ -446,6 +446,7 @@ class Linker:
         self.predicate_subject_labels = frozenset(predicate["subject_labels"])
         self.predicate_verbs = frozenset(predicate["verbs"])
         self.predicate_adverbs = frozenset(predicate["adverbs"])
+        self.predicate_comparatives = frozenset(predicate["comparatives"])
         self.predicate_pronouns = frozenset(predicate["pronouns"])
         self.max_subject_modifiers = int(predicate["max_subject_modifiers"])
         self.lesion_parts = frozenset(table["lesion_part_nouns"]["words"])
@@ -1410,6 +1411,7 @@ class Linker:
             subjectless = self._predicate_subjects(doc, heads, attached, states)
             self._colon_enumeration(doc, heads, attached, states)
             self._share_coreferent_location(states, s_mentions)
+            self._superlative_member(doc, states)
             if (
                 k > 0
                 and any(not self._has_location(st) for st in states)
@@ -1535,6 +1537,33 @@ class Linker:
             and self._definite_before_head(doc, h.start)
             for h in heads
         )
+
+    def _superlative_member(self, doc: Doc, states: Sequence[TargetState]) -> None:
+        """Give a target named as the largest of a plural target before it in the sentence
+        that plural's places ("Calcified hepatic metastases in the left lobe, the largest
+        calcified metastasis measuring 3.1 cm")."""
+        for n, st in enumerate(states):
+            start = st.mention.start
+            if (
+                n == 0
+                or self._has_location(st)
+                or start < 2
+                or doc[start - 1].lower_ not in self.superlatives
+                or doc[start - 2].lower_ not in self.definite
+            ):
+                continue
+            plural = next(
+                (
+                    p
+                    for p in reversed(states[:n])
+                    if self.normalizer.is_plural_head(list(p.words)) and self._has_location(p)
+                ),
+                None,
+            )
+            if plural is not None:
+                st.attachments.extend(
+                    Attachment(m, "context", 0) for m in _places(plural.attachments)
+                )
 
     def _definite_before_head(self, doc: Doc, start: int) -> bool:
         """Whether a head starting at ``start`` has a definite determiner before it, maybe
@@ -2040,6 +2069,12 @@ class Linker:
         i = t.start - 1
         while i >= 0 and doc[i].lower_ in self.predicate_adverbs:
             i -= 1
+        if (
+            i >= 0
+            and doc[i].text == ","
+            and any(doc[j].lower_ in self.predicate_comparatives for j in range(i + 1, t.start))
+        ):
+            return None  # "..., more calcified than before": a comparison, no appositive
         verbs = 0
         while i >= 0 and verbs < 2 and doc[i].lower_ in self.predicate_verbs:
             i -= 1

@@ -2305,6 +2305,27 @@ DEV_SIXTH = [
         "a_plan_header_alone_on_its_line_reaches_no_further",
         followup_recommended=False,
     ),
+    _case(
+        "CT: Two hydatid cysts in the liver: the first in segment VI, 8 cm, active; the second in"
+        " segment II, completely calcified, measuring 3.4 x 3 cm.",
+        "an_appositive_calcified_after_a_comma",
+        max_size_mm=34.0,
+        triage="urgent",
+    ),
+    _case(
+        "Liver: Multiple metastases in both lobes with coarse calcification, more calcified than"
+        " before. The dominant segment 8 lesion measures 5.1 cm.",
+        "more_calcified_than_before_is_no_appositive",
+        max_size_mm=None,
+    ),
+    _case(
+        "Calcified hepatic metastases in the right lobe, the largest calcified metastasis"
+        " measuring 3.3 cm.",
+        "the_largest_member_in_the_same_sentence",
+        max_size_mm=33.0,
+        lobes=["right"],
+        triage="urgent",
+    ),
 ]
 
 
