@@ -1412,6 +1412,7 @@ class Linker:
             self._colon_enumeration(doc, heads, attached, states)
             self._share_coreferent_location(states, s_mentions)
             self._superlative_member(doc, states)
+            self._listed_stones(doc, states, s_mentions)
             if (
                 k > 0
                 and any(not self._has_location(st) for st in states)
@@ -1537,6 +1538,53 @@ class Linker:
             and self._definite_before_head(doc, h.start)
             for h in heads
         )
+
+    def _listed_stones(
+        self, doc: Doc, states: Sequence[TargetState], s_mentions: Sequence[Mention]
+    ) -> None:
+        """Give stone candidates that a colon lists after intrahepatic stones the ducts of
+        the sentence ("Intrahepatic stones in the posterior bile ducts of the right lobe: a
+        large stone cast of 3,6 cm and multiple smaller stones")."""
+        ducts = [m for m in s_mentions if m.label == "DUCT"]
+        for n, st in enumerate(states):
+            if st.mention.label != "DUCT_STONE_CANDIDATE" or self._has_location(st):
+                continue
+            lead = next(
+                (
+                    p
+                    for p in reversed(states[:n])
+                    if p.mention.label == "DUCT_STONE"
+                    and any(doc[i].text == ":" for i in range(p.mention.end, st.mention.start))
+                ),
+                None,
+            )
+            if lead is None:
+                continue
+            st.attachments.extend(Attachment(m, "context", 0) for m in _places(lead.attachments))
+            st.attachments.extend(
+                Attachment(m, "context", 0) for m in ducts if m.end <= st.mention.start
+            )
+
+    def _nearest_size_cell(
+        self, doc: Doc, t: Mention, attachments: Sequence[Attachment]
+    ) -> Sequence[Attachment]:
+        """In a table row, of the cells that hold only a size before the target, the one
+        nearest to it ("| L1 | VII | 41 mm | 34 mm | now densely calcified lesion |": the
+        column next to the comment is the current size, the one before it a prior's)."""
+        cells = [
+            a
+            for a in attachments
+            if a.mention.end <= t.start
+            and a.mention.start > 0
+            and doc[a.mention.start - 1].text in self.table_cell_marks
+            and a.mention.end < len(doc)
+            and doc[a.mention.end].text in self.table_cell_marks
+            and "\n" not in doc[a.mention.start : t.start].text
+        ]
+        if len(cells) < 2:
+            return attachments
+        nearest = max(cells, key=lambda a: a.mention.start)
+        return [a for a in attachments if a not in cells or a is nearest]
 
     def _superlative_member(self, doc: Doc, states: Sequence[TargetState]) -> None:
         """Give a target named as the largest of a plural target before it in the sentence
@@ -2815,6 +2863,7 @@ class Linker:
                     )
                 )
             ]
+        size_attachments = self._nearest_size_cell(doc, t, size_attachments)
         sizes = self._sizes(doc, size_attachments, prior_cue_ends, inside=inside)
         count, multiple, definite = self._count(doc, st, by_label, other_organs, prior_cue_ends)
         if not definite and same_foci_showing is not None:

@@ -284,9 +284,9 @@ class Reducer:
             gap = []
         return dropped
 
-    @staticmethod
-    def _other_piece(out: _Builder, text: str, start: int, end: int) -> None:
-        """A piece the pipeline needs only for its headers: up to its last colon."""
+    def _other_piece(self, out: _Builder, text: str, start: int, end: int) -> None:
+        """A piece the pipeline needs only for its headers: up to its last colon (a header
+        alone in capitals, "LIVER LESIONS", whole)."""
         piece = text[start:end]
         if not piece:
             return
@@ -296,7 +296,10 @@ class Reducer:
         # A header ends with a colon, or with the "]" of a bracketed one ("[Conclusion]").
         colon = max(piece.rfind(":"), piece.rfind("]"))
         if colon < 0:
-            out.placeholder(start, end)
+            if self._organ_override.matches(piece) or self._top_override.matches(piece):
+                out.verbatim(start, end)
+            else:
+                out.placeholder(start, end)
             return
         after = start + colon + 1
         rest = text[after:end]
@@ -337,10 +340,13 @@ class _HeaderAtStart:
         self._lowered = frozenset(w.lower() for w in chosen)
 
     def matches(self, line: str) -> bool:
-        """Whether the line starts with a literal and its colon (the expression's ``match``)."""
+        """Whether the line starts with a literal and its colon (the expression's ``match``),
+        or is a literal alone in capitals."""
         colon = line.find(":")
         if colon < 0:
-            return False  # every match ends with a colon
+            # "LIVER LESIONS" alone on its line in capitals (SectionSplitter reads it too).
+            bare = line.strip()
+            return bool(bare) and bare.isupper() and bare.lower() in self._lowered
         head = line[:colon]
         if not head.isascii():
             return self.pattern.match(line) is not None

@@ -149,6 +149,9 @@ class SectionSplitter:
                 header = self._match_header(
                     tt, i, at_line_start or prev is None, closing="]" if bracketed else ":"
                 )
+                if header is None and at_line_start and self._capitals_line(tt, i):
+                    # "LIVER LESIONS" alone on its line, in capitals, with no colon.
+                    header = self._match_header(tt, i, True, closing="\n")
                 if header is not None:
                     headers.append(header)
                     i = header.end
@@ -160,6 +163,17 @@ class SectionSplitter:
                 continue
             i += 1
         return headers
+
+    @staticmethod
+    def _capitals_line(tt: _Tokens, i: int) -> bool:
+        """Whether the line from token ``i`` holds only words in capitals, then a line break
+        token ("LIVER LESIONS\n")."""
+        j = i
+        while j < tt.n and tt.text[j] != "\n":
+            if not (tt.alpha[j] and tt.text[j].isupper()) or "\n" in tt.ws[j]:
+                return False
+            j += 1
+        return j < tt.n and j > i
 
     def _run_on_header(self, tt: _Tokens, i: int, prev: int | None) -> _Header | None:
         """A colonless lower-case header inside run-on dictation ("... no ascites  impression

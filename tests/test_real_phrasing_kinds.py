@@ -2326,6 +2326,21 @@ DEV_SIXTH = [
         lobes=["right"],
         triage="urgent",
     ),
+    _case(
+        "Intrahepatic stones in the left lateral bile ducts: a large stone cast of 3,2 cm and"
+        " several smaller stones, with duct dilatation.",
+        "stones_a_colon_lists_after_intrahepatic_stones",
+        max_size_mm=32.0,
+        bile_duct=True,
+        triage="urgent",
+    ),
+    _case(
+        "Comparison: 01/2024.\nLIVER LESIONS\n| Lesion | Segment | Prior | Current | Comment"
+        " |\n| L1 | VI | 44 mm | 35 mm | now densely calcified lesion |\nNo new lesion.",
+        "a_capitals_header_and_the_size_cell_nearest_the_target",
+        max_size_mm=35.0,
+        triage="urgent",
+    ),
 ]
 
 
