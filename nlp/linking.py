@@ -1567,7 +1567,7 @@ class Linker:
 
     def _nearest_size_cell(
         self, doc: Doc, t: Mention, attachments: Sequence[Attachment]
-    ) -> Sequence[Attachment]:
+    ) -> list[Attachment]:
         """In a table row, of the cells that hold only a size before the target, the one
         nearest to it ("| L1 | VII | 41 mm | 34 mm | now densely calcified lesion |": the
         column next to the comment is the current size, the one before it a prior's)."""
@@ -1582,7 +1582,7 @@ class Linker:
             and "\n" not in doc[a.mention.start : t.start].text
         ]
         if len(cells) < 2:
-            return attachments
+            return list(attachments)
         nearest = max(cells, key=lambda a: a.mention.start)
         return [a for a in attachments if a not in cells or a is nearest]
 
