@@ -296,7 +296,9 @@ class Reducer:
         # A header ends with a colon, or with the "]" of a bracketed one ("[Conclusion]").
         colon = max(piece.rfind(":"), piece.rfind("]"))
         if colon < 0:
-            if self._organ_override.matches(piece) or self._top_override.matches(piece):
+            if self._organ_override.alone_in_capitals(
+                piece
+            ) or self._top_override.alone_in_capitals(piece):
                 out.verbatim(start, end)
             else:
                 out.placeholder(start, end)
@@ -340,18 +342,21 @@ class _HeaderAtStart:
         self._lowered = frozenset(w.lower() for w in chosen)
 
     def matches(self, line: str) -> bool:
-        """Whether the line starts with a literal and its colon (the expression's ``match``),
-        or is a literal alone in capitals."""
+        """Whether the line starts with a literal and its colon (the expression's ``match``)."""
         colon = line.find(":")
         if colon < 0:
-            # "LIVER LESIONS" alone on its line in capitals (SectionSplitter reads it too).
-            bare = line.strip()
-            return bool(bare) and bare.isupper() and bare.lower() in self._lowered
+            return False  # every match ends with a colon
         head = line[:colon]
         if not head.isascii():
             return self.pattern.match(line) is not None
         head = head.lower()
         return head in self._lowered or (head.endswith(" ") and head[:-1] in self._lowered)
+
+    def alone_in_capitals(self, line: str) -> bool:
+        """Whether the line is a literal alone, in capitals ("LIVER LESIONS"): a header that
+        ``SectionSplitter`` reads without a colon."""
+        bare = line.strip()
+        return bool(bare) and bare.isupper() and bare.lower() in self._lowered
 
 
 def _any_word(words: Iterable[str]) -> re.Pattern[str]:
