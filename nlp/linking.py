@@ -1479,7 +1479,10 @@ class Linker:
             j = k + 1
             while (
                 j < len(sentences)
-                and j - k <= self._continuation_limit(doc, sentences[j])
+                and (
+                    j - k <= self.max_continued_sentences
+                    or j - k <= self._continuation_limit(doc, sentences[j])
+                )
                 and mentions_of.get(j)
                 and all(
                     self._is_part(doc, t) or self._described_by_same_foci(doc, sentences[j], t)
@@ -1595,9 +1598,7 @@ class Linker:
             if (
                 n == 0
                 or self._has_location(st)
-                or start < 2
-                or doc[start - 1].lower_ not in self.superlatives
-                or doc[start - 2].lower_ not in self.definite
+                or not self._definite_superlative_before(doc, start)
             ):
                 continue
             plural = next(
@@ -1618,6 +1619,11 @@ class Linker:
         past a superlative ("the lesion", "The largest calcified deposit")."""
         if start > 0 and doc[start - 1].lower_ in self.definite:
             return True
+        return self._definite_superlative_before(doc, start)
+
+    def _definite_superlative_before(self, doc: Doc, start: int) -> bool:
+        """Whether a definite determiner and a superlative stand right before ``start``
+        ("the largest calcified metastasis")."""
         return (
             start > 1
             and doc[start - 1].lower_ in self.superlatives
