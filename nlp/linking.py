@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
@@ -430,6 +431,7 @@ class Linker:
         self.max_superlative_gap = int(superlatives["max_gap_tokens"])
         self.max_identity_gap = int(linking["max_identity_gap_tokens"])
         self.table_cell_marks = frozenset(table["table_cell_marks"]["marks"])
+        self.table_prior_headers = frozenset(table["table_cell_marks"]["prior_headers"])
         self.listed_size_rules = frozenset(table["listed_size_rules"]["rule_ids"])
         self.identity_container_nouns = frozenset(table["identity_container_nouns"]["words"])
         self.echo_only_mimics = frozenset(table["echo_only_mimic_values"]["values"])
@@ -454,6 +456,14 @@ class Linker:
         inner = table["indefinite_inner_parts"]
         self.inner_part_articles = frozenset(inner["articles"])
         self.inner_parts = frozenset(inner["parts"])
+        contents = table["identity_of_contents"]
+        self.contents_joiners = frozenset(contents["joiners"])
+        self.content_nouns = frozenset(contents["content_nouns"]) | self.lesion_parts
+        host = table["calcified_host_contents"]
+        self.host_rules = frozenset(host["host_rules"])
+        self.host_content_rules = frozenset(host["content_rules"])
+        self.host_joiners = frozenset(host["joiners"])
+        self.max_host_words = int(host["max_words_between"])
         self.showing_verbs = frozenset(table["same_foci_showing_words"]["words"])
         self.enumeration_closers = frozenset(table["enumeration_closers"]["words"])
         #: Phrases that open a sentence on a lesion, longest first ("at the site of").
@@ -1405,7 +1415,7 @@ class Linker:
             self._lent_by_host(doc, heads, attached, states)
             self._fronted_container(doc, s_start, heads, attached, states)
             self._colon_lead_in(doc, heads, attached, states)
-            self._identified_lesion(heads, attached, states, s_mentions)
+            self._identified_lesion(doc, heads, attached, states, s_mentions)
             self._take_duct_contents(doc, states, s_mentions)
             self._merge_anaphoric_lesions(doc, heads, attached, states)
             subjectless = self._predicate_subjects(doc, heads, attached, states)
@@ -1496,9 +1506,12 @@ class Linker:
                 self._take_list_items(doc, k, sentences, targets_of, mentions_of, states)
             sentence_mimics = _SpanIndex([m for m in s_mentions if m.label == "MIMIC"])
             if topics is None:
-                topics = self._line_topics(doc, sentences)
+                topics = self._line_topics(doc, sentences, mentions_of)
             topic = topics[k]
             same_foci_showing = self._same_foci_showing(doc, s_start, s_end)
+            cue_tokens = frozenset(
+                i for m in s_mentions if m.label == "COREF" for i in range(m.start, m.end)
+            )
             sent_records = [
                 self._record(
                     doc,
@@ -1514,10 +1527,12 @@ class Linker:
                     liver_exam=liver_exam,
                     topic=topic,
                     same_foci_showing=same_foci_showing,
+                    cue_tokens=cue_tokens,
                 )
                 for st in states
             ]
             self._echoes_named_elsewhere(sent_records, states, s_mentions)
+            self._host_contents(doc, sent_records, states)
             group_counter = self._group(doc, sent_records, states, s_mentions, group_counter)
             records.extend(sent_records)
         return records
@@ -1567,6 +1582,60 @@ class Linker:
             st.attachments.extend(
                 Attachment(m, "context", 0) for m in ducts if m.end <= st.mention.start
             )
+
+    def _current_columns(
+        self, doc: Doc, t: Mention, attachments: Sequence[Attachment]
+    ) -> list[Attachment]:
+        """In a table row, drop the sizes in columns that the table's header names a prior
+        exam's ("Lesion | Location | Current | Prior" over "L1 | Liver seg VII, calcified
+        metastasis | 38 mm | 41 mm"), when a size in another column remains."""
+        marks = self.table_cell_marks
+        if len(attachments) < 2 or not any(
+            a.mention.label == "SIZE"
+            and a.mention.start > 0
+            and doc[a.mention.start - 1].text in marks
+            for a in attachments
+        ):
+            return list(attachments)
+        text = doc.text
+        line_start = text.rfind("\n", 0, t.start_char) + 1
+        line_end = text.find("\n", t.start_char)
+        line_end = len(text) if line_end < 0 else line_end
+
+        def cells(line: str) -> int:
+            return sum(line.count(mark) for mark in marks)
+
+        if cells(text[line_start:line_end]) < 2:
+            return list(attachments)
+        # The first row of the block of table rows the target's row belongs to.
+        header = ""
+        start = line_start
+        while start > 0:
+            previous = text.rfind("\n", 0, start - 1) + 1
+            line = text[previous : start - 1]
+            if cells(line) < 2:
+                break
+            if any(c.isalpha() for c in line):
+                header = line
+            start = previous
+        if not header:
+            return list(attachments)
+        split = re.compile("|".join(re.escape(mark) for mark in sorted(marks)))
+        titles = [cell.lower() for cell in split.split(header)]
+
+        def prior_column(a: Attachment) -> bool:
+            m = a.mention
+            if not (line_start <= m.start_char < line_end):
+                return False
+            column = cells(text[line_start : m.start_char])
+            return column < len(titles) and not self.table_prior_headers.isdisjoint(
+                re.findall(r"[a-z]+", titles[column])
+            )
+
+        kept = [a for a in attachments if not (a.mention.label == "SIZE" and prior_column(a))]
+        if any(a.mention.label == "SIZE" for a in kept):
+            return kept
+        return list(attachments)
 
     def _nearest_size_cell(
         self, doc: Doc, t: Mention, attachments: Sequence[Attachment]
@@ -1638,6 +1707,10 @@ class Linker:
             first[0] in self.neighbours.refer_back or first[0] in self.neighbours.inside_adverbs
         ):
             return True  # "It contains ...", "Centrally there is an 8 mm calcification"
+        if not self.neighbours.inside_adjectives.isdisjoint(
+            self._first_words(doc, s_start, s_end, self.neighbours.adjective_first_words)
+        ):
+            return True  # "Coarse internal calcifications."
         if (
             len(first) == 2
             and first[0] in self.neighbours.inside_prepositions
@@ -1793,6 +1866,11 @@ class Linker:
                 return
         for hk in reversed(lesions):
             lent = _places(attached.get(hk, []))
+            if lent and all(m.label == "ORGAN" and m.value == VESSEL for m in lent):
+                # "... with tumour thrombus in the right portal vein. Coarse internal
+                # calcifications.": a thrombus in a vessel is not the lesion they lie in.
+                lent = []
+                continue
             if lent:
                 if distributive and self.normalizer.is_plural_head(
                     [doc[p_heads[hk].end - 1].lower_]
@@ -2521,18 +2599,18 @@ class Linker:
         if first is None:
             return
         first_word = doc[first].lower_
-        opener = None
-        # An opener's words are compared only where the sentence starts with its first word.
-        firsts = self.fronted_opener_firsts
-        if firsts is None or first_word in firsts:
-            opener = next(
-                (
-                    p
-                    for p in self.fronted_openers
-                    if tuple(t.lower_ for t in doc[first : first + len(p)]) == p
-                ),
+        opener = self._fronted_opener(doc, first)
+        if opener is None and first_word in self.neighbours.inside_prepositions:
+            # "In segment VIII, at the site of the previous abscess, there is ...": a place
+            # before the opener, which the lesion takes.
+            comma = next(
+                (i for i in range(first + 1, min(first + 8, len(doc))) if doc[i].text == ","),
                 None,
             )
+            if comma is not None and not any(first < h.start < comma for h in heads):
+                opener = self._fronted_opener(doc, comma + 1)
+                if opener is not None:
+                    first = comma + 1
         if opener is not None:
             first += len(opener) - 1
         elif first_word not in self.neighbours.inside_prepositions:
@@ -2547,6 +2625,23 @@ class Linker:
         for st in states:
             if st.mention.start > lesion.end and not self._has_location(st):
                 st.attachments.extend(Attachment(m, "container", 0) for m in lent)
+
+    def _fronted_opener(self, doc: Doc, first: int) -> tuple[str, ...] | None:
+        """The opener phrase ("at the site of", "within") that starts at token ``first``."""
+        if first >= len(doc):
+            return None
+        # An opener's words are compared only where the sentence starts with its first word.
+        firsts = self.fronted_opener_firsts
+        if firsts is not None and doc[first].lower_ not in firsts:
+            return None
+        return next(
+            (
+                p
+                for p in self.fronted_openers
+                if tuple(t.lower_ for t in doc[first : first + len(p)]) == p
+            ),
+            None,
+        )
 
     def _listed_contents(self, doc: Doc, start: int, target_start: int) -> bool:
         """Whether a target is an item of a list of what a lesion contains ("a mass ...
@@ -2619,6 +2714,7 @@ class Linker:
 
     def _identified_lesion(
         self,
+        doc: Doc,
         heads: Sequence[Mention],
         attached: Mapping[int, list[Attachment]],
         states: Sequence[TargetState],
@@ -2670,11 +2766,14 @@ class Linker:
                 continue
             own = attached.get(k, [])
             # A target with its own size ("The segment 6 lesion corresponds to a coarse
-            # calcification measuring 3.4 cm") takes only the lesion's place.
+            # calcification measuring 3.4 cm") takes only the lesion's place, and so does one
+            # the cue names as the lesion's contents ("an 8.5 cm mass with ... areas
+            # corresponding to microcalcifications").
+            whole = not sized and not self._names_contents(doc, lesion.end, cue.start)
             lent = [
                 a
                 for a in own
-                if (a.mention.label == "SIZE" and not sized)
+                if (a.mention.label == "SIZE" and whole)
                 or (
                     a.mention.label in LOCATION_LABELS
                     and not a.mention.proximal
@@ -2682,6 +2781,75 @@ class Linker:
                 )
             ]
             st.attachments.extend(Attachment(a.mention, "container", a.distance) for a in lent)
+
+    def _host_contents(
+        self, doc: Doc, records: Sequence[dict[str, Any]], states: Sequence[TargetState]
+    ) -> None:
+        """Make calcifications a calcified lesion contains part of it ("calcified lesion with
+        coarse calcifications measuring 3.2 x 2.5 cm"): they take the lesion's organ and add
+        no count, so the group stays the one lesion (see calcified_host_contents)."""
+        for k in range(1, len(states)):
+            host, inner = states[k - 1].mention, states[k].mention
+            if host.rule_id not in self.host_rules or inner.rule_id not in self.host_content_rules:
+                continue
+            between = doc[host.end : inner.start]
+            if (
+                not len(between)
+                or between[0].lower_ not in self.host_joiners
+                or len(between) - 1 > self.max_host_words
+                or not all(t.is_alpha or t.text == "-" for t in between)
+            ):
+                continue
+            if any(
+                a.tier == "premod" and a.mention.label in {"COUNT", "QUANTIFIER"}
+                for a in states[k].attachments
+            ):
+                continue  # "a calcified cyst with two calcifications": counted as said
+            outer, rec = records[k - 1], records[k]
+            if not outer["counted"] or rec["assertion"] != outer["assertion"]:
+                continue
+            if rec["exclusion_reason"] == "no_liver_context":
+                rec["organ"] = outer["organ"]
+                rec["other_organs"] = outer["other_organs"]
+                rec["counted"], rec["exclusion_reason"] = True, None
+            if rec["counted"]:
+                rec["count"], rec["multiple"], rec["another"] = None, False, 0
+
+    def _without_container_size(
+        self,
+        doc: Doc,
+        st: TargetState,
+        attachments: Sequence[Attachment],
+        cue_tokens: frozenset[int],
+    ) -> list[Attachment]:
+        """Drop a size standing before the contents word that introduces a target ("Seg IVa
+        3.2 cm (prior 3.6 cm), now with a central coarse calcification of 1.5 cm", "Seg VII
+        2.8 cm, with punctate calcifications"): the size is the lesion's that holds it. An
+        outline keeps it ("4.1 x 3.6 cm, with complete calcification of the wall"): the
+        calcified wall is the lesion. A joiner inside an identity cue ("consistent with",
+        ``cue_tokens``) introduces no contents."""
+        t = st.mention
+        if not any(a.tier == "fronted" for a in attachments):
+            return list(attachments)
+        if self.outline_parts.intersection(st.words) or self._outline_after(doc, t.end):
+            return list(attachments)
+        i = t.start - 1
+        while i >= 0 and t.start - i <= self.max_premod_gap + 1 and doc[i].is_alpha:
+            if doc[i].lower_ in self.host_joiners and i not in cue_tokens:
+                return [a for a in attachments if not (a.tier == "fronted" and a.mention.end <= i)]
+            i -= 1
+        return list(attachments)
+
+    def _names_contents(self, doc: Doc, lesion_end: int, cue_start: int) -> bool:
+        """Whether an identity cue follows a lesion's contents rather than the lesion: a
+        joiner ("with", "containing") after the lesion and a content noun or lesion part
+        ("areas", "components", "wall") right before the cue, a comma aside."""
+        i = cue_start - 1
+        if i > lesion_end and doc[i].text == ",":
+            i -= 1
+        if i < lesion_end or doc[i].lower_ not in self.content_nouns:
+            return False
+        return any(doc[j].lower_ in self.contents_joiners for j in range(lesion_end, i))
 
     def _identified_focus(
         self,
@@ -2783,6 +2951,7 @@ class Linker:
         liver_exam: bool = False,
         topic: tuple[str, bool] = ("", False),
         same_foci_showing: int | None = None,
+        cue_tokens: frozenset[int] = frozenset(),
     ) -> dict[str, Any]:
         t = st.mention
         by_label: dict[str, list[Attachment]] = {}
@@ -2869,7 +3038,9 @@ class Linker:
                     )
                 )
             ]
+        size_attachments = self._current_columns(doc, t, size_attachments)
         size_attachments = self._nearest_size_cell(doc, t, size_attachments)
+        size_attachments = self._without_container_size(doc, st, size_attachments, cue_tokens)
         sizes = self._sizes(doc, size_attachments, prior_cue_ends, inside=inside)
         count, multiple, definite = self._count(doc, st, by_label, other_organs, prior_cue_ends)
         if not definite and same_foci_showing is not None:
@@ -2977,16 +3148,21 @@ class Linker:
         return next((i for i in range(start, end) if doc[i].lower_ in self.showing_verbs), end)
 
     def _line_topics(
-        self, doc: Doc, sentences: Sequence[tuple[int, int, str, str, str]]
+        self,
+        doc: Doc,
+        sentences: Sequence[tuple[int, int, str, str, str]],
+        mentions_of: Mapping[int, Sequence[Mention]],
     ) -> list[tuple[str, bool]]:
         """For each sentence, ``(organ, unsure)``: the organ of the nearest sentence before it
         on its line that opens on an organ as its subject ("The liver is normal in size.";
-        "" when none), and whether a piece of the line that a reduced text left out
-        (``calcminer.nlp.reduce.PLACEHOLDER``) stands nearer (then the whole text decides).
-        One pass over the sentences, so a one-line report of many sentences stays linear."""
+        "" when none) or on a Couinaud segment and a colon ("- Segment VIII: 5.2 cm, dense
+        lipiodol. Coarse calcification 2.4 cm."), and whether a piece of the line that a
+        reduced text left out (``calcminer.nlp.reduce.PLACEHOLDER``) stands nearer (then the
+        whole text decides). One pass over the sentences, so a one-line report of many
+        sentences stays linear."""
         out: list[tuple[str, bool]] = []
         topic = ("", False)
-        for start, end, *_ in sentences:
+        for k, (start, end, *_) in enumerate(sentences):
             out.append(topic)
             if any("\n" in t.text_with_ws for t in doc[start:end]):
                 topic = ("", False)  # the sentences after it are on the next line
@@ -2995,10 +3171,25 @@ class Linker:
             if words[:1] == (PLACEHOLDER,):
                 topic = ("", True)
                 continue
-            organ = self._topic_organ(words)
+            organ = self._topic_organ(words) or self._segment_heading(doc, start, mentions_of, k)
             if organ:
                 topic = (organ, False)
         return out
+
+    def _segment_heading(
+        self, doc: Doc, start: int, mentions_of: Mapping[int, Sequence[Mention]], k: int
+    ) -> str:
+        """LIVER when sentence ``k`` opens (a list marker aside) on a Couinaud segment and a
+        colon ("- Segment VIII: 5.2 cm, ..."), else ""."""
+        first = start
+        while first < len(doc) and (
+            doc[first].is_space or doc[first].text in self.neighbours.list_bullets
+        ):
+            first += 1
+        for m in mentions_of.get(k, []):
+            if m.label == "SEGMENT" and m.start == first:
+                return LIVER if m.end < len(doc) and doc[m.end].text == ":" else ""
+        return ""
 
     def _topic_organ(self, words: Sequence[str]) -> str:
         """The organ a sentence opens on as its subject (its first words), or ""."""

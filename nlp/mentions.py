@@ -70,6 +70,7 @@ class MentionMatcher:
         self._refer_back_hashes = frozenset(
             strings.add(w) for w in (*cues.refer_back, *cues.inside_adverbs)
         )
+        self._inside_adjective_hashes = frozenset(strings.add(w) for w in cues.inside_adjectives)
         self._definite_hashes = frozenset(strings.add(w) for w in cues.definite)
         self._lesion_hashes = frozenset(strings.add(w) for w in cues.lesion_starts)
         self._inside_pronoun_hashes = frozenset(strings.add(w) for w in cues.inside_pronouns)
@@ -90,6 +91,10 @@ class MentionMatcher:
         inner = patterns.normalization["indefinite_inner_parts"]
         self._article_hashes = frozenset(strings.add(w) for w in inner["articles"])
         self._inner_hashes = frozenset(strings.add(w) for w in inner["parts"])
+        # "- Segment VIII: 5.2 cm, ... Coarse calcification 2.4 cm.": the line's heading.
+        self._segment_heading_hashes = frozenset(
+            strings.add(w) for w in patterns.normalization["segment_headings"]["words"]
+        )
         #: Most sentences in a row that continue a target's sentence (``config.toml``).
         self._max_continued = int(patterns.config["linking"]["max_continued_sentences"])
         #: Most list items after a target's sentence that opens a list ("foci:").
@@ -163,6 +168,13 @@ class MentionMatcher:
         for k in target_sentences:
             start, end = bounds[k], bounds[k + 1]
             if k > 0:
+                before = self._first_word(doc, bounds[k - 1], start)
+                if (
+                    before is not None
+                    and lowers[before] in self._segment_heading_hashes
+                    and not any("\n" in t.text_with_ws for t in doc[bounds[k - 1] : start])
+                ):
+                    out.add(k - 1)  # "- Segment VIII: 5.2 cm, ...": the line's heading
                 first = self._first_word(doc, start, end)
                 definite_lesion = any(
                     lowers[i] in self._definite_hashes
@@ -176,6 +188,15 @@ class MentionMatcher:
                 )
                 if (
                     (first is not None and lowers[first] in self._refer_back_hashes)
+                    or (
+                        first is not None
+                        and any(
+                            lowers[i] in self._inside_adjective_hashes
+                            for i in range(
+                                first, min(end, first + self.neighbours.adjective_first_words)
+                            )
+                        )
+                    )
                     or definite_lesion
                     or any(lowers[i] in self._inside_pronoun_hashes for i in range(start, end))
                     or any(

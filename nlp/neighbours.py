@@ -73,6 +73,9 @@ class NeighbourCues:
         inside_pronouns: The pronouns of those phrases ("it").
         inside_adverbs: Words that, opening a sentence, place its finding in the previous
             sentence's lesion ("Centrally there is an 8 mm calcification").
+        inside_adjectives: Words that, among a sentence's first ``adjective_first_words``
+            words, do the same ("Coarse internal calcifications.").
+        adjective_first_words: How many first words may hold an inside adjective.
         list_introducers: Tokens that, ending a target's sentence, open a list of its foci
             ("Calcified foci with shadowing:" then "- segment 3, 4 mm;" on each line).
         list_bullets: Tokens that start a list item ("-", "*").
@@ -89,6 +92,8 @@ class NeighbourCues:
     inside_prepositions: frozenset[str] = frozenset()
     inside_pronouns: frozenset[str] = frozenset()
     inside_adverbs: frozenset[str] = frozenset()
+    inside_adjectives: frozenset[str] = frozenset()
+    adjective_first_words: int = 0
     list_introducers: frozenset[str] = frozenset()
     list_bullets: frozenset[str] = frozenset()
     list_label_openers: frozenset[str] = frozenset()
@@ -113,6 +118,8 @@ class NeighbourCues:
             inside_prepositions=frozenset(starts["inside_previous"]["prepositions"]),
             inside_pronouns=frozenset(starts["inside_previous"]["pronouns"]),
             inside_adverbs=frozenset(starts["inside_previous"]["adverbs"]),
+            inside_adjectives=frozenset(starts["inside_previous"]["adjectives"]),
+            adjective_first_words=int(starts["inside_previous"]["adjective_first_words"]),
             list_introducers=frozenset(starts["list_items"]["introducers"]),
             list_bullets=frozenset(normalization["header_bullets"]),
             list_label_openers=frozenset(starts["list_items"]["label_openers"]),

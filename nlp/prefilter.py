@@ -350,6 +350,9 @@ class Prefilter:
     #: How many pieces holding a letter are kept before a follow-up piece: a recommendation
     #: that names no organ looks back over as many clauses (``max_look_back_clauses``).
     followup_context_pieces: int = 1
+    #: Characters that separate the cells of a table row ("|"): the rows above a target's
+    #: row, up to the table's header, are kept with it (the linker reads the header).
+    table_marks: tuple[str, ...] = ()
 
     @classmethod
     def from_patterns(
@@ -397,6 +400,7 @@ class Prefilter:
             followup_context_pieces=int(
                 patterns.config["recommendations"]["max_look_back_clauses"]
             ),
+            table_marks=tuple(patterns.normalization["table_cell_marks"]["marks"]),
         )
 
     @cached_property
@@ -441,10 +445,44 @@ class Prefilter:
             self.followups, text, first_only=False, lowered=lowered
         )
         targets = self._units(self.targets, text, target_lines, pairs=True)
+        if targets and self.table_marks:
+            targets = sorted({*targets, *self._table_rows_above(text, targets)})
         followups = self._units(self.followups, text, followup_lines)
         if followups:
             followups = sorted({*followups, *self._followup_context(text, followups)})
         return CandidateUnits(tuple(targets), tuple(followups))
+
+    def _table_rows(self, line: str) -> bool:
+        """Whether a line is a table row: it holds two cell marks or more."""
+        return sum(line.count(mark) for mark in self.table_marks) >= 2
+
+    def _table_rows_above(self, text: str, units: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The pieces of the table rows above each unit's row, up to the first row of its
+        block of rows (the header: "Lesion | Location | Current | Prior"), each line cut at
+        the separators as the reducer cuts it."""
+        rows: list[tuple[int, int]] = []
+        done: set[int] = set()
+        for start, _end in units:
+            line_start = text.rfind("\n", 0, start) + 1
+            if line_start in done:
+                continue
+            done.add(line_start)
+            line_end = text.find("\n", start)
+            if not self._table_rows(text[line_start : len(text) if line_end < 0 else line_end]):
+                continue
+            while line_start > 0:
+                above = text.rfind("\n", 0, line_start - 1) + 1
+                if above in done or not self._table_rows(text[above : line_start - 1]):
+                    break
+                done.add(above)
+                piece = above
+                for k in range(above, line_start):
+                    if text[k] in LINE_BREAKS:
+                        if k > piece:
+                            rows.append((piece, k))
+                        piece = k + 1
+                line_start = above
+        return rows
 
     def _followup_context(self, text: str, units: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """The pieces before each follow-up piece, back to the ``followup_context_pieces``-th

@@ -517,6 +517,11 @@ def arrow_chunk(df: pd.DataFrame, schema: pa.Schema | None = None) -> pa.Table:
         if target is not None and array.type != target:
             if pa.types.is_string(target) and not pa.types.is_null(array.type):
                 array = _text_array(_column_values(df[name]))
+            elif pa.types.is_floating(target) and pa.types.is_integer(array.type):
+                # As a whole table's int-and-float column is made (float() of each value):
+                # an int beyond 2**53 rounds instead of failing Arrow's safe cast.
+                values = array.to_pylist()
+                array = pa.array([None if v is None else float(v) for v in values], type=target)
             else:
                 array = array.cast(target)
         arrays.append(array)

@@ -2344,6 +2344,143 @@ DEV_SIXTH = [
 ]
 
 
+# --- dev_aq, dev_ar, dev_as (seventh session): the kinds, in wordings of my own -----------------
+
+DEV_SEVENTH = [
+    _case(
+        "Liver: In segment III an echogenic focus of 5 mm with posterior shadow, in sense of a"
+        " calcification.",
+        "in_sense_of_without_article_is_an_identity_cue",
+        count=1,
+        max_size_mm=5.0,
+        segments=["III"],
+        triage="benign",
+    ),
+    _case(
+        "TAC DE ABDOMEN\nHallazgos: Hepatic granuloma, calcified, segment 4, 6 mm.\n"
+        "Impresión diagnóstica: Calcified hepatic granuloma.",
+        "a_two_word_translated_impression_header_restates",
+        count=1,
+        max_size_mm=6.0,
+        triage="benign",
+    ),
+    _case(
+        "Liver: a macrocalcification of 9 mm in segment VII with posterior shadowing.",
+        "macrocalcification_is_a_calcification",
+        count=1,
+        max_size_mm=9.0,
+        segments=["VII"],
+        triage="benign",
+    ),
+    _case(
+        "CT ABDOMEN\nBefund: Leber: Zwei verkalkte Metastasen im Segment VI, groesste 3.8 cm"
+        " (Vorbefund 4.4 cm).",
+        "untranslated_german_calcified_metastases_and_a_prior_size",
+        count=2,
+        max_size_mm=38.0,
+        segments=["VI"],
+        triage="urgent",
+    ),
+    _case(
+        "Liver: A 6.4 cm mass in segment 8 with necrotic areas and dark foci corresponding to"
+        " microcalcifications on CT.",
+        "an_identity_cue_after_the_contents_does_not_lend_the_mass_size",
+        max_size_mm=None,
+        segments=["VIII"],
+        triage="workup",
+    ),
+    _case(
+        "Liver of normal size. In segment II, a calcified lesion with coarse calcifications"
+        " measuring 3.4 x 2.9 cm.",
+        "calcifications_inside_a_calcified_lesion_are_that_lesion",
+        count=1,
+        max_size_mm=34.0,
+        segments=["II"],
+        triage="urgent",
+    ),
+    _case(
+        "Liver: index lesions:\n Seg VI 4.1 cm (prior 4.5 cm), now with a central calcification"
+        " of 1.2 cm.\n Seg II 2.0 cm (prior 2.2 cm).",
+        "a_row_size_before_with_is_the_lesions_not_the_contents",
+        count=1,
+        max_size_mm=12.0,
+        segments=["VI"],
+        triage="benign",
+    ),
+    _case(
+        "CT ABDOMEN\nFINDINGS:\nTreated metastases:\n- Segment VI: 4.0 cm, no enhancement."
+        " Dense calcification 1.8 cm.\n- Segment III: 1.1 cm, enhancing.",
+        "a_segment_heading_on_the_line_places_the_next_sentence",
+        count=1,
+        max_size_mm=18.0,
+        triage="benign",
+    ),
+    _case(
+        "Findings: In segment V, at the site of the drained abscess, there is a 1.6 cm"
+        " calcification.",
+        "a_place_before_a_site_of_opener_is_the_lesions",
+        count=1,
+        max_size_mm=16.0,
+        segments=["V"],
+        triage="benign",
+    ),
+    _case(
+        "Findings: Large cholangiocarcinoma in the left lobe, 9 cm, with tumour thrombus in the"
+        " left portal vein. Dense internal calcifications. Ascites.",
+        "an_inside_adjective_refers_to_the_lesion_not_the_thrombus_vessel",
+        calcification=True,
+        lobes=["left"],
+        triage="workup",
+    ),
+    _case(
+        "MRI LIVER\nObservation 1\n  Location: segment VIII\n  Size: 21 mm\n"
+        "  Calcification: absent\n  Category: LR-4",
+        "absent_as_a_structured_fields_value_negates",
+        calcification=False,
+        triage="none",
+    ),
+    _case(
+        "Liver: coarse calcification in segment 4 with absent internal vascularity.",
+        "absent_before_another_noun_does_not_negate",
+        calcification=True,
+        count=1,
+        triage="benign",
+    ),
+    _case(
+        "ct abd  liver calcified met seg 3 now 33 mm previously 36 mm  rec mri",
+        "calcified_met_abbreviation_in_run_on_dictation",
+        count=1,
+        max_size_mm=33.0,
+        segments=["III"],
+        triage="urgent",
+    ),
+    _case(
+        "CT CAP\n\nLesion | Location | Prior | Current\nT1 | Lung RUL | 9 mm | 8 mm\n"
+        "T2 | Liver seg V, calcified metastasis | 35 mm | 28 mm\n\nNo new lesions.",
+        "a_table_header_names_the_prior_column",
+        count=1,
+        max_size_mm=28.0,
+        segments=["V"],
+        triage="benign",
+    ),
+    _case(
+        "Liver: a new 5.0 cm lesion in segment VII with a 3.3 cm densely calcified centre.",
+        "a_calcified_centre_is_a_calcification_with_its_own_size",
+        count=1,
+        max_size_mm=33.0,
+        segments=["VII"],
+        triage="urgent",
+    ),
+    _case(
+        "TC ADDOME\nReperto: Fegato regolare. Calcificazioni della capsula glissoniana lungo il"
+        " VI segmento.",
+        "translated_capsule_words_exclude_the_calcification",
+        calcification=False,
+        triage="none",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -2363,6 +2500,7 @@ DEV_SIXTH = [
         *FOLLOW_UP_DEV_M_N_O,
         *DEV_FIFTH,
         *DEV_SIXTH,
+        *DEV_SEVENTH,
     ],
 )
 def test_kind_of_wording(miner: Miner, text: str, expected: Expect) -> None:
