@@ -17,7 +17,10 @@ when, outside excluded sections (indication, history, comparison, technique):
   ("Follow-up ultrasound of ...", "MRI for further characterization of ...", "Continued CT
   follow-up.") stands in it; a plan does not count in a clause that describes an exam
   ("Follow-up CT shows ..."), names it as a header ("Follow-up ultrasound: ...") or is the
-  report's opening clause (the exam's own name);
+  report's opening clause (the exam's own name). An exam that opens its clause and is followed
+  by its condition ("MRI liver if CEA rises", "Liver MRI should the marker rise") is a
+  conditional plan, unless the clause goes on to say the exam was done ("... if ... was done
+  in 2022");
 - or a conditional cue ("if clinically required", "as clinically indicated") and an imaging
   modality stand in it. Without a modality ("follow up as clinically indicated") it
   recommends nothing, and a bare "if" clause is no recommendation ("If calcification is
@@ -103,6 +106,9 @@ HEADER_CUE = "header"
 #: Value of an advice header of translated reports ("Saran:", "Empfehlung:"): a header cue
 #: that, alone on its line, governs the next line ("Saran:\nMRI abdomen.").
 LINE_HEADER_CUE = "line_header"
+#: Value of a verbless plan that ends with its condition ("MRI liver if", "Liver MRI should
+#: the"): what follows is the condition, read only for words saying the exam was done.
+CONDITIONAL_PLAN = "condition"
 #: Modality of a recommendation that names none.
 UNNAMED_MODALITY = "imaging"
 LIVER = "liver"
@@ -177,6 +183,9 @@ class RecommendationSettings:
             finding ("No change in the hepatic cyst.").
         max_look_back_clauses: Most clauses a recommendation naming no organ looks back over,
             in its section, for one that names an organ.
+        plan_condition_done_words: Word sequences that, after the condition of a conditional
+            plan, say the exam was done ("MRI liver if CEA rises *was done* in 2022"): such a
+            clause is history, not a plan.
     """
 
     days_per_unit: Mapping[str, float]
@@ -196,6 +205,7 @@ class RecommendationSettings:
     denial_openers: frozenset[str] = frozenset()
     denial_breakers: frozenset[str] = frozenset()
     max_look_back_clauses: int = 1
+    plan_condition_done_words: frozenset[tuple[str, ...]] = frozenset()
 
     @classmethod
     def from_patterns(
@@ -227,6 +237,9 @@ class RecommendationSettings:
             denial_openers=frozenset(table["denial_openers"]),
             denial_breakers=frozenset(table["denial_breakers"]),
             max_look_back_clauses=int(section["max_look_back_clauses"]),
+            plan_condition_done_words=frozenset(
+                tuple(str(phrase).lower().split()) for phrase in table["plan_condition_done_words"]
+            ),
         )
 
 
@@ -544,7 +557,7 @@ class RecommendationFinder:
                 or modality == UNNAMED_MODALITY
                 or w.value in GENERIC_MODALITIES
             ]
-            spans = merge_word_spans((w.start_char, w.end_char, w.label) for w in own)
+            spans = merge_word_spans(self._word_span(doc, w, conditions) for w in own)
             first = min([s for s, _, _ in spans] + ([subject_span[0]] if subject_span else []))
             last = max([e for _, e, _ in spans] + ([subject_span[1]] if subject_span else []))
             rule_ids = tuple(sorted({w.rule_id for w in own}))
@@ -563,6 +576,20 @@ class RecommendationFinder:
                 )
             )
         return found
+
+    @staticmethod
+    def _word_span(
+        doc: Doc, word: MentionLike, conditions: Sequence[MentionLike]
+    ) -> tuple[int, int, str]:
+        """``(start_char, end_char, label)`` of a word of a recommendation; a conditional plan
+        ("MRI liver if") keeps only its words before its condition, which is a word of its own
+        ("{MRI liver} {if} CEA rises", "{MRI} {if clinically required}")."""
+        if word.label == PLAN and word.value == CONDITIONAL_PLAN:
+            cut = min((c.start for c in conditions if word.start < c.start < word.end), default=0)
+            if cut:
+                last = doc[cut - 1]
+                return word.start_char, last.idx + len(last.text), word.label
+        return word.start_char, word.end_char, word.label
 
     @staticmethod
     def _closed_conditions(
@@ -752,11 +779,15 @@ class RecommendationFinder:
         as "Follow-up" in "Follow-up MRI in 3-6 months", or a header), and the
         clause must not describe an exam ("Follow-up CT shows ..."), name one as a header
         ("Follow-up ultrasound: ...") or be the report's opening clause, its title ("Follow-up
-        CT abdomen").
+        CT abdomen"). A conditional plan ("MRI liver if CEA rises") ends with its condition
+        word: the condition's own verbs describe nothing ("if CEA *is* rising"), only words
+        saying the exam was done do ("MRI liver if CEA rises *was done* in 2022").
         """
         start, end = clause
         if not self._at_clause_start(doc, start, plan.start, exam_tokens):
             return False
+        if plan.value == CONDITIONAL_PLAN:
+            return start != 0 and not self._says_done(doc, plan.end, end)
         for i in range(plan.end - 1, end):
             lower = doc[i].lower_
             if lower in self.settings.plan_clause_break_words:
@@ -764,6 +795,21 @@ class RecommendationFinder:
             if i >= plan.end and (lower in self.settings.plan_blocking_words or _is_colon(doc[i])):
                 return False
         return start != 0
+
+    def _says_done(self, doc: Doc, start: int, end: int) -> bool:
+        """Whether tokens ``start`` to ``end`` (a condition, to its clause's end) hold a word
+        sequence saying the exam was done (``plan_condition_done_words``)."""
+        phrases = self.settings.plan_condition_done_words
+        if not phrases:
+            return False
+        lengths = sorted({len(p) for p in phrases})
+        words = [doc[i].lower_ for i in range(start, end)]
+        return any(
+            tuple(words[i : i + n]) in phrases
+            for i in range(len(words))
+            for n in lengths
+            if i + n <= len(words)
+        )
 
     def _at_clause_start(self, doc: Doc, clause_start: int, at: int, exam_tokens: set[int]) -> bool:
         """Whether only punctuation, numbers, lead words, follow-up words or a header stand
