@@ -13,6 +13,7 @@ CONTEXT_EDGES = "calcminer_context_edges"
 FINDINGS = "calcminer_findings"
 FOLLOWUP = "calcminer_followup"
 RECOMMENDATIONS = "calcminer_recommendations"
+LOOK_BACK = "calcminer_look_back"
 
 #: name -> default. Values are primitives (tuples, strings, numbers, dicts of those), so docs
 #: survive ``Doc.to_bytes()`` and ``nlp.pipe(n_process=2)``.
@@ -30,6 +31,9 @@ DOC_EXTENSIONS: dict[str, Any] = {
     FOLLOWUP: (False, (), ()),
     # one tuple of primitives per follow-up recommendation (calcminer.nlp.recommendations)
     RECOMMENDATIONS: (),
+    # whether a recommendation naming no organ looked back past the clause before it (a
+    # reduced text then keeps more of the text before it: calcminer.nlp.miner)
+    LOOK_BACK: False,
 }
 
 

@@ -402,6 +402,12 @@ class Linker:
         organ_measure = table["organ_measurement"]
         self.organ_measure_words = frozenset(organ_measure["words"])
         self.organ_measure_max_gap = int(organ_measure["max_gap_tokens"])
+        self.organ_min_size_mm: Mapping[str, float] = {
+            organ: float(mm) for organ, mm in organ_measure["min_size_mm_by_organ"].items()
+        }
+        self.whole_organ_size_mm: Mapping[str, float] = {
+            organ: float(mm) for organ, mm in organ_measure["whole_organ_size_mm_by_organ"].items()
+        }
         guards = table["segment_code_guards"]
         self.segment_guard_rules = frozenset(guards["rule_ids"])
         self.segment_guard_window = int(guards["window_tokens"])
@@ -1098,9 +1104,11 @@ class Linker:
         # measuring 6 mm", "seg 6 liver approx 4 cm" are a lesion's sizes).
         placed = {i for m in mentions if m.label in {"SEGMENT", "LOBE"} for i in (m.end - 1,)}
         placed |= {h.end - 1 for h in heads if h.is_target}
-        organ_ends = frozenset(
-            m.end for m in mentions if m.label == "ORGAN" and not self._placed(doc, m, placed)
-        )
+        organ_ends = {
+            m.end: m.value or ""
+            for m in mentions
+            if m.label == "ORGAN" and not self._placed(doc, m, placed)
+        }
         identity_cues = sorted(m.start for m in mentions if m.label == "COREF")
         # A neighbour ("adjacent to the portal vein (9 mm)") owns its size, nothing else.
         every_head = _HeadIndex(heads, heads)
@@ -1150,7 +1158,7 @@ class Linker:
         return i >= 0 and (doc[i].lower_ in self.location_prepositions or i in placed)
 
     def _measures_organ(
-        self, doc: Doc, size: Mention, organ_ends: Collection[int], usable: _HeadIndex
+        self, doc: Doc, size: Mention, organ_ends: Mapping[int, str], usable: _HeadIndex
     ) -> bool:
         """Whether a size measures the organ named just before it ("spleen 12 cm", "liver
         normal 15 cm", "liver measures 15.1 cm"), so that it is no lesion's size.
@@ -1160,19 +1168,24 @@ class Linker:
         """
         if usable.target_over(size) is not None:
             return False
-        k = usable.first_starting_at(size.end)
-        if k is not None and usable.heads[k].start == size.end:
-            return False
         i = size.start
         gap = 0
-        while gap <= self.organ_measure_max_gap:
-            if i in organ_ends:
-                return True
+        while i not in organ_ends:
             i -= 1
-            if i < 0 or doc[i].lower_ not in self.organ_measure_words:
-                return False
             gap += 1
-        return False
+            if gap > self.organ_measure_max_gap or i < 0:
+                return False
+            if doc[i].lower_ not in self.organ_measure_words:
+                return False
+        organ = organ_ends[i]
+        value = self.normalizer.parse_size_mm(doc[size.start : size.end].text)
+        k = usable.first_starting_at(size.end)
+        if k is not None and usable.heads[k].start == size.end:
+            # Right before a target: the target's, unless only a whole organ is that large.
+            whole = self.whole_organ_size_mm.get(organ)
+            return whole is not None and value is not None and value >= whole
+        least = self.organ_min_size_mm.get(organ)
+        return least is None or value is None or value >= least
 
     def _choose_head(
         self,

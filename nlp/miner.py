@@ -9,13 +9,13 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from .extensions import FINDINGS
+from .extensions import FINDINGS, LOOK_BACK
 from .findings import aggregate, doc_findings, no_finding_result
 from .mentions import neighbour_cues
 from .normalize import CleanText, ExamTitle, TextCleaner
 from .patterns import load_patterns
 from .pipeline import TARGETS_PIPE, build_pipeline
-from .prefilter import LINE_BREAKS, Prefilter
+from .prefilter import LINE_BREAKS, CandidateUnits, Prefilter
 from .recommendations import doc_recommendations
 from .reduce import Reducer, Reduction
 from .schema import Report, ReportResult
@@ -89,6 +89,17 @@ class Miner:
             self.prefilter.may_have_lobed_organ(text)
         )
 
+    def _reduction(self, text: str, units: CandidateUnits) -> Reduction | None:
+        """The reduced text for a report's candidate units, or None (mine the whole text)."""
+        if not self.reduce or self._continued(text, units.targets):
+            return None
+        needed = [*units.targets, *units.followups]
+        # "CT LIVER TRIPHASIC": the linker reads the title (see ``ExamTitle``).
+        title = self._exam_title.title_span(text)
+        if title is not None:
+            needed.append(title)
+        return self.reducer.reduce(text, needed)
+
     def _continued(self, text: str, units: Sequence[tuple[int, int]]) -> bool:
         """Whether a sentence right after a target piece may continue it ("; these lie in
         segments II and V"): the linker then reads that sentence too, so no reduction."""
@@ -123,29 +134,24 @@ class Miner:
 
     def _mine_batch(self, batch: list[Report]) -> list[ReportResult]:
         results: list[ReportResult | None] = [None] * len(batch)
-        # (text for the pipeline, (index, cleaned text, its reduction or None))
-        full: list[tuple[str, tuple[int, CleanText, Reduction | None]]] = []
-        followup_only: list[tuple[str, tuple[int, CleanText, Reduction | None]]] = []
+        # (text for the pipeline, (index, cleaned text, its reduction or None, whether every
+        # piece a recommendation may read back over is kept))
+        full: list[tuple[str, tuple[int, CleanText, Reduction | None, bool]]] = []
+        followup_only: list[tuple[str, tuple[int, CleanText, Reduction | None, bool]]] = []
         for i, report in enumerate(batch):
             # Offsets found in the cleaned text map back through ``cleaned.original_offset``.
             cleaned = self.clean.clean(report.text)
             text = cleaned.text
             if self.prefilter is None:
-                full.append((text, (i, cleaned, None)))
+                full.append((text, (i, cleaned, None, True)))
                 continue
             units = self.prefilter.candidate_units(text)
             if not units.targets and not units.followups:
                 results[i] = no_finding_result(report, self.triage_config)
                 continue
-            reduction = None
-            if self.reduce and not self._continued(text, units.targets):
-                needed = [*units.targets, *units.followups]
-                # "CT LIVER TRIPHASIC": the linker reads the title (see ``ExamTitle``).
-                title = self._exam_title.title_span(text)
-                if title is not None:
-                    needed.append(title)
-                reduction = self.reducer.reduce(text, needed)
-            item = (reduction.text if reduction is not None else text, (i, cleaned, reduction))
+            reduction = self._reduction(text, units)
+            context = (i, cleaned, reduction, units.look_back_kept)
+            item = (reduction.text if reduction is not None else text, context)
             (full if units.targets else followup_only).append(item)
         for items, disable in ((full, []), (followup_only, [TARGETS_PIPE])):
             if not items:
@@ -153,9 +159,17 @@ class Miner:
             # A report with no possible target needs no target matching: the rest of the
             # pipeline then decides its follow-up advice exactly as for any report.
             pipe = self.nlp.pipe(items, as_tuples=True, batch_size=self.batch_size, disable=disable)
-            for doc, (i, cleaned, reduction) in pipe:
+            for doc, (i, cleaned, reduction, kept) in pipe:
                 report = batch[i]
                 to_original: Callable[..., int] | None = None
+                if reduction is not None and doc._.get(LOOK_BACK) and not kept:
+                    # A recommendation read the clauses before the piece kept before it:
+                    # mine again with as many pieces as it may read.
+                    assert self.prefilter is not None
+                    text = cleaned.text
+                    units = self.prefilter.candidate_units(text, look_back=True)
+                    reduction = self._reduction(text, units)
+                    doc = self.nlp(reduction.text if reduction else text, disable=disable)
                 if reduction is not None:
                     if self._needs_whole_text(doc, cleaned.text):
                         doc = self.nlp(cleaned.text, disable=disable)

@@ -322,6 +322,9 @@ class CandidateUnits:
 
     targets: tuple[tuple[int, int], ...]
     followups: tuple[tuple[int, int], ...]
+    #: Whether every follow-up piece has all the pieces before it that a recommendation
+    #: naming no organ may read (``Prefilter.followup_context_pieces``).
+    look_back_kept: bool = True
 
 
 @dataclass(frozen=True)
@@ -347,12 +350,18 @@ class Prefilter:
     same_foci_start: re.Pattern[str] | None = None
     #: An inside phrase anywhere in a sentence ("A 5 mm signal void within it ...").
     inside_previous: re.Pattern[str] | None = None
-    #: How many pieces holding a letter are kept before a follow-up piece: a recommendation
-    #: that names no organ looks back over as many clauses (``max_look_back_clauses``).
+    #: How many pieces holding a letter are kept before a follow-up piece when a
+    #: recommendation that names no organ looks back past the clause before it: as many as
+    #: it looks back over clauses (``max_look_back_clauses``). Otherwise one piece is kept,
+    #: which holds that clause (see :meth:`candidate_units`).
     followup_context_pieces: int = 1
     #: Characters that separate the cells of a table row ("|"): the rows above a target's
     #: row, up to the table's header, are kept with it (the linker reads the header).
     table_marks: tuple[str, ...] = ()
+    #: The words that name an organ for a recommendation (``followup.organ_words``): a
+    #: follow-up piece or the piece before it that holds one most likely places the
+    #: recommendation itself, so only that piece is kept before it at first.
+    organ_words: frozenset[str] = frozenset()
 
     @classmethod
     def from_patterns(
@@ -401,6 +410,11 @@ class Prefilter:
                 patterns.config["recommendations"]["max_look_back_clauses"]
             ),
             table_marks=tuple(patterns.normalization["table_cell_marks"]["marks"]),
+            organ_words=frozenset(
+                word
+                for key in patterns.normalization["followup"]["organ_words"]
+                for word in _words(str(key).lower())
+            ),
         )
 
     @cached_property
@@ -429,12 +443,16 @@ class Prefilter:
         """``(start, end)`` of every line where a follow-up cue or schedule rule could match."""
         return self._passing_lines(self.followups, text, first_only=False)
 
-    def candidate_units(self, text: str) -> CandidateUnits:
+    def candidate_units(self, text: str, *, look_back: bool = False) -> CandidateUnits:
         """The sentence-sized pieces of the text where a target or follow-up rule could match.
 
         Lines that pass the line test are cut where a sentence surely starts
         (:meth:`sentence_cuts`), and each piece is tested again, so a paragraph-long line
-        keeps only the sentences that matter.
+        keeps only the sentences that matter. Before each follow-up piece, the piece before
+        it is kept (it holds the clause before a recommendation, which places one naming no
+        organ), or with ``look_back`` the ``followup_context_pieces`` pieces before it (for a
+        recommendation that reads the clauses before that one: the miner asks again when the
+        pipeline says so).
         """
         lower = same_length_lower(text)
         # Only which anchors occur matters here (``_RuleGroup.anchors_in``), so the text's
@@ -448,9 +466,11 @@ class Prefilter:
         if targets and self.table_marks:
             targets = sorted({*targets, *self._table_rows_above(text, targets)})
         followups = self._units(self.followups, text, followup_lines)
+        kept = True
         if followups:
-            followups = sorted({*followups, *self._followup_context(text, followups)})
-        return CandidateUnits(tuple(targets), tuple(followups))
+            context, kept = self._followup_context(text, followups, look_back)
+            followups = sorted({*followups, *context})
+        return CandidateUnits(tuple(targets), tuple(followups), kept)
 
     def _table_rows(self, line: str) -> bool:
         """Whether a line is a table row: it holds two cell marks or more."""
@@ -484,9 +504,15 @@ class Prefilter:
                 line_start = above
         return rows
 
-    def _followup_context(self, text: str, units: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    def _followup_context(
+        self, text: str, units: list[tuple[int, int]], look_back: bool
+    ) -> tuple[list[tuple[int, int]], bool]:
         """The pieces before each follow-up piece, back to the ``followup_context_pieces``-th
-        one that holds a letter.
+        one that holds a letter, and whether every follow-up piece got them all.
+
+        Without ``look_back``, a follow-up piece that names an organ, or whose piece before
+        it does, gets only that piece: its recommendations most likely read no further (the
+        pipeline says when one does, and the miner asks again with ``look_back``).
 
         A recommendation that names no organ is placed by the clauses before it
         (``calcminer.nlp.recommendations``, at most ``max_look_back_clauses``): a piece holds
@@ -495,9 +521,12 @@ class Prefilter:
         they coincide with the other units or do not overlap them.
         """
         context = []
-        for start, _end in units:
+        kept = True
+        for start, end in units:
             position = start
             lettered = 0
+            pieces = self.followup_context_pieces
+            named = not look_back and self._names_organ(text[start:end])
             while position > 0:
                 line_start = _line_start(text, position)
                 if position > line_start:  # a piece inside its line: the piece before it
@@ -511,10 +540,22 @@ class Prefilter:
                     context.append(piece)
                 if any(ch.isalpha() for ch in text[piece[0] : piece[1]]):
                     lettered += 1
-                    if lettered >= self.followup_context_pieces:
+                    if (
+                        lettered == 1
+                        and pieces > 1
+                        and not look_back
+                        and (named or self._names_organ(text[piece[0] : piece[1]]))
+                    ):
+                        pieces = 1
+                        kept = False
+                    if lettered >= pieces:
                         break
                 position = piece[0]
-        return context
+        return context, kept
+
+    def _names_organ(self, piece: str) -> bool:
+        """Whether a piece holds a word that names an organ for a recommendation."""
+        return not self.organ_words.isdisjoint(_words(same_length_lower(piece)))
 
     def _units(
         self,

@@ -57,8 +57,10 @@ hepatic lesion."), the clauses before it in the same section decide, up to
 ("pancreatitis", "nephrolithiasis", "peritoneal") by its first organ word; the look-back never
 crosses a header into another section ("Liver: ..." before "Impression: ..."). An exam named
 only inside a condition that a comma closes ("if calcification were present on prior CT,
-...") is part of the condition. The prefilter keeps those clauses verbatim in a reduced text
-(``Prefilter.candidate_units``), so the result is the same with or without it.
+...") is part of the condition. A reduced text keeps the clause before a recommendation
+verbatim; a recommendation that reads further back marks its Doc (``LOOK_BACK``), and the
+miner mines again with the clauses it may read kept verbatim (``Prefilter.candidate_units``),
+so the result is the same with or without the prefilter.
 ``concerns_liver`` is then whether that organ is the liver (or, naming none, a liver location
 or counted liver target stands in the clause); :func:`liver_followup` makes the report-level
 flag.
@@ -78,7 +80,7 @@ from typing import Any, Protocol
 
 from spacy.tokens import Doc, Token
 
-from .extensions import CONTEXT_EDGES, RECOMMENDATIONS
+from .extensions import CONTEXT_EDGES, LOOK_BACK, RECOMMENDATIONS
 from .schema import Recommendation
 
 #: Labels of the mentions the finder reads.
@@ -680,6 +682,9 @@ class RecommendationFinder:
             return "", LIVER in organs
         if section_of is None:
             return "", denied
+        # The clauses before the previous one are read: a reduced text that kept only the
+        # piece before the recommendation is mined again with more (calcminer.nlp.miner).
+        doc._.set(LOOK_BACK, True)
         section = section_of(_first_word(doc, clause))
         earlier: tuple[int, int] | None = previous
         for _ in range(self.settings.max_look_back_clauses):

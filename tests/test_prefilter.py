@@ -134,3 +134,51 @@ def test_prefilter_reduction_keeps_what_lies_outside_the_target_sentence(
     on = next(miner.mine([report]))
     off = next(Miner(prefilter=False).mine([report]))
     assert repr(on) == repr(off)
+
+
+# A recommendation naming no organ reads the clauses before it. The reduced text keeps the piece
+# before it at first when that piece (or the recommendation's own) names an organ; a Doc whose
+# recommendation read further is mined again with every piece it may read.
+LOOK_BACK_CASES = [
+    # the piece before names an organ: one piece kept, no second pass needed
+    "Findings: normal.\nImpression: 6 mm gallbladder polyp.\nRepeat ultrasound in 12 months.",
+    # the piece before names none: every piece kept at once
+    "Impression: Indeterminate 14 mm lesion in segment VI.\nNo other abnormality.\n"
+    "Repeat ultrasound in 3 months.",
+    # the piece before denies a liver finding: one piece kept, the Doc asks for the rest
+    "Findings: 4 mm calcified granuloma in segment VI.\nImpression: Pancreatic cyst, 8 mm.\n"
+    "No hepatic lesion.\nRepeat MRI in 12 months.",
+    "Impression: Hepatic adenoma, 3 cm.\nOther: clear.\nNo liver haemorrhage.\n"
+    "Follow-up MRI in 6 months.",
+]
+
+
+def test_prefilter_keeps_one_piece_before_a_follow_up_only_when_an_organ_is_named() -> None:
+    miner = Miner()
+    assert miner.prefilter is not None
+    named = miner.prefilter.candidate_units(LOOK_BACK_CASES[0])
+    unnamed = miner.prefilter.candidate_units(LOOK_BACK_CASES[1])
+    assert not named.look_back_kept
+    assert unnamed.look_back_kept
+    asked = miner.prefilter.candidate_units(LOOK_BACK_CASES[0], look_back=True)
+    assert asked.look_back_kept
+    assert len(asked.followups) > len(named.followups)
+
+
+#: Normal findings before each case, so that the reduced text is much shorter than the report
+#: (a text is reduced only when that pays).
+PADDING = "".join(
+    f"{organ}: normal in size and appearance, no focal abnormality.\n"
+    for organ in ("Spleen", "Kidneys", "Adrenals", "Bowel", "Bones", "Aorta", "Bladder")
+)
+
+
+@pytest.mark.parametrize("text", LOOK_BACK_CASES)
+def test_look_back_reports_identical_on_and_off(text: str) -> None:
+    from calcminer.nlp.tables import recommendations_frame, reports_frame
+
+    reports = [Report(report_id="r", text=PADDING + text)]
+    off = list(Miner(prefilter=False).mine(reports))
+    on = list(Miner().mine(reports))
+    assert reports_frame(on).equals(reports_frame(off))
+    assert recommendations_frame(on).equals(recommendations_frame(off))
