@@ -136,6 +136,7 @@ _CONFIG_KEYS: Mapping[str, frozenset[str]] = {
             "max_subject_tokens",
             "max_cue_object_distance_tokens",
             "max_look_back_clauses",
+            "max_exam_modifier_words",
         }
     ),
     "input": frozenset(

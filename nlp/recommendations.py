@@ -20,7 +20,10 @@ when, outside excluded sections (indication, history, comparison, technique):
   report's opening clause (the exam's own name). An exam that opens its clause and is followed
   by its condition ("MRI liver if CEA rises", "Liver MRI should the marker rise") is a
   conditional plan, unless the clause goes on to say the exam was done ("... if ... was done
-  in 2022");
+  in 2022"). An exam or procedure coordinated before a plan leaves it opening its clause
+  ("MIBG scan and restaging CT per protocol", "Biopsy and follow-up MRI"), also when the
+  finder knows only the exam's head ("PSMA PET and restaging CT": a few words naming it, none
+  a verb, preposition or denial);
 - or a conditional cue ("if clinically required", "as clinically indicated") and an imaging
   modality stand in it. Without a modality ("follow up as clinically indicated") it
   recommends nothing, and a bare "if" clause is no recommendation ("If calcification is
@@ -188,6 +191,15 @@ class RecommendationSettings:
         plan_condition_done_words: Word sequences that, after the condition of a conditional
             plan, say the exam was done ("MRI liver if CEA rises *was done* in 2022"): such a
             clause is history, not a plan.
+        exam_coordinators: Words that join an exam or procedure opening a clause to the plan
+            after it ("MIBG scan *and* restaging CT", "Bone scan*,* follow-up MRI").
+        coordinated_procedure_words: Procedures that, coordinated before a plan, leave it
+            opening its clause ("Biopsy and restaging CT per protocol").
+        exam_modifier_stop_words: Words that cannot name an exam the finder does not know
+            before its head ("*prior* scan" may, "comparison *with* scan" may not), besides
+            plan_blocking_words, plan_clause_break_words and denial_openers.
+        max_exam_modifier_words: Most words that may name such an exam before its head
+            ("Ga-68 DOTATATE PET": 2).
     """
 
     days_per_unit: Mapping[str, float]
@@ -208,6 +220,10 @@ class RecommendationSettings:
     denial_breakers: frozenset[str] = frozenset()
     max_look_back_clauses: int = 1
     plan_condition_done_words: frozenset[tuple[str, ...]] = frozenset()
+    exam_coordinators: frozenset[str] = frozenset()
+    coordinated_procedure_words: frozenset[str] = frozenset()
+    exam_modifier_stop_words: frozenset[str] = frozenset()
+    max_exam_modifier_words: int = 0
 
     @classmethod
     def from_patterns(
@@ -242,6 +258,10 @@ class RecommendationSettings:
             plan_condition_done_words=frozenset(
                 tuple(str(phrase).lower().split()) for phrase in table["plan_condition_done_words"]
             ),
+            exam_coordinators=frozenset(table["exam_coordinators"]),
+            coordinated_procedure_words=frozenset(table["coordinated_procedure_words"]),
+            exam_modifier_stop_words=frozenset(table["exam_modifier_stop_words"]),
+            max_exam_modifier_words=int(section["max_exam_modifier_words"]),
         )
 
 
@@ -319,6 +339,12 @@ class RecommendationFinder:
     def __init__(self, settings: RecommendationSettings) -> None:
         self.settings = settings
         self._region_words = settings.region_list_words | settings.survey_region_words
+        self._modifier_stop_words = (
+            settings.exam_modifier_stop_words
+            | settings.plan_blocking_words
+            | settings.plan_clause_break_words
+            | settings.denial_openers
+        )
 
     def find(
         self,
@@ -789,7 +815,7 @@ class RecommendationFinder:
         saying the exam was done do ("MRI liver if CEA rises *was done* in 2022").
         """
         start, end = clause
-        if not self._at_clause_start(doc, start, plan.start, exam_tokens):
+        if not self._at_clause_start(doc, start, plan.start, exam_tokens, plan.end):
             return False
         if plan.value == CONDITIONAL_PLAN:
             return start != 0 and not self._says_done(doc, plan.end, end)
@@ -816,9 +842,12 @@ class RecommendationFinder:
             if i + n <= len(words)
         )
 
-    def _at_clause_start(self, doc: Doc, clause_start: int, at: int, exam_tokens: set[int]) -> bool:
+    def _at_clause_start(
+        self, doc: Doc, clause_start: int, at: int, exam_tokens: set[int], plan_end: int
+    ) -> bool:
         """Whether only punctuation, numbers, lead words, follow-up words or a header stand
-        before ``at``."""
+        before ``at``, or (for a plan ending at ``plan_end``) an exam or procedure coordinated
+        to it (see :meth:`_coordinated_opener`)."""
         for i in range(at - 1, clause_start - 1, -1):
             token = doc[i]
             if _is_colon(token):
@@ -830,6 +859,50 @@ class RecommendationFinder:
                 or token.like_num
                 or token.lower_ in self.settings.plan_lead_words
             ):
+                return self._coordinated_opener(doc, clause_start, i, plan_end, exam_tokens)
+        return True
+
+    def _coordinated_opener(
+        self, doc: Doc, clause_start: int, i: int, plan_end: int, exam_tokens: set[int]
+    ) -> bool:
+        """Whether token ``i`` ends the first conjunct of a coordination that opens the clause
+        and joins a plan ending at ``plan_end``: a procedure ("*Biopsy* and restaging CT per
+        protocol"), or a word naming an exam the finder does not know before the exam's known
+        head ("*MIBG* scan and restaging CT", "Ga-68 *DOTATATE* PET and follow-up MRI"; the
+        head may open the plan's own words, "PSMA {PET and restaging}").
+
+        The tokens from ``i`` to the plan have passed :meth:`_at_clause_start`; here the
+        conjunct must be followed, after its exam words, by an ``exam_coordinators`` word, and
+        it may hold at most ``max_exam_modifier_words`` words back to the clause start (or a
+        header's colon), none a verb of a reading, a condition, a denial or a preposition
+        ("Comparison with prior scan and follow-up MRI of 2020" is no plan).
+        """
+        settings = self.settings
+        head = i
+        if doc[i].lower_ not in settings.coordinated_procedure_words:
+            head = i + 1
+            while (
+                head < plan_end
+                and head not in exam_tokens
+                and (doc[head].is_punct or doc[head].like_num)
+            ):
+                head += 1
+            if head >= plan_end or head not in exam_tokens:
+                return False
+        joint = head + 1
+        while joint < plan_end and joint in exam_tokens:
+            joint += 1
+        if joint >= plan_end or doc[joint].lower_ not in settings.exam_coordinators:
+            return False
+        words, max_words = 0, settings.max_exam_modifier_words
+        for k in range(min(i, head - 1), clause_start - 1, -1):
+            token = doc[k]
+            if _is_colon(token):
+                break
+            if token.is_space or token.is_punct or token.like_num:
+                continue
+            words += 1
+            if token.lower_ in self._modifier_stop_words or words > max_words:
                 return False
         return True
 

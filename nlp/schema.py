@@ -179,7 +179,7 @@ class Recommendation:
     Attributes:
         report_id: The report it belongs to.
         index: Position among the report's recommendations (0-based, text order).
-        modality: ``CT``, ``MRI``, ``MRCP``, ``US``, ``PET``, ``ERCP`` ..., or ``imaging``
+        modality: ``CT``, ``MRI``, ``MRCP``, ``US``, ``PET``, ``NM``, ``ERCP`` ..., or ``imaging``
             when the recommendation names none ("follow-up in 6 months").
         interval_days: The stated interval in whole days ("in 6 months" -> 182), when given.
         conditional: Made on a condition ("MRI if clinically required").
