@@ -138,6 +138,8 @@ NOT_INSIDE_TARGETS = frozenset({"BLOCKER", "COREF", "CONTAINER"})
 NOT_PRESENT = frozenset({"negated", "hypothetical", "historical"})
 #: Targets that are calcifications only because of their acoustic shadow.
 ECHO_LABELS = frozenset({"ECHO_SHADOW", "ECHO_CANDIDATE"})
+#: Targets that own a shadow named after them in their sentence.
+SHADOW_OWNER_LABELS = frozenset({"CALCIFICATION", "DUCT_STONE", "ECHO_SHADOW"})
 LIVER = "liver"
 #: Vessel words ("hepatic arterial calcification") name the vessel, not the liver.
 VESSEL = "vessel"
@@ -667,9 +669,14 @@ class Linker:
         if self.neighbours.continuation_kind(words) != "same_foci":
             return False
         m = index.first_starting_at(start)
+        if m is None:
+            return False
+        # "It contains scattered calcifications casting acoustic shadows": theirs (a stone
+        # candidate such as the verb "cast" is no calcification of its own).
+        if any(t.label in SHADOW_OWNER_LABELS for t in targets.starting_between(start, m.start)):
+            return False
         return (
-            m is not None
-            and m.start - start <= self.max_post_distance
+            m.start - start <= self.max_post_distance
             # "They do not cast acoustic shadows."
             and not any(doc[i].lower_ in self.negation_words for i in range(start, m.start))
         )

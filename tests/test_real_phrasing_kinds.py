@@ -2478,6 +2478,30 @@ DEV_SEVENTH = [
         calcification=False,
         triage="none",
     ),
+    _case(
+        "CT: In segment III a rim-calcified collection. It measures 2.1 x 1.7 cm, much smaller"
+        " than the 6 cm haematoma on the first CT.",
+        "the_size_a_lesion_is_compared_with_is_a_prior_one",
+        count=1,
+        max_size_mm=21.0,
+        triage="benign",
+    ),
+    _case(
+        "Findings: A 9 cm hyperechoic mass occupies the right lobe. It contains scattered"
+        " calcifications casting acoustic shadows.",
+        "a_shadow_that_the_next_sentences_calcifications_cast_is_theirs",
+        max_size_mm=None,
+        lobes=["right"],
+        triage="workup",
+    ),
+    _case(
+        "liver 15.2 cm calcified granuloma seg 7 5 mm spleen 10 cm",
+        "a_whole_organ_size_before_a_target_is_the_organs",
+        count=1,
+        max_size_mm=5.0,
+        segments=["VII"],
+        triage="benign",
+    ),
 ]
 
 
