@@ -2502,6 +2502,44 @@ DEV_SEVENTH = [
         segments=["VII"],
         triage="benign",
     ),
+    _case(
+        "ECOGRAFIA ABDOMINAL\nHigado de ecogenicidad normal, sin lesiones focales ni"
+        " calcificaciones. Vesicula con litiasis.",
+        "untranslated_without_negates",
+        calcification=False,
+        triage="none",
+    ),
+    _case(
+        "TC ABDOMINAL\nDescriere: In segment VII, granulom calcificat (calcified granuloma) of"
+        " 8 mm.\nConcluzie: Calcified hepatic granuloma.",
+        "an_accent_free_or_romanian_conclusion_header_restates",
+        count=1,
+        max_size_mm=8.0,
+        triage="benign",
+    ),
+    _case(
+        "Findings: In segment II a densely calcified lesion of 3.3 cm, not seen on the CT of"
+        " 2020.\nImpression: New calcified lesion, segment II.",
+        "absent_on_a_prior_exam_means_new_not_negated",
+        count=1,
+        max_size_mm=33.0,
+        triage="urgent",
+    ),
+    _case(
+        "Findings: The earlier report (2017) described a calcified granuloma in segment III."
+        " Today the liver is homogeneous without focal lesion.",
+        "a_prior_reports_description_with_its_year_is_historical",
+        calcification=False,
+        triage="none",
+    ),
+    _case(
+        "ULTRASONIDO\nEn el lobulo izquierdo imagen ecogenica de 4 mm con sombra posterior,"
+        " probable calcified granuloma.",
+        "a_translated_lobe_places_the_finding_in_the_liver",
+        count=1,
+        lobes=["left"],
+        triage="benign",
+    ),
 ]
 
 
