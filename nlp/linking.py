@@ -816,6 +816,7 @@ class Linker:
     def _location_organs(self, doc: Doc, mentions: Sequence[Mention]) -> set[int]:
         """Ids of organ mentions that are a location ("in the liver and spleen"), not a head."""
         organ_ends = {m.end: m for m in mentions if m.label == "ORGAN"}
+        place_ends = {m.end: m for m in mentions if m.label in {"LOBE", "SEGMENT"}}
         located: set[int] = set()
         for m in mentions:
             if m.label != "ORGAN":
@@ -833,6 +834,12 @@ class Linker:
                 # "of the liver (segment VI, 5.5 cm) and spleen": skip the liver's parenthesis.
                 j = _before_parenthesis(doc, j)
                 before = organ_ends.get(j)
+                if before is None and m.value != LIVER and j in place_ends:
+                    # "in the caudate lobe and spleen": a place in the liver and another
+                    # organ share what is found there.
+                    m.with_liver = True
+                    located.add(id(m))
+                    continue
                 if before is not None and id(before) in located:
                     located.add(id(m))
                 if before is not None and LIVER in {before.value, m.value}:
@@ -1762,9 +1769,23 @@ class Linker:
             return True  # "On noncontrast images it contains coarse central calcifications."
         return any(
             ((h.label == "BLOCKER" and h.value in {"lesion", "cyst"}) or h.is_target)
-            and self._definite_before_head(doc, h.start)
+            and (
+                self._definite_before_head(doc, h.start)
+                # "A single calcified focus lies within the involuted lesion."
+                or (h.label == "BLOCKER" and self._inside_definite(doc, h.start))
+            )
             for h in heads
         )  # "... a cystic lesion in segment VII. The calcified cyst measures 52 x 47 mm."
+
+    def _inside_definite(self, doc: Doc, start: int) -> bool:
+        """Whether an inside preposition, a definite determiner and one modifier word stand
+        right before ``start`` ("within the involuted lesion")."""
+        return (
+            start > 2
+            and doc[start - 1].is_alpha
+            and doc[start - 2].lower_ in self.definite
+            and doc[start - 3].lower_ in self.neighbours.inside_prepositions
+        )
 
     def _opens_on_part(self, doc: Doc, s_start: int, s_end: int, heads: Sequence[Mention]) -> bool:
         """Whether the definite phrase after a sentence's opening preposition names a lesion or
@@ -2091,6 +2112,13 @@ class Linker:
             return False
         if doc[after].text in {":", "-"}:
             return True
+        if doc[after].text == ",":
+            # "...: segment II, previously 1.6 cm, now 2.0 cm; segment VII, previously 2.7 cm,
+            # now 3.1 cm": a member after a semicolon, as the one before it.
+            before = following[0] - 1
+            while before >= 0 and doc[before].is_space:
+                before -= 1
+            return before >= 0 and doc[before].text == ";"
         # "The segment VI lesion measures 2.1 cm" (not "Segment VI hemangioma, 1.5 cm": a
         # lesion named for the first time).
         first = self._first_words(doc, following[0], following[1], 1)

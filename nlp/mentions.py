@@ -180,6 +180,8 @@ class MentionMatcher:
                     lowers[i] in self._definite_hashes
                     and (
                         lowers[i + 1] in self._lesion_hashes
+                        # "within the involuted lesion"
+                        or (i + 2 < end and lowers[i + 2] in self._lesion_hashes)
                         or i + 1 in target_starts
                         # "The largest calcified deposit measures 4.5 cm"
                         or (lowers[i + 1] in self._superlative_hashes and i + 2 in target_starts)

@@ -2540,6 +2540,63 @@ DEV_SEVENTH = [
         lobes=["left"],
         triage="benign",
     ),
+    _case(
+        "Liver: A strongly echogenic nodule-like lesion with posterior acoustic shadow in"
+        " segment IV, size 33x27mm.",
+        "an_echogenic_mass_like_lesion_is_one_candidate_with_its_size",
+        count=1,
+        max_size_mm=33.0,
+        segments=["IV"],
+        triage="urgent",
+    ),
+    _case(
+        "Ultrasound findings:\nIn left lobe of liver a strong echo crescent-shaped mass with"
+        " sound shadow, about 4.1cm x 3.2cm.\nUltrasound tips:\nLeft liver calcified lesion.",
+        "a_shape_word_in_a_b_mode_echo_and_an_ultrasound_tips_header",
+        count=1,
+        max_size_mm=41.0,
+        lobes=["left"],
+        triage="urgent",
+    ),
+    _case(
+        "Findings: The right lobe ducts are dilated. A 3.2 cm stone cast lies within the dilated"
+        " segment VI duct.",
+        "a_stone_cast_is_one_stone_with_its_size",
+        count=1,
+        max_size_mm=32.0,
+        bile_duct=True,
+        triage="urgent",
+    ),
+    _case(
+        "Findings: The two calcified liver lesions have changed: segment III, previously 2.0 cm,"
+        " now 1.8 cm; segment VI, previously 2.9 cm, now 3.2 cm.",
+        "a_member_after_a_semicolon_takes_its_place_and_size",
+        count=2,
+        max_size_mm=32.0,
+        segments=["III", "VI"],
+        triage="urgent",
+    ),
+    _case(
+        "Liver: 4 mm calcified granuloma in segment 2.\nImpression: Small calcified granulomas in"
+        " segment 2 and spleen, incidental.",
+        "a_plural_shared_by_a_liver_place_and_another_organ_restates",
+        count=1,
+        triage="benign",
+    ),
+    _case(
+        "Findings: The cyst in segment VI has collapsed to a small scar. A tiny calcified focus"
+        " lies within the collapsed cyst.",
+        "inside_a_definite_lesion_with_a_modifier_refers_back",
+        count=1,
+        segments=["VI"],
+        triage="benign",
+    ),
+    _case(
+        "Liver: Retained contrast in the parenchyma; it should not be mistaken for calcification.",
+        "not_to_be_mistaken_for_negates",
+        calcification=False,
+        triage="none",
+    ),
 ]
 
 
