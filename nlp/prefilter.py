@@ -569,7 +569,9 @@ class Prefilter:
 
         With ``pairs``, two neighbouring pieces that pass together are both kept: a target
         may take what its rule requires from the next sentence of its line ("Two echogenic
-        foci in segment V. They cast acoustic shadows.", ``calcminer.nlp.linking``).
+        foci in segment V. They cast acoustic shadows.", ``calcminer.nlp.linking``), or from
+        the sentence before it ("The lesion is T2 bright ... A 4 mm signal void within it
+        corresponds to the phlebolith"), also when that sentence passes on its own.
         """
         units = []
         for start, end in lines:
@@ -583,7 +585,7 @@ class Prefilter:
             if pairs and self.same_foci_start is not None:
                 for k in range(len(pieces) - 1):
                     if (
-                        not passed[k]
+                        not (passed[k] and passed[k + 1])
                         and (
                             self.same_foci_start.match(text, pieces[k + 1][0])
                             or (

@@ -182,3 +182,21 @@ def test_look_back_reports_identical_on_and_off(text: str) -> None:
     on = list(Miner().mine(reports))
     assert reports_frame(on).equals(reports_frame(off))
     assert recommendations_frame(on).equals(recommendations_frame(off))
+
+
+def test_a_sentence_that_needs_the_one_before_is_kept_when_that_one_passes_alone() -> None:
+    """"The lesion ... T2 bright with nodular ... A 4 mm signal void within it corresponds to
+    the phlebolith": the phlebolith rule needs a lesion word, which the sentence before holds;
+    that sentence may pass on its own (here for an echo rule's words), and both are kept."""
+    text = (
+        "MRI LIVER\nReport: The 2.6 cm segment VII lesion is T2 bright with nodular peripheral"
+        " enhancement, consistent with a haemangioma. A 3 mm signal void within it corresponds"
+        " to the phlebolith seen on CT."
+    )
+    miner = Miner()
+    assert miner.prefilter is not None
+    units = miner.prefilter.candidate_units(text).targets
+    assert any("phlebolith" in text[a:b] for a, b in units)
+    on = miner.mine_text(text)
+    assert on == Miner(prefilter=False).mine_text(text)
+    assert on.max_size_mm == 3.0

@@ -636,8 +636,10 @@ def test_recommendation_jsonl_row_encoding(tmp_path: Path) -> None:
 
 
 def test_recommendation_prefilter_keeps_the_clause_before(miner: Miner) -> None:
-    """The clauses that place a recommendation naming no organ reach the pipeline: as many
-    pieces holding a letter as the recommendation may look back over, and no more."""
+    """The clauses that place a recommendation naming no organ reach the pipeline: the piece
+    holding a letter before it when that piece names an organ (its clause most likely places
+    the recommendation), else, or when asked (``look_back``), as many pieces as the
+    recommendation may look back over, and no more."""
     assert miner.prefilter is not None
     n = miner.prefilter.followup_context_pieces
     assert n >= 2
@@ -646,14 +648,25 @@ def test_recommendation_prefilter_keeps_the_clause_before(miner: Miner) -> None:
         "\n".join(organ_lines) + "\nConclusion: Probable haemangioma in segment VI.\n\n---\n"
         "Suggestion: follow-up sonography in 6 months."
     )
-    units = miner.prefilter.candidate_units(text)
-    kept = [text[a:b] for a, b in units.followups]
-    assert kept == [
+    first = miner.prefilter.candidate_units(text)
+    assert [text[a:b] for a, b in first.followups] == [
+        "Conclusion: Probable haemangioma in segment VI.",
+        "---",
+        "Suggestion: follow-up sonography in 6 months.",
+    ]
+    assert not first.look_back_kept
+    asked = miner.prefilter.candidate_units(text, look_back=True)
+    assert [text[a:b] for a, b in asked.followups] == [
         *organ_lines[-(n - 1) :],
         "Conclusion: Probable haemangioma in segment VI.",
         "---",
         "Suggestion: follow-up sonography in 6 months.",
     ]
+    assert asked.look_back_kept
+    unnamed = text.replace("Probable haemangioma in segment VI", "Probable haemangioma")
+    assert [unnamed[a:b] for a, b in miner.prefilter.candidate_units(unnamed).followups][0] == (
+        organ_lines[-(n - 1)]
+    )
     result = miner.mine_text(text)
     assert result.liver_followup_recommended is True
     assert result == Miner(prefilter=False).mine_text(text)
