@@ -654,12 +654,16 @@ class RecommendationFinder:
 
     def _organ_at(self, doc: Doc, i: int, end: int) -> str:
         """The organ of the organ word at token ``i`` ("" for none), also of a hyphenated one
-        that the tokenizer splits ("LR-TR", "LI-RADS": a LI-RADS category names the liver)."""
+        that the tokenizer splits ("LR-TR", "LI-RADS": a LI-RADS category names the liver), and
+        of a key of two words, for a word that names an organ only in its phrase (Portuguese
+        "do rim", where "rim" alone is English)."""
         words = self.settings.organ_words
         lower = doc[i].lower_
         organ = words.get(lower)
         if organ is None and i + 2 < end and doc[i + 1].text == "-":
             organ = words.get(f"{lower}-{doc[i + 2].lower_}")
+        if organ is None and i + 1 < end:
+            organ = words.get(f"{lower} {doc[i + 1].lower_}")
         return organ or ""
 
     def _placed_by_previous_clause(

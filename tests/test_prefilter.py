@@ -185,7 +185,7 @@ def test_look_back_reports_identical_on_and_off(text: str) -> None:
 
 
 def test_a_sentence_that_needs_the_one_before_is_kept_when_that_one_passes_alone() -> None:
-    """"The lesion ... T2 bright with nodular ... A 4 mm signal void within it corresponds to
+    """ "The lesion ... T2 bright with nodular ... A 4 mm signal void within it corresponds to
     the phlebolith": the phlebolith rule needs a lesion word, which the sentence before holds;
     that sentence may pass on its own (here for an echo rule's words), and both are kept."""
     text = (

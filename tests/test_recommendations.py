@@ -664,8 +664,9 @@ def test_recommendation_prefilter_keeps_the_clause_before(miner: Miner) -> None:
     ]
     assert asked.look_back_kept
     unnamed = text.replace("Probable haemangioma in segment VI", "Probable haemangioma")
-    assert [unnamed[a:b] for a, b in miner.prefilter.candidate_units(unnamed).followups][0] == (
-        organ_lines[-(n - 1)]
+    assert (
+        next(unnamed[a:b] for a, b in miner.prefilter.candidate_units(unnamed).followups)
+        == (organ_lines[-(n - 1)])
     )
     result = miner.mine_text(text)
     assert result.liver_followup_recommended is True
