@@ -1474,7 +1474,17 @@ class Linker:
                     targets_of,
                     mentions_of,
                     distributive=distributive,
-                    sized=subjectless,
+                    # "...; this corresponds to a calcified hydatid cyst": the lesion named is
+                    # the calcified one, with its size.
+                    sized=[
+                        *subjectless,
+                        *(
+                            st
+                            for st in states
+                            if st not in subjectless
+                            and self._pronoun_is_target(doc, s_start, s_end, st, s_mentions)
+                        ),
+                    ],
                     named=named,
                     chained=lent_places.get(k - 1, ()),
                     described_before=(
@@ -1776,6 +1786,23 @@ class Linker:
             )
             for h in heads
         )  # "... a cystic lesion in segment VII. The calcified cyst measures 52 x 47 mm."
+
+    def _pronoun_is_target(
+        self,
+        doc: Doc,
+        s_start: int,
+        s_end: int,
+        st: TargetState,
+        s_mentions: Sequence[Mention],
+    ) -> bool:
+        """Whether a sentence says its opening pronoun is the target: the pronoun, an identity
+        cue right after it, then the target past at most the premodifier gap ("This corresponds
+        to a calcified hydatid cyst", "It represents a densely calcified metastasis")."""
+        first = next((i for i in range(s_start, s_end) if doc[i].text[:1].isalnum()), s_end)
+        if first >= s_end or doc[first].lower_ not in self.predicate_pronouns | {"this"}:
+            return False
+        cue = next((m for m in s_mentions if m.label == "COREF" and m.start == first + 1), None)
+        return cue is not None and 0 <= st.mention.start - cue.end <= self.max_premod_gap
 
     def _inside_definite(self, doc: Doc, start: int) -> bool:
         """Whether an inside preposition, a definite determiner and one modifier word stand
@@ -2722,8 +2749,9 @@ class Linker:
     ) -> None:
         """Give a target without a place the place of the lesion it is said to lie in
         ("Multiple calcified foci are present within the treated lesions in segments V, VI
-        and VII"): the next head after it, a lesion after an inside preposition, with only
-        words between them."""
+        and VII"), or to be of ("calcification of both liver metastases"): the next head after
+        it, a lesion after an inside preposition (or "of" right after a calcification), with
+        only words between them."""
         by_start = {h.start: hk for hk, h in enumerate(heads)}
         starts = sorted(by_start)
         for st in states:
@@ -2746,7 +2774,10 @@ class Linker:
             while i > t.end and skipped < 2 and doc[i].lower_ not in self.break_words:
                 i = self._word_before_determiners(doc, i)
                 skipped += 1
-            if i < t.end or doc[i].lower_ not in self.neighbours.inside_prepositions:
+            # "Interval calcification of both liver metastases": what the calcification is of.
+            of_host = i == t.end and doc[i].lower_ == "of" and t.label == "CALCIFICATION"
+            inside = doc[i].lower_ in self.neighbours.inside_prepositions
+            if i < t.end or not (inside or of_host):
                 continue
             if not all(doc[k].is_alpha for k in range(t.end, h.start)):
                 continue

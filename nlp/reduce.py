@@ -296,9 +296,13 @@ class Reducer:
         # A header ends with a colon, or with the "]" of a bracketed one ("[Conclusion]").
         colon = max(piece.rfind(":"), piece.rfind("]"))
         if colon < 0:
-            if self._organ_override.alone_in_capitals(
-                piece
-            ) or self._top_override.alone_in_capitals(piece):
+            if (
+                self._organ_override.alone_in_capitals(piece)
+                or self._top_override.alone_in_capitals(piece)
+                # "LIVER - TARGET LESIONS (RECIST 1.1)": any line without a lower-case letter
+                # may be a header of the splitter's (an organ, a dash, a title)
+                or ("-" in piece and piece.upper() == piece)
+            ):
                 out.verbatim(start, end)
             else:
                 out.placeholder(start, end)

@@ -152,6 +152,11 @@ class SectionSplitter:
                 if header is None and at_line_start and self._capitals_line(tt, i):
                     # "LIVER LESIONS" alone on its line, in capitals, with no colon.
                     header = self._match_header(tt, i, True, closing="\n")
+                if header is None and at_line_start and self._capitals_line(tt, i, dash=True):
+                    # "LIVER - TARGET LESIONS (RECIST 1.1)": an organ, a dash, a title.
+                    header = self._match_header(tt, i, True, closing="-")
+                    if header is not None and header.rule.kind != "organ":
+                        header = None
                 if header is not None:
                     headers.append(header)
                     i = header.end
@@ -165,15 +170,21 @@ class SectionSplitter:
         return headers
 
     @staticmethod
-    def _capitals_line(tt: _Tokens, i: int) -> bool:
+    def _capitals_line(tt: _Tokens, i: int, dash: bool = False) -> bool:
         """Whether the line from token ``i`` holds only words in capitals, then a line break
-        token ("LIVER LESIONS\n")."""
+        token ("LIVER LESIONS\n"); with ``dash``, words in capitals and other tokens without
+        a lower-case letter, the second token a dash ("LIVER - TARGET LESIONS (RECIST 1.1)")."""
         j = i
         while j < tt.n and tt.text[j] != "\n":
-            if not (tt.alpha[j] and tt.text[j].isupper()) or "\n" in tt.ws[j]:
+            if dash:
+                if tt.text[j] != tt.text[j].upper() or (j == i + 1 and tt.text[j] != "-"):
+                    return False
+                if "\n" in tt.ws[j]:
+                    return j > i + 1
+            elif not (tt.alpha[j] and tt.text[j].isupper()) or "\n" in tt.ws[j]:
                 return False
             j += 1
-        return j < tt.n and j > i
+        return j < tt.n and j > (i + 1 if dash else i)
 
     def _run_on_header(self, tt: _Tokens, i: int, prev: int | None) -> _Header | None:
         """A colonless lower-case header inside run-on dictation ("... no ascites  impression

@@ -2597,6 +2597,47 @@ DEV_SEVENTH = [
         calcification=False,
         triage="none",
     ),
+    _case(
+        "Liver: segment V metastasis measuring 6.1 x 5.0 cm overall; the calcified part measures"
+        " 3.6 x 2.2 cm and is central.",
+        "a_calcified_part_is_a_calcification_with_its_own_size",
+        count=1,
+        max_size_mm=36.0,
+        segments=["V"],
+        triage="urgent",
+    ),
+    _case(
+        "Findings: Segment VI lesion measuring 3.9 x 3.1 cm, low signal on all sequences, no"
+        " enhancement; this corresponds to a calcified granuloma on the prior CT.",
+        "a_pronoun_named_as_the_calcified_lesion_lends_its_size",
+        count=1,
+        max_size_mm=39.0,
+        segments=["VI"],
+        triage="urgent",
+    ),
+    _case(
+        "MRI: Liver S6 see round low signal on T1WI and T2WI, about 3.3cmx2.9cm, no enhancement;"
+        " combine CT, calcified focus.",
+        "combine_ct_names_the_finding_just_described",
+        count=1,
+        max_size_mm=33.0,
+        segments=["VI"],
+        triage="urgent",
+    ),
+    _case(
+        "IMPRESSION: Partial response. New calcification of the liver metastases in segment 4.",
+        "a_calcification_of_liver_lesions_is_the_livers",
+        calcification=True,
+        segments=["IV"],
+    ),
+    _case(
+        "CT RESTAGING\n\nLIVER - TARGET LESIONS (RECIST 1.1)\nLesion | Segment | Description"
+        " | Now | Previously\nT1 | VI | calcified metastasis | 36 mm | 39 mm\n\nNo new lesion.",
+        "an_organ_dash_title_header_and_a_previously_column",
+        count=1,
+        max_size_mm=36.0,
+        triage="urgent",
+    ),
 ]
 
 
