@@ -1445,7 +1445,7 @@ class Linker:
             self._identified_lesion(doc, heads, attached, states, s_mentions)
             self._take_duct_contents(doc, states, s_mentions)
             self._merge_anaphoric_lesions(doc, heads, attached, states)
-            subjectless = self._predicate_subjects(doc, heads, attached, states)
+            subjectless = self._predicate_subjects(doc, heads, attached, states, s_mentions)
             self._colon_enumeration(doc, heads, attached, states)
             self._share_coreferent_location(states, s_mentions)
             self._superlative_member(doc, states)
@@ -2302,6 +2302,7 @@ class Linker:
         heads: Sequence[Mention],
         attached: Mapping[int, list[Attachment]],
         states: Sequence[TargetState],
+        s_mentions: Sequence[Mention] = (),
     ) -> list[TargetState]:
         """Give a predicate target ("... is densely calcified") what its subject says.
 
@@ -2330,6 +2331,17 @@ class Linker:
                     subject = hk
                     break
             if subject is None:
+                # "the largest (segment VII, 42 mm) is now densely calcified": the sizes that a
+                # superlative subject without a noun names.
+                superlative = self._superlative_subject(doc, verb, heads)
+                if superlative is not None and not any(
+                    a.mention.label == "SIZE" for a in st.attachments
+                ):
+                    st.attachments.extend(
+                        Attachment(m, "post", verb - m.end)
+                        for m in s_mentions
+                        if m.label == "SIZE" and superlative < m.start < verb
+                    )
                 if (verb > 0 and doc[verb - 1].lower_ in self.predicate_pronouns) or (
                     self._definite_subject(doc, verb)
                 ):
@@ -2839,6 +2851,17 @@ class Linker:
             lesion = heads[k]
             if (
                 lesion.is_target
+                and k > 0
+                and t.rule_id in self.host_rules
+                and self._contents_of(doc, heads[k - 1], lesion)
+            ):
+                # "a voluminous formation of 52 mm with coarse calcifications, compatible with
+                # calcified hydatid cyst": a calcified lesion the cue names is the one that
+                # holds them (a phlebolith it names is what the lesion holds).
+                k -= 1
+                lesion = heads[k]
+            if (
+                lesion.is_target
                 or lesion.label != "BLOCKER"
                 or lesion.value not in {"lesion", "cyst"}
             ):
@@ -2918,6 +2941,28 @@ class Linker:
                 return [a for a in attachments if not (a.tier == "fronted" and a.mention.end <= i)]
             i -= 1
         return list(attachments)
+
+    def _superlative_subject(self, doc: Doc, verb: int, heads: Sequence[Mention]) -> int | None:
+        """The superlative of a subject without a noun right before a predicate's verb ("the
+        largest (segment VII, 42 mm) is", "The largest, 42 mm in segment VII, is"): a definite
+        determiner and a superlative, then no head, within ``max_fronted_words`` tokens."""
+        for i in range(verb - 1, max(verb - 1 - self.max_fronted_words, 0), -1):
+            if doc[i].lower_ in self.superlatives and doc[i - 1].lower_ in self.definite:
+                if any(i < h.start < verb for h in heads):
+                    return None
+                return i
+            if doc[i].text in {".", ";"} or "\n" in doc[i].text:
+                return None
+        return None
+
+    def _contents_of(self, doc: Doc, host: Mention, inner: Mention) -> bool:
+        """Whether ``inner`` is what the lesion ``host`` is said to hold: a joiner ("with",
+        "containing") after the host and only words and commas up to ``inner``."""
+        if host.is_target or host.label != "BLOCKER" or host.value not in {"lesion", "cyst"}:
+            return False
+        between = doc[host.end : inner.start]
+        joiners = [k for k, t in enumerate(between) if t.lower_ in self.host_joiners]
+        return bool(joiners) and all(t.is_alpha or t.text == "," for t in between[joiners[0] :])
 
     def _names_contents(self, doc: Doc, lesion_end: int, cue_start: int) -> bool:
         """Whether an identity cue follows a lesion's contents rather than the lesion: a

@@ -2638,6 +2638,31 @@ DEV_SEVENTH = [
         max_size_mm=36.0,
         triage="urgent",
     ),
+    _case(
+        "Liver: in segment VIII a large formation of 47 mm with coarse peripheral calcifications,"
+        " compatible with calcified hydatid cyst.",
+        "an_identity_cue_after_a_lesions_contents_names_the_lesion",
+        max_size_mm=47.0,
+        segments=["VIII"],
+        triage="urgent",
+    ),
+    _case(
+        "Liver: nodular lesion completely calcified in segment III measuring 3.3 x 2.8 cm.",
+        "calcified_after_the_lesion_and_an_adverb",
+        count=1,
+        max_size_mm=33.0,
+        segments=["III"],
+        triage="urgent",
+    ),
+    _case(
+        "IMPRESSION: Treated liver metastases; the largest (segment VI, 37 mm) is now densely"
+        " calcified.",
+        "a_superlative_subject_without_a_noun_lends_its_size",
+        count=1,
+        max_size_mm=37.0,
+        segments=["VI"],
+        triage="urgent",
+    ),
 ]
 
 
