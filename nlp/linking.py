@@ -940,6 +940,12 @@ class Linker:
                 continue  # "... calcification of 11 mm without perifocal enhancing soft tissue"
             if (
                 m.label == "ORGAN"
+                and m.value == "capsule"
+                and self._lesion_capsule(doc, m, [*kept, *targets])
+            ):
+                continue  # "a calcified capsule of the old haematoma": the lesion's, not Glisson's
+            if (
+                m.label == "ORGAN"
                 and m.end < len(doc)
                 and doc[m.end].lower_ in self.organ_effect_words
             ):
@@ -950,6 +956,22 @@ class Linker:
             out.append(m)
         out.sort(key=lambda m: (m.start, m.end))
         return out
+
+    @staticmethod
+    def _lesion_capsule(doc: Doc, m: Mention, mentions: Sequence[Mention]) -> bool:
+        """Whether a capsule word is a lesion's ("haematoma capsule", "a calcified haematoma
+        capsule", "the capsule of the old haematoma"): a lesion word or a target right before
+        it, or "of" after it and one within three more words."""
+        lesions = [
+            x
+            for x in mentions
+            if (x.label == "BLOCKER" and x.value in {"lesion", "cyst"}) or x.is_target
+        ]
+        if any(x.end == m.start for x in lesions):
+            return True
+        if m.end >= len(doc) or doc[m.end].lower_ != "of":
+            return False
+        return any(m.end < x.start <= m.end + 4 for x in lesions)
 
     def _denied_organ(self, doc: Doc, m: Mention) -> bool:
         """Whether a negation word stands at most five tokens before an organ word ("with no
@@ -3640,7 +3662,14 @@ class Linker:
                 )
                 linked = corefs.any_within(previous.mention.end, st.mention.start)
                 # "a calcified cystic lesion with a thick calcified wall": a part of the lesion.
-                part = bool(st.words) and st.words[-1] in self.lesion_parts
+                part = bool(st.words) and (
+                    st.words[-1] in self.lesion_parts
+                    # "... with an echogenic rim and posterior acoustic shadowing": its outline
+                    or (
+                        st.mention.label in ECHO_LABELS
+                        and not self.lesion_parts.isdisjoint(st.words)
+                    )
+                )
                 if own_determiner and not linked and not part:
                     counter += 1
             rec["group"] = counter

@@ -2663,6 +2663,36 @@ DEV_SEVENTH = [
         segments=["VI"],
         triage="urgent",
     ),
+    _case(
+        "CT: Liver S7 shows a large mass-like calcification, about 3.9cm x 3.1cm, no enhancement.",
+        "a_mass_like_calcification_is_one_calcification",
+        count=1,
+        max_size_mm=39.0,
+        segments=["VII"],
+        triage="urgent",
+    ),
+    _case(
+        "Impression: Two calcified CE5 cysts, largest 3.4 cm in segment VI.",
+        "a_who_stage_between_calcified_and_its_noun",
+        count=2,
+        max_size_mm=34.0,
+        triage="urgent",
+    ),
+    _case(
+        "Ultrasound liver: at the site of the old laceration a curvilinear echogenic line,"
+        " measuring 3.2 cm, in keeping with a calcified capsule of the old haematoma, segment"
+        " VI.",
+        "a_lesions_capsule_is_not_the_liver_capsule",
+        count=1,
+        max_size_mm=32.0,
+        triage="urgent",
+    ),
+    _case(
+        "Liver: calcification of the liver capsule at segment VI.",
+        "the_liver_capsule_stays_excluded",
+        calcification=False,
+        triage="none",
+    ),
 ]
 
 
