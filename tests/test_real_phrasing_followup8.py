@@ -22,41 +22,12 @@ Judgements taken here (the guide does not spell them out):
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
+from followup_cases import LIVER, Row
+from followup_cases import check_followup as _check
+from followup_cases import followup_case as _case
 
 from calcminer.nlp.miner import Miner
-
-Row = tuple[str, int | None, bool]
-
-#: A clause about the liver's calcification before each recommendation.
-LIVER = "Impression: 6 mm calcified granuloma in segment VII. "
-
-
-def _case(
-    text: str,
-    case_id: str,
-    *,
-    followup: bool,
-    liver: bool,
-    rows: list[Row] | None = None,
-) -> Any:
-    return pytest.param(text, followup, liver, rows, id=case_id)
-
-
-def _check(miner: Miner, text: str, followup: bool, liver: bool, rows: list[Row] | None) -> None:
-    result = miner.mine_text(text)
-    got_rows = [(r.modality, r.interval_days, r.conditional) for r in result.recommendations]
-    assert (result.followup_recommended, result.liver_followup_recommended) == (
-        followup,
-        liver,
-    ), f"rows: {got_rows}"
-    if rows is not None:
-        assert got_rows == rows
-    if not followup:
-        assert got_rows == []
-
 
 # --- 1. A verbless restaging or reassessment plan with an interval ------------------------------
 
