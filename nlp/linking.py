@@ -47,7 +47,7 @@ from .normalize import (
     sort_segments,
 )
 from .patterns import PatternSet
-from .prefilter import LINE_BREAKS, LOBED_ORGANS
+from .prefilter import LINE_BREAKS, LOBED_ORGANS, is_table_row, table_rows_above
 from .recommendations import (
     RecommendationFinder,
     RecommendationSettings,
@@ -440,6 +440,9 @@ class Linker:
         self.max_identity_gap = int(linking["max_identity_gap_tokens"])
         self.table_cell_marks = frozenset(table["table_cell_marks"]["marks"])
         self.table_prior_headers = frozenset(table["table_cell_marks"]["prior_headers"])
+        self._cell_split = re.compile(
+            "|".join(re.escape(mark) for mark in sorted(self.table_cell_marks))
+        )
         self.listed_size_rules = frozenset(table["listed_size_rules"]["rule_ids"])
         self.identity_container_nouns = frozenset(table["identity_container_nouns"]["words"])
         self.echo_only_mimics = frozenset(table["echo_only_mimic_values"]["values"])
@@ -1500,11 +1503,8 @@ class Linker:
                     # the calcified one, with its size.
                     sized=[
                         *subjectless,
-                        *(
-                            st
-                            for st in states
-                            if st not in subjectless
-                            and self._pronoun_is_target(doc, s_start, s_end, st, s_mentions)
+                        *self._named_by_pronoun(
+                            doc, s_start, s_end, states, s_mentions, subjectless
                         ),
                     ],
                     named=named,
@@ -1660,33 +1660,24 @@ class Linker:
         line_start = text.rfind("\n", 0, t.start_char) + 1
         line_end = text.find("\n", t.start_char)
         line_end = len(text) if line_end < 0 else line_end
-
-        def cells(line: str) -> int:
-            return sum(line.count(mark) for mark in marks)
-
-        if cells(text[line_start:line_end]) < 2:
+        if not is_table_row(text[line_start:line_end], marks):
             return list(attachments)
-        # The first row of the block of table rows the target's row belongs to.
-        header = ""
-        start = line_start
-        while start > 0:
-            previous = text.rfind("\n", 0, start - 1) + 1
-            line = text[previous : start - 1]
-            if cells(line) < 2:
-                break
-            if any(c.isalpha() for c in line):
-                header = line
-            start = previous
+        # The header: the first row holding a letter of the block of rows above the target's.
+        lettered = [
+            text[start:end]
+            for start, end in table_rows_above(text, line_start, marks)
+            if any(c.isalpha() for c in text[start:end])
+        ]
+        header = lettered[-1] if lettered else ""
         if not header:
             return list(attachments)
-        split = re.compile("|".join(re.escape(mark) for mark in sorted(marks)))
-        titles = [cell.lower() for cell in split.split(header)]
+        titles = [cell.lower() for cell in self._cell_split.split(header)]
 
         def prior_column(a: Attachment) -> bool:
             m = a.mention
             if not (line_start <= m.start_char < line_end):
                 return False
-            column = cells(text[line_start : m.start_char])
+            column = sum(text.count(mark, line_start, m.start_char) for mark in marks)
             return column < len(titles) and not self.table_prior_headers.isdisjoint(
                 re.findall(r"[a-z]+", titles[column])
             )
@@ -1809,22 +1800,29 @@ class Linker:
             for h in heads
         )  # "... a cystic lesion in segment VII. The calcified cyst measures 52 x 47 mm."
 
-    def _pronoun_is_target(
+    def _named_by_pronoun(
         self,
         doc: Doc,
         s_start: int,
         s_end: int,
-        st: TargetState,
+        states: Sequence[TargetState],
         s_mentions: Sequence[Mention],
-    ) -> bool:
-        """Whether a sentence says its opening pronoun is the target: the pronoun, an identity
-        cue right after it, then the target past at most the premodifier gap ("This corresponds
+        subjectless: Sequence[TargetState],
+    ) -> list[TargetState]:
+        """The targets a sentence says its opening pronoun is: the pronoun, an identity cue
+        right after it, then the target past at most the premodifier gap ("This corresponds
         to a calcified hydatid cyst", "It represents a densely calcified metastasis")."""
         first = next((i for i in range(s_start, s_end) if doc[i].text[:1].isalnum()), s_end)
-        if first >= s_end or doc[first].lower_ not in self.predicate_pronouns | {"this"}:
-            return False
+        if first >= s_end or doc[first].lower_ not in self.predicate_pronouns:
+            return []
         cue = next((m for m in s_mentions if m.label == "COREF" and m.start == first + 1), None)
-        return cue is not None and 0 <= st.mention.start - cue.end <= self.max_premod_gap
+        if cue is None:
+            return []
+        return [
+            st
+            for st in states
+            if st not in subjectless and 0 <= st.mention.start - cue.end <= self.max_premod_gap
+        ]
 
     def _inside_definite(self, doc: Doc, start: int) -> bool:
         """Whether an inside preposition, a definite determiner and one modifier word stand

@@ -250,6 +250,25 @@ def _line_start(text: str, position: int) -> int:
     return max(text.rfind(c, 0, position) for c in LINE_BREAKS) + 1
 
 
+def is_table_row(line: str, marks: Iterable[str]) -> bool:
+    """Whether a line is a row of a table written as text: it holds two cell marks or more."""
+    return sum(line.count(mark) for mark in marks) >= 2
+
+
+def table_rows_above(text: str, line_start: int, marks: Iterable[str]) -> list[tuple[int, int]]:
+    """``(start, end)`` of the table rows right above the line starting at ``line_start``
+    (``end`` is the offset of its line break), nearest first, up to the first line that is no
+    row (:func:`is_table_row`)."""
+    rows: list[tuple[int, int]] = []
+    while line_start > 0:
+        above = text.rfind("\n", 0, line_start - 1) + 1
+        if not is_table_row(text[above : line_start - 1], marks):
+            break
+        rows.append((above, line_start - 1))
+        line_start = above
+    return rows
+
+
 def anchor_words(rules: Iterable[SpanRule]) -> set[str]:
     """The words of each rule's most selective required token, all together."""
     return {w for rule in rules for w in rule_test(rule).anchor()}
@@ -472,10 +491,6 @@ class Prefilter:
             followups = sorted({*followups, *context})
         return CandidateUnits(tuple(targets), tuple(followups), kept)
 
-    def _table_rows(self, line: str) -> bool:
-        """Whether a line is a table row: it holds two cell marks or more."""
-        return sum(line.count(mark) for mark in self.table_marks) >= 2
-
     def _table_rows_above(self, text: str, units: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """The pieces of the table rows above each unit's row, up to the first row of its
         block of rows (the header: "Lesion | Location | Current | Prior"), each line cut at
@@ -488,20 +503,19 @@ class Prefilter:
                 continue
             done.add(line_start)
             line_end = text.find("\n", start)
-            if not self._table_rows(text[line_start : len(text) if line_end < 0 else line_end]):
+            line = text[line_start : len(text) if line_end < 0 else line_end]
+            if not is_table_row(line, self.table_marks):
                 continue
-            while line_start > 0:
-                above = text.rfind("\n", 0, line_start - 1) + 1
-                if above in done or not self._table_rows(text[above : line_start - 1]):
+            for above, end in table_rows_above(text, line_start, self.table_marks):
+                if above in done:
                     break
                 done.add(above)
                 piece = above
-                for k in range(above, line_start):
+                for k in range(above, end + 1):
                     if text[k] in LINE_BREAKS:
                         if k > piece:
                             rows.append((piece, k))
                         piece = k + 1
-                line_start = above
         return rows
 
     def _followup_context(
