@@ -145,6 +145,31 @@ def _restates(
     )
 
 
+def _renumbers(
+    records: Sequence[Mapping[str, Any]],
+    gc: _GroupCount,
+    segments: set[str],
+    numbered: Collection[tuple[int, frozenset[str]]],
+    seen_sizes: Collection[float],
+) -> bool:
+    """Whether a group names again, by their number and places, foci already counted in its
+    part: the same stated number (two or more) in the same segments, with no size not counted
+    before and no "another" ("Duas calcificacoes: uma no segmento VII e uma no segmento VIII.
+    (Two calcifications: one in segment VII and one in segment VIII.)")."""
+    return (
+        gc.exact is not None
+        and gc.exact >= 2
+        and bool(segments)
+        and any(n == gc.exact and segments <= places for n, places in numbered)
+        and all(
+            (r["size_mm"] is None or r["size_mm"] in seen_sizes)
+            and not r["another"]
+            and not r["new_focus"]
+            for r in records
+        )
+    )
+
+
 def _resized(
     records: Sequence[Mapping[str, Any]], gc: _GroupCount, seen_sizes: Collection[float]
 ) -> bool:
@@ -215,6 +240,8 @@ def aggregate(
         seen_sizes: set[float] = set()
         # The segments and lobes of the counted foci that had a size.
         sized_places: set[str] = set()
+        # The stated numbers (two or more) of the groups counted, with their segments.
+        numbered: list[tuple[int, frozenset[str]]] = []
         for g, recs in sorted(groups.items()):
             if part_of_group[g] != part:
                 continue
@@ -240,8 +267,11 @@ def aggregate(
                     and _restates(recs, gc, lobes, seen_lobes, seen_sizes, sized_places)
                 )
                 or (not segments and not lobes and _resized(recs, gc, seen_sizes))
+                or _renumbers(recs, gc, segments, numbered, seen_sizes)
             ):
                 continue
+            if gc.exact is not None and gc.exact >= 2 and segments:
+                numbered.append((gc.exact, frozenset(segments)))
             seen_segments |= segments
             seen_lobes |= lobes
             sizes = {r["size_mm"] for r in recs if r["size_mm"] is not None}

@@ -444,6 +444,7 @@ class Linker:
             "|".join(re.escape(mark) for mark in sorted(self.table_cell_marks))
         )
         self.listed_size_rules = frozenset(table["listed_size_rules"]["rule_ids"])
+        self.size_bound_words = frozenset(table["size_bound_words"]["words"])
         self.identity_container_nouns = frozenset(table["identity_container_nouns"]["words"])
         self.echo_only_mimics = frozenset(table["echo_only_mimic_values"]["values"])
         self.identity_morphology = frozenset(table["identity_morphology"])
@@ -489,6 +490,7 @@ class Linker:
             frozenset(p[0] for p in self.fronted_openers) if all(self.fronted_openers) else None
         )
         self.outline_parts = frozenset(table["lesion_outline_parts"]["words"])
+        self.partial_outline_words = frozenset(table["lesion_outline_parts"]["partial_words"])
         self.recommendations = RecommendationFinder(
             RecommendationSettings.from_patterns(patterns.config, table)
         )
@@ -556,6 +558,14 @@ class Linker:
         raw = [make(s, False) for s in doc.spans.get(MENTION_SPAN_KEY, [])]
         # "CT value about 280 HU": an attenuation is calcific only from the configured value.
         raw = [m for m in raw if m.label != "DENSITY" or self._calcific_density(doc, m)]
+        # "...; none larger than 5 mm": a comparative after a bound word is the foci's own size.
+        raw = [
+            m
+            for m in raw
+            if m.label != "PRIOR_CUE"
+            or m.start == 0
+            or doc[m.start - 1].lower_ not in self.size_bound_words
+        ]
         no_shadow = [m for m in raw if m.label == "NO_SHADOW"]
         targets = [
             t
@@ -2660,10 +2670,11 @@ class Linker:
                 or (
                     morphology & self.identity_morphology
                     and not self.normalizer.is_plural_head(inside.words)
+                    and not self._partial_before(doc, inside.mention.start)
                 )
                 or self.outline_parts.intersection(inside.words)
                 # "a rounded lesion of 48 x 41 mm ..., with complete calcification of its wall"
-                or self._outline_after(doc, inside.mention.end)
+                or self._outline_after(doc, inside.mention.end, inside.mention.start)
             )
             if self.normalizer.is_plural_head([doc[container.end - 1].lower_]):
                 inside.plural_container = True
@@ -2953,7 +2964,7 @@ class Linker:
         t = st.mention
         if not any(a.tier == "fronted" for a in attachments):
             return list(attachments)
-        if self.outline_parts.intersection(st.words) or self._outline_after(doc, t.end):
+        if self.outline_parts.intersection(st.words) or self._outline_after(doc, t.end, t.start):
             return list(attachments)
         i = t.start - 1
         while i >= 0 and t.start - i <= self.max_premod_gap + 1 and doc[i].is_alpha:
@@ -3052,10 +3063,24 @@ class Linker:
                 Attachment(m, "container", 0) for m in _places(attached.get(k - 1, []))
             )
 
-    def _outline_after(self, doc: Doc, end: int) -> bool:
+    def _partial_before(self, doc: Doc, start: int) -> bool:
+        """Whether a partial word stands among the words right before a target at ``start``
+        ("partial curvilinear calcification of its wall": a part of the wall, not the
+        outline)."""
+        i = start - 1
+        while i >= 0 and start - i <= self.max_premod_gap + 1 and doc[i].is_alpha:
+            if doc[i].lower_ in self.partial_outline_words:
+                return True
+            i -= 1
+        return False
+
+    def _outline_after(self, doc: Doc, end: int, start: int | None = None) -> bool:
         """Whether "of" and an outline part of a lesion follow a target ("calcification of its
-        wall", "calcification of the rim"), past determiners and pronouns."""
+        wall", "calcification of the rim"), past determiners and pronouns; not when the target
+        at ``start`` is a partial one (:meth:`_partial_before`)."""
         if end >= len(doc) or doc[end].lower_ != "of":
+            return False
+        if start is not None and self._partial_before(doc, start):
             return False
         i = end + 1
         while (
@@ -3389,6 +3414,14 @@ class Linker:
                     # "hepatic arterial calcification": the vessel word next to the head names
                     # what is calcified; the organ word before it says which vessel.
                     return VESSEL, tuple(o for o in organs if o != VESSEL)
+                # "normal liver, splenic calcified granuloma": the organ word next to the head
+                # names its organ; a farther one shares it only when coordinated with it.
+                nearest = min(e[1] for e in tier)
+                organs = [
+                    o
+                    for o in organs
+                    if o in coordinated or any(e[1] == nearest and e[2] == o for e in tier)
+                ]
             else:
                 nearest = min(e[1] for e in tier)
                 organs = list(dict.fromkeys(e[2] for e in tier if e[1] == nearest))

@@ -85,6 +85,7 @@ CONTEXT_CATEGORIES = frozenset(
         "HYPOTHETICAL",
         "CURRENT",
         "CORRESPONDING",
+        "CONTENTS",
         "PSEUDO",
         "TERMINATE",
     }

@@ -11,10 +11,10 @@ The table is tests/data/context_examples.jsonl, one row a case:
   ``counted``: whether the finding counts;
 - ``rules``: rule ids that must act on that target (assertion rules: in
   ``Finding.modifier_ids`` and ``modifier_spans``; CURRENT: a ConText edge on the target;
-  PSEUDO and TERMINATE, which make no edge: among the sentence's modifiers);
+  PSEUDO, TERMINATE and CONTENTS, which make no edge: among the sentence's modifiers);
 - ``absent_rules``: rule ids that must not be recorded on the target;
 - ``cue``: the words of the ``rules[0]`` modifier (default: the rule's literal);
-- ``without``: the target's assertion when the PSEUDO and TERMINATE rules are removed (their
+- ``without``: the target's assertion when the PSEUDO, TERMINATE and CONTENTS rules are removed (their
   observable effect: "no change" keeps a finding counted that "no" alone would negate);
 - ``control``: for a follow-up row, the same report without the negation, which recommends
   follow-up.
@@ -48,7 +48,7 @@ EXAMPLES: list[dict[str, Any]] = [
 RULE_ROWS = [r for r in EXAMPLES if r["kind"] == "rule"]
 COMBINATION_ROWS = [r for r in EXAMPLES if r["kind"] == "combination"]
 #: Categories whose rules make no edge; their effect shows only against a rule set without them.
-EDGELESS = frozenset({"PSEUDO", "TERMINATE"})
+EDGELESS = frozenset({"PSEUDO", "TERMINATE", "CONTENTS"})
 
 
 @cache
@@ -59,7 +59,7 @@ def _rules() -> dict[str, Mapping[str, Any]]:
 
 @pytest.fixture(scope="module")
 def without_edgeless(tmp_path_factory: pytest.TempPathFactory) -> Miner:
-    """A miner on a copy of the packaged patterns without the PSEUDO and TERMINATE rules."""
+    """A miner on a copy of the packaged patterns without the edgeless rules (``EDGELESS``)."""
     directory = tmp_path_factory.mktemp("patterns") / "patterns"
     shutil.copytree(default_patterns_dir(), directory)
     path = directory / CONTEXT_FILE
@@ -123,7 +123,7 @@ def _check_target(miner: Miner, row: Mapping[str, Any], without_edgeless: Miner 
         assert without_edgeless is not None
         other = _finding(without_edgeless.mine_text(text), target)
         assert other.assertion == row["without"], (
-            f"without PSEUDO/TERMINATE rules {target!r} is {other.assertion}, so the rule "
+            f"without the edgeless rules {target!r} is {other.assertion}, so the rule "
             "has no observable effect here"
         )
 
