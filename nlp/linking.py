@@ -56,6 +56,7 @@ from .recommendations import (
 )
 from .reduce import PLACEHOLDER
 from .schema import ModifierSpan
+from .text_tables import BARE_NUMBER, TextTable, header_unit_factor, table_at, title_words
 
 TARGET_SPAN_KEY = "calcminer_targets"
 MENTION_SPAN_KEY = "calcminer_mentions"
@@ -152,7 +153,13 @@ TIER_RANK = {
     "container": 1,
     "fronted": 2,
     "context": 3,
+    "table": 1,
 }
+#: The rule id of a size read from a table cell that holds only a number, its unit in the
+#: column header ("Current (mm)" over "41"); its value is the size in mm.
+TABLE_CELL_SIZE_RULE = "table_cell_size_header_unit"
+#: The tier of what a table row hands to the target in one of its cells.
+TABLE_TIER = "table"  # ranked in TIER_RANK
 #: What a structure's description hands to the target an identity cue then names.
 IDENTITY_POST_LABELS = frozenset({"SIZE", "SEGMENT", "LOBE", "DUCT"})
 #: Mention labels of follow-up advice (a sentence holding one recommends an exam).
@@ -440,6 +447,8 @@ class Linker:
         self.max_identity_gap = int(linking["max_identity_gap_tokens"])
         self.table_cell_marks = frozenset(table["table_cell_marks"]["marks"])
         self.table_prior_headers = frozenset(table["table_cell_marks"]["prior_headers"])
+        self.table_current_headers = frozenset(table["table_cell_marks"]["current_headers"])
+        self.unit_to_mm = dict(table["unit_to_mm"])
         self._cell_split = re.compile(
             "|".join(re.escape(mark) for mark in sorted(self.table_cell_marks))
         )
@@ -551,7 +560,9 @@ class Linker:
         targets = [
             t
             for t in targets
-            if t.rule_id not in self.predicate_rules or self._predicate_start(doc, t) is not None
+            if t.rule_id not in self.predicate_rules
+            or self._predicate_start(doc, t) is not None
+            or self._whole_cell(doc, t)
         ]
         # A target never crosses a sentence boundary.
         targets = [t for t in targets if sent_of(t.end - 1) == t.sent]
@@ -1581,6 +1592,7 @@ class Linker:
             cue_tokens = frozenset(
                 i for m in s_mentions if m.label == "COREF" for i in range(m.start, m.end)
             )
+            self._table_rows(doc, states, s_mentions)
             sent_records = [
                 self._record(
                     doc,
@@ -1651,6 +1663,132 @@ class Linker:
             st.attachments.extend(
                 Attachment(m, "context", 0) for m in ducts if m.end <= st.mention.start
             )
+
+    def _table_rows(
+        self, doc: Doc, states: Sequence[TargetState], s_mentions: Sequence[Mention]
+    ) -> None:
+        """Give a target in a row of a table typed as text what its row says
+        (:mod:`calcminer.nlp.text_tables`): the row's place when it has none, and the row's
+        current size when it has no size in its own cell.
+
+        The current size is the one in a column whose header names the current exam ("Size
+        now", "Current (mm)"), else any but those a header names a prior exam's ("Prior");
+        a cell with only a number is a size when its header names a unit ("38 | 41" under
+        "Prior (mm) | Current (mm)").
+        """
+        marks = self.table_cell_marks
+        for st in states:
+            t = st.mention
+            line_start = doc.text.rfind("\n", 0, t.start_char) + 1
+            if not self._may_be_table_row(doc.text, line_start):
+                continue
+            table = table_at(doc.text, t.start_char, marks)
+            if table is None or not table.header:
+                continue
+            own = table.cell_at(t.start_char)
+            if own is None:
+                continue
+            row_start, row_end = table.row[0].start, table.row[-1].end
+            in_row = [m for m in s_mentions if row_start <= m.start_char < row_end]
+            if not self._has_location(st):
+                st.attachments.extend(Attachment(m, TABLE_TIER, 0) for m in in_row if _is_place(m))
+            own_sizes = [
+                m for m in in_row if m.label == "SIZE" and table.cell_at(m.start_char) == own
+            ]
+            if own_sizes:
+                # "... | now densely calcified lesion of 12 mm |", "1.4 cm, densely calcified":
+                # the size in its own cell; the row's other cells are other exams'.
+                attached = {id(a.mention) for a in st.attachments}
+                st.attachments[:] = [
+                    a
+                    for a in st.attachments
+                    if not (
+                        a.mention.label == "SIZE"
+                        and row_start <= a.mention.start_char < row_end
+                        and table.cell_at(a.mention.start_char) != own
+                    )
+                ]
+                st.attachments.extend(
+                    Attachment(m, TABLE_TIER, 0) for m in own_sizes if id(m) not in attached
+                )
+                continue
+            sizes = [
+                (k, m)
+                for m in in_row
+                if m.label == "SIZE" and (k := table.cell_at(m.start_char)) is not None and k != own
+            ]
+            if not sizes:
+                sizes = list(self._header_unit_sizes(doc, table, t.sent))
+            current = self._current_cells(table, [k for k, _ in sizes])
+            if not current:
+                continue
+            st.attachments[:] = [
+                a
+                for a in st.attachments
+                if not (a.mention.label == "SIZE" and row_start <= a.mention.start_char < row_end)
+            ]
+            st.attachments.extend(Attachment(m, TABLE_TIER, 0) for k, m in sizes if k in current)
+
+    def _whole_cell(self, doc: Doc, t: Mention) -> bool:
+        """Whether a bare "calcified" fills a cell of a table row, adverbs and parentheses
+        aside ("| T1 | Liver S4 | calcified | 38 | 41 |", "Seg II   18 mm   11 mm
+        (densely calcified)"): the row's lesion is calcified."""
+        line_start = doc.text.rfind("\n", 0, t.start_char) + 1
+        if not self._may_be_table_row(doc.text, line_start):
+            return False
+        table = table_at(doc.text, t.start_char, self.table_cell_marks)
+        if table is None:
+            return False
+        k = table.cell_at(t.start_char)
+        if k is None:
+            return False
+        words = title_words(table.row[k].text)
+        return t.value is None and words <= self.predicate_adverbs | {doc[t.start].lower_}
+
+    @staticmethod
+    def _may_be_table_row(text: str, line_start: int) -> bool:
+        """A cheap test before reading a table: the line holds a cell mark, a tab or a run of
+        three spaces."""
+        end = text.find("\n", line_start)
+        line = text[line_start : len(text) if end < 0 else end]
+        return "|" in line or "\t" in line or "   " in line
+
+    def _header_unit_sizes(
+        self, doc: Doc, table: TextTable, sent: int
+    ) -> Iterator[tuple[int, Mention]]:
+        """Sizes of the row's cells that hold only a number, in columns whose header names a
+        unit ("Current (mm)" over "41"): synthetic SIZE mentions whose value is the size in mm."""
+        for k, cell in enumerate(table.row):
+            if not BARE_NUMBER.match(cell.text):
+                continue
+            factor = header_unit_factor(table.title_of(k), self.unit_to_mm)
+            span = doc.char_span(cell.start, cell.end, alignment_mode="expand")
+            if factor is None or span is None:
+                continue
+            value = float(cell.text.lstrip("~").replace(",", ".")) * factor
+            yield (
+                k,
+                Mention(
+                    start=span.start,
+                    end=span.end,
+                    label="SIZE",
+                    rule_id=TABLE_CELL_SIZE_RULE,
+                    value=repr(round(value, 1)),
+                    sent=sent,
+                    start_char=cell.start,
+                    end_char=cell.end,
+                ),
+            )
+
+    def _current_cells(self, table: TextTable, cells: Sequence[int]) -> set[int]:
+        """Of the row's cells that hold a size, those of the current exam: the cells under a
+        header that names it ("Size now", "Current"), else all but those under a prior
+        exam's header ("Prior", "Baseline"); empty when none is left."""
+        titles = {k: title_words(table.title_of(k)) for k in cells}
+        current = {k for k in cells if not self.table_current_headers.isdisjoint(titles[k])}
+        if current:
+            return current
+        return {k for k in cells if self.table_prior_headers.isdisjoint(titles[k])}
 
     def _current_columns(
         self, doc: Doc, t: Mention, attachments: Sequence[Attachment]
@@ -3464,7 +3602,11 @@ class Linker:
             )
             if is_prior:
                 chained.add(self._coordinated_after(doc, m.end))
-            value = self.normalizer.parse_size_mm(doc[m.start : m.end].text)
+            value = (
+                float(m.value or "nan")
+                if m.rule_id == TABLE_CELL_SIZE_RULE
+                else self.normalizer.parse_size_mm(doc[m.start : m.end].text)
+            )
             if value is None or not (self.min_size_mm <= value <= self.max_size_mm):
                 continue
             (prior if is_prior else current).append(value)

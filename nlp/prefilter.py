@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from .neighbours import LENT_LABELS, LENT_ORGAN
 from .patterns import PatternSet, SpanRule, required_words
+from .text_tables import is_aligned_row
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -251,8 +252,9 @@ def _line_start(text: str, position: int) -> int:
 
 
 def is_table_row(line: str, marks: Iterable[str]) -> bool:
-    """Whether a line is a row of a table written as text: it holds two cell marks or more."""
-    return sum(line.count(mark) for mark in marks) >= 2
+    """Whether a line is a row of a table written as text: it holds two cell marks or more,
+    or columns aligned by runs of spaces (:func:`calcminer.nlp.text_tables.is_aligned_row`)."""
+    return sum(line.count(mark) for mark in marks) >= 2 or is_aligned_row(line)
 
 
 def table_rows_above(text: str, line_start: int, marks: Iterable[str]) -> list[tuple[int, int]]:

@@ -14,8 +14,8 @@ The table is tests/data/context_examples.jsonl, one row a case:
   PSEUDO, TERMINATE and CONTENTS, which make no edge: among the sentence's modifiers);
 - ``absent_rules``: rule ids that must not be recorded on the target;
 - ``cue``: the words of the ``rules[0]`` modifier (default: the rule's literal);
-- ``without``: the target's assertion when the PSEUDO, TERMINATE and CONTENTS rules are removed (their
-  observable effect: "no change" keeps a finding counted that "no" alone would negate);
+- ``without``: the target's assertion when the PSEUDO, TERMINATE and CONTENTS rules are removed
+  (their observable effect: "no change" keeps a finding counted that "no" alone would negate);
 - ``control``: for a follow-up row, the same report without the negation, which recommends
   follow-up.
 
