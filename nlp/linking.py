@@ -159,6 +159,8 @@ TIER_RANK = {
 #: column header ("Current (mm)" over "41"); its value is the size in mm.
 TABLE_CELL_SIZE_RULE = "table_cell_size_header_unit"
 #: The tier of what a table row hands to the target in one of its cells.
+#: The rule id of a Couinaud segment read from a bare numeral under a segment header.
+TABLE_CELL_SEGMENT_RULE = "table_cell_segment_header"
 TABLE_TIER = "table"  # ranked in TIER_RANK
 #: What a structure's description hands to the target an identity cue then names.
 IDENTITY_POST_LABELS = frozenset({"SIZE", "SEGMENT", "LOBE", "DUCT"})
@@ -449,6 +451,8 @@ class Linker:
         self.table_prior_headers = frozenset(table["table_cell_marks"]["prior_headers"])
         self.table_current_headers = frozenset(table["table_cell_marks"]["current_headers"])
         self.unit_to_mm = dict(table["unit_to_mm"])
+        self.max_apposition_tokens = int(linking["max_apposition_tokens"])
+        self.segment_header_words = frozenset(table["table_cell_marks"]["segment_headers"])
         self._cell_split = re.compile(
             "|".join(re.escape(mark) for mark in sorted(self.table_cell_marks))
         )
@@ -1475,6 +1479,7 @@ class Linker:
             heads = sorted(
                 [*s_targets, *(m for m in s_mentions if m.is_head)], key=lambda h: (h.start, h.end)
             )
+            heads = self._without_appositive_heads(doc, heads)
             attached = self.attach(doc, heads, s_mentions)
             states: list[TargetState] = []
             for hk, h in enumerate(heads):
@@ -1691,7 +1696,10 @@ class Linker:
             row_start, row_end = table.row[0].start, table.row[-1].end
             in_row = [m for m in s_mentions if row_start <= m.start_char < row_end]
             if not self._has_location(st):
-                st.attachments.extend(Attachment(m, TABLE_TIER, 0) for m in in_row if _is_place(m))
+                places = [m for m in in_row if _is_place(m)] or list(
+                    self._segment_column_cells(doc, table, t.sent)
+                )
+                st.attachments.extend(Attachment(m, TABLE_TIER, 0) for m in places)
             own_sizes = [
                 m for m in in_row if m.label == "SIZE" and table.cell_at(m.start_char) == own
             ]
@@ -1727,7 +1735,32 @@ class Linker:
                 for a in st.attachments
                 if not (a.mention.label == "SIZE" and row_start <= a.mention.start_char < row_end)
             ]
-            st.attachments.extend(Attachment(m, TABLE_TIER, 0) for k, m in sizes if k in current)
+            chosen = [(k, m) for k, m in sizes if k in current]
+            st.attachments.extend(
+                Attachment(m, TABLE_TIER, 0) for m in self._without_bracketed_prior(table, chosen)
+            )
+
+    def _without_appositive_heads(self, doc: Doc, heads: list[Mention]) -> list[Mention]:
+        """Drop the lesion heads of a parenthesis right after a target ("densely calcified
+        lesion (likely old hematoma) segment VII, 4 cm"): the parenthesis names the target
+        again, so what follows it is the target's."""
+        if len(heads) < 2:
+            return heads
+        dropped: set[int] = set()
+        for t in heads:
+            if not t.is_target or t.end >= len(doc) or doc[t.end].text != "(":
+                continue
+            for close in range(t.end + 1, min(t.end + 1 + self.max_apposition_tokens, len(doc))):
+                if doc[close].text == ")":
+                    dropped.update(
+                        id(h)
+                        for h in heads
+                        if not h.is_target and t.end < h.start and h.end <= close
+                    )
+                    break
+                if "\n" in doc[close].text or doc[close].text == "(":
+                    break
+        return [h for h in heads if id(h) not in dropped] if dropped else heads
 
     def _whole_cell(self, doc: Doc, t: Mention) -> bool:
         """Whether a bare "calcified" fills a cell of a table row, adverbs and parentheses
@@ -1742,8 +1775,9 @@ class Linker:
         k = table.cell_at(t.start_char)
         if k is None:
             return False
-        words = title_words(table.row[k].text)
-        return t.value is None and words <= self.predicate_adverbs | {doc[t.start].lower_}
+        # The cell's first clause ("densely calcified, no enhancement").
+        first = re.split(r"[,;]", table.row[k].text, maxsplit=1)[0]
+        return title_words(first) <= self.predicate_adverbs | {doc[t.start].lower_}
 
     @staticmethod
     def _may_be_table_row(text: str, line_start: int) -> bool:
@@ -1752,6 +1786,27 @@ class Linker:
         end = text.find("\n", line_start)
         line = text[line_start : len(text) if end < 0 else end]
         return "|" in line or "\t" in line or "   " in line
+
+    def _segment_column_cells(self, doc: Doc, table: TextTable, sent: int) -> Iterator[Mention]:
+        """Couinaud segments written as a bare numeral in a column whose header is a segment
+        word ("Obs | Seg | Size" over "1 | VII | 3.8 cm"): synthetic SEGMENT mentions."""
+        for k, cell in enumerate(table.row):
+            if not self.segment_header_words.intersection(title_words(table.title_of(k))):
+                continue
+            if not self.normalizer.parse_segments(f"segment {cell.text}"):
+                continue
+            span = doc.char_span(cell.start, cell.end, alignment_mode="expand")
+            if span is not None:
+                yield Mention(
+                    start=span.start,
+                    end=span.end,
+                    label="SEGMENT",
+                    rule_id=TABLE_CELL_SEGMENT_RULE,
+                    value=None,
+                    sent=sent,
+                    start_char=cell.start,
+                    end_char=cell.end,
+                )
 
     def _header_unit_sizes(
         self, doc: Doc, table: TextTable, sent: int
@@ -1779,6 +1834,25 @@ class Linker:
                     end_char=cell.end,
                 ),
             )
+
+    def _without_bracketed_prior(
+        self, table: TextTable, sizes: Sequence[tuple[int, Mention]]
+    ) -> list[Mention]:
+        """The sizes, less one in parentheses in a cell that also holds one outside them, when
+        the cell's header names a prior exam ("Size now (prior)" over "42 mm (43 mm)")."""
+        kept: list[Mention] = []
+        for k, m in sizes:
+            cell = table.row[k]
+            before = cell.text[: m.start_char - cell.start]
+            bracketed = before.count("(") > before.count(")")
+            if (
+                bracketed
+                and not self.table_prior_headers.isdisjoint(title_words(table.title_of(k)))
+                and any(j == k and n is not m for j, n in sizes)
+            ):
+                continue
+            kept.append(m)
+        return kept
 
     def _current_cells(self, table: TextTable, cells: Sequence[int]) -> set[int]:
         """Of the row's cells that hold a size, those of the current exam: the cells under a

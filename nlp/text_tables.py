@@ -44,7 +44,8 @@ class TextTable:
         row: The cells of the row asked about.
         header: The cells of the table's header (its first row holding a letter), or empty
             when the row is the header itself or the table has none.
-        aligned: Whether the columns are aligned by spaces (not cell marks).
+        aligned: Whether the columns are aligned by spaces (not cell marks or tabs, whose
+            cells match the header's by position).
         row_line_start: The offset of the row's line.
         header_line_start: The offset of the header's line.
     """
@@ -129,7 +130,9 @@ def _cells(text: str, start: int, end: int, marks: Iterable[str]) -> tuple[list[
     tail = line[begin:].rstrip()
     if tail:
         cells.append(Cell(start + begin, start + begin + len(tail), tail))
-    return (cells, True) if len(cells) >= 2 else ([], True)
+    # Tab-separated cells match their header by position, like cells between marks.
+    aligned = "\t" not in line
+    return (cells, aligned) if len(cells) >= 2 else ([], aligned)
 
 
 def is_aligned_row(line: str) -> bool:
