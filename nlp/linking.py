@@ -2363,11 +2363,12 @@ class Linker:
                 for a in last.attachments
             )
         )
-        if not plural:
-            return False
         place = next((m for m in f_mentions if m.label == "SEGMENT"), None)
         if place is None or place.start - following[0] > 2:
             return False
+        if not plural:
+            # "Calcified lesion: yes" then "Segment: V/VI": a key line of a template.
+            return place.start + 1 < len(doc) and doc[place.start + 1].text == ":"
         # It measures the member ("Segment V: 1.1 cm"), and denies nothing ("; the segment VI
         # lesion does not").
         if not any(m.label == "SIZE" for m in f_mentions) or any(
