@@ -458,6 +458,9 @@ class Linker:
         )
         self.listed_size_rules = frozenset(table["listed_size_rules"]["rule_ids"])
         self.size_bound_words = frozenset(table["size_bound_words"]["words"])
+        copula = table["copula_identity_cues"]
+        self.copula_cue_rules = frozenset(copula["rule_ids"])
+        self.copula_cue_blockers = frozenset(copula["not_after"])
         self.identity_container_nouns = frozenset(table["identity_container_nouns"]["words"])
         self.echo_only_mimics = frozenset(table["echo_only_mimic_values"]["values"])
         self.identity_morphology = frozenset(table["identity_morphology"])
@@ -573,6 +576,15 @@ class Linker:
         raw = [make(s, False) for s in doc.spans.get(MENTION_SPAN_KEY, [])]
         # "CT value about 280 HU": an attenuation is calcific only from the configured value.
         raw = [m for m in raw if m.label != "DENSITY" or self._calcific_density(doc, m)]
+        # "There is a 1.1 cm focus": an existential copula names nothing again.
+        raw = [
+            m
+            for m in raw
+            if m.label != "COREF"
+            or m.rule_id not in self.copula_cue_rules
+            or m.start == 0
+            or doc[m.start - 1].lower_ not in self.copula_cue_blockers
+        ]
         # "...; none larger than 5 mm": a comparative after a bound word is the foci's own size.
         raw = [
             m
