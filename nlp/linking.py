@@ -2905,8 +2905,16 @@ class Linker:
                 inside.plural_container = True
             inside.in_lesion = inside.in_lesion or not identity
             placed = any(a.mention.label in LOCATION_LABELS for a in attached.get(hk, []))
+            # "a mixed lesion 7 cm ..., with a 3 cm peripheral ring-like calcification": a size
+            # of its own wins over the outline's lesion.
+            own_size = any(
+                x.mention.label == "SIZE" and x.tier in {"premod", "internal"}
+                for x in inside.attachments
+            )
             for a in attached.get(hk, []):
-                if a.mention.label in LOCATION_LABELS or (identity and a.mention.label == "SIZE"):
+                if a.mention.label in LOCATION_LABELS or (
+                    identity and a.mention.label == "SIZE" and not own_size
+                ):
                     inside.attachments.append(Attachment(a.mention, "container", a.distance))
                 elif identity and a.mention.label in {"COUNT", "QUANTIFIER"} and a.tier == "premod":
                     # "The two smaller cysts ... show complete rim calcification": one
