@@ -1609,6 +1609,7 @@ class Linker:
             cue_tokens = frozenset(
                 i for m in s_mentions if m.label == "COREF" for i in range(m.start, m.end)
             )
+            self._heading_place(doc, s_start, states, s_mentions)
             self._table_rows(doc, states, s_mentions)
             sent_records = [
                 self._record(
@@ -1680,6 +1681,41 @@ class Linker:
             st.attachments.extend(
                 Attachment(m, "context", 0) for m in ducts if m.end <= st.mention.start
             )
+
+    def _heading_place(
+        self,
+        doc: Doc,
+        s_start: int,
+        states: Sequence[TargetState],
+        s_mentions: Sequence[Mention],
+    ) -> None:
+        """Give the targets without a place of a sentence that opens on a lobe or segment and a
+        colon ("Right lobe: a 9 cm heterogeneous mass with ... a 4 cm calcified component")
+        that heading as their place."""
+        first = s_start
+        while first < len(doc) and (
+            doc[first].is_space or doc[first].text in self.neighbours.list_bullets
+        ):
+            first += 1
+        heading = next(
+            (
+                m
+                for m in s_mentions
+                if m.start == first
+                and m.label in {"LOBE", "SEGMENT"}
+                and m.end < len(doc)
+                and doc[m.end].text == ":"
+            ),
+            None,
+        )
+        if heading is None:
+            return
+        for st in states:
+            # "... calcified cyst with thick calcified wall": a part is placed with its lesion.
+            part = bool(st.words) and st.words[-1] in self.lesion_parts
+            if st.mention.start > heading.end and not part and not self._has_location(st):
+                gap = st.mention.start - heading.end
+                st.attachments.append(Attachment(heading, "context", gap))
 
     def _table_rows(
         self, doc: Doc, states: Sequence[TargetState], s_mentions: Sequence[Mention]
