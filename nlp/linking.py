@@ -56,7 +56,14 @@ from .recommendations import (
 )
 from .reduce import PLACEHOLDER
 from .schema import ModifierSpan
-from .text_tables import BARE_NUMBER, TextTable, header_unit_factor, table_at, title_words
+from .text_tables import (
+    BARE_NUMBER,
+    TextTable,
+    header_unit_factor,
+    rows_below,
+    table_at,
+    title_words,
+)
 
 TARGET_SPAN_KEY = "calcminer_targets"
 MENTION_SPAN_KEY = "calcminer_mentions"
@@ -1610,7 +1617,7 @@ class Linker:
                 i for m in s_mentions if m.label == "COREF" for i in range(m.start, m.end)
             )
             self._heading_place(doc, s_start, states, s_mentions)
-            self._table_rows(doc, states, s_mentions)
+            self._table_rows(doc, states, s_mentions, mentions)
             sent_records = [
                 self._record(
                     doc,
@@ -1718,7 +1725,11 @@ class Linker:
                 st.attachments.append(Attachment(heading, "context", gap))
 
     def _table_rows(
-        self, doc: Doc, states: Sequence[TargetState], s_mentions: Sequence[Mention]
+        self,
+        doc: Doc,
+        states: Sequence[TargetState],
+        s_mentions: Sequence[Mention],
+        mentions: Sequence[Mention] = (),
     ) -> None:
         """Give a target in a row of a table typed as text what its row says
         (:mod:`calcminer.nlp.text_tables`): the row's place when it has none, and the row's
@@ -1736,6 +1747,9 @@ class Linker:
             if not self._may_be_table_row(doc.text, line_start):
                 continue
             table = table_at(doc.text, t.start_char, marks)
+            if table is not None and not table.header and table.cell_at(t.start_char) == 0:
+                self._title_row_members(doc, st, mentions)
+                continue
             if table is None or not table.header:
                 continue
             own = table.cell_at(t.start_char)
@@ -1826,6 +1840,32 @@ class Linker:
         # The cell's first clause ("densely calcified, no enhancement").
         first = re.split(r"[,;]", table.row[k].text, maxsplit=1)[0]
         return title_words(first) <= self.predicate_adverbs | {doc[t.start].lower_}
+
+    def _title_row_members(self, doc: Doc, st: TargetState, mentions: Sequence[Mention]) -> None:
+        """Let the table rows below a target that opens the title row of a table ("Calcified
+        liver lesions    Size" over "Lesion A (segment VII)    32 mm") lend it their places
+        and sizes, one member per row that has any, as list items do."""
+        t = st.mention
+        rows = rows_below(doc.text, t.start_char, self.table_cell_marks, self.max_list_items)
+        if not rows:
+            return
+        starts = [m.start_char for m in mentions]
+        members = 0
+        for cells in rows:
+            lo = bisect.bisect_left(starts, cells[0].start)
+            hi = bisect.bisect_left(starts, cells[-1].end)
+            lent = [
+                m
+                for m in mentions[lo:hi]
+                if m.label in LENT_LABELS and not m.is_target and not m.proximal
+            ]
+            if any(m.label == "ORGAN" and m.value != LIVER for m in lent):
+                break  # "Spleen | 12 mm": the table has left the liver's foci
+            if not lent:
+                continue
+            members += 1
+            st.attachments.extend(Attachment(m, TABLE_TIER, 0) for m in lent)
+        st.listed_items = max(st.listed_items, members)
 
     @staticmethod
     def _may_be_table_row(text: str, line_start: int) -> bool:

@@ -21,8 +21,9 @@ from .extensions import sentence_starts
 from .gated import GatedMatcher, split_rules
 from .neighbours import CONTINUATION_WORDS, NeighbourCues, first_words
 from .patterns import PatternSet
-from .prefilter import FOLLOWUP_TRIGGER_LABELS, anchor_words
+from .prefilter import FOLLOWUP_TRIGGER_LABELS, anchor_words, is_table_row, table_rows_above
 from .recommendations import clause_around, ends_clause
+from .text_tables import rows_below
 
 #: ORGAN rule values the linker checks over the whole report.
 DOCUMENT_WIDE_ORGANS = frozenset({"liver", "lung", "thyroid"})
@@ -99,6 +100,7 @@ class MentionMatcher:
         self._max_continued = int(patterns.config["linking"]["max_continued_sentences"])
         #: Most list items after a target's sentence that opens a list ("foci:").
         self._max_list_items = int(patterns.config["linking"]["max_list_items"])
+        self._table_marks = tuple(patterns.normalization["table_cell_marks"]["marks"])
         self._continuation_hashes = frozenset(
             strings.add(phrase[0]) for phrases in cues.continuations.values() for phrase in phrases
         )
@@ -262,6 +264,9 @@ class MentionMatcher:
                     break
                 out.add(nxt)
                 nxt += 1
+            # "Calcified liver lesions    Size" over "Lesion A (segment VII)     32 mm": the
+            # table rows below a title row.
+            out |= self._title_row_members(doc, starts, doc[start].idx)
             # "Calcified foci with shadowing:" then "- segment 3, 4 mm;" on each line.
             if self.neighbours.opens_list([t.text for t in doc[max(start, end - 3) : end]]):
                 nxt = k + 1
@@ -286,6 +291,26 @@ class MentionMatcher:
                         out.add(nxt)
                     nxt += 1
         return out
+
+    def _title_row_members(self, doc: Doc, starts: list[int], char: int) -> set[int]:
+        """The sentences of the table rows below the line holding ``char`` when that line is
+        the first row of a table (``calcminer.nlp.text_tables``)."""
+        text = doc.text
+        line_start = text.rfind("\n", 0, char) + 1
+        line_end = text.find("\n", char)
+        line = text[line_start : len(text) if line_end < 0 else line_end]
+        if not is_table_row(line, self._table_marks) or table_rows_above(
+            text, line_start, self._table_marks
+        ):
+            return set()
+        rows = rows_below(text, char, self._table_marks, self._max_list_items)
+        if not rows:
+            return set()
+        first, last = rows[0][0].start, rows[-1][-1].end
+        token_starts = [t.idx for t in doc]
+        lo = bisect.bisect_left(token_starts, first)
+        hi = bisect.bisect_left(token_starts, last)
+        return {bisect.bisect_right(starts, i) - 1 for i in range(lo, hi)}
 
     @staticmethod
     def _first_word(doc: Doc, start: int, end: int) -> int | None:

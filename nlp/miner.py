@@ -118,7 +118,8 @@ class Miner:
                 (i for i in (text.find(c, found.end()) for c in LINE_BREAKS) if i >= 0),
                 default=len(text),
             )
-            if self.prefilter.may_lend(text[found.end() : stop]):
+            # The phrase too: "Segment: II" lends a place that its first word opens.
+            if self.prefilter.may_lend(text[found.start() : stop]):
                 return True
         return False
 

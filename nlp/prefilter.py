@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from .neighbours import LENT_LABELS, LENT_ORGAN
 from .patterns import PatternSet, SpanRule, required_words
-from .text_tables import is_aligned_row
+from .text_tables import is_aligned_row, rows_below
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -379,6 +379,8 @@ class Prefilter:
     #: Characters that separate the cells of a table row ("|"): the rows above a target's
     #: row, up to the table's header, are kept with it (the linker reads the header).
     table_marks: tuple[str, ...] = ()
+    #: Most rows below the first row of a table that are its members (``max_list_items``).
+    max_title_rows: int = 0
     #: The words that name an organ for a recommendation (``followup.organ_words``): a
     #: follow-up piece or the piece before it that holds one most likely places the
     #: recommendation itself, so only that piece is kept before it at first.
@@ -431,6 +433,7 @@ class Prefilter:
                 patterns.config["recommendations"]["max_look_back_clauses"]
             ),
             table_marks=tuple(patterns.normalization["table_cell_marks"]["marks"]),
+            max_title_rows=int(patterns.config["linking"]["max_list_items"]),
             organ_words=frozenset(
                 word
                 for key in patterns.normalization["followup"]["organ_words"]
@@ -508,13 +511,25 @@ class Prefilter:
             line = text[line_start : len(text) if line_end < 0 else line_end]
             if not is_table_row(line, self.table_marks):
                 continue
-            for above, end in table_rows_above(text, line_start, self.table_marks):
+            block = table_rows_above(text, line_start, self.table_marks)
+            if not block:
+                # The first row of a table ("Calcified liver lesions    Size"): the rows below
+                # it are its members.
+                for cells in rows_below(text, start, self.table_marks, self.max_title_rows):
+                    row_end = text.find("\n", cells[0].start)
+                    block.append(
+                        (
+                            text.rfind("\n", 0, cells[0].start) + 1,
+                            len(text) if row_end < 0 else row_end,
+                        )
+                    )
+            for above, end in block:
                 if above in done:
                     break
                 done.add(above)
                 piece = above
                 for k in range(above, end + 1):
-                    if text[k] in LINE_BREAKS:
+                    if k == len(text) or text[k] in LINE_BREAKS:
                         if k > piece:
                             rows.append((piece, k))
                         piece = k + 1

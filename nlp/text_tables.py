@@ -174,6 +174,29 @@ def table_at(text: str, char: int, marks: Iterable[str]) -> TextTable | None:
     return TextTable(tuple(row), tuple(header), aligned, start, header_line)
 
 
+def rows_below(text: str, char: int, marks: Iterable[str], limit: int) -> list[tuple[Cell, ...]]:
+    """The cells of the table rows right below the line holding ``char``, nearest first, up
+    to the first line that is no row or ``limit`` rows ("Calcified liver lesions    Size" over
+    "Lesion A (segment VII)     32 mm")."""
+    marks = tuple(marks)
+    rows: list[tuple[Cell, ...]] = []
+    _, end = line_span(text, char)
+    while len(rows) < limit:
+        start = text.find("\n", end)
+        if start < 0:
+            break
+        start += 1
+        if start >= len(text):
+            break
+        b_start, b_end = line_span(text, start)
+        cells, _ = _cells(text, b_start, b_end, marks)
+        if not cells:
+            break
+        rows.append(tuple(cells))
+        end = b_end
+    return rows
+
+
 def header_unit_factor(title: str, unit_to_mm: dict[str, float]) -> float | None:
     """The factor to mm of the unit a column header names ("Prior (mm)", "size, cm"), or None
     when it names none or several."""
@@ -195,6 +218,7 @@ __all__ = [
     "header_unit_factor",
     "is_aligned_row",
     "line_span",
+    "rows_below",
     "table_at",
     "title_words",
 ]
