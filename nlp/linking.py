@@ -165,6 +165,9 @@ TIER_RANK = {
 #: The rule id of a size read from a table cell that holds only a number, its unit in the
 #: column header ("Current (mm)" over "41"); its value is the size in mm.
 TABLE_CELL_SIZE_RULE = "table_cell_size_header_unit"
+#: Marks between a target and its translation right after it ("kystes calcifiés / calcified
+#: cysts", "cisto calcificado (calcified cyst)").
+GLOSS_MARKS = frozenset({"/", "("})
 #: The tier of what a table row hands to the target in one of its cells.
 #: The rule id of a Couinaud segment read from a bare numeral under a segment header.
 TABLE_CELL_SEGMENT_RULE = "table_cell_segment_header"
@@ -459,6 +462,7 @@ class Linker:
         self.table_current_headers = frozenset(table["table_cell_marks"]["current_headers"])
         self.unit_to_mm = dict(table["unit_to_mm"])
         self.max_apposition_tokens = int(linking["max_apposition_tokens"])
+        self.max_gloss_tokens = int(linking["max_gloss_tokens"])
         self.segment_header_words = frozenset(table["table_cell_marks"]["segment_headers"])
         self._cell_split = re.compile(
             "|".join(re.escape(mark) for mark in sorted(self.table_cell_marks))
@@ -470,6 +474,9 @@ class Linker:
         self.copula_cue_blockers = frozenset(copula["not_after"])
         self.identity_container_nouns = frozenset(table["identity_container_nouns"]["words"])
         self.echo_only_mimics = frozenset(table["echo_only_mimic_values"]["values"])
+        adjacent = table["adjacent_mimic_values"]
+        self.adjacent_mimics = frozenset(adjacent["values"])
+        self.max_adjacent_mimic_gap = int(adjacent["max_gap_tokens"])
         self.identity_morphology = frozenset(table["identity_morphology"])
         predicate = table["predicate_targets"]
         self.predicate_rules = frozenset(predicate["rule_ids"])
@@ -3372,6 +3379,14 @@ class Linker:
                 Attachment(m, "container", 0) for m in _places(attached.get(k - 1, []))
             )
 
+    def _mimic_reach(self, m: Mention) -> int:
+        """How many tokens from a target a mimic explains it (``adjacent_mimic_values``)."""
+        return (
+            self.max_adjacent_mimic_gap
+            if m.value in self.adjacent_mimics
+            else self.max_mimic_distance
+        )
+
     def _partial_before(self, doc: Doc, start: int) -> bool:
         """Whether a partial word stands among the words right before a target at ``start``
         ("partial curvilinear calcification of its wall": a part of the wall, not the
@@ -3487,8 +3502,8 @@ class Linker:
             and not (m.start >= t.end and any(t.end <= e <= m.start for e in prior_cue_ends))
             and (
                 m.overlaps(t)
-                or 0 <= m.start - t.end <= self.max_mimic_distance
-                or 0 <= t.start - m.end <= self.max_mimic_distance
+                or 0 <= m.start - t.end <= self._mimic_reach(m)
+                or 0 <= t.start - m.end <= self._mimic_reach(m)
             )
         ]:
             # Only a mimic near the target: in run-on dictation one "sentence" may hold a
@@ -4004,7 +4019,15 @@ class Linker:
                     a.tier == "premod" and a.mention.label in {"COUNT", "QUANTIFIER"}
                     for a in st.attachments
                 )
-                linked = corefs.any_within(previous.mention.end, st.mention.start)
+                linked = corefs.any_within(previous.mention.end, st.mention.start) or (
+                    # "trois kystes hydatiques calcifiés / three calcified hydatid cysts": a
+                    # translation right after the words it translates.
+                    0 < st.mention.start - previous.mention.end <= self.max_gloss_tokens
+                    and doc[previous.mention.end].text in GLOSS_MARKS
+                    and all(
+                        doc[i].is_alpha for i in range(previous.mention.end + 1, st.mention.start)
+                    )
+                )
                 # "a calcified cystic lesion with a thick calcified wall": a part of the lesion.
                 part = bool(st.words) and (
                     st.words[-1] in self.lesion_parts

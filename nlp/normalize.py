@@ -41,6 +41,26 @@ class Normalizer:
         words = "|".join(sorted(map(re.escape, self.tables["segment_keywords"]), key=len)[::-1])
         return re.compile(rf"(?i)^\s*(?:{words})\b\.?")
 
+    @cached_property
+    def _size_number_words(self) -> tuple[re.Pattern[str], dict[str, int]]:
+        table = self.tables["size_number_words"]
+        values = {**table["units"], **table["tens"]}
+        units = "|".join(sorted(table["units"], key=len, reverse=True))
+        tens = "|".join(sorted(table["tens"], key=len, reverse=True))
+        pattern = re.compile(rf"(?i)\b(?:({tens})(?:[\s-]+({units}))?|({units}))\b")
+        return pattern, values
+
+    def _numbers_in_words(self, text: str) -> str:
+        """``text`` with the numbers written as words made digits ("thirty-five" -> "35")."""
+        pattern, values = self._size_number_words
+
+        def digits(m: re.Match[str]) -> str:
+            if m.group(3):
+                return str(values[m.group(3).lower()])
+            return str(values[m.group(1).lower()] + values.get((m.group(2) or "").lower(), 0))
+
+        return pattern.sub(digits, text)
+
     def parse_size_mm(self, text: str) -> float | None:
         """Return the largest linear dimension of a size mention in millimetres.
 
@@ -54,6 +74,8 @@ class Normalizer:
             The largest dimension in mm rounded to 0.1 mm, or None when no number has a unit.
         """
         text = fold_text(text)
+        if not any(c.isdigit() for c in text):
+            text = self._numbers_in_words(text)
         units = list(self._unit_re.finditer(text))
         if not units:
             return None
@@ -280,6 +302,17 @@ class TextCleaner:
                 removed.append(key)
         self._table = table
         self._removed = re.compile("|".join(map(re.escape, removed))) if removed else None
+        #: Characters replaced only before certain characters ("_context": the Greek mu of a
+        #: unit, "800\u03bcm", becomes the micro sign; the mu of a Greek word stays).
+        self._context: list[tuple[re.Pattern[str], str]] = []
+        for key, rule in dict(char_map.get("_context", {})).items():
+            if len(key) != 1 or len(rule["to"]) != 1:
+                raise ValueError(
+                    f"text_char_map _context entry {key!r}: key and replacement must be one"
+                    " character each"
+                )
+            before = re.escape(rule["before"])
+            self._context.append((re.compile(f"{re.escape(key)}(?=[{before}])"), rule["to"]))
 
     def __call__(self, text: str) -> str:
         """The cleaned text (shorter than ``text`` when characters were removed)."""
@@ -288,6 +321,8 @@ class TextCleaner:
     def clean(self, text: str) -> CleanText:
         """The cleaned text and where characters were removed from it."""
         cleaned = text.replace("\r\n", " \n").translate(self._table)
+        for pattern, to in self._context:
+            cleaned = pattern.sub(to, cleaned)
         if len(cleaned) == len(text) or self._removed is None:
             return CleanText(cleaned)
         removed = (m.start() for m in self._removed.finditer(text))

@@ -121,6 +121,7 @@ _CONFIG_KEYS: Mapping[str, frozenset[str]] = {
             "max_mimic_distance_tokens",
             "max_identity_gap_tokens",
             "max_apposition_tokens",
+            "max_gloss_tokens",
             "max_continued_sentences",
             "max_list_items",
             "min_run_on_double_spaces",
