@@ -2696,6 +2696,291 @@ DEV_SEVENTH = [
 ]
 
 
+# Eighth issue-11 session: kinds of wording from dev_bd to dev_bm, one case each (written for
+# this file, not copied from the reports).
+DEV_EIGHTH = [
+    _case(
+        "CT ABDOMEN\nIn hepatic segment VII a calcified nodule with diameters of 41/36 mm.",
+        "slash_separated_diameters",
+        count=1,
+        max_size_mm=41.0,
+        segments=["VII"],
+        triage="urgent",
+    ),
+    _case(
+        "Liver: several calcified granulomas are scattered in the right lobe; none larger than"
+        " 6 mm.",
+        "none_larger_than_bounds_the_size_and_negates_nothing",
+        count=None,
+        max_size_mm=6.0,
+        triage="workup",
+    ),
+    _case(
+        "impression normal liver splenic calcified granuloma no follow up",
+        "the_organ_word_next_to_the_head_wins",
+        calcification=False,
+        triage="none",
+    ),
+    _case(
+        "CT LIVER\nCyst   Segment   Size   Aspect\n"
+        "1      V         2.4 cm   cyst wholly calcified\n",
+        "a_cyst_wholly_calcified_is_a_calcified_lesion",
+        calcification=True,
+        count=1,
+        segments=["V"],
+    ),
+    _case(
+        "ECOGRAFIA: Higado: quiste hepatico calcificado de 3,6 cm en el segmento VII.",
+        "untranslated_postposed_calcified_and_segmento",
+        count=1,
+        max_size_mm=36.0,
+        segments=["VII"],
+        triage="urgent",
+    ),
+    _case(
+        "FIGADO: granuloma calcificado no lobo esquerdo, 5 mm.",
+        "portuguese_no_is_in_the_not_a_negation",
+        count=1,
+        max_size_mm=5.0,
+        lobes=["left"],
+        triage="benign",
+    ),
+    _case(
+        "TAC: Masa de 6,5 cm en el segmento VI con calcificacion central de 9 mm.",
+        "a_romance_lesion_with_con_owns_its_size",
+        count=1,
+        max_size_mm=9.0,
+        segments=["VI"],
+        triage="benign",
+    ),
+    _case(
+        "US ABDOMEN\nLiver: calcified granuloma 4 mm in segment III.\nSpleen: normal.\n"
+        "结论: hepatic calcified granuloma.",
+        "a_chinese_conclusion_header_restates",
+        count=1,
+        triage="benign",
+    ),
+    _case(
+        "ECOGRAFIA: Figado: ponto de calcificacao de 3 mm no segmento II.",
+        "unaccented_portuguese_calcification_noun",
+        count=1,
+        max_size_mm=3.0,
+        segments=["II"],
+        triage="benign",
+    ),
+    _case(
+        "US: Liver normal. Coledoco dilatado with an echogenic focus of 7 mm with posterior"
+        " acoustic shadow.",
+        "an_echogenic_focus_in_the_untranslated_common_duct_is_not_the_livers",
+        calcification=False,
+        triage="none",
+    ),
+    _case(
+        "FEGATO: confronto con TC del 2020 che segnalava una calcificazione nel segmento VI;"
+        " oggi non visibile.",
+        "italian_what_a_prior_exam_showed_is_historical",
+        calcification=False,
+        triage="none",
+    ),
+    _case(
+        "Fegato: calcificazione di 6 mm nel VI segmento.\nConclusioni: calcificazione epatica."
+        "\nDa rivalutare con RM.",
+        "italian_to_be_re_evaluated_with_mri_is_a_follow_up",
+        count=1,
+        followup_recommended=True,
+        liver_followup_recommended=True,
+    ),
+    _case(
+        "LIVER: Ablation zone in segment VIII without enhancement, with a rim calcification of 4"
+        " mm.",
+        "comma_with_ends_a_negation_scope",
+        calcification=True,
+        count=1,
+        max_size_mm=4.0,
+    ),
+    _case(
+        "Figado: duas calcificacoes: uma no segmento III e uma no segmento V.\n(Two calcifications:"
+        " one in segment III and one in segment V.)",
+        "a_translated_sentence_names_the_same_foci_again",
+        count=2,
+        segments=["III", "V"],
+        triage="workup",
+    ),
+    _case(
+        "CT: in segment IV a 6.1 x 5.0 cm cystic lesion with partial calcification of its wall.",
+        "a_partial_wall_calcification_takes_no_lesion_size",
+        count=1,
+        max_size_mm=None,
+        triage="benign",
+    ),
+    _case(
+        "ECOGRAFIA: Higado: en el segmento VI imagen hiperecogenica de 8 mm con sombra acustica"
+        " posterior.",
+        "untranslated_echogenic_image_with_shadow",
+        count=1,
+        max_size_mm=8.0,
+        segments=["VI"],
+        triage="benign",
+    ),
+    _case(
+        "CT CAP\n| Lesion | Site | Look | Baseline (mm) | Today (mm) |\n|---|---|---|---|---|\n"
+        "| 1 | Liver S7 | calcified | 29 | 33 |\n| 2 | Lung RLL | solid | 10 | 12 |\n",
+        "a_calcified_cell_and_sizes_whose_unit_is_in_the_header",
+        count=1,
+        max_size_mm=33.0,
+        segments=["VII"],
+        triage="urgent",
+    ),
+    _case(
+        "CT ABDOMEN\nLesion     Location      Now        Prior\n"
+        "A          segment II    calcified, 2.2 cm   2.6 cm\n"
+        "B          segment VI    1.0 cm     1.1 cm\n",
+        "an_aligned_table_row_keeps_its_current_size",
+        count=1,
+        max_size_mm=22.0,
+        segments=["II"],
+        triage="benign",
+    ),
+    _case(
+        "CT LIVER\nNo\tSeg\tSize\tAspect\n1\tVIII\t3.4 cm\tcalcified, no enhancement\n",
+        "a_tab_table_with_a_segment_column",
+        count=1,
+        max_size_mm=34.0,
+        segments=["VIII"],
+        triage="urgent",
+    ),
+    _case(
+        "CT ABDOMEN\nCalcified liver metastases     Size\nOne (segment III)              14 mm\n"
+        "Two (segment V)                36 mm\n",
+        "the_rows_below_a_title_row_are_its_members",
+        count=2,
+        max_size_mm=36.0,
+        segments=["III", "V"],
+        triage="urgent",
+    ),
+    _case(
+        "Impression: A calcified treated segment VI lesion, 12 mm.",
+        "calcified_then_a_treatment_word_before_the_head",
+        count=1,
+        max_size_mm=12.0,
+        segments=["VI"],
+        triage="benign",
+    ),
+    _case(
+        "MRI LIVER\nCalcified lesion: present\nSegment: VII\nLongest diameter: 3.2 cm\n",
+        "a_structured_template_places_and_sizes_its_lesion",
+        count=1,
+        max_size_mm=32.0,
+        segments=["VII"],
+        triage="urgent",
+    ),
+    _case(
+        "Liver: a calcified stone cast of 3.3 cm in the left lobe intrahepatic ducts.",
+        "a_calcified_stone_cast_is_one_duct_stone",
+        bile_duct=True,
+        max_size_mm=33.0,
+        triage="urgent",
+    ),
+    _case(
+        "Liver: coarsely calcified lesion (probably old abscess) segment V, 3.5 cm.",
+        "a_parenthesis_after_the_target_names_it_again",
+        count=1,
+        max_size_mm=35.0,
+        segments=["V"],
+        triage="urgent",
+    ),
+    _case(
+        "УЗИ: Liver: in S6 a hyperechoic inclusion 3,3 см with acoustic shadow (calcinate).",
+        "cyrillic_centimetres",
+        count=1,
+        max_size_mm=33.0,
+        triage="urgent",
+    ),
+    _case(
+        "CT: Liver: a calcified tuberculoma of 2.2 cm in segment IV.",
+        "a_calcified_tuberculoma",
+        count=1,
+        max_size_mm=22.0,
+        triage="benign",
+    ),
+    _case(
+        "ADDENDUM: The segment VIII lesion is a calcified metastasis; it measures 3.9 cm.",
+        "a_copula_names_the_described_lesion",
+        count=1,
+        max_size_mm=39.0,
+        segments=["VIII"],
+        triage="urgent",
+    ),
+    _case(
+        "CT\nTreated metastasis segment VII, now calcified\nBaseline 41 mm / Current 24 mm\n",
+        "a_prior_current_line_continues_the_target",
+        count=1,
+        max_size_mm=24.0,
+        triage="benign",
+    ),
+    _case(
+        "CT: Liver: a 5 cm mixed lesion in the right lobe, with a 2 cm peripheral curvilinear"
+        " calcification.",
+        "a_size_of_its_own_wins_over_the_outline_lesion",
+        count=1,
+        max_size_mm=20.0,
+        triage="benign",
+    ),
+    _case(
+        "CT ABDOMEN\nLeft lobe: an 8 cm heterogeneous mass with a 3.4 cm calcified component.",
+        "a_lobe_heading_places_its_sentence",
+        count=1,
+        max_size_mm=34.0,
+        lobes=["left"],
+        triage="urgent",
+    ),
+    _case(
+        "Liver: innumerable hypodense metastases in both lobes. None are calcified.",
+        "none_are_calcified_negates",
+        calcification=False,
+        triage="none",
+    ),
+    _case(
+        "US: Liver: calcified focus in segment II, 9 mm, previously characterized on CT as a"
+        " calcified granuloma.",
+        "characterized_as_names_the_same_focus",
+        count=1,
+        max_size_mm=9.0,
+        triage="benign",
+    ),
+    _case(
+        "CT: non-calcified nodules in both lobes and a calcified nodule of 1.2 cm in segment III.",
+        "non_calcified_speaks_of_its_own_target_only",
+        count=1,
+        max_size_mm=12.0,
+        segments=["III"],
+        triage="benign",
+    ),
+    _case(
+        "Liver: calcification in segment IV, size thirty-two millimetres.",
+        "a_size_in_words",
+        count=1,
+        max_size_mm=32.0,
+        triage="urgent",
+    ),
+    _case(
+        "Foie: deux kystes calcifiés / two calcified cysts: segment II 1,4 cm, segment VI 1,9 cm.",
+        "a_translation_after_a_slash_is_the_same_focus",
+        count=2,
+        max_size_mm=19.0,
+        triage="workup",
+    ),
+    _case(
+        "Ήπαρ: αποτιτάνωση 8 χιλ. στο τμήμα VII.",
+        "untranslated_greek_liver_calcification_segment_and_millimetres",
+        count=1,
+        max_size_mm=8.0,
+        segments=["VII"],
+        triage="benign",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -2716,6 +3001,7 @@ DEV_SEVENTH = [
         *DEV_FIFTH,
         *DEV_SIXTH,
         *DEV_SEVENTH,
+        *DEV_EIGHTH,
     ],
 )
 def test_kind_of_wording(miner: Miner, text: str, expected: Expect) -> None:
