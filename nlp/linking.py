@@ -463,6 +463,9 @@ class Linker:
         self.unit_to_mm = dict(table["unit_to_mm"])
         self.max_apposition_tokens = int(linking["max_apposition_tokens"])
         self.max_gloss_tokens = int(linking["max_gloss_tokens"])
+        self.alternative_words = frozenset(table["alternative_words"]["words"])
+        self.max_duct_calibre_mm = float(sizes["max_duct_calibre_mm"])
+        self.duct_calibre_rules = frozenset(table["duct_calibre_rules"]["rule_ids"])
         self.segment_header_words = frozenset(table["table_cell_marks"]["segment_headers"])
         self._cell_split = re.compile(
             "|".join(re.escape(mark) for mark in sorted(self.table_cell_marks))
@@ -590,6 +593,8 @@ class Linker:
         raw = [make(s, False) for s in doc.spans.get(MENTION_SPAN_KEY, [])]
         # "CT value about 280 HU": an attenuation is calcific only from the configured value.
         raw = [m for m in raw if m.label != "DENSITY" or self._calcific_density(doc, m)]
+        # "a large stone in the left lateral segment duct measuring 3.2 cm": no duct is that wide.
+        raw = self._without_implausible_calibres(doc, raw)
         # "There is a 1.1 cm focus": an existential copula names nothing again.
         raw = [
             m
@@ -1524,7 +1529,7 @@ class Linker:
             self._merge_anaphoric_lesions(doc, heads, attached, states)
             subjectless = self._predicate_subjects(doc, heads, attached, states, s_mentions)
             self._colon_enumeration(doc, heads, attached, states)
-            self._share_coreferent_location(states, s_mentions)
+            self._share_coreferent_location(doc, states, s_mentions)
             self._superlative_member(doc, states)
             self._listed_stones(doc, states, s_mentions)
             if (
@@ -2546,7 +2551,7 @@ class Linker:
         return bool(container) and not any(a.mention.label == "SIZE" for a in container)
 
     def _share_coreferent_location(
-        self, states: Sequence[TargetState], s_mentions: Sequence[Mention]
+        self, doc: Doc, states: Sequence[TargetState], s_mentions: Sequence[Mention]
     ) -> None:
         """Give a target that re-describes the previous one the previous one's location (and
         an echo's size to the calcification it is named).
@@ -2569,6 +2574,24 @@ class Linker:
                     for a in st.attachments
                     if _is_place(a.mention)
                 )
+        # "Probable 4 cm calcified granuloma or calcified hydatid cyst in segment VIII": two
+        # names for one focus share its size and place.
+        for previous, st in itertools.pairwise(states):
+            if not self._alternatives(doc, previous.mention, st.mention):
+                continue
+            for giver, taker in ((st, previous), (previous, st)):
+                if not self._has_location(taker):
+                    taker.attachments.extend(
+                        Attachment(a.mention, "context", a.distance)
+                        for a in giver.attachments
+                        if _is_place(a.mention)
+                    )
+                if not any(a.mention.label == "SIZE" for a in taker.attachments):
+                    taker.attachments.extend(
+                        Attachment(a.mention, "context", a.distance)
+                        for a in giver.attachments
+                        if a.mention.label == "SIZE"
+                    )
         corefs = _SpanIndex([m for m in s_mentions if m.label == "COREF"])
         if not corefs.spans:
             return
@@ -3379,6 +3402,30 @@ class Linker:
                 Attachment(m, "container", 0) for m in _places(attached.get(k - 1, []))
             )
 
+    def _without_implausible_calibres(self, doc: Doc, raw: list[Mention]) -> list[Mention]:
+        """Drop a duct calibre blocker ("duct measuring") whose size is wider than any duct
+        (``max_duct_calibre_mm``): the size is what the duct holds."""
+        if not any(m.rule_id in self.duct_calibre_rules for m in raw):
+            return raw
+        sizes = {m.start: m for m in raw if m.label == "SIZE"}
+        dropped: set[int] = set()
+        for m in raw:
+            if m.rule_id not in self.duct_calibre_rules:
+                continue
+            size = sizes.get(m.end) or sizes.get(m.end + 1)
+            if size is None:
+                continue
+            value = self.normalizer.parse_size_mm(doc[size.start : size.end].text)
+            if value is not None and value > self.max_duct_calibre_mm:
+                dropped.add(id(m))
+        return [m for m in raw if id(m) not in dropped] if dropped else raw
+
+    def _alternatives(self, doc: Doc, first: Mention, second: Mention) -> bool:
+        """Whether two targets are alternative names of one focus: only an alternative word
+        stands between them ("calcified granuloma or calcified hydatid cyst")."""
+        between = [t.lower_ for t in doc[first.end : second.start]]
+        return len(between) == 1 and between[0] in self.alternative_words
+
     def _mimic_reach(self, m: Mention) -> int:
         """How many tokens from a target a mimic explains it (``adjacent_mimic_values``)."""
         return (
@@ -4019,13 +4066,18 @@ class Linker:
                     a.tier == "premod" and a.mention.label in {"COUNT", "QUANTIFIER"}
                     for a in st.attachments
                 )
-                linked = corefs.any_within(previous.mention.end, st.mention.start) or (
-                    # "trois kystes hydatiques calcifiés / three calcified hydatid cysts": a
-                    # translation right after the words it translates.
-                    0 < st.mention.start - previous.mention.end <= self.max_gloss_tokens
-                    and doc[previous.mention.end].text in GLOSS_MARKS
-                    and all(
-                        doc[i].is_alpha for i in range(previous.mention.end + 1, st.mention.start)
+                linked = (
+                    corefs.any_within(previous.mention.end, st.mention.start)
+                    or self._alternatives(doc, previous.mention, st.mention)
+                    or (
+                        # "trois kystes hydatiques calcifiés / three calcified hydatid cysts": a
+                        # translation right after the words it translates.
+                        0 < st.mention.start - previous.mention.end <= self.max_gloss_tokens
+                        and doc[previous.mention.end].text in GLOSS_MARKS
+                        and all(
+                            doc[i].is_alpha
+                            for i in range(previous.mention.end + 1, st.mention.start)
+                        )
                     )
                 )
                 # "a calcified cystic lesion with a thick calcified wall": a part of the lesion.

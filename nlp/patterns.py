@@ -127,7 +127,7 @@ _CONFIG_KEYS: Mapping[str, frozenset[str]] = {
             "min_run_on_double_spaces",
         }
     ),
-    "sizes": frozenset({"min_plausible_size_mm", "max_plausible_size_mm"}),
+    "sizes": frozenset({"min_plausible_size_mm", "max_plausible_size_mm", "max_duct_calibre_mm"}),
     "density": frozenset({"min_calcific_density_hu"}),
     "recommendations": frozenset(
         {
