@@ -3306,9 +3306,14 @@ class Linker:
         sentences stays linear."""
         out: list[tuple[str, bool]] = []
         topic = ("", False)
+        # The tokens that hold a line break: space tokens only (the tokenizer cuts at white
+        # space; the white space after a token is at most one space).
+        spaces = doc.to_array("IS_SPACE").tolist()
+        breaks = [i for i, space in enumerate(spaces) if space and "\n" in doc[i].text]
         for k, (start, end, *_) in enumerate(sentences):
             out.append(topic)
-            if any("\n" in t.text_with_ws for t in doc[start:end]):
+            j = bisect.bisect_left(breaks, start)
+            if j < len(breaks) and breaks[j] < end:
                 topic = ("", False)  # the sentences after it are on the next line
                 continue
             words = self._first_words(doc, start, end, 3 + self.max_topic_modifiers)
