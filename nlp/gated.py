@@ -98,9 +98,14 @@ class GatedMatcher:
         words = present if isinstance(present, (set, frozenset)) else set(present)
         chosen = set(self._always)
         index = self._by_anchor
-        for word in words:
-            for i, rest in index.get(word, ()):
-                if i not in chosen and all(not words.isdisjoint(s) for s in rest):
+        for word in index.keys() & words:
+            for i, rest in index[word]:
+                if i in chosen:
+                    continue
+                for required in rest:
+                    if words.isdisjoint(required):
+                        break
+                else:
                     chosen.add(i)
         return frozenset(chosen)
 
