@@ -308,11 +308,13 @@ class MentionMatcher:
         matched += self.document_phrases(doc, as_spans=True)
         for span in matched:
             rule_id = span.label_
-            found.setdefault(
-                (span.start, span.end, rule_id),
-                Span(doc, span.start, span.end, label=self.labels[rule_id], span_id=rule_id),
-            )
-        return sorted(found.values(), key=lambda s: (s.start, s.end, s.id_))
+            key = (span.start, span.end, rule_id)
+            if key not in found:  # the same rule over the same tokens: one span
+                found[key] = Span(
+                    doc, span.start, span.end, label=self.labels[rule_id], span_id=rule_id
+                )
+        # By start, end and rule id (the keys, each one span).
+        return [found[key] for key in sorted(found)]
 
     def set_annotations(self, doc: Doc, spans: list[Span]) -> None:
         """Write the mentions to their span group."""
