@@ -176,7 +176,10 @@ class MentionMatcher:
                 ):
                     out.add(k - 1)  # "- Segment VIII: 5.2 cm, ...": the line's heading
                 first = self._first_word(doc, start, end)
-                definite_lesion = any(
+                # Each test below first asks whether its words occur at all (most sentences
+                # hold none of them).
+                hashes = lowers[start:end]
+                definite_lesion = not self._definite_hashes.isdisjoint(hashes[:-1]) and any(
                     lowers[i] in self._definite_hashes
                     and (
                         lowers[i + 1] in self._lesion_hashes
@@ -200,22 +203,25 @@ class MentionMatcher:
                         )
                     )
                     or definite_lesion
-                    or any(lowers[i] in self._inside_pronoun_hashes for i in range(start, end))
-                    or any(
-                        lowers[i] in self._part_hashes
+                    or not self._inside_pronoun_hashes.isdisjoint(hashes)
+                    or (
+                        not self._part_hashes.isdisjoint(hashes[1:])
                         and any(
-                            lowers[j] in self._definite_hashes
-                            or (
-                                lowers[j] in self._article_hashes
-                                and lowers[i] in self._inner_hashes
+                            lowers[i] in self._part_hashes
+                            and any(
+                                lowers[j] in self._definite_hashes
+                                or (
+                                    lowers[j] in self._article_hashes
+                                    and lowers[i] in self._inner_hashes
+                                )
+                                for j in range(max(start, i - 1 - self._max_subject_modifiers), i)
                             )
-                            for j in range(max(start, i - 1 - self._max_subject_modifiers), i)
+                            for i in range(start + 1, end)
                         )
-                        for i in range(start + 1, end)
                     )
                     or any(
-                        i in target_starts and lowers[i - 1] in self._predicate_lead_hashes
-                        for i in range(start + 1, end)
+                        start < i < end and lowers[i - 1] in self._predicate_lead_hashes
+                        for i in target_starts
                     )
                 ):
                     out.add(k - 1)
