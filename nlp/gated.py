@@ -112,7 +112,13 @@ class GatedMatcher:
         return len(self._patterns)
 
     def select(self, present: Iterable[int]) -> frozenset[int]:
-        """The patterns (indices) a text with these ``LOWER`` hashes could match."""
+        """The patterns (indices) a text with these ``LOWER`` hashes could match (every
+        one-token regular-expression pattern among them: its text decides, see
+        :meth:`regex_patterns_in`)."""
+        return self._select_by_words(present) | {i for i, _attr, _regex in self._token_regexes}
+
+    def _select_by_words(self, present: Iterable[int]) -> frozenset[int]:
+        """:meth:`select` without the one-token regular-expression patterns."""
         words = present if isinstance(present, (set, frozenset)) else set(present)
         chosen = set(self._always)
         index = self._by_anchor
@@ -168,7 +174,7 @@ class GatedMatcher:
             present: The ``LOWER`` hashes of its tokens.
         """
         words = present if isinstance(present, (set, frozenset)) else set(present)
-        chosen = self.select(words) | self.regex_patterns_in(doclike, words)
+        chosen = self._select_by_words(words) | self.regex_patterns_in(doclike, words)
         if not chosen:
             return []
         return list(self.matcher_for(chosen)(doclike, as_spans=True))
@@ -176,7 +182,7 @@ class GatedMatcher:
     def matches(self, doclike: Doc | Span, present: Iterable[int]) -> Sequence[Any]:
         """The matches in ``doclike`` as ``(match_id, start, end)`` tuples."""
         words = present if isinstance(present, (set, frozenset)) else set(present)
-        chosen = self.select(words) | self.regex_patterns_in(doclike, words)
+        chosen = self._select_by_words(words) | self.regex_patterns_in(doclike, words)
         if not chosen:
             return []
         return list(self.matcher_for(chosen)(doclike))
