@@ -26,9 +26,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy
+from medspacy.common.util import prune_overlapping_matches
 from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
-from spacy.attrs import SENT_START
+from spacy.attrs import LOWER, SENT_START
 from spacy.tokens import Doc, Span
+
+from .gated import GatedMatcher
 
 #: Below this many modifier pairs (or target-modifier pairs) medspaCy's loops are used.
 MIN_INDEXED_PAIRS = 400
@@ -194,7 +197,7 @@ class ReachContext(ConText):
         graph.targets = spans
         graph.modifiers = []
         matcher = self._ConText__matcher
-        matches = matcher(doc)
+        matches = self._matches(doc)
         sentences = _SentenceBounds.of(doc) if len(matches) >= MIN_INDEXED_SCOPES else None
         for match_id, start, end in matches:
             rule = matcher.rule_map[self.nlp.vocab[match_id].text]
@@ -212,6 +215,40 @@ class ReachContext(ConText):
             self.set_context_attributes(graph.edges)
         doc._.context_graph = graph
         return doc
+
+    def _matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """The modifier matches, as medspaCy 1.3.1's ``MedspacyMatcher.__call__`` finds them,
+        except that its token patterns run through a :class:`GatedMatcher`: only those whose
+        required words the Doc holds (spaCy's Matcher tests every pattern at every token, an
+        ``IN`` list through a Python call). Each pattern matches on its own, in the order the
+        rules were added, so the matches and their order are medspaCy's."""
+        matcher = self._ConText__matcher
+        gated = self._gated_matcher(matcher)
+        if gated is None:
+            return list(matcher(doc))
+        matches = list(gated.matches(doc, set(doc.to_array(LOWER).tolist())))
+        matches += matcher._MedspacyMatcher__phrase_matcher(doc)
+        matches += matcher._MedspacyMatcher__regex_matcher(doc)
+        if matcher._prune:
+            matches = prune_overlapping_matches(matches)
+        return matches
+
+    def _gated_matcher(self, matcher: Any) -> GatedMatcher | None:
+        """The token patterns of the rules as a :class:`GatedMatcher` (rebuilt when rules are
+        added), or None when a rule has an ``on_match`` callback (medspaCy's matcher runs)."""
+        rules = matcher.rule_map
+        cached = getattr(self, "_gated", None)
+        if cached is not None and cached[0] == len(rules):
+            return cached[1]
+        patterns = [
+            (rule_id, rule.pattern)
+            for rule_id, rule in rules.items()
+            if isinstance(rule.pattern, list)
+        ]
+        usable = all(rule.on_match is None for rule in rules.values())
+        gated = GatedMatcher(self.nlp.vocab, patterns) if usable and patterns else None
+        self._gated = (len(rules), gated)
+        return gated
 
 
 __all__ = ["MIN_INDEXED_PAIRS", "ReachContext", "ReachGraph"]

@@ -5,15 +5,19 @@ tokens. A pattern can only match where each of its required tokens that names it
 (``patterns.required_words``) finds one of them, so a text without them cannot hold a match
 of that pattern. :class:`GatedMatcher` looks the text's ``LOWER`` values up in an index of
 the patterns by their rarest required words, and runs a ``Matcher`` of just the patterns
-that pass (one per combination, kept for reuse). Each pattern matches on its own in spaCy's
-Matcher, so the matches are those of one Matcher of all patterns.
+that pass (one per combination, kept for reuse). A pattern of one token given by a regular
+expression on its text ("S6", "seg7") runs only where a token's text matches it (each text
+tested once). Each pattern matches on its own in spaCy's Matcher, so the matches are those
+of one Matcher of all patterns.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from spacy.attrs import LOWER, ORTH
 from spacy.matcher import Matcher
 from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc, Span
@@ -23,6 +27,10 @@ from .patterns import SpanRule, matcher_patterns, required_words
 
 #: Matchers kept for combinations of patterns (the oldest is dropped beyond this).
 MAX_CACHED_MATCHERS = 512
+#: Token texts whose regular-expression tests are kept (all are dropped beyond this).
+MAX_CACHED_TEXTS = 100_000
+#: Token attributes a one-token regular-expression pattern may test, as spaCy reads them.
+_REGEX_ATTRS = {"TEXT": ORTH, "ORTH": ORTH, "LOWER": LOWER}
 
 
 def split_rules(
@@ -72,16 +80,26 @@ class GatedMatcher:
         always: list[int] = []
         # Anchor word -> (pattern index, the pattern's other required sets).
         self._by_anchor: dict[int, list[tuple[int, tuple[frozenset[int], ...]]]] = {}
+        # One-token regular-expression patterns: (pattern index, attribute, expression).
+        self._token_regexes: list[tuple[int, int, re.Pattern[str]]] = []
         for i, (_key, pattern) in enumerate(self._patterns):
             required = [frozenset(strings.add(w) for w in s) for s in required_words(pattern)]
             if not required:
-                always.append(i)
+                token_regex = _token_regex(pattern)
+                if token_regex is not None:
+                    self._token_regexes.append((i, *token_regex))
+                else:
+                    always.append(i)
                 continue
             k = min(range(len(required)), key=lambda j: len(required[j]))
             rest = tuple(required[:k] + required[k + 1 :])
             for word in required[k]:
                 self._by_anchor.setdefault(word, []).append((i, rest))
         self._always = frozenset(always)
+        #: Per attribute of the regular-expression patterns: value hash -> patterns it matches.
+        self._regex_hits: dict[int, dict[int, frozenset[int]]] = {
+            attr: {} for _i, attr, _regex in self._token_regexes
+        }
         self._matchers: dict[frozenset[int], Matcher] = {}
         if validate:
             every = frozenset(range(len(self._patterns)))
@@ -94,13 +112,24 @@ class GatedMatcher:
         return len(self._patterns)
 
     def select(self, present: Iterable[int]) -> frozenset[int]:
-        """The patterns (indices) a text with these ``LOWER`` hashes could match."""
+        """The patterns (indices) a text with these ``LOWER`` hashes could match (every
+        one-token regular-expression pattern among them: its text decides, see
+        :meth:`regex_patterns_in`)."""
+        return self._select_by_words(present) | {i for i, _attr, _regex in self._token_regexes}
+
+    def _select_by_words(self, present: Iterable[int]) -> frozenset[int]:
+        """:meth:`select` without the one-token regular-expression patterns."""
         words = present if isinstance(present, (set, frozenset)) else set(present)
         chosen = set(self._always)
         index = self._by_anchor
-        for word in words:
-            for i, rest in index.get(word, ()):
-                if i not in chosen and all(not words.isdisjoint(s) for s in rest):
+        for word in index.keys() & words:
+            for i, rest in index[word]:
+                if i in chosen:
+                    continue
+                for required in rest:
+                    if words.isdisjoint(required):
+                        break
+                else:
                     chosen.add(i)
         return frozenset(chosen)
 
@@ -117,6 +146,26 @@ class GatedMatcher:
             self._matchers[chosen] = matcher
         return matcher
 
+    def regex_patterns_in(self, doclike: Doc | Span, present: Iterable[int]) -> set[int]:
+        """The one-token regular-expression patterns (indices) that a token of ``doclike``
+        matches (``present``: the ``LOWER`` hashes of its tokens)."""
+        found: set[int] = set()
+        for attr, hits in self._regex_hits.items():
+            if len(hits) > MAX_CACHED_TEXTS:
+                hits.clear()
+            values = present if attr == LOWER else {token.orth for token in doclike}
+            for value in values:
+                matched = hits.get(value)
+                if matched is None:
+                    text = self._vocab.strings[value]
+                    matched = frozenset(
+                        i for i, a, regex in self._token_regexes if a == attr and regex.search(text)
+                    )
+                    hits[value] = matched
+                if matched:
+                    found.update(matched)
+        return found
+
     def spans(self, doclike: Doc | Span, present: Iterable[int]) -> list[Span]:
         """The matches in ``doclike`` as spans labelled with their keys (``as_spans``).
 
@@ -124,17 +173,30 @@ class GatedMatcher:
             doclike: The Doc or Span to match in.
             present: The ``LOWER`` hashes of its tokens.
         """
-        chosen = self.select(present)
+        words = present if isinstance(present, (set, frozenset)) else set(present)
+        chosen = self._select_by_words(words) | self.regex_patterns_in(doclike, words)
         if not chosen:
             return []
         return list(self.matcher_for(chosen)(doclike, as_spans=True))
 
     def matches(self, doclike: Doc | Span, present: Iterable[int]) -> Sequence[Any]:
         """The matches in ``doclike`` as ``(match_id, start, end)`` tuples."""
-        chosen = self.select(present)
+        words = present if isinstance(present, (set, frozenset)) else set(present)
+        chosen = self._select_by_words(words) | self.regex_patterns_in(doclike, words)
         if not chosen:
             return []
         return list(self.matcher_for(chosen)(doclike))
+
+
+def _token_regex(pattern: Any) -> tuple[int, re.Pattern[str]] | None:
+    """``(attribute, expression)`` of a pattern of one token given only by a regular
+    expression on its text (``[{"TEXT": {"REGEX": "^[Ss][1-8]$"}}]``), else None."""
+    if not isinstance(pattern, list) or len(pattern) != 1 or len(pattern[0]) != 1:
+        return None
+    key, value = next(iter(pattern[0].items()))
+    if key not in _REGEX_ATTRS or not isinstance(value, dict) or set(value) != {"REGEX"}:
+        return None
+    return _REGEX_ATTRS[key], re.compile(value["REGEX"])
 
 
 def _tokens_valid(patterns: Sequence[tuple[str, Any]]) -> bool:

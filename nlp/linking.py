@@ -536,13 +536,28 @@ class Linker:
         edges = self._edges_by_span(doc)
         # "CT LIVER TRIPHASIC": a calcification or recommendation that names no organ is the
         # liver's.
-        liver_exam = self.exam_title.title_span(doc.text) is not None
+        liver_exam = self.exam_title.title_span(self._title_text(doc)) is not None
         records = self.link_targets(doc, sentences, targets, mentions, edges, liver_exam=liver_exam)
         recommendations = self.find_followup(
             doc, sentences, mentions, records, liver_exam=liver_exam
         )
         self.set_annotations(doc, records, recommendations)
         return doc
+
+    @staticmethod
+    def _title_text(doc: Doc) -> str:
+        """The text of ``doc`` up to the line break after its first non-blank line: all that
+        ``ExamTitle.title_span`` reads (``Doc.text`` joins every token). Only space tokens hold
+        white space (the tokenizer cuts there)."""
+        end = len(doc)
+        seen_word = False
+        for token in doc:
+            if not token.is_space:
+                seen_word = True
+            elif seen_word and "\n" in token.text:
+                end = token.i + 1
+                break
+        return doc[:end].text_with_ws
 
     # -- collection -------------------------------------------------------------------------
     @staticmethod
@@ -3702,9 +3717,14 @@ class Linker:
         sentences stays linear."""
         out: list[tuple[str, bool]] = []
         topic = ("", False)
+        # The tokens that hold a line break: space tokens only (the tokenizer cuts at white
+        # space; the white space after a token is at most one space).
+        spaces = doc.to_array("IS_SPACE").tolist()
+        breaks = [i for i, space in enumerate(spaces) if space and "\n" in doc[i].text]
         for k, (start, end, *_) in enumerate(sentences):
             out.append(topic)
-            if any("\n" in t.text_with_ws for t in doc[start:end]):
+            j = bisect.bisect_left(breaks, start)
+            if j < len(breaks) and breaks[j] < end:
                 topic = ("", False)  # the sentences after it are on the next line
                 continue
             words = self._first_words(doc, start, end, 3 + self.max_topic_modifiers)

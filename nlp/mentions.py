@@ -178,7 +178,10 @@ class MentionMatcher:
                 ):
                     out.add(k - 1)  # "- Segment VIII: 5.2 cm, ...": the line's heading
                 first = self._first_word(doc, start, end)
-                definite_lesion = any(
+                # Each test below first asks whether its words occur at all (most sentences
+                # hold none of them).
+                hashes = lowers[start:end]
+                definite_lesion = not self._definite_hashes.isdisjoint(hashes[:-1]) and any(
                     lowers[i] in self._definite_hashes
                     and (
                         lowers[i + 1] in self._lesion_hashes
@@ -202,22 +205,25 @@ class MentionMatcher:
                         )
                     )
                     or definite_lesion
-                    or any(lowers[i] in self._inside_pronoun_hashes for i in range(start, end))
-                    or any(
-                        lowers[i] in self._part_hashes
+                    or not self._inside_pronoun_hashes.isdisjoint(hashes)
+                    or (
+                        not self._part_hashes.isdisjoint(hashes[1:])
                         and any(
-                            lowers[j] in self._definite_hashes
-                            or (
-                                lowers[j] in self._article_hashes
-                                and lowers[i] in self._inner_hashes
+                            lowers[i] in self._part_hashes
+                            and any(
+                                lowers[j] in self._definite_hashes
+                                or (
+                                    lowers[j] in self._article_hashes
+                                    and lowers[i] in self._inner_hashes
+                                )
+                                for j in range(max(start, i - 1 - self._max_subject_modifiers), i)
                             )
-                            for j in range(max(start, i - 1 - self._max_subject_modifiers), i)
+                            for i in range(start + 1, end)
                         )
-                        for i in range(start + 1, end)
                     )
                     or any(
-                        i in target_starts and lowers[i - 1] in self._predicate_lead_hashes
-                        for i in range(start + 1, end)
+                        start < i < end and lowers[i - 1] in self._predicate_lead_hashes
+                        for i in target_starts
                     )
                 ):
                     out.add(k - 1)
@@ -333,11 +339,13 @@ class MentionMatcher:
         matched += self.document_phrases(doc, as_spans=True)
         for span in matched:
             rule_id = span.label_
-            found.setdefault(
-                (span.start, span.end, rule_id),
-                Span(doc, span.start, span.end, label=self.labels[rule_id], span_id=rule_id),
-            )
-        return sorted(found.values(), key=lambda s: (s.start, s.end, s.id_))
+            key = (span.start, span.end, rule_id)
+            if key not in found:  # the same rule over the same tokens: one span
+                found[key] = Span(
+                    doc, span.start, span.end, label=self.labels[rule_id], span_id=rule_id
+                )
+        # By start, end and rule id (the keys, each one span).
+        return [found[key] for key in sorted(found)]
 
     def set_annotations(self, doc: Doc, spans: list[Span]) -> None:
         """Write the mentions to their span group."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 ContinuationKind = Literal["same_foci", "more_foci", "member_place"]
@@ -176,11 +177,31 @@ class NeighbourCues:
 
     def continuation_kind(self, words: Sequence[str]) -> ContinuationKind | None:
         """The kind of continuing sentence whose first words these are, or None."""
+        by_first = self._continuations_by_first
+        if by_first is None:  # an empty phrase starts every sentence
+            candidates: Sequence[tuple[ContinuationKind, tuple[str, ...]]] = [
+                (kind, phrase) for kind in CONTINUATION_KINDS for phrase in self.continuations[kind]
+            ]
+        else:
+            candidates = by_first.get(words[0], ()) if words else ()
+        for kind, phrase in candidates:
+            if tuple(words[: len(phrase)]) == phrase:
+                return kind
+        return None
+
+    @cached_property
+    def _continuations_by_first(
+        self,
+    ) -> dict[str, list[tuple[ContinuationKind, tuple[str, ...]]]] | None:
+        """The continuation phrases by their first word, in the order
+        :meth:`continuation_kind` tries them (None when a phrase is empty)."""
+        index: dict[str, list[tuple[ContinuationKind, tuple[str, ...]]]] = {}
         for kind in CONTINUATION_KINDS:
             for phrase in self.continuations[kind]:
-                if tuple(words[: len(phrase)]) == phrase:
-                    return kind
-        return None
+                if not phrase:
+                    return None
+                index.setdefault(phrase[0], []).append((kind, phrase))
+        return index
 
     def continuation_regex(self) -> re.Pattern[str]:
         """Matches, at a position, what may start a continuing sentence (separators first).

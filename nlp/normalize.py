@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import islice
 from typing import Any
 
 ROMAN_ORDER: tuple[str, ...] = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
@@ -155,7 +156,9 @@ class ExamTitle:
         line = text[start:end]
         if ";" in line:
             return None  # no title: and the reducer keeps pieces between ";" and line breaks
-        words = [w.lower() for w in self._WORD.findall(line[line.rfind(":") + 1 :])]
+        # Up to one word past ``max_words`` (a one-line report need not be read to its end).
+        found_words = islice(self._WORD.finditer(line, line.rfind(":") + 1), self.max_words + 1)
+        words = [w.group().lower() for w in found_words]
         if not words or len(words) > self.max_words:
             return None
         # "4-phase", "contrast-enhanced": the parts count as words too.

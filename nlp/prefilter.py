@@ -701,11 +701,7 @@ class Prefilter:
     def _met_sets(self, words: Iterable[str]) -> set[frozenset[str]]:
         """The whole-word sets of the rule tests that share a word with ``words``."""
         met: set[frozenset[str]] = set()
-        update = met.update
-        for sets in map(self._sets_of_word.get, words):
-            if sets:
-                update(sets)
-        return met
+        return met.union(*filter(None, map(self._sets_of_word.get, words)))
 
     def may_lend(self, text: str) -> bool:
         """Whether a size, segment, lobe, liver or diffuse rule could match (a continuing

@@ -399,16 +399,20 @@ class _AnyWord:
         self._ascii_words: tuple[str, ...] | None = (
             None if reaches_ascii else tuple(w.lower() for w in chosen if w.isascii())
         )
+        # Whether one of them is in a lower-cased line, in one search.
+        self._ascii_any = (
+            re.compile("|".join(map(re.escape, self._ascii_words)) or r"(?!)")
+            if self._ascii_words is not None
+            else None
+        )
 
     def found(self, text: str, start: int, end: int) -> bool:
         """Whether a word stands as a whole word in ``text[start:end]`` (the expression's
         ``search``)."""
-        if self._ascii_words is not None:
+        if self._ascii_any is not None:
             line = text[start:end]
-            if line.isascii():
-                lower = line.lower()
-                if not any(w in lower for w in self._ascii_words):
-                    return False
+            if line.isascii() and self._ascii_any.search(line.lower()) is None:
+                return False
         return self.pattern.search(text, start, end) is not None
 
 

@@ -42,16 +42,23 @@ class _Tokens:
 
     @classmethod
     def of(cls, doc: Doc) -> _Tokens:
-        tokens = list(doc)
-        return cls(
-            text=[t.text for t in tokens],
-            lower=[t.lower_ for t in tokens],
-            ws=[t.whitespace_ for t in tokens],
-            alpha=[t.is_alpha for t in tokens],
-            upper=[t.is_upper for t in tokens],
-            space=[t.is_space for t in tokens],
-            digit=[t.is_digit for t in tokens],
-        )
+        text: list[str] = []
+        lower: list[str] = []
+        ws: list[str] = []
+        alpha: list[bool] = []
+        upper: list[bool] = []
+        space: list[bool] = []
+        digit: list[bool] = []
+        # One pass over the tokens (each Token object is made once).
+        for t in doc:
+            text.append(t.text)
+            lower.append(t.lower_)
+            ws.append(t.whitespace_)
+            alpha.append(t.is_alpha)
+            upper.append(t.is_upper)
+            space.append(t.is_space)
+            digit.append(t.is_digit)
+        return cls(text, lower, ws, alpha, upper, space, digit)
 
     @property
     def n(self) -> int:
