@@ -1745,8 +1745,8 @@ class Linker:
         if heading is None:
             return
         for st in states:
-            # "... calcified cyst with thick calcified wall": a part is placed with its lesion.
-            part = bool(st.words) and st.words[-1] in self.lesion_parts
+            # "... calcified cyst with thick calcified wall": an outline is placed with its lesion.
+            part = bool(st.words) and st.words[-1] in self.outline_parts
             if st.mention.start > heading.end and not part and not self._has_location(st):
                 gap = st.mention.start - heading.end
                 st.attachments.append(Attachment(heading, "context", gap))
