@@ -8,8 +8,11 @@ archive, with the prefilter on and off, once with each checkout (each in its own
 subprocess, with its own ``PYTHONPATH``), and checks that ``findings_frame`` and
 ``reports_frame`` are ``.equals()`` identical. Exit code 1 on any difference.
 
+A ROOT is a folder that holds a checkout as ``calcminer/`` (the repository root is the
+package), the way ``git worktree add ROOT/calcminer REV`` makes one.
+
 Usage:
-    python benchmarks/identity.py --reference /work/wt/speed8base --archive ARCHIVE.jsonl
+    python benchmarks/identity.py --reference OTHER_ROOT --archive ARCHIVE.jsonl
 """
 
 from __future__ import annotations
@@ -93,7 +96,7 @@ def main() -> int:
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[1])
     parser.add_argument(
-        "--shared", type=Path, default=Path(os.environ.get("CALCMINER_SHARED", "/work/shared"))
+        "--shared", type=Path, default=Path(os.environ.get("CALCMINER_SHARED", "../shared"))
     )
     args = parser.parse_args()
     if args.child:

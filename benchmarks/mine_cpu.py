@@ -6,8 +6,11 @@ Each run is one subprocess with its checkout on ``PYTHONPATH``: it reads the fir
 ``time.process_time`` ``--repeat`` times. The medians of each checkout's runs are printed,
 with the machine's load average, since the machine may be shared.
 
+A ROOT is a folder that holds a checkout as ``calcminer/`` (the repository root is the
+package), the way ``git worktree add ROOT/calcminer REV`` makes one.
+
 Usage:
-    python benchmarks/mine_cpu.py --old /work/wt/speed8base --new /work/wt/speed8 \
+    python benchmarks/mine_cpu.py --old OLD_ROOT --new NEW_ROOT \
         --archive ARCHIVE.jsonl --rounds 3
 """
 
