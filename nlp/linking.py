@@ -58,6 +58,7 @@ from .reduce import PLACEHOLDER
 from .schema import ModifierSpan
 from .text_tables import (
     BARE_NUMBER,
+    LineIndex,
     TextTable,
     header_unit_factor,
     rows_below,
@@ -465,6 +466,10 @@ class Linker:
         self.max_gloss_tokens = int(linking["max_gloss_tokens"])
         self.alternative_words = frozenset(table["alternative_words"]["words"])
         self.max_duct_calibre_mm = float(sizes["max_duct_calibre_mm"])
+        self.max_table_row_chars = int(table["table_cell_marks"]["max_row_chars"])
+        # The lines of the document being linked (``_lines``).
+        self._lines_of: Doc | None = None
+        self._line_index: LineIndex | None = None
         self.duct_calibre_rules = frozenset(table["duct_calibre_rules"]["rule_ids"])
         self.segment_header_words = frozenset(table["table_cell_marks"]["segment_headers"])
         self._cell_split = re.compile(
@@ -1770,10 +1775,10 @@ class Linker:
         marks = self.table_cell_marks
         for st in states:
             t = st.mention
-            line_start = doc.text.rfind("\n", 0, t.start_char) + 1
-            if not self._may_be_table_row(doc.text, line_start):
+            lines = self._lines(doc)
+            if not lines.may_be_row(t.start_char):
                 continue
-            table = table_at(doc.text, t.start_char, marks)
+            table = table_at(lines.text, t.start_char, marks)
             if table is not None and not table.header and table.cell_at(t.start_char) == 0:
                 self._title_row_members(doc, st, mentions)
                 continue
@@ -1855,10 +1860,10 @@ class Linker:
         """Whether a bare "calcified" fills a cell of a table row, adverbs and parentheses
         aside ("| T1 | Liver S4 | calcified | 38 | 41 |", "Seg II   18 mm   11 mm
         (densely calcified)"): the row's lesion is calcified."""
-        line_start = doc.text.rfind("\n", 0, t.start_char) + 1
-        if not self._may_be_table_row(doc.text, line_start):
+        lines = self._lines(doc)
+        if not lines.may_be_row(t.start_char):
             return False
-        table = table_at(doc.text, t.start_char, self.table_cell_marks)
+        table = table_at(lines.text, t.start_char, self.table_cell_marks)
         if table is None:
             return False
         k = table.cell_at(t.start_char)
@@ -1873,7 +1878,9 @@ class Linker:
         liver lesions    Size" over "Lesion A (segment VII)    32 mm") lend it their places
         and sizes, one member per row that has any, as list items do."""
         t = st.mention
-        rows = rows_below(doc.text, t.start_char, self.table_cell_marks, self.max_list_items)
+        rows = rows_below(
+            self._lines(doc).text, t.start_char, self.table_cell_marks, self.max_list_items
+        )
         if not rows:
             return
         starts = [m.start_char for m in mentions]
@@ -1894,13 +1901,13 @@ class Linker:
             st.attachments.extend(Attachment(m, TABLE_TIER, 0) for m in lent)
         st.listed_items = max(st.listed_items, members)
 
-    @staticmethod
-    def _may_be_table_row(text: str, line_start: int) -> bool:
-        """A cheap test before reading a table: the line holds a cell mark, a tab or a run of
-        three spaces."""
-        end = text.find("\n", line_start)
-        line = text[line_start : len(text) if end < 0 else end]
-        return "|" in line or "\t" in line or "   " in line
+    def _lines(self, doc: Doc) -> LineIndex:
+        """The lines of ``doc``'s text, found once per document (a long report of one line and
+        many targets stays linear)."""
+        if self._lines_of is not doc or self._line_index is None:
+            self._lines_of = doc
+            self._line_index = LineIndex(doc.text, self.max_table_row_chars)
+        return self._line_index
 
     def _segment_column_cells(self, doc: Doc, table: TextTable, sent: int) -> Iterator[Mention]:
         """Couinaud segments written as a bare numeral in a column whose header is a segment

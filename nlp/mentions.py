@@ -23,7 +23,7 @@ from .neighbours import CONTINUATION_WORDS, NeighbourCues, first_words
 from .patterns import PatternSet
 from .prefilter import FOLLOWUP_TRIGGER_LABELS, anchor_words, is_table_row, table_rows_above
 from .recommendations import clause_around, ends_clause
-from .text_tables import rows_below
+from .text_tables import LineIndex, rows_below
 
 #: ORGAN rule values the linker checks over the whole report.
 DOCUMENT_WIDE_ORGANS = frozenset({"liver", "lung", "thyroid"})
@@ -101,6 +101,10 @@ class MentionMatcher:
         #: Most list items after a target's sentence that opens a list ("foci:").
         self._max_list_items = int(patterns.config["linking"]["max_list_items"])
         self._table_marks = tuple(patterns.normalization["table_cell_marks"]["marks"])
+        self._max_row_chars = int(patterns.normalization["table_cell_marks"]["max_row_chars"])
+        # The lines of the document being matched (``_title_row_members``).
+        self._lines_of: Doc | None = None
+        self._line_index: LineIndex | None = None
         self._continuation_hashes = frozenset(
             strings.add(phrase[0]) for phrases in cues.continuations.values() for phrase in phrases
         )
@@ -166,6 +170,7 @@ class MentionMatcher:
         word hashes."""
         bounds = [*starts, len(doc)]
         target_starts = {t.start for t in doc.spans.get(self.target_spans_key, [])}
+        ordered_starts = sorted(target_starts)
         out: set[int] = set()
         for k in target_sentences:
             start, end = bounds[k], bounds[k + 1]
@@ -222,8 +227,12 @@ class MentionMatcher:
                         )
                     )
                     or any(
-                        start < i < end and lowers[i - 1] in self._predicate_lead_hashes
-                        for i in target_starts
+                        lowers[i - 1] in self._predicate_lead_hashes
+                        for i in ordered_starts[
+                            bisect.bisect_right(ordered_starts, start) : bisect.bisect_left(
+                                ordered_starts, end
+                            )
+                        ]
                     )
                 ):
                     out.add(k - 1)
@@ -301,11 +310,15 @@ class MentionMatcher:
     def _title_row_members(self, doc: Doc, starts: list[int], char: int) -> set[int]:
         """The sentences of the table rows below the line holding ``char`` when that line is
         the first row of a table (``calcminer.nlp.text_tables``)."""
-        text = doc.text
-        line_start = text.rfind("\n", 0, char) + 1
-        line_end = text.find("\n", char)
-        line = text[line_start : len(text) if line_end < 0 else line_end]
-        if not is_table_row(line, self._table_marks) or table_rows_above(
+        if self._lines_of is not doc or self._line_index is None:
+            self._lines_of = doc
+            self._line_index = LineIndex(doc.text, self._max_row_chars)
+        lines = self._line_index
+        if not lines.may_be_row(char):
+            return set()
+        text = lines.text
+        line_start, line_end = lines.span(char)
+        if not is_table_row(text[line_start:line_end], self._table_marks) or table_rows_above(
             text, line_start, self._table_marks
         ):
             return set()
@@ -313,10 +326,10 @@ class MentionMatcher:
         if not rows:
             return set()
         first, last = rows[0][0].start, rows[-1][-1].end
-        token_starts = [t.idx for t in doc]
-        lo = bisect.bisect_left(token_starts, first)
-        hi = bisect.bisect_left(token_starts, last)
-        return {bisect.bisect_right(starts, i) - 1 for i in range(lo, hi)}
+        span = doc.char_span(first, last, alignment_mode="expand")
+        if span is None:
+            return set()
+        return {bisect.bisect_right(starts, i) - 1 for i in range(span.start, span.end)}
 
     @staticmethod
     def _first_word(doc: Doc, start: int, end: int) -> int | None:

@@ -14,6 +14,7 @@ words they compare with come from ``patterns/normalization.json`` (``table_cell_
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -83,6 +84,44 @@ class TextTable:
             return best
         before = [h for h in self.header if h.start - self.header_line_start <= begin]
         return before[-1].text.lower() if before else ""
+
+
+class LineIndex:
+    """The lines of one text, found once: where each line starts and ends, and whether it may
+    be a table row, so that asking for every target of a long report stays linear.
+
+    Args:
+        text: The report text.
+        max_row_chars: Longest line that may be a table row (a longer one is prose).
+    """
+
+    def __init__(self, text: str, max_row_chars: int) -> None:
+        self.text = text
+        self.max_row_chars = max_row_chars
+        self._breaks = [i for i, c in enumerate(text) if c == "\n"] if "\n" in text else []
+        self._may_be_row: dict[int, bool] = {}
+
+    def span(self, char: int) -> tuple[int, int]:
+        """``(start, end)`` of the line holding ``char`` (no line break, no CR)."""
+        k = bisect.bisect_left(self._breaks, char)
+        start = self._breaks[k - 1] + 1 if k > 0 else 0
+        end = self._breaks[k] if k < len(self._breaks) else len(self.text)
+        if end > start and self.text[end - 1] == "\r":
+            end -= 1
+        return start, end
+
+    def may_be_row(self, char: int) -> bool:
+        """A cheap test before reading a table: the line of ``char`` is short enough and holds
+        a cell mark, a tab or a run of three spaces."""
+        start, end = self.span(char)
+        known = self._may_be_row.get(start)
+        if known is None:
+            line = self.text[start:end]
+            known = len(line) <= self.max_row_chars and (
+                "|" in line or "\t" in line or "   " in line
+            )
+            self._may_be_row[start] = known
+        return known
 
 
 def line_span(text: str, char: int) -> tuple[int, int]:
@@ -214,6 +253,7 @@ def title_words(title: str) -> set[str]:
 __all__ = [
     "BARE_NUMBER",
     "Cell",
+    "LineIndex",
     "TextTable",
     "header_unit_factor",
     "is_aligned_row",
