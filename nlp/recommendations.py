@@ -119,6 +119,9 @@ UNNAMED_MODALITY = "imaging"
 LIVER = "liver"
 #: Location labels that place a recommendation's subject in the liver.
 LIVER_LOCATION_LABELS = frozenset({"SEGMENT", "LOBE", "DUCT"})
+#: Value of a duct word that names no side of the liver's edge ("the bile duct", "ducts"): it
+#: does not place a recommendation in the liver by itself (the common bile duct is outside).
+AMBIGUOUS_DUCT = "ambiguous"
 #: Tokens that end a clause.
 CLAUSE_END_TOKENS = frozenset({";", ".", "!"})
 #: Tokens after the number that opens a numbered item ("1.", "2)").
@@ -126,6 +129,9 @@ NUMBERED_ITEM_MARKS = frozenset({".", ")"})
 NEGATED = "NEGATED_EXISTENCE"
 #: The mark that ends a header or an item's lead ("Plan:", "2. Lesion (9 mm): repeat MRI").
 COLON = ":"
+#: Dashes that, with a space on each side, part a finding from the plan after it ("Large
+#: hepatic calcification - outpatient MRI"), as a colon does.
+SEPARATOR_DASHES = frozenset({"-", "\u2013", "\u2014"})
 
 #: One recommendation as the linker stores it on the Doc:
 #: ``(start_char, end_char, modality, interval_days or None, conditional, subject, organ,
@@ -311,9 +317,21 @@ def clause_bounds(doc: Doc) -> list[tuple[int, int]]:
 
 
 def ends_clause(doc: Doc, i: int) -> bool:
-    """Whether token ``i`` ends its clause (see :func:`clause_bounds`)."""
+    """Whether token ``i`` ends its clause (see :func:`clause_bounds`).
+
+    A word that keeps its period and ends a sentence ("... in segment V. Follow-up ...": the
+    tokenizer reads "V." as an abbreviation, the sentence splitter ends the sentence there)
+    ends its clause as a period would.
+    """
     token = doc[i]
     if token.text in CLAUSE_END_TOKENS:
+        return True
+    if (
+        len(token.text) > 1
+        and token.text.endswith(".")
+        and i + 1 < len(doc)
+        and doc[i + 1].is_sent_start
+    ):
         return True
     return token.is_space and ("\n" in token.text or (i > 0 and doc[i - 1].text != ":"))
 
@@ -851,10 +869,13 @@ class RecommendationFinder:
     ) -> bool:
         """Whether only punctuation, numbers, lead words, follow-up words or a header stand
         before ``at``, or (for a plan ending at ``plan_end``) an exam or procedure coordinated
-        to it (see :meth:`_coordinated_opener`)."""
+        to it (see :meth:`_coordinated_opener`). A spaced dash parts a finding from its plan
+        as a header's colon does ("Large hepatic calcification - outpatient MRI")."""
+        if _is_separator_dash(doc, at):
+            return True
         for i in range(at - 1, clause_start - 1, -1):
             token = doc[i]
-            if _is_colon(token):
+            if _is_colon(token) or _is_separator_dash(doc, i):
                 return True
             if not (
                 i in exam_tokens
@@ -1015,14 +1036,19 @@ class RecommendationFinder:
 
         That is a liver organ word, a segment, lobe or intrahepatic duct, or a counted liver
         target in the clause (``liver_targets``: the start offsets of the counted liver
-        targets, ascending).
+        targets, ascending). A duct word that may be extrahepatic ("MRCP for evaluation of
+        the bile duct") is none of these.
         """
         start, end = clause
         lo, hi = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
         organs = [m for m in items if m.label == ORGAN]
         if any(o.value == LIVER for o in organs):
             return True
-        if any(m.label in LIVER_LOCATION_LABELS for m in items):
+        if any(
+            m.label in LIVER_LOCATION_LABELS
+            and not (m.label == "DUCT" and m.value == AMBIGUOUS_DUCT)
+            for m in items
+        ):
             return True
         j = bisect.bisect_left(liver_targets, lo)
         return j < len(liver_targets) and liver_targets[j] < hi
@@ -1064,6 +1090,20 @@ def _is_colon(token: Token) -> bool:
     """Whether a token is a colon, also one the tokenizer keeps with a closing bracket
     ("(9 mm): repeat MRI ...": spaCy reads "):" as an emoticon)."""
     return token.is_punct and token.text.endswith(COLON)
+
+
+def _is_separator_dash(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` is a dash with a space on each side, after a word of its line
+    ("calcification - outpatient MRI"; not a bullet opening its line)."""
+    token = doc[i]
+    return (
+        token.text in SEPARATOR_DASHES
+        and i > 0
+        and bool(doc[i - 1].whitespace_)
+        and bool(token.whitespace_)
+        and not doc[i - 1].is_space
+        and not _breaks_line(doc[i - 1])
+    )
 
 
 def _covers_any(m: MentionLike, others: Sequence[MentionLike], *, inside: bool = False) -> bool:
