@@ -280,13 +280,14 @@ class TextCleaner:
     characters were removed, so every offset the pipeline reports maps back to the original.
 
     Args:
-        char_map: Single characters and their replacements (one character, or empty).
+        char_map: Single characters and their replacements (one character, or empty); under
+            ``_context``, characters replaced only before others (``{"to": ..., "before": ...}``).
 
     Raises:
         ValueError: When a key is not one character or a value longer than one.
     """
 
-    def __init__(self, char_map: Mapping[str, str]) -> None:
+    def __init__(self, char_map: Mapping[str, Any]) -> None:
         table = _ControlTable(
             (code, code - _FULLWIDTH_OFFSET)
             for code in range(_FULLWIDTH_FIRST, _FULLWIDTH_LAST + 1)
@@ -308,7 +309,8 @@ class TextCleaner:
         #: Characters replaced only before certain characters ("_context": the Greek mu of a
         #: unit, "800\u03bcm", becomes the micro sign; the mu of a Greek word stays).
         self._context: list[tuple[re.Pattern[str], str]] = []
-        for key, rule in dict(char_map.get("_context", {})).items():
+        context: Mapping[str, Mapping[str, str]] = char_map.get("_context", {})
+        for key, rule in context.items():
             if len(key) != 1 or len(rule["to"]) != 1:
                 raise ValueError(
                     f"text_char_map _context entry {key!r}: key and replacement must be one"
