@@ -58,7 +58,7 @@ from .reduce import PLACEHOLDER
 from .schema import ModifierSpan
 from .text_tables import (
     BARE_NUMBER,
-    LineIndex,
+    LinesOfLast,
     TextTable,
     header_unit_factor,
     rows_below,
@@ -467,9 +467,8 @@ class Linker:
         self.alternative_words = frozenset(table["alternative_words"]["words"])
         self.max_duct_calibre_mm = float(sizes["max_duct_calibre_mm"])
         self.max_table_row_chars = int(table["table_cell_marks"]["max_row_chars"])
-        # The lines of the document being linked (``_lines``).
-        self._lines_of: Doc | None = None
-        self._line_index: LineIndex | None = None
+        #: The lines of the document being linked (table rows).
+        self._lines = LinesOfLast(self.max_table_row_chars)
         self.duct_calibre_rules = frozenset(table["duct_calibre_rules"]["rule_ids"])
         self.segment_header_words = frozenset(table["table_cell_marks"]["segment_headers"])
         self._cell_split = re.compile(
@@ -1900,14 +1899,6 @@ class Linker:
             members += 1
             st.attachments.extend(Attachment(m, TABLE_TIER, 0) for m in lent)
         st.listed_items = max(st.listed_items, members)
-
-    def _lines(self, doc: Doc) -> LineIndex:
-        """The lines of ``doc``'s text, found once per document (a long report of one line and
-        many targets stays linear)."""
-        if self._lines_of is not doc or self._line_index is None:
-            self._lines_of = doc
-            self._line_index = LineIndex(doc.text, self.max_table_row_chars)
-        return self._line_index
 
     def _segment_column_cells(self, doc: Doc, table: TextTable, sent: int) -> Iterator[Mention]:
         """Couinaud segments written as a bare numeral in a column whose header is a segment

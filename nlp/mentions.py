@@ -23,7 +23,7 @@ from .neighbours import CONTINUATION_WORDS, NeighbourCues, first_words
 from .patterns import PatternSet
 from .prefilter import FOLLOWUP_TRIGGER_LABELS, anchor_words, is_table_row, table_rows_above
 from .recommendations import clause_around, ends_clause
-from .text_tables import LineIndex, rows_below
+from .text_tables import LinesOfLast, rows_below
 
 #: ORGAN rule values the linker checks over the whole report.
 DOCUMENT_WIDE_ORGANS = frozenset({"liver", "lung", "thyroid"})
@@ -102,9 +102,8 @@ class MentionMatcher:
         self._max_list_items = int(patterns.config["linking"]["max_list_items"])
         self._table_marks = tuple(patterns.normalization["table_cell_marks"]["marks"])
         self._max_row_chars = int(patterns.normalization["table_cell_marks"]["max_row_chars"])
-        # The lines of the document being matched (``_title_row_members``).
-        self._lines_of: Doc | None = None
-        self._line_index: LineIndex | None = None
+        #: The lines of the document being matched (``_title_row_members``).
+        self._lines = LinesOfLast(self._max_row_chars)
         self._continuation_hashes = frozenset(
             strings.add(phrase[0]) for phrases in cues.continuations.values() for phrase in phrases
         )
@@ -310,10 +309,7 @@ class MentionMatcher:
     def _title_row_members(self, doc: Doc, starts: list[int], char: int) -> set[int]:
         """The sentences of the table rows below the line holding ``char`` when that line is
         the first row of a table (``calcminer.nlp.text_tables``)."""
-        if self._lines_of is not doc or self._line_index is None:
-            self._lines_of = doc
-            self._line_index = LineIndex(doc.text, self._max_row_chars)
-        lines = self._line_index
+        lines = self._lines(doc)
         if not lines.may_be_row(char):
             return set()
         text = lines.text

@@ -18,6 +18,7 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 #: A gap between aligned columns: two or more spaces, or tabs.
 _GAP = re.compile(r"\t+| {2,}")
@@ -26,6 +27,7 @@ _SENTENCE_END = frozenset(".;:,")
 #: A cell that holds only a number (a size whose unit the column header gives).
 BARE_NUMBER = re.compile(r"^~?\d+(?:[.,]\d+)?$")
 _WORD = re.compile(r"[^\W\d_]+")
+_LINE_BREAK = re.compile("\n")
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ class LineIndex:
     def __init__(self, text: str, max_row_chars: int) -> None:
         self.text = text
         self.max_row_chars = max_row_chars
-        self._breaks = [i for i, c in enumerate(text) if c == "\n"] if "\n" in text else []
+        self._breaks = [m.start() for m in _LINE_BREAK.finditer(text)]
         self._may_be_row: dict[int, bool] = {}
 
     def span(self, char: int) -> tuple[int, int]:
@@ -122,6 +124,27 @@ class LineIndex:
             )
             self._may_be_row[start] = known
         return known
+
+
+class LinesOfLast:
+    """The :class:`LineIndex` of the last document asked for: a component that asks for
+    every target of one document builds it once.
+
+    Args:
+        max_row_chars: Longest line that may be a table row.
+    """
+
+    def __init__(self, max_row_chars: int) -> None:
+        self.max_row_chars = max_row_chars
+        self._owner: object | None = None
+        self._index: LineIndex | None = None
+
+    def __call__(self, doc: Any) -> LineIndex:
+        """The lines of ``doc.text`` (``doc``: anything with a ``text``, such as a spaCy Doc)."""
+        if self._owner is not doc or self._index is None:
+            self._owner = doc
+            self._index = LineIndex(doc.text, self.max_row_chars)
+        return self._index
 
 
 def line_span(text: str, char: int) -> tuple[int, int]:
@@ -254,6 +277,7 @@ __all__ = [
     "BARE_NUMBER",
     "Cell",
     "LineIndex",
+    "LinesOfLast",
     "TextTable",
     "header_unit_factor",
     "is_aligned_row",
