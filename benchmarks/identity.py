@@ -1,12 +1,13 @@
 """Live identity check: this checkout's miner against another checkout's, on the same reports.
 
 Mines (a) every report of the test and shared corpora (``tests/data/challenge*.jsonl``,
-``tests/data/sample_reports_gold.jsonl``, ``tests/data/realphrasing/dev_*.jsonl``,
-``$CALCMINER_SHARED/gold/dev.jsonl``, ``$CALCMINER_SHARED/realdata/*.jsonl`` and
-``sample_reports/*.txt``) and (b) the first ``--archive-reports`` reports of the benchmark
+``tests/data/sample_reports_gold.jsonl``, ``tests/data/realphrasing/dev_*.jsonl`` and
+``blind_*.jsonl``, ``$CALCMINER_SHARED/gold/dev.jsonl``, ``$CALCMINER_SHARED/realdata/*.jsonl``
+and ``sample_reports/*.txt``) and (b) the first ``--archive-reports`` reports of the benchmark
 archive, with the prefilter on and off, once with each checkout (each in its own
-subprocess, with its own ``PYTHONPATH``), and checks that ``findings_frame`` and
-``reports_frame`` are ``.equals()`` identical. Exit code 1 on any difference.
+subprocess, with its own ``PYTHONPATH``), and checks that ``findings_frame``,
+``reports_frame`` and ``recommendations_frame`` (when both checkouts have one) are
+``.equals()`` identical. Exit code 1 on any difference.
 
 A ROOT is a folder that holds a checkout as ``calcminer/`` (the repository root is the
 package), the way ``git worktree add ROOT/calcminer REV`` makes one.
@@ -41,6 +42,8 @@ def _reports(root: Path, shared: Path, archive: Path | None, archive_reports: in
         *sorted(data.glob("challenge*.jsonl")),
         data / "sample_reports_gold.jsonl",
         *sorted((data / "realphrasing").glob("dev_*.jsonl")),
+        # Blind sets too: only their outputs are compared, nothing of them is shown.
+        *sorted((data / "realphrasing").glob("blind_*.jsonl")),
         shared / "gold" / "dev.jsonl",
     ]
     corpus = [
@@ -69,6 +72,11 @@ def _child(args: argparse.Namespace) -> None:
     from calcminer.nlp.miner import Miner
     from calcminer.nlp.tables import findings_frame, reports_frame
 
+    try:  # older checkouts have no recommendations table
+        from calcminer.nlp.tables import recommendations_frame
+    except ImportError:
+        recommendations_frame = None
+
     print("mining with", Path(calcminer.__file__).parent, file=sys.stderr)
     sets = _reports(args.root, args.shared, args.archive, args.archive_reports)
     frames = {}
@@ -80,6 +88,7 @@ def _child(args: argparse.Namespace) -> None:
                 len(reports),
                 findings_frame(results),
                 reports_frame(results),
+                recommendations_frame(results) if recommendations_frame else None,
             )
     with open(args.out, "wb") as out:
         pickle.dump(frames, out)
@@ -121,14 +130,17 @@ def main() -> int:
             reference, candidate_frames = pickle.load(a), pickle.load(b)
     same = True
     for key in sorted(reference):
-        n, fa, ra = reference[key]
-        _, fb, rb = candidate_frames[key]
-        equal = fa.equals(fb) and ra.equals(rb)
+        n, fa, ra, qa = reference[key]
+        _, fb, rb, qb = candidate_frames[key]
+        # The recommendations tables are compared when both checkouts have one.
+        same_recommendations = qa is None or qb is None or qa.equals(qb)
+        equal = fa.equals(fb) and ra.equals(rb) and same_recommendations
         same &= equal
         name, prefilter = key
         print(
             f"{name:8} prefilter={'on ' if prefilter else 'off'} reports={n} "
             f"findings={len(fa)}/{len(fb)} rows={len(ra)}/{len(rb)} "
+            f"recommendations={'-' if qa is None else len(qa)}/{'-' if qb is None else len(qb)} "
             f"{'IDENTICAL' if equal else 'DIFFERENT'}"
         )
     print("ALL IDENTICAL" if same else "DIFFERENCES FOUND")

@@ -16,6 +16,7 @@ from .context_graph import ReachContext
 from .extensions import CONTEXT_EDGES, register_extensions, sentence_starts
 from .patterns import PatternSet, required_words
 from .schema import ModifierSpan
+from .token_view import token_view
 
 #: Span group ConText reads: the targets plus the follow-up mentions (whose negation matters).
 ASSERTED_SPAN_KEY = "calcminer_asserted"
@@ -254,10 +255,12 @@ class ContextAssertion:
         """
         sent_starts: list[bool | int | None] = [True]
         sent_starts += [False] * (len(sentence) - 1)
+        view = token_view(sentence.doc)
+        start, end = sentence.start, sentence.end
         return Doc(
             sentence.doc.vocab,
-            words=[token.text for token in sentence],
-            spaces=[bool(token.whitespace_) for token in sentence],
+            words=view.text[start:end],
+            spaces=[bool(w) for w in view.ws[start:end]],
             sent_starts=sent_starts,
         )
 

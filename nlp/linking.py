@@ -65,6 +65,7 @@ from .text_tables import (
     table_at,
     title_words,
 )
+from .token_view import doc_text, token_view
 
 TARGET_SPAN_KEY = "calcminer_targets"
 MENTION_SPAN_KEY = "calcminer_mentions"
@@ -468,7 +469,7 @@ class Linker:
         self.max_duct_calibre_mm = float(sizes["max_duct_calibre_mm"])
         self.max_table_row_chars = int(table["table_cell_marks"]["max_row_chars"])
         #: The lines of the document being linked (table rows).
-        self._lines = LinesOfLast(self.max_table_row_chars)
+        self._lines = LinesOfLast(self.max_table_row_chars, doc_text)
         self.duct_calibre_rules = frozenset(table["duct_calibre_rules"]["rule_ids"])
         self.segment_header_words = frozenset(table["table_cell_marks"]["segment_headers"])
         self._cell_split = re.compile(
@@ -553,15 +554,16 @@ class Linker:
         """The text of ``doc`` up to the line break after its first non-blank line: all that
         ``ExamTitle.title_span`` reads (``Doc.text`` joins every token). Only space tokens hold
         white space (the tokenizer cuts there)."""
+        view = token_view(doc)
         end = len(doc)
         seen_word = False
-        for token in doc:
-            if not token.is_space:
+        for i, is_space in enumerate(view.space):
+            if not is_space:
                 seen_word = True
-            elif seen_word and "\n" in token.text:
-                end = token.i + 1
+            elif seen_word and "\n" in view.text[i]:
+                end = i + 1
                 break
-        return doc[:end].text_with_ws
+        return view.text_of(0, end) + (view.ws[end - 1] if end else "")
 
     # -- collection -------------------------------------------------------------------------
     @staticmethod
@@ -579,6 +581,7 @@ class Linker:
         self, doc: Doc, sentences: Sequence[tuple[int, int, str, str, str]]
     ) -> tuple[list[Mention], list[Mention]]:
         """Return targets and cleaned attribute mentions, in document order."""
+        lw = token_view(doc).lower
         starts = [row[0] for row in sentences]
 
         def sent_of(token: int) -> int:
@@ -621,7 +624,7 @@ class Linker:
             if m.label != "COREF"
             or m.rule_id not in self.copula_cue_rules
             or m.start == 0
-            or doc[m.start - 1].lower_ not in self.copula_cue_blockers
+            or lw[m.start - 1] not in self.copula_cue_blockers
         ]
         # "...; none larger than 5 mm": a comparative after a bound word is the foci's own size.
         raw = [
@@ -629,7 +632,7 @@ class Linker:
             for m in raw
             if m.label != "PRIOR_CUE"
             or m.start == 0
-            or doc[m.start - 1].lower_ not in self.size_bound_words
+            or lw[m.start - 1] not in self.size_bound_words
         ]
         no_shadow = [m for m in raw if m.label == "NO_SHADOW"]
         targets = [
@@ -695,27 +698,30 @@ class Linker:
         """Whether a target describes what a sentence opening on the same foci shows ("The
         largest, in S6, measures 3.1 x 2.6 cm and shows dense amorphous calcification"): a
         showing or containing verb stands between the opening and the target."""
+        lw = token_view(doc).lower
         start, end = sentence[0], sentence[1]
         words = self._first_words(doc, start, end, CONTINUATION_WORDS)
         if self.neighbours.continuation_kind(words) != "same_foci":
             return False
-        return any(doc[i].lower_ in self.showing_verbs for i in range(start, target.start))
+        return any(lw[i] in self.showing_verbs for i in range(start, target.start))
 
     def _is_part(self, doc: Doc, target: Mention) -> bool:
         """Whether a target names a part of a lesion ("calcification of its wall", "rim")."""
-        words = {doc[i].lower_ for i in range(target.start, min(target.end + 3, len(doc)))}
+        lw = token_view(doc).lower
+        words = {lw[i] for i in range(target.start, min(target.end + 3, len(doc)))}
         return not words.isdisjoint(self.lesion_parts)
 
     def _drop_foreign_lobes(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
         """Drop a lobe that belongs to another organ ("the right lobe of the thyroid")."""
+        lw = token_view(doc).lower
         organ_starts = {m.start: m for m in mentions if m.label == "ORGAN"}
         out = []
         for m in mentions:
             if m.label == "LOBE":
                 i = m.end
-                if i < len(doc) and doc[i].lower_ == "of":
+                if i < len(doc) and lw[i] == "of":
                     i += 1
-                    while i < len(doc) and doc[i].lower_ in self.determiners:
+                    while i < len(doc) and lw[i] in self.determiners:
                         i += 1
                     organ = organ_starts.get(i)
                     if organ is not None and organ.value != LIVER:
@@ -733,6 +739,7 @@ class Linker:
     ) -> bool:
         """Whether an echogenic focus, the last target of its sentence, has its shadow in the
         next sentence of the same line when that one speaks of the same foci."""
+        lw = token_view(doc).lower
         k = candidate.sent + 1
         index = shadows.get(k)
         if index is None or k >= len(sentences):
@@ -756,7 +763,7 @@ class Linker:
         return (
             m.start - start <= self.max_post_distance
             # "They do not cast acoustic shadows."
-            and not any(doc[i].lower_ in self.negation_words for i in range(start, m.start))
+            and not any(lw[i] in self.negation_words for i in range(start, m.start))
         )
 
     def _calcific_density(self, doc: Doc, m: Mention) -> bool:
@@ -801,6 +808,7 @@ class Linker:
         """Starts of targets with a requirement whose sentence refers back to the sentence
         before it on its line: it opens on a refer-back word ("It contains ...") or holds an
         inside phrase before the target ("A 5 mm signal void within it ...")."""
+        lw = token_view(doc).lower
         found = set()
         for t in targets:
             if not self.requires.get(t.rule_id) or t.sent == 0:
@@ -811,8 +819,8 @@ class Linker:
             if any(c in between for c in LINE_BREAKS):
                 continue  # the prefilter reads a rule and what it requires in one line
             if self._opens_on_refer_back(doc, sentences[t.sent]) or any(
-                doc[i].lower_ in self.neighbours.inside_prepositions
-                and doc[i + 1].lower_ in self.neighbours.inside_pronouns
+                lw[i] in self.neighbours.inside_prepositions
+                and lw[i + 1] in self.neighbours.inside_pronouns
                 for i in range(start, t.start - 1)
             ):
                 found.add(t.start)
@@ -874,18 +882,17 @@ class Linker:
 
     def _mark_proximal(self, doc: Doc, mentions: Sequence[Mention]) -> None:
         """Flag organ/location mentions introduced by a proximity word ("adjacent to the")."""
+        lw = token_view(doc).lower
         for m in mentions:
             if m.label not in {"ORGAN", "LOBE", "SEGMENT", "BLOCKER", "MIMIC"}:
                 continue
             i = m.start - 1
-            while i >= 0 and (
-                doc[i].lower_ in self.determiners or doc[i].lower_ in self.side_words
-            ):
+            while i >= 0 and (lw[i] in self.determiners or lw[i] in self.side_words):
                 i -= 1
-            after_to = i >= 0 and doc[i].lower_ == "to"
+            after_to = i >= 0 and lw[i] == "to"
             if after_to:
                 i -= 1
-            word = doc[i].lower_ if i >= 0 else ""
+            word = lw[i] if i >= 0 else ""
             # "posterior to the right lobe" is beside it; "the posterior right lobe" is in it.
             m.proximal = word in self.proximity_words and (
                 after_to or word not in self.proximity_words_needing_to
@@ -893,6 +900,7 @@ class Linker:
 
     def _location_organs(self, doc: Doc, mentions: Sequence[Mention]) -> set[int]:
         """Ids of organ mentions that are a location ("in the liver and spleen"), not a head."""
+        lw = token_view(doc).lower
         organ_ends = {m.end: m for m in mentions if m.label == "ORGAN"}
         place_ends = {m.end: m for m in mentions if m.label in {"LOBE", "SEGMENT"}}
         located: set[int] = set()
@@ -902,12 +910,12 @@ class Linker:
             i = self._word_before_determiners(doc, m.start)
             if i < 0:
                 continue
-            word = doc[i].lower_
+            word = lw[i]
             if word in self.location_prepositions:
                 located.add(id(m))
             elif word in {"and", "or", ",", "&"}:
                 j = i
-                while j > 0 and doc[j - 1].lower_ in self.determiners:
+                while j > 0 and lw[j - 1] in self.determiners:
                     j -= 1
                 # "of the liver (segment VI, 5.5 cm) and spleen": skip the liver's parenthesis.
                 j = _before_parenthesis(doc, j)
@@ -953,6 +961,7 @@ class Linker:
     ) -> list[Mention]:
         # Overlap tests go through token indexes, so a report with thousands of mentions
         # stays linear.
+        lw = token_view(doc).lower
         raw = self._segments_before_sizes(doc, raw)
         segment_tokens = {i for m in raw if m.label == "SEGMENT" for i in range(m.start, m.end)}
         target_tokens = {i for t in targets for i in range(t.start, t.end)}
@@ -1022,11 +1031,7 @@ class Linker:
                 and self._lesion_capsule(doc, m, [*kept, *targets])
             ):
                 continue  # "a calcified capsule of the old haematoma": the lesion's, not Glisson's
-            if (
-                m.label == "ORGAN"
-                and m.end < len(doc)
-                and doc[m.end].lower_ in self.organ_effect_words
-            ):
+            if m.label == "ORGAN" and m.end < len(doc) and lw[m.end] in self.organ_effect_words:
                 continue  # "... coarse calcification with capsular retraction"
             if m.label == "COUNT" and m.value == "digit":
                 count = parse_digit_count(doc[m.start : m.end].text)
@@ -1040,6 +1045,7 @@ class Linker:
         """Whether a capsule word is a lesion's ("haematoma capsule", "a calcified haematoma
         capsule", "the capsule of the old haematoma"): a lesion word or a target right before
         it, or "of" after it and one within three more words."""
+        lw = token_view(doc).lower
         lesions = [
             x
             for x in mentions
@@ -1047,7 +1053,7 @@ class Linker:
         ]
         if any(x.end == m.start for x in lesions):
             return True
-        if m.end >= len(doc) or doc[m.end].lower_ != "of":
+        if m.end >= len(doc) or lw[m.end] != "of":
             return False
         return any(m.end < x.start <= m.end + 4 for x in lesions)
 
@@ -1068,11 +1074,12 @@ class Linker:
     def _guarded_segment_code(self, doc: Doc, m: Mention) -> bool:
         """Whether an S-code is a heart sound or a vertebra ("S1 and S2 heard", "L5-S1 disc"),
         not a Couinaud segment: a guard word stands within a few tokens of it."""
+        lw = token_view(doc).lower
         if m.rule_id not in self.segment_guard_rules:
             return False
         low = max(0, m.start - self.segment_guard_window)
         high = min(len(doc), m.end + self.segment_guard_window)
-        return any(doc[i].lower_ in self.segment_guard_words for i in range(low, high))
+        return any(lw[i] in self.segment_guard_words for i in range(low, high))
 
     def _duct_is_location(
         self, doc: Doc, m: Mention, places: Collection[int] = frozenset()
@@ -1088,18 +1095,20 @@ class Linker:
                 and what they contain ("ducts in segments 6 and 7 containing calculi").
         """
 
+        lw = token_view(doc).lower
+
         def fill(i: int) -> bool:
             if i in places:
                 return True
             return (not doc[i].is_punct or doc[i].text == "-") and (
-                doc[i].lower_ not in self.duct_gap_stops
+                lw[i] not in self.duct_gap_stops
             )
 
-        if doc[m.start].lower_ in self.duct_locative:
+        if lw[m.start] in self.duct_locative:
             return True  # "intraductal calculi": the word itself says where
         k = m.start - 1
         while k >= 0 and m.start - k <= 4 and not doc[k].is_punct:
-            if doc[k].lower_ in self.negation_words:
+            if lw[k] in self.negation_words:
                 return False  # "not associated with a duct", "no dilated ducts"
             k -= 1
         i = m.start - 1
@@ -1107,14 +1116,14 @@ class Linker:
             i >= 0
             and m.start - 1 - i < self.duct_max_gap
             and fill(i)
-            and doc[i].lower_ not in self.duct_prepositions
+            and lw[i] not in self.duct_prepositions
         ):
             i -= 1
-        if i >= 0 and doc[i].lower_ in self.duct_prepositions:
+        if i >= 0 and lw[i] in self.duct_prepositions:
             # "not distributed along the course of the bile ducts": a negated place.
             k = i - 1
             while k >= 0 and i - k <= self.duct_max_gap and not doc[k].is_punct:
-                if doc[k].lower_ in self.negation_words:
+                if lw[k] in self.negation_words:
                     return False
                 k -= 1
             return True
@@ -1123,12 +1132,12 @@ class Linker:
             j < len(doc)
             and j - m.end < self.duct_max_gap
             and fill(j)
-            and doc[j].lower_ not in self.duct_containers
+            and lw[j] not in self.duct_containers
         ):
             j += 1
-        if j < len(doc) and doc[j].lower_ in self.duct_containers:
+        if j < len(doc) and lw[j] in self.duct_containers:
             # "ducts with no filling defect": nothing in them.
-            return not (j + 1 < len(doc) and doc[j + 1].lower_ in self.negation_words)
+            return not (j + 1 < len(doc) and lw[j + 1] in self.negation_words)
         # "The intrahepatic bile ducts of the left lobe are dilated and contain many stones",
         # "dilated bile ducts of the right posterior section (segments VI and VII) containing
         # calculi": only the words of such a clause may stand between the ducts and what they
@@ -1137,14 +1146,14 @@ class Linker:
         while (
             j < len(doc)
             and j - m.end < self.duct_max_bridge
-            and (doc[j].lower_ in self.duct_bridge or j in places)
+            and (lw[j] in self.duct_bridge or j in places)
         ):
             j += 1
         return (
             j < len(doc)
-            and doc[j].lower_ in self.duct_containers
+            and lw[j] in self.duct_containers
             and any(
-                doc[k].lower_ in self.duct_bridge_states
+                lw[k] in self.duct_bridge_states
                 for k in range(max(0, m.start - self.duct_state_before), j)
             )
         )
@@ -1168,6 +1177,7 @@ class Linker:
     ) -> bool:
         """Whether tokens [start, end) can sit inside one noun phrase (no break word or head;
         no clause break of run-on dictation, see :meth:`_run_on_breaks`)."""
+        lw = token_view(doc).lower
         if end - start > self.max_premod_gap:
             return False
         for i in range(start, end):
@@ -1185,8 +1195,8 @@ class Linker:
                     tok.lower_ in {"and", "or"}
                     and start < i
                     and i + 1 < len(doc)
-                    and doc[i - 1].lower_.endswith("ly")
-                    and doc[i + 1].lower_.endswith("ly")
+                    and lw[i - 1].endswith("ly")
+                    and lw[i + 1].endswith("ly")
                     and doc[i - 1].is_alpha
                     and doc[i + 1].is_alpha
                 ):
@@ -1197,7 +1207,7 @@ class Linker:
                     and start < i < end - 1
                     and doc[i - 1].is_alpha
                     and doc[i + 1].is_alpha
-                    and doc[i + 1].lower_ not in self.break_words
+                    and lw[i + 1] not in self.break_words
                 ):
                     continue
                 return False
@@ -1254,22 +1264,25 @@ class Linker:
         if not spans:
             return frozenset()
         sentence = doc[min(m.start for m in spans)].sent
-        found = frozenset(t.i for t in sentence if t.is_space)
+        space = token_view(doc).space
+        found = frozenset(i for i in range(sentence.start, sentence.end) if space[i])
         return found if len(found) >= self.min_run_on_spaces else frozenset()
 
     def _word_before_determiners(self, doc: Doc, start: int) -> int:
         """The index of the token before ``start`` and the determiners right before it ("in
         the liver": the "in"); -1 when none."""
+        lw = token_view(doc).lower
         i = start - 1
-        while i >= 0 and doc[i].lower_ in self.determiners:
+        while i >= 0 and lw[i] in self.determiners:
             i -= 1
         return i
 
     def _placed(self, doc: Doc, organ: Mention, placed: Collection[int]) -> bool:
         """Whether an organ word names where something is: after a location preposition ("in
         the liver", "lobe of liver"), a segment, a lobe or a target ("seg 6 liver")."""
+        lw = token_view(doc).lower
         i = self._word_before_determiners(doc, organ.start)
-        return i >= 0 and (doc[i].lower_ in self.location_prepositions or i in placed)
+        return i >= 0 and (lw[i] in self.location_prepositions or i in placed)
 
     def _measures_organ(
         self, doc: Doc, size: Mention, organ_ends: Mapping[int, str], usable: _HeadIndex
@@ -1280,6 +1293,7 @@ class Linker:
         Only the words of ``organ_measurement`` may stand between them. A size inside a
         target, or right before one ("liver 5 mm calcified focus"), is the target's.
         """
+        lw = token_view(doc).lower
         if usable.target_over(size) is not None:
             return False
         i = size.start
@@ -1289,7 +1303,7 @@ class Linker:
             gap += 1
             if gap > self.organ_measure_max_gap or i < 0:
                 return False
-            if doc[i].lower_ not in self.organ_measure_words:
+            if lw[i] not in self.organ_measure_words:
                 return False
         organ = organ_ends[i]
         value = self.normalizer.parse_size_mm(doc[size.start : size.end].text)
@@ -1384,15 +1398,17 @@ class Linker:
     def _measured(self, doc: Doc, m: Mention) -> bool:
         """Whether a measuring verb stands right before a size (past at most two hedges:
         "measuring approximately 3 cm"): it measures what stands before it."""
+        lw = token_view(doc).lower
         i = m.start - 1
-        while i >= 0 and m.start - i <= 2 and doc[i].lower_ in self.measured_hedges:
+        while i >= 0 and m.start - i <= 2 and lw[i] in self.measured_hedges:
             i -= 1
-        return i >= 0 and doc[i].lower_ in self.measured_verbs
+        return i >= 0 and lw[i] in self.measured_verbs
 
     def _placed_by_part_of(self, doc: Doc, m: Mention, usable: _HeadIndex, k: int) -> int | None:
         """The target a size after a lesion speaks of when that lesion only places it ("a
         single calcification at the margin of the ablation zone measuring 5 mm"): a part
         noun and "of" (and determiners) stand between the target and the lesion."""
+        lw = token_view(doc).lower
         heads = usable.heads
         i = self._word_before_determiners(doc, heads[k].start)
         # "at the sites of treated metastases": an adjective or two before the lesion.
@@ -1400,13 +1416,13 @@ class Linker:
         while (
             i >= 1
             and skipped < 2
-            and doc[i].lower_ != "of"
+            and lw[i] != "of"
             and doc[i].is_alpha
-            and doc[i].lower_ not in self.break_words
+            and lw[i] not in self.break_words
         ):
             i -= 1
             skipped += 1
-        if i < 1 or doc[i].lower_ != "of" or doc[i - 1].lower_ not in self.placing_parts:
+        if i < 1 or lw[i] != "of" or lw[i - 1] not in self.placing_parts:
             return None
         j = usable.last_ending_by(i - 1)
         if j is None or not heads[j].is_target or m.start - heads[j].end > self.max_post_distance:
@@ -1421,20 +1437,19 @@ class Linker:
         largest of the foci, not of the one abscess. None when no superlative stands between
         that head and the size ("the largest lesion 2.8 cm" is the lesion's), an organ word
         stands after it ("largest splenic one 6 mm") or the nearest head is plural itself."""
+        lw = token_view(doc).lower
         heads = usable.heads
         start = max(m.start - self.max_superlative_gap, heads[k].end)
-        superlative = next(
-            (i for i in range(start, m.start) if doc[i].lower_ in self.superlatives), None
-        )
+        superlative = next((i for i in range(start, m.start) if lw[i] in self.superlatives), None)
         if superlative is None or any(i in organ_tokens for i in range(superlative, m.start)):
             return None
-        if self.normalizer.is_plural_head([doc[heads[k].end - 1].lower_]):
+        if self.normalizer.is_plural_head([lw[heads[k].end - 1]]):
             return None
         j = usable.last_ending_by(heads[k].start)
         while j is not None and m.start - heads[j].end <= self.max_post_distance:
             h = heads[j]
             if h.is_target:
-                words = [t.lower_ for t in doc[h.start : h.end]]
+                words = lw[h.start : h.end]
                 return j if self.normalizer.is_plural_head(words) else None
             j = usable.last_ending_by(h.start)
         return None
@@ -1504,6 +1519,7 @@ class Linker:
         so a calcification that names no organ is the liver's."""
         # A bare "right lobe" is the liver's unless the report is about lungs or thyroid only
         # (an exam it recommends does not count: "Staging CT of the chest is recommended").
+        lw = token_view(doc).lower
         advice = {m.sent for m in mentions if m.label in FOLLOWUP_LABELS}
         other_lobed = any(
             m.label == "ORGAN" and m.value in LOBED_ORGANS and m.sent not in advice
@@ -1535,7 +1551,7 @@ class Linker:
             for hk, h in enumerate(heads):
                 if not h.is_target:
                     continue
-                state = TargetState(h, tuple(t.lower_ for t in doc[h.start : h.end]))
+                state = TargetState(h, tuple(lw[h.start : h.end]))
                 state.attachments.extend(attached.get(hk, []))
                 states.append(state)
             self._drop_other_organ_sizes(doc, states, s_mentions)
@@ -1678,7 +1694,8 @@ class Linker:
     @staticmethod
     def _first_words(doc: Doc, start: int, end: int, n: int) -> tuple[str, ...]:
         """The first ``n`` words of the sentence ``doc[start:end]`` (lower case)."""
-        lowers = [t.lower_ for t in doc[start : min(end, start + 3 * n + 3)]]
+        lw = token_view(doc).lower
+        lowers = lw[start : min(end, start + 3 * n + 3)]
         return first_words(lowers, 0, len(lowers), n)
 
     @staticmethod
@@ -1859,6 +1876,7 @@ class Linker:
         """Whether a bare "calcified" fills a cell of a table row, adverbs and parentheses
         aside ("| T1 | Liver S4 | calcified | 38 | 41 |", "Seg II   18 mm   11 mm
         (densely calcified)"): the row's lesion is calcified."""
+        lw = token_view(doc).lower
         lines = self._lines(doc)
         if not lines.may_be_row(t.start_char):
             return False
@@ -1870,7 +1888,7 @@ class Linker:
             return False
         # The cell's first clause ("densely calcified, no enhancement").
         first = re.split(r"[,;]", table.row[k].text, maxsplit=1)[0]
-        return title_words(first) <= self.predicate_adverbs | {doc[t.start].lower_}
+        return title_words(first) <= self.predicate_adverbs | {lw[t.start]}
 
     def _title_row_members(self, doc: Doc, st: TargetState, mentions: Sequence[Mention]) -> None:
         """Let the table rows below a target that opens the title row of a table ("Calcified
@@ -2071,22 +2089,21 @@ class Linker:
     def _definite_before_head(self, doc: Doc, start: int) -> bool:
         """Whether a head starting at ``start`` has a definite determiner before it, maybe
         past a superlative ("the lesion", "The largest calcified deposit")."""
-        if start > 0 and doc[start - 1].lower_ in self.definite:
+        lw = token_view(doc).lower
+        if start > 0 and lw[start - 1] in self.definite:
             return True
         return self._definite_superlative_before(doc, start)
 
     def _definite_superlative_before(self, doc: Doc, start: int) -> bool:
         """Whether a definite determiner and a superlative stand right before ``start``
         ("the largest calcified metastasis")."""
-        return (
-            start > 1
-            and doc[start - 1].lower_ in self.superlatives
-            and doc[start - 2].lower_ in self.definite
-        )
+        lw = token_view(doc).lower
+        return start > 1 and lw[start - 1] in self.superlatives and lw[start - 2] in self.definite
 
     def _refers_back(self, doc: Doc, s_start: int, s_end: int, heads: Sequence[Mention]) -> bool:
         """Whether a sentence speaks of a lesion of the previous one ("It contains ...",
         "... is present within the hemangioma")."""
+        lw = token_view(doc).lower
         first = self._first_words(doc, s_start, len(doc), 2)
         if first and (
             first[0] in self.neighbours.refer_back or first[0] in self.neighbours.inside_adverbs
@@ -2116,12 +2133,12 @@ class Linker:
                     return True
         inside = self.neighbours.inside_prepositions
         if any(
-            doc[i].lower_ in self.neighbours.inside_pronouns and doc[i - 1].lower_ in inside
+            lw[i] in self.neighbours.inside_pronouns and lw[i - 1] in inside
             for i in range(s_start + 1, s_end)
         ):
             return True  # "A coarse calcification ... is present centrally within it."
         if any(
-            doc[i].lower_ in self.neighbours.refer_back and doc[i + 1].lower_ in self.holding_verbs
+            lw[i] in self.neighbours.refer_back and lw[i + 1] in self.holding_verbs
             for i in range(s_start + 1, min(s_end - 1, s_start + self.max_fronted_words))
         ):
             return True  # "On noncontrast images it contains coarse central calcifications."
@@ -2147,8 +2164,9 @@ class Linker:
         """The targets a sentence says its opening pronoun is: the pronoun, an identity cue
         right after it, then the target past at most the premodifier gap ("This corresponds
         to a calcified hydatid cyst", "It represents a densely calcified metastasis")."""
+        lw = token_view(doc).lower
         first = next((i for i in range(s_start, s_end) if doc[i].text[:1].isalnum()), s_end)
-        if first >= s_end or doc[first].lower_ not in self.predicate_pronouns:
+        if first >= s_end or lw[first] not in self.predicate_pronouns:
             return []
         cue = next((m for m in s_mentions if m.label == "COREF" and m.start == first + 1), None)
         if cue is None:
@@ -2162,22 +2180,24 @@ class Linker:
     def _inside_definite(self, doc: Doc, start: int) -> bool:
         """Whether an inside preposition, a definite determiner and one modifier word stand
         right before ``start`` ("within the involuted lesion")."""
+        lw = token_view(doc).lower
         return (
             start > 2
             and doc[start - 1].is_alpha
-            and doc[start - 2].lower_ in self.definite
-            and doc[start - 3].lower_ in self.neighbours.inside_prepositions
+            and lw[start - 2] in self.definite
+            and lw[start - 3] in self.neighbours.inside_prepositions
         )
 
     def _opens_on_part(self, doc: Doc, s_start: int, s_end: int, heads: Sequence[Mention]) -> bool:
         """Whether the definite phrase after a sentence's opening preposition names a lesion or
         a part of one ("Within the scar", "Inside the cyst", "In the centre of the lesion")."""
+        lw = token_view(doc).lower
         opening = next((i for i in range(s_start, s_end) if doc[i].text[:1].isalnum()), s_end)
         stop = min(s_end, opening + 3 + self.max_subject_modifiers)
         for i in range(opening + 2, stop):
             if not doc[i].is_alpha:
                 break
-            if doc[i].lower_ in self.placing_parts:
+            if lw[i] in self.placing_parts:
                 return True
         return any(
             h.label == "BLOCKER" and h.value in {"lesion", "cyst"} and opening + 2 <= h.start < stop
@@ -2226,6 +2246,7 @@ class Linker:
 
         A target in ``sized`` says the previous sentence's lesion is itself calcified ("... a
         45 mm mass in segment 6. The lesion is coarsely calcified"): it takes the size too."""
+        lw = token_view(doc).lower
         lacking = [st for st in states if not self._has_location(st)]
         if not lacking:
             return
@@ -2276,8 +2297,7 @@ class Linker:
             # 2.6 cm. Each ablation zone contains a small calcification": one in each lesion.
             placed = [_places(attached.get(hk, [])) for hk in lesions]
             singular = all(
-                not self.normalizer.is_plural_head([doc[p_heads[hk].end - 1].lower_])
-                for hk in lesions
+                not self.normalizer.is_plural_head([lw[p_heads[hk].end - 1]]) for hk in lesions
             )
             placed = [p for p in placed if p]
             if len(placed) >= 2:
@@ -2295,9 +2315,7 @@ class Linker:
                 lent = []
                 continue
             if lent:
-                if distributive and self.normalizer.is_plural_head(
-                    [doc[p_heads[hk].end - 1].lower_]
-                ):
+                if distributive and self.normalizer.is_plural_head([lw[p_heads[hk].end - 1]]):
                     # "... several lesions in both lobes. Each has a bright central echogenic
                     # focus ...": one focus per lesion, so more than one.
                     for st in lacking:
@@ -2325,12 +2343,12 @@ class Linker:
 
     @staticmethod
     def _texts(doc: Doc, start: int, end: int) -> list[str]:
-        return [t.text for t in doc[max(start, 0) : end]]
+        return token_view(doc).text[max(start, 0) : end]
 
     @staticmethod
     def _item_start(doc: Doc, sentence: tuple[int, int, str, str, str]) -> list[str]:
         """The first token texts of a sentence, enough for a list marker."""
-        return [t.text for t in doc[sentence[0] : min(sentence[1], sentence[0] + 8)]]
+        return token_view(doc).text[sentence[0] : min(sentence[1], sentence[0] + 8)]
 
     def _take_list_items(
         self,
@@ -2390,6 +2408,7 @@ class Linker:
             Whether it lent anything (then the sentence after it may continue in turn).
         """
         # "Size: 4.1 x 3.5 cm (previously 5.2 x 4.4 cm)": a prior exam's size is not lent.
+        lw = token_view(doc).lower
         prior_ends = [m.end for m in f_mentions if m.label == "PRIOR_CUE"]
         lent = [
             m
@@ -2418,7 +2437,7 @@ class Linker:
         if kind == "member_place" and not self._member_place(doc, following, f_mentions, states):
             return False
         if kind == "more_foci":
-            tokens = [t.lower_ for t in doc[following[0] : following[1]]]
+            tokens = lw[following[0] : following[1]]
             if not self.normalizer.is_plural_head(tokens) and not any(
                 m.label == "BLOCKER" and m.value in {"lesion", "cyst"} for m in f_mentions
             ):
@@ -2467,6 +2486,7 @@ class Linker:
         plural target before it: a colon or a lesion word follows the segment ("Three
         calcified metastases. Segment VII: 2.2 x 1.9 cm.", "... have become calcified. The
         segment VI lesion measures 2.1 cm")."""
+        lw = token_view(doc).lower
         last = states[-1]
         plural = (
             self.normalizer.is_plural_head(list(last.words))
@@ -2485,7 +2505,7 @@ class Linker:
         # It measures the member ("Segment V: 1.1 cm"), and denies nothing ("; the segment VI
         # lesion does not").
         if not any(m.label == "SIZE" for m in f_mentions) or any(
-            doc[i].lower_ in self.negation_words for i in range(following[0], following[1])
+            lw[i] in self.negation_words for i in range(following[0], following[1])
         ):
             return False
         after = place.end
@@ -2520,6 +2540,7 @@ class Linker:
         """Drop sizes that another organ qualifies ("up to 4 mm in the liver and up to 7 mm
         in the spleen": 7 mm is the spleen's; "... of the liver (up to 3.5 cm) and spleen
         (5.2 cm)")."""
+        lw = token_view(doc).lower
         organs = {m.start: m.value for m in s_mentions if m.label == "ORGAN"}
         if not organs:
             return
@@ -2536,10 +2557,10 @@ class Linker:
             if m.end >= len(doc):
                 continue
             i = m.end
-            if doc[i].lower_ not in self.neighbours.inside_prepositions:
+            if lw[i] not in self.neighbours.inside_prepositions:
                 continue
             i += 1
-            while i < len(doc) and doc[i].lower_ in self.determiners:
+            while i < len(doc) and lw[i] in self.determiners:
                 i += 1
             value = organs.get(i)
             if value is not None and value != LIVER:
@@ -2647,25 +2668,26 @@ class Linker:
         """The first verb of a predicate ("... *is* densely calcified"): one or two verbs, then
         adverbs, right before the target; None when there is none (an attributive
         "calcified" is no predicate)."""
+        lw = token_view(doc).lower
         i = t.start - 1
-        while i >= 0 and doc[i].lower_ in self.predicate_adverbs:
+        while i >= 0 and lw[i] in self.predicate_adverbs:
             i -= 1
         if (
             i >= 0
             and doc[i].text == ","
-            and any(doc[j].lower_ in self.predicate_comparatives for j in range(i + 1, t.start))
+            and any(lw[j] in self.predicate_comparatives for j in range(i + 1, t.start))
         ):
             return None  # "..., more calcified than before": a comparison, no appositive
         verbs = 0
-        while i >= 0 and verbs < 2 and doc[i].lower_ in self.predicate_verbs:
+        while i >= 0 and verbs < 2 and lw[i] in self.predicate_verbs:
             i -= 1
             verbs += 1
         if not verbs:
             # "Segment VIII lesion - now densely calcified": a word that is both (now) is
             # the verb when no other stands there.
             j = t.start - 1
-            while j >= 0 and doc[j].lower_ in self.predicate_adverbs:
-                if doc[j].lower_ in self.predicate_verbs:
+            while j >= 0 and lw[j] in self.predicate_adverbs:
+                if lw[j] in self.predicate_verbs:
                     return i + 1
                 j -= 1
         return i + 1 if verbs else None
@@ -2686,6 +2708,7 @@ class Linker:
         lesion is coarsely calcified.", "It is calcified.") is returned: it speaks of the
         previous sentence's lesion.
         """
+        lw = token_view(doc).lower
         subjectless: list[TargetState] = []
         for st in states:
             t = st.mention
@@ -2716,12 +2739,12 @@ class Linker:
                         for m in s_mentions
                         if m.label == "SIZE" and superlative < m.start < verb
                     )
-                if (verb > 0 and doc[verb - 1].lower_ in self.predicate_pronouns) or (
+                if (verb > 0 and lw[verb - 1] in self.predicate_pronouns) or (
                     self._definite_subject(doc, verb)
                 ):
                     # "It is calcified.", "the scar is calcified", "The central scar is ..."
                     subjectless.append(st)
-                    noun = doc[verb - 1].lower_
+                    noun = lw[verb - 1]
                     # The scar of a lesion is not the lesion: it keeps its own size.
                     st.inner_part = noun in self.lesion_parts and noun not in self.outline_parts
                 continue
@@ -2729,7 +2752,7 @@ class Linker:
             lent = attached.get(subject, [])
             # "The cyst wall is calcified": the wall outlines the lesion, which is the subject.
             ends_subject = h.end == verb or (
-                h.end == verb - 1 and doc[verb - 1].lower_ in self.outline_parts
+                h.end == verb - 1 and lw[verb - 1] in self.outline_parts
             )
             if (
                 ends_subject
@@ -2740,7 +2763,7 @@ class Linker:
                 # "The lesion is coarsely calcified.", "The residual tumour is now densely
                 # calcified, measuring 5.5 x 4.0 cm": the lesion named before.
                 subjectless.append(st)
-            if self.normalizer.is_plural_head([doc[h.end - 1].lower_]):
+            if self.normalizer.is_plural_head([lw[h.end - 1]]):
                 st.plural_container = True
             for a in lent:
                 tier = "premod" if a.mention.label in {"COUNT", "QUANTIFIER"} else "container"
@@ -2836,17 +2859,18 @@ class Linker:
         A lesion noun introduced by a determiner that refers back, with the same head noun as
         a target earlier in the sentence, describes that target's foci (size and location).
         """
+        lw = token_view(doc).lower
         by_noun: dict[str, tuple[list[int], list[TargetState]]] | None = None  # when needed
         for hk, h in enumerate(heads):
             if h.is_target or h.label != "BLOCKER" or h.value not in {"lesion", "cyst"}:
                 continue
             own = attached.get(hk, [])
             first = min([h.start, *(a.mention.start for a in own if a.tier == "premod")])
-            if first == 0 or doc[first - 1].lower_ not in self.anaphoric_determiners:
+            if first == 0 or lw[first - 1] not in self.anaphoric_determiners:
                 continue
             if by_noun is None:
                 by_noun = self._states_by_noun(states)
-            starts, same_noun = by_noun.get(self._singular(doc[h.end - 1].lower_), ([], []))
+            starts, same_noun = by_noun.get(self._singular(lw[h.end - 1]), ([], []))
             # The last target that ends by ``first`` (so starts before it).
             j = bisect.bisect_left(starts, first)
             match = next(
@@ -2878,6 +2902,7 @@ class Linker:
         words (``duct_context`` bridge words, prepositions, segments and lobes) may stand
         between the ducts and the container word.
         """
+        lw = token_view(doc).lower
         ducts = [m for m in s_mentions if m.label == "DUCT"]
         if not ducts:
             return
@@ -2895,8 +2920,8 @@ class Linker:
                 continue
             if not all(
                 i in place_tokens
-                or doc[i].lower_ in self.duct_bridge
-                or doc[i].lower_ in self.location_prepositions
+                or lw[i] in self.duct_bridge
+                or lw[i] in self.location_prepositions
                 for i in range(duct.end, c)
             ):
                 continue
@@ -2933,6 +2958,7 @@ class Linker:
         A cyst whose wall is calcified ("a 2.4 cm cyst with eggshell calcification") is the
         calcified lesion itself, so it lends its size as well.
         """
+        lw = token_view(doc).lower
         cues = [m for m in s_mentions if m.label == "CONTAINER"]
         if not cues:
             return
@@ -2956,7 +2982,7 @@ class Linker:
         for cue in cues:
             hk = lesions.last_ending_by(cue.start)
             # "two of which contain": the cue "which contain" holds the pronoun.
-            lead = cue.start + int(doc[cue.start].lower_ in self.partitive_pronouns)
+            lead = cue.start + int(lw[cue.start] in self.partitive_pronouns)
             partitive = self._partitive_plural(doc, lead)
             number = counts_ending.get(lead - 2) if partitive else None
             if number is not None and number >= 2:
@@ -3007,7 +3033,7 @@ class Linker:
             # the lesion's, so its size is the calcification's.
             identity = (
                 container.value in self.identity_containers
-                or doc[container.end - 1].lower_ in self.identity_container_nouns
+                or lw[container.end - 1] in self.identity_container_nouns
             ) and bool(
                 named_outline
                 # "with multiple peripheral microcalcifications": foci at its edge, no rim.
@@ -3020,7 +3046,7 @@ class Linker:
                 # "a rounded lesion of 48 x 41 mm ..., with complete calcification of its wall"
                 or self._outline_after(doc, inside.mention.end, inside.mention.start)
             )
-            if self.normalizer.is_plural_head([doc[container.end - 1].lower_]):
+            if self.normalizer.is_plural_head([lw[container.end - 1]]):
                 inside.plural_container = True
             inside.in_lesion = inside.in_lesion or not identity
             placed = any(a.mention.label in LOCATION_LABELS for a in attached.get(hk, []))
@@ -3065,10 +3091,11 @@ class Linker:
         """Give the targets of "Within the hemangioma in segment VI a central 6 mm phlebolith"
         the location of the lesion that the sentence opens inside (or at: "At the site of the
         treated abscess in segment VII there is now a coarse calcification")."""
+        lw = token_view(doc).lower
         first = next((i for i in range(s_start, len(doc)) if doc[i].text[:1].isalnum()), None)
         if first is None:
             return
-        first_word = doc[first].lower_
+        first_word = lw[first]
         opener = self._fronted_opener(doc, first)
         if opener is None and first_word in self.neighbours.inside_prepositions:
             # "In segment VIII, at the site of the previous abscess, there is ...": a place
@@ -3098,18 +3125,15 @@ class Linker:
 
     def _fronted_opener(self, doc: Doc, first: int) -> tuple[str, ...] | None:
         """The opener phrase ("at the site of", "within") that starts at token ``first``."""
+        lw = token_view(doc).lower
         if first >= len(doc):
             return None
         # An opener's words are compared only where the sentence starts with its first word.
         firsts = self.fronted_opener_firsts
-        if firsts is not None and doc[first].lower_ not in firsts:
+        if firsts is not None and lw[first] not in firsts:
             return None
         return next(
-            (
-                p
-                for p in self.fronted_openers
-                if tuple(t.lower_ for t in doc[first : first + len(p)]) == p
-            ),
+            (p for p in self.fronted_openers if tuple(lw[first : first + len(p)]) == p),
             None,
         )
 
@@ -3128,10 +3152,11 @@ class Linker:
     def _partitive_plural(self, doc: Doc, end: int) -> bool:
         """Whether ``doc[:end]`` ends with "of them", "of these", "of which" (after a
         quantifier: "Several of them contain calcification")."""
+        lw = token_view(doc).lower
         return (
             end >= 3
-            and doc[end - 1].lower_ in self.partitive_pronouns
-            and doc[end - 2].lower_ == "of"
+            and lw[end - 1] in self.partitive_pronouns
+            and lw[end - 2] == "of"
             and doc[end - 3].is_alpha
         )
 
@@ -3147,6 +3172,7 @@ class Linker:
         and VII"), or to be of ("calcification of both liver metastases"): the next head after
         it, a lesion after an inside preposition (or "of" right after a calcification), with
         only words between them."""
+        lw = token_view(doc).lower
         by_start = {h.start: hk for hk, h in enumerate(heads)}
         starts = sorted(by_start)
         for st in states:
@@ -3166,12 +3192,12 @@ class Linker:
             # two modifiers before the lesion.
             i = self._word_before_determiners(doc, h.start)
             skipped = 0
-            while i > t.end and skipped < 2 and doc[i].lower_ not in self.break_words:
+            while i > t.end and skipped < 2 and lw[i] not in self.break_words:
                 i = self._word_before_determiners(doc, i)
                 skipped += 1
             # "Interval calcification of both liver metastases": what the calcification is of.
-            of_host = i == t.end and doc[i].lower_ == "of" and t.label == "CALCIFICATION"
-            inside = doc[i].lower_ in self.neighbours.inside_prepositions
+            of_host = i == t.end and lw[i] == "of" and t.label == "CALCIFICATION"
+            inside = lw[i] in self.neighbours.inside_prepositions
             if i < t.end or not (inside or of_host):
                 continue
             if not all(doc[k].is_alpha for k in range(t.end, h.start)):
@@ -3183,8 +3209,9 @@ class Linker:
 
     def _inside_object(self, doc: Doc, h: Mention) -> bool:
         """Whether a lesion is named as where something lies ("... within the lesion")."""
+        lw = token_view(doc).lower
         i = self._word_before_determiners(doc, h.start)
-        return i >= 0 and doc[i].lower_ in self.neighbours.inside_prepositions and i < h.start - 1
+        return i >= 0 and lw[i] in self.neighbours.inside_prepositions and i < h.start - 1
 
     def _identified_lesion(
         self,
@@ -3313,6 +3340,7 @@ class Linker:
         outline keeps it ("4.1 x 3.6 cm, with complete calcification of the wall"): the
         calcified wall is the lesion. A joiner inside an identity cue ("consistent with",
         ``cue_tokens``) introduces no contents."""
+        lw = token_view(doc).lower
         t = st.mention
         if not any(a.tier == "fronted" for a in attachments):
             return list(attachments)
@@ -3320,7 +3348,7 @@ class Linker:
             return list(attachments)
         i = t.start - 1
         while i >= 0 and t.start - i <= self.max_premod_gap + 1 and doc[i].is_alpha:
-            if doc[i].lower_ in self.host_joiners and i not in cue_tokens:
+            if lw[i] in self.host_joiners and i not in cue_tokens:
                 return [a for a in attachments if not (a.tier == "fronted" and a.mention.end <= i)]
             i -= 1
         return list(attachments)
@@ -3329,8 +3357,9 @@ class Linker:
         """The superlative of a subject without a noun right before a predicate's verb ("the
         largest (segment VII, 42 mm) is", "The largest, 42 mm in segment VII, is"): a definite
         determiner and a superlative, then no head, within ``max_fronted_words`` tokens."""
+        lw = token_view(doc).lower
         for i in range(verb - 1, max(verb - 1 - self.max_fronted_words, 0), -1):
-            if doc[i].lower_ in self.superlatives and doc[i - 1].lower_ in self.definite:
+            if lw[i] in self.superlatives and lw[i - 1] in self.definite:
                 if any(i < h.start < verb for h in heads):
                     return None
                 return i
@@ -3351,12 +3380,13 @@ class Linker:
         """Whether an identity cue follows a lesion's contents rather than the lesion: a
         joiner ("with", "containing") after the lesion and a content noun or lesion part
         ("areas", "components", "wall") right before the cue, a comma aside."""
+        lw = token_view(doc).lower
         i = cue_start - 1
         if i > lesion_end and doc[i].text == ",":
             i -= 1
-        if i < lesion_end or doc[i].lower_ not in self.content_nouns:
+        if i < lesion_end or lw[i] not in self.content_nouns:
             return False
-        return any(doc[j].lower_ in self.contents_joiners for j in range(lesion_end, i))
+        return any(lw[j] in self.contents_joiners for j in range(lesion_end, i))
 
     def _identified_focus(
         self,
@@ -3436,7 +3466,8 @@ class Linker:
     def _alternatives(self, doc: Doc, first: Mention, second: Mention) -> bool:
         """Whether two targets are alternative names of one focus: only an alternative word
         stands between them ("calcified granuloma or calcified hydatid cyst")."""
-        between = [t.lower_ for t in doc[first.end : second.start]]
+        lw = token_view(doc).lower
+        between = lw[first.end : second.start]
         return len(between) == 1 and between[0] in self.alternative_words
 
     def _mimic_reach(self, m: Mention) -> int:
@@ -3451,9 +3482,10 @@ class Linker:
         """Whether a partial word stands among the words right before a target at ``start``
         ("partial curvilinear calcification of its wall": a part of the wall, not the
         outline)."""
+        lw = token_view(doc).lower
         i = start - 1
         while i >= 0 and start - i <= self.max_premod_gap + 1 and doc[i].is_alpha:
-            if doc[i].lower_ in self.partial_outline_words:
+            if lw[i] in self.partial_outline_words:
                 return True
             i -= 1
         return False
@@ -3462,7 +3494,8 @@ class Linker:
         """Whether "of" and an outline part of a lesion follow a target ("calcification of its
         wall", "calcification of the rim"), past determiners and pronouns; not when the target
         at ``start`` is a partial one (:meth:`_partial_before`)."""
-        if end >= len(doc) or doc[end].lower_ != "of":
+        lw = token_view(doc).lower
+        if end >= len(doc) or lw[end] != "of":
             return False
         if start is not None and self._partial_before(doc, start):
             return False
@@ -3470,20 +3503,18 @@ class Linker:
         while (
             i < len(doc)
             and i - end <= 3
-            and (
-                doc[i].lower_ in self.determiners
-                or doc[i].lower_ in self.neighbours.inside_pronouns
-            )
+            and (lw[i] in self.determiners or lw[i] in self.neighbours.inside_pronouns)
         ):
             i += 1
-        return i < len(doc) and doc[i].lower_ in self.outline_parts
+        return i < len(doc) and lw[i] in self.outline_parts
 
     def _outline_named(self, doc: Doc, start: int, target_start: int, coref: Sequence[int]) -> bool:
         """Whether a lesion's outline right after ``start`` is what an identity cue then names
         the target ("a 4.5 cm cyst with a thick low signal wall, in keeping with dense
         calcification"): an outline word within the premodifier gap, a cue after it."""
+        lw = token_view(doc).lower
         for i in range(start, min(start + self.max_premod_gap + 1, target_start)):
-            if doc[i].lower_ in self.outline_parts:
+            if lw[i] in self.outline_parts:
                 k = bisect.bisect_right(coref, i)
                 return k < len(coref) and coref[k] < target_start
         return False
@@ -3506,6 +3537,7 @@ class Linker:
         same_foci_showing: int | None = None,
         cue_tokens: frozenset[int] = frozenset(),
     ) -> dict[str, Any]:
+        lw = token_view(doc).lower
         t = st.mention
         by_label: dict[str, list[Attachment]] = {}
         for a in st.attachments:
@@ -3586,9 +3618,7 @@ class Linker:
                 for a in size_attachments
                 if not (
                     a.tier == "post"
-                    and any(
-                        doc[i].lower_ in self.superlatives for i in range(t.end, a.mention.start)
-                    )
+                    and any(lw[i] in self.superlatives for i in range(t.end, a.mention.start))
                 )
             ]
         size_attachments = self._current_columns(doc, t, size_attachments)
@@ -3669,36 +3699,34 @@ class Linker:
     def _anaphoric(self, doc: Doc, sentence_start: int, target_start: int) -> bool:
         """Whether the sentence refers back ("This may be a calcified hepatic cyst.", "The
         appearances are of a calcified hydatid cyst.")."""
+        lw = token_view(doc).lower
         i = sentence_start
         while i < target_start and (doc[i].is_space or doc[i].is_punct):
             i += 1
         # "I think this is a calcified granuloma": past an opinion phrase.
-        for opener in self.anaphoric_openers.get(doc[i].lower_, ()):
+        for opener in self.anaphoric_openers.get(lw[i], ()):
             end = i + len(opener)
-            if end <= target_start and all(
-                doc[i + k].lower_ == word for k, word in enumerate(opener)
-            ):
+            if end <= target_start and all(lw[i + k] == word for k, word in enumerate(opener)):
                 i = end
                 break
         if i >= target_start:
             return False
-        if doc[i].lower_ in self.anaphoric_starts:
+        if lw[i] in self.anaphoric_starts:
             return True
         # "The appearance is of a calcified hydatid cyst."
         return (
-            i + 1 < target_start
-            and doc[i].lower_ in self.definite
-            and doc[i + 1].lower_ in self.anaphoric_starts
+            i + 1 < target_start and lw[i] in self.definite and lw[i + 1] in self.anaphoric_starts
         )
 
     def _same_foci_showing(self, doc: Doc, start: int, end: int) -> int | None:
         """For a sentence opening on the same foci as the one before ("Both show ...", "the
         smaller ... is calcified"), the first showing verb's token (``end`` when none); None
         for any other sentence."""
+        lw = token_view(doc).lower
         words = self._first_words(doc, start, end, CONTINUATION_WORDS)
         if self.neighbours.continuation_kind(words) != "same_foci":
             return None
-        return next((i for i in range(start, end) if doc[i].lower_ in self.showing_verbs), end)
+        return next((i for i in range(start, end) if lw[i] in self.showing_verbs), end)
 
     def _line_topics(
         self,
@@ -3866,19 +3894,20 @@ class Linker:
     def _coordinated_after(self, doc: Doc, end: int) -> int:
         """The token after the ``size_list_joiners`` ("and", ",") right after ``end`` (the
         next item of a list of sizes), or 0."""
+        lw = token_view(doc).lower
         i = end
         # "33 mm four months ago and 42 mm": a few words about when, then the joiner.
         while (
             i < len(doc)
             and i - end < self.max_joiner_words
             and (doc[i].is_alpha or doc[i].like_num)
-            and doc[i].lower_ not in self.size_list_joiners
-            and doc[i].lower_ not in self.current_size_words
+            and lw[i] not in self.size_list_joiners
+            and lw[i] not in self.current_size_words
         ):
             i += 1
-        if i >= len(doc) or doc[i].lower_ not in self.size_list_joiners:
+        if i >= len(doc) or lw[i] not in self.size_list_joiners:
             return 0
-        while i < len(doc) and doc[i].lower_ in self.size_list_joiners:
+        while i < len(doc) and lw[i] in self.size_list_joiners:
             i += 1
         return i
 
@@ -3899,6 +3928,7 @@ class Linker:
         prior_cue_ends: frozenset[int] = frozenset(),
     ) -> tuple[int | None, bool, bool]:
         """Return (exact count or None, multiple, definite) the mention itself states."""
+        lw = token_view(doc).lower
         t = st.mention
         premods = [a for a in st.attachments if a.tier in {"premod", "internal"}]
         plural = self.normalizer.is_plural_head(st.words)
@@ -3923,7 +3953,7 @@ class Linker:
         exact = max((c for c in counts if c is not None), default=None)
         quantified = any(a.mention.label == "QUANTIFIER" for a in premods)
         first = min((a.mention.start for a in premods), default=t.start)
-        definite = first > 0 and doc[first - 1].lower_ in self.definite
+        definite = first > 0 and lw[first - 1] in self.definite
         if exact in {None, 1} and st.partitive_count is not None and not st.more_foci:
             return st.partitive_count, True, definite  # "three of them show calcification"
         if st.more_foci or st.per_lesion:
@@ -3973,6 +4003,7 @@ class Linker:
         and 1.1 cm": 3), or each size follows its own segment ("calcified nodules at S5
         (7 mm), S7 (5 mm) and S8 (3 mm)": 3).
         """
+        lw = token_view(doc).lower
         t = st.mention
         after = sorted(
             (
@@ -3994,20 +4025,14 @@ class Linker:
         if len(distinct) < 2:
             return None
         closer = next(
-            (
-                i
-                for i in range(t.end, distinct[-1].start)
-                if doc[i].lower_ in self.enumeration_closers
-            ),
+            (i for i in range(t.end, distinct[-1].start) if lw[i] in self.enumeration_closers),
             None,
         )
         if closer is not None:
             # "the others measuring 2-4 mm": one size (or a range) for the rest counts nothing.
             rest = [m for m in distinct if m.start > closer]
             ranges = any(
-                doc[i].text == "-" or doc[i].lower_ == "to"
-                for m in rest
-                for i in range(m.start, m.end)
+                doc[i].text == "-" or lw[i] == "to" for m in rest for i in range(m.start, m.end)
             )
             return len(distinct) if len(rest) >= 2 and not ranges else None
         segment_ends = {a.mention.end for a in by_label.get("SEGMENT", [])}

@@ -24,6 +24,7 @@ from .patterns import PatternSet
 from .prefilter import FOLLOWUP_TRIGGER_LABELS, anchor_words, is_table_row, table_rows_above
 from .recommendations import clause_around, ends_clause
 from .text_tables import LinesOfLast, rows_below
+from .token_view import doc_text, token_view
 
 #: ORGAN rule values the linker checks over the whole report.
 DOCUMENT_WIDE_ORGANS = frozenset({"liver", "lung", "thyroid"})
@@ -103,7 +104,7 @@ class MentionMatcher:
         self._table_marks = tuple(patterns.normalization["table_cell_marks"]["marks"])
         self._max_row_chars = int(patterns.normalization["table_cell_marks"]["max_row_chars"])
         #: The lines of the document being matched (``_title_row_members``).
-        self._lines = LinesOfLast(self._max_row_chars)
+        self._lines = LinesOfLast(self._max_row_chars, doc_text)
         self._continuation_hashes = frozenset(
             strings.add(phrase[0]) for phrases in cues.continuations.values() for phrase in phrases
         )
@@ -167,6 +168,7 @@ class MentionMatcher:
         the "it" of "within it": a superset of the linker's test),
         and the one after that continues it ("; these lie in segments II and V"). Compares
         word hashes."""
+        lw = token_view(doc).lower
         bounds = [*starts, len(doc)]
         target_starts = {t.start for t in doc.spans.get(self.target_spans_key, [])}
         ordered_starts = sorted(target_starts)
@@ -178,7 +180,7 @@ class MentionMatcher:
                 if (
                     before is not None
                     and lowers[before] in self._segment_heading_hashes
-                    and not any("\n" in t.text_with_ws for t in doc[bounds[k - 1] : start])
+                    and "\n" not in token_view(doc).text_of(bounds[k - 1], start)
                 ):
                     out.add(k - 1)  # "- Segment VIII: 5.2 cm, ...": the line's heading
                 first = self._first_word(doc, start, end)
@@ -268,7 +270,7 @@ class MentionMatcher:
                 if first is None or lowers[first] not in self._continuation_hashes:
                     break
                 end_word = min(first + CONTINUATION_WORDS, bounds[nxt + 1])
-                words = [t.lower_ for t in doc[first:end_word]]
+                words = lw[first:end_word]
                 kind = self.neighbours.continuation_kind(
                     first_words(words, 0, len(words), CONTINUATION_WORDS)
                 )
@@ -282,21 +284,21 @@ class MentionMatcher:
             # table rows below a title row.
             out |= self._title_row_members(doc, starts, doc[start].idx)
             # "Calcified foci with shadowing:" then "- segment 3, 4 mm;" on each line.
-            if self.neighbours.opens_list([t.text for t in doc[max(start, end - 3) : end]]):
+            if self.neighbours.opens_list(token_view(doc).text[max(start, end - 3) : end]):
                 nxt = k + 1
                 while (
                     nxt < len(starts)
                     and nxt - k <= self._max_list_items
                     and nxt not in target_sentences
                     and self.neighbours.starts_item(
-                        [t.text for t in doc[bounds[nxt] : min(bounds[nxt + 1], bounds[nxt] + 8)]]
+                        token_view(doc).text[bounds[nxt] : min(bounds[nxt + 1], bounds[nxt] + 8)]
                     )
                 ):
                     out.add(nxt)
                     # "1." alone, then "Segment II: 4 mm.": the item goes on in the next one.
                     if (
                         self.neighbours.marker_only(
-                            [t.text for t in doc[bounds[nxt] : bounds[nxt + 1]]]
+                            token_view(doc).text[bounds[nxt] : bounds[nxt + 1]]
                         )
                         and nxt + 1 < len(starts)
                         and nxt + 1 not in target_sentences
@@ -331,30 +333,36 @@ class MentionMatcher:
     def _first_word(doc: Doc, start: int, end: int) -> int | None:
         """Index of the first word of ``doc[start:end]``: the token
         ``calcminer.nlp.neighbours.first_words`` takes first (it starts with a letter or digit)."""
+        text = token_view(doc).text
         for i in range(start, end):
-            if doc[i].text[:1].isalnum():
+            if text[i][:1].isalnum():
                 return i
         return None
 
     def find_mentions(self, doc: Doc) -> list[Span]:
         """Mention spans, each labelled with its rule's label and carrying the rule id."""
-        found: dict[tuple[int, int, str], Span] = {}
-        matched: list[Span] = []
+        # (start, end, rule id hash) of every match, in the document's token offsets: the
+        # token Matcher gives offsets within the sentence, the PhraseMatcher within the
+        # document. Spans are made once per distinct match (as_spans would make one each).
+        matched: set[tuple[int, int, int]] = set()
         sentences = self.candidate_sentences(doc)
         lowers = doc.to_array(LOWER).tolist() if sentences else []
         for sent in sentences:
-            matched += self.matcher.spans(sent, set(lowers[sent.start : sent.end]))
-            matched += self.phrases(sent, as_spans=True)
-        matched += self.document_phrases(doc, as_spans=True)
-        for span in matched:
-            rule_id = span.label_
-            key = (span.start, span.end, rule_id)
-            if key not in found:  # the same rule over the same tokens: one span
-                found[key] = Span(
-                    doc, span.start, span.end, label=self.labels[rule_id], span_id=rule_id
-                )
-        # By start, end and rule id (the keys, each one span).
-        return [found[key] for key in sorted(found)]
+            offset = sent.start
+            words = set(lowers[offset : sent.end])
+            matched.update(
+                (start + offset, end + offset, key)
+                for key, start, end in self.matcher.matches(sent, words)
+            )
+            matched.update((start, end, key) for key, start, end in self.phrases(sent))
+        matched.update((start, end, key) for key, start, end in self.document_phrases(doc))
+        strings = doc.vocab.strings
+        # By start, end and rule id: the same rule over the same tokens is one span.
+        found = sorted({(start, end, strings[key]) for start, end, key in matched})
+        return [
+            Span(doc, start, end, label=self.labels[rule_id], span_id=rule_id)
+            for start, end, rule_id in found
+        ]
 
     def set_annotations(self, doc: Doc, spans: list[Span]) -> None:
         """Write the mentions to their span group."""

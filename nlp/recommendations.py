@@ -85,6 +85,7 @@ from spacy.tokens import Doc, Token
 
 from .extensions import CONTEXT_EDGES, LOOK_BACK, RECOMMENDATIONS
 from .schema import Recommendation
+from .token_view import token_view
 
 #: Labels of the mentions the finder reads.
 CUE = "FOLLOWUP_CUE"
@@ -657,10 +658,11 @@ class RecommendationFinder:
 
     def _guides(self, doc: Doc, exam: MentionLike, end: int) -> bool:
         """Whether an exam only guides a procedure ("USG guided biopsy", "CT-guided drainage")."""
+        lw = token_view(doc).lower
         i = exam.end
         while i < end and doc[i].text == "-":
             i += 1
-        return i < end and doc[i].lower_ in self.settings.guided_words
+        return i < end and lw[i] in self.settings.guided_words
 
     def _organ_word(self, doc: Doc, clause: tuple[int, int]) -> str:
         """The organ of the first organ word of a clause ("HCC surveillance" -> liver)."""
@@ -675,13 +677,14 @@ class RecommendationFinder:
         that the tokenizer splits ("LR-TR", "LI-RADS": a LI-RADS category names the liver), and
         of a key of two words, for a word that names an organ only in its phrase (Portuguese
         "do rim", where "rim" alone is English)."""
+        lw = token_view(doc).lower
         words = self.settings.organ_words
-        lower = doc[i].lower_
+        lower = lw[i]
         organ = words.get(lower)
         if organ is None and i + 2 < end and doc[i + 1].text == "-":
-            organ = words.get(f"{lower}-{doc[i + 2].lower_}")
+            organ = words.get(f"{lower}-{lw[i + 2]}")
         if organ is None and i + 1 < end:
-            organ = words.get(f"{lower} {doc[i + 1].lower_}")
+            organ = words.get(f"{lower} {lw[i + 1]}")
         return organ or ""
 
     def _placed_by_previous_clause(
@@ -766,9 +769,10 @@ class RecommendationFinder:
         """Whether a clause opens with a denial before its first organ word ("No hepatic
         lesion.", "Impression: Normal liver parenchyma.") and holds no denial breaker ("No
         change in the hepatic cyst.", "No hepatic calcification is seen.")."""
+        lw = token_view(doc).lower
         start, end = clause
         breakers = self.settings.denial_breakers
-        if any(doc[i].lower_ in breakers for i in range(start, end)):
+        if any(lw[i] in breakers for i in range(start, end)):
             return False
         opener = ""
         for i in range(start, end):
@@ -836,13 +840,14 @@ class RecommendationFinder:
         word: the condition's own verbs describe nothing ("if CEA *is* rising"), only words
         saying the exam was done do ("MRI liver if CEA rises *was done* in 2022").
         """
+        lw = token_view(doc).lower
         start, end = clause
         if not self._at_clause_start(doc, start, plan.start, exam_tokens, plan.end):
             return False
         if plan.value == CONDITIONAL_PLAN:
             return start != 0 and not self._says_done(doc, plan.end, end)
         for i in range(plan.end - 1, end):
-            lower = doc[i].lower_
+            lower = lw[i]
             if lower in self.settings.plan_clause_break_words:
                 break
             if i >= plan.end and (lower in self.settings.plan_blocking_words or _is_colon(doc[i])):
@@ -852,11 +857,12 @@ class RecommendationFinder:
     def _says_done(self, doc: Doc, start: int, end: int) -> bool:
         """Whether tokens ``start`` to ``end`` (a condition, to its clause's end) hold a word
         sequence saying the exam was done (``plan_condition_done_words``)."""
+        lw = token_view(doc).lower
         phrases = self.settings.plan_condition_done_words
         if not phrases:
             return False
         lengths = sorted({len(p) for p in phrases})
-        words = [doc[i].lower_ for i in range(start, end)]
+        words = [lw[i] for i in range(start, end)]
         return any(
             tuple(words[i : i + n]) in phrases
             for i in range(len(words))
@@ -902,9 +908,10 @@ class RecommendationFinder:
         header's colon), none a verb of a reading, a condition, a denial or a preposition
         ("Comparison with prior scan and follow-up MRI of 2020" is no plan).
         """
+        lw = token_view(doc).lower
         settings = self.settings
         head = i
-        if doc[i].lower_ not in settings.coordinated_procedure_words:
+        if lw[i] not in settings.coordinated_procedure_words:
             head = i + 1
             while (
                 head < plan_end
@@ -917,7 +924,7 @@ class RecommendationFinder:
         joint = head + 1
         while joint < plan_end and joint in exam_tokens:
             joint += 1
-        if joint >= plan_end or doc[joint].lower_ not in settings.exam_coordinators:
+        if joint >= plan_end or lw[joint] not in settings.exam_coordinators:
             return False
         words, max_words = 0, settings.max_exam_modifier_words
         for k in range(min(i, head - 1), clause_start - 1, -1):
@@ -955,6 +962,7 @@ class RecommendationFinder:
         whose list of body regions holds the abdomen ("CT chest, abdomen and pelvis") surveys
         the body: the organs of that list are not its subject (see :meth:`_region_list`).
         """
+        lw = token_view(doc).lower
         settings = self.settings
         start, end = clause
         after = max((a.end for a in anchors), default=start)
@@ -974,13 +982,13 @@ class RecommendationFinder:
             ):
                 return str(organ.value), (organ.start_char, organ.end_char), str(organ.value)
         i = listed[1] if survey else after
-        while i < end and doc[i].lower_ not in settings.subject_prepositions:
-            if doc[i].text in CLAUSE_END_TOKENS or doc[i].lower_ in {"if", "unless"}:
+        while i < end and lw[i] not in settings.subject_prepositions:
+            if doc[i].text in CLAUSE_END_TOKENS or lw[i] in {"if", "unless"}:
                 break
             i += 1
-        if i < end and doc[i].lower_ in settings.subject_prepositions:
+        if i < end and lw[i] in settings.subject_prepositions:
             i += 1
-            while i < end and (doc[i].lower_ in settings.subject_skip_words or doc[i].text == "-"):
+            while i < end and (lw[i] in settings.subject_skip_words or doc[i].text == "-"):
                 i += 1
             words: list[Token] = []
             j = i
@@ -988,7 +996,7 @@ class RecommendationFinder:
                 j < end
                 and len(words) < settings.max_subject_tokens
                 and doc[j].is_alpha
-                and doc[j].lower_ not in settings.subject_stop_words
+                and lw[j] not in settings.subject_stop_words
             ):
                 words.append(doc[j])
                 j += 1
@@ -1011,16 +1019,17 @@ class RecommendationFinder:
         """The tokens of an exam's list of body regions around its words (``before`` to
         ``after``), and whether the list holds a survey region ("Contrast enhanced CT chest,
         abdomen and pelvis", "abdominal and pelvic ultrasound", "ct chest abdo pelvis")."""
+        lw = token_view(doc).lower
         start, end = clause
         words = self._region_words
         lo = before
-        while lo > start and doc[lo - 1].lower_ in words:
+        while lo > start and lw[lo - 1] in words:
             lo -= 1
         hi = after
-        while hi < end and doc[hi].lower_ in words:
+        while hi < end and lw[hi] in words:
             hi += 1
         survey = any(
-            doc[i].lower_ in self.settings.survey_region_words
+            lw[i] in self.settings.survey_region_words
             for i in (*range(lo, before), *range(after, hi))
         )
         return (lo, hi), survey

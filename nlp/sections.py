@@ -12,6 +12,7 @@ from spacy.tokens import Doc, Span
 
 from .extensions import SENTENCE_INFO, register_extensions
 from .patterns import PatternSet, SectionHeader
+from .token_view import TokenView, token_view
 
 HEADER_SPAN_KEY = "calcminer_headers"
 _SENTENCE_END = frozenset({".", "!", "?"})
@@ -26,50 +27,6 @@ class _Header:
     organs: tuple[str, ...]
     at_line_start: bool
     alone_on_line: bool
-
-
-@dataclass(frozen=True)
-class _Tokens:
-    """The token attributes the splitter reads, copied once per document (fast access)."""
-
-    text: list[str]
-    lower: list[str]
-    ws: list[str]
-    alpha: list[bool]
-    upper: list[bool]
-    space: list[bool]
-    digit: list[bool]
-
-    @classmethod
-    def of(cls, doc: Doc) -> _Tokens:
-        text: list[str] = []
-        lower: list[str] = []
-        ws: list[str] = []
-        alpha: list[bool] = []
-        upper: list[bool] = []
-        space: list[bool] = []
-        digit: list[bool] = []
-        # One pass over the tokens (each Token object is made once).
-        for t in doc:
-            text.append(t.text)
-            lower.append(t.lower_)
-            ws.append(t.whitespace_)
-            alpha.append(t.is_alpha)
-            upper.append(t.is_upper)
-            space.append(t.is_space)
-            digit.append(t.is_digit)
-        return cls(text, lower, ws, alpha, upper, space, digit)
-
-    @property
-    def n(self) -> int:
-        return len(self.text)
-
-    def previous_word(self, i: int) -> int | None:
-        """Index of the nearest non-space token before ``i``."""
-        j = i - 1
-        while j >= 0 and self.space[j]:
-            j -= 1
-        return j if j >= 0 else None
 
 
 class SectionSplitter:
@@ -116,7 +73,7 @@ class SectionSplitter:
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
-        tokens = _Tokens.of(doc)
+        tokens = token_view(doc)
         headers = self.find_headers(tokens)
         starts = self.find_sentence_starts(tokens, headers)
         info = self.assign_sections(tokens, starts, headers)
@@ -124,7 +81,7 @@ class SectionSplitter:
         return doc
 
     # -- finding -------------------------------------------------------------------------
-    def find_headers(self, tt: _Tokens) -> list[_Header]:
+    def find_headers(self, tt: TokenView) -> list[_Header]:
         """Return the section headers in the document, in order."""
         headers: list[_Header] = []
         i, n = 0, tt.n
@@ -177,7 +134,7 @@ class SectionSplitter:
         return headers
 
     @staticmethod
-    def _capitals_line(tt: _Tokens, i: int, dash: bool = False) -> bool:
+    def _capitals_line(tt: TokenView, i: int, dash: bool = False) -> bool:
         """Whether the line from token ``i`` holds only words in capitals, then a line break
         token ("LIVER LESIONS\n"); with ``dash``, words in capitals and other tokens without
         a lower-case letter, the second token a dash ("LIVER - TARGET LESIONS (RECIST 1.1)")."""
@@ -193,7 +150,7 @@ class SectionSplitter:
             j += 1
         return j < tt.n and j > (i + 1 if dash else i)
 
-    def _run_on_header(self, tt: _Tokens, i: int, prev: int | None) -> _Header | None:
+    def _run_on_header(self, tt: TokenView, i: int, prev: int | None) -> _Header | None:
         """A colonless lower-case header inside run-on dictation ("... no ascites  impression
         small calcified granuloma ...", "... aorta normal caliber. impression two small
         calcified granulomas ..."): a word of ``run_on_headers`` right after a word or a
@@ -216,7 +173,7 @@ class SectionSplitter:
         return _Header(i, i + 1, rule, (), at_line_start=False, alone_on_line=False)
 
     @staticmethod
-    def _slash_opens_line(tt: _Tokens, slash: int | None) -> bool:
+    def _slash_opens_line(tt: TokenView, slash: int | None) -> bool:
         """Whether only words (no colon or sentence end) stand before the slash on its line."""
         if slash is None:
             return False
@@ -227,7 +184,7 @@ class SectionSplitter:
             j -= 1
         return True
 
-    def _after_bullet(self, tt: _Tokens, i: int) -> bool:
+    def _after_bullet(self, tt: TokenView, i: int) -> bool:
         """Whether only list markers stand before token ``i`` on its line ("* Impression:")."""
         j = i - 1
         seen = False
@@ -243,7 +200,7 @@ class SectionSplitter:
         return seen
 
     def _match_header(
-        self, tt: _Tokens, i: int, at_line_start: bool, closing: str = ":"
+        self, tt: TokenView, i: int, at_line_start: bool, closing: str = ":"
     ) -> _Header | None:
         """The header starting at token ``i``: its literals then ``closing`` (a colon, or the
         ``]`` of a bracketed header such as ``[Conclusion]``)."""
@@ -281,7 +238,7 @@ class SectionSplitter:
         organs = tuple(dict.fromkeys(r.category for r in rules if r.kind == "organ"))
         return _Header(i, end, rules[0], organs, at_line_start, alone)
 
-    def _qualified_literal(self, tt: _Tokens, i: int) -> tuple[SectionHeader | None, int]:
+    def _qualified_literal(self, tt: TokenView, i: int) -> tuple[SectionHeader | None, int]:
         """A report-part header after up to ``max_words`` qualifying words ("Imaging
         diagnosis", "Color Doppler findings")."""
         k = i
@@ -292,14 +249,14 @@ class SectionSplitter:
                 return rule, end
         return None, i
 
-    def _longest_literal(self, tt: _Tokens, i: int) -> tuple[SectionHeader | None, int]:
+    def _longest_literal(self, tt: TokenView, i: int) -> tuple[SectionHeader | None, int]:
         for length in range(min(self._max_header_tokens, tt.n - i), 0, -1):
             rule = self.headers.get(tuple(tt.lower[i : i + length]))
             if rule is not None:
                 return rule, i + length
         return None, i
 
-    def find_sentence_starts(self, tt: _Tokens, headers: Sequence[_Header]) -> list[bool]:
+    def find_sentence_starts(self, tt: TokenView, headers: Sequence[_Header]) -> list[bool]:
         """Return, per token, whether a sentence starts there."""
         n = tt.n
         starts = [False] * n
@@ -359,11 +316,11 @@ class SectionSplitter:
         )
 
     @staticmethod
-    def _next_starts_sentence(tt: _Tokens, i: int) -> bool:
+    def _next_starts_sentence(tt: TokenView, i: int) -> bool:
         first = tt.text[i][:1]
         return first.isupper() or (tt.digit[i] and i + 1 < tt.n and tt.text[i + 1] == ".")
 
-    def _ends_sentence(self, tt: _Tokens, i: int, following: int | None = None) -> bool:
+    def _ends_sentence(self, tt: TokenView, i: int, following: int | None = None) -> bool:
         """Whether the sentence-end mark at token ``i`` ends its sentence.
 
         Args:
@@ -406,7 +363,7 @@ class SectionSplitter:
         return tt.digit[nxt] and nxt + 1 < tt.n and tt.text[nxt + 1] in {".", ")"}
 
     def assign_sections(
-        self, tt: _Tokens, starts: Sequence[bool], headers: Sequence[_Header]
+        self, tt: TokenView, starts: Sequence[bool], headers: Sequence[_Header]
     ) -> list[tuple[int, str, str, str]]:
         """Return ``(start_token, part, top, organs)`` for each sentence."""
         by_start = {h.start: h for h in headers}

@@ -15,8 +15,9 @@ words they compare with come from ``patterns/normalization.json`` (``table_cell_
 from __future__ import annotations
 
 import bisect
+import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -132,10 +133,14 @@ class LinesOfLast:
 
     Args:
         max_row_chars: Longest line that may be a table row.
+        text_of: The text of a document (default: its ``text`` attribute).
     """
 
-    def __init__(self, max_row_chars: int) -> None:
+    def __init__(
+        self, max_row_chars: int, text_of: Callable[[Any], str] = operator.attrgetter("text")
+    ) -> None:
         self.max_row_chars = max_row_chars
+        self._text_of = text_of
         self._owner: object | None = None
         self._index: LineIndex | None = None
 
@@ -143,7 +148,7 @@ class LinesOfLast:
         """The lines of ``doc.text`` (``doc``: anything with a ``text``, such as a spaCy Doc)."""
         if self._owner is not doc or self._index is None:
             self._owner = doc
-            self._index = LineIndex(doc.text, self.max_row_chars)
+            self._index = LineIndex(self._text_of(doc), self.max_row_chars)
         return self._index
 
 
