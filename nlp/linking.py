@@ -410,6 +410,7 @@ class Linker:
         self.side_words = frozenset(table["side_words"])
         self.anaphoric_determiners = frozenset(table["anaphoric_lesion_determiners"])
         self.irregular_singulars: Mapping[str, str] = table["irregular_singulars"]
+        self.shared_organs: Mapping[str, str] = table["shared_organ_rules"]["rules"]
         self.neighbours = neighbour_cues(patterns)
         duct = table["duct_context"]
         self.duct_prepositions = frozenset(duct["prepositions"])
@@ -1343,7 +1344,16 @@ class Linker:
         elif m.label in PREMOD_LABELS and not (m.label == "SIZE" and self._measured(doc, m)):
             # Organ words are adjectives here ("hepatic and splenic granulomas"), not heads.
             k = usable.first_starting_at(m.end, organs=False)
-            if k is not None and self._is_np_gap(doc, m.end, heads[k].start, organ_tokens, breaks):
+            if (
+                k is not None
+                and self._is_np_gap(doc, m.end, heads[k].start, organ_tokens, breaks)
+                # "a stone in the segment III duct, densely calcified": an appositive
+                # predicate heads no noun phrase, so nothing before its comma modifies it.
+                and not (
+                    heads[k].rule_id in self.predicate_rules
+                    and any(doc[i].text == "," for i in range(m.end, heads[k].start))
+                )
+            ):
                 return k, "premod", heads[k].start - m.end
         if m.label in POST_LABELS:
             k = usable.last_ending_by(m.start)
@@ -3816,6 +3826,10 @@ class Linker:
                 if m.with_liver and m.value != LIVER:
                     evidence.append((rank, a.distance, LIVER))
                     coordinated.append(m.value)
+                if m.rule_id in self.shared_organs:
+                    # "hepatosplenic granulomas": the spleen shares them, as coordinated.
+                    evidence.append((rank, a.distance, self.shared_organs[m.rule_id]))
+                    coordinated.append(self.shared_organs[m.rule_id])
             elif (
                 m.label == "SEGMENT"
                 or (m.label == "LOBE" and (not ambiguous_lobes or m.value == "caudate"))
@@ -3984,7 +3998,9 @@ class Linker:
             sizes = by_label.get("SIZE", [])
             listed = self._listed_count(doc, sizes)
             if listed is None:
-                listed = self._enumerated_count(doc, st, sizes, by_label, prior_cue_ends)
+                listed = self._enumerated_count(
+                    doc, st, sizes, by_label, prior_cue_ends, each_placed=True
+                )
             return listed, True, definite
         return 1, False, definite
 
@@ -3995,13 +4011,17 @@ class Linker:
         sizes: Sequence[Attachment],
         by_label: Mapping[str, list[Attachment]],
         prior_cue_ends: frozenset[int],
+        *,
+        each_placed: bool = False,
     ) -> int | None:
         """The number of foci a plural names one by one with their sizes, or None.
 
         Either the sizes close with the rest of the foci ("Few calcified deposits, the largest
         in segment VI measuring 2.6 cm, the others in segments IVa and VIII measuring 1.5 cm
         and 1.1 cm": 3), or each size follows its own segment ("calcified nodules at S5
-        (7 mm), S7 (5 mm) and S8 (3 mm)": 3).
+        (7 mm), S7 (5 mm) and S8 (3 mm)": 3), or, with ``each_placed`` (a bare plural), each
+        size comes before its own segment ("measuring 8 mm in segment V and 11 mm in segment
+        VI": 2).
         """
         lw = token_view(doc).lower
         t = st.mention
@@ -4041,7 +4061,26 @@ class Linker:
             for m in distinct
         ):
             return len(distinct)
+        if not each_placed or any(
+            doc[i].lower_ in self.superlatives for i in range(t.end, distinct[0].start)
+        ):
+            return None
+        # A bare plural, "measuring 8 mm in segment V and 11 mm in segment VI": each size
+        # before its own place (not "Numerous ..., the largest 4.1 cm in segment 8, ...").
+        segment_starts = {a.mention.start for a in by_label.get("SEGMENT", [])}
+        if all(self._place_after(doc, m.end) in segment_starts for m in distinct):
+            return len(distinct)
         return None
+
+    def _place_after(self, doc: Doc, i: int) -> int:
+        """The token after a location preposition and determiners at ``i`` ("in the
+        segment V": the "segment"); ``i`` itself when no preposition stands there."""
+        if i >= len(doc) or doc[i].lower_ not in self.location_prepositions:
+            return i
+        i += 1
+        while i < len(doc) and doc[i].lower_ in self.determiners:
+            i += 1
+        return i
 
     @staticmethod
     def _echoes_named_elsewhere(

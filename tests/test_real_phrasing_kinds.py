@@ -2981,6 +2981,113 @@ DEV_EIGHTH = [
 ]
 
 
+DEV_NINTH = [
+    # An appositive "..., heavily calcified" after a stone's duct: the duct and its segment
+    # are the stone's, not the predicate's.
+    _case(
+        "CT ABDOMEN\nFindings: A 4.2 cm calculus lying in the dilated segment VI duct, heavily"
+        " calcified, with smaller stones in the segment VII ducts.",
+        "appositive_predicate_after_a_stone_duct_leaves_the_place_to_the_stone",
+        calcification=True,
+        max_size_mm=42.0,
+        segments=["VI", "VII"],
+        bile_duct=True,
+        triage="urgent",
+    ),
+    _case(
+        "CT LIVER\nA 3.6 cm stone within the segment II duct, densely calcified.",
+        "appositive_predicate_after_one_stone_in_a_segment_duct",
+        count=1,
+        max_size_mm=36.0,
+        segments=["II"],
+        bile_duct=True,
+        triage="urgent",
+    ),
+    _case(
+        "CT ABDOMEN\nA 12 mm lesion in segment II, densely calcified.",
+        "appositive_predicate_after_a_lesion_keeps_the_lesion_size",
+        count=1,
+        max_size_mm=12.0,
+        segments=["II"],
+        triage="benign",
+    ),
+    # A bilingual line whose original-language half opens with a size word: the sentence
+    # continues the one before and gives its size.
+    _case(
+        "TC ABDOMEN / CT ABDOMEN\nHígado: lesión calcificada en el segmento V / calcified"
+        " lesion in segment V. Tamaño 3,4 x 2,8 cm / measuring 3.4 x 2.8 cm.",
+        "size_word_of_a_translated_line_continues_the_lesion",
+        count=1,
+        max_size_mm=34.0,
+        segments=["V"],
+        triage="urgent",
+    ),
+    _case(
+        "CT ABDOMEN\nLeber: verkalkter Herd in Segment 8 / a calcified focus in segment 8. "
+        "Größe 33 mm / It measures 33 mm.",
+        "german_size_word_continues_the_lesion",
+        count=1,
+        max_size_mm=33.0,
+        segments=["VIII"],
+        triage="urgent",
+    ),
+    # "hepatosplenic" is a plural shared with the spleen: it adds no liver foci.
+    _case(
+        "CT ABDOMEN\nFindings: one calcified granuloma in the liver, many more in the spleen."
+        "\nImpression: old hepatosplenic calcified granulomas.",
+        "hepatosplenic_plural_counts_only_the_liver_foci",
+        count=1,
+        count_category="single",
+        triage="benign",
+    ),
+    # A bare plural whose sizes each come before their own segment names that many foci.
+    _case(
+        "CT ABDOMEN\nCalcified foci are seen, measuring 5 mm in segment II and 9 mm in"
+        " segment VII.",
+        "each_size_before_its_own_segment_counts_the_foci",
+        count=2,
+        count_category="multiple",
+        max_size_mm=9.0,
+        segments=["II", "VII"],
+        triage="workup",
+    ),
+    _case(
+        "CT ABDOMEN\nNumerous calcified granulomas, the largest 7 mm in segment VI, another"
+        " 4 mm in segment III.",
+        "sizes_of_examples_among_numerous_foci_count_nothing",
+        count=None,
+        count_category="multiple",
+        max_size_mm=7.0,
+        triage="workup",
+    ),
+    # A planned exam without a verb of advice.
+    _case(
+        "Liver: calcified granuloma in segment III. Contrast CT to be planned.",
+        "exam_to_be_planned_is_a_follow_up",
+        followup_recommended=True,
+    ),
+    _case(
+        "Foie / Liver: granulome calcifié / calcified granuloma, segment VII. IRM à prévoir.",
+        "french_a_prevoir_is_a_follow_up",
+        followup_recommended=True,
+    ),
+    _case(
+        "Liver: calcified granuloma in segment III. A CT of the liver to be scheduled.",
+        "exam_to_be_scheduled_is_a_follow_up",
+        followup_recommended=True,
+    ),
+    # "ducts dilated up to 9 mm" is the ducts' calibre, not a stone's size.
+    _case(
+        "US ABDOMEN\nLiver: calculi in the right intrahepatic ducts with shadowing, ducts"
+        " dilated up to 9 mm.",
+        "ducts_dilated_up_to_is_a_calibre",
+        max_size_mm=None,
+        bile_duct=True,
+        triage="workup",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -3002,6 +3109,7 @@ DEV_EIGHTH = [
         *DEV_SIXTH,
         *DEV_SEVENTH,
         *DEV_EIGHTH,
+        *DEV_NINTH,
     ],
 )
 def test_kind_of_wording(miner: Miner, text: str, expected: Expect) -> None:
