@@ -768,9 +768,10 @@ class Linker:
         )
 
     def _calcific_density(self, doc: Doc, m: Mention) -> bool:
-        """Whether a CT attenuation ("280 HU", "320HU", "300-400 HU": its lower end) reaches
-        ``density.min_calcific_density_hu``."""
-        digits = "".join(itertools.takewhile(str.isdigit, doc[m.start].text))
+        """Whether a CT attenuation ("280 HU", "320HU", "~900 HU", "300-400 HU": its lower
+        end) reaches ``density.min_calcific_density_hu``."""
+        # "(~900 HU)": an approximate value.
+        digits = "".join(itertools.takewhile(str.isdigit, doc[m.start].text.lstrip("~")))
         return bool(digits) and int(digits) >= self.min_calcific_density_hu
 
     def _requirements_met(
@@ -1379,6 +1380,8 @@ class Linker:
                         if plural is not None:
                             return plural, "post", m.start - heads[plural].end
                         placed = self._placed_by_part_of(doc, m, usable, k)
+                        if placed is None:
+                            placed = self._inside_named_host(doc, m, usable, k)
                         if placed is not None:
                             return placed, "post", m.start - heads[placed].end
                     if m.label in {"SEGMENT", "LOBE"} and not h.is_target:
@@ -1436,6 +1439,43 @@ class Linker:
             return None
         j = usable.last_ending_by(i - 1)
         if j is None or not heads[j].is_target or m.start - heads[j].end > self.max_post_distance:
+            return None
+        return j
+
+    def _inside_named_host(self, doc: Doc, m: Mention, usable: _HeadIndex, k: int) -> int | None:
+        """The target a measured size after a lesion speaks of when the target lies inside
+        that lesion, named again with a definite determiner ("a coarse calcification within
+        the treated tumour measuring 3.2 x 2.5 cm"): the lesion was described before, so the
+        size is what lies in it. An indefinite lesion ("within a mass measuring 4 cm") is new
+        and keeps its size."""
+        lw = token_view(doc).lower
+        heads = usable.heads
+        h = heads[k]
+        if h.label != "BLOCKER" or h.value not in {"lesion", "cyst"} or not self._measured(doc, m):
+            return None
+        between = range(h.end, m.start)
+        if not all(
+            lw[i] in self.measured_verbs or lw[i] in self.measured_hedges or lw[i] == ","
+            for i in between
+        ):
+            return None
+        i = h.start - 1
+        skipped = 0
+        while (
+            i >= 1
+            and skipped < 2
+            and doc[i].is_alpha
+            and lw[i] not in self.determiners
+            and lw[i] not in self.break_words
+        ):
+            i -= 1
+            skipped += 1
+        if i < 2 or lw[i] not in self.definite:
+            return None
+        if lw[i - 1] not in self.neighbours.inside_prepositions:
+            return None
+        j = usable.last_ending_by(i - 1)
+        if j is None or not heads[j].is_target or heads[j].end != i - 1:
             return None
         return j
 
@@ -3202,7 +3242,12 @@ class Linker:
             # two modifiers before the lesion.
             i = self._word_before_determiners(doc, h.start)
             skipped = 0
-            while i > t.end and skipped < 2 and lw[i] not in self.break_words:
+            while (
+                i > t.end
+                and skipped < 2
+                and lw[i] not in self.break_words
+                and lw[i] not in self.neighbours.inside_prepositions
+            ):
                 i = self._word_before_determiners(doc, i)
                 skipped += 1
             # "Interval calcification of both liver metastases": what the calcification is of.
@@ -3210,7 +3255,15 @@ class Linker:
             inside = lw[i] in self.neighbours.inside_prepositions
             if i < t.end or not (inside or of_host):
                 continue
-            if not all(doc[k].is_alpha for k in range(t.end, h.start)):
+            # "Popcorn calcification measuring 3.7 cm within a haemangioma in segment VI": its
+            # own size may stand before the preposition.
+            own = {
+                k
+                for a in st.attachments
+                if a.mention.label == "SIZE"
+                for k in range(a.mention.start, a.mention.end)
+            }
+            if not all(doc[k].is_alpha or k in own for k in range(t.end, h.start)):
                 continue
             lent = _places(attached.get(hk, []))
             if lent:

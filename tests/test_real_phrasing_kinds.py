@@ -3085,6 +3085,113 @@ DEV_NINTH = [
         bile_duct=True,
         triage="workup",
     ),
+    # Its own size before "within a lesion in segment N": the lesion still lends its place.
+    _case(
+        "CT ABDOMEN\nDense calcification measuring 3.4 cm within a large haemangioma in"
+        " segment VII.",
+        "own_size_before_within_a_lesion_keeps_the_lesion_place",
+        count=1,
+        max_size_mm=34.0,
+        segments=["VII"],
+        triage="urgent",
+    ),
+    _case(
+        "CT ABDOMEN\nA coarse calcification of 9 mm inside a cyst in segment IVb.",
+        "own_size_of_before_inside_a_cyst_keeps_the_cyst_place",
+        count=1,
+        max_size_mm=9.0,
+        segments=["IV"],
+        triage="benign",
+    ),
+    # A measured size after a lesion named again with "the": the calcification inside it.
+    _case(
+        "CT LIVER\nKnown segment VI metastasis, 5.0 cm. Interval development of a dense"
+        " calcification within the known metastasis measuring 3.3 x 2.1 cm.",
+        "measured_size_after_a_definite_host_is_the_contents_size",
+        count=1,
+        max_size_mm=33.0,
+        segments=["VI"],
+        triage="urgent",
+    ),
+    _case(
+        "CT ABDOMEN\nA calcification within a mass in segment VI measuring 4 cm.",
+        "measured_size_after_an_indefinite_host_stays_the_host_size",
+        count=1,
+        max_size_mm=None,
+        segments=["VI"],
+        triage="benign",
+    ),
+    # "occupying most of the lesion, measuring ...": the calcification's size.
+    _case(
+        "MRI LIVER\nA 5 cm lesion in segment II with dense calcification filling most of the"
+        " lesion, measuring 3.9 cm.",
+        "size_after_most_of_the_lesion_is_the_calcification_size",
+        count=1,
+        max_size_mm=39.0,
+        segments=["II"],
+        triage="urgent",
+    ),
+    _case(
+        "CT LIVER\nA 6 cm mass in segment VIII with calcification replacing the bulk of the"
+        " mass, measuring 4.4 cm.",
+        "size_after_the_bulk_of_the_lesion_is_the_calcification_size",
+        count=1,
+        max_size_mm=44.0,
+        segments=["VIII"],
+        triage="urgent",
+    ),
+    # An exam recommended to confirm a calcification, or one that could: no finding.
+    _case(
+        "MRI LIVER\nA 7 mm signal void in segment III, likely a calcified granuloma.\n"
+        "IMPRESSION: Likely calcified granuloma. Plain CT for confirmation of calcification.",
+        "exam_for_confirmation_of_calcification_adds_no_focus",
+        count=1,
+        count_category="single",
+        triage="benign",
+        followup_recommended=True,
+    ),
+    _case(
+        "MRI LIVER\nA 5 mm dark focus in segment VIII is probably a calcified granuloma.\n"
+        "Conclusion: Probable calcified granuloma. A low-dose CT might verify calcification if"
+        " required.",
+        "exam_that_might_verify_calcification_adds_no_focus",
+        count=1,
+        count_category="single",
+        triage="benign",
+    ),
+    # Lower-case run-on dictation: "opinion" / "conclusion" open the impression.
+    _case(
+        "us abdomen.  liver normal echotexture, one 6mm calcified granuloma in seg 3.  spleen"
+        " normal.  conclusion benign calcified granuloma in the liver, nothing further.",
+        "run_on_conclusion_restates_the_same_focus",
+        count=1,
+        count_category="single",
+        triage="benign",
+    ),
+    _case(
+        "ct abdomen.  liver a single 4mm calcific focus in seg 7.  kidneys normal.  opinion"
+        " stable tiny calcified focus in the liver.",
+        "run_on_opinion_restates_the_same_focus",
+        count=1,
+        count_category="single",
+        triage="benign",
+    ),
+    # "a focus of high attenuation (~900 HU)": noun first, approximate attenuation.
+    _case(
+        "CT ABDOMEN\nA 3 mm focus of high density (~650 HU) in segment V, probably a granuloma.",
+        "focus_of_high_density_with_approximate_ct_value",
+        calcification=True,
+        count=1,
+        max_size_mm=3.0,
+        segments=["V"],
+        triage="benign",
+    ),
+    _case(
+        "CT ABDOMEN\nA 12 mm focus of high attenuation in segment V, likely haemorrhage.",
+        "focus_of_high_attenuation_without_ct_value_is_no_calcification",
+        calcification=False,
+        triage="none",
+    ),
 ]
 
 
