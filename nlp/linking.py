@@ -95,6 +95,8 @@ IDENTITY_FRONTED_LABELS = frozenset({"SEGMENT", "LOBE"})
 ATTACHED_LABELS = PREMOD_LABELS | POST_LABELS | FRONTED_LABELS
 LOCATION_LABELS = frozenset({"SEGMENT", "LOBE", "DUCT", "ORGAN", "DIFFUSE"})
 #: Count values that speak of foci after the head ("..., and another in S7", ": one in V").
+#: How many tokens open a "further ..." sentence whose negation says there are none more.
+NEGATED_OPENER_TOKENS = 3
 POST_COUNT_VALUES = frozenset({"another", "and_one", "enumerated", "multiplier"})
 #: Labels kept when they overlap each other: longest first within one label.
 ATTRIBUTE_LABELS = frozenset(
@@ -441,6 +443,7 @@ class Linker:
         self.partitive_pronouns = frozenset(table["partitive_pronouns"]["words"])
         superlatives = table["superlative_sizes"]
         self.superlatives = frozenset(superlatives["words"])
+        self.superlative_links = frozenset(superlatives["member_links"])
         self.placing_verbs = frozenset(table["placing_blocker_verbs"]["words"])
         self.organ_effect_words = frozenset(table["organ_effect_words"]["words"])
         holding = table["fronted_pronoun_subjects"]
@@ -2120,7 +2123,10 @@ class Linker:
             if (
                 n == 0
                 or self._has_location(st)
-                or not self._definite_superlative_before(doc, start)
+                or not (
+                    self._definite_superlative_before(doc, start)
+                    or self._superlative_linked_before(doc, st)
+                )
             ):
                 continue
             plural = next(
@@ -2135,6 +2141,28 @@ class Linker:
                 st.attachments.extend(
                     Attachment(m, "context", 0) for m in _places(plural.attachments)
                 )
+
+    def _superlative_linked_before(self, doc: Doc, st: TargetState) -> bool:
+        """Whether "the largest" stands before a target past a link word, an article and the
+        target's own fronted size ("calculi, the largest forming a 3.4 cm cast")."""
+        lw = token_view(doc).lower
+        own = {
+            i
+            for a in st.attachments
+            if a.tier == "premod" and a.mention.end <= st.mention.start
+            for i in range(a.mention.start, a.mention.end)
+        }
+        i = st.mention.start - 1
+        links = 0
+        while i > 1 and (i in own or lw[i] in self.determiners or lw[i] in self.superlative_links):
+            if lw[i] in self.superlative_links:
+                links += 1
+                if links > 1:
+                    return False
+            elif i not in own and lw[i] in self.definite:
+                return False  # "the largest of the casts": a definite noun phrase of its own
+            i -= 1
+        return links == 1 and lw[i] in self.superlatives and lw[i - 1] in self.definite
 
     def _definite_before_head(self, doc: Doc, start: int) -> bool:
         """Whether a head starting at ``start`` has a definite determiner before it, maybe
@@ -2487,6 +2515,11 @@ class Linker:
         if kind == "member_place" and not self._member_place(doc, following, f_mentions, states):
             return False
         if kind == "more_foci":
+            # "Further no focal liver lesions.", "Further, no ..." (a literal "Im Übrigen keine
+            # ..."): none more.
+            opening = lw[following[0] : min(following[1], following[0] + NEGATED_OPENER_TOKENS)]
+            if not self.negation_words.isdisjoint(opening):
+                return False
             tokens = lw[following[0] : following[1]]
             if not self.normalizer.is_plural_head(tokens) and not any(
                 m.label == "BLOCKER" and m.value in {"lesion", "cyst"} for m in f_mentions

@@ -3192,6 +3192,97 @@ DEV_NINTH = [
         calcification=False,
         triage="none",
     ),
+    # A "cast stone" is one candidate: its fronted size and its duct are the same stone's.
+    _case(
+        "ULTRASOUND ABDOMEN\nDilated right-sided ducts with a 3.6 cm cast stone in the right"
+        " hepatic duct, casting a dense shadow.",
+        "cast_stone_in_a_hepatic_duct_keeps_its_size",
+        calcification=True,
+        max_size_mm=36.0,
+        bile_duct=True,
+        triage="urgent",
+    ),
+    _case(
+        "CT ABDOMEN\nA 9 mm cast stone in the common bile duct. Liver normal.",
+        "cast_stone_in_the_common_bile_duct_is_no_liver_stone",
+        calcification=False,
+        triage="none",
+    ),
+    # "calculi, the largest forming a 3.4 cm cast": the largest member takes the plural's place.
+    _case(
+        "CT ABDOMEN\nThe right lobe ducts are dilated and filled with dense calculi, the largest"
+        " forming a 4.1 cm cast.",
+        "largest_member_linked_by_forming_takes_the_plural_place",
+        calcification=True,
+        count_category="multiple",
+        max_size_mm=41.0,
+        bile_duct=True,
+        triage="urgent",
+    ),
+    _case(
+        "MRCP\nThe segment VI ducts contain several stones, the largest being a 12 mm stone.",
+        "largest_member_linked_by_being_takes_the_plural_place",
+        calcification=True,
+        count_category="multiple",
+        max_size_mm=12.0,
+        segments=["VI"],
+        triage="workup",
+    ),
+    # An interpretation after a comma ends a negation of the description before it.
+    _case(
+        "CT ABDOMEN\nIn segment VIII a 5.2 cm formation with thick wall completely calcified, in"
+        " absence of enhancement, suggestive for an inactive calcified cyst.",
+        "suggestive_for_after_in_absence_of_is_not_negated",
+        calcification=True,
+        count=1,
+        max_size_mm=52.0,
+        segments=["VIII"],
+        triage="urgent",
+    ),
+    _case(
+        "CT LIVER\nA 6 mm focus in segment III without enhancement, typical of a calcified"
+        " granuloma.",
+        "typical_of_after_without_is_not_negated",
+        calcification=True,
+        count=1,
+        segments=["III"],
+        triage="benign",
+    ),
+    # "Further no focal liver lesions." (a literal "Im Übrigen keine ..."): no more foci.
+    _case(
+        "MRI LIVER\nBefund: A 5 mm signal void in segment VII, corresponding to a calcification"
+        " on the prior CT.\nFurther no focal liver lesions.",
+        "further_no_lesions_adds_no_foci",
+        count=1,
+        count_category="single",
+        triage="benign",
+    ),
+    _case(
+        "CT LIVER\nA 4 mm calcified granuloma in segment III. Further, no focal liver lesions.",
+        "further_comma_no_lesions_adds_no_foci",
+        count=1,
+        count_category="single",
+        triage="benign",
+    ),
+    # A verbless conditional repeat of this exam, also abbreviated "rpt".
+    _case(
+        "US ABDOMEN\nLiver: normal, no calcification.\nGallbladder: poorly distended.\n"
+        "Impression: Normal study. Rpt if the pain recurs.",
+        "rpt_if_is_a_conditional_follow_up",
+        calcification=False,
+        followup_recommended=True,
+    ),
+    _case(
+        "US ABDOMEN\nLiver: normal.\nImpression: Gallbladder not assessed. Rescan if symptoms"
+        " continue.",
+        "rescan_if_is_a_conditional_follow_up",
+        followup_recommended=True,
+    ),
+    _case(
+        "US ABDOMEN\nLiver: normal.\nImpression: Normal study. Rpt US in 8 weeks.",
+        "rpt_us_in_weeks_is_a_follow_up",
+        followup_recommended=True,
+    ),
 ]
 
 
