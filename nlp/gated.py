@@ -173,19 +173,20 @@ class GatedMatcher:
             doclike: The Doc or Span to match in.
             present: The ``LOWER`` hashes of its tokens.
         """
-        words = present if isinstance(present, (set, frozenset)) else set(present)
-        chosen = self._select_by_words(words) | self.regex_patterns_in(doclike, words)
-        if not chosen:
-            return []
-        return list(self.matcher_for(chosen)(doclike, as_spans=True))
+        matcher = self._matcher_of(doclike, present)
+        return [] if matcher is None else list(matcher(doclike, as_spans=True))
 
     def matches(self, doclike: Doc | Span, present: Iterable[int]) -> Sequence[Any]:
         """The matches in ``doclike`` as ``(match_id, start, end)`` tuples."""
+        matcher = self._matcher_of(doclike, present)
+        return [] if matcher is None else list(matcher(doclike))
+
+    def _matcher_of(self, doclike: Doc | Span, present: Iterable[int]) -> Matcher | None:
+        """The Matcher of the patterns ``doclike`` may match (``present``: the ``LOWER``
+        hashes of its tokens), or None when it may match none."""
         words = present if isinstance(present, (set, frozenset)) else set(present)
         chosen = self._select_by_words(words) | self.regex_patterns_in(doclike, words)
-        if not chosen:
-            return []
-        return list(self.matcher_for(chosen)(doclike))
+        return self.matcher_for(chosen) if chosen else None
 
 
 def _token_regex(pattern: Any) -> tuple[int, re.Pattern[str]] | None:

@@ -47,7 +47,7 @@ from .normalize import (
     sort_segments,
 )
 from .patterns import PatternSet
-from .prefilter import LINE_BREAKS, LOBED_ORGANS, is_table_row, table_rows_above
+from .prefilter import LINE_BREAKS, LOBED_ORGANS
 from .recommendations import (
     RecommendationFinder,
     RecommendationSettings,
@@ -61,8 +61,10 @@ from .text_tables import (
     LinesOfLast,
     TextTable,
     header_unit_factor,
+    is_table_row,
     rows_below,
     table_at,
+    table_rows_above,
     title_words,
 )
 from .token_view import doc_text, token_view
@@ -2062,7 +2064,7 @@ class Linker:
             for a in attachments
         ):
             return list(attachments)
-        text = doc.text
+        text = self._lines(doc).text  # the Doc's text, joined once per document
         line_start = text.rfind("\n", 0, t.start_char) + 1
         line_end = text.find("\n", t.start_char)
         line_end = len(text) if line_end < 0 else line_end

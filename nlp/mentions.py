@@ -21,9 +21,9 @@ from .extensions import sentence_starts
 from .gated import GatedMatcher, split_rules
 from .neighbours import CONTINUATION_WORDS, NeighbourCues, first_words
 from .patterns import PatternSet
-from .prefilter import FOLLOWUP_TRIGGER_LABELS, anchor_words, is_table_row, table_rows_above
+from .prefilter import FOLLOWUP_TRIGGER_LABELS, anchor_words
 from .recommendations import clause_around, ends_clause
-from .text_tables import LinesOfLast, rows_below
+from .text_tables import LinesOfLast, is_table_row, rows_below, table_rows_above
 from .token_view import doc_text, token_view
 
 #: ORGAN rule values the linker checks over the whole report.

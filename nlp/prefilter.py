@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from .neighbours import LENT_LABELS, LENT_ORGAN
 from .patterns import PatternSet, SpanRule, required_words
-from .text_tables import is_aligned_row, rows_below
+from .text_tables import is_table_row, rows_below, table_rows_above
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -249,26 +249,6 @@ def _phrase_start(phrases: Iterable[str]) -> re.Pattern[str]:
 def _line_start(text: str, position: int) -> int:
     """Start of the line (text after the last separator) that holds ``text[position - 1]``."""
     return max(text.rfind(c, 0, position) for c in LINE_BREAKS) + 1
-
-
-def is_table_row(line: str, marks: Iterable[str]) -> bool:
-    """Whether a line is a row of a table written as text: it holds two cell marks or more,
-    or columns aligned by runs of spaces (:func:`calcminer.nlp.text_tables.is_aligned_row`)."""
-    return sum(line.count(mark) for mark in marks) >= 2 or is_aligned_row(line)
-
-
-def table_rows_above(text: str, line_start: int, marks: Iterable[str]) -> list[tuple[int, int]]:
-    """``(start, end)`` of the table rows right above the line starting at ``line_start``
-    (``end`` is the offset of its line break), nearest first, up to the first line that is no
-    row (:func:`is_table_row`)."""
-    rows: list[tuple[int, int]] = []
-    while line_start > 0:
-        above = text.rfind("\n", 0, line_start - 1) + 1
-        if not is_table_row(text[above : line_start - 1], marks):
-            break
-        rows.append((above, line_start - 1))
-        line_start = above
-    return rows
 
 
 def anchor_words(rules: Iterable[SpanRule]) -> set[str]:

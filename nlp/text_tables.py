@@ -209,6 +209,26 @@ def is_aligned_row(line: str) -> bool:
     return ("   " in line or "\t" in line) and bool(_cells(line, 0, len(line), ())[0])
 
 
+def is_table_row(line: str, marks: Iterable[str]) -> bool:
+    """Whether a line is a row of a table written as text: it holds two cell marks or more,
+    or columns aligned by runs of spaces (:func:`is_aligned_row`)."""
+    return sum(line.count(mark) for mark in marks) >= 2 or is_aligned_row(line)
+
+
+def table_rows_above(text: str, line_start: int, marks: Iterable[str]) -> list[tuple[int, int]]:
+    """``(start, end)`` of the table rows right above the line starting at ``line_start``
+    (``end`` is the offset of its line break), nearest first, up to the first line that is no
+    row (:func:`is_table_row`)."""
+    rows: list[tuple[int, int]] = []
+    while line_start > 0:
+        above = text.rfind("\n", 0, line_start - 1) + 1
+        if not is_table_row(text[above : line_start - 1], marks):
+            break
+        rows.append((above, line_start - 1))
+        line_start = above
+    return rows
+
+
 def table_at(text: str, char: int, marks: Iterable[str]) -> TextTable | None:
     """The table whose row holds the character offset ``char``, or None when that line is no
     table row. An aligned row needs a neighbouring line that is a row too (a table has two
@@ -286,8 +306,10 @@ __all__ = [
     "TextTable",
     "header_unit_factor",
     "is_aligned_row",
+    "is_table_row",
     "line_span",
     "rows_below",
     "table_at",
+    "table_rows_above",
     "title_words",
 ]
