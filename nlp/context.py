@@ -12,14 +12,14 @@ from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .component import RuleComponent
 from .context_graph import ReachContext
-from .extensions import CONTEXT_EDGES, register_extensions, sentence_starts
+from .extensions import ASSERTED_SPAN_KEY, CONTEXT_EDGES, register_extensions, sentence_starts
 from .patterns import PatternSet, required_words
 from .schema import ModifierSpan
 from .token_view import token_view
 
 #: Span group ConText reads: the targets plus the follow-up mentions (whose negation matters).
-ASSERTED_SPAN_KEY = "calcminer_asserted"
 
 
 class ModifierGate:
@@ -66,7 +66,7 @@ class ModifierGate:
         return False
 
 
-class ContextAssertion:
+class ContextAssertion(RuleComponent):
     """Runs medspaCy ConText over targets and follow-up mentions, keeping only primitives.
 
     medspaCy stores rich objects on the Doc (``Doc._.context_graph``, ``Span._.modifiers``),
@@ -79,16 +79,18 @@ class ContextAssertion:
         nlp: Language,
         name: str,
         *,
-        patterns: PatternSet,
+        patterns: PatternSet | None = None,
         input_span_keys: Iterable[str],
         input_labels: Iterable[str],
     ) -> None:
-        self.name = name
         self.input_span_keys = tuple(input_span_keys)
         self.input_labels = frozenset(input_labels)
+        super().__init__(nlp, name, patterns=patterns)
+
+    def _setup(self, nlp: Language, patterns: PatternSet) -> None:
         self._context = ReachContext(
             nlp,
-            name=f"{name}_medspacy",
+            name=f"{self.name}_medspacy",
             rules=None,
             span_attrs=None,
             input_span_type="group",
@@ -108,6 +110,7 @@ class ContextAssertion:
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
+        self._require_rules()
         targets = self.find_inputs(doc)
         edges: list[tuple[int, int, str, str, int, int]] = []
         sentences = self._sentences_with(doc, targets)

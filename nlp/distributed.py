@@ -3,8 +3,8 @@
 Each worker process builds its miner once (a worker plugin) and returns the part (Arrow
 bytes) and counts of each chunk it is given; the client saves them, so the workers need no
 access to the output's file system. Needs the ``dask`` extra (``pip install
-'calcminer[dask]'``). Patterns travel as a path: on a remote cluster, ``--patterns`` must name
-a folder the workers can read (the packaged patterns always can be).
+'calcminer[dask]'``). The rules travel loaded, with the worker plugin: the workers need no
+access to the ``--patterns`` folder.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 from distributed import Client, LocalCluster, WorkerPlugin, get_worker
 
 from calcminer.nlp.engine import MinedChunk, mine_chunk
+from calcminer.nlp.patterns import PatternSet
 from calcminer.nlp.schema import RecordError, Report
 
 if TYPE_CHECKING:
@@ -29,8 +30,8 @@ class MinerPlugin(WorkerPlugin):
 
     name = PLUGIN_NAME
 
-    def __init__(self, patterns_dir: str | None, prefilter: bool) -> None:
-        self.patterns_dir = patterns_dir
+    def __init__(self, patterns: PatternSet, prefilter: bool) -> None:
+        self.patterns = patterns
         self.prefilter = prefilter
         self.miner: Any = None
 
@@ -38,7 +39,7 @@ class MinerPlugin(WorkerPlugin):
         """Build the miner on the worker."""
         from calcminer.nlp.miner import Miner
 
-        self.miner = Miner(self.patterns_dir, prefilter=self.prefilter)
+        self.miner = Miner(patterns=self.patterns, prefilter=self.prefilter)
 
     def teardown(self, worker: Any) -> None:
         """Nothing to release."""
@@ -55,7 +56,7 @@ def _mine_chunk(
 
 @contextmanager
 def dask_client(
-    scheduler: str | None, workers: int, patterns_dir: str | None, prefilter: bool
+    scheduler: str | None, workers: int, patterns: PatternSet, prefilter: bool
 ) -> Iterator[Any]:
     """A Dask client with calcminer's worker plugin registered.
 
@@ -63,7 +64,7 @@ def dask_client(
         scheduler: Address of an existing scheduler (``tcp://host:8786``); None starts a local
             cluster of ``workers`` single-threaded worker processes.
         workers: Worker processes of the local cluster.
-        patterns_dir: Pattern folder the workers load (None: the packaged patterns).
+        patterns: The loaded rules; they travel to the workers with the plugin.
         prefilter: Whether the workers' miners use the prefilter.
 
     Yields:
@@ -81,7 +82,7 @@ def dask_client(
     else:
         client = Client(scheduler)
     try:
-        client.register_plugin(MinerPlugin(patterns_dir, prefilter), name=PLUGIN_NAME)
+        client.register_plugin(MinerPlugin(patterns, prefilter), name=PLUGIN_NAME)
         yield client
     finally:
         client.close()

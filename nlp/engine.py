@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from calcminer import __version__
 from calcminer.nlp.errors import CalcminerError, Errors, OutputError
 from calcminer.nlp.io import input_limits, read_reports
-from calcminer.nlp.patterns import default_patterns_dir
+from calcminer.nlp.patterns import PatternSet, default_patterns_dir
 from calcminer.nlp.schema import RecordError, Report
 from calcminer.nlp.workfolder import PART_NAME, PartStore, locked, open_store, work_dir_for
 
@@ -493,14 +493,21 @@ def worker_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _init_worker(patterns_dir: str | None, prefilter: bool) -> None:
+def _init_worker(patterns: PatternSet | None, prefilter: bool) -> None:
+    """Build the worker's miner from the rules the parent loaded (None: the packaged ones).
+
+    The rules travel loaded, not as a path: a worker never reads the patterns folder.
+    """
+    from calcminer.nlp.patterns import load_patterns
+
+    rules = patterns if patterns is not None else load_patterns()
     # Keyed by the settings: a second run in the same process with other rules (a notebook,
     # a test session) must not reuse the first run's miner.
-    settings = (patterns_dir, prefilter)
+    settings = (rules.fingerprint, prefilter)
     if _WORKER_STATE.get("settings") != settings:
         from calcminer.nlp.miner import Miner
 
-        _WORKER_STATE["miner"] = Miner(patterns_dir, prefilter=prefilter)
+        _WORKER_STATE["miner"] = Miner(patterns=rules, prefilter=prefilter)
         _WORKER_STATE["settings"] = settings
         # The miner's objects (pipeline, matchers, rule tables) live as long as the worker:
         # moved out of the collector's generations, they are not traversed again by every
@@ -536,7 +543,7 @@ def _bounded(
 def run_local(
     chunks: Iterator[tuple[int, list[Report | RecordError]]],
     options: EngineOptions,
-    patterns_dir: str | None,
+    patterns: PatternSet,
     on_chunk: Callable[[MinedChunk], None],
     miner_factory: Callable[[], Mining],
     render: Mapping[str, OutputFormat] | None = None,
@@ -556,12 +563,12 @@ def run_local(
     context = worker_context()
     if context.get_start_method() == "fork":
         # Build once here; forked workers inherit it instead of building their own.
-        _init_worker(patterns_dir, options.prefilter)
+        _init_worker(patterns, options.prefilter)
         # Still single-threaded after the build? (Else the fork server starts the workers.)
         context = worker_context()
     window = options.workers * IN_FLIGHT_PER_WORKER
     with context.Pool(
-        options.workers, initializer=_init_worker, initargs=(patterns_dir, options.prefilter)
+        options.workers, initializer=_init_worker, initargs=(patterns, options.prefilter)
     ) as pool:
         _bounded(
             chain(head, chunks),
@@ -574,7 +581,7 @@ def run_local(
 def run_dask(
     chunks: Iterator[tuple[int, list[Report | RecordError]]],
     options: EngineOptions,
-    patterns_dir: str | None,
+    patterns: PatternSet,
     on_chunk: Callable[[MinedChunk], None],
     render: Mapping[str, OutputFormat] | None = None,
 ) -> None:
@@ -588,7 +595,7 @@ def run_dask(
     except ImportError as e:
         raise CalcminerError(Errors.E211) from e
 
-    with dask_client(options.scheduler, options.workers, patterns_dir, options.prefilter) as client:
+    with dask_client(options.scheduler, options.workers, patterns, options.prefilter) as client:
         _bounded(
             chunks,
             lambda index, items: submit_chunk(client, index, items, render),
@@ -909,7 +916,9 @@ def _run_locked(
     from calcminer.nlp.patterns import load_patterns
 
     opts = options
-    load_patterns(patterns_dir)  # fail on invalid rules before reading or forking
+    # Loaded once, here: invalid rules fail before reading or forking, and the workers get
+    # these rules, not the folder's path.
+    patterns = load_patterns(patterns_dir)
     duplicates = DuplicateIds()
     limits = input_limits(patterns_dir)
     items = duplicates.watch(
@@ -933,7 +942,7 @@ def _run_locked(
             inputs,
             outputs,
             errors_default,
-            patterns_dir,
+            patterns,
             opts,
             miner_factory,
         )
@@ -955,7 +964,7 @@ def _mine_and_assemble(
     inputs: Sequence[str | Path],
     outputs: Mapping[str, Path],
     errors_default: Path | None,
-    patterns_dir: str | Path | None,
+    patterns: PatternSet,
     opts: EngineOptions,
     miner_factory: Callable[[], Mining] | None,
 ) -> EngineResult:
@@ -989,12 +998,10 @@ def _mine_and_assemble(
                 raise CalcminerError(Errors.E215.format(path=path, detail=detail))
             on_chunk(done[index])
 
-    pattern_arg = None if patterns_dir is None else str(patterns_dir)
-
     def default_factory() -> Mining:
         from calcminer.nlp.miner import Miner
 
-        return Miner(pattern_arg, prefilter=opts.prefilter)
+        return Miner(patterns=patterns, prefilter=opts.prefilter)
 
     # Rows are encoded (CSV, JSON Lines) or converted (Arrow, for Parquet) where they are
     # mined, in parallel; the errors table may go to the default path, so it is encoded for
@@ -1008,10 +1015,10 @@ def _mine_and_assemble(
     }
     with progress:
         if opts.engine == "dask":
-            run_dask(todo(), opts, pattern_arg, save, render)
+            run_dask(todo(), opts, patterns, save, render)
         else:
             factory = miner_factory or default_factory
-            run_local(todo(), opts, pattern_arg, save, factory, render)
+            run_local(todo(), opts, patterns, save, factory, render)
     final = dict(outputs)
     if "errors" not in final and errors_default is not None and totals.errors:
         final["errors"] = errors_default

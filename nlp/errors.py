@@ -36,6 +36,12 @@ class Errors:
         "E010 The pipeline cannot be built from these rules ({kind}): {detail}. Check the token "
         "pattern of the rule named above against spaCy's Matcher syntax."
     )
+    E012 = (
+        "E012 Component {name!r} has no rules yet. Build the pipeline with "
+        "calcminer.nlp.pipeline.build_pipeline() (or calcminer.nlp.miner.Miner()), or after "
+        "nlp.add_pipe({name!r}) call nlp.initialize() (the packaged rules) or the component's "
+        "initialize(patterns=load_patterns(DIR))."
+    )
 
     # --- E1xx: input files and records -----------------------------------------------------
     E101 = "E101 Input {path} does not exist. Expected a .jsonl, .csv or .parquet file or a folder."

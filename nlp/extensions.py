@@ -15,6 +15,16 @@ FOLLOWUP = "calcminer_followup"
 RECOMMENDATIONS = "calcminer_recommendations"
 LOOK_BACK = "calcminer_look_back"
 
+#: ``Doc.spans`` keys, one per component that writes spans.
+#: Sentence and section headers (``calcminer_sections``).
+HEADER_SPAN_KEY = "calcminer_headers"
+#: Calcification targets (``calcminer_targets``).
+TARGET_SPAN_KEY = "calcminer_targets"
+#: Attribute, cue and structure mentions (``calcminer_mentions``).
+MENTION_SPAN_KEY = "calcminer_mentions"
+#: The spans ConText asserts, while it runs (``calcminer_context``; removed after).
+ASSERTED_SPAN_KEY = "calcminer_asserted"
+
 #: name -> default. Values are primitives (tuples, strings, numbers, dicts of those), so docs
 #: survive ``Doc.to_bytes()`` and ``nlp.pipe(n_process=2)``.
 DOC_EXTENSIONS: dict[str, Any] = {

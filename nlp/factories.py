@@ -8,15 +8,30 @@ from typing import Callable, Iterable, List, Optional
 
 from spacy.language import Language
 from spacy.tokens import Span
-from spacy.util import filter_spans, registry
+from spacy.util import registry
 
 from .context import ContextAssertion
-from .extensions import CONTEXT_EDGES, FINDINGS, FOLLOWUP, RECOMMENDATIONS, SENTENCE_INFO
-from .linking import MENTION_SPAN_KEY, TARGET_SPAN_KEY, Linker
+from .extensions import (
+    CONTEXT_EDGES,
+    FINDINGS,
+    FOLLOWUP,
+    MENTION_SPAN_KEY,
+    RECOMMENDATIONS,
+    SENTENCE_INFO,
+    TARGET_SPAN_KEY,
+)
+from .labels import ASSERTED_LABELS, LABELS
+from .linking import Linker
 from .mentions import MentionMatcher
-from .patterns import load_patterns
+from .patterns import PatternSet, load_patterns
 from .sections import SectionSplitter
-from .targets import TargetRuler
+from .targets import TargetRuler, yielding_spans_filter
+
+
+def _rules(patterns_dir: Optional[str]) -> Optional[PatternSet]:
+    """The rules of a folder named in the component's config, or None: then the component
+    gets its rules from ``initialize`` (``build_pipeline``) or ``from_disk`` (``spacy.load``)."""
+    return load_patterns(patterns_dir) if patterns_dir is not None else None
 
 
 @Language.factory(
@@ -25,8 +40,8 @@ from .targets import TargetRuler
     default_config={"patterns_dir": None},
 )
 def make_section_splitter(nlp: Language, name: str, patterns_dir: Optional[str]) -> SectionSplitter:
-    """Build the sentence and section component from a patterns directory."""
-    return SectionSplitter(nlp, name, patterns=load_patterns(patterns_dir))
+    """Build the sentence and section component (rules: see :func:`_rules`)."""
+    return SectionSplitter(nlp, name, patterns=_rules(patterns_dir))
 
 
 @Language.factory(
@@ -37,17 +52,8 @@ def make_section_splitter(nlp: Language, name: str, patterns_dir: Optional[str])
 def make_target_ruler(
     nlp: Language, name: str, patterns_dir: Optional[str], spans_key: str
 ) -> TargetRuler:
-    """Build the target ruler from a patterns directory (its predicate rules yield, see
-    :func:`make_target_spans_filter`)."""
-    patterns = load_patterns(patterns_dir)
-    yielding = patterns.normalization["predicate_targets"]["rule_ids"]
-    return TargetRuler(
-        nlp,
-        name,
-        patterns=patterns,
-        spans_key=spans_key,
-        spans_filter=make_target_spans_filter(list(yielding)),
-    )
+    """Build the target ruler (its predicate rules yield, see :func:`make_target_spans_filter`)."""
+    return TargetRuler(nlp, name, patterns=_rules(patterns_dir), spans_key=spans_key)
 
 
 @Language.factory(
@@ -57,11 +63,11 @@ def make_target_ruler(
     default_config={"patterns_dir": None},
 )
 def make_mentions(nlp: Language, name: str, patterns_dir: Optional[str]) -> MentionMatcher:
-    """Build the mention matcher from a patterns directory."""
+    """Build the mention matcher (rules: see :func:`_rules`)."""
     return MentionMatcher(
         nlp,
         name,
-        patterns=load_patterns(patterns_dir),
+        patterns=_rules(patterns_dir),
         spans_key=MENTION_SPAN_KEY,
         target_spans_key=TARGET_SPAN_KEY,
     )
@@ -73,17 +79,9 @@ def make_mentions(nlp: Language, name: str, patterns_dir: Optional[str]) -> Ment
     assigns=[f"doc._.{CONTEXT_EDGES}"],
     default_config={
         "patterns_dir": None,
-        "input_span_keys": ["calcminer_targets", "calcminer_mentions"],
-        "input_labels": [
-            "CALCIFICATION",
-            "ECHO_SHADOW",
-            "ECHO_CANDIDATE",
-            "DUCT_STONE",
-            "DUCT_STONE_CANDIDATE",
-            "FOLLOWUP",
-            "FOLLOWUP_SCHEDULE",
-            "FOLLOWUP_PLAN",
-        ],
+        "input_span_keys": [TARGET_SPAN_KEY, MENTION_SPAN_KEY],
+        # The asserted labels, in the label table's order (targets first).
+        "input_labels": [label for label in LABELS if label in ASSERTED_LABELS],
     },
 )
 def make_context(
@@ -97,7 +95,7 @@ def make_context(
     return ContextAssertion(
         nlp,
         name,
-        patterns=load_patterns(patterns_dir),
+        patterns=_rules(patterns_dir),
         input_span_keys=input_span_keys,
         input_labels=input_labels,
     )
@@ -110,28 +108,14 @@ def make_context(
     default_config={"patterns_dir": None},
 )
 def make_linker(nlp: Language, name: str, patterns_dir: Optional[str]) -> Linker:
-    """Build the attribute-linking component."""
-    return Linker(nlp, name, patterns=load_patterns(patterns_dir))
+    """Build the attribute-linking component (rules: see :func:`_rules`)."""
+    return Linker(nlp, name, patterns=_rules(patterns_dir))
 
 
 @registry.misc("calcminer.target_spans_filter.v1")
 def make_target_spans_filter(
     yielding_rule_ids: List[str],
 ) -> Callable[[Iterable[Span], Iterable[Span]], List[Span]]:
-    """spaCy's first-longest filter, except that the rules in ``yielding_rule_ids`` give way.
-
-    A predicate ("are calcified") yields to any target it overlaps ("there are calcified
-    granulomas": the granulomas), whatever their lengths.
-    """
-    yielding = frozenset(yielding_rule_ids)
-
-    def filter_targets(existing: Iterable[Span], spans: Iterable[Span]) -> List[Span]:
-        found = list(existing) + list(spans)
-        firm = [s for s in found if s.id_ not in yielding]
-        taken = {i for s in firm for i in range(s.start, s.end)}
-        kept = firm + [
-            s for s in found if s.id_ in yielding and taken.isdisjoint(range(s.start, s.end))
-        ]
-        return filter_spans(kept)
-
-    return filter_targets
+    """spaCy's first-longest filter, except that the rules in ``yielding_rule_ids`` give way
+    (:func:`calcminer.nlp.targets.yielding_spans_filter`)."""
+    return yielding_spans_filter(yielding_rule_ids)

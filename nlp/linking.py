@@ -28,16 +28,38 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from .component import RuleComponent
 from .extensions import (
     CONTEXT_EDGES,
     FINDINGS,
     FOLLOWUP,
+    MENTION_SPAN_KEY,
     RECOMMENDATIONS,
     SENTENCE_INFO,
+    TARGET_SPAN_KEY,
     register_extensions,
 )
+from .labels import (
+    ATTACHED_LABELS,
+    ATTRIBUTE_LABELS,
+    ECHO_LABELS,
+    FOLLOWUP_LABELS,
+    FRONTED_LABELS,
+    IDENTITY_BEFORE_CUE_LABELS,
+    IDENTITY_POST_LABELS,
+    LEFTMOST_FIRST_LABELS,
+    LENT_LABELS,
+    LOCATION_LABELS,
+    NOT_INSIDE_TARGETS,
+    POST_LABELS,
+    PREMOD_LABELS,
+    SHADOW_OWNER_LABELS,
+    STONE_LABELS,
+    SUPPRESSED_BY,
+    SUPPRESSOR_LABELS,
+)
 from .mentions import neighbour_cues
-from .neighbours import CONTINUATION_WORDS, LENT_LABELS, first_words
+from .neighbours import CONTINUATION_WORDS, first_words
 from .normalize import (
     ExamTitle,
     Normalizer,
@@ -69,91 +91,12 @@ from .text_tables import (
 )
 from .token_view import doc_text, token_view
 
-TARGET_SPAN_KEY = "calcminer_targets"
-MENTION_SPAN_KEY = "calcminer_mentions"
-
-PREMOD_LABELS = frozenset(
-    {
-        "COUNT",
-        "QUANTIFIER",
-        "SIZE",
-        "MORPHOLOGY",
-        "TEMPORAL",
-        "DIFFUSE",
-        "ORGAN",
-        "LOBE",
-        "SEGMENT",
-        "MIMIC",
-    }
-)
-POST_LABELS = frozenset(
-    {"SIZE", "SEGMENT", "LOBE", "DUCT", "DIFFUSE", "ORGAN", "MORPHOLOGY", "TEMPORAL", "COUNT"}
-)
-FRONTED_LABELS = frozenset({"SEGMENT", "LOBE", "DUCT", "DIFFUSE", "ORGAN"})
-#: Places that an identity cue hands on with the size ("A 6 mm focus in segment VII, ...,
-#: consistent with calcification").
-IDENTITY_FRONTED_LABELS = frozenset({"SEGMENT", "LOBE"})
-#: Labels of the mentions that attach to a head.
-ATTACHED_LABELS = PREMOD_LABELS | POST_LABELS | FRONTED_LABELS
-LOCATION_LABELS = frozenset({"SEGMENT", "LOBE", "DUCT", "ORGAN", "DIFFUSE"})
 #: Count values that speak of foci after the head ("..., and another in S7", ": one in V").
 #: How many tokens open a "further ..." sentence whose negation says there are none more.
 NEGATED_OPENER_TOKENS = 3
 POST_COUNT_VALUES = frozenset({"another", "and_one", "enumerated", "multiplier"})
-#: Labels kept when they overlap each other: longest first within one label.
-ATTRIBUTE_LABELS = frozenset(
-    {
-        "ORGAN",
-        "LOBE",
-        "SEGMENT",
-        "SIZE",
-        "PRIOR_CUE",
-        "COUNT",
-        "QUANTIFIER",
-        "DUCT",
-        "DIFFUSE",
-        "MIMIC",
-        "BLOCKER",
-        "CONTAINER",
-        "COREF",
-        "MORPHOLOGY",
-        "TEMPORAL",
-        "FOLLOWUP_CUE",
-        "FOLLOWUP",
-        "FOLLOWUP_SCHEDULE",
-        "FOLLOWUP_PLAN",
-        "FOLLOWUP_CONDITION",
-        "FOLLOWUP_CONDITIONAL",
-        "FOLLOWUP_NOT_CUE",
-        "INTERVAL",
-        "SHADOW",
-        "DENSITY",
-    }
-)
-#: Labels whose overlapping mentions keep the leftmost one (then the longest), not the longest:
-#: a verbless plan must open its clause, so of "Follow-up pelvic ultrasound" and "ultrasound
-#: in 6-8 weeks" the first is the plan (``calcminer.nlp.recommendations``).
-LEFTMOST_FIRST_LABELS = frozenset({"FOLLOWUP_PLAN"})
-#: A mention of the key label is dropped when a mention of one of these labels overlaps it
-#: (the flag: only when that mention is longer).
-SUPPRESSED_BY: dict[str, tuple[frozenset[str], bool]] = {
-    "SIZE": (frozenset({"NOT_SIZE"}), False),
-    "COUNT": (frozenset({"SIZE", "SEGMENT", "LOBE", "QUANTIFIER", "INTERVAL"}), False),
-    "SHADOW": (frozenset({"NO_SHADOW"}), False),
-    "MIMIC": (frozenset({"NOT_MIMIC"}), False),
-    "SEGMENT": (frozenset({"ORGAN"}), True),
-    "LOBE": (frozenset({"ORGAN"}), True),
-}
-#: Labels that only suppress others and are dropped after cleaning.
-SUPPRESSOR_LABELS = frozenset({"NOT_SIZE", "NO_SHADOW", "NOT_MIMIC"})
-#: Labels dropped when they overlap a target (a target's own words are not another structure).
-NOT_INSIDE_TARGETS = frozenset({"BLOCKER", "COREF", "CONTAINER"})
 #: Assertions of a calcification that is not there now (a line's topic does not place it).
 NOT_PRESENT = frozenset({"negated", "hypothetical", "historical"})
-#: Targets that are calcifications only because of their acoustic shadow.
-ECHO_LABELS = frozenset({"ECHO_SHADOW", "ECHO_CANDIDATE"})
-#: Targets that own a shadow named after them in their sentence.
-SHADOW_OWNER_LABELS = frozenset({"CALCIFICATION", "DUCT_STONE", "ECHO_SHADOW"})
 LIVER = "liver"
 #: Vessel words ("hepatic arterial calcification") name the vessel, not the liver.
 VESSEL = "vessel"
@@ -178,12 +121,6 @@ GLOSS_MARKS = frozenset({"/", "("})
 #: The rule id of a Couinaud segment read from a bare numeral under a segment header.
 TABLE_CELL_SEGMENT_RULE = "table_cell_segment_header"
 TABLE_TIER = "table"  # ranked in TIER_RANK
-#: What a structure's description hands to the target an identity cue then names.
-IDENTITY_POST_LABELS = frozenset({"SIZE", "SEGMENT", "LOBE", "DUCT"})
-#: Mention labels of follow-up advice (a sentence holding one recommends an exam).
-FOLLOWUP_LABELS = frozenset({"FOLLOWUP_CUE", "FOLLOWUP", "FOLLOWUP_SCHEDULE", "FOLLOWUP_PLAN"})
-#: Targets that ducts may contain.
-STONE_LABELS = frozenset({"DUCT_STONE", "DUCT_STONE_CANDIDATE"})
 #: Mentions named with the ducts that contain a stone ("the left lateral segment ducts").
 DUCT_PHRASE_LABELS = frozenset({"SEGMENT", "LOBE", "ORGAN"})
 
@@ -381,11 +318,10 @@ def _any_in(sorted_values: Sequence[int], low: int, high: int) -> bool:
     return j < len(sorted_values) and sorted_values[j] < high
 
 
-class Linker:
+class Linker(RuleComponent):
     """Links attributes to targets and writes finding records (see module docstring)."""
 
-    def __init__(self, nlp: Language, name: str, *, patterns: PatternSet) -> None:
-        self.name = name
+    def _setup(self, nlp: Language, patterns: PatternSet) -> None:
         self.patterns = patterns
         self.requires = {r.id: r.requires for r in patterns.targets if r.requires}
         self.normalizer = Normalizer(patterns.normalization)
@@ -542,6 +478,7 @@ class Linker:
 
     # -- pipeline entry ---------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
+        self._require_rules()
         sentences = self._sentence_table(doc)
         targets, mentions = self.find_mentions(doc, sentences)
         edges = self._edges_by_span(doc)
@@ -1398,7 +1335,7 @@ class Linker:
                     return k, "post", m.start - h.end
                 if m.label == "COUNT":
                     return None
-        if m.label == "SIZE" or m.label in IDENTITY_FRONTED_LABELS:
+        if m.label in IDENTITY_BEFORE_CUE_LABELS:
             # "A 6 mm focus of signal void in segment VII, dark on all sequences, without
             # enhancement, consistent with calcification": the size and place of what an
             # identity cue then names a calcification are the calcification's.

@@ -17,11 +17,13 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from .component import RuleComponent
 from .extensions import sentence_starts
 from .gated import GatedMatcher, split_rules
+from .labels import FOLLOWUP_TRIGGER_LABELS
 from .neighbours import CONTINUATION_WORDS, NeighbourCues, first_words
 from .patterns import PatternSet
-from .prefilter import FOLLOWUP_TRIGGER_LABELS, anchor_words
+from .prefilter import anchor_words
 from .recommendations import clause_around, ends_clause
 from .text_tables import LinesOfLast, is_table_row, rows_below, table_rows_above
 from .token_view import doc_text, token_view
@@ -32,7 +34,7 @@ DOCUMENT_WIDE_ORGANS = frozenset({"liver", "lung", "thyroid"})
 LESION_VALUES = frozenset({"lesion", "cyst"})
 
 
-class MentionMatcher:
+class MentionMatcher(RuleComponent):
     """Matches mention rules in the sentences that need them; writes a span group.
 
     Args:
@@ -48,13 +50,15 @@ class MentionMatcher:
         nlp: Language,
         name: str,
         *,
-        patterns: PatternSet,
+        patterns: PatternSet | None = None,
         spans_key: str,
         target_spans_key: str,
     ) -> None:
-        self.name = name
         self.spans_key = spans_key
         self.target_spans_key = target_spans_key
+        super().__init__(nlp, name, patterns=patterns)
+
+    def _setup(self, nlp: Language, patterns: PatternSet) -> None:
         self.labels = {r.id: r.label for r in patterns.mentions}
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.document_phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
@@ -121,6 +125,7 @@ class MentionMatcher:
         )
 
     def __call__(self, doc: Doc) -> Doc:
+        self._require_rules()
         spans = self.find_mentions(doc)
         self.set_annotations(doc, spans)
         return doc

@@ -13,7 +13,7 @@ from .extensions import FINDINGS, LOOK_BACK
 from .findings import aggregate, doc_findings, no_finding_result
 from .mentions import neighbour_cues
 from .normalize import CleanText, ExamTitle, TextCleaner
-from .patterns import load_patterns
+from .patterns import PatternSet, load_patterns
 from .pipeline import TARGETS_PIPE, build_pipeline
 from .prefilter import LINE_BREAKS, CandidateUnits, Prefilter
 from .recommendations import doc_recommendations
@@ -38,6 +38,8 @@ class Miner:
             ``calcminer.nlp.prefilter``); the results are identical either way.
         reduce: With the prefilter, send only the lines the pipeline needs (see
             ``calcminer.nlp.reduce``); the results are identical either way.
+        patterns: Rules already loaded (``load_patterns``); then ``patterns_dir`` is not
+            read. Worker processes get the rules this way, not as a path.
 
     Example:
         >>> miner = Miner()
@@ -52,11 +54,20 @@ class Miner:
         batch_size: int = DEFAULT_BATCH_SIZE,
         prefilter: bool = True,
         reduce: bool = True,
+        *,
+        patterns: PatternSet | None = None,
     ) -> None:
-        self.patterns_dir = patterns_dir
-        self.patterns = load_patterns(patterns_dir, config_overrides)
+        self.patterns_dir = patterns_dir if patterns is None else patterns.directory
+        # Loaded once: the pipeline's components, the prefilter and the triage share them.
+        self.patterns = (
+            patterns if patterns is not None else load_patterns(patterns_dir, config_overrides)
+        )
+        if patterns is not None and config_overrides:
+            self.patterns = load_patterns(
+                patterns.directory, {**patterns.overrides, **config_overrides}
+            )
         self.triage_config = TriageConfig.from_mapping(self.patterns.config["triage"])
-        self.nlp = build_pipeline(patterns_dir, patterns=self.patterns)
+        self.nlp = build_pipeline(patterns=self.patterns)
         self.batch_size = batch_size
         self.prefilter = (
             Prefilter.from_patterns(self.patterns, self.nlp.tokenizer) if prefilter else None

@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
 
+from .labels import LENT_LABELS
+
 ContinuationKind = Literal["same_foci", "more_foci", "member_place"]
-#: Mention labels a continuing sentence may lend ("these lie in segments II and V", "the
-#: larger one is 3.6 cm"); an ORGAN only when it is the liver.
-LENT_LABELS = frozenset({"SIZE", "SEGMENT", "LOBE", "ORGAN", "DIFFUSE"})
+#: A continuing sentence lends an ORGAN (``LENT_LABELS`` in ``calcminer.nlp.labels``) only
+#: when it is this one ("these lie in segments II and V of the liver").
 LENT_ORGAN = "liver"
 CONTINUATION_KINDS: tuple[ContinuationKind, ...] = ("same_foci", "more_foci", "member_place")
 #: How many first words of a sentence a continuation phrase may span ("in the liver they").

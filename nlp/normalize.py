@@ -11,7 +11,10 @@ from functools import cached_property
 from itertools import islice
 from typing import Any
 
-ROMAN_ORDER: tuple[str, ...] = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
+from .schema import COUINAUD_SEGMENTS
+
+#: The segments in order (one list: ``calcminer.nlp.schema.COUINAUD_SEGMENTS``).
+ROMAN_ORDER = COUINAUD_SEGMENTS
 LOBE_ORDER: tuple[str, ...] = ("caudate", "left", "right")
 
 

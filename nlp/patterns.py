@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import tomllib
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Errors, PatternError
+from .labels import MENTION_LABELS, TARGET_LABELS, VALUED_LABELS
 
 TARGET_FILE = "targets.jsonl"
 MENTION_FILE = "mentions.jsonl"
@@ -19,6 +21,7 @@ CONTEXT_FILE = "context_rules.json"
 SECTION_FILE = "section_rules.json"
 NORMALIZATION_FILE = "normalization.json"
 CONFIG_FILE = "config.toml"
+WORD_LISTS_FILE = "word_lists.json"
 PATTERN_FILES = (
     TARGET_FILE,
     MENTION_FILE,
@@ -26,57 +29,9 @@ PATTERN_FILES = (
     SECTION_FILE,
     NORMALIZATION_FILE,
     CONFIG_FILE,
+    WORD_LISTS_FILE,
 )
 
-TARGET_LABELS = frozenset(
-    {"CALCIFICATION", "ECHO_SHADOW", "ECHO_CANDIDATE", "DUCT_STONE", "DUCT_STONE_CANDIDATE"}
-)
-MENTION_LABELS = frozenset(
-    {
-        "ORGAN",
-        "LOBE",
-        "SEGMENT",
-        "SIZE",
-        "NOT_SIZE",
-        "NOT_MIMIC",
-        "PRIOR_CUE",
-        "COUNT",
-        "QUANTIFIER",
-        "DUCT",
-        "DIFFUSE",
-        "MIMIC",
-        "BLOCKER",
-        "CONTAINER",
-        "COREF",
-        "MORPHOLOGY",
-        "TEMPORAL",
-        "FOLLOWUP_CUE",
-        "FOLLOWUP",
-        "FOLLOWUP_SCHEDULE",
-        "FOLLOWUP_PLAN",
-        "FOLLOWUP_CONDITION",
-        "FOLLOWUP_CONDITIONAL",
-        "FOLLOWUP_NOT_CUE",
-        "INTERVAL",
-        "SHADOW",
-        "NO_SHADOW",
-        "DENSITY",
-    }
-)
-#: Mention labels whose rules must carry a normalised ``value``.
-VALUED_LABELS = frozenset(
-    {
-        "ORGAN",
-        "LOBE",
-        "COUNT",
-        "DUCT",
-        "MIMIC",
-        "MORPHOLOGY",
-        "TEMPORAL",
-        "FOLLOWUP",
-        "INTERVAL",
-    }
-)
 CONTEXT_CATEGORIES = frozenset(
     {
         "NEGATED_EXISTENCE",
@@ -207,7 +162,11 @@ class PatternSet:
         context_rules: medspaCy ConText rule dicts (schema of ``ConTextRule.from_dict``).
         sections: Section header rules.
         normalization: Normalisation tables.
-        config: Parsed ``config.toml``.
+        config: Parsed ``config.toml``, with ``overrides`` applied.
+        values: Each span rule's normalised ``value``, by rule id.
+        overrides: The configuration values that replaced those of ``config.toml``.
+        fingerprint: SHA-256 of the rule files' bytes and the overrides: equal fingerprints,
+            equal rules (worker processes key their miner by it).
     """
 
     directory: str
@@ -218,6 +177,8 @@ class PatternSet:
     normalization: Mapping[str, Any]
     config: Mapping[str, Any]
     values: Mapping[str, str | None] = field(default_factory=dict)
+    overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    fingerprint: str = ""
 
     def rule_value(self, rule_id: str) -> str | None:
         """Return the normalised value of a span rule, or None."""
@@ -270,8 +231,80 @@ def check_rule_keys(
         )
 
 
+#: Where a token pattern may name a shared word list (``{"LOWER": {"IN": "@size_units"}}``).
+_LIST_OPERATORS = ("IN", "NOT_IN")
+
+
+def load_word_lists(patterns_dir: Path) -> dict[str, tuple[str, ...]]:
+    """Read ``word_lists.json``: the word lists token patterns share, by name.
+
+    Raises:
+        PatternError: E001 when the file is missing, E002 on bad JSON, E007 on a list that is
+            not a non-empty list of strings.
+    """
+    path = patterns_dir / WORD_LISTS_FILE
+    raw = _load_json(path, patterns_dir)
+    lists = raw.get("lists") if isinstance(raw, dict) else None
+    if not isinstance(lists, dict):
+        raise PatternError(
+            Errors.E007.format(rule_id="lists", path=path, detail="expected an object 'lists'")
+        )
+    out: dict[str, tuple[str, ...]] = {}
+    for name, entry in lists.items():
+        words = entry.get("words") if isinstance(entry, dict) else None
+        if not _ID_RE.match(name) or not (
+            isinstance(words, list) and words and all(isinstance(w, str) and w for w in words)
+        ):
+            raise PatternError(
+                Errors.E007.format(
+                    rule_id=name,
+                    path=path,
+                    detail="a word list needs a snake_case name and 'words': a non-empty list "
+                    "of non-empty strings",
+                )
+            )
+        out[name] = tuple(words)
+    return out
+
+
+def _expand_word_lists(
+    pattern: list[dict[str, Any]],
+    word_lists: Mapping[str, tuple[str, ...]],
+    rule_id: str,
+    path: Path,
+) -> list[dict[str, Any]]:
+    """The token pattern with every ``"@name"`` list reference replaced by that list."""
+    expanded = []
+    for token in pattern:
+        new_token = dict(token)
+        for attr, test in token.items():
+            if not isinstance(test, dict):
+                continue
+            for op in _LIST_OPERATORS:
+                ref = test.get(op)
+                if not (isinstance(ref, str) and ref.startswith("@")):
+                    continue
+                words = word_lists.get(ref[1:])
+                if words is None:
+                    raise PatternError(
+                        Errors.E007.format(
+                            rule_id=rule_id,
+                            path=path,
+                            detail=f"unknown word list {ref!r}; the lists of "
+                            f"{WORD_LISTS_FILE} are {sorted(word_lists)}",
+                        )
+                    )
+                new_token[attr] = {**new_token[attr], op: list(words)}
+        expanded.append(new_token)
+    return expanded
+
+
 def load_span_rules(
-    path: Path, patterns_dir: Path, labels: frozenset[str], seen: dict[str, str]
+    path: Path,
+    patterns_dir: Path,
+    labels: frozenset[str],
+    seen: dict[str, str],
+    word_lists: Mapping[str, tuple[str, ...]] | None = None,
 ) -> tuple[SpanRule, ...]:
     """Read and validate a spaCy pattern JSONL file (``{"id", "label", "pattern"}`` per line).
 
@@ -280,13 +313,17 @@ def load_span_rules(
         patterns_dir: Directory it belongs to (for messages).
         labels: Labels allowed in this file.
         seen: Ids seen so far across files, updated in place.
+        word_lists: The shared word lists (``word_lists.json``); None reads them from
+            ``patterns_dir``. A token's ``"IN": "@name"`` becomes the list ``name``.
 
     Returns:
-        The rules in file order.
+        The rules in file order, word lists expanded.
 
     Raises:
-        PatternError: On bad JSON, unknown keys or labels, missing or duplicate ids.
+        PatternError: On bad JSON, unknown keys, labels or word lists, missing or duplicate ids.
     """
+    if word_lists is None:
+        word_lists = load_word_lists(patterns_dir)
     rules: list[SpanRule] = []
     for lineno, line in enumerate(_read_text(path, patterns_dir).splitlines(), start=1):
         if not line.strip():
@@ -315,6 +352,8 @@ def load_span_rules(
                     detail="'pattern' must be a phrase or a non-empty list of token dicts",
                 )
             )
+        if isinstance(pattern, list):
+            pattern = _expand_word_lists(pattern, word_lists, rule_id, path)
         requires = raw.get("requires", [])
         if not isinstance(requires, list) or not set(requires) <= MENTION_LABELS:
             raise PatternError(
@@ -468,8 +507,9 @@ def load_patterns(
     """
     directory = Path(patterns_dir) if patterns_dir is not None else default_patterns_dir()
     seen: dict[str, str] = {}
-    targets = load_span_rules(directory / TARGET_FILE, directory, TARGET_LABELS, seen)
-    mentions = load_span_rules(directory / MENTION_FILE, directory, MENTION_LABELS, seen)
+    lists = load_word_lists(directory)
+    targets = load_span_rules(directory / TARGET_FILE, directory, TARGET_LABELS, seen, lists)
+    mentions = load_span_rules(directory / MENTION_FILE, directory, MENTION_LABELS, seen, lists)
     context_rules = load_context_rules(directory / CONTEXT_FILE, directory, seen)
     sections = load_section_rules(directory / SECTION_FILE, directory, seen)
     normalization = _load_json(directory / NORMALIZATION_FILE, directory)
@@ -483,6 +523,7 @@ def load_patterns(
             )
         config[section] = {**config[section], **values}
     values_by_id = {r.id: r.value for r in (*targets, *mentions)}
+    plain_overrides = {section: dict(values) for section, values in (overrides or {}).items()}
     return PatternSet(
         directory=str(directory),
         targets=targets,
@@ -492,7 +533,46 @@ def load_patterns(
         normalization=normalization,
         config=config,
         values=values_by_id,
+        overrides=plain_overrides,
+        fingerprint=_fingerprint(directory, plain_overrides),
     )
+
+
+def _fingerprint(directory: Path, overrides: Mapping[str, Mapping[str, Any]]) -> str:
+    """SHA-256 of the rule files (in ``PATTERN_FILES`` order) and the overrides."""
+    digest = hashlib.sha256()
+    for name in PATTERN_FILES:
+        digest.update(name.encode())
+        digest.update((directory / name).read_bytes())
+    digest.update(json.dumps(overrides, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+#: Where :func:`write_pattern_set` puts the configuration overrides beside the rule files.
+OVERRIDES_FILE = "overrides.json"
+
+
+def write_pattern_set(patterns: PatternSet, path: str | Path) -> None:
+    """Save a pattern set to a folder that :func:`read_pattern_set` loads again (the rule
+    files of its directory, and its overrides). A component's ``to_disk`` uses it."""
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    source = Path(patterns.directory)
+    for name in PATTERN_FILES:
+        (folder / name).write_bytes((source / name).read_bytes())
+    (folder / OVERRIDES_FILE).write_text(
+        json.dumps(patterns.overrides, sort_keys=True), encoding="utf-8"
+    )
+
+
+def read_pattern_set(path: str | Path) -> PatternSet:
+    """Load a folder written by :func:`write_pattern_set` (validated like any rule folder)."""
+    folder = Path(path)
+    overrides_path = folder / OVERRIDES_FILE
+    overrides = (
+        json.loads(overrides_path.read_text(encoding="utf-8")) if overrides_path.is_file() else {}
+    )
+    return load_patterns(folder, overrides)
 
 
 def spacy_patterns(rules: Sequence[SpanRule]) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 
 from . import factories  # noqa: F401  (registers calcminer's factories)
+from .component import RuleComponent
 from .io import MAX_REPORT_CHARS
 from .patterns import PatternSet, load_patterns
 
@@ -31,13 +32,14 @@ def build_pipeline(
 
     Args:
         patterns_dir: Directory of rule files; None for the packaged ``patterns/``.
-        patterns: An already loaded pattern set for the same directory (saves a reload).
+        patterns: The loaded rules to use (then ``patterns_dir`` is not read): every
+            component gets this one set.
 
     Returns:
         The pipeline. Nothing is downloaded: every component is rule-based.
     """
-    directory = str(patterns_dir) if patterns_dir is not None else None
-    patterns = patterns if patterns is not None else load_patterns(directory)
+    if patterns is None:
+        patterns = load_patterns(str(patterns_dir) if patterns_dir is not None else None)
     nlp = spacy.blank("en")
     # "CT value about 420HU": units that the English defaults leave on their number.
     units = patterns.normalization["tokenizer_unit_suffixes"]["units"]
@@ -50,10 +52,15 @@ def build_pipeline(
     # No parser or NER here, so spaCy's memory guard (1M characters) does not apply; readers
     # turn longer texts into error rows (E124).
     nlp.max_length = MAX_REPORT_CHARS
-    nlp.add_pipe("calcminer_sections", config={"patterns_dir": directory})
+    # The rules are loaded once, here, and handed to every component (spaCy's initialize):
+    # no component reads a folder, and nlp.config holds no path.
+    nlp.add_pipe("calcminer_sections")
     if patterns.targets:  # a rule set may have none (then no target is ever found)
-        nlp.add_pipe("calcminer_targets", name=TARGETS_PIPE, config={"patterns_dir": directory})
-    nlp.add_pipe("calcminer_mentions", config={"patterns_dir": directory})
-    nlp.add_pipe("calcminer_context", config={"patterns_dir": directory})
-    nlp.add_pipe("calcminer_linker", config={"patterns_dir": directory})
+        nlp.add_pipe("calcminer_targets", name=TARGETS_PIPE)
+    nlp.add_pipe("calcminer_mentions")
+    nlp.add_pipe("calcminer_context")
+    nlp.add_pipe("calcminer_linker")
+    for _, component in nlp.pipeline:
+        if isinstance(component, RuleComponent):
+            component.initialize(nlp=nlp, patterns=patterns)
     return nlp

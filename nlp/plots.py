@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from calcminer.nlp.audit import LEVELS, STATUSES
 from calcminer.nlp.errors import Errors, OutputError
-from calcminer.nlp.schema import TRIAGE_LEVELS
+from calcminer.nlp.schema import COUINAUD_SEGMENTS, TRIAGE_LEVELS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -469,8 +469,6 @@ NO_SIZES = "No report with a sized calcification"
 
 #: Size columns of the report and findings tables, in mm.
 SIZE_COLUMNS: frozenset[str] = frozenset({"size_mm", "max_size_mm"})
-#: Couinaud segments in numbering order.
-COUINAUD_SEGMENTS: tuple[str, ...] = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
 #: Other spellings a segment cell may hold: IVa and IVb are drawn as one segment IV.
 SEGMENT_ALIASES: dict[str, str] = {"IVA": "IV", "IVB": "IV"}
 #: Colour map of the segment counts (sequential; light = few reports).

@@ -26,20 +26,14 @@ from functools import cached_property
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from .neighbours import LENT_LABELS, LENT_ORGAN
+from .labels import CUE_NEEDS, FOLLOWUP_TRIGGER_LABELS, LENT_LABELS
+from .neighbours import LENT_ORGAN
 from .patterns import PatternSet, SpanRule, required_words
 from .text_tables import is_table_row, rows_below, table_rows_above
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-#: Mention labels that decide ``followup_recommended`` without any target.
-FOLLOWUP_TRIGGER_LABELS = frozenset(
-    {"FOLLOWUP_CUE", "FOLLOWUP_SCHEDULE", "FOLLOWUP_PLAN", "FOLLOWUP_CONDITIONAL"}
-)
-#: A cue rule of these labels only recommends follow-up with a mention of the mapped label
-#: in its clause, which lies in one line (see ``calcminer.nlp.recommendations``).
-CUE_NEEDS = {"FOLLOWUP_CUE": "FOLLOWUP", "FOLLOWUP_CONDITIONAL": "FOLLOWUP"}
 #: Organs with lobes of their own: when a report names one, the linker does not read a bare
 #: "right lobe" as the liver's (``calcminer.nlp.linking.Linker.link_targets``).
 LOBED_ORGANS = frozenset({"lung", "thyroid"})

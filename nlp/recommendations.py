@@ -84,6 +84,7 @@ from typing import Any, Protocol
 from spacy.tokens import Doc, Token
 
 from .extensions import CONTEXT_EDGES, LOOK_BACK, RECOMMENDATIONS
+from .labels import FOLLOWUP_TRIGGER_LABELS, RECOMMENDATION_LABELS
 from .schema import Recommendation
 from .token_view import token_view
 
@@ -98,10 +99,7 @@ NOT_CUE = "FOLLOWUP_NOT_CUE"
 INTERVAL = "INTERVAL"
 ORGAN = "ORGAN"
 #: Labels of the mentions that can make a recommendation (with others of its clause).
-TRIGGER_LABELS = frozenset({CUE, SCHEDULE, PLAN, CONDITIONAL_CUE})
-RECOMMENDATION_LABELS = frozenset(
-    {CUE, OBJECT, SCHEDULE, PLAN, CONDITION, CONDITIONAL_CUE, INTERVAL, NOT_CUE}
-)
+TRIGGER_LABELS = FOLLOWUP_TRIGGER_LABELS
 #: Object values that name no modality.
 GENERIC_MODALITIES = frozenset({"imaging", "followup"})
 #: Value of a cue that recommends only with a named modality ("continue").

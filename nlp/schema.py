@@ -12,6 +12,8 @@ TriageLevel = Literal["none", "benign", "workup", "urgent"]
 
 TRIAGE_LEVELS: tuple[TriageLevel, ...] = ("none", "benign", "workup", "urgent")
 FLAGGED_LEVELS: frozenset[str] = frozenset({"workup", "urgent"})
+#: The Couinaud segments of the liver, in order: how ``segments`` values are written and sorted.
+COUINAUD_SEGMENTS: tuple[str, ...] = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
 
 #: Report-table columns defined by ../shared/GOLD_GUIDE.md, in its order.
 GOLD_FIELDS: tuple[str, ...] = (

@@ -10,11 +10,11 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .extensions import SENTENCE_INFO, register_extensions
+from .component import RuleComponent
+from .extensions import HEADER_SPAN_KEY, SENTENCE_INFO, register_extensions
 from .patterns import PatternSet, SectionHeader
 from .token_view import TokenView, token_view
 
-HEADER_SPAN_KEY = "calcminer_headers"
 _SENTENCE_END = frozenset({".", "!", "?"})
 _DEFAULT_TOP = ("findings", "body")
 
@@ -29,7 +29,7 @@ class _Header:
     alone_on_line: bool
 
 
-class SectionSplitter:
+class SectionSplitter(RuleComponent):
     """Sets sentence starts and the report part / organ section of every sentence.
 
     Headers come from ``patterns/section_rules.json``. A header is a known literal (or a list
@@ -42,8 +42,7 @@ class SectionSplitter:
     string of organ section categories (empty outside organ sections).
     """
 
-    def __init__(self, nlp: Language, name: str, *, patterns: PatternSet) -> None:
-        self.name = name
+    def _setup(self, nlp: Language, patterns: PatternSet) -> None:
         #: Header rules by their lower-cased tokens; the first rule of a token sequence wins.
         self.headers: dict[tuple[str, ...], SectionHeader] = {}
         for rule in patterns.sections:
@@ -73,6 +72,7 @@ class SectionSplitter:
         register_extensions()
 
     def __call__(self, doc: Doc) -> Doc:
+        self._require_rules()
         tokens = token_view(doc)
         headers = self.find_headers(tokens)
         starts = self.find_sentence_starts(tokens, headers)

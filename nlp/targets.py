@@ -1,7 +1,7 @@
 """Pipeline step 2: the calcification targets of ``patterns/targets.jsonl``, as a span group.
 
 It gives the spans spaCy's ``SpanRuler`` would give with the same patterns and filter
-(``factories.make_target_spans_filter``), but a token pattern runs only on a Doc that holds
+(:func:`yielding_spans_filter`), but a token pattern runs only on a Doc that holds
 its required words (:class:`calcminer.nlp.gated.GatedMatcher`): of the target patterns (one
 per first word, see ``patterns.matcher_patterns``) a candidate text needs about two.
 """
@@ -14,7 +14,9 @@ from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
+from .component import RuleComponent
 from .gated import GatedMatcher, split_rules
 from .patterns import PatternSet
 
@@ -22,7 +24,27 @@ from .patterns import PatternSet
 SpansFilter = Callable[[Iterable[Span], Iterable[Span]], list[Span]]
 
 
-class TargetRuler:
+def yielding_spans_filter(yielding_rule_ids: Iterable[str]) -> SpansFilter:
+    """spaCy's first-longest filter, except that the rules in ``yielding_rule_ids`` give way.
+
+    A predicate ("are calcified") yields to any target it overlaps ("there are calcified
+    granulomas": the granulomas), whatever their lengths.
+    """
+    yielding = frozenset(yielding_rule_ids)
+
+    def filter_targets(existing: Iterable[Span], spans: Iterable[Span]) -> list[Span]:
+        found = list(existing) + list(spans)
+        firm = [s for s in found if s.id_ not in yielding]
+        taken = {i for s in firm for i in range(s.start, s.end)}
+        kept = firm + [
+            s for s in found if s.id_ in yielding and taken.isdisjoint(range(s.start, s.end))
+        ]
+        return filter_spans(kept)
+
+    return filter_targets
+
+
+class TargetRuler(RuleComponent):
     """Matches the target rules; writes them to a span group.
 
     Args:
@@ -30,7 +52,9 @@ class TargetRuler:
         name: Component name.
         patterns: The loaded rules (their ``targets``).
         spans_key: Span group to write.
-        spans_filter: Chooses the spans to keep among the sorted matches.
+        spans_filter: Chooses the spans to keep among the sorted matches; None: spaCy's
+            first-longest filter, except that the predicate rules yield
+            (:func:`yielding_spans_filter`).
     """
 
     def __init__(
@@ -38,13 +62,18 @@ class TargetRuler:
         nlp: Language,
         name: str,
         *,
-        patterns: PatternSet,
+        patterns: PatternSet | None = None,
         spans_key: str,
-        spans_filter: SpansFilter,
+        spans_filter: SpansFilter | None = None,
     ) -> None:
-        self.name = name
         self.spans_key = spans_key
-        self.spans_filter = spans_filter
+        self._spans_filter = spans_filter
+        super().__init__(nlp, name, patterns=patterns)
+
+    def _setup(self, nlp: Language, patterns: PatternSet) -> None:
+        self.spans_filter = self._spans_filter or yielding_spans_filter(
+            patterns.normalization["predicate_targets"]["rule_ids"]
+        )
         self._labels = {nlp.vocab.strings.add(r.id): (r.label, r.id) for r in patterns.targets}
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         phrase_rules, token_patterns = split_rules(nlp.make_doc, patterns.targets)
@@ -53,6 +82,7 @@ class TargetRuler:
         self.matcher = GatedMatcher(nlp.vocab, token_patterns, validate=True)  # type: ignore[arg-type]
 
     def __call__(self, doc: Doc) -> Doc:
+        self._require_rules()
         spans = self.find_targets(doc)
         self.set_annotations(doc, spans)
         return doc
