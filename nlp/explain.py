@@ -39,6 +39,7 @@ from .schema import (
     parse_modifier_span,
     parse_word_span,
 )
+from .triage import TRIAGE_RULES
 
 #: Styles of ``show`` (rich style strings).
 STYLE_COUNTED = "bold black on yellow"
@@ -209,21 +210,6 @@ class RuleInfo:
     description: str
 
 
-#: The triage rules (in code: ``calcminer.nlp.triage``), listed with the data rules.
-TRIAGE_RULES: tuple[tuple[str, str, str], ...] = (
-    ("none_no_calcification", "none", "no counted intrahepatic calcification"),
-    (
-        "urgent_size_over_threshold",
-        "urgent",
-        "a calcified focus larger than triage.urgent_size_mm: possible metastasis, CT/MRI",
-    ),
-    ("workup_multiple", "workup", "two or more calcified foci"),
-    ("workup_bile_duct", "workup", "along the intrahepatic bile ducts (possible duct stones)"),
-    ("workup_diffuse", "workup", "diffuse calcification"),
-    ("benign_single_focal", "benign", "single, small, focal calcification: no treatment"),
-)
-
-
 def _preview(pattern: Any) -> str:
     text = pattern if isinstance(pattern, str) else json.dumps(pattern, ensure_ascii=False)
     if len(text) <= PATTERN_PREVIEW_CHARS:
@@ -291,8 +277,8 @@ def rule_catalogue(patterns_dir: str | Path | None = None) -> list[RuleInfo]:
             RuleInfo(MODALITY_FILE, modality.id, "modality", modality.label, modality.pattern, case)
         )
     out += [
-        RuleInfo("nlp/triage.py", rule_id, "triage", level, "", description)
-        for rule_id, level, description in TRIAGE_RULES
+        RuleInfo("nlp/triage.py", rule.id, "triage", rule.level, "", rule.description)
+        for rule in TRIAGE_RULES
     ]
     return out
 

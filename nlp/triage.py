@@ -3,10 +3,67 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
-from .schema import TriageLevel
+from .schema import TRIAGE_LEVELS, TriageLevel
+
+
+@dataclass(frozen=True)
+class TriageRule:
+    """One triage rule: the id a report row records, its level and what it is for.
+
+    Attributes:
+        id: Stable snake_case id, recorded in ``ReportResult.triage_rules``.
+        level: The triage level the rule gives when it fires.
+        description: What the rule is for (``calcminer rules --kind triage``).
+        threshold_key: The ``[triage]`` key of ``patterns/config.toml`` that sets or switches
+            the rule (a field of :class:`TriageConfig`); None when no setting governs it.
+    """
+
+    id: str
+    level: TriageLevel
+    description: str
+    threshold_key: str | None
+
+
+NONE_NO_CALCIFICATION = TriageRule(
+    "none_no_calcification", "none", "no counted intrahepatic calcification", None
+)
+URGENT_SIZE_OVER_THRESHOLD = TriageRule(
+    "urgent_size_over_threshold",
+    "urgent",
+    "a calcified focus larger than triage.urgent_size_mm: possible metastasis, CT/MRI",
+    "urgent_size_mm",
+)
+WORKUP_MULTIPLE = TriageRule(
+    "workup_multiple", "workup", "two or more calcified foci", "workup_if_multiple"
+)
+WORKUP_BILE_DUCT = TriageRule(
+    "workup_bile_duct",
+    "workup",
+    "along the intrahepatic bile ducts (possible duct stones)",
+    "workup_if_bile_duct",
+)
+WORKUP_DIFFUSE = TriageRule(
+    "workup_diffuse", "workup", "diffuse calcification", "workup_if_diffuse"
+)
+BENIGN_SINGLE_FOCAL = TriageRule(
+    "benign_single_focal", "benign", "single, small, focal calcification: no treatment", None
+)
+
+#: Every triage rule, in the order :func:`triage` checks them (and ``calcminer rules`` lists
+#: them). A new rule is one row here, its check in :func:`triage`, and its setting (if any) in
+#: ``[triage]`` of ``patterns/config.toml`` and :class:`TriageConfig`.
+TRIAGE_RULES: tuple[TriageRule, ...] = (
+    NONE_NO_CALCIFICATION,
+    URGENT_SIZE_OVER_THRESHOLD,
+    WORKUP_MULTIPLE,
+    WORKUP_BILE_DUCT,
+    WORKUP_DIFFUSE,
+    BENIGN_SINGLE_FOCAL,
+)
+RULES_BY_ID: Mapping[str, TriageRule] = {rule.id: rule for rule in TRIAGE_RULES}
 
 
 @dataclass(frozen=True)
@@ -27,13 +84,9 @@ class TriageConfig:
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> TriageConfig:
-        """Build from the ``[triage]`` table."""
-        return cls(
-            urgent_size_mm=float(values["urgent_size_mm"]),
-            workup_if_multiple=bool(values["workup_if_multiple"]),
-            workup_if_bile_duct=bool(values["workup_if_bile_duct"]),
-            workup_if_diffuse=bool(values["workup_if_diffuse"]),
-        )
+        """Build from the ``[triage]`` table (each value converted to its default's type)."""
+        defaults = cls()
+        return cls(**{f.name: type(getattr(defaults, f.name))(values[f.name]) for f in fields(cls)})
 
 
 @dataclass(frozen=True)
@@ -68,33 +121,32 @@ def triage(
         The decision. Every rule that fires is listed, the level is the most severe.
     """
     if not calcification:
-        return TriageDecision("none", ("none_no_calcification",), "No intrahepatic calcification.")
-    fired: list[str] = []
+        rule = NONE_NO_CALCIFICATION
+        return TriageDecision(rule.level, (rule.id,), "No intrahepatic calcification.")
+    fired: list[TriageRule] = []
     reasons: list[str] = []
     limit = config.urgent_size_mm
     if max_size_mm is not None and max_size_mm > limit:
-        fired.append("urgent_size_over_threshold")
+        fired.append(URGENT_SIZE_OVER_THRESHOLD)
         reasons.append(
             f"calcified focus of {max_size_mm:g} mm (> {limit:g} mm): possible metastasis, "
             "confirm with CT/MRI"
         )
     if config.workup_if_multiple and multiple:
-        fired.append("workup_multiple")
+        fired.append(WORKUP_MULTIPLE)
         reasons.append("multiple calcifications: further work-up")
     if config.workup_if_bile_duct and bile_duct:
-        fired.append("workup_bile_duct")
+        fired.append(WORKUP_BILE_DUCT)
         reasons.append("along the intrahepatic bile ducts (possible duct stones): further work-up")
     if config.workup_if_diffuse and diffuse:
-        fired.append("workup_diffuse")
+        fired.append(WORKUP_DIFFUSE)
         reasons.append("diffuse calcification: further work-up")
-    if fired and fired[0].startswith("urgent"):
-        level: TriageLevel = "urgent"
-    elif fired:
-        level = "workup"
-    else:
+    if not fired:
         size = f"{max_size_mm:g} mm" if max_size_mm is not None else "size not stated"
-        fired.append("benign_single_focal")
+        fired.append(BENIGN_SINGLE_FOCAL)
         reasons.append(f"single focal calcification ({size}): benign, no treatment needed")
-        level = "benign"
+    level = max((rule.level for rule in fired), key=TRIAGE_LEVELS.index)
     reason = "; ".join(reasons)
-    return TriageDecision(level, tuple(fired), reason[:1].upper() + reason[1:] + ".")
+    return TriageDecision(
+        level, tuple(rule.id for rule in fired), reason[:1].upper() + reason[1:] + "."
+    )

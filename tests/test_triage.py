@@ -2,13 +2,36 @@
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import fields, replace
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
-from calcminer.nlp.triage import TriageConfig, triage
+from calcminer.cli import app
+from calcminer.nlp.explain import rule_catalogue
+from calcminer.nlp.patterns import _CONFIG_KEYS, CONFIG_FILE, default_patterns_dir, load_config
+from calcminer.nlp.schema import TRIAGE_LEVELS
+from calcminer.nlp.triage import RULES_BY_ID, TRIAGE_RULES, TriageConfig, TriageRule, triage
 
 CONFIG = TriageConfig()
+NOTHING: dict[str, Any] = {
+    "calcification": True,
+    "multiple": False,
+    "max_size_mm": None,
+    "bile_duct": False,
+    "diffuse": False,
+}
+#: Inputs that fire each rule of the table (with the default configuration).
+FIRING_INPUTS: dict[str, dict[str, Any]] = {
+    "none_no_calcification": {**NOTHING, "calcification": False},
+    "urgent_size_over_threshold": {**NOTHING, "max_size_mm": 35.0},
+    "workup_multiple": {**NOTHING, "multiple": True},
+    "workup_bile_duct": {**NOTHING, "bile_duct": True},
+    "workup_diffuse": {**NOTHING, "diffuse": True},
+    "benign_single_focal": {**NOTHING, "max_size_mm": 5.0},
+}
 
 
 @pytest.mark.parametrize(
@@ -90,3 +113,122 @@ def test_triage_urgent_threshold_is_strictly_greater_end_to_end(
     miner: Any, text: str, level: str
 ) -> None:
     assert miner.mine_text(text).triage == level
+
+
+# --- the rule table ------------------------------------------------------------------------------
+
+
+def test_triage_rule_table_ids_are_unique_and_levels_known() -> None:
+    ids = [rule.id for rule in TRIAGE_RULES]
+    assert len(ids) == len(set(ids)) == len(RULES_BY_ID)
+    assert all(RULES_BY_ID[rule.id] is rule for rule in TRIAGE_RULES)
+    assert {rule.level for rule in TRIAGE_RULES} == set(TRIAGE_LEVELS)
+
+
+def test_triage_rule_table_has_firing_inputs_for_every_rule() -> None:
+    assert list(FIRING_INPUTS) == [rule.id for rule in TRIAGE_RULES]
+
+
+@pytest.mark.parametrize("rule", TRIAGE_RULES, ids=lambda rule: rule.id)
+def test_triage_every_rule_can_fire(rule: TriageRule) -> None:
+    decision = triage(config=CONFIG, **FIRING_INPUTS[rule.id])
+    assert decision.rules == (rule.id,)
+    assert decision.level == rule.level
+
+
+def _inputs_around(limit_mm: float) -> list[dict[str, Any]]:
+    sizes = (None, 0.0, limit_mm - 0.1, limit_mm, limit_mm + 0.01, limit_mm * 3)
+    return [
+        {
+            "calcification": calcification,
+            "multiple": multiple,
+            "max_size_mm": size,
+            "bile_duct": bile_duct,
+            "diffuse": diffuse,
+        }
+        for calcification, multiple, bile_duct, diffuse in itertools.product(
+            (False, True), repeat=4
+        )
+        for size in sizes
+    ]
+
+
+def _configs() -> list[TriageConfig]:
+    switches = [f.name for f in fields(TriageConfig) if isinstance(getattr(CONFIG, f.name), bool)]
+    return [
+        replace(CONFIG, urgent_size_mm=limit, **dict(zip(switches, values, strict=True)))
+        for limit in (CONFIG.urgent_size_mm, 10.0)
+        for values in itertools.product((True, False), repeat=len(switches))
+    ]
+
+
+def test_triage_returns_only_table_rules_in_table_order() -> None:
+    """Over every combination of inputs and switches, sizes around the threshold included."""
+    order = {rule.id: index for index, rule in enumerate(TRIAGE_RULES)}
+    seen: set[str] = set()
+    for config in _configs():
+        for args in _inputs_around(config.urgent_size_mm):
+            decision = triage(config=config, **args)
+            assert decision.rules, args
+            assert set(decision.rules) <= set(RULES_BY_ID), (args, decision.rules)
+            assert list(decision.rules) == sorted(decision.rules, key=order.__getitem__)
+            most_severe = max(
+                (RULES_BY_ID[rule].level for rule in decision.rules), key=TRIAGE_LEVELS.index
+            )
+            assert decision.level == most_severe, (args, decision)
+            seen.update(decision.rules)
+    assert seen == set(RULES_BY_ID)
+
+
+def test_triage_threshold_keys_are_config_keys_and_fields() -> None:
+    keys = {rule.threshold_key for rule in TRIAGE_RULES if rule.threshold_key is not None}
+    packaged = load_config(default_patterns_dir() / CONFIG_FILE, default_patterns_dir())
+    assert keys == _CONFIG_KEYS["triage"]
+    assert keys == {f.name for f in fields(TriageConfig)}
+    assert keys == set(packaged["triage"])
+
+
+@pytest.mark.parametrize(
+    "rule", [r for r in TRIAGE_RULES if r.threshold_key is not None], ids=lambda rule: rule.id
+)
+def test_triage_threshold_key_governs_its_rule(rule: TriageRule) -> None:
+    """Switching a rule's key off (or raising its size above the input) stops it firing."""
+    assert rule.threshold_key is not None
+    args = FIRING_INPUTS[rule.id]
+    value = getattr(CONFIG, rule.threshold_key)
+    off = False if isinstance(value, bool) else 10 * float(args["max_size_mm"])
+    decision = triage(config=replace(CONFIG, **{rule.threshold_key: off}), **args)
+    assert rule.id not in decision.rules
+
+
+def test_triage_config_from_mapping_converts_like_the_fields() -> None:
+    packaged = load_config(default_patterns_dir() / CONFIG_FILE, default_patterns_dir())
+    assert TriageConfig.from_mapping(packaged["triage"]) == CONFIG
+    config = TriageConfig.from_mapping(
+        {
+            "urgent_size_mm": 25,
+            "workup_if_multiple": 0,
+            "workup_if_bile_duct": 1,
+            "workup_if_diffuse": True,
+        }
+    )
+    assert config == TriageConfig(25.0, False, True, True)
+    assert isinstance(config.urgent_size_mm, float)
+    assert isinstance(config.workup_if_multiple, bool)
+
+
+def test_triage_catalogue_lists_the_table_in_order() -> None:
+    listed = [
+        (rule.id, rule.label, rule.description)
+        for rule in rule_catalogue()
+        if rule.kind == "triage"
+    ]
+    assert listed == [(rule.id, rule.level, rule.description) for rule in TRIAGE_RULES]
+
+
+def test_triage_rules_cli_lists_the_table_in_order() -> None:
+    result = CliRunner().invoke(app, ["rules", "--kind", "triage"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert [line.split()[1] for line in lines[1:-1]] == [rule.id for rule in TRIAGE_RULES]
+    assert lines[-1] == f"{len(TRIAGE_RULES)} rule(s)"
