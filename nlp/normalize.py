@@ -34,7 +34,10 @@ class Normalizer:
 
     @cached_property
     def _unit_re(self) -> re.Pattern[str]:
-        return re.compile(self.tables["unit_regex"])
+        # Longest first, so "mms" is not read as "mm" then "s" (the units of ``unit_to_mm``:
+        # one list for the size parser, the token patterns and the tables).
+        units = sorted(self.tables["unit_to_mm"], key=lambda u: (-len(u), u))
+        return re.compile("(?i)(" + "|".join(map(re.escape, units)) + ")")
 
     @cached_property
     def _segment_re(self) -> re.Pattern[str]:

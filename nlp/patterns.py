@@ -235,12 +235,23 @@ def check_rule_keys(
 _LIST_OPERATORS = ("IN", "NOT_IN")
 
 
-def load_word_lists(patterns_dir: Path) -> dict[str, tuple[str, ...]]:
+def load_word_lists(
+    patterns_dir: Path, normalization: Mapping[str, Any] | None = None
+) -> dict[str, tuple[str, ...]]:
     """Read ``word_lists.json``: the word lists token patterns share, by name.
 
+    A list gives its ``words``, or ``keys_of``: a table of ``normalization.json`` whose keys
+    are its words (the size units are the keys of ``unit_to_mm``, one list for the patterns,
+    the size parser and the table readers).
+
+    Args:
+        patterns_dir: The patterns folder.
+        normalization: Its ``normalization.json``, when already read (else read here if a
+            list needs it).
+
     Raises:
-        PatternError: E001 when the file is missing, E002 on bad JSON, E007 on a list that is
-            not a non-empty list of strings.
+        PatternError: E001 when a file is missing, E002 on bad JSON, E007 on a list that is
+            not a non-empty list of strings or names no table of string keys.
     """
     path = patterns_dir / WORD_LISTS_FILE
     raw = _load_json(path, patterns_dir)
@@ -251,7 +262,14 @@ def load_word_lists(patterns_dir: Path) -> dict[str, tuple[str, ...]]:
         )
     out: dict[str, tuple[str, ...]] = {}
     for name, entry in lists.items():
-        words = entry.get("words") if isinstance(entry, dict) else None
+        entry = entry if isinstance(entry, dict) else {}
+        words = entry.get("words")
+        table_name = entry.get("keys_of")
+        if isinstance(table_name, str) and words is None:
+            if normalization is None:
+                normalization = _load_json(patterns_dir / NORMALIZATION_FILE, patterns_dir)
+            table = normalization.get(table_name) if isinstance(normalization, dict) else None
+            words = list(table) if isinstance(table, dict) else None
         if not _ID_RE.match(name) or not (
             isinstance(words, list) and words and all(isinstance(w, str) and w for w in words)
         ):
@@ -259,8 +277,9 @@ def load_word_lists(patterns_dir: Path) -> dict[str, tuple[str, ...]]:
                 Errors.E007.format(
                     rule_id=name,
                     path=path,
-                    detail="a word list needs a snake_case name and 'words': a non-empty list "
-                    "of non-empty strings",
+                    detail="a word list needs a snake_case name and either 'words', a non-empty "
+                    f"list of non-empty strings, or 'keys_of', a table of {NORMALIZATION_FILE} "
+                    "with string keys",
                 )
             )
         out[name] = tuple(words)
@@ -507,12 +526,12 @@ def load_patterns(
     """
     directory = Path(patterns_dir) if patterns_dir is not None else default_patterns_dir()
     seen: dict[str, str] = {}
-    lists = load_word_lists(directory)
+    normalization = _load_json(directory / NORMALIZATION_FILE, directory)
+    lists = load_word_lists(directory, normalization)
     targets = load_span_rules(directory / TARGET_FILE, directory, TARGET_LABELS, seen, lists)
     mentions = load_span_rules(directory / MENTION_FILE, directory, MENTION_LABELS, seen, lists)
     context_rules = load_context_rules(directory / CONTEXT_FILE, directory, seen)
     sections = load_section_rules(directory / SECTION_FILE, directory, seen)
-    normalization = _load_json(directory / NORMALIZATION_FILE, directory)
     config = dict(load_config(directory / CONFIG_FILE, directory))
     for section, values in (overrides or {}).items():
         if section not in _CONFIG_KEYS or set(values) - _CONFIG_KEYS[section]:

@@ -13,7 +13,7 @@ from calcminer.nlp import labels, linking, neighbours, plots, prefilter, recomme
 from calcminer.nlp.errors import PatternError
 from calcminer.nlp.labels import LABELS, LabelSpec, labels_where
 from calcminer.nlp.miner import Miner
-from calcminer.nlp.normalize import ROMAN_ORDER
+from calcminer.nlp.normalize import ROMAN_ORDER, Normalizer
 from calcminer.nlp.patterns import (
     MENTION_FILE,
     TARGET_FILE,
@@ -56,7 +56,7 @@ def test_labels_no_mention_label_is_dropped_silently() -> None:
     assert labels.ATTRIBUTE_LABELS | labels.SUPPRESSOR_LABELS == labels.MENTION_LABELS
     assert labels.ATTRIBUTE_LABELS.isdisjoint(labels.SUPPRESSOR_LABELS)
     assert labels.TARGET_LABELS.isdisjoint(labels.MENTION_LABELS)
-    assert labels.TARGET_LABELS | labels.MENTION_LABELS == set(LABELS)
+    assert set(LABELS) == labels.TARGET_LABELS | labels.MENTION_LABELS
 
 
 def test_labels_sets_in_other_modules_are_the_tables() -> None:
@@ -168,16 +168,22 @@ def test_word_lists_are_expanded_into_the_rules() -> None:
         assert not any(isinstance(v, str) and v.startswith("@") for v in lists)
 
 
-def test_word_lists_every_size_unit_converts_to_mm() -> None:
-    """A unit the patterns match but the size parser cannot convert would lose the size."""
-    unit_to_mm = load_patterns().normalization["unit_to_mm"]
-    missing = [u for u in load_word_lists(default_patterns_dir())["size_units"] if u not in unit_to_mm]
-    assert missing == []
+def test_word_lists_units_are_the_unit_table() -> None:
+    """One unit list: the patterns' units are the keys of unit_to_mm, and the size parser
+    reads each of them with its factor."""
+    patterns = load_patterns()
+    unit_to_mm = patterns.normalization["unit_to_mm"]
+    assert set(load_word_lists(default_patterns_dir())["size_units"]) == set(unit_to_mm)
+    normalizer = Normalizer(patterns.normalization)
+    for unit, factor in unit_to_mm.items():
+        assert normalizer.parse_size_mm(f"4 {unit}") == round(4 * factor, 1), unit
 
 
 def test_word_lists_unknown_list_names_rule_and_list(rules_copy: Path) -> None:
     pattern = [{"LOWER": {"IN": "@no_such_list"}}]
-    _append_rule(rules_copy / MENTION_FILE, {"id": "bad_list", "label": "SHADOW", "pattern": pattern})
+    _append_rule(
+        rules_copy / MENTION_FILE, {"id": "bad_list", "label": "SHADOW", "pattern": pattern}
+    )
     with pytest.raises(PatternError) as caught:
         load_patterns(rules_copy)
     assert caught.value.code == "E007"
@@ -191,12 +197,9 @@ def test_word_lists_missing_file_is_e001(rules_copy: Path) -> None:
     assert caught.value.code == "E001" and WORD_LISTS_FILE in str(caught.value)
 
 
-def test_word_lists_a_word_added_once_reaches_every_rule(rules_copy: Path) -> None:
-    """The point of one list: a unit added to word_lists.json is a size in mentions."""
-    path = rules_copy / WORD_LISTS_FILE
-    data = json.loads(path.read_text(encoding="utf-8"))
-    data["lists"]["size_units"]["words"].append("zqm")
-    path.write_text(json.dumps(data), encoding="utf-8")
+def test_word_lists_a_unit_added_once_is_matched_and_converted(rules_copy: Path) -> None:
+    """The point of one list: a unit added to unit_to_mm is a size for the patterns and the
+    parser alike."""
     table_path = rules_copy / "normalization.json"
     table = json.loads(table_path.read_text(encoding="utf-8"))
     table["unit_to_mm"]["zqm"] = 10.0
