@@ -36,6 +36,11 @@ class Errors:
         "E010 The pipeline cannot be built from these rules ({kind}): {detail}. Check the token "
         "pattern of the rule named above against spaCy's Matcher syntax."
     )
+    E011 = (
+        "E011 Normalization table file {path}: {detail}. Expected every table calcminer reads, "
+        "each in its shape (calcminer/nlp/normalization_schema.py); restore the key or value "
+        "from the packaged patterns/normalization.json, or fix its name or type."
+    )
 
     # --- E1xx: input files and records -----------------------------------------------------
     E101 = "E101 Input {path} does not exist. Expected a .jsonl, .csv or .parquet file or a folder."

@@ -15,7 +15,7 @@ from typing import Any
 
 from rich.text import Text
 
-from .errors import CalcminerError, Errors, PatternError
+from .errors import CalcminerError, Errors
 from .patterns import (
     CONFIG_FILE,
     CONTEXT_FILE,
@@ -28,6 +28,7 @@ from .patterns import (
     default_patterns_dir,
     load_config,
     load_context_rules,
+    load_normalization,
     load_section_rules,
     load_span_rules,
 )
@@ -337,7 +338,7 @@ def validate_patterns(patterns_dir: str | Path | None = None) -> list[PatternPro
         ),
         (CONTEXT_FILE, lambda: load_context_rules(directory / CONTEXT_FILE, directory, seen)),
         (SECTION_FILE, lambda: load_section_rules(directory / SECTION_FILE, directory, seen)),
-        (NORMALIZATION_FILE, lambda: _check_json(directory / NORMALIZATION_FILE, directory)),
+        (NORMALIZATION_FILE, lambda: load_normalization(directory / NORMALIZATION_FILE, directory)),
         (CONFIG_FILE, lambda: load_config(directory / CONFIG_FILE, directory)),
         (f"{AUDIT_CONFIG_FILE} + {MODALITY_FILE}", lambda: load_audit_config(directory)),
     ]
@@ -360,15 +361,6 @@ def validate_patterns(patterns_dir: str | Path | None = None) -> list[PatternPro
         message = Errors.E010.format(kind=type(e).__name__, detail=str(e).strip())
         problems.append(PatternProblem("(pipeline)", "E010", message))
     return problems
-
-
-def _check_json(path: Path, directory: Path) -> object:
-    from .patterns import _load_json
-
-    data = _load_json(path, directory)
-    if not isinstance(data, dict):
-        raise PatternError(Errors.E002.format(path=path, line=1, detail="expected an object"))
-    return data
 
 
 def format_rules(rules: Iterable[RuleInfo]) -> str:

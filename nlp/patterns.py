@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Errors, PatternError
+from .normalization_schema import NORMALIZATION_SCHEMA, first_problem
 
 TARGET_FILE = "targets.jsonl"
 MENTION_FILE = "mentions.jsonl"
@@ -424,6 +425,28 @@ def load_section_rules(
     return tuple(out)
 
 
+def load_normalization(path: Path, patterns_dir: Path) -> Mapping[str, Any]:
+    """Read ``normalization.json`` and check it against its schema.
+
+    Args:
+        path: The file.
+        patterns_dir: Directory it belongs to (for messages).
+
+    Returns:
+        The tables, as loaded.
+
+    Raises:
+        PatternError: E002 on bad JSON; E011 on a missing or unknown table or key, or a value
+            of the wrong shape (see ``NORMALIZATION_SCHEMA`` in
+            :mod:`calcminer.nlp.normalization_schema`), naming the key path.
+    """
+    data = _load_json(path, patterns_dir)
+    problem = first_problem(data, NORMALIZATION_SCHEMA)
+    if problem is not None:
+        raise PatternError(Errors.E011.format(path=path, detail=problem))
+    return data
+
+
 def load_config(path: Path, patterns_dir: Path) -> Mapping[str, Any]:
     """Read ``config.toml`` and check its sections and keys."""
     text = _read_text(path, patterns_dir)
@@ -472,7 +495,7 @@ def load_patterns(
     mentions = load_span_rules(directory / MENTION_FILE, directory, MENTION_LABELS, seen)
     context_rules = load_context_rules(directory / CONTEXT_FILE, directory, seen)
     sections = load_section_rules(directory / SECTION_FILE, directory, seen)
-    normalization = _load_json(directory / NORMALIZATION_FILE, directory)
+    normalization = load_normalization(directory / NORMALIZATION_FILE, directory)
     config = dict(load_config(directory / CONFIG_FILE, directory))
     for section, values in (overrides or {}).items():
         if section not in _CONFIG_KEYS or set(values) - _CONFIG_KEYS[section]:
