@@ -41,6 +41,12 @@ class Errors:
         "each in its shape (calcminer/nlp/normalization_schema.py); restore the key or value "
         "from the packaged patterns/normalization.json, or fix its name or type."
     )
+    # E012 is reserved.
+    E013 = (
+        "E013 Rule file {path} has no {label} rule with the value {value!r}, which the miner "
+        "branches on (calcminer/nlp/rule_values.py). Expected at least one {label} rule with "
+        "that value; restore the rule or its value from the packaged patterns/{name}."
+    )
 
     # --- E1xx: input files and records -----------------------------------------------------
     E101 = "E101 Input {path} does not exist. Expected a .jsonl, .csv or .parquet file or a folder."

@@ -25,6 +25,8 @@ from .patterns import (
     SECTION_FILE,
     TARGET_FILE,
     TARGET_LABELS,
+    SpanRule,
+    check_required_values,
     default_patterns_dir,
     load_config,
     load_context_rules,
@@ -327,15 +329,15 @@ def validate_patterns(patterns_dir: str | Path | None = None) -> list[PatternPro
 
     directory = Path(patterns_dir) if patterns_dir is not None else default_patterns_dir()
     seen: dict[str, str] = {}
+    #: The span rules of the files that loaded, by file name.
+    span_rules: dict[str, tuple[SpanRule, ...]] = {}
+
+    def load_spans(name: str, labels: frozenset[str]) -> None:
+        span_rules[name] = load_span_rules(directory / name, directory, labels, seen)
+
     checks: list[tuple[str, Callable[[], object]]] = [
-        (
-            TARGET_FILE,
-            lambda: load_span_rules(directory / TARGET_FILE, directory, TARGET_LABELS, seen),
-        ),
-        (
-            MENTION_FILE,
-            lambda: load_span_rules(directory / MENTION_FILE, directory, MENTION_LABELS, seen),
-        ),
+        (TARGET_FILE, lambda: load_spans(TARGET_FILE, TARGET_LABELS)),
+        (MENTION_FILE, lambda: load_spans(MENTION_FILE, MENTION_LABELS)),
         (CONTEXT_FILE, lambda: load_context_rules(directory / CONTEXT_FILE, directory, seen)),
         (SECTION_FILE, lambda: load_section_rules(directory / SECTION_FILE, directory, seen)),
         (NORMALIZATION_FILE, lambda: load_normalization(directory / NORMALIZATION_FILE, directory)),
@@ -348,6 +350,12 @@ def validate_patterns(patterns_dir: str | Path | None = None) -> list[PatternPro
             check()
         except CalcminerError as e:
             problems.append(PatternProblem(name, e.code, str(e)))
+    if TARGET_FILE in span_rules and MENTION_FILE in span_rules:
+        # The values the code branches on, once both rule files load.
+        try:
+            check_required_values(directory, (*span_rules[TARGET_FILE], *span_rules[MENTION_FILE]))
+        except CalcminerError as e:
+            problems.append(PatternProblem(f"{TARGET_FILE} + {MENTION_FILE}", e.code, str(e)))
     if problems:
         return problems
     try:

@@ -23,13 +23,12 @@ from .neighbours import CONTINUATION_WORDS, NeighbourCues, first_words
 from .patterns import PatternSet
 from .prefilter import FOLLOWUP_TRIGGER_LABELS, anchor_words
 from .recommendations import clause_around, ends_clause
+from .rule_values import LESION_VALUES, ORGAN_LIVER, ORGAN_LUNG, ORGAN_THYROID
 from .text_tables import LinesOfLast, is_table_row, rows_below, table_rows_above
 from .token_view import doc_text, token_view
 
 #: ORGAN rule values the linker checks over the whole report.
-DOCUMENT_WIDE_ORGANS = frozenset({"liver", "lung", "thyroid"})
-#: BLOCKER values of lesions that hold or are calcifications (not organ measurements).
-LESION_VALUES = frozenset({"lesion", "cyst"})
+DOCUMENT_WIDE_ORGANS = frozenset({ORGAN_LIVER, ORGAN_LUNG, ORGAN_THYROID})
 
 
 class MentionMatcher:

@@ -24,11 +24,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
 
+from .rule_values import ORGAN_LIVER
+
 ContinuationKind = Literal["same_foci", "more_foci", "member_place"]
 #: Mention labels a continuing sentence may lend ("these lie in segments II and V", "the
 #: larger one is 3.6 cm"); an ORGAN only when it is the liver.
 LENT_LABELS = frozenset({"SIZE", "SEGMENT", "LOBE", "ORGAN", "DIFFUSE"})
-LENT_ORGAN = "liver"
+LENT_ORGAN = ORGAN_LIVER
 CONTINUATION_KINDS: tuple[ContinuationKind, ...] = ("same_foci", "more_foci", "member_place")
 #: How many first words of a sentence a continuation phrase may span ("in the liver they").
 CONTINUATION_WORDS = 4

@@ -11,8 +11,10 @@ from functools import cached_property
 from itertools import islice
 from typing import Any
 
+from .rule_values import LOBE_BOTH, LOBE_CAUDATE, LOBE_LEFT, LOBE_RIGHT, ORGAN_LIVER
+
 ROMAN_ORDER: tuple[str, ...] = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
-LOBE_ORDER: tuple[str, ...] = ("caudate", "left", "right")
+LOBE_ORDER: tuple[str, ...] = (LOBE_CAUDATE, LOBE_LEFT, LOBE_RIGHT)
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,7 @@ class ExamTitle:
         self.other_organ_words = frozenset(
             word
             for word, organ in table["followup"]["organ_words"].items()
-            if organ != "liver" and word not in liver
+            if organ != ORGAN_LIVER and word not in liver
         )
 
     def title_span(self, text: str) -> tuple[int, int] | None:
@@ -194,8 +196,8 @@ def sort_lobes(lobes: Iterable[str]) -> tuple[str, ...]:
     """Return lobe names sorted alphabetically, unique; ``both`` expands to left and right."""
     out: set[str] = set()
     for lobe in lobes:
-        if lobe == "both":
-            out.update(("left", "right"))
+        if lobe == LOBE_BOTH:
+            out.update((LOBE_LEFT, LOBE_RIGHT))
         elif lobe in LOBE_ORDER:
             out.add(lobe)
     return tuple(sorted(out))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -13,6 +13,7 @@ from typing import Any
 
 from .errors import Errors, PatternError
 from .normalization_schema import NORMALIZATION_SCHEMA, first_problem
+from .rule_values import REQUIRED_VALUES
 
 TARGET_FILE = "targets.jsonl"
 MENTION_FILE = "mentions.jsonl"
@@ -425,6 +426,29 @@ def load_section_rules(
     return tuple(out)
 
 
+def check_required_values(patterns_dir: Path, rules: Iterable[SpanRule]) -> None:
+    """Check that every value the code branches on is the value of a rule of its label.
+
+    Args:
+        patterns_dir: The directory the rules came from (for messages).
+        rules: The loaded target and mention rules.
+
+    Raises:
+        PatternError: E013, naming the label, the value and the file, for the first value of
+            :data:`calcminer.nlp.rule_values.REQUIRED_VALUES` that no rule has.
+    """
+    present = {(r.label, r.value) for r in rules}
+    for label, values in sorted(REQUIRED_VALUES.items()):
+        for value in sorted(values):
+            if (label, value) not in present:
+                name = TARGET_FILE if label in TARGET_LABELS else MENTION_FILE
+                raise PatternError(
+                    Errors.E013.format(
+                        path=patterns_dir / name, label=label, value=value, name=name
+                    )
+                )
+
+
 def load_normalization(path: Path, patterns_dir: Path) -> Mapping[str, Any]:
     """Read ``normalization.json`` and check it against its schema.
 
@@ -493,6 +517,7 @@ def load_patterns(
     seen: dict[str, str] = {}
     targets = load_span_rules(directory / TARGET_FILE, directory, TARGET_LABELS, seen)
     mentions = load_span_rules(directory / MENTION_FILE, directory, MENTION_LABELS, seen)
+    check_required_values(directory, (*targets, *mentions))
     context_rules = load_context_rules(directory / CONTEXT_FILE, directory, seen)
     sections = load_section_rules(directory / SECTION_FILE, directory, seen)
     normalization = load_normalization(directory / NORMALIZATION_FILE, directory)

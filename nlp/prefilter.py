@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from .neighbours import LENT_LABELS, LENT_ORGAN
 from .patterns import PatternSet, SpanRule, required_words
+from .rule_values import ORGAN_LUNG, ORGAN_THYROID
 from .text_tables import is_table_row, rows_below, table_rows_above
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ FOLLOWUP_TRIGGER_LABELS = frozenset(
 CUE_NEEDS = {"FOLLOWUP_CUE": "FOLLOWUP", "FOLLOWUP_CONDITIONAL": "FOLLOWUP"}
 #: Organs with lobes of their own: when a report names one, the linker does not read a bare
 #: "right lobe" as the liver's (``calcminer.nlp.linking.Linker.link_targets``).
-LOBED_ORGANS = frozenset({"lung", "thyroid"})
+LOBED_ORGANS = frozenset({ORGAN_LUNG, ORGAN_THYROID})
 #: Where the pipeline always ends a sentence.
 LINE_BREAKS = ("\n", ";")
 _WORD_RE = re.compile(r"[^\W\d_]+")

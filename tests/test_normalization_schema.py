@@ -1,4 +1,5 @@
-"""normalization.json is checked against its schema when it loads (E011)."""
+"""normalization.json is checked against its schema when it loads (E011), and the rule values
+the code branches on must exist in the loaded rules (E013)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from calcminer.cli import app
+from calcminer.nlp import linking, recommendations
 from calcminer.nlp.errors import PatternError
 from calcminer.nlp.explain import validate_patterns
 from calcminer.nlp.normalization_schema import (
@@ -30,10 +32,20 @@ from calcminer.nlp.normalization_schema import (
     schema_key_paths,
 )
 from calcminer.nlp.patterns import (
+    MENTION_FILE,
+    MENTION_LABELS,
     NORMALIZATION_FILE,
+    TARGET_LABELS,
     default_patterns_dir,
     load_normalization,
     load_patterns,
+)
+from calcminer.nlp.rule_values import (
+    COUNT_ANOTHER,
+    FOLLOWUP_CUE_HEADER,
+    ORGAN_LIVER,
+    ORGAN_VESSEL,
+    REQUIRED_VALUES,
 )
 
 runner = CliRunner()
@@ -64,6 +76,19 @@ def _edit_tables(patterns: Path, edit: Callable[[Tables], None]) -> None:
 
 def _rename(data: Tables, old: str, new: str) -> None:
     data[new] = data.pop(old)
+
+
+def _set_value(mentions: Path, label: str, old: str, new: str) -> None:
+    """Give every rule of ``label`` whose value is ``old`` the value ``new``."""
+    lines = []
+    for line in mentions.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            rule = json.loads(line)
+            if rule["label"] == label and rule.get("value") == old:
+                rule["value"] = new
+            line = json.dumps(rule, ensure_ascii=False)
+        lines.append(line)
+    mentions.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 # --- the packaged file and the schema ----------------------------------------------------------
@@ -239,6 +264,44 @@ def test_normalization_schema_checker_lists_missing_and_unknown_keys() -> None:
     assert found.startswith("missing key(s) t.a (true or false); unknown key(s) t.c")
 
 
+# --- rule values the code branches on: E013 ----------------------------------------------------
+def test_rule_values_required_values_name_known_labels() -> None:
+    assert set(REQUIRED_VALUES) <= MENTION_LABELS | TARGET_LABELS
+    patterns = load_patterns()
+    present = {(r.label, r.value) for r in (*patterns.targets, *patterns.mentions)}
+    for label, values in REQUIRED_VALUES.items():
+        assert {(label, v) for v in values} <= present
+
+
+def test_rule_values_constants_agree_with_older_names() -> None:
+    """The linker's own names for organ values (kept where they are) say the same."""
+    assert linking.LIVER == ORGAN_LIVER
+    assert linking.VESSEL == ORGAN_VESSEL
+    assert recommendations.LIVER == ORGAN_LIVER
+    assert recommendations.HEADER_CUE == FOLLOWUP_CUE_HEADER
+    assert COUNT_ANOTHER in linking.POST_COUNT_VALUES
+
+
+@pytest.mark.parametrize("how", ["renamed", "removed"])
+def test_rule_values_missing_required_value_raises_e013(patterns_copy: Path, how: str) -> None:
+    mentions = patterns_copy / MENTION_FILE
+    if how == "renamed":
+        _set_value(mentions, "COUNT", COUNT_ANOTHER, "one_more")
+    else:
+        kept = [
+            line
+            for line in mentions.read_text(encoding="utf-8").splitlines()
+            if not (line.strip() and json.loads(line).get("value") == COUNT_ANOTHER)
+        ]
+        mentions.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    with pytest.raises(PatternError) as err:
+        load_patterns(patterns_copy)
+    assert err.value.code == "E013"
+    message = str(err.value)
+    assert "COUNT" in message and repr(COUNT_ANOTHER) in message
+    assert str(mentions) in message
+
+
 # --- validate-patterns and the other commands report the coded error ----------------------------
 def test_validate_patterns_reports_e011_not_e010(patterns_copy: Path) -> None:
     _edit_tables(patterns_copy, lambda d: _rename(d, "duct_context", "duct_contexts"))
@@ -250,6 +313,16 @@ def test_validate_patterns_reports_e011_not_e010(patterns_copy: Path) -> None:
     assert "E011" in result.output and "E010" not in result.output
     assert "Traceback" not in result.output
     assert isinstance(result.exception, SystemExit)
+
+
+def test_validate_patterns_reports_e013(patterns_copy: Path) -> None:
+    _set_value(patterns_copy / MENTION_FILE, "COUNT", COUNT_ANOTHER, "one_more")
+    problems = validate_patterns(patterns_copy)
+    assert [p.code for p in problems] == ["E013"]
+    assert "COUNT" in problems[0].message and MENTION_FILE in problems[0].file
+    result = runner.invoke(app, ["validate-patterns", str(patterns_copy)])
+    assert result.exit_code == 1
+    assert "E013" in result.output and "Traceback" not in result.output
 
 
 def test_show_with_broken_tables_fails_with_the_coded_error(patterns_copy: Path) -> None:
