@@ -15,7 +15,7 @@ from typing import Any
 
 from rich.text import Text
 
-from .errors import CalcminerError, Errors, PatternError
+from .errors import CalcminerError, Errors
 from .patterns import (
     CONFIG_FILE,
     CONTEXT_FILE,
@@ -25,9 +25,12 @@ from .patterns import (
     SECTION_FILE,
     TARGET_FILE,
     TARGET_LABELS,
+    SpanRule,
+    check_required_values,
     default_patterns_dir,
     load_config,
     load_context_rules,
+    load_normalization,
     load_section_rules,
     load_span_rules,
 )
@@ -312,18 +315,18 @@ def validate_patterns(patterns_dir: str | Path | None = None) -> list[PatternPro
 
     directory = Path(patterns_dir) if patterns_dir is not None else default_patterns_dir()
     seen: dict[str, str] = {}
+    #: The span rules of the files that loaded, by file name.
+    span_rules: dict[str, tuple[SpanRule, ...]] = {}
+
+    def load_spans(name: str, labels: frozenset[str]) -> None:
+        span_rules[name] = load_span_rules(directory / name, directory, labels, seen)
+
     checks: list[tuple[str, Callable[[], object]]] = [
-        (
-            TARGET_FILE,
-            lambda: load_span_rules(directory / TARGET_FILE, directory, TARGET_LABELS, seen),
-        ),
-        (
-            MENTION_FILE,
-            lambda: load_span_rules(directory / MENTION_FILE, directory, MENTION_LABELS, seen),
-        ),
+        (TARGET_FILE, lambda: load_spans(TARGET_FILE, TARGET_LABELS)),
+        (MENTION_FILE, lambda: load_spans(MENTION_FILE, MENTION_LABELS)),
         (CONTEXT_FILE, lambda: load_context_rules(directory / CONTEXT_FILE, directory, seen)),
         (SECTION_FILE, lambda: load_section_rules(directory / SECTION_FILE, directory, seen)),
-        (NORMALIZATION_FILE, lambda: _check_json(directory / NORMALIZATION_FILE, directory)),
+        (NORMALIZATION_FILE, lambda: load_normalization(directory / NORMALIZATION_FILE, directory)),
         (CONFIG_FILE, lambda: load_config(directory / CONFIG_FILE, directory)),
         (f"{AUDIT_CONFIG_FILE} + {MODALITY_FILE}", lambda: load_audit_config(directory)),
     ]
@@ -333,6 +336,12 @@ def validate_patterns(patterns_dir: str | Path | None = None) -> list[PatternPro
             check()
         except CalcminerError as e:
             problems.append(PatternProblem(name, e.code, str(e)))
+    if TARGET_FILE in span_rules and MENTION_FILE in span_rules:
+        # The values the code branches on, once both rule files load.
+        try:
+            check_required_values(directory, (*span_rules[TARGET_FILE], *span_rules[MENTION_FILE]))
+        except CalcminerError as e:
+            problems.append(PatternProblem(f"{TARGET_FILE} + {MENTION_FILE}", e.code, str(e)))
     if problems:
         return problems
     try:
@@ -346,15 +355,6 @@ def validate_patterns(patterns_dir: str | Path | None = None) -> list[PatternPro
         message = Errors.E010.format(kind=type(e).__name__, detail=str(e).strip())
         problems.append(PatternProblem("(pipeline)", "E010", message))
     return problems
-
-
-def _check_json(path: Path, directory: Path) -> object:
-    from .patterns import _load_json
-
-    data = _load_json(path, directory)
-    if not isinstance(data, dict):
-        raise PatternError(Errors.E002.format(path=path, line=1, detail="expected an object"))
-    return data
 
 
 def format_rules(rules: Iterable[RuleInfo]) -> str:

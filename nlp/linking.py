@@ -77,6 +77,22 @@ from .recommendations import (
     followup_summary,
 )
 from .reduce import PLACEHOLDER
+from .rule_values import (
+    BLOCKER_STRUCTURE,
+    COUNT_AND_ONE,
+    COUNT_ANOTHER,
+    COUNT_DIGIT,
+    COUNT_ENUMERATED,
+    COUNT_MULTIPLIER,
+    DIFFUSE_THROUGHOUT,
+    DUCT_AMBIGUOUS,
+    DUCT_INTRAHEPATIC,
+    LESION_VALUES,
+    LOBE_CAUDATE,
+    ORGAN_CAPSULE,
+    ORGAN_LIVER,
+    ORGAN_VESSEL,
+)
 from .schema import ModifierSpan
 from .text_tables import (
     BARE_NUMBER,
@@ -94,12 +110,12 @@ from .token_view import doc_text, token_view
 #: Count values that speak of foci after the head ("..., and another in S7", ": one in V").
 #: How many tokens open a "further ..." sentence whose negation says there are none more.
 NEGATED_OPENER_TOKENS = 3
-POST_COUNT_VALUES = frozenset({"another", "and_one", "enumerated", "multiplier"})
+POST_COUNT_VALUES = frozenset({COUNT_ANOTHER, COUNT_AND_ONE, COUNT_ENUMERATED, COUNT_MULTIPLIER})
 #: Assertions of a calcification that is not there now (a line's topic does not place it).
 NOT_PRESENT = frozenset({"negated", "hypothetical", "historical"})
-LIVER = "liver"
+LIVER = ORGAN_LIVER
 #: Vessel words ("hepatic arterial calcification") name the vessel, not the liver.
-VESSEL = "vessel"
+VESSEL = ORGAN_VESSEL
 TIER_RANK = {
     "internal": 0,
     "premod": 0,
@@ -622,7 +638,7 @@ class Linker(RuleComponent):
         self._mark_proximal(doc, mentions)
         target_starts = frozenset(t.start for t in targets)
         for m in mentions:
-            if m.label == "BLOCKER" and m.value == "structure" and m.end in target_starts:
+            if m.label == "BLOCKER" and m.value == BLOCKER_STRUCTURE and m.end in target_starts:
                 continue  # "high-attenuation calculi", "low signal calculi": a modifier
             if m.label == "BLOCKER" or (
                 m.label == "ORGAN" and m.value != LIVER and id(m) not in location_organs
@@ -971,13 +987,13 @@ class Linker(RuleComponent):
                 continue  # "... calcification of 11 mm without perifocal enhancing soft tissue"
             if (
                 m.label == "ORGAN"
-                and m.value == "capsule"
+                and m.value == ORGAN_CAPSULE
                 and self._lesion_capsule(doc, m, [*kept, *targets])
             ):
                 continue  # "a calcified capsule of the old haematoma": the lesion's, not Glisson's
             if m.label == "ORGAN" and m.end < len(doc) and lw[m.end] in self.organ_effect_words:
                 continue  # "... coarse calcification with capsular retraction"
-            if m.label == "COUNT" and m.value == "digit":
+            if m.label == "COUNT" and m.value == COUNT_DIGIT:
                 count = parse_digit_count(doc[m.start : m.end].text)
                 m.value = str(count) if count is not None else None
             out.append(m)
@@ -993,7 +1009,7 @@ class Linker(RuleComponent):
         lesions = [
             x
             for x in mentions
-            if (x.label == "BLOCKER" and x.value in {"lesion", "cyst"}) or x.is_target
+            if (x.label == "BLOCKER" and x.value in LESION_VALUES) or x.is_target
         ]
         if any(x.end == m.start for x in lesions):
             return True
@@ -1312,7 +1328,7 @@ class Linker(RuleComponent):
                     if (
                         m.label in IDENTITY_POST_LABELS
                         and h.label == "BLOCKER"
-                        and (h.value == "structure")
+                        and (h.value == BLOCKER_STRUCTURE)
                     ):
                         choice = self._identity_after(m, usable, identity_cues)
                         if choice is not None:
@@ -1344,7 +1360,9 @@ class Linker(RuleComponent):
                 return choice
         # Only "throughout the liver" may stand before the calcifications it describes; a fronted
         # "diffusely echogenic liver" is about the parenchyma.
-        if m.label in FRONTED_LABELS and not (m.label == "DIFFUSE" and m.value != "throughout"):
+        if m.label in FRONTED_LABELS and not (
+            m.label == "DIFFUSE" and m.value != DIFFUSE_THROUGHOUT
+        ):
             k = usable.first_starting_at(m.end)
             if k is not None and not usable.any_ending_by(m.start):
                 return k, "fronted", heads[k].start - m.end
@@ -1393,7 +1411,7 @@ class Linker(RuleComponent):
         lw = token_view(doc).lower
         heads = usable.heads
         h = heads[k]
-        if h.label != "BLOCKER" or h.value not in {"lesion", "cyst"} or not self._measured(doc, m):
+        if h.label != "BLOCKER" or h.value not in LESION_VALUES or not self._measured(doc, m):
             return None
         between = range(h.end, m.start)
         if not all(
@@ -1488,7 +1506,8 @@ class Linker(RuleComponent):
             if h.start >= cue:
                 return (k, "fronted", h.start - m.end) if h.is_target else None
             if h.is_target or not (
-                h.label == "BLOCKER" and (h.value == "structure" or self._inside_object(doc, h))
+                h.label == "BLOCKER"
+                and (h.value == BLOCKER_STRUCTURE or self._inside_object(doc, h))
             ):
                 return None
             k = usable.first_starting_at(h.start + 1)
@@ -1698,7 +1717,7 @@ class Linker(RuleComponent):
         """Whether a sentence names a lesion with a definite determiner ("Inside the lesion
         ...", "The calcified cyst measures ..."): one named before."""
         return any(
-            ((h.label == "BLOCKER" and h.value in {"lesion", "cyst"}) or h.is_target)
+            ((h.label == "BLOCKER" and h.value in LESION_VALUES) or h.is_target)
             and self._definite_before_head(doc, h.start)
             for h in heads
         )
@@ -2160,7 +2179,7 @@ class Linker(RuleComponent):
         ):
             return True  # "On noncontrast images it contains coarse central calcifications."
         return any(
-            ((h.label == "BLOCKER" and h.value in {"lesion", "cyst"}) or h.is_target)
+            ((h.label == "BLOCKER" and h.value in LESION_VALUES) or h.is_target)
             and (
                 self._definite_before_head(doc, h.start)
                 # "A single calcified focus lies within the involuted lesion."
@@ -2217,7 +2236,7 @@ class Linker(RuleComponent):
             if lw[i] in self.placing_parts:
                 return True
         return any(
-            h.label == "BLOCKER" and h.value in {"lesion", "cyst"} and opening + 2 <= h.start < stop
+            h.label == "BLOCKER" and h.value in LESION_VALUES and opening + 2 <= h.start < stop
             for h in heads
         )
 
@@ -2277,13 +2296,13 @@ class Linker(RuleComponent):
         lesions = [
             hk
             for hk, h in enumerate(p_heads)
-            if h.is_target or (h.label == "BLOCKER" and h.value in {"lesion", "cyst"})
+            if h.is_target or (h.label == "BLOCKER" and h.value in LESION_VALUES)
         ]
         if not lesions:
             if (
                 described_before is not None
                 and not named
-                and all(h.label == "BLOCKER" and h.value == "structure" for h in p_heads)
+                and all(h.label == "BLOCKER" and h.value == BLOCKER_STRUCTURE for h in p_heads)
             ):
                 self._lend_previous_context(
                     doc,
@@ -2296,7 +2315,9 @@ class Linker(RuleComponent):
                     chained=chained,
                 )
                 return
-            if named and all(h.label == "BLOCKER" and h.value == "structure" for h in p_heads):
+            if named and all(
+                h.label == "BLOCKER" and h.value == BLOCKER_STRUCTURE for h in p_heads
+            ):
                 # The previous sentence describes foci without a lesion word ("Three foci of
                 # signal void in segments 5/6, up to 6 mm"): its places and sizes are theirs.
                 lent_all = [
@@ -2461,20 +2482,20 @@ class Linker(RuleComponent):
                 return False
             tokens = lw[following[0] : following[1]]
             if not self.normalizer.is_plural_head(tokens) and not any(
-                m.label == "BLOCKER" and m.value in {"lesion", "cyst"} for m in f_mentions
+                m.label == "BLOCKER" and m.value in LESION_VALUES for m in f_mentions
             ):
                 return False
             states[-1].more_foci = True
         last = states[-1]
         lesion_subject = any(
             m.label == "BLOCKER"
-            and m.value in {"lesion", "cyst"}
+            and m.value in LESION_VALUES
             and m.start - following[0] <= CONTINUATION_WORDS
             for m in f_mentions
         )
         if (
             self._inside_lesion(last)
-            and any(m.label == "BLOCKER" and m.value in {"lesion", "cyst"} for m in f_mentions)
+            and any(m.label == "BLOCKER" and m.value in LESION_VALUES for m in f_mentions)
         ) or (
             # "... contain small stippled calcifications; these lesions are seen in segments
             # II and V, the largest measuring 3.2 cm": the lesions' size, not the foci's.
@@ -2551,7 +2572,7 @@ class Linker(RuleComponent):
             bool(first)
             and first[0] in self.definite
             and any(
-                m.label == "BLOCKER" and m.value in {"lesion", "cyst"} and m.start == after
+                m.label == "BLOCKER" and m.value in LESION_VALUES and m.start == after
                 for m in f_mentions
             )
         )
@@ -2746,7 +2767,7 @@ class Linker(RuleComponent):
                     continue
                 if h.is_target:
                     break  # "a calcified granuloma and a cyst which is calcified": its own
-                if h.label in self.predicate_subject_labels and h.value in {"lesion", "cyst"}:
+                if h.label in self.predicate_subject_labels and h.value in LESION_VALUES:
                     subject = hk
                     break
             if subject is None:
@@ -2831,7 +2852,7 @@ class Linker(RuleComponent):
                 h = heads[hk]
                 if h.is_target:
                     break
-                if h.label != "BLOCKER" or h.value not in {"lesion", "cyst"}:
+                if h.label != "BLOCKER" or h.value not in LESION_VALUES:
                     continue
                 lent += [
                     Attachment(a.mention, "post", a.mention.start - t.end)
@@ -2884,7 +2905,7 @@ class Linker(RuleComponent):
         lw = token_view(doc).lower
         by_noun: dict[str, tuple[list[int], list[TargetState]]] | None = None  # when needed
         for hk, h in enumerate(heads):
-            if h.is_target or h.label != "BLOCKER" or h.value not in {"lesion", "cyst"}:
+            if h.is_target or h.label != "BLOCKER" or h.value not in LESION_VALUES:
                 continue
             own = attached.get(hk, [])
             first = min([h.start, *(a.mention.start for a in own if a.tier == "premod")])
@@ -2997,7 +3018,7 @@ class Linker(RuleComponent):
             [
                 h
                 for h in heads
-                if h.is_target or (h.label == "BLOCKER" and h.value in {"lesion", "cyst"})
+                if h.is_target or (h.label == "BLOCKER" and h.value in LESION_VALUES)
             ],
         )
         state_starts = [st.mention.start for st in states]  # ascending, as the heads
@@ -3032,7 +3053,7 @@ class Linker(RuleComponent):
             if (
                 any(
                     h.label == "BLOCKER"
-                    and h.value in {"lesion", "cyst"}
+                    and h.value in LESION_VALUES
                     and h.end not in cue_starts  # "... a lesion containing calcification"
                     for h in heads[first:last]
                 )
@@ -3095,7 +3116,7 @@ class Linker(RuleComponent):
                     h = heads[k]
                     if h.is_target:
                         break
-                    if h.label != "BLOCKER" or h.value not in {"lesion", "cyst"}:
+                    if h.label != "BLOCKER" or h.value not in LESION_VALUES:
                         continue
                     earlier = _places(attached.get(k, []))
                     if earlier:
@@ -3138,7 +3159,7 @@ class Linker(RuleComponent):
         if hk is None or heads[hk].start - first > self.max_premod_gap:
             return
         lesion = heads[hk]
-        if lesion.is_target or lesion.label != "BLOCKER" or lesion.value not in {"lesion", "cyst"}:
+        if lesion.is_target or lesion.label != "BLOCKER" or lesion.value not in LESION_VALUES:
             return
         lent = _places(attached.get(hk, []))
         for st in states:
@@ -3206,7 +3227,7 @@ class Linker(RuleComponent):
                 continue
             hk = by_start[starts[j]]
             h = heads[hk]
-            if h.is_target or h.label != "BLOCKER" or h.value not in {"lesion", "cyst"}:
+            if h.is_target or h.label != "BLOCKER" or h.value not in LESION_VALUES:
                 continue
             if h.start - t.end > self.max_post_distance:
                 continue
@@ -3286,7 +3307,7 @@ class Linker(RuleComponent):
                     i
                     for i in range(bisect.bisect_right(head_starts, cue.start) - 1, -1, -1)
                     if heads[i].end <= cue.start
-                    and not (heads[i].label == "BLOCKER" and heads[i].value == "structure")
+                    and not (heads[i].label == "BLOCKER" and heads[i].value == BLOCKER_STRUCTURE)
                 ),
                 None,
             )
@@ -3305,11 +3326,7 @@ class Linker(RuleComponent):
                 # holds them (a phlebolith it names is what the lesion holds).
                 k -= 1
                 lesion = heads[k]
-            if (
-                lesion.is_target
-                or lesion.label != "BLOCKER"
-                or lesion.value not in {"lesion", "cyst"}
-            ):
+            if lesion.is_target or lesion.label != "BLOCKER" or lesion.value not in LESION_VALUES:
                 continue
             own = attached.get(k, [])
             # A target with its own size ("The segment 6 lesion corresponds to a coarse
@@ -3405,7 +3422,7 @@ class Linker(RuleComponent):
     def _contents_of(self, doc: Doc, host: Mention, inner: Mention) -> bool:
         """Whether ``inner`` is what the lesion ``host`` is said to hold: a joiner ("with",
         "containing") after the host and only words and commas up to ``inner``."""
-        if host.is_target or host.label != "BLOCKER" or host.value not in {"lesion", "cyst"}:
+        if host.is_target or host.label != "BLOCKER" or host.value not in LESION_VALUES:
             return False
         between = doc[host.end : inner.start]
         joiners = [k for k, t in enumerate(between) if t.lower_ in self.host_joiners]
@@ -3471,7 +3488,7 @@ class Linker(RuleComponent):
                 len(colon) != 1
                 or previous.is_target
                 or previous.label != "BLOCKER"
-                or previous.value not in {"lesion", "cyst"}
+                or previous.value not in LESION_VALUES
                 or st.mention.start - colon[0] > self.max_premod_gap
                 or any(t.is_punct and t.text not in {":", "-", "\u2013", "\u2014"} for t in between)
             ):
@@ -3610,8 +3627,8 @@ class Linker(RuleComponent):
         duct_values = {a.mention.value for a in by_label.get("DUCT", [])}
         bile_duct = (
             t.label == "DUCT_STONE"
-            or "intrahepatic" in duct_values
-            or ("ambiguous" in duct_values and organ == LIVER)
+            or DUCT_INTRAHEPATIC in duct_values
+            or (DUCT_AMBIGUOUS in duct_values and organ == LIVER)
         )
         if bile_duct and organ == "unknown":
             organ = LIVER
@@ -3708,7 +3725,7 @@ class Linker(RuleComponent):
                 1
                 for a in by_label.get("COUNT", [])
                 if a.tier == "post"
-                and a.mention.value in {"another", "and_one"}
+                and a.mention.value in (COUNT_ANOTHER, COUNT_AND_ONE)
                 # "two calcifications, one in segment V and one (another) in VIII" lists the two
                 and (count is None or count <= 1)
             ),
@@ -3725,7 +3742,7 @@ class Linker(RuleComponent):
             # calcminer.nlp.reduce: a reduced text is then mined again whole).
             "lobe_sensitive": any(
                 a.mention.label == "LOBE"
-                and a.mention.value != "caudate"
+                and a.mention.value != LOBE_CAUDATE
                 and not a.mention.proximal
                 for a in st.attachments
             ),
@@ -3857,8 +3874,8 @@ class Linker(RuleComponent):
                     coordinated.append(self.shared_organs[m.rule_id])
             elif (
                 m.label == "SEGMENT"
-                or (m.label == "LOBE" and (not ambiguous_lobes or m.value == "caudate"))
-                or (m.label == "DUCT" and m.value == "intrahepatic")
+                or (m.label == "LOBE" and (not ambiguous_lobes or m.value == LOBE_CAUDATE))
+                or (m.label == "DUCT" and m.value == DUCT_INTRAHEPATIC)
             ):
                 evidence.append((rank, a.distance, LIVER))
         if evidence:
@@ -3975,11 +3992,11 @@ class Linker(RuleComponent):
             parse_count_value(a.mention.value)
             for a in premods
             if a.mention.label == "COUNT"
-            and a.mention.value != "another"
+            and a.mention.value != COUNT_ANOTHER
             and not (not plural and self._list_number(doc, a.mention))
         ]
         counts += [
-            1 for a in premods if a.mention.label == "COUNT" and a.mention.value == "another"
+            1 for a in premods if a.mention.label == "COUNT" and a.mention.value == COUNT_ANOTHER
         ]
         # "calcified foci (x3)": the number stands after the head.
         counts += [
@@ -3987,7 +4004,9 @@ class Linker(RuleComponent):
                 "".join(ch for ch in doc[a.mention.start : a.mention.end].text if ch.isdigit())
             )
             for a in st.attachments
-            if a.mention.label == "COUNT" and a.mention.value == "multiplier" and a.tier == "post"
+            if a.mention.label == "COUNT"
+            and a.mention.value == COUNT_MULTIPLIER
+            and a.tier == "post"
         ]
         exact = max((c for c in counts if c is not None), default=None)
         quantified = any(a.mention.label == "QUANTIFIER" for a in premods)
@@ -4008,7 +4027,8 @@ class Linker(RuleComponent):
         if st.plural_container:
             return None, True, definite  # "further metastases contain calcification"
         if any(
-            a.mention.label == "COUNT" and a.mention.value == "enumerated" for a in st.attachments
+            a.mention.label == "COUNT" and a.mention.value == COUNT_ENUMERATED
+            for a in st.attachments
         ):
             # "Calcified granulomas: one in segment V and one in segment VIII": the listed
             # items are the foci (each further "and one" adds through ``another``).

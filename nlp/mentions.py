@@ -23,15 +23,15 @@ from .gated import GatedMatcher, split_rules
 from .labels import FOLLOWUP_TRIGGER_LABELS
 from .neighbours import CONTINUATION_WORDS, NeighbourCues, first_words
 from .patterns import PatternSet
-from .prefilter import anchor_words
+from .prefilter import LOBED_ORGANS, anchor_words
 from .recommendations import clause_around, ends_clause
+from .rule_values import LESION_VALUES, ORGAN_LIVER
 from .text_tables import LinesOfLast, is_table_row, rows_below, table_rows_above
 from .token_view import doc_text, token_view
 
-#: ORGAN rule values the linker checks over the whole report.
-DOCUMENT_WIDE_ORGANS = frozenset({"liver", "lung", "thyroid"})
-#: BLOCKER values of lesions that hold or are calcifications (not organ measurements).
-LESION_VALUES = frozenset({"lesion", "cyst"})
+#: ORGAN rule values the linker checks over the whole report: the liver, and the organs with
+#: lobes of their own (``LOBED_ORGANS``: a bare "right lobe" is not the liver's beside them).
+DOCUMENT_WIDE_ORGANS = frozenset({ORGAN_LIVER}) | LOBED_ORGANS
 
 
 class MentionMatcher(RuleComponent):

@@ -25,11 +25,12 @@ from functools import cached_property
 from typing import Any, Literal
 
 from .labels import LENT_LABELS
+from .rule_values import ORGAN_LIVER
 
 ContinuationKind = Literal["same_foci", "more_foci", "member_place"]
 #: A continuing sentence lends an ORGAN (``LENT_LABELS`` in ``calcminer.nlp.labels``) only
 #: when it is this one ("these lie in segments II and V of the liver").
-LENT_ORGAN = "liver"
+LENT_ORGAN = ORGAN_LIVER
 CONTINUATION_KINDS: tuple[ContinuationKind, ...] = ("same_foci", "more_foci", "member_place")
 #: How many first words of a sentence a continuation phrase may span ("in the liver they").
 CONTINUATION_WORDS = 4

@@ -11,11 +11,12 @@ from functools import cached_property
 from itertools import islice
 from typing import Any
 
+from .rule_values import LOBE_BOTH, LOBE_CAUDATE, LOBE_LEFT, LOBE_RIGHT, ORGAN_LIVER
 from .schema import COUINAUD_SEGMENTS
 
 #: The segments in order (one list: ``calcminer.nlp.schema.COUINAUD_SEGMENTS``).
 ROMAN_ORDER = COUINAUD_SEGMENTS
-LOBE_ORDER: tuple[str, ...] = ("caudate", "left", "right")
+LOBE_ORDER: tuple[str, ...] = (LOBE_CAUDATE, LOBE_LEFT, LOBE_RIGHT)
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ class ExamTitle:
         self.other_organ_words = frozenset(
             word
             for word, organ in table["followup"]["organ_words"].items()
-            if organ != "liver" and word not in liver
+            if organ != ORGAN_LIVER and word not in liver
         )
 
     def title_span(self, text: str) -> tuple[int, int] | None:
@@ -200,8 +201,8 @@ def sort_lobes(lobes: Iterable[str]) -> tuple[str, ...]:
     """Return lobe names sorted alphabetically, unique; ``both`` expands to left and right."""
     out: set[str] = set()
     for lobe in lobes:
-        if lobe == "both":
-            out.update(("left", "right"))
+        if lobe == LOBE_BOTH:
+            out.update((LOBE_LEFT, LOBE_RIGHT))
         elif lobe in LOBE_ORDER:
             out.add(lobe)
     return tuple(sorted(out))

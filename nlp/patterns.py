@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -14,6 +14,8 @@ from typing import Any
 
 from .errors import Errors, PatternError
 from .labels import MENTION_LABELS, TARGET_LABELS, VALUED_LABELS
+from .normalization_schema import NORMALIZATION_SCHEMA, first_problem
+from .rule_values import REQUIRED_VALUES
 
 TARGET_FILE = "targets.jsonl"
 MENTION_FILE = "mentions.jsonl"
@@ -482,6 +484,51 @@ def load_section_rules(
     return tuple(out)
 
 
+def check_required_values(patterns_dir: Path, rules: Iterable[SpanRule]) -> None:
+    """Check that every value the code branches on is the value of a rule of its label.
+
+    Args:
+        patterns_dir: The directory the rules came from (for messages).
+        rules: The loaded target and mention rules.
+
+    Raises:
+        PatternError: E013, naming the label, the value and the file, for the first value of
+            :data:`calcminer.nlp.rule_values.REQUIRED_VALUES` that no rule has.
+    """
+    present = {(r.label, r.value) for r in rules}
+    for label, values in sorted(REQUIRED_VALUES.items()):
+        for value in sorted(values):
+            if (label, value) not in present:
+                name = TARGET_FILE if label in TARGET_LABELS else MENTION_FILE
+                raise PatternError(
+                    Errors.E013.format(
+                        path=patterns_dir / name, label=label, value=value, name=name
+                    )
+                )
+
+
+def load_normalization(path: Path, patterns_dir: Path) -> Mapping[str, Any]:
+    """Read ``normalization.json`` and check it against its schema.
+
+    Args:
+        path: The file.
+        patterns_dir: Directory it belongs to (for messages).
+
+    Returns:
+        The tables, as loaded.
+
+    Raises:
+        PatternError: E002 on bad JSON; E011 on a missing or unknown table or key, or a value
+            of the wrong shape (see ``NORMALIZATION_SCHEMA`` in
+            :mod:`calcminer.nlp.normalization_schema`), naming the key path.
+    """
+    data = _load_json(path, patterns_dir)
+    problem = first_problem(data, NORMALIZATION_SCHEMA)
+    if problem is not None:
+        raise PatternError(Errors.E011.format(path=path, detail=problem))
+    return data
+
+
 def load_config(path: Path, patterns_dir: Path) -> Mapping[str, Any]:
     """Read ``config.toml`` and check its sections and keys."""
     text = _read_text(path, patterns_dir)
@@ -526,10 +573,11 @@ def load_patterns(
     """
     directory = Path(patterns_dir) if patterns_dir is not None else default_patterns_dir()
     seen: dict[str, str] = {}
-    normalization = _load_json(directory / NORMALIZATION_FILE, directory)
+    normalization = load_normalization(directory / NORMALIZATION_FILE, directory)
     lists = load_word_lists(directory, normalization)
     targets = load_span_rules(directory / TARGET_FILE, directory, TARGET_LABELS, seen, lists)
     mentions = load_span_rules(directory / MENTION_FILE, directory, MENTION_LABELS, seen, lists)
+    check_required_values(directory, (*targets, *mentions))
     context_rules = load_context_rules(directory / CONTEXT_FILE, directory, seen)
     sections = load_section_rules(directory / SECTION_FILE, directory, seen)
     config = dict(load_config(directory / CONFIG_FILE, directory))

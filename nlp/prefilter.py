@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from .labels import CUE_NEEDS, FOLLOWUP_TRIGGER_LABELS, LENT_LABELS
 from .neighbours import LENT_ORGAN
 from .patterns import PatternSet, SpanRule, required_words
+from .rule_values import ORGAN_LUNG, ORGAN_THYROID
 from .text_tables import is_table_row, rows_below, table_rows_above
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 #: Organs with lobes of their own: when a report names one, the linker does not read a bare
 #: "right lobe" as the liver's (``calcminer.nlp.linking.Linker.link_targets``).
-LOBED_ORGANS = frozenset({"lung", "thyroid"})
+LOBED_ORGANS = frozenset({ORGAN_LUNG, ORGAN_THYROID})
 #: Where the pipeline always ends a sentence.
 LINE_BREAKS = ("\n", ";")
 _WORD_RE = re.compile(r"[^\W\d_]+")

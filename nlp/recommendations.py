@@ -85,6 +85,16 @@ from spacy.tokens import Doc, Token
 
 from .extensions import CONTEXT_EDGES, LOOK_BACK, RECOMMENDATIONS
 from .labels import FOLLOWUP_TRIGGER_LABELS, RECOMMENDATION_LABELS
+from .rule_values import (
+    DUCT_AMBIGUOUS,
+    FOLLOWUP_CUE_HEADER,
+    FOLLOWUP_CUE_LINE_HEADER,
+    FOLLOWUP_CUE_NEEDS_MODALITY,
+    FOLLOWUP_FOLLOWUP,
+    FOLLOWUP_IMAGING,
+    FOLLOWUP_PLAN_CONDITION,
+    ORGAN_LIVER,
+)
 from .schema import Recommendation
 from .token_view import token_view
 
@@ -101,26 +111,26 @@ ORGAN = "ORGAN"
 #: Labels of the mentions that can make a recommendation (with others of its clause).
 TRIGGER_LABELS = FOLLOWUP_TRIGGER_LABELS
 #: Object values that name no modality.
-GENERIC_MODALITIES = frozenset({"imaging", "followup"})
+GENERIC_MODALITIES = frozenset({FOLLOWUP_IMAGING, FOLLOWUP_FOLLOWUP})
 #: Value of a cue that recommends only with a named modality ("continue").
-NEEDS_MODALITY = "needs_modality"
+NEEDS_MODALITY = FOLLOWUP_CUE_NEEDS_MODALITY
 #: Value of a header cue ("Plan:"): it also governs the clauses after its own on its line,
 #: where it recommends only with a named modality ("Plan: Counselled. Fetal MRI at 28 weeks.").
-HEADER_CUE = "header"
+HEADER_CUE = FOLLOWUP_CUE_HEADER
 #: Value of an advice header of translated reports ("Saran:", "Empfehlung:"): a header cue
 #: that, alone on its line, governs the next line ("Saran:\nMRI abdomen.").
-LINE_HEADER_CUE = "line_header"
+LINE_HEADER_CUE = FOLLOWUP_CUE_LINE_HEADER
 #: Value of a verbless plan that ends with its condition ("MRI liver if", "Liver MRI should
 #: the"): what follows is the condition, read only for words saying the exam was done.
-CONDITIONAL_PLAN = "condition"
+CONDITIONAL_PLAN = FOLLOWUP_PLAN_CONDITION
 #: Modality of a recommendation that names none.
-UNNAMED_MODALITY = "imaging"
-LIVER = "liver"
+UNNAMED_MODALITY = FOLLOWUP_IMAGING
+LIVER = ORGAN_LIVER
 #: Location labels that place a recommendation's subject in the liver.
 LIVER_LOCATION_LABELS = frozenset({"SEGMENT", "LOBE", "DUCT"})
 #: Value of a duct word that names no side of the liver's edge ("the bile duct", "ducts"): it
 #: does not place a recommendation in the liver by itself (the common bile duct is outside).
-AMBIGUOUS_DUCT = "ambiguous"
+AMBIGUOUS_DUCT = DUCT_AMBIGUOUS
 #: Tokens that end a clause.
 CLAUSE_END_TOKENS = frozenset({";", ".", "!"})
 #: Tokens after the number that opens a numbered item ("1.", "2)").
