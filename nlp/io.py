@@ -28,7 +28,7 @@ from typing import Any, Literal, TextIO
 
 from calcminer.nlp.errors import Errors, InputError, PatternError
 from calcminer.nlp.patterns import CONFIG_FILE, default_patterns_dir, load_config
-from calcminer.nlp.schema import RecordError, Report
+from calcminer.nlp.schema import MAX_REPORT_CHARS, RecordError, Report
 
 InputKind = Literal["jsonl", "csv", "parquet", "txt", "folder"]
 
@@ -41,10 +41,6 @@ TXT_SUFFIXES: frozenset[str] = frozenset({".txt"})
 PARQUET_BATCH_ROWS = 1024
 #: The csv module refuses fields over 128 KiB by default; a long report can exceed that.
 CSV_FIELD_LIMIT_CHARS = 2**31 - 1
-#: Longest report text mined (characters). Longer texts become an error row (E124): a report
-#: of several MB is mined (about 15 s and 300 MB per 2 MB), but an archive field this large
-#: is most likely a concatenation or an attachment. The pipeline's spaCy limit is set to it.
-MAX_REPORT_CHARS = 5_000_000
 #: Text encoding of every input; ``-sig`` drops a byte-order mark written by spreadsheet tools.
 INPUT_ENCODING = "utf-8-sig"
 

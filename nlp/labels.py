@@ -86,9 +86,11 @@ def _tiers(*tiers: Tier) -> frozenset[Tier]:
     return frozenset(tiers)
 
 
-def _target(**kwargs: bool) -> LabelSpec:
+def _target(*, echo: bool = False, shadow_owner: bool = False, stone: bool = False) -> LabelSpec:
     """A target label: ConText asserts every target."""
-    return LabelSpec(kind="target", asserted=True, **kwargs)
+    return LabelSpec(
+        kind="target", asserted=True, echo=echo, shadow_owner=shadow_owner, stone=stone
+    )
 
 
 _PLACE = _tiers("premod", "post", "fronted")

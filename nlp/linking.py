@@ -69,14 +69,12 @@ from .normalize import (
     sort_segments,
 )
 from .patterns import PatternSet
-from .prefilter import LINE_BREAKS, LOBED_ORGANS
 from .recommendations import (
     RecommendationFinder,
     RecommendationSettings,
     RecommendationTuple,
     followup_summary,
 )
-from .reduce import PLACEHOLDER
 from .rule_values import (
     BLOCKER_STRUCTURE,
     COUNT_AND_ONE,
@@ -89,11 +87,13 @@ from .rule_values import (
     DUCT_INTRAHEPATIC,
     LESION_VALUES,
     LOBE_CAUDATE,
+    LOBED_ORGANS,
     ORGAN_CAPSULE,
     ORGAN_LIVER,
     ORGAN_VESSEL,
 )
 from .schema import ModifierSpan
+from .sections import LINE_BREAKS, PLACEHOLDER
 from .text_tables import (
     BARE_NUMBER,
     LinesOfLast,

@@ -21,11 +21,11 @@ from .component import RuleComponent
 from .extensions import sentence_starts
 from .gated import GatedMatcher, split_rules
 from .labels import FOLLOWUP_TRIGGER_LABELS
+from .line_tests import anchor_words
 from .neighbours import CONTINUATION_WORDS, NeighbourCues, first_words
 from .patterns import PatternSet
-from .prefilter import LOBED_ORGANS, anchor_words
 from .recommendations import clause_around, ends_clause
-from .rule_values import LESION_VALUES, ORGAN_LIVER
+from .rule_values import LESION_VALUES, LOBED_ORGANS, ORGAN_LIVER
 from .text_tables import LinesOfLast, is_table_row, rows_below, table_rows_above
 from .token_view import doc_text, token_view
 

@@ -15,11 +15,11 @@ from .mentions import neighbour_cues
 from .normalize import CleanText, ExamTitle, TextCleaner
 from .patterns import PatternSet, load_patterns
 from .pipeline import TARGETS_PIPE, build_pipeline
-from .prefilter import LINE_BREAKS, CandidateUnits, Prefilter
+from .prefilter import CandidateUnits, Prefilter
 from .recommendations import doc_recommendations
 from .reduce import Reducer, Reduction
 from .schema import Report, ReportResult
-from .sections import SectionSplitter
+from .sections import LINE_BREAKS, SectionSplitter
 from .triage import TriageConfig
 
 #: Reports per ``nlp.pipe`` batch.

@@ -11,8 +11,8 @@ from spacy.tokenizer import Tokenizer
 
 from . import factories  # noqa: F401  (registers calcminer's factories)
 from .component import RuleComponent
-from .io import MAX_REPORT_CHARS
 from .patterns import PatternSet, load_patterns
+from .schema import MAX_REPORT_CHARS
 
 #: The target matcher's name (a span ruler).
 TARGETS_PIPE = "calcminer_targets"

@@ -20,26 +20,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from .labels import CUE_NEEDS, FOLLOWUP_TRIGGER_LABELS, LENT_LABELS
+from .line_tests import RuleTest, anchor_words, rule_test
 from .neighbours import LENT_ORGAN
-from .patterns import PatternSet, SpanRule, required_words
-from .rule_values import ORGAN_LUNG, ORGAN_THYROID
+from .patterns import PatternSet
+from .rule_values import LOBED_ORGANS
+from .sections import LINE_BREAKS
 from .text_tables import is_table_row, rows_below, table_rows_above
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-#: Organs with lobes of their own: when a report names one, the linker does not read a bare
-#: "right lobe" as the liver's (``calcminer.nlp.linking.Linker.link_targets``).
-LOBED_ORGANS = frozenset({ORGAN_LUNG, ORGAN_THYROID})
-#: Where the pipeline always ends a sentence.
-LINE_BREAKS = ("\n", ";")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 #: In lower-cased ASCII text the words are runs of a-z: every other byte becomes a space and
 #: ``str.split`` cuts there (faster than a regular expression, long text or short).
@@ -89,85 +85,6 @@ def _lowered(text: str) -> tuple[str, set[str]]:
 #: A word, a period and one space before a letter: a sentence end unless the word is an
 #: abbreviation or the letter is not a capital (checked after matching).
 _SENTENCE_CUT = re.compile(r"(?:(?<=\s)|^)([^\W\d_]+)\. (?=[^\W\d_])")
-
-
-@dataclass(frozen=True)
-class RuleTest:
-    """What a line must contain for one rule to match there.
-
-    Attributes:
-        required: One set per required token; the line needs a word of every set (an
-            alphabetic word as a whole word, any other as a substring).
-        requires: Mention labels that must also match in the same line.
-    """
-
-    required: tuple[frozenset[str], ...]
-    requires: tuple[str, ...] = ()
-    #: Each required set split into whole words and substrings (for fast line checks).
-    split: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = field(
-        init=False, repr=False, compare=False
-    )
-
-    #: The whole-word parts of the required sets that have no substrings (a line must hold a
-    #: word of each), and the required sets that have some.
-    alpha: frozenset[frozenset[str]] = field(init=False, repr=False, compare=False)
-    mixed: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = field(
-        init=False, repr=False, compare=False
-    )
-
-    def __post_init__(self) -> None:
-        split = tuple(
-            (frozenset(w for w in s if w.isalpha()), tuple(w for w in s if not w.isalpha()))
-            for s in self.required
-        )
-        object.__setattr__(self, "split", split)
-        object.__setattr__(self, "alpha", frozenset(w for w, parts in split if not parts))
-        object.__setattr__(self, "mixed", tuple((w, parts) for w, parts in split if parts))
-
-    def line_holds(self, met: AbstractSet[frozenset[str]], line: str) -> bool:
-        """Whether a line holds a word of every required set (see ``required``).
-
-        Args:
-            met: The whole-word sets of ``split`` that share a word with the line (see
-                ``Prefilter._met_sets``); a set with substrings may also be met by one.
-            line: The line, lower-cased.
-        """
-        if not self.alpha <= met:
-            return False
-        return all(whole in met or any(p in line for p in parts) for whole, parts in self.mixed)
-
-    def anchor(self) -> frozenset[str]:
-        """The most selective required set: the one with the fewest words of one or two
-        letters ("ct", "us", "mo": whole words in most reports), then the one whose shortest
-        word is longest. Any required set would do (a line that passes holds a word of each);
-        the choice only decides how many lines are tested."""
-        sets = [s for s in self.required if s]
-        if not sets:
-            return frozenset()
-        return min(
-            sets,
-            key=lambda s: (sum(len(w) <= 2 for w in s), -min(map(len, s)), len(s)),
-        )
-
-
-def rule_test(rule: SpanRule) -> RuleTest:
-    """The line test of one rule.
-
-    Raises:
-        ValueError: When the rule has no required token with literal words (e.g. only
-            regular expressions): the prefilter could then not be a superset test.
-    """
-    if isinstance(rule.pattern, str):
-        sets = [frozenset({w}) for w in rule.pattern.lower().split()]
-    else:
-        sets = required_words(rule.pattern)
-    test = RuleTest(tuple(sets), tuple(rule.requires))
-    if not test.anchor():
-        raise ValueError(
-            f"rule {rule.id!r} in {rule.path} has no required token with literal words: "
-            "the prefilter cannot be derived from it"
-        )
-    return test
 
 
 _DIGIT = re.compile(r"\d")
@@ -244,11 +161,6 @@ def _phrase_start(phrases: Iterable[str]) -> re.Pattern[str]:
 def _line_start(text: str, position: int) -> int:
     """Start of the line (text after the last separator) that holds ``text[position - 1]``."""
     return max(text.rfind(c, 0, position) for c in LINE_BREAKS) + 1
-
-
-def anchor_words(rules: Iterable[SpanRule]) -> set[str]:
-    """The words of each rule's most selective required token, all together."""
-    return {w for rule in rules for w in rule_test(rule).anchor()}
 
 
 @dataclass(frozen=True)

@@ -37,13 +37,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .prefilter import LINE_BREAKS
+from .sections import LINE_BREAKS, PLACEHOLDER
 
 if TYPE_CHECKING:
     from .patterns import SectionHeader
 
-#: Stands in for the words of a line the pipeline does not need.
-PLACEHOLDER = "xx"
 #: Characters that do not stop a header from standing alone on its line.
 _HEADER_TRAIL = " ,:"
 

@@ -53,6 +53,9 @@ ORGAN_CAPSULE = "capsule"
 ORGAN_VESSEL = "vessel"
 ORGAN_LUNG = "lung"
 ORGAN_THYROID = "thyroid"
+#: Organs with lobes of their own: when a report names one, the linker does not read a bare
+#: "right lobe" as the liver's (``calcminer.nlp.linking.Linker.link_targets``).
+LOBED_ORGANS = frozenset({ORGAN_LUNG, ORGAN_THYROID})
 
 # --- FOLLOWUP (the exam a recommendation names) ----------------------------------------------
 #: "imaging": names no modality.

@@ -12,6 +12,10 @@ TriageLevel = Literal["none", "benign", "workup", "urgent"]
 
 TRIAGE_LEVELS: tuple[TriageLevel, ...] = ("none", "benign", "workup", "urgent")
 FLAGGED_LEVELS: frozenset[str] = frozenset({"workup", "urgent"})
+#: Longest report text mined (characters). Longer texts become an error row (E124): a report
+#: of several MB is mined (about 15 s and 300 MB per 2 MB), but an archive field this large
+#: is most likely a concatenation or an attachment. The pipeline's spaCy limit is set to it.
+MAX_REPORT_CHARS = 5_000_000
 #: The Couinaud segments of the liver, in order: how ``segments`` values are written and sorted.
 COUINAUD_SEGMENTS: tuple[str, ...] = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII")
 

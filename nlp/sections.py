@@ -16,6 +16,12 @@ from .patterns import PatternSet, SectionHeader
 from .token_view import TokenView, token_view
 
 _SENTENCE_END = frozenset({".", "!", "?"})
+#: Where the splitter always ends a sentence (the prefilter's superset test and the reducer
+#: rest on it: a line piece between two of these is never part of a longer sentence).
+LINE_BREAKS = ("\n", ";")
+#: What a reduced text (``calcminer.nlp.reduce``) holds in place of the words of a line the
+#: pipeline does not need; the linker reads it as "something was left out here".
+PLACEHOLDER = "xx"
 _DEFAULT_TOP = ("findings", "body")
 
 

@@ -186,7 +186,10 @@ def _delete_nested(data: Tables, path: tuple[str, ...]) -> None:
             lambda d: _set_nested(d, ("negation_carriers", "phrases", 1), "to indicate"),
             ["negation_carriers.phrases[1]", "a list"],
         ),
-        (lambda d: _set_nested(d, ("number_regex",), "(\\d"), ["number_regex", "regular expression"]),
+        (
+            lambda d: _set_nested(d, ("number_regex",), "(\\d"),
+            ["number_regex", "regular expression"],
+        ),
         (
             lambda d: _set_nested(d, ("segment_value_regex",), r"\d+"),
             ["segment_value_regex", "group"],
