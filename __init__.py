@@ -15,12 +15,12 @@ __all__ = ["Miner", "__version__", "extract_tables"]
 
 if TYPE_CHECKING:
     from calcminer.nlp.api import extract_tables
-    from calcminer.nlp.miner import Miner
+    from calcminer.nlp.mining.miner import Miner
 
 #: Lazily exported names -> the module that defines them.
 _LAZY: dict[str, str] = {
     "extract_tables": "calcminer.nlp.api",
-    "Miner": "calcminer.nlp.miner",
+    "Miner": "calcminer.nlp.mining.miner",
 }
 
 

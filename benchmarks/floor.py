@@ -254,7 +254,7 @@ def _tokenizer_step(sentences: bool) -> StepBody:
 
 
 def _pipeline_step(sentences: bool) -> StepBody:
-    from calcminer.nlp.miner import Miner
+    from calcminer.nlp.mining.miner import Miner
 
     miner = Miner()
     source = _candidate_sentences if sentences else _hit_texts
@@ -268,7 +268,7 @@ def _pipeline_step(sentences: bool) -> StepBody:
 
 
 def _miner_step() -> StepBody:
-    from calcminer.nlp.miner import Miner
+    from calcminer.nlp.mining.miner import Miner
     from calcminer.nlp.schema import Report
 
     miner = Miner()

@@ -69,7 +69,7 @@ def _reports(root: Path, shared: Path, archive: Path | None, archive_reports: in
 def _child(args: argparse.Namespace) -> None:
     """Mine every set with the prefilter on and off; pickle the frames to ``args.out``."""
     import calcminer
-    from calcminer.nlp.miner import Miner
+    from calcminer.nlp.mining.miner import Miner
     from calcminer.nlp.tables import findings_frame, reports_frame
 
     try:  # older checkouts have no recommendations table

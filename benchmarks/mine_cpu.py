@@ -32,7 +32,7 @@ DEFAULT_WARMUP = 200
 
 
 def _child(args: argparse.Namespace) -> None:
-    from calcminer.nlp.miner import Miner
+    from calcminer.nlp.mining.miner import Miner
     from calcminer.nlp.schema import Report
 
     with args.archive.open(encoding="utf-8") as lines:

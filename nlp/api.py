@@ -37,7 +37,7 @@ ERRORS_SUFFIX = ".errors.csv"
 
 
 class Mining(Protocol):
-    """What the library needs from a miner (``calcminer.nlp.miner.Miner`` provides it)."""
+    """What the library needs from a miner (``calcminer.nlp.mining.miner.Miner`` provides it)."""
 
     def mine(self, reports: Iterable[Report]) -> Iterator[ReportResult]:
         """Yield one result per report, in the same order."""
@@ -56,7 +56,7 @@ def load_miner(patterns_dir: str | Path | None = None) -> Mining:
     Raises:
         PatternError: When a pattern or configuration file is missing or invalid.
     """
-    from calcminer.nlp.miner import Miner
+    from calcminer.nlp.mining.miner import Miner
 
     return Miner(patterns_dir=patterns_dir)
 
@@ -354,7 +354,7 @@ def run_extract(
         if miner is not None:
             return miner
         if not options.prefilter:
-            from calcminer.nlp.miner import Miner
+            from calcminer.nlp.mining.miner import Miner
 
             return Miner(patterns_dir, prefilter=False)
         return load_miner(patterns_dir)
@@ -850,8 +850,8 @@ def run_figures(
     """
     import pandas as pd
 
-    from calcminer.nlp.patterns import load_patterns
     from calcminer.nlp.plots import batch_figures
+    from calcminer.nlp.rules.patterns import load_patterns
 
     urgent_size_mm = float(load_patterns(patterns_dir).config["triage"]["urgent_size_mm"])
     errors = 0

@@ -36,9 +36,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import Errors, PatternError
-from .patterns import check_rule_id, check_rule_keys, default_patterns_dir
-from .schema import FLAGGED_LEVELS, RecordError, Report, ReportResult
+from calcminer.nlp.errors import Errors, PatternError
+from calcminer.nlp.rules.patterns import check_rule_id, check_rule_keys, default_patterns_dir
+from calcminer.nlp.schema import FLAGGED_LEVELS, RecordError, Report, ReportResult
 
 AUDIT_CONFIG_FILE = "audit.toml"
 MODALITY_FILE = "modalities.jsonl"

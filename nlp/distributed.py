@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 from distributed import Client, LocalCluster, WorkerPlugin, get_worker
 
 from calcminer.nlp.engine import MinedChunk, mine_chunk
-from calcminer.nlp.patterns import PatternSet
+from calcminer.nlp.rules.patterns import PatternSet
 from calcminer.nlp.schema import RecordError, Report
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ class MinerPlugin(WorkerPlugin):
 
     def setup(self, worker: Any) -> None:
         """Build the miner on the worker."""
-        from calcminer.nlp.miner import Miner
+        from calcminer.nlp.mining.miner import Miner
 
         self.miner = Miner(patterns=self.patterns, prefilter=self.prefilter)
 

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from calcminer import __version__
 from calcminer.nlp.errors import CalcminerError, Errors, OutputError
 from calcminer.nlp.io import input_limits, read_reports
-from calcminer.nlp.patterns import PatternSet, default_patterns_dir
+from calcminer.nlp.rules.patterns import PatternSet, default_patterns_dir
 from calcminer.nlp.schema import RecordError, Report
 from calcminer.nlp.workfolder import PART_NAME, PartStore, locked, open_store, work_dir_for
 
@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from calcminer.nlp.api import Mining
-    from calcminer.nlp.miner import Miner
+    from calcminer.nlp.mining.miner import Miner
     from calcminer.nlp.parts import Part
     from calcminer.nlp.writers import OutputFormat, RenderedRows
 
@@ -453,7 +453,7 @@ def chunked(
 #: The miner of a worker process, built once per process (a pool initializer sets it).
 _WORKER_STATE: dict[str, Any] = {}
 #: Modules the fork server imports once, so that a worker forked from it only builds its miner.
-WORKER_PRELOAD = ("calcminer.nlp.miner", "calcminer.nlp.tables", "calcminer.nlp.writers")
+WORKER_PRELOAD = ("calcminer.nlp.mining.miner", "calcminer.nlp.tables", "calcminer.nlp.writers")
 
 
 def process_threads() -> int | None:
@@ -498,14 +498,14 @@ def _init_worker(patterns: PatternSet | None, prefilter: bool) -> None:
 
     The rules travel loaded, not as a path: a worker never reads the patterns folder.
     """
-    from calcminer.nlp.patterns import load_patterns
+    from calcminer.nlp.rules.patterns import load_patterns
 
     rules = patterns if patterns is not None else load_patterns()
     # Keyed by the settings: a second run in the same process with other rules (a notebook,
     # a test session) must not reuse the first run's miner.
     settings = (rules.fingerprint, prefilter)
     if _WORKER_STATE.get("settings") != settings:
-        from calcminer.nlp.miner import Miner
+        from calcminer.nlp.mining.miner import Miner
 
         _WORKER_STATE["miner"] = Miner(patterns=rules, prefilter=prefilter)
         _WORKER_STATE["settings"] = settings
@@ -913,7 +913,7 @@ def _run_locked(
     miner_factory: Callable[[], Mining] | None,
 ) -> EngineResult:
     """:func:`run_engine` once the outputs are locked."""
-    from calcminer.nlp.patterns import load_patterns
+    from calcminer.nlp.rules.patterns import load_patterns
 
     opts = options
     # Loaded once, here: invalid rules fail before reading or forking, and the workers get
@@ -999,7 +999,7 @@ def _mine_and_assemble(
             on_chunk(done[index])
 
     def default_factory() -> Mining:
-        from calcminer.nlp.miner import Miner
+        from calcminer.nlp.mining.miner import Miner
 
         return Miner(patterns=patterns, prefilter=opts.prefilter)
 

@@ -38,18 +38,18 @@ class Errors:
     )
     E011 = (
         "E011 Normalization table file {path}: {detail}. Expected every table calcminer reads, "
-        "each in its shape (calcminer/nlp/normalization_schema.py); restore the key or value "
+        "each in its shape (calcminer/nlp/rules/normalization_schema.py); restore the key or value "
         "from the packaged patterns/normalization.json, or fix its name or type."
     )
     E012 = (
         "E012 Component {name!r} has no rules yet. Build the pipeline with "
-        "calcminer.nlp.pipeline.build_pipeline() (or calcminer.nlp.miner.Miner()), or after "
+        "calcminer.nlp.pipeline.build_pipeline() (or calcminer.nlp.mining.miner.Miner()), or after "
         "nlp.add_pipe({name!r}) call nlp.initialize() (the packaged rules) or the component's "
         "initialize(patterns=load_patterns(DIR))."
     )
     E013 = (
         "E013 Rule file {path} has no {label} rule with the value {value!r}, which the miner "
-        "branches on (calcminer/nlp/rule_values.py). Expected at least one {label} rule with "
+        "branches on (calcminer/nlp/rules/rule_values.py). Expected at least one {label} rule with "
         "that value; restore the rule or its value from the packaged patterns/{name}."
     )
 

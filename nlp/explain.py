@@ -15,8 +15,9 @@ from typing import Any
 
 from rich.text import Text
 
-from .errors import CalcminerError, Errors
-from .patterns import (
+from calcminer.nlp.errors import CalcminerError, Errors
+from calcminer.nlp.mining.triage import TRIAGE_RULES
+from calcminer.nlp.rules.patterns import (
     CONFIG_FILE,
     CONTEXT_FILE,
     MENTION_FILE,
@@ -34,7 +35,7 @@ from .patterns import (
     load_section_rules,
     load_span_rules,
 )
-from .schema import (
+from calcminer.nlp.schema import (
     Finding,
     RecordError,
     Report,
@@ -42,7 +43,6 @@ from .schema import (
     parse_modifier_span,
     parse_word_span,
 )
-from .triage import TRIAGE_RULES
 
 #: Styles of ``show`` (rich style strings).
 STYLE_COUNTED = "bold black on yellow"
@@ -232,8 +232,8 @@ def rule_catalogue(patterns_dir: str | Path | None = None) -> list[RuleInfo]:
     Raises:
         PatternError: When a rule file is invalid (run ``validate-patterns`` for all problems).
     """
-    from .audit import MODALITY_FILE, load_audit_config
-    from .patterns import load_patterns
+    from calcminer.nlp.audit import MODALITY_FILE, load_audit_config
+    from calcminer.nlp.rules.patterns import load_patterns
 
     patterns = load_patterns(patterns_dir)
     out: list[RuleInfo] = []
@@ -280,7 +280,7 @@ def rule_catalogue(patterns_dir: str | Path | None = None) -> list[RuleInfo]:
             RuleInfo(MODALITY_FILE, modality.id, "modality", modality.label, modality.pattern, case)
         )
     out += [
-        RuleInfo("nlp/triage.py", rule.id, "triage", rule.level, "", rule.description)
+        RuleInfo("nlp/mining/triage.py", rule.id, "triage", rule.level, "", rule.description)
         for rule in TRIAGE_RULES
     ]
     return out
@@ -311,7 +311,7 @@ def validate_patterns(patterns_dir: str | Path | None = None) -> list[PatternPro
     Returns:
         The problems; empty when the folder is valid.
     """
-    from .audit import AUDIT_CONFIG_FILE, MODALITY_FILE, load_audit_config
+    from calcminer.nlp.audit import AUDIT_CONFIG_FILE, MODALITY_FILE, load_audit_config
 
     directory = Path(patterns_dir) if patterns_dir is not None else default_patterns_dir()
     seen: dict[str, str] = {}
@@ -345,7 +345,7 @@ def validate_patterns(patterns_dir: str | Path | None = None) -> list[PatternPro
     if problems:
         return problems
     try:
-        from .miner import Miner
+        from calcminer.nlp.mining.miner import Miner
 
         Miner(directory)
     except CalcminerError as e:
@@ -387,7 +387,7 @@ def pick_report(
             tabular file holds several reports and no --id, E222 when --id is not found,
             E223 when the chosen record cannot be used; input errors (E1xx) as for extract.
     """
-    from .io import read_reports
+    from calcminer.nlp.io import read_reports
 
     if (text is None) == (file is None):
         raise CalcminerError(Errors.E220)

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from calcminer.nlp.errors import Errors, InputError, PatternError
-from calcminer.nlp.patterns import CONFIG_FILE, default_patterns_dir, load_config
+from calcminer.nlp.rules.patterns import CONFIG_FILE, default_patterns_dir, load_config
 from calcminer.nlp.schema import MAX_REPORT_CHARS, RecordError, Report
 
 InputKind = Literal["jsonl", "csv", "parquet", "txt", "folder"]

@@ -339,7 +339,7 @@ def render_review(
     """Render the review page of a batch of reports.
 
     Example:
-        >>> from calcminer.nlp.miner import Miner  # doctest: +SKIP
+        >>> from calcminer.nlp.mining.miner import Miner  # doctest: +SKIP
         >>> report = Report("r1", "LIVER: A 5 mm calcified granuloma in segment VI.")
         >>> page = render_review([(report, Miner().mine_text(report.text, "r1"))])  # doctest: +SKIP
 

@@ -180,7 +180,7 @@ class Finding:
 
 @dataclass(frozen=True)
 class Recommendation:
-    """One follow-up recommendation of a report (``calcminer.nlp.recommendations``).
+    """One follow-up recommendation of a report (``calcminer.nlp.pipeline.recommendations``).
 
     Attributes:
         report_id: The report it belongs to.

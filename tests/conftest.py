@@ -120,7 +120,7 @@ def make_result() -> Callable[..., ReportResult]:
 
 
 class FakeMiner:
-    """Stands in for ``calcminer.nlp.miner.Miner``: keyword rules, one result per report.
+    """Stands in for ``calcminer.nlp.mining.miner.Miner``: keyword rules, one result per report.
 
     ``urgent`` in the text -> urgent, ``multiple`` -> workup, ``calcified`` -> benign, else
     none. With ``copy_meta`` it carries ``Report.meta`` into the result, like the real miner.
@@ -239,7 +239,7 @@ SHARED_DIR = Path(os.environ.get("CALCMINER_SHARED", REPO_ROOT.parent / "shared"
 @pytest.fixture(scope="session")
 def miner() -> Any:
     """The real miner on the packaged patterns (session-scoped: building takes about 1 s)."""
-    from calcminer.nlp.miner import Miner
+    from calcminer.nlp.mining.miner import Miner
 
     return Miner()
 

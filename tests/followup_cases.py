@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from calcminer.nlp.miner import Miner
+from calcminer.nlp.mining.miner import Miner
 
 Row = tuple[str, int | None, bool]
 

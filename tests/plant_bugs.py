@@ -139,8 +139,8 @@ PLANTS: tuple[Plant, ...] = (
     ),
     Plant(
         "b",
-        "delete the lines where a CURRENT cue overrides a HISTORICAL one (nlp/linking.py)",
-        "nlp/linking.py",
+        "delete the lines where a CURRENT cue overrides a HISTORICAL one (nlp/pipeline/linking.py)",
+        "nlp/pipeline/linking.py",
         replace_once(
             r'^[ \t]*if category == "HISTORICAL" and not categories\.isdisjoint\('
             r"CURRENT_CATEGORIES\):\n"
@@ -151,15 +151,15 @@ PLANTS: tuple[Plant, ...] = (
     ),
     Plant(
         "c",
-        "urgent threshold > becomes >= (nlp/triage.py)",
-        "nlp/triage.py",
+        "urgent threshold > becomes >= (nlp/mining/triage.py)",
+        "nlp/mining/triage.py",
         replace_once(r"max_size_mm > limit\b", "max_size_mm >= limit"),
         ("tests/test_triage.py", "tests/test_properties.py", "tests/test_accuracy.py"),
     ),
     Plant(
         "d",
-        "prefer a prior exam's size over the current one (nlp/linking.py)",
-        "nlp/linking.py",
+        "prefer a prior exam's size over the current one (nlp/pipeline/linking.py)",
+        "nlp/pipeline/linking.py",
         replace_once(
             r"return current or \(\[\] if inside else prior\)$",
             "return ([] if inside else prior) or current",

@@ -153,6 +153,6 @@ def test_api_package_exports_extract_tables_lazily():
 
 
 def test_api_package_exports_miner_lazily():
-    from calcminer.nlp.miner import Miner
+    from calcminer.nlp.mining.miner import Miner
 
     assert calcminer.Miner is Miner

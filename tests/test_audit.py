@@ -28,7 +28,7 @@ from calcminer.nlp.audit import (
     summarize,
 )
 from calcminer.nlp.errors import CalcminerError, PatternError
-from calcminer.nlp.patterns import default_patterns_dir
+from calcminer.nlp.rules.patterns import default_patterns_dir
 from calcminer.nlp.schema import RecordError, Report, ReportResult
 
 D = date.fromisoformat

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from calcminer.cli import app
 from calcminer.nlp.io import MAX_REPORT_CHARS, read_reports
-from calcminer.nlp.normalize import TextCleaner
-from calcminer.nlp.patterns import load_patterns
+from calcminer.nlp.pipeline.normalize import TextCleaner
+from calcminer.nlp.rules.patterns import load_patterns
 from calcminer.nlp.schema import RecordError
 
 runner = CliRunner()

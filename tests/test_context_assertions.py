@@ -1,15 +1,15 @@
 """How ConText cues decide a calcification's assertion, through the whole miner.
 
 Focused guards for interactions that the gold sets exercise only once or never: a CURRENT cue
-overriding a HISTORICAL one (``nlp/linking.py``), and the "without" negation. The one-example-
-per-rule table of ``patterns/context_rules.json`` lives beside this file.
+overriding a HISTORICAL one (``nlp/pipeline/linking.py``), and the "without" negation. The
+one-example-per-rule table of ``patterns/context_rules.json`` lives beside this file.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from calcminer.nlp.miner import Miner
+from calcminer.nlp.mining.miner import Miner
 
 
 def _only_finding_assertion(miner: Miner, text: str) -> tuple[bool, str, bool]:

@@ -34,11 +34,11 @@ from typing import Any
 
 import pytest
 
-from calcminer.nlp.context import ContextAssertion
-from calcminer.nlp.extensions import CONTEXT_EDGES
-from calcminer.nlp.linking import ASSERTION_CATEGORIES
-from calcminer.nlp.miner import Miner
-from calcminer.nlp.patterns import CONTEXT_FILE, default_patterns_dir, load_patterns
+from calcminer.nlp.mining.miner import Miner
+from calcminer.nlp.pipeline.context import ContextAssertion
+from calcminer.nlp.pipeline.extensions import CONTEXT_EDGES
+from calcminer.nlp.pipeline.linking import ASSERTION_CATEGORIES
+from calcminer.nlp.rules.patterns import CONTEXT_FILE, default_patterns_dir, load_patterns
 from calcminer.nlp.schema import Finding, ReportResult, parse_modifier_span
 
 EXAMPLES_FILE = Path(__file__).parent / "data" / "context_examples.jsonl"

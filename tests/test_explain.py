@@ -20,7 +20,7 @@ from calcminer.nlp.explain import (
     rule_catalogue,
     validate_patterns,
 )
-from calcminer.nlp.patterns import default_patterns_dir
+from calcminer.nlp.rules.patterns import default_patterns_dir
 
 runner = CliRunner()
 

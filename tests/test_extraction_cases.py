@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from calcminer.nlp.miner import Miner
+from calcminer.nlp.mining.miner import Miner
 from calcminer.nlp.schema import ReportResult
 
 

@@ -33,7 +33,7 @@ from typer.testing import CliRunner
 
 from calcminer.cli import app
 from calcminer.nlp.engine import work_dir_for
-from calcminer.nlp.miner import Miner
+from calcminer.nlp.mining.miner import Miner
 
 runner = CliRunner()
 

@@ -24,7 +24,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import calcminer.nlp.reduce as reduce_module
+import calcminer.nlp.mining.reduce as reduce_module
 from calcminer.nlp.schema import Report
 
 DATA = Path(__file__).parent / "data"

@@ -217,7 +217,7 @@ def test_figures_size_values_one_per_report_with_a_calcification(reports):
 
 
 def test_figures_fixture_sizes_are_what_the_miner_derives(results):
-    # the report sizes above are set by hand: keep them the miner's (nlp/findings.py)
+    # the report sizes above are set by hand: keep them the miner's (nlp/mining/findings.py)
     for result in results:
         sizes = [f.size_mm for f in result.findings if f.counted and f.size_mm is not None]
         assert result.max_size_mm == (max(sizes) if sizes else None), result.report_id

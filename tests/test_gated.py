@@ -12,11 +12,11 @@ from spacy.attrs import LOWER
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
-from calcminer.nlp.factories import make_target_spans_filter
-from calcminer.nlp.gated import GatedMatcher
-from calcminer.nlp.linking import TARGET_SPAN_KEY
-from calcminer.nlp.patterns import load_patterns, matcher_patterns, spacy_patterns
-from calcminer.nlp.pipeline import TARGETS_PIPE, build_pipeline
+from calcminer.nlp.pipeline.build import TARGETS_PIPE, build_pipeline
+from calcminer.nlp.pipeline.factories import make_target_spans_filter
+from calcminer.nlp.pipeline.gated import GatedMatcher
+from calcminer.nlp.pipeline.linking import TARGET_SPAN_KEY
+from calcminer.nlp.rules.patterns import load_patterns, matcher_patterns, spacy_patterns
 
 DATA = Path(__file__).parent / "data"
 

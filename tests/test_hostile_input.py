@@ -37,8 +37,8 @@ from typer.testing import CliRunner
 from calcminer.cli import app
 from calcminer.nlp.errors import PatternError
 from calcminer.nlp.io import read_reports
-from calcminer.nlp.miner import Miner
-from calcminer.nlp.patterns import default_patterns_dir
+from calcminer.nlp.mining.miner import Miner
+from calcminer.nlp.rules.patterns import default_patterns_dir
 from calcminer.nlp.schema import RecordError, Report
 from calcminer.nlp.tables import REPORT_COLUMNS
 

@@ -29,12 +29,12 @@ from spacy.tokens import Doc, Span
 from typer.testing import CliRunner
 
 from calcminer.cli import app
-from calcminer.nlp import context_graph
-from calcminer.nlp.context import context_rule_from_dict
-from calcminer.nlp.context_graph import ReachContext, ReachGraph
-from calcminer.nlp.miner import Miner
-from calcminer.nlp.normalize import TextCleaner
-from calcminer.nlp.patterns import load_patterns
+from calcminer.nlp.mining.miner import Miner
+from calcminer.nlp.pipeline import context_graph
+from calcminer.nlp.pipeline.context import context_rule_from_dict
+from calcminer.nlp.pipeline.context_graph import ReachContext, ReachGraph
+from calcminer.nlp.pipeline.normalize import TextCleaner
+from calcminer.nlp.rules.patterns import load_patterns
 from calcminer.nlp.schema import Finding, Report
 
 runner = CliRunner()

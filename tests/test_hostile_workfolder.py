@@ -41,7 +41,7 @@ import pytest
 from test_failure_paths import Run, invoke
 
 from calcminer.nlp.engine import work_dir_for
-from calcminer.nlp.miner import Miner
+from calcminer.nlp.mining.miner import Miner
 from calcminer.nlp.schema import Report, ReportResult
 
 #: A word in every report text: it must never show up outside the tables asked for.

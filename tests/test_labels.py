@@ -9,12 +9,16 @@ from typing import Any
 
 import pytest
 
-from calcminer.nlp import labels, linking, neighbours, plots, prefilter, recommendations
+from calcminer.nlp import plots
 from calcminer.nlp.errors import PatternError
-from calcminer.nlp.labels import LABELS, LabelSpec, labels_where
-from calcminer.nlp.miner import Miner
-from calcminer.nlp.normalize import ROMAN_ORDER, Normalizer
-from calcminer.nlp.patterns import (
+from calcminer.nlp.mining import prefilter
+from calcminer.nlp.mining.miner import Miner
+from calcminer.nlp.pipeline import linking, neighbours, recommendations
+from calcminer.nlp.pipeline.build import build_pipeline
+from calcminer.nlp.pipeline.normalize import ROMAN_ORDER, Normalizer
+from calcminer.nlp.rules import labels
+from calcminer.nlp.rules.labels import LABELS, LabelSpec, labels_where
+from calcminer.nlp.rules.patterns import (
     MENTION_FILE,
     TARGET_FILE,
     WORD_LISTS_FILE,
@@ -22,7 +26,6 @@ from calcminer.nlp.patterns import (
     load_patterns,
     load_word_lists,
 )
-from calcminer.nlp.pipeline import build_pipeline
 from calcminer.nlp.schema import COUINAUD_SEGMENTS
 
 

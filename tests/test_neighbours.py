@@ -1,4 +1,4 @@
-"""Neighbour-sentence cues (``calcminer.nlp.neighbours``) and the prefilter's lend test."""
+"""Neighbour-sentence cues (``calcminer.nlp.pipeline.neighbours``) and the prefilter's lend test."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from calcminer.nlp.mentions import neighbour_cues
-from calcminer.nlp.neighbours import first_words
+from calcminer.nlp.pipeline.mentions import neighbour_cues
+from calcminer.nlp.pipeline.neighbours import first_words
 
 
 @pytest.fixture(scope="module")

@@ -13,10 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from calcminer.cli import app
-from calcminer.nlp import linking, recommendations
 from calcminer.nlp.errors import PatternError
 from calcminer.nlp.explain import validate_patterns
-from calcminer.nlp.normalization_schema import (
+from calcminer.nlp.pipeline import linking, recommendations
+from calcminer.nlp.rules.normalization_schema import (
     NORMALIZATION_SCHEMA,
     Flag,
     Integer,
@@ -31,7 +31,7 @@ from calcminer.nlp.normalization_schema import (
     key_path,
     schema_key_paths,
 )
-from calcminer.nlp.patterns import (
+from calcminer.nlp.rules.patterns import (
     MENTION_FILE,
     MENTION_LABELS,
     NORMALIZATION_FILE,
@@ -40,7 +40,7 @@ from calcminer.nlp.patterns import (
     load_normalization,
     load_patterns,
 )
-from calcminer.nlp.rule_values import (
+from calcminer.nlp.rules.rule_values import (
     COUNT_ANOTHER,
     FOLLOWUP_CUE_HEADER,
     ORGAN_LIVER,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from calcminer.nlp.normalize import (
+from calcminer.nlp.pipeline.normalize import (
     ExamTitle,
     Normalizer,
     fold_text,
@@ -12,7 +12,7 @@ from calcminer.nlp.normalize import (
     sort_lobes,
     sort_segments,
 )
-from calcminer.nlp.patterns import load_patterns
+from calcminer.nlp.rules.patterns import load_patterns
 
 
 @pytest.fixture(scope="module")

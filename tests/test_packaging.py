@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from calcminer.nlp.patterns import PATTERN_FILES
+from calcminer.nlp.rules.patterns import PATTERN_FILES
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,7 +41,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_packaging_wheel_holds_package_and_patterns(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"calcminer/patterns/{name}" for name in PATTERN_FILES} <= names
-    assert {"calcminer/__init__.py", "calcminer/cli.py", "calcminer/nlp/miner.py"} <= names
+    assert {"calcminer/__init__.py", "calcminer/cli.py", "calcminer/nlp/mining/miner.py"} <= names
     assert not any(n.startswith(("calcminer/tests/", "calcminer/sample_reports/")) for n in names)
 
 
@@ -66,7 +66,7 @@ def test_packaging_installed_wheel_mines_from_another_directory(
     )
     code = (
         "import calcminer, pathlib;"
-        "from calcminer.nlp.miner import Miner;"
+        "from calcminer.nlp.mining.miner import Miner;"
         "print(pathlib.Path(calcminer.__file__).parent.parent.name);"
         "print(Miner().mine_text('LIVER: A 3.5 cm calcified mass in S6.').triage)"
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from calcminer.nlp.errors import PatternError
-from calcminer.nlp.patterns import (
+from calcminer.nlp.rules.patterns import (
     MENTION_FILE,
     PATTERN_FILES,
     TARGET_FILE,
@@ -110,7 +110,7 @@ def test_patterns_overrides_replace_configuration() -> None:
 
 
 def test_patterns_user_rule_set_changes_what_is_found(patterns_copy: Path) -> None:
-    from calcminer.nlp.miner import Miner
+    from calcminer.nlp.mining.miner import Miner
 
     text = "LIVER: A 4 mm hepatic calcinoma in segment VI."
     assert not Miner().mine_text(text).calcification
@@ -125,7 +125,7 @@ def test_patterns_user_rule_set_changes_what_is_found(patterns_copy: Path) -> No
 
 
 def test_patterns_user_threshold_changes_triage(patterns_copy: Path) -> None:
-    from calcminer.nlp.miner import Miner
+    from calcminer.nlp.mining.miner import Miner
 
     path = patterns_copy / "config.toml"
     path.write_text(path.read_text().replace("urgent_size_mm = 30.0", "urgent_size_mm = 10.0"))
@@ -135,7 +135,7 @@ def test_patterns_user_threshold_changes_triage(patterns_copy: Path) -> None:
 
 
 def test_matcher_patterns_split_first_token_in_lists() -> None:
-    from calcminer.nlp.patterns import matcher_patterns
+    from calcminer.nlp.rules.patterns import matcher_patterns
 
     pattern = [{"LOWER": {"IN": ["calcified", "calcific", "calcified"]}}, {"LOWER": "focus"}]
     assert matcher_patterns(pattern) == [
@@ -160,7 +160,7 @@ def test_matcher_patterns_find_the_same_matches() -> None:
     import spacy
     from spacy.matcher import Matcher
 
-    from calcminer.nlp.patterns import load_patterns, matcher_patterns
+    from calcminer.nlp.rules.patterns import load_patterns, matcher_patterns
 
     patterns = load_patterns()
     nlp = spacy.blank("en")

@@ -11,8 +11,8 @@ from typing import Any
 import spacy
 from spacy.tokens import Doc
 
-from calcminer.nlp.extensions import CONTEXT_EDGES, FINDINGS, FOLLOWUP
-from calcminer.nlp.pipeline import PIPE_NAMES, build_pipeline
+from calcminer.nlp.pipeline.build import PIPE_NAMES, build_pipeline
+from calcminer.nlp.pipeline.extensions import CONTEXT_EDGES, FINDINGS, FOLLOWUP
 
 TEXTS = [
     "LIVER: A 1.2 x 0.8 cm coarse calcification in segment IVb.\nIMPRESSION: Benign. CT advised.",
@@ -75,7 +75,7 @@ def test_pipeline_no_report_text_in_doc_extensions(nlp: Any) -> None:
 
 def test_pipeline_patterns_found_from_any_working_directory(tmp_path: Path) -> None:
     code = (
-        "from calcminer.nlp.miner import Miner;"
+        "from calcminer.nlp.mining.miner import Miner;"
         "r = Miner().mine_text('LIVER: A 5 mm calcified granuloma in segment VI.');"
         "print(r.triage, r.max_size_mm, ','.join(r.segments))"
     )

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from calcminer.nlp.miner import Miner
-from calcminer.nlp.patterns import SpanRule, load_patterns
-from calcminer.nlp.prefilter import Prefilter, anchor_words
+from calcminer.nlp.mining.miner import Miner
+from calcminer.nlp.mining.prefilter import Prefilter, anchor_words
+from calcminer.nlp.rules.patterns import SpanRule, load_patterns
 from calcminer.nlp.schema import Report
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_reports"
@@ -101,7 +101,7 @@ def test_prefilter_tables_identical_on_and_off(miner: Any, corpus_reports: list[
 def test_prefilter_anchor_lines_find_whole_words_per_line() -> None:
     """Only the lines holding an anchor (a whole word, or a substring when not alphabetic)
     are tested, with the same line bounds the pipeline never crosses (line break, ';')."""
-    from calcminer.nlp.prefilter import _anchor_lines
+    from calcminer.nlp.mining.prefilter import _anchor_lines
 
     text = "ct in 3mo; more ct\nnothing here\nf/u us; calcified-focus"
     lines = _anchor_lines(text, ["mo", "f/u", "calcified"])

@@ -4,7 +4,7 @@ The real miner (session fixture of conftest.py) is fed random text over a broad 
 token soups of report words and odd characters, and random assemblies of real report
 sentences. Whatever the input, mining never raises and the result obeys the invariants of
 GOLD_GUIDE.md; its triage level and rules follow the GOLD_GUIDE triage table, written out here
-as an oracle independent of ``calcminer.nlp.triage``. Mining is deterministic, a batch equals
+as an oracle independent of ``calcminer.nlp.mining.triage``. Mining is deterministic, a batch equals
 report by report, and the prefilter changes nothing. Example counts are bounded so the file
 runs in well under a minute; under CI the derandomized hypothesis profile of conftest.py makes
 every run draw the same examples.
@@ -20,10 +20,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from calcminer.nlp.miner import Miner
-from calcminer.nlp.normalize import LOBE_ORDER, ROMAN_ORDER
+from calcminer.nlp.mining.miner import Miner
+from calcminer.nlp.mining.triage import TriageConfig, triage
+from calcminer.nlp.pipeline.normalize import LOBE_ORDER, ROMAN_ORDER
 from calcminer.nlp.schema import Report, ReportResult
-from calcminer.nlp.triage import TriageConfig, triage
 
 #: Hypothesis settings shared by every property: bounded examples, no per-example deadline
 #: (the first example also warms spaCy up), session fixtures are fine.

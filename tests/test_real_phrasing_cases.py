@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from calcminer.nlp.miner import Miner
+from calcminer.nlp.mining.miner import Miner
 
 Expect = dict[str, Any]
 

@@ -25,7 +25,7 @@ from followup_cases import LIVER, Row
 from followup_cases import check_followup as _check
 from followup_cases import followup_case as _case
 
-from calcminer.nlp.miner import Miner
+from calcminer.nlp.mining.miner import Miner
 
 #: A liver calcification in the findings, then an impression about another organ.
 OTHER = "Findings: 5 mm calcified granuloma in segment VII.\nImpression: "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from test_real_phrasing_cases import Expect, _case, _check
 
-from calcminer.nlp.miner import Miner
+from calcminer.nlp.mining.miner import Miner
 
 FOLLOW_UP_FIFTH = [
     # Two verbless plans overlap ("Follow-up renal ultrasound" and "ultrasound in 3-6

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from test_real_phrasing_cases import Expect, _case, _check
 
-from calcminer.nlp.miner import Miner
+from calcminer.nlp.mining.miner import Miner
 
 FOLLOW_UP_SIXTH = [
     # 1. Lower-case run-on dictation whose last sentence has no period; "us" is ultrasound.

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from test_real_phrasing_cases import Expect, _case, _check
 
-from calcminer.nlp.miner import Miner
+from calcminer.nlp.mining.miner import Miner
 
 FOLLOW_UP_SEVENTH = [
     # 1. A recommendation naming no organ after clauses naming none: the look-back goes on, in

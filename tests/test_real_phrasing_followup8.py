@@ -27,7 +27,7 @@ from followup_cases import LIVER, Row
 from followup_cases import check_followup as _check
 from followup_cases import followup_case as _case
 
-from calcminer.nlp.miner import Miner
+from calcminer.nlp.mining.miner import Miner
 
 # --- 1. A verbless restaging or reassessment plan with an interval ------------------------------
 

@@ -12,8 +12,8 @@ import pytest
 import spacy
 from test_real_phrasing_cases import Expect, _case, _check
 
-from calcminer.nlp.miner import Miner
-from calcminer.nlp.patterns import load_patterns
+from calcminer.nlp.mining.miner import Miner
+from calcminer.nlp.rules.patterns import load_patterns
 
 PREDICATES = [
     _case(

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 from test_real_phrasing_cases import Expect, _case, _check
 
-from calcminer.nlp.miner import Miner
-from calcminer.nlp.patterns import load_patterns
+from calcminer.nlp.mining.miner import Miner
+from calcminer.nlp.rules.patterns import load_patterns
 
 OUTLINES_AND_PARTS = [
     _case(

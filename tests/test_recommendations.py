@@ -1,4 +1,5 @@
-"""Follow-up recommendations (calcminer.nlp.recommendations): wordings, fields, tables, outputs.
+"""Follow-up recommendations (calcminer.nlp.pipeline.recommendations): wordings, fields,
+tables, outputs.
 
 Expectations follow ../shared/GOLD_GUIDE.md, "Clarifications (2026-12-06)", Follow-up: any
 recommended or planned imaging counts, with or without a verb, conditional ones included; no
@@ -23,15 +24,15 @@ from calcminer.cli import app
 from calcminer.nlp.api import extract_tables, run_extract
 from calcminer.nlp.engine import EngineOptions
 from calcminer.nlp.explain import render_show
-from calcminer.nlp.miner import Miner
-from calcminer.nlp.patterns import CONFIG_FILE, default_patterns_dir
-from calcminer.nlp.recommendations import (
+from calcminer.nlp.mining.miner import Miner
+from calcminer.nlp.pipeline.recommendations import (
     clause_bounds,
     interval_days,
     merge_word_spans,
     parse_interval_number,
 )
 from calcminer.nlp.review import render_review
+from calcminer.nlp.rules.patterns import CONFIG_FILE, default_patterns_dir
 from calcminer.nlp.schema import Report, parse_word_span
 from calcminer.nlp.tables import RECOMMENDATION_COLUMNS, recommendations_frame
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calcminer.nlp.miner import Miner
-from calcminer.nlp.reduce import PLACEHOLDER, Reducer, Reduction
+from calcminer.nlp.mining.miner import Miner
+from calcminer.nlp.mining.reduce import PLACEHOLDER, Reducer, Reduction
 from calcminer.nlp.schema import Report
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_reports"

@@ -30,8 +30,8 @@ from typer.testing import CliRunner
 
 from calcminer.cli import app
 from calcminer.nlp.io import MAX_REPORT_CHARS
-from calcminer.nlp.miner import Miner
-from calcminer.nlp.patterns import default_patterns_dir
+from calcminer.nlp.mining.miner import Miner
+from calcminer.nlp.rules.patterns import default_patterns_dir
 from calcminer.nlp.writers import FORMULA_PREFIXES
 
 runner = CliRunner()

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 import spacy
 
-from calcminer.nlp import patterns as patterns_module
-from calcminer.nlp.component import RuleComponent
 from calcminer.nlp.errors import PatternError
-from calcminer.nlp.extensions import FINDINGS
-from calcminer.nlp.miner import Miner
-from calcminer.nlp.patterns import default_patterns_dir, load_patterns
-from calcminer.nlp.pipeline import PIPE_NAMES, build_pipeline
+from calcminer.nlp.mining.miner import Miner
+from calcminer.nlp.pipeline.build import PIPE_NAMES, build_pipeline
+from calcminer.nlp.pipeline.component import RuleComponent
+from calcminer.nlp.pipeline.extensions import FINDINGS
+from calcminer.nlp.rules import patterns as patterns_module
+from calcminer.nlp.rules.patterns import default_patterns_dir, load_patterns
 
 TEXT = "LIVER: Two calcified granulomas, the larger 6 mm, in segments VI and VII."
 
@@ -118,7 +118,7 @@ def test_worker_builds_its_miner_from_the_rules_it_is_sent(rules_copy: Path) -> 
     code = (
         "import shutil, sys\n"
         "from calcminer.nlp import engine\n"
-        "from calcminer.nlp.patterns import load_patterns\n"
+        "from calcminer.nlp.rules.patterns import load_patterns\n"
         "rules = load_patterns(sys.argv[1])\n"
         "shutil.rmtree(sys.argv[1])\n"
         "engine._init_worker(rules, True)\n"

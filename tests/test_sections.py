@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from calcminer.nlp.extensions import SENTENCE_INFO
+from calcminer.nlp.pipeline.extensions import SENTENCE_INFO
 
 
 def _sections(nlp: Any, text: str) -> list[tuple[str, str, str, str]]:

@@ -1,10 +1,10 @@
-"""Tables typed as text (calcminer.nlp.text_tables): rows, cells, headers and their words."""
+"""Tables typed as text (calcminer.nlp.pipeline.text_tables): rows, cells, headers, words."""
 
 from __future__ import annotations
 
 import pytest
 
-from calcminer.nlp.text_tables import (
+from calcminer.nlp.pipeline.text_tables import (
     BARE_NUMBER,
     header_unit_factor,
     is_aligned_row,

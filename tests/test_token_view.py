@@ -1,4 +1,4 @@
-"""The shared per-document token view (``calcminer.nlp.token_view``)."""
+"""The shared per-document token view (``calcminer.nlp.pipeline.token_view``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import threading
 import pytest
 import spacy
 
-from calcminer.nlp.token_view import TokenView, doc_text, token_view
+from calcminer.nlp.pipeline.token_view import TokenView, doc_text, token_view
 
 TEXTS = [
     "Liver:  a 4 mm calcified granuloma in segment VI.\r\nIMPRESSION: benign.",

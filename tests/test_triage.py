@@ -11,9 +11,14 @@ from typer.testing import CliRunner
 
 from calcminer.cli import app
 from calcminer.nlp.explain import rule_catalogue
-from calcminer.nlp.patterns import _CONFIG_KEYS, CONFIG_FILE, default_patterns_dir, load_config
+from calcminer.nlp.mining.triage import RULES_BY_ID, TRIAGE_RULES, TriageConfig, TriageRule, triage
+from calcminer.nlp.rules.patterns import (
+    _CONFIG_KEYS,
+    CONFIG_FILE,
+    default_patterns_dir,
+    load_config,
+)
 from calcminer.nlp.schema import TRIAGE_LEVELS
-from calcminer.nlp.triage import RULES_BY_ID, TRIAGE_RULES, TriageConfig, TriageRule, triage
 
 CONFIG = TriageConfig()
 NOTHING: dict[str, Any] = {

@@ -2,7 +2,7 @@
 
 It gives the spans spaCy's ``SpanRuler`` would give with the same patterns and filter
 (:func:`yielding_spans_filter`), but a token pattern runs only on a Doc that holds
-its required words (:class:`calcminer.nlp.gated.GatedMatcher`): of the target patterns (one
+its required words (:class:`calcminer.nlp.pipeline.gated.GatedMatcher`): of the target patterns (one
 per first word, see ``patterns.matcher_patterns``) a candidate text needs about two.
 """
 
@@ -16,9 +16,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from .component import RuleComponent
-from .gated import GatedMatcher, split_rules
-from .patterns import PatternSet
+from calcminer.nlp.pipeline.component import RuleComponent
+from calcminer.nlp.pipeline.gated import GatedMatcher, split_rules
+from calcminer.nlp.rules.patterns import PatternSet
 
 #: Filters the matches into the final spans: ``(existing spans, matches) -> spans``.
 SpansFilter = Callable[[Iterable[Span], Iterable[Span]], list[Span]]

@@ -17,17 +17,22 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .component import RuleComponent
-from .extensions import sentence_starts
-from .gated import GatedMatcher, split_rules
-from .labels import FOLLOWUP_TRIGGER_LABELS
-from .line_tests import anchor_words
-from .neighbours import CONTINUATION_WORDS, NeighbourCues, first_words
-from .patterns import PatternSet
-from .recommendations import clause_around, ends_clause
-from .rule_values import LESION_VALUES, LOBED_ORGANS, ORGAN_LIVER
-from .text_tables import LinesOfLast, is_table_row, rows_below, table_rows_above
-from .token_view import doc_text, token_view
+from calcminer.nlp.pipeline.component import RuleComponent
+from calcminer.nlp.pipeline.extensions import sentence_starts
+from calcminer.nlp.pipeline.gated import GatedMatcher, split_rules
+from calcminer.nlp.pipeline.neighbours import CONTINUATION_WORDS, NeighbourCues, first_words
+from calcminer.nlp.pipeline.recommendations import clause_around, ends_clause
+from calcminer.nlp.pipeline.text_tables import (
+    LinesOfLast,
+    is_table_row,
+    rows_below,
+    table_rows_above,
+)
+from calcminer.nlp.pipeline.token_view import doc_text, token_view
+from calcminer.nlp.rules.labels import FOLLOWUP_TRIGGER_LABELS
+from calcminer.nlp.rules.line_tests import anchor_words
+from calcminer.nlp.rules.patterns import PatternSet
+from calcminer.nlp.rules.rule_values import LESION_VALUES, LOBED_ORGANS, ORGAN_LIVER
 
 #: ORGAN rule values the linker checks over the whole report: the liver, and the organs with
 #: lobes of their own (``LOBED_ORGANS``: a bare "right lobe" is not the liver's beside them).
@@ -63,7 +68,7 @@ class MentionMatcher(RuleComponent):
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.document_phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         # A sentence runs only the token patterns whose required words it holds (see
-        # calcminer.nlp.gated), so a rule is matched only where it could match.
+        # calcminer.nlp.pipeline.gated), so a rule is matched only where it could match.
         phrase_rules, token_patterns = split_rules(nlp.make_doc, patterns.mentions)
         for rule, pattern_doc in phrase_rules:
             self.phrases.add(rule.id, [pattern_doc])
@@ -315,7 +320,7 @@ class MentionMatcher(RuleComponent):
 
     def _title_row_members(self, doc: Doc, starts: list[int], char: int) -> set[int]:
         """The sentences of the table rows below the line holding ``char`` when that line is
-        the first row of a table (``calcminer.nlp.text_tables``)."""
+        the first row of a table (``calcminer.nlp.pipeline.text_tables``)."""
         lines = self._lines(doc)
         if not lines.may_be_row(char):
             return set()
@@ -337,7 +342,8 @@ class MentionMatcher(RuleComponent):
     @staticmethod
     def _first_word(doc: Doc, start: int, end: int) -> int | None:
         """Index of the first word of ``doc[start:end]``: the token
-        ``calcminer.nlp.neighbours.first_words`` takes first (it starts with a letter or digit)."""
+        ``calcminer.nlp.pipeline.neighbours.first_words`` takes first (it starts with a letter or
+        digit)."""
         text = token_view(doc).text
         for i in range(start, end):
             if text[i][:1].isalnum():

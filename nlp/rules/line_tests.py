@@ -1,9 +1,10 @@
 """What a line of text must hold for a rule to match there: each rule's line test.
 
-A token pattern's required tokens name their words (:func:`calcminer.nlp.patterns.required_words`);
-a line that lacks a word of any of them cannot hold a match. The prefilter (which reports and
-lines reach the pipeline) and the mention matcher (which sentences need the follow-up rules)
-read these tests; they are facts about the rules, so they live beside them.
+A token pattern's required tokens name their words
+(:func:`calcminer.nlp.rules.patterns.required_words`); a line that lacks a word of any of them
+cannot hold a match. The prefilter (which reports and lines reach the pipeline) and the
+mention matcher (which sentences need the follow-up rules) read these tests; they are facts
+about the rules, so they live beside them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
-from .patterns import SpanRule, required_words
+from calcminer.nlp.rules.patterns import SpanRule, required_words
 
 
 @dataclass(frozen=True)

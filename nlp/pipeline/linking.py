@@ -28,8 +28,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .component import RuleComponent
-from .extensions import (
+from calcminer.nlp.pipeline.component import RuleComponent
+from calcminer.nlp.pipeline.extensions import (
     CONTEXT_EDGES,
     FINDINGS,
     FOLLOWUP,
@@ -39,7 +39,36 @@ from .extensions import (
     TARGET_SPAN_KEY,
     register_extensions,
 )
-from .labels import (
+from calcminer.nlp.pipeline.mentions import neighbour_cues
+from calcminer.nlp.pipeline.neighbours import CONTINUATION_WORDS, first_words
+from calcminer.nlp.pipeline.normalize import (
+    ExamTitle,
+    Normalizer,
+    parse_count_value,
+    parse_digit_count,
+    sort_lobes,
+    sort_segments,
+)
+from calcminer.nlp.pipeline.recommendations import (
+    RecommendationFinder,
+    RecommendationSettings,
+    RecommendationTuple,
+    followup_summary,
+)
+from calcminer.nlp.pipeline.sections import LINE_BREAKS, PLACEHOLDER
+from calcminer.nlp.pipeline.text_tables import (
+    BARE_NUMBER,
+    LinesOfLast,
+    TextTable,
+    header_unit_factor,
+    is_table_row,
+    rows_below,
+    table_at,
+    table_rows_above,
+    title_words,
+)
+from calcminer.nlp.pipeline.token_view import doc_text, token_view
+from calcminer.nlp.rules.labels import (
     ATTACHED_LABELS,
     ATTRIBUTE_LABELS,
     ECHO_LABELS,
@@ -58,24 +87,8 @@ from .labels import (
     SUPPRESSED_BY,
     SUPPRESSOR_LABELS,
 )
-from .mentions import neighbour_cues
-from .neighbours import CONTINUATION_WORDS, first_words
-from .normalize import (
-    ExamTitle,
-    Normalizer,
-    parse_count_value,
-    parse_digit_count,
-    sort_lobes,
-    sort_segments,
-)
-from .patterns import PatternSet
-from .recommendations import (
-    RecommendationFinder,
-    RecommendationSettings,
-    RecommendationTuple,
-    followup_summary,
-)
-from .rule_values import (
+from calcminer.nlp.rules.patterns import PatternSet
+from calcminer.nlp.rules.rule_values import (
     BLOCKER_STRUCTURE,
     COUNT_AND_ONE,
     COUNT_ANOTHER,
@@ -92,20 +105,7 @@ from .rule_values import (
     ORGAN_LIVER,
     ORGAN_VESSEL,
 )
-from .schema import ModifierSpan
-from .sections import LINE_BREAKS, PLACEHOLDER
-from .text_tables import (
-    BARE_NUMBER,
-    LinesOfLast,
-    TextTable,
-    header_unit_factor,
-    is_table_row,
-    rows_below,
-    table_at,
-    table_rows_above,
-    title_words,
-)
-from .token_view import doc_text, token_view
+from calcminer.nlp.schema import ModifierSpan
 
 #: Count values that speak of foci after the head ("..., and another in S7", ": one in V").
 #: How many tokens open a "further ..." sentence whose negation says there are none more.
@@ -1791,7 +1791,7 @@ class Linker(RuleComponent):
         mentions: Sequence[Mention] = (),
     ) -> None:
         """Give a target in a row of a table typed as text what its row says
-        (:mod:`calcminer.nlp.text_tables`): the row's place when it has none, and the row's
+        (:mod:`calcminer.nlp.pipeline.text_tables`): the row's place when it has none, and the row's
         current size when it has no size in its own cell.
 
         The current size is the one in a column whose header names the current exam ("Size
@@ -3739,7 +3739,7 @@ class Linker(RuleComponent):
             "group": -1,
             "context_sensitive": st.context_sensitive,
             # Whether the organ could depend on ambiguous_lobes, a report-wide fact (see
-            # calcminer.nlp.reduce: a reduced text is then mined again whole).
+            # calcminer.nlp.mining.reduce: a reduced text is then mined again whole).
             "lobe_sensitive": any(
                 a.mention.label == "LOBE"
                 and a.mention.value != LOBE_CAUDATE
@@ -3790,7 +3790,7 @@ class Linker(RuleComponent):
         on its line that opens on an organ as its subject ("The liver is normal in size.";
         "" when none) or on a Couinaud segment and a colon ("- Segment VIII: 5.2 cm, dense
         lipiodol. Coarse calcification 2.4 cm."), and whether a piece of the line that a
-        reduced text left out (``calcminer.nlp.reduce.PLACEHOLDER``) stands nearer (then the
+        reduced text left out (``calcminer.nlp.mining.reduce.PLACEHOLDER``) stands nearer (then the
         whole text decides). One pass over the sentences, so a one-line report of many
         sentences stays linear."""
         out: list[tuple[str, bool]] = []
@@ -4232,7 +4232,8 @@ class Linker(RuleComponent):
         *,
         liver_exam: bool = False,
     ) -> tuple[RecommendationTuple, ...]:
-        """Return the report's follow-up recommendations (``calcminer.nlp.recommendations``).
+        """Return the report's follow-up recommendations
+        (``calcminer.nlp.pipeline.recommendations``).
 
         In a report titled as an exam of the liver (``liver_exam``: "MRI LIVER WITH
         CONTRAST"), a recommendation that names no organ concerns the liver."""

@@ -1,7 +1,7 @@
 """What calcminer's spaCy components share: rules handed over once, saved with the pipeline.
 
-The rules are loaded once (:func:`calcminer.nlp.patterns.load_patterns`, by the
-:class:`~calcminer.nlp.miner.Miner` or :func:`~calcminer.nlp.pipeline.build_pipeline`) and
+The rules are loaded once (:func:`calcminer.nlp.rules.patterns.load_patterns`, by the
+:class:`~calcminer.nlp.mining.miner.Miner` or :func:`~calcminer.nlp.pipeline.build_pipeline`) and
 handed to each component through ``initialize(patterns=...)``, the way spaCy's ``SpanRuler``
 takes its patterns (``initialize``, ``to_disk``, ``from_disk``). A component made by
 ``nlp.add_pipe`` alone has no rules until then; calling it raises E012. ``nlp.to_disk`` saves
@@ -17,8 +17,13 @@ from typing import Any
 
 from spacy.language import Language
 
-from .errors import Errors, PatternError
-from .patterns import PatternSet, load_patterns, read_pattern_set, write_pattern_set
+from calcminer.nlp.errors import Errors, PatternError
+from calcminer.nlp.rules.patterns import (
+    PatternSet,
+    load_patterns,
+    read_pattern_set,
+    write_pattern_set,
+)
 
 
 class RuleComponent:

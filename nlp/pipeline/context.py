@@ -12,12 +12,17 @@ from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .component import RuleComponent
-from .context_graph import ReachContext
-from .extensions import ASSERTED_SPAN_KEY, CONTEXT_EDGES, register_extensions, sentence_starts
-from .patterns import PatternSet, required_words
-from .schema import ModifierSpan
-from .token_view import token_view
+from calcminer.nlp.pipeline.component import RuleComponent
+from calcminer.nlp.pipeline.context_graph import ReachContext
+from calcminer.nlp.pipeline.extensions import (
+    ASSERTED_SPAN_KEY,
+    CONTEXT_EDGES,
+    register_extensions,
+    sentence_starts,
+)
+from calcminer.nlp.pipeline.token_view import token_view
+from calcminer.nlp.rules.patterns import PatternSet, required_words
+from calcminer.nlp.schema import ModifierSpan
 
 #: Span group ConText reads: the targets plus the follow-up mentions (whose negation matters).
 

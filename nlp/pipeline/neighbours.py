@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
 
-from .labels import LENT_LABELS
-from .rule_values import ORGAN_LIVER
+from calcminer.nlp.rules.labels import LENT_LABELS
+from calcminer.nlp.rules.rule_values import ORGAN_LIVER
 
 ContinuationKind = Literal["same_foci", "more_foci", "member_place"]
-#: A continuing sentence lends an ORGAN (``LENT_LABELS`` in ``calcminer.nlp.labels``) only
+#: A continuing sentence lends an ORGAN (``LENT_LABELS`` in ``calcminer.nlp.rules.labels``) only
 #: when it is this one ("these lie in segments II and V of the liver").
 LENT_ORGAN = ORGAN_LIVER
 CONTINUATION_KINDS: tuple[ContinuationKind, ...] = ("same_foci", "more_foci", "member_place")

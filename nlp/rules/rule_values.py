@@ -2,7 +2,7 @@
 
 The linker, the mention matcher, the prefilter and the recommendation finder test a
 mention's ``value`` against these names ("another", "lesion", "needs_modality" ...). When
-the patterns load, :func:`calcminer.nlp.patterns.check_required_values` checks that each value
+the patterns load, :func:`calcminer.nlp.rules.patterns.check_required_values` checks that each value
 of :data:`REQUIRED_VALUES` is the value of at least one rule of its label (error E013), so a
 rule set that renames one fails there instead of quietly matching nothing later.
 """
@@ -54,7 +54,7 @@ ORGAN_VESSEL = "vessel"
 ORGAN_LUNG = "lung"
 ORGAN_THYROID = "thyroid"
 #: Organs with lobes of their own: when a report names one, the linker does not read a bare
-#: "right lobe" as the liver's (``calcminer.nlp.linking.Linker.link_targets``).
+#: "right lobe" as the liver's (``calcminer.nlp.pipeline.linking.Linker.link_targets``).
 LOBED_ORGANS = frozenset({ORGAN_LUNG, ORGAN_THYROID})
 
 # --- FOLLOWUP (the exam a recommendation names) ----------------------------------------------

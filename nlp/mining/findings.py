@@ -9,10 +9,11 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from .extensions import FINDINGS, FOLLOWUP
-from .normalize import sort_lobes, sort_segments
-from .recommendations import liver_followup
-from .schema import (
+from calcminer.nlp.mining.triage import TriageConfig, triage
+from calcminer.nlp.pipeline.extensions import FINDINGS, FOLLOWUP
+from calcminer.nlp.pipeline.normalize import sort_lobes, sort_segments
+from calcminer.nlp.pipeline.recommendations import liver_followup
+from calcminer.nlp.schema import (
     CountCategory,
     Finding,
     ModifierSpan,
@@ -21,7 +22,6 @@ from .schema import (
     ReportResult,
     parse_modifier_span,
 )
-from .triage import TriageConfig, triage
 
 #: Longest target text kept in the ``evidence`` column.
 EVIDENCE_TEXT_MAX_CHARS = 60
@@ -40,7 +40,7 @@ def doc_findings(
         report_id: The report's id.
         text: The original report text, when the Doc holds a cleaned copy of the same length
             (``Finding.text`` then quotes the original); None quotes ``doc.text``.
-        to_original: For a Doc of a reduced text (``calcminer.nlp.reduce``), the map of its
+        to_original: For a Doc of a reduced text (``calcminer.nlp.mining.reduce``), the map of its
             offsets to the original's (called with ``end=True`` for end offsets); ``text``
             is then the original.
     """
@@ -216,7 +216,7 @@ def aggregate(
         findings: The report's findings (from ``doc_findings``).
         config: Triage thresholds.
         recommendations: The report's follow-up recommendations (from
-            ``calcminer.nlp.recommendations.doc_recommendations``).
+            ``calcminer.nlp.pipeline.recommendations.doc_recommendations``).
 
     Returns:
         The report result.

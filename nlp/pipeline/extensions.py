@@ -33,16 +33,16 @@ DOC_EXTENSIONS: dict[str, Any] = {
     # (target_start_char, target_end_char, category, rule_id, modifier_start_char,
     #  modifier_end_char) per ConText edge
     CONTEXT_EDGES: (),
-    # one dict of primitive values per target (built in calcminer.nlp.linking). No key may be
-    # "section", "modifier", "modifiers" or "context_graph": medspaCy registers msgpack
-    # decoders that capture any dict with those keys.
+    # one dict of primitive values per target (built in calcminer.nlp.pipeline.linking). No
+    # key may be "section", "modifier", "modifiers" or "context_graph": medspaCy registers
+    # msgpack decoders that capture any dict with those keys.
     FINDINGS: (),
     # (recommended, modalities, rule_ids)
     FOLLOWUP: (False, (), ()),
-    # one tuple of primitives per follow-up recommendation (calcminer.nlp.recommendations)
+    # one tuple of primitives per follow-up recommendation (calcminer.nlp.pipeline.recommendations)
     RECOMMENDATIONS: (),
     # whether a recommendation naming no organ looked back past the clause before it (a
-    # reduced text then keeps more of the text before it: calcminer.nlp.miner)
+    # reduced text then keeps more of the text before it: calcminer.nlp.mining.miner)
     LOOK_BACK: False,
 }
 

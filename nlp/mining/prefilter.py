@@ -25,13 +25,13 @@ from functools import cached_property
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from .labels import CUE_NEEDS, FOLLOWUP_TRIGGER_LABELS, LENT_LABELS
-from .line_tests import RuleTest, anchor_words, rule_test
-from .neighbours import LENT_ORGAN
-from .patterns import PatternSet
-from .rule_values import LOBED_ORGANS
-from .sections import LINE_BREAKS
-from .text_tables import is_table_row, rows_below, table_rows_above
+from calcminer.nlp.pipeline.neighbours import LENT_ORGAN
+from calcminer.nlp.pipeline.sections import LINE_BREAKS
+from calcminer.nlp.pipeline.text_tables import is_table_row, rows_below, table_rows_above
+from calcminer.nlp.rules.labels import CUE_NEEDS, FOLLOWUP_TRIGGER_LABELS, LENT_LABELS
+from calcminer.nlp.rules.line_tests import RuleTest, anchor_words, rule_test
+from calcminer.nlp.rules.patterns import PatternSet
+from calcminer.nlp.rules.rule_values import LOBED_ORGANS
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -131,7 +131,8 @@ def same_length_lower(text: str) -> str:
 def _pair_starts(normalization: Mapping[str, Any]) -> list[str]:
     """What may open a sentence that leans on the one before it in its line: the same foci
     ("These cast shadows"), a word that refers back ("It contains a 4 mm phlebolith") or an
-    inside phrase ("Within it a 4 mm focus ..."), as ``calcminer.nlp.linking`` reads them."""
+    inside phrase ("Within it a 4 mm focus ..."), as ``calcminer.nlp.pipeline.linking`` reads
+    them."""
     starts = normalization["context_sentence_starts"]
     inside = starts["inside_previous"]
     return [
@@ -142,8 +143,8 @@ def _pair_starts(normalization: Mapping[str, Any]) -> list[str]:
 
 
 def _inside_phrase(normalization: Mapping[str, Any]) -> re.Pattern[str]:
-    """Matches an inside phrase ("within it") anywhere, as ``calcminer.nlp.linking`` reads it
-    when a target's rule requires a lesion of the sentence before."""
+    """Matches an inside phrase ("within it") anywhere, as ``calcminer.nlp.pipeline.linking``
+    reads it when a target's rule requires a lesion of the sentence before."""
     inside = normalization["context_sentence_starts"]["inside_previous"]
     prepositions = "|".join(sorted(map(re.escape, inside["prepositions"])))
     pronouns = "|".join(sorted(map(re.escape, inside["pronouns"])))
@@ -152,7 +153,7 @@ def _inside_phrase(normalization: Mapping[str, Any]) -> re.Pattern[str]:
 
 def _phrase_start(phrases: Iterable[str]) -> re.Pattern[str]:
     """Matches, at a position, one of the phrases after any non-word characters (as
-    ``calcminer.nlp.neighbours.first_words`` skips them)."""
+    ``calcminer.nlp.pipeline.neighbours.first_words`` skips them)."""
     words = sorted({p.lower() for p in phrases if p.strip()}, key=len, reverse=True)
     alternatives = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
     return re.compile(rf"[\W_]*(?:{alternatives})\b", re.IGNORECASE)
@@ -433,8 +434,9 @@ class Prefilter:
         pipeline says when one does, and the miner asks again with ``look_back``).
 
         A recommendation that names no organ is placed by the clauses before it
-        (``calcminer.nlp.recommendations``, at most ``max_look_back_clauses``): a piece holds
-        one clause or more, so these pieces, and everything between, are mined verbatim.
+        (``calcminer.nlp.pipeline.recommendations``, at most ``max_look_back_clauses``): a
+        piece holds one clause or more, so these pieces, and everything between, are mined
+        verbatim.
         Pieces are cut as in :meth:`_units` (whole lines, or the sentences of a cut line), so
         they coincide with the other units or do not overlap them.
         """
@@ -487,8 +489,8 @@ class Prefilter:
 
         With ``pairs``, two neighbouring pieces that pass together are both kept: a target
         may take what its rule requires from the next sentence of its line ("Two echogenic
-        foci in segment V. They cast acoustic shadows.", ``calcminer.nlp.linking``), or from
-        the sentence before it ("The lesion is T2 bright ... A 4 mm signal void within it
+        foci in segment V. They cast acoustic shadows.", ``calcminer.nlp.pipeline.linking``), or
+        from the sentence before it ("The lesion is T2 bright ... A 4 mm signal void within it
         corresponds to the phlebolith"), also when that sentence passes on its own.
         """
         units = []
@@ -521,8 +523,8 @@ class Prefilter:
         """Offsets in ``text[start:end]`` where the pipeline surely starts a sentence.
 
         That is a capital after a word (not an abbreviation), a period and one space
-        (``calcminer.nlp.sections.SectionSplitter``), where the tokenizer makes the period a
-        token of its own (it keeps "Dr." or "V." whole). Not after two spaces: the second
+        (``calcminer.nlp.pipeline.sections.SectionSplitter``), where the tokenizer makes the
+        period a token of its own (it keeps "Dr." or "V." whole). Not after two spaces: the second
         becomes a space token, and the splitter then sees no period before the capital.
         Without a tokenizer (see :meth:`from_patterns`) there are no cuts.
         """

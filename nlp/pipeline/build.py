@@ -9,10 +9,10 @@ import spacy
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
 
-from . import factories  # noqa: F401  (registers calcminer's factories)
-from .component import RuleComponent
-from .patterns import PatternSet, load_patterns
-from .schema import MAX_REPORT_CHARS
+from calcminer.nlp.pipeline import factories  # noqa: F401  (registers calcminer's factories)
+from calcminer.nlp.pipeline.component import RuleComponent
+from calcminer.nlp.rules.patterns import PatternSet, load_patterns
+from calcminer.nlp.schema import MAX_REPORT_CHARS
 
 #: The target matcher's name (a span ruler).
 TARGETS_PIPE = "calcminer_targets"

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from .schema import TRIAGE_LEVELS, TriageLevel
+from calcminer.nlp.schema import TRIAGE_LEVELS, TriageLevel
 
 
 @dataclass(frozen=True)

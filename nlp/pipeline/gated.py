@@ -23,7 +23,7 @@ from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
-from .patterns import SpanRule, matcher_patterns, required_words
+from calcminer.nlp.rules.patterns import SpanRule, matcher_patterns, required_words
 
 #: Matchers kept for combinations of patterns (the oldest is dropped beyond this).
 MAX_CACHED_MATCHERS = 512

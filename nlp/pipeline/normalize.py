@@ -11,8 +11,14 @@ from functools import cached_property
 from itertools import islice
 from typing import Any
 
-from .rule_values import LOBE_BOTH, LOBE_CAUDATE, LOBE_LEFT, LOBE_RIGHT, ORGAN_LIVER
-from .schema import COUINAUD_SEGMENTS
+from calcminer.nlp.rules.rule_values import (
+    LOBE_BOTH,
+    LOBE_CAUDATE,
+    LOBE_LEFT,
+    LOBE_RIGHT,
+    ORGAN_LIVER,
+)
+from calcminer.nlp.schema import COUINAUD_SEGMENTS
 
 #: The segments in order (one list: ``calcminer.nlp.schema.COUINAUD_SEGMENTS``).
 ROMAN_ORDER = COUINAUD_SEGMENTS

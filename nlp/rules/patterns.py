@@ -12,10 +12,10 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from .errors import Errors, PatternError
-from .labels import MENTION_LABELS, TARGET_LABELS, VALUED_LABELS
-from .normalization_schema import NORMALIZATION_SCHEMA, first_problem
-from .rule_values import REQUIRED_VALUES
+from calcminer.nlp.errors import Errors, PatternError
+from calcminer.nlp.rules.labels import MENTION_LABELS, TARGET_LABELS, VALUED_LABELS
+from calcminer.nlp.rules.normalization_schema import NORMALIZATION_SCHEMA, first_problem
+from calcminer.nlp.rules.rule_values import REQUIRED_VALUES
 
 TARGET_FILE = "targets.jsonl"
 MENTION_FILE = "mentions.jsonl"
@@ -493,7 +493,7 @@ def check_required_values(patterns_dir: Path, rules: Iterable[SpanRule]) -> None
 
     Raises:
         PatternError: E013, naming the label, the value and the file, for the first value of
-            :data:`calcminer.nlp.rule_values.REQUIRED_VALUES` that no rule has.
+            :data:`calcminer.nlp.rules.rule_values.REQUIRED_VALUES` that no rule has.
     """
     present = {(r.label, r.value) for r in rules}
     for label, values in sorted(REQUIRED_VALUES.items()):
@@ -520,7 +520,7 @@ def load_normalization(path: Path, patterns_dir: Path) -> Mapping[str, Any]:
     Raises:
         PatternError: E002 on bad JSON; E011 on a missing or unknown table or key, or a value
             of the wrong shape (see ``NORMALIZATION_SCHEMA`` in
-            :mod:`calcminer.nlp.normalization_schema`), naming the key path.
+            :mod:`calcminer.nlp.rules.normalization_schema`), naming the key path.
     """
     data = _load_json(path, patterns_dir)
     problem = first_problem(data, NORMALIZATION_SCHEMA)

@@ -9,18 +9,18 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from .extensions import FINDINGS, LOOK_BACK
-from .findings import aggregate, doc_findings, no_finding_result
-from .mentions import neighbour_cues
-from .normalize import CleanText, ExamTitle, TextCleaner
-from .patterns import PatternSet, load_patterns
-from .pipeline import TARGETS_PIPE, build_pipeline
-from .prefilter import CandidateUnits, Prefilter
-from .recommendations import doc_recommendations
-from .reduce import Reducer, Reduction
-from .schema import Report, ReportResult
-from .sections import LINE_BREAKS, SectionSplitter
-from .triage import TriageConfig
+from calcminer.nlp.mining.findings import aggregate, doc_findings, no_finding_result
+from calcminer.nlp.mining.prefilter import CandidateUnits, Prefilter
+from calcminer.nlp.mining.reduce import Reducer, Reduction
+from calcminer.nlp.mining.triage import TriageConfig
+from calcminer.nlp.pipeline.build import TARGETS_PIPE, build_pipeline
+from calcminer.nlp.pipeline.extensions import FINDINGS, LOOK_BACK
+from calcminer.nlp.pipeline.mentions import neighbour_cues
+from calcminer.nlp.pipeline.normalize import CleanText, ExamTitle, TextCleaner
+from calcminer.nlp.pipeline.recommendations import doc_recommendations
+from calcminer.nlp.pipeline.sections import LINE_BREAKS, SectionSplitter
+from calcminer.nlp.rules.patterns import PatternSet, load_patterns
+from calcminer.nlp.schema import Report, ReportResult
 
 #: Reports per ``nlp.pipe`` batch.
 DEFAULT_BATCH_SIZE = 64
@@ -35,9 +35,9 @@ class Miner:
             {"urgent_size_mm": 25}}``.
         batch_size: Reports per spaCy batch.
         prefilter: Skip the spaCy pipeline for reports that cannot contain a target (see
-            ``calcminer.nlp.prefilter``); the results are identical either way.
+            ``calcminer.nlp.mining.prefilter``); the results are identical either way.
         reduce: With the prefilter, send only the lines the pipeline needs (see
-            ``calcminer.nlp.reduce``); the results are identical either way.
+            ``calcminer.nlp.mining.reduce``); the results are identical either way.
         patterns: Rules already loaded (``load_patterns``); then ``patterns_dir`` is not
             read. Worker processes get the rules this way, not as a path.
 

@@ -10,16 +10,16 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .component import RuleComponent
-from .extensions import HEADER_SPAN_KEY, SENTENCE_INFO, register_extensions
-from .patterns import PatternSet, SectionHeader
-from .token_view import TokenView, token_view
+from calcminer.nlp.pipeline.component import RuleComponent
+from calcminer.nlp.pipeline.extensions import HEADER_SPAN_KEY, SENTENCE_INFO, register_extensions
+from calcminer.nlp.pipeline.token_view import TokenView, token_view
+from calcminer.nlp.rules.patterns import PatternSet, SectionHeader
 
 _SENTENCE_END = frozenset({".", "!", "?"})
 #: Where the splitter always ends a sentence (the prefilter's superset test and the reducer
 #: rest on it: a line piece between two of these is never part of a longer sentence).
 LINE_BREAKS = ("\n", ";")
-#: What a reduced text (``calcminer.nlp.reduce``) holds in place of the words of a line the
+#: What a reduced text (``calcminer.nlp.mining.reduce``) holds in place of the words of a line the
 #: pipeline does not need; the linker reads it as "something was left out here".
 PLACEHOLDER = "xx"
 _DEFAULT_TOP = ("findings", "body")

@@ -10,8 +10,8 @@ from spacy.language import Language
 from spacy.tokens import Span
 from spacy.util import registry
 
-from .context import ContextAssertion
-from .extensions import (
+from calcminer.nlp.pipeline.context import ContextAssertion
+from calcminer.nlp.pipeline.extensions import (
     CONTEXT_EDGES,
     FINDINGS,
     FOLLOWUP,
@@ -20,12 +20,12 @@ from .extensions import (
     SENTENCE_INFO,
     TARGET_SPAN_KEY,
 )
-from .labels import ASSERTED_LABELS, LABELS
-from .linking import Linker
-from .mentions import MentionMatcher
-from .patterns import PatternSet, load_patterns
-from .sections import SectionSplitter
-from .targets import TargetRuler, yielding_spans_filter
+from calcminer.nlp.pipeline.linking import Linker
+from calcminer.nlp.pipeline.mentions import MentionMatcher
+from calcminer.nlp.pipeline.sections import SectionSplitter
+from calcminer.nlp.pipeline.targets import TargetRuler, yielding_spans_filter
+from calcminer.nlp.rules.labels import ASSERTED_LABELS, LABELS
+from calcminer.nlp.rules.patterns import PatternSet, load_patterns
 
 
 def _rules(patterns_dir: Optional[str]) -> Optional[PatternSet]:
@@ -117,5 +117,5 @@ def make_target_spans_filter(
     yielding_rule_ids: List[str],
 ) -> Callable[[Iterable[Span], Iterable[Span]], List[Span]]:
     """spaCy's first-longest filter, except that the rules in ``yielding_rule_ids`` give way
-    (:func:`calcminer.nlp.targets.yielding_spans_filter`)."""
+    (:func:`calcminer.nlp.pipeline.targets.yielding_spans_filter`)."""
     return yielding_spans_filter(yielding_rule_ids)

@@ -9,7 +9,7 @@ other lines it needs no more than the section state they leave behind (the heade
   sentence (so no sentence, mention or ConText scope crosses a cut);
 - the *needed pieces* are kept verbatim: the prefilter's candidate lines, or, within a long
   line, only its candidate sentences, cut where the pipeline surely starts a sentence
-  (``calcminer.nlp.prefilter.Prefilter.candidate_units``);
+  (``calcminer.nlp.mining.prefilter.Prefilter.candidate_units``);
 - whitespace-only lines and all separators are kept verbatim (a blank line ends an excluded
   section, a line break ends an excluded header's line);
 - any other piece keeps everything up to its last colon or ``]`` (every header ends with
@@ -25,7 +25,7 @@ reduced text map back to the original through :meth:`Reduction.original_offset`.
 One fact reaches across sentences: a bare lobe ("right lobe") is the liver's unless the report
 names lungs or a thyroid and no liver. The linker marks a target whose organ rests on such a
 lobe (``lobe_sensitive``), and the miner mines the whole report again when one is marked and
-the prefilter finds a lung or thyroid word anywhere (``calcminer.nlp.miner.Miner``). A
+the prefilter finds a lung or thyroid word anywhere (``calcminer.nlp.mining.miner.Miner``). A
 reduction that would keep most of the text is not made.
 """
 
@@ -37,10 +37,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .sections import LINE_BREAKS, PLACEHOLDER
+from calcminer.nlp.pipeline.sections import LINE_BREAKS, PLACEHOLDER
 
 if TYPE_CHECKING:
-    from .patterns import SectionHeader
+    from calcminer.nlp.rules.patterns import SectionHeader
 
 #: Characters that do not stop a header from standing alone on its line.
 _HEADER_TRAIL = " ,:"
@@ -130,7 +130,7 @@ class Reducer:
 
     Args:
         headers: The section splitter's header rules by their lower-cased tokens
-            (``calcminer.nlp.sections.SectionSplitter.headers``); None reduces without
+            (``calcminer.nlp.pipeline.sections.SectionSplitter.headers``); None reduces without
             dropping header lines.
         max_kept_share: Reduce only when the reduced text is at most this share of the
             original's length; otherwise the original is mined as it is.
@@ -178,7 +178,7 @@ class Reducer:
             needed: ``(start, end)`` of the pieces to keep: whole lines (from just after a
                 separator, or 0, to the next separator, or the end) or sentence-sized parts
                 of them that start where the pipeline surely starts a sentence
-                (``calcminer.nlp.prefilter.Prefilter.candidate_units``).
+                (``calcminer.nlp.mining.prefilter.Prefilter.candidate_units``).
         """
         units = sorted(set(needed))
         if not units:

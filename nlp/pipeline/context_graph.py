@@ -31,7 +31,7 @@ from medspacy.context import ConText, ConTextGraph, ConTextModifier, ConTextRule
 from spacy.attrs import LOWER, SENT_START
 from spacy.tokens import Doc, Span
 
-from .gated import GatedMatcher
+from calcminer.nlp.pipeline.gated import GatedMatcher
 
 #: Below this many modifier pairs (or target-modifier pairs) medspaCy's loops are used.
 MIN_INDEXED_PAIRS = 400

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 LabelKind = Literal["target", "mention"]
-#: How the linker may attach a mention to a head (see ``calcminer.nlp.linking``): before it
+#: How the linker may attach a mention to a head (see ``calcminer.nlp.pipeline.linking``): before it
 #: in its noun phrase ("a 3 mm calcified focus"), after it ("calcification ..., 8 mm"), or
 #: before a later head with no head before the mention ("In segment VIII there is ...").
 Tier = Literal["premod", "post", "fronted"]
@@ -165,7 +165,7 @@ LABELS: Mapping[str, LabelSpec] = {
     "NOT_SIZE": LabelSpec("mention", suppressor=True),
     "NOT_MIMIC": LabelSpec("mention", suppressor=True),
     "NO_SHADOW": LabelSpec("mention", suppressor=True),
-    # --- follow-up recommendations (calcminer.nlp.recommendations) -----------------------------
+    # --- follow-up recommendations (calcminer.nlp.pipeline.recommendations) ----------------
     "FOLLOWUP_CUE": LabelSpec(
         "mention",
         advice=True,

@@ -83,9 +83,10 @@ from typing import Any, Protocol
 
 from spacy.tokens import Doc, Token
 
-from .extensions import CONTEXT_EDGES, LOOK_BACK, RECOMMENDATIONS
-from .labels import FOLLOWUP_TRIGGER_LABELS, RECOMMENDATION_LABELS
-from .rule_values import (
+from calcminer.nlp.pipeline.extensions import CONTEXT_EDGES, LOOK_BACK, RECOMMENDATIONS
+from calcminer.nlp.pipeline.token_view import token_view
+from calcminer.nlp.rules.labels import FOLLOWUP_TRIGGER_LABELS, RECOMMENDATION_LABELS
+from calcminer.nlp.rules.rule_values import (
     DUCT_AMBIGUOUS,
     FOLLOWUP_CUE_HEADER,
     FOLLOWUP_CUE_LINE_HEADER,
@@ -95,8 +96,7 @@ from .rule_values import (
     FOLLOWUP_PLAN_CONDITION,
     ORGAN_LIVER,
 )
-from .schema import Recommendation
-from .token_view import token_view
+from calcminer.nlp.schema import Recommendation
 
 #: Labels of the mentions the finder reads.
 CUE = "FOLLOWUP_CUE"
@@ -161,7 +161,7 @@ RecommendationTuple = tuple[
 
 
 class MentionLike(Protocol):
-    """What the finder reads of a linker mention (``calcminer.nlp.linking.Mention``)."""
+    """What the finder reads of a linker mention (``calcminer.nlp.pipeline.linking.Mention``)."""
 
     start: int
     end: int
@@ -390,7 +390,7 @@ class RecommendationFinder:
             mentions: The linker's cleaned mentions, in document order.
             records: The linker's target records (for the organ of targets in a clause).
             liver_exam: Whether the report's title names an exam of the liver only
-                (``calcminer.nlp.normalize.ExamTitle``): a recommendation naming no organ
+                (``calcminer.nlp.pipeline.normalize.ExamTitle``): a recommendation naming no organ
                 then concerns the liver.
         """
         used = [
@@ -742,7 +742,7 @@ class RecommendationFinder:
         if section_of is None:
             return "", denied
         # The clauses before the previous one are read: a reduced text that kept only the
-        # piece before the recommendation is mined again with more (calcminer.nlp.miner).
+        # piece before the recommendation is mined again with more (calcminer.nlp.mining.miner).
         doc._.set(LOOK_BACK, True)
         section = section_of(_first_word(doc, clause))
         earlier: tuple[int, int] | None = previous
@@ -1154,7 +1154,7 @@ def doc_recommendations(
     Args:
         doc: The processed Doc.
         report_id: The report's id.
-        text: The original report text (see ``calcminer.nlp.findings.doc_findings``).
+        text: The original report text (see ``calcminer.nlp.mining.findings.doc_findings``).
         to_original: For a Doc of a reduced text, the map of its offsets to the original's.
     """
     if text is None:

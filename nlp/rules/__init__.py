@@ -1,0 +1,7 @@
+"""What to match: the rule files of ``patterns/``, loaded and validated.
+
+``patterns.py`` loads every rule file (``load_patterns`` -> ``PatternSet``), ``labels.py`` is
+the label table, ``normalization_schema.py`` the shape of ``normalization.json``,
+``rule_values.py`` the rule values the code branches on, ``line_tests.py`` what a line must
+hold for a rule to match. Nothing here imports spaCy components, pandas or file outputs.
+"""
