@@ -69,6 +69,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,6 +132,13 @@ def excerpt(text: str, column: int = 0) -> str:
     return ("…" if start else "") + shown[:EXCERPT] + ("…" if cut else "")
 
 
+def unmatched_lines(lines_a: list[bytes], lines_b: list[bytes]) -> str:
+    """How many lines of each side the other lacks (as multisets), when more than one."""
+    count_a, count_b = Counter(lines_a), Counter(lines_b)
+    only_a, only_b = (count_a - count_b).total(), (count_b - count_a).total()
+    return f" (lines the other lacks: ref {only_a}, cand {only_b})" if only_a + only_b > 2 else ""
+
+
 def text_difference(a: bytes, b: bytes) -> str:
     """The first differing line of two different UTF-8 texts, with a short excerpt of each."""
     lines_a, lines_b = a.splitlines(keepends=True), b.splitlines(keepends=True)
@@ -144,6 +152,7 @@ def text_difference(a: bytes, b: bytes) -> str:
             return (
                 f"line {number} col {column + 1}: "
                 f"ref '{excerpt(ta, column)}' cand '{excerpt(tb, column)}'"
+                + unmatched_lines(lines_a, lines_b)
             )
     number = min(len(lines_a), len(lines_b)) + 1
     longer, side = (lines_a, "ref") if len(lines_a) > len(lines_b) else (lines_b, "cand")

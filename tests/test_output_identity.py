@@ -99,6 +99,9 @@ def test_lines_added_and_long_lines_cut(oi: ModuleType) -> None:
     # each excerpt is short, whatever the line length
     assert all(len(part) < 120 for part in found.split("'"))
     assert len(found) < 200
+    # more than one line changed: how many lines each side has that the other lacks
+    two = oi.first_difference("t.csv", b"a\nb\nc\nd\n", b"a\nB\nc\nD\n")
+    assert two == "line 2 col 1: ref 'b\\n' cand 'B\\n' (lines the other lacks: ref 2, cand 2)"
 
 
 def test_binary_difference_names_png_chunk_and_pixels(oi: ModuleType, tmp_path: Path) -> None:
