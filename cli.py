@@ -357,8 +357,8 @@ def show(
         bool | None,
         typer.Option(
             "--color/--no-color",
-            help="Highlight with colours (default: when writing to a terminal and NO_COLOR is "
-            "unset). Without colours, targets are shown as [..] and modifiers as <..>.",
+            help="Highlight with colors (default: when writing to a terminal and NO_COLOR is "
+            "unset). Without colors, targets are shown as [..] and modifiers as <..>.",
             show_default=False,
         ),
     ] = None,

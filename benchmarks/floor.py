@@ -254,7 +254,10 @@ def _tokenizer_step(sentences: bool) -> StepBody:
 
 
 def _pipeline_step(sentences: bool) -> StepBody:
-    from calcminer.nlp.mining.miner import Miner
+    try:
+        from calcminer.nlp.mining.miner import Miner
+    except ImportError:  # a checkout from before the layered layout (issue 13)
+        from calcminer.nlp.miner import Miner  # type: ignore[no-redef]
 
     miner = Miner()
     source = _candidate_sentences if sentences else _hit_texts
@@ -268,7 +271,10 @@ def _pipeline_step(sentences: bool) -> StepBody:
 
 
 def _miner_step() -> StepBody:
-    from calcminer.nlp.mining.miner import Miner
+    try:
+        from calcminer.nlp.mining.miner import Miner
+    except ImportError:  # a checkout from before the layered layout (issue 13)
+        from calcminer.nlp.miner import Miner  # type: ignore[no-redef]
     from calcminer.nlp.schema import Report
 
     miner = Miner()

@@ -69,7 +69,11 @@ def _reports(root: Path, shared: Path, archive: Path | None, archive_reports: in
 def _child(args: argparse.Namespace) -> None:
     """Mine every set with the prefilter on and off; pickle the frames to ``args.out``."""
     import calcminer
-    from calcminer.nlp.mining.miner import Miner
+
+    try:
+        from calcminer.nlp.mining.miner import Miner
+    except ImportError:  # a checkout from before the layered layout (issue 13)
+        from calcminer.nlp.miner import Miner  # type: ignore[no-redef]
     from calcminer.nlp.tables import findings_frame, reports_frame
 
     try:  # older checkouts have no recommendations table

@@ -32,7 +32,10 @@ DEFAULT_WARMUP = 200
 
 
 def _child(args: argparse.Namespace) -> None:
-    from calcminer.nlp.mining.miner import Miner
+    try:
+        from calcminer.nlp.mining.miner import Miner
+    except ImportError:  # a checkout from before the layered layout (issue 13)
+        from calcminer.nlp.miner import Miner  # type: ignore[no-redef]
     from calcminer.nlp.schema import Report
 
     with args.archive.open(encoding="utf-8") as lines:

@@ -30,7 +30,7 @@ unless ``--summaries``):
 - ``rules``, ``rules --kind triage``, ``validate-patterns``, and ``show --no-color`` on two
   sample reports (``us-003``, urgent; ``us-029``, newlines flattened to ", ").
 
-Normalisation: none. Running one checkout twice (``--reference X --candidate X``) gives the
+Normalization: none. Running one checkout twice (``--reference X --candidate X``) gives the
 same bytes everywhere, with nothing masked, and nothing is masked here: every byte compared
 is proven identical. What could have needed masking, and why it does not:
 
@@ -49,7 +49,7 @@ is proven identical. What could have needed masking, and why it does not:
   the chunk and says whether the decoded pixels differ (a diagnosis, not a mask).
 
 ``TEXT_MASKS`` is where a precise mask would go if an output ever gained such a field; it is
-empty, and ``normalise`` is the identity on every output today.
+empty, and ``normalize`` is the identity on every output today.
 
 Usage:
     python benchmarks/output_identity.py --reference OLD_ROOT [--candidate NEW_ROOT]
@@ -86,7 +86,7 @@ ID_COLUMNS = ("report_id", "id")
 TEXT_COLUMNS = ("text", "snippet")
 
 # --------------------------------------------------------------------------------------------
-# Normalisation
+# Normalization
 
 #: (pattern, replacement, why): masks applied to every text output and stream. Empty: two
 #: runs of one checkout give the same bytes with nothing masked (see the module docstring).
@@ -104,7 +104,7 @@ def is_text(data: bytes) -> bool:
     return True
 
 
-def normalise(
+def normalize(
     data: bytes, masks: Sequence[tuple[re.Pattern[bytes], bytes, str]] | None = None
 ) -> bytes:
     """``data`` with ``masks`` (default ``TEXT_MASKS``) applied when it is text."""
@@ -262,8 +262,8 @@ def parquet_difference(a: bytes, b: bytes) -> str:
 
 def first_difference(name: str, a: bytes, b: bytes) -> str | None:
     """Where ``a`` (reference) and ``b`` (candidate) of output ``name`` first differ; None if
-    they are equal after ``normalise``."""
-    a, b = normalise(a), normalise(b)
+    they are equal after ``normalize``."""
+    a, b = normalize(a), normalize(b)
     if a == b:
         return None
     if is_text(a) and is_text(b):

@@ -166,7 +166,7 @@ class EvaluationResult:
 
 
 def _plain(value: Any) -> Any:
-    """Normalise a value for comparison: numpy scalars to Python, lists and tuples sorted."""
+    """Normalize a value for comparison: numpy scalars to Python, lists and tuples sorted."""
     item = getattr(value, "item", None)
     if callable(item) and not isinstance(value, str | list | tuple):
         value = item()

@@ -55,7 +55,7 @@ TRIAGE_STYLES: dict[str, str] = {
     "benign": "bold black on green",
     "none": "bold",
 }
-#: Marks put around targets and modifiers when colour is off (a pipe or a file).
+#: Marks put around targets and modifiers when color is off (a pipe or a file).
 PLAIN_TARGET_MARKS = ("[", "]")
 PLAIN_MODIFIER_MARKS = ("<", ">")
 PLAIN_RECOMMENDATION_MARKS = ("{", "}")
@@ -89,7 +89,7 @@ def render_show(text: str, result: ReportResult, *, color: bool) -> Text:
     Args:
         text: The report text.
         result: The miner's result for it.
-        color: Style targets, modifiers and recommendation words; without colour, targets are
+        color: Style targets, modifiers and recommendation words; without color, targets are
             put in ``[...]``, modifiers in ``<...>`` and recommendation words in ``{...}`` so
             the output still shows them (pipes, files, NO_COLOR).
 

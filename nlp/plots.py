@@ -12,7 +12,7 @@ Figures: the follow-up audit (:func:`audit_figure`), and for a batch of mined re
 triage levels, the size of the largest counted calcification of each report and a Couinaud
 segment map (:func:`batch_figures`), all from the report table. The batch figures also read
 that table back from CSV or Parquet (lists as ``;``-joined text, booleans as
-``true``/``false``; see :func:`normalise_table`).
+``true``/``false``; see :func:`normalize_table`).
 
 New figures follow :func:`audit_figure`: a ``draw(fig)`` function handed to
 :func:`_render_png`, which owns the figure's creation, style and saving.
@@ -49,21 +49,21 @@ FIGURE_STYLE = "default"
 #: Message of a panel with nothing to show.
 NO_INDEX_EXAMS = "No index exams"
 
-#: Okabe-Ito colours (colour-blind safe) of the audit statuses.
-STATUS_COLOURS: dict[str, str] = {
+#: Okabe-Ito colors (color-blind safe) of the audit statuses.
+STATUS_COLORS: dict[str, str] = {
     "completed": "#009E73",  # bluish green
     "late": "#E69F00",  # orange
     "overdue": "#D55E00",  # vermillion
     "pending": "#999999",  # grey
 }
-#: Okabe-Ito colours of the audit levels, distinct from the status colours.
-LEVEL_COLOURS: dict[str, str] = {
+#: Okabe-Ito colors of the audit levels, distinct from the status colors.
+LEVEL_COLORS: dict[str, str] = {
     "urgent": "#000000",  # black
     "workup": "#0072B2",  # blue
     "recommended": "#CC79A7",  # reddish purple
 }
-#: Colours of levels outside :data:`LEVEL_COLOURS`, in turn.
-EXTRA_LEVEL_COLOURS: tuple[str, ...] = ("#56B4E9", "#F0E442")  # sky blue, yellow
+#: Colors of levels outside :data:`LEVEL_COLORS`, in turn.
+EXTRA_LEVEL_COLORS: tuple[str, ...] = ("#56B4E9", "#F0E442")  # sky blue, yellow
 #: Statuses of index exams that were followed up (in or after their window).
 FOLLOWED_UP_STATUSES: frozenset[str] = frozenset({"completed", "late"})
 #: Columns of the audit table the audit figure reads.
@@ -185,7 +185,7 @@ def level_outcomes(audit: pd.DataFrame) -> tuple[LevelOutcome, ...]:
     for position, (level, status, waited) in enumerate(rows):
         if not isinstance(level, str) or not level:
             raise ValueError(f"audit row {position}: the level must be a non-empty string")
-        if status not in STATUS_COLOURS:
+        if status not in STATUS_COLORS:
             raise ValueError(
                 f"audit row {position}: unknown status {status!r}; expected one of {STATUSES}"
             )
@@ -272,13 +272,13 @@ def axis_max_days(outcomes: Sequence[LevelOutcome], windows_days: Mapping[str, i
     return max(WINDOW_AXIS_FACTOR * longest_window, max(observed, default=0), MIN_AXIS_DAYS)
 
 
-def level_colours(levels: Sequence[str]) -> dict[str, str]:
-    """Colour of each level: fixed for the audit levels, the extra colours in turn otherwise."""
-    others = [level for level in levels if level not in LEVEL_COLOURS]
-    colours = {level: LEVEL_COLOURS[level] for level in levels if level in LEVEL_COLOURS}
+def level_colors(levels: Sequence[str]) -> dict[str, str]:
+    """Color of each level: fixed for the audit levels, the extra colors in turn otherwise."""
+    others = [level for level in levels if level not in LEVEL_COLORS]
+    colors = {level: LEVEL_COLORS[level] for level in levels if level in LEVEL_COLORS}
     for number, level in enumerate(others):
-        colours[level] = EXTRA_LEVEL_COLOURS[number % len(EXTRA_LEVEL_COLOURS)]
-    return colours
+        colors[level] = EXTRA_LEVEL_COLORS[number % len(EXTRA_LEVEL_COLORS)]
+    return colors
 
 
 def _percent_text(rate: float | None) -> str:
@@ -354,7 +354,7 @@ def _draw_completion(ax: Axes, outcomes: Sequence[LevelOutcome]) -> None:
             widths,
             left=lefts,
             height=BAR_HEIGHT,
-            color=STATUS_COLOURS[status],
+            color=STATUS_COLORS[status],
             label=status,
         )
         labels = [
@@ -388,7 +388,7 @@ def _draw_followup(
         _say_empty(ax)
         return
     end = axis_max_days(outcomes, windows_days)
-    colours = level_colours([o.level for o in outcomes])
+    colors = level_colors([o.level for o in outcomes])
     for outcome in outcomes:
         curve = cumulative_share(outcome.followup_days, outcome.index_exams, end)
         window = windows_days.get(outcome.level)
@@ -397,14 +397,12 @@ def _draw_followup(
             curve.days,
             curve.percent,
             where="post",
-            color=colours[outcome.level],
+            color=colors[outcome.level],
             label=f"{outcome.level} (n={outcome.index_exams}{window_text})",
             clip_on=False,
         )
         if window is not None:
-            ax.axvline(
-                window, color=colours[outcome.level], linestyle="--", alpha=WINDOW_LINE_ALPHA
-            )
+            ax.axvline(window, color=colors[outcome.level], linestyle="--", alpha=WINDOW_LINE_ALPHA)
     ax.set_xlim(0, end)
     ax.set_ylim(0, PERCENT_MAX)
     ax.yaxis.set_major_formatter(PercentFormatter(xmax=PERCENT_MAX))
@@ -440,13 +438,13 @@ SEGMENT_PLOT_COLUMNS: tuple[str, ...] = ("segments",)
 #: calcification the impression restates from the findings is not counted twice.
 SIZE_PLOT_COLUMNS: tuple[str, ...] = ("calcification", "max_size_mm")
 
-#: Colours of the triage levels: the audit figure's urgent and workup colours, a grey for
+#: Colors of the triage levels: the audit figure's urgent and workup colors, a grey for
 #: nothing found (like pending) and a green for benign (like completed).
-TRIAGE_COLOURS: dict[str, str] = {
+TRIAGE_COLORS: dict[str, str] = {
     "none": "#999999",  # grey
     "benign": "#009E73",  # bluish green
-    "workup": LEVEL_COLOURS["workup"],
-    "urgent": LEVEL_COLOURS["urgent"],
+    "workup": LEVEL_COLORS["workup"],
+    "urgent": LEVEL_COLORS["urgent"],
 }
 #: Message of a triage figure without reports.
 NO_REPORTS = "No reports"
@@ -461,21 +459,21 @@ SIZE_AXIS_MAX_MM = 100.0
 #: Most size ticks along the axis (ticks sit on bin edges).
 MAX_SIZE_TICKS = 12
 #: Bars of bins below the urgent threshold, and of bins at or above it.
-SIZE_BAR_COLOUR = "#56B4E9"  # sky blue
-URGENT_BAR_COLOUR = "#D55E00"  # vermillion
+SIZE_BAR_COLOR = "#56B4E9"  # sky blue
+URGENT_BAR_COLOR = "#D55E00"  # vermillion
 #: The urgent threshold line.
-THRESHOLD_LINE_COLOUR = "#000000"
+THRESHOLD_LINE_COLOR = "#000000"
 NO_SIZES = "No report with a sized calcification"
 
 #: Size columns of the report and findings tables, in mm.
 SIZE_COLUMNS: frozenset[str] = frozenset({"size_mm", "max_size_mm"})
 #: Other spellings a segment cell may hold: IVa and IVb are drawn as one segment IV.
 SEGMENT_ALIASES: dict[str, str] = {"IVA": "IV", "IVB": "IV"}
-#: Colour map of the segment counts (sequential; light = few reports).
-SEGMENT_COLOURMAP = "Blues"
-SEGMENT_EDGE_COLOUR = "#404040"
+#: Color map of the segment counts (sequential; light = few reports).
+SEGMENT_COLORMAP = "Blues"
+SEGMENT_EDGE_COLOR = "#404040"
 SEGMENT_EDGE_WIDTH = 1.2
-#: Segments whose shade is past this share of the colour scale get white labels.
+#: Segments whose shade is past this share of the color scale get white labels.
 DARK_SHADE_SHARE = 0.55
 SEGMENT_LABEL_FONT_SIZE = 11
 CAUDATE_LABEL_FONT_SIZE = 8
@@ -743,7 +741,7 @@ def size_cell(value: Any) -> float | None:
     return size
 
 
-def normalise_table(table: pd.DataFrame) -> pd.DataFrame:
+def normalize_table(table: pd.DataFrame) -> pd.DataFrame:
     """Bring a report or findings table read back from CSV or Parquet to the tables' types.
 
     List columns (``segments``, ``lobes`` ...) become lists of str, boolean columns
@@ -1013,7 +1011,7 @@ def _draw_triage(ax: Axes, counts: Mapping[str, int]) -> None:
     total = sum(counts.values())
     levels = list(counts)
     heights = [counts[level] for level in levels]
-    bars = ax.bar(levels, heights, color=[TRIAGE_COLOURS[level] for level in levels])
+    bars = ax.bar(levels, heights, color=[TRIAGE_COLORS[level] for level in levels])
     ax.bar_label(
         bars,
         labels=[f"{count}\n({_share_text(count, total)})" for count in heights],
@@ -1034,7 +1032,7 @@ def size_figure(reports: pd.DataFrame, path: str | Path, *, urgent_size_mm: floa
 
     One value per report with a calcification and a stated size, its ``max_size_mm`` (see
     :func:`size_values`), on 5 mm bins ``(0, 5], (5, 10], ...``; a dashed line marks the
-    urgent threshold ("urgent > 30 mm"), and bins above it are drawn in the urgent colour.
+    urgent threshold ("urgent > 30 mm"), and bins above it are drawn in the urgent color.
     The title says how many reports have a calcification and how many of them state no
     size. Without any size the panel says "No report with a sized calcification".
 
@@ -1090,7 +1088,7 @@ def _draw_sizes(ax: Axes, sample: SizeSample, histogram: SizeBins, urgent_size_m
     ax.spines[["top", "right"]].set_visible(False)
     threshold = ax.axvline(
         urgent_size_mm,
-        color=THRESHOLD_LINE_COLOUR,
+        color=THRESHOLD_LINE_COLOR,
         linestyle="--",
         label=f"urgent > {urgent_size_mm:g} mm",
     )
@@ -1100,13 +1098,13 @@ def _draw_sizes(ax: Axes, sample: SizeSample, histogram: SizeBins, urgent_size_m
         ax.set_yticks([])
         return
     width = edges[1] - edges[0]
-    colours = [URGENT_BAR_COLOUR if left >= urgent_size_mm else SIZE_BAR_COLOUR for left in edges]
+    colors = [URGENT_BAR_COLOR if left >= urgent_size_mm else SIZE_BAR_COLOR for left in edges]
     bars = ax.bar(
         edges[:-1],
         histogram.counts,
         width=width,
         align="edge",
-        color=colours[:-1],
+        color=colors[:-1],
         edgecolor="white",
     )
     ax.bar_label(bars, labels=[str(count) if count else "" for count in histogram.counts])
@@ -1120,7 +1118,7 @@ def segment_map_figure(reports: pd.DataFrame, path: str | Path) -> Path:
     """Write the segment map: a schematic liver shaded by how many reports name each segment.
 
     The Couinaud segments I-VIII of :data:`SEGMENT_SHAPES` (frontal view; IVa and IVb as
-    one IV) are shaded on a sequential colour scale with a colour bar, and labelled with
+    one IV) are shaded on a sequential color scale with a color bar, and labelled with
     their numeral and count; a report counts once per segment. The title gives the share of
     reports that name any segment.
 
@@ -1161,7 +1159,7 @@ def _draw_segments(fig: Figure, counts: Mapping[str, int], with_segment: int, re
     from matplotlib.ticker import MaxNLocator
 
     ax = fig.subplots()
-    colourmap = matplotlib.colormaps[SEGMENT_COLOURMAP]
+    colormap = matplotlib.colormaps[SEGMENT_COLORMAP]
     norm = Normalize(vmin=0, vmax=max(max(counts.values(), default=0), 1))
     # The caudate lobe is drawn last: it lies over its neighbours in this view.
     for segment in sorted(SEGMENT_SHAPES, key=lambda name: name == "I"):
@@ -1170,8 +1168,8 @@ def _draw_segments(fig: Figure, counts: Mapping[str, int], with_segment: int, re
         patch = Polygon(
             shape.outline,
             closed=True,
-            facecolor=colourmap(shade),
-            edgecolor=SEGMENT_EDGE_COLOUR,
+            facecolor=colormap(shade),
+            edgecolor=SEGMENT_EDGE_COLOR,
             linewidth=SEGMENT_EDGE_WIDTH,
             joinstyle="round",
         )
@@ -1200,7 +1198,7 @@ def _draw_segments(fig: Figure, counts: Mapping[str, int], with_segment: int, re
         f"{with_segment} of {reports} report{'' if reports == 1 else 's'} "
         f"({_share_text(with_segment, reports)}) name a segment"
     )
-    bar = fig.colorbar(ScalarMappable(norm=norm, cmap=colourmap), ax=ax, shrink=0.8)
+    bar = fig.colorbar(ScalarMappable(norm=norm, cmap=colormap), ax=ax, shrink=0.8)
     bar.set_label("Reports naming the segment")
     bar.locator = MaxNLocator(integer=True)
     bar.update_ticks()

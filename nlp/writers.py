@@ -279,7 +279,7 @@ def format_float(value: float) -> str:
     return text + ".0"
 
 
-def neutralise_formula(text: str) -> str:
+def neutralize_formula(text: str) -> str:
     """Prefix a text cell that a spreadsheet would evaluate as a formula with ``'``.
 
     Args:
@@ -292,7 +292,7 @@ def neutralise_formula(text: str) -> str:
 
 
 def _csv_scalar(value: Any) -> str:
-    """Encode one non-list value for CSV, before formula neutralisation."""
+    """Encode one non-list value for CSV, before formula neutralization."""
     value = _plain(value)
     if value is None:
         return ""
@@ -320,14 +320,14 @@ def csv_cell(value: Any) -> str:
     Returns:
         ``true``/``false`` for booleans, ``;``-joined sorted items for lists (empty for
         none), empty for missing values, numbers as written, and text with formulas
-        neutralised. Numbers are never escaped, so ``-3`` stays ``-3``.
+        neutralized. Numbers are never escaped, so ``-3`` stays ``-3``.
     """
     kind = type(value)
     # The common plain types first (same encoding as below, without the generic checks).
     if value is None:
         return ""
     if kind is str:
-        return neutralise_formula(value)
+        return neutralize_formula(value)
     if kind is bool:
         return "true" if value else "false"
     if kind is int:
@@ -336,11 +336,11 @@ def csv_cell(value: Any) -> str:
         return ""
     value = _plain(value)
     if isinstance(value, list | tuple | set | frozenset):
-        return neutralise_formula(LIST_SEPARATOR.join(sorted(_csv_scalar(v) for v in value)))
+        return neutralize_formula(LIST_SEPARATOR.join(sorted(_csv_scalar(v) for v in value)))
     encoded = _csv_scalar(value)
     if isinstance(value, bool | int | float):
         return encoded
-    return neutralise_formula(encoded)
+    return neutralize_formula(encoded)
 
 
 def _json_value(value: Any) -> Any:
@@ -371,7 +371,7 @@ def _write_csv(df: pd.DataFrame, handle: BinaryIO, header: bool = True) -> None:
     try:
         rows: list[Sequence[str]] = []
         if header:
-            rows.append([neutralise_formula(str(name)) for name in df.columns])
+            rows.append([neutralize_formula(str(name)) for name in df.columns])
         columns = [csv_column(df[name]) for name in df.columns]
         rows.extend(zip(*columns, strict=True))
         _write_csv_rows(text, rows)

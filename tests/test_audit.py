@@ -119,7 +119,7 @@ def test_bad_audit_config_names_file(tmp_path: Path, old: str, new: str, code: s
         ('{"label": "CT", "pattern": "scan"}', "E006"),
         ('{"id": "Bad Id", "label": "CT", "pattern": "scan"}', "E007"),
         ('{"id": "modality_us_ultrasound", "label": "US", "pattern": "echo"}', "E004"),
-        ('{"id": "modality_x", "label": "CT", "pattern": "scan", "colour": 1}', "E003"),
+        ('{"id": "modality_x", "label": "CT", "pattern": "scan", "color": 1}', "E003"),
         ('{"id": "modality_x", "label": "CT", "pattern": ""}', "E007"),
         ("{not json", "E002"),
     ],

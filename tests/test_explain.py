@@ -67,14 +67,14 @@ def test_show_plain_text_marks_targets_and_modifiers() -> None:
     assert "excluded: organ_spleen" in out
     assert "size 5 mm · count 1 · segments VI" in out
     assert "Triage:  benign   rules: benign_single_focal" in out
-    assert "\x1b[" not in out  # no colour codes when asked for none
+    assert "\x1b[" not in out  # no color codes when asked for none
 
 
-def test_show_colour_uses_ansi_styles() -> None:
+def test_show_color_uses_ansi_styles() -> None:
     result = runner.invoke(app, ["show", TEXT, "--color"])
     assert result.exit_code == 0
     assert "\x1b[" in result.output
-    assert "[calcification]" not in result.output  # colour replaces the bracket marks
+    assert "[calcification]" not in result.output  # color replaces the bracket marks
 
 
 def test_show_text_is_never_parsed_as_markup() -> None:
@@ -173,7 +173,7 @@ def test_validate_reports_every_broken_file(tmp_path: Path) -> None:
     targets = patterns / "targets.jsonl"
     lines = targets.read_text(encoding="utf-8").splitlines()
     rule = json.loads(lines[0])
-    rule["colour"] = "red"
+    rule["color"] = "red"
     targets.write_text("\n".join([json.dumps(rule), *lines[1:]]) + "\n", encoding="utf-8")
     config = patterns / "config.toml"
     config.write_text(

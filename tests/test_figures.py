@@ -24,7 +24,7 @@ from calcminer.nlp.plots import (
     batch_figures,
     bool_cell,
     list_cell,
-    normalise_table,
+    normalize_table,
     report_segments,
     segment_counts,
     segment_map_figure,
@@ -336,9 +336,9 @@ def test_figures_size_cell_rejects_bad_sizes(value):
 # --- tables read back from files -----------------------------------------------------------------
 
 
-def test_figures_normalise_table_keeps_built_tables(reports, findings):
-    pd.testing.assert_frame_equal(normalise_table(reports), reports)
-    pd.testing.assert_frame_equal(normalise_table(findings), findings)
+def test_figures_normalize_table_keeps_built_tables(reports, findings):
+    pd.testing.assert_frame_equal(normalize_table(reports), reports)
+    pd.testing.assert_frame_equal(normalize_table(findings), findings)
 
 
 @pytest.mark.parametrize(
@@ -349,11 +349,11 @@ def test_figures_normalise_table_keeps_built_tables(reports, findings):
     ],
 )
 @pytest.mark.parametrize("suffix", [".csv", ".parquet"])
-def test_figures_normalise_table_restores_types_read_back(
+def test_figures_normalize_table_restores_types_read_back(
     suffix, table, columns, boolean, size, reports, findings, tmp_path
 ):
     frame = {"reports": reports, "findings": findings}[table]
-    back = normalise_table(_read_back(frame, tmp_path / f"{table}{suffix}"))
+    back = normalize_table(_read_back(frame, tmp_path / f"{table}{suffix}"))
     for name in columns:
         assert _values(back[name]) == _values(frame[name]), name
     assert str(back[boolean].dtype) == "boolean"
@@ -539,7 +539,7 @@ def test_figures_print_and_warn_nothing(reports, tmp_path, capsys, recwarn):
 # --- what the figures show -----------------------------------------------------------------------
 
 
-def test_figures_triage_draws_counts_percentages_and_colours(reports, tmp_path, drawn):
+def test_figures_triage_draws_counts_percentages_and_colors(reports, tmp_path, drawn):
     triage_figure(reports, tmp_path / "t.png")
     (fig,) = drawn
     (ax,) = fig.axes
@@ -557,10 +557,10 @@ def test_figures_triage_draws_counts_percentages_and_colours(reports, tmp_path, 
         "1\n(17 %)",
         "1\n(17 %)",
     ]
-    colours = [matplotlib.colors.to_hex(patch.get_facecolor()) for patch in ax.patches]
-    assert colours == [plots.TRIAGE_COLOURS[level].lower() for level in EXPECTED_TRIAGE]
-    assert plots.TRIAGE_COLOURS["urgent"] == plots.LEVEL_COLOURS["urgent"]
-    assert plots.TRIAGE_COLOURS["workup"] == plots.LEVEL_COLOURS["workup"]
+    colors = [matplotlib.colors.to_hex(patch.get_facecolor()) for patch in ax.patches]
+    assert colors == [plots.TRIAGE_COLORS[level].lower() for level in EXPECTED_TRIAGE]
+    assert plots.TRIAGE_COLORS["urgent"] == plots.LEVEL_COLORS["urgent"]
+    assert plots.TRIAGE_COLORS["workup"] == plots.LEVEL_COLORS["workup"]
 
 
 def test_figures_sizes_draw_bins_threshold_and_note(reports, tmp_path, drawn):
@@ -576,10 +576,10 @@ def test_figures_sizes_draw_bins_threshold_and_note(reports, tmp_path, drawn):
     assert threshold.get_linestyle() == "--"
     assert list(threshold.get_xdata()) == [30.0, 30.0]
     assert [text.get_text() for text in ax.get_legend().get_texts()] == ["urgent > 30 mm"]
-    # bins right of the threshold in the urgent colour; (25, 30] is not urgent
-    colours = [matplotlib.colors.to_hex(patch.get_facecolor()) for patch in ax.patches]
-    urgent = plots.URGENT_BAR_COLOUR.lower()
-    assert [colour == urgent for colour in colours] == [False] * 6 + [True] * 3
+    # bins right of the threshold in the urgent color; (25, 30] is not urgent
+    colors = [matplotlib.colors.to_hex(patch.get_facecolor()) for patch in ax.patches]
+    urgent = plots.URGENT_BAR_COLOR.lower()
+    assert [color == urgent for color in colors] == [False] * 6 + [True] * 3
     assert ax.get_xlim() == (0.0, 45.0)
     # 4 reports with a calcification (rep-001, -002, -004, -005), rep-005 without a size
     assert ax.get_title() == (
@@ -624,19 +624,19 @@ def test_figures_sizes_beyond_the_axis_are_noted(make_result, tmp_path, drawn):
 def test_figures_segment_map_shades_and_labels_each_segment(reports, tmp_path, drawn):
     segment_map_figure(reports, tmp_path / "m.png")
     (fig,) = drawn
-    ax, colour_bar = fig.axes
+    ax, color_bar = fig.axes
     polygons = {patch.get_gid(): patch for patch in ax.patches if isinstance(patch, Polygon)}
     assert sorted(polygons) == sorted(COUINAUD_SEGMENTS)
-    colourmap = matplotlib.colormaps[plots.SEGMENT_COLOURMAP]
+    colormap = matplotlib.colormaps[plots.SEGMENT_COLORMAP]
     top = max(EXPECTED_SEGMENTS.values())
     for segment, count in EXPECTED_SEGMENTS.items():
-        expected = matplotlib.colors.to_hex(colourmap(count / top))
+        expected = matplotlib.colors.to_hex(colormap(count / top))
         assert matplotlib.colors.to_hex(polygons[segment].get_facecolor()) == expected, segment
     labels = {text.get_text() for text in ax.texts}
     assert {f"{segment}\n{count}" for segment, count in EXPECTED_SEGMENTS.items()} <= labels
     assert ax.get_title().endswith("\n4 of 6 reports (67 %) name a segment")
-    assert colour_bar.get_ylabel() == "Reports naming the segment"
-    assert colour_bar.get_ylim() == (0.0, 2.0)
+    assert color_bar.get_ylabel() == "Reports naming the segment"
+    assert color_bar.get_ylim() == (0.0, 2.0)
     # the caudate lobe is drawn over its neighbours
     assert ax.patches[-1].get_gid() == "I"
 

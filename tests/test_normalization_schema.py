@@ -176,7 +176,7 @@ def _delete_nested(data: Tables, path: tuple[str, ...]) -> None:
             ["unit_to_mm.cm", "a number"],
         ),
         # an unknown top-level key
-        (lambda d: _set_nested(d, ("colour_words",), ["red"]), ["colour_words", "unknown key"]),
+        (lambda d: _set_nested(d, ("color_words",), ["red"]), ["color_words", "unknown key"]),
         # an unknown nested key, a wrong list item, a bad regular expression, a long character
         (
             lambda d: _set_nested(d, ("duct_context", "max_gaps"), 3),

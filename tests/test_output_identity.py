@@ -1,7 +1,7 @@
 """The comparison of ``benchmarks/output_identity.py`` on small synthetic folders.
 
 Fast: no miner runs (the script's end-to-end runs take minutes); only its folder comparison,
-difference reports and normalisation."""
+difference reports and normalization."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def oi() -> ModuleType:
     return module
 
 
-def _png(colour: tuple[int, int, int], text: str | None = None) -> bytes:
+def _png(color: tuple[int, int, int], text: str | None = None) -> bytes:
     from PIL import Image, PngImagePlugin
 
     info = None
@@ -37,7 +37,7 @@ def _png(colour: tuple[int, int, int], text: str | None = None) -> bytes:
         info = PngImagePlugin.PngInfo()
         info.add_text("Software", text)
     out = io.BytesIO()
-    Image.new("RGB", (4, 3), colour).save(out, format="PNG", pnginfo=info)
+    Image.new("RGB", (4, 3), color).save(out, format="PNG", pnginfo=info)
     return out.getvalue()
 
 
@@ -151,14 +151,14 @@ def test_a_mask_hides_only_what_it_matches(oi: ModuleType, monkeypatch: pytest.M
     stamp = re.compile(rb"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\b")
     monkeypatch.setattr(oi, "TEXT_MASKS", [(stamp, b"<TIMESTAMP>", "test")])
     a, b = b"run at 2026-12-07T02:16:22\nrows 41\n", b"run at 2026-12-07T02:17:05\nrows 41\n"
-    assert oi.normalise(a) == b"run at <TIMESTAMP>\nrows 41\n"
+    assert oi.normalize(a) == b"run at <TIMESTAMP>\nrows 41\n"
     assert oi.first_difference("log.txt", a, b) is None
     assert oi.first_difference("log.txt", a, b.replace(b"41", b"42")) == (
         "line 2 col 7: ref 'rows 41\\n' cand 'rows 42\\n'"
     )
     # binary outputs are never masked
     png = _png((1, 2, 3))
-    assert oi.normalise(png + b"2026-12-07T02:16:22") == png + b"2026-12-07T02:16:22"
+    assert oi.normalize(png + b"2026-12-07T02:16:22") == png + b"2026-12-07T02:16:22"
 
 
 def test_realdata_columns(oi: ModuleType, tmp_path: Path) -> None:

@@ -45,6 +45,15 @@ def test_packaging_wheel_holds_package_and_patterns(wheel: Path) -> None:
     assert not any(n.startswith(("calcminer/tests/", "calcminer/sample_reports/")) for n in names)
 
 
+def test_packaging_version_is_written_once(wheel: Path) -> None:
+    """pyproject.toml takes the version from calcminer.__version__ (no second copy)."""
+    import calcminer
+
+    assert wheel.name.startswith(f"calcminer-{calcminer.__version__}-")
+    pyproject = (REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert calcminer.__version__ not in pyproject
+
+
 def test_packaging_installed_wheel_mines_from_another_directory(
     wheel: Path, tmp_path: Path
 ) -> None:

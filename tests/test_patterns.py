@@ -43,7 +43,7 @@ def test_patterns_packaged_files_load_and_every_rule_has_an_id() -> None:
 @pytest.mark.parametrize(
     ("rule", "code"),
     [
-        ({"id": "x_extra", "label": "CALCIFICATION", "pattern": "calc", "colour": "red"}, "E003"),
+        ({"id": "x_extra", "label": "CALCIFICATION", "pattern": "calc", "color": "red"}, "E003"),
         ({"id": "calc_noun", "label": "CALCIFICATION", "pattern": "calc"}, "E004"),
         ({"id": "x_label", "label": "KIDNEY_STONE", "pattern": "calc"}, "E005"),
         ({"label": "CALCIFICATION", "pattern": "calc"}, "E006"),

@@ -25,7 +25,7 @@ from calcminer.nlp.plots import (
     audit_figure,
     axis_max_days,
     cumulative_share,
-    level_colours,
+    level_colors,
     level_order,
     level_outcomes,
     on_time_rate,
@@ -304,8 +304,8 @@ def test_plots_audit_figure_stacks_status_segments_in_order(tmp_path, drawn):
     assert widths == [[2, 1, 1], [1, 1, 1], [1, 1, 1], [0, 1, 2]]
     lefts = [[patch.get_x() for patch in container] for container in bars.containers]
     assert lefts == [[0, 0, 0], [2, 1, 1], [3, 2, 2], [4, 3, 3]]
-    colours = [matplotlib.colors.to_hex(c.patches[0].get_facecolor()) for c in bars.containers]
-    assert colours == [plots.STATUS_COLOURS[status].lower() for status in STATUSES]
+    colors = [matplotlib.colors.to_hex(c.patches[0].get_facecolor()) for c in bars.containers]
+    assert colors == [plots.STATUS_COLORS[status].lower() for status in STATUSES]
 
 
 def test_plots_audit_figure_draws_curves_and_window_lines(tmp_path, drawn):
@@ -373,10 +373,10 @@ def test_plots_audit_figure_level_without_window_has_no_dashed_line(tmp_path, dr
 # --- pure helpers --------------------------------------------------------------------------------
 
 
-def test_plots_colours_cover_every_status_and_level():
-    assert list(plots.STATUS_COLOURS) == list(STATUSES)
-    assert set(LEVELS) <= set(plots.LEVEL_COLOURS)
-    assert not set(plots.STATUS_COLOURS.values()) & set(plots.LEVEL_COLOURS.values())
+def test_plots_colors_cover_every_status_and_level():
+    assert list(plots.STATUS_COLORS) == list(STATUSES)
+    assert set(LEVELS) <= set(plots.LEVEL_COLORS)
+    assert not set(plots.STATUS_COLORS.values()) & set(plots.LEVEL_COLORS.values())
 
 
 @pytest.mark.parametrize(
@@ -521,8 +521,8 @@ def test_plots_axis_max_days(followup_days, windows, expected):
     assert axis_max_days([outcome], windows) == expected
 
 
-def test_plots_level_colours_fixed_then_extra_in_turn():
-    colours = level_colours(["urgent", "a", "b", "c"])
-    assert colours["urgent"] == plots.LEVEL_COLOURS["urgent"]
-    extra = plots.EXTRA_LEVEL_COLOURS
-    assert [colours["a"], colours["b"], colours["c"]] == [extra[0], extra[1], extra[0]]
+def test_plots_level_colors_fixed_then_extra_in_turn():
+    colors = level_colors(["urgent", "a", "b", "c"])
+    assert colors["urgent"] == plots.LEVEL_COLORS["urgent"]
+    extra = plots.EXTRA_LEVEL_COLORS
+    assert [colors["a"], colors["b"], colors["c"]] == [extra[0], extra[1], extra[0]]

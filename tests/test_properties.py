@@ -383,7 +383,7 @@ def assert_invariants(result: ReportResult, text: str, miner: Miner) -> None:
         assert result.segments == () and result.lobes == ()
         assert result.max_size_mm is None
         assert not result.bile_duct and not result.diffuse
-    # normalised names
+    # normalized names
     assert set(result.segments) <= SEGMENT_NAMES
     assert set(result.lobes) <= LOBE_NAMES
     assert list(result.segments) == [s for s in ROMAN_ORDER if s in result.segments]

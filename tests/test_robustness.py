@@ -632,7 +632,7 @@ def _hostile(prefix: str) -> str:
     return f'{prefix}HYPERLINK("http://x","y")'
 
 
-def test_formula_cells_are_neutralised_in_every_csv_output(
+def test_formula_cells_are_neutralized_in_every_csv_output(
     tmp_path: Path, shared_miner: Miner
 ) -> None:
     """Ids, input (meta) columns and their names starting with = + - @ TAB get a leading ' in
@@ -671,7 +671,7 @@ CR_ROWS: tuple[dict[str, str], ...] = (
 )
 
 
-def test_carriage_return_cells_are_neutralised(tmp_path: Path, shared_miner: Miner) -> None:
+def test_carriage_return_cells_are_neutralized(tmp_path: Path, shared_miner: Miner) -> None:
     """A cell starting with CR gets the leading ' in all four tables (checked on the raw text)."""
     source = write_csv(tmp_path / "in.csv", CR_ROWS)
     run = extract([source], tmp_path / "out")
@@ -700,7 +700,7 @@ def test_carriage_return_cells_keep_the_csv_tables_readable(
 
 
 def test_formula_cells_from_jsonl_meta(tmp_path: Path, shared_miner: Miner) -> None:
-    """String meta from JSON is neutralised; JSON numbers stay numbers (-3 is not a formula)."""
+    """String meta from JSON is neutralized; JSON numbers stay numbers (-3 is not a formula)."""
     source = write_jsonl(
         tmp_path / "in.jsonl",
         [{"report_id": "+1", "text": CALCIFIED, "ward": "@A", "delta": -3, "code": "-3"}],

@@ -1,4 +1,4 @@
-"""Tests for calcminer.nlp.writers: CSV encodings, formula neutralisation, formats, atomicity."""
+"""Tests for calcminer.nlp.writers: CSV encodings, formula neutralization, formats, atomicity."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 import calcminer.nlp.writers as writers
 from calcminer.nlp.errors import OutputError
 from calcminer.nlp.tables import errors_frame, findings_frame, reports_frame
-from calcminer.nlp.writers import csv_cell, format_float, neutralise_formula, write_table
+from calcminer.nlp.writers import csv_cell, format_float, neutralize_formula, write_table
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -65,7 +65,7 @@ def test_writers_csv_encodings_follow_gold_guide(reports, tmp_path):
     assert rows[0]["score"] == "0.3"
 
 
-def test_writers_csv_neutralises_formulas_in_text_cells(reports, tmp_path):
+def test_writers_csv_neutralizes_formulas_in_text_cells(reports, tmp_path):
     rows = _read_csv(write_table(reports, tmp_path / "reports.csv"))
     assert rows[0]["site"] == '\'=HYPERLINK("x")'
     assert rows[1]["site"] == "north"
@@ -115,12 +115,12 @@ def test_writers_format_float_drops_binary_noise(value, expected):
     assert format_float(value) == expected
 
 
-def test_writers_neutralise_formula_leaves_plain_text():
-    assert neutralise_formula("calcification") == "calcification"
-    assert neutralise_formula("=A1") == "'=A1"
+def test_writers_neutralize_formula_leaves_plain_text():
+    assert neutralize_formula("calcification") == "calcification"
+    assert neutralize_formula("=A1") == "'=A1"
 
 
-def test_writers_csv_header_is_neutralised_and_newlines_round_trip(tmp_path):
+def test_writers_csv_header_is_neutralized_and_newlines_round_trip(tmp_path):
     frame = pd.DataFrame({"=col": ['line one\nline two, "quoted"']})
     path = write_table(frame, tmp_path / "t.csv")
     with path.open(encoding="utf-8", newline="") as handle:
@@ -137,7 +137,7 @@ def test_writers_jsonl_lists_as_arrays_nulls_as_null(reports, tmp_path):
     assert first["calcification"] is True
     assert first["count"] == 1
     assert first["max_size_mm"] == 12.0
-    assert first["site"] == '=HYPERLINK("x")'  # only CSV cells are neutralised
+    assert first["site"] == '=HYPERLINK("x")'  # only CSV cells are neutralized
     assert second["count"] is None
     assert second["max_size_mm"] is None
     assert second["segments"] == []

@@ -1,4 +1,4 @@
-"""Pure parsing of matched mention text (sizes, segments, counts) into normalised values."""
+"""Pure parsing of matched mention text (sizes, segments, counts) into normalized values."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ class Normalizer:
     """Parsing functions bound to the tables of ``patterns/normalization.json``.
 
     Attributes:
-        tables: The loaded normalisation tables.
+        tables: The loaded normalization tables.
     """
 
     tables: Mapping[str, Any]
@@ -192,7 +192,7 @@ def fold_text(text: str) -> str:
         text: Any text.
 
     Returns:
-        NFKC-normalised text (full-width digits become ASCII, ``µ`` becomes ``μ``).
+        NFKC-normalized text (full-width digits become ASCII, ``µ`` becomes ``μ``).
     """
     return unicodedata.normalize("NFKC", text)
 

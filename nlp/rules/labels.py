@@ -33,7 +33,7 @@ class LabelSpec:
     Attributes:
         kind: ``"target"`` (a calcification the miner reports) or ``"mention"`` (an
             attribute, cue or structure the linker reads).
-        valued: Its rules must carry a normalised ``value`` (checked when rules load).
+        valued: Its rules must carry a normalized ``value`` (checked when rules load).
         attaches: The tiers by which the linker attaches it to a head.
         location: It places a finding (segment, lobe, duct, organ, diffuse).
         identity_after_structure: After a structure ("a 4 cm lesion, which is ..."), it goes to
@@ -217,7 +217,7 @@ _check_table()
 # --- derived sets: read these, never write a label list again --------------------------------
 TARGET_LABELS = labels_where(lambda s: s.kind == "target")
 MENTION_LABELS = labels_where(lambda s: s.kind == "mention")
-#: Mention labels whose rules must carry a normalised ``value``.
+#: Mention labels whose rules must carry a normalized ``value``.
 VALUED_LABELS = labels_where(lambda s: s.valued)
 PREMOD_LABELS = labels_where(lambda s: "premod" in s.attaches)
 POST_LABELS = labels_where(lambda s: "post" in s.attaches)

@@ -118,7 +118,7 @@ class SpanRule:
         id: Stable snake_case rule id, recorded on what it matches.
         label: Span label.
         pattern: spaCy token pattern (list of token dicts) or phrase string.
-        value: Normalised value (organ name, count, modality ...), when the label has one.
+        value: Normalized value (organ name, count, modality ...), when the label has one.
         description: What the rule is for.
         path: File the rule came from.
         requires: Mention labels that must also occur in the target's sentence for the match
@@ -163,9 +163,9 @@ class PatternSet:
         mentions: Attribute and cue rules.
         context_rules: medspaCy ConText rule dicts (schema of ``ConTextRule.from_dict``).
         sections: Section header rules.
-        normalization: Normalisation tables.
+        normalization: Normalization tables.
         config: Parsed ``config.toml``, with ``overrides`` applied.
-        values: Each span rule's normalised ``value``, by rule id.
+        values: Each span rule's normalized ``value``, by rule id.
         overrides: The configuration values that replaced those of ``config.toml``.
         fingerprint: SHA-256 of the rule files' bytes and the overrides: equal fingerprints,
             equal rules (worker processes key their miner by it).
@@ -183,7 +183,7 @@ class PatternSet:
     fingerprint: str = ""
 
     def rule_value(self, rule_id: str) -> str | None:
-        """Return the normalised value of a span rule, or None."""
+        """Return the normalized value of a span rule, or None."""
         return self.values.get(rule_id)
 
 
