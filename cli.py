@@ -165,7 +165,7 @@ def extract(
 ) -> None:
     """Extract calcification fields and triage for every report; write the tables."""
     from calcminer.nlp.api import format_summary, run_extract
-    from calcminer.nlp.engine import EngineOptions
+    from calcminer.nlp.engine.run import EngineOptions
 
     options = EngineOptions(
         engine="dask" if engine is EngineChoice.dask else "local",
@@ -366,7 +366,7 @@ def show(
     """Explain one report: its targets, their attributes and assertion, and the triage."""
     from rich.console import Console
 
-    from calcminer.nlp.explain import pick_report, render_show
+    from calcminer.nlp.views.explain import pick_report, render_show
 
     try:
         report = pick_report(text, file, report_id, id_col=id_col, text_col=text_col)
@@ -407,7 +407,7 @@ def rules(
     ] = None,
 ) -> None:
     """List the loaded rules with their ids, labels, patterns and descriptions."""
-    from calcminer.nlp.explain import format_rules, rule_catalogue
+    from calcminer.nlp.views.explain import format_rules, rule_catalogue
 
     try:
         catalogue = rule_catalogue(patterns)
@@ -433,7 +433,7 @@ def validate_patterns_command(
     ] = None,
 ) -> None:
     """Check every rule file of a patterns folder; list problems by file and rule id."""
-    from calcminer.nlp.explain import validate_patterns
+    from calcminer.nlp.views.explain import validate_patterns
 
     problems = validate_patterns(directory)
     if not problems:
@@ -619,7 +619,7 @@ def evaluate(
 #: threads: calcminer does no linear algebra (a BLAS thread pool) and Arrow allocates with
 #: mimalloc (jemalloc, loaded all the same, starts a background thread). A process without
 #: other threads forks its workers, the fastest start
-#: (see :func:`calcminer.nlp.engine.worker_context`).
+#: (see :func:`calcminer.nlp.engine.run.worker_context`).
 SINGLE_THREADED_LIBRARIES = {
     "OPENBLAS_NUM_THREADS": "1",
     "OMP_NUM_THREADS": "1",

@@ -35,10 +35,10 @@ from browser import chromium_session, set_viewport  # noqa: E402
 
 def review_page(driver: WebDriver, workdir: Path) -> None:
     """The review page of the sample reports (``calcminer review``), top of the page."""
-    from calcminer.nlp.io import read_reports
+    from calcminer.nlp.io.readers import read_reports
     from calcminer.nlp.miner import Miner
-    from calcminer.nlp.review import write_review
     from calcminer.nlp.schema import RecordError, Report
+    from calcminer.nlp.views.review import write_review
 
     items = list(read_reports([SAMPLE_REPORTS]))
     # Sources relative to the repository: the picture must not show this machine's paths.

@@ -12,36 +12,29 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from calcminer.nlp.audit import ArchiveColumns, AuditResult, Exam, SummaryRow
 from calcminer.nlp.errors import CalcminerError, Errors, OutputError
-from calcminer.nlp.io import input_limits, read_reports, skipped_files
-from calcminer.nlp.schema import TRIAGE_LEVELS, RecordError, Report, ReportResult
-from calcminer.nlp.tables import (
+from calcminer.nlp.io.readers import input_limits, read_reports, skipped_files
+from calcminer.nlp.io.tables import (
     errors_frame,
     findings_frame,
     flagged_frame,
     recommendations_frame,
     reports_frame,
 )
-from calcminer.nlp.writers import output_format
+from calcminer.nlp.io.writers import output_format
+from calcminer.nlp.schema import TRIAGE_LEVELS, RecordError, Report, ReportResult
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from calcminer.nlp.engine import EngineOptions
+    from calcminer.nlp.engine.run import EngineOptions
+    from calcminer.nlp.mining.miner import Mining
 
 #: Suffix of the default errors table written beside the main output.
 ERRORS_SUFFIX = ".errors.csv"
-
-
-class Mining(Protocol):
-    """What the library needs from a miner (``calcminer.nlp.mining.miner.Miner`` provides it)."""
-
-    def mine(self, reports: Iterable[Report]) -> Iterator[ReportResult]:
-        """Yield one result per report, in the same order."""
-        ...
 
 
 def load_miner(patterns_dir: str | Path | None = None) -> Mining:
@@ -306,7 +299,7 @@ def run_extract(
     report in input order. The errors table is written to ``errors_out`` when given (even
     when empty), else to ``<stem>.errors.csv`` beside ``output`` when there are record errors.
     Inputs are streamed and outputs assembled from per-chunk parts (see
-    :mod:`calcminer.nlp.engine`), so memory does not grow with the archive.
+    :mod:`calcminer.nlp.engine.run`), so memory does not grow with the archive.
 
     Args:
         inputs: Input files or folders, read in order.
@@ -330,7 +323,7 @@ def run_extract(
         CalcminerError: Input, pattern or output problems (coded messages), and E205 when
             records read != report rows + error rows.
     """
-    from calcminer.nlp.engine import EngineOptions, run_engine
+    from calcminer.nlp.engine.run import EngineOptions, run_engine
 
     def optional(path: str | Path | None) -> Path | None:
         return None if path is None else Path(path)
@@ -546,8 +539,8 @@ def run_audit(
         make_exam,
         summarize,
     )
-    from calcminer.nlp.tables import audit_frame, audit_summary_frame, overdue_frame
-    from calcminer.nlp.writers import write_tables
+    from calcminer.nlp.io.tables import audit_frame, audit_summary_frame, overdue_frame
+    from calcminer.nlp.io.writers import write_tables
 
     use_db = db_url is not None or query is not None
     if (archive is None) == (not use_db) or (use_db and (db_url is None or query is None)):
@@ -587,7 +580,7 @@ def run_audit(
             inputs, id_col=id_col, text_col=text_col, limits=limits
         )
     else:
-        from calcminer.nlp.db import read_database
+        from calcminer.nlp.io.db import read_database
 
         assert db_url is not None and query is not None
         items = read_database(db_url, query, id_col=id_col, text_col=text_col, limits=limits)
@@ -628,7 +621,7 @@ def run_audit(
         (role, paths[role], len(frame)) for role, frame in tables.items()
     ]
     if plot_out is not None:
-        from calcminer.nlp.plots import audit_figure
+        from calcminer.nlp.views.plots import audit_figure
 
         figure = audit_figure(
             tables["audit"], plot_out, windows_days=dict(result.windows_days), as_of=result.as_of
@@ -785,8 +778,8 @@ def run_review(
     With ``flagged_only`` the page holds only the reports triaged workup or urgent; the
     summary counts still cover the whole batch.
     """
-    from calcminer.nlp.review import DEFAULT_TITLE, HTML_SUFFIXES, write_review
-    from calcminer.nlp.writers import write_table
+    from calcminer.nlp.io.writers import write_table
+    from calcminer.nlp.views.review import DEFAULT_TITLE, HTML_SUFFIXES, write_review
 
     page = Path(output)
     if page.suffix.lower() not in HTML_SUFFIXES:
@@ -850,8 +843,8 @@ def run_figures(
     """
     import pandas as pd
 
-    from calcminer.nlp.plots import batch_figures
     from calcminer.nlp.rules.patterns import load_patterns
+    from calcminer.nlp.views.plots import batch_figures
 
     urgent_size_mm = float(load_patterns(patterns_dir).config["triage"]["urgent_size_mm"])
     errors = 0
@@ -876,7 +869,7 @@ def run_figures(
         reports = reports_frame(result for _, result in batch.items)
         errors = len(batch.errors)
         if errors_out is not None or batch.errors:
-            from calcminer.nlp.writers import write_table
+            from calcminer.nlp.io.writers import write_table
 
             target = Path(errors_out) if errors_out is not None else Path(out_dir) / "errors.csv"
             write_table(errors_frame(batch.errors), target)

@@ -7,7 +7,7 @@ modality qualifies for the index exam's level; :func:`summarize` counts the outc
 
 Levels, qualifying modalities and windows come from ``patterns/audit.toml``; the modality
 vocabulary from ``patterns/modalities.jsonl``. This module holds no pandas and opens only the
-rule files; tables are built by :mod:`calcminer.nlp.tables`.
+rule files; tables are built by :mod:`calcminer.nlp.io.tables`.
 
 Definitions (documented in the README):
 

@@ -99,7 +99,7 @@ class Errors:
         "Check the record: it may hold several reports or an attachment."
     )
 
-    # --- E13x: database inputs (calcminer.nlp.db); {url} always has its password hidden ------
+    # --- E13x: database inputs (calcminer.nlp.io.db); {url} always has its password hidden ------
     E130 = (
         "E130 Database URL {url} is not valid ({detail}). Expected "
         "dialect[+driver]://user:password@host:port/database, e.g. sqlite:///exams.db; "

@@ -25,7 +25,7 @@ from calcminer.nlp.schema import (
 )
 
 if TYPE_CHECKING:
-    from calcminer.nlp.api import Mining
+    from calcminer.nlp.mining.miner import Mining
 
 #: Sizes within this distance count as equal (GOLD_GUIDE sizes have 0.1 mm resolution).
 SIZE_TOLERANCE_MM = 0.05

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from calcminer.cli import app
-from calcminer.nlp.io import MAX_REPORT_CHARS, read_reports
+from calcminer.nlp.io.readers import MAX_REPORT_CHARS, read_reports
 from calcminer.nlp.pipeline.normalize import TextCleaner
 from calcminer.nlp.rules.patterns import load_patterns
 from calcminer.nlp.schema import RecordError

@@ -1,4 +1,4 @@
-"""Tests for calcminer.nlp.db: rows from a real SQLite file, record errors, database errors."""
+"""Tests for calcminer.nlp.io.db: rows from a real SQLite file, record errors, database errors."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import sqlalchemy
 
-import calcminer.nlp.db as db
-from calcminer.nlp.db import read_database
+import calcminer.nlp.io.db as db
 from calcminer.nlp.errors import CalcminerError, InputError
+from calcminer.nlp.io.db import read_database
 from calcminer.nlp.schema import RecordError, Report
 
 SECRET = "SECRET-REPORT-TEXT"

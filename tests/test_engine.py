@@ -19,9 +19,9 @@ import pandas as pd
 import pytest
 
 from calcminer.nlp.api import extract_tables, run_extract
-from calcminer.nlp.engine import EngineOptions, work_dir_for, worker_context
+from calcminer.nlp.engine.run import EngineOptions, work_dir_for, worker_context
 from calcminer.nlp.errors import CalcminerError
-from calcminer.nlp.writers import write_table
+from calcminer.nlp.io.writers import write_table
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_reports"
 
@@ -182,7 +182,7 @@ def test_engine_pool_gives_no_fork_with_threads_warning(
 def test_engine_worker_context_forks_only_a_single_threaded_process(
     monkeypatch: pytest.MonkeyPatch, threads: int | None, forks: bool
 ) -> None:
-    monkeypatch.setattr("calcminer.nlp.engine.process_threads", lambda: threads)
+    monkeypatch.setattr("calcminer.nlp.engine.run.process_threads", lambda: threads)
     method = worker_context().get_start_method()
     assert (method == "fork") is forks
     assert method in {"fork", "forkserver", "spawn"}
@@ -193,7 +193,7 @@ def test_engine_worker_context_forks_only_a_single_threaded_process(
 _CLI_TWICE = """
 import json, sys, threading
 import calcminer.cli as cli
-import calcminer.nlp.engine as engine
+import calcminer.nlp.engine.run as engine
 chosen = []
 real = engine.worker_context
 def spy():
@@ -351,7 +351,7 @@ def test_engine_dask_output_identical_to_local(archive: Path, tmp_path: Path) ->
 
 def test_engine_fingerprint_follows_content_not_size_and_time(tmp_path: Path) -> None:
     """An input edited in place with the same size and a restored mtime is not resumed."""
-    from calcminer.nlp.engine import run_fingerprint
+    from calcminer.nlp.engine.run import run_fingerprint
 
     path = tmp_path / "reports.jsonl"
     path.write_text('{"report_id": "r1", "text": "LIVER: 5 mm calcification."}\n')
@@ -381,7 +381,7 @@ def test_engine_worker_freezes_its_miner_after_building_it() -> None:
     frozen."""
     code = (
         "import gc\n"
-        "from calcminer.nlp.engine import _init_worker\n"
+        "from calcminer.nlp.engine.run import _init_worker\n"
         "before = gc.get_freeze_count()\n"
         "_init_worker(None, True)\n"
         "print(before, gc.get_freeze_count())\n"

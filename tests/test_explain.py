@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 
 from calcminer.cli import app
 from calcminer.nlp.errors import CalcminerError
-from calcminer.nlp.explain import (
+from calcminer.nlp.rules.patterns import default_patterns_dir
+from calcminer.nlp.views.explain import (
     _bracketed,
     format_rules,
     parse_modifier_span,
@@ -20,7 +21,6 @@ from calcminer.nlp.explain import (
     rule_catalogue,
     validate_patterns,
 )
-from calcminer.nlp.rules.patterns import default_patterns_dir
 
 runner = CliRunner()
 

@@ -32,7 +32,7 @@ import pytest
 from typer.testing import CliRunner
 
 from calcminer.cli import app
-from calcminer.nlp.engine import work_dir_for
+from calcminer.nlp.engine.run import work_dir_for
 from calcminer.nlp.mining.miner import Miner
 
 runner = CliRunner()
@@ -462,7 +462,7 @@ def test_failure_audit_write_error_leaves_no_table(
 def test_failure_database_error_after_some_rows(tmp_path: Path, shared_miner: Miner) -> None:
     """The cursor fails after the first batch of rows: a coded error and no table."""
     database = tmp_path / "exams.db"
-    rows = 1300  # more than one batch (calcminer.nlp.db.DATABASE_BATCH_ROWS)
+    rows = 1300  # more than one batch (calcminer.nlp.io.db.DATABASE_BATCH_ROWS)
     with sqlite3.connect(database) as connection:
         connection.execute(
             "CREATE TABLE exams (report_id TEXT, patient_id TEXT, exam_date TEXT, text TEXT)"

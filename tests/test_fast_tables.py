@@ -22,8 +22,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import calcminer.nlp.tables as tables
-import calcminer.nlp.writers as writers
+import calcminer.nlp.io.tables as tables
+import calcminer.nlp.io.writers as writers
 
 #: pandas' own conversion (the reference path) warns when it casts NaN or inf to an integer.
 pytestmark = pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")

@@ -1,4 +1,4 @@
-"""Tests for the batch figures of calcminer.nlp.plots: triage, sizes, Couinaud segment map."""
+"""Tests for the batch figures of calcminer.nlp.views.plots: triage, sizes, Couinaud segment map."""
 
 from __future__ import annotations
 
@@ -14,9 +14,11 @@ import pytest
 from matplotlib.patches import Polygon
 from matplotlib.text import Text
 
-import calcminer.nlp.plots as plots
+import calcminer.nlp.views.plots as plots
 from calcminer.nlp.errors import OutputError
-from calcminer.nlp.plots import (
+from calcminer.nlp.io.tables import findings_frame, reports_frame
+from calcminer.nlp.io.writers import write_table
+from calcminer.nlp.views.plots import (
     COUINAUD_SEGMENTS,
     SEGMENT_SHAPES,
     SizeBins,
@@ -35,8 +37,6 @@ from calcminer.nlp.plots import (
     triage_counts,
     triage_figure,
 )
-from calcminer.nlp.tables import findings_frame, reports_frame
-from calcminer.nlp.writers import write_table
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 #: Pixel size of every batch figure: BATCH_FIGURE_SIZE_INCHES x FIGURE_DPI.

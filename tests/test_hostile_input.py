@@ -36,11 +36,11 @@ from typer.testing import CliRunner
 
 from calcminer.cli import app
 from calcminer.nlp.errors import PatternError
-from calcminer.nlp.io import read_reports
+from calcminer.nlp.io.readers import read_reports
+from calcminer.nlp.io.tables import REPORT_COLUMNS
 from calcminer.nlp.mining.miner import Miner
 from calcminer.nlp.rules.patterns import default_patterns_dir
 from calcminer.nlp.schema import RecordError, Report
-from calcminer.nlp.tables import REPORT_COLUMNS
 
 runner = CliRunner()
 
@@ -585,7 +585,7 @@ def test_item11_the_cap_is_configuration(tmp_path: Path, shared_miner: Miner) ->
     ],
 )
 def test_io_csv_id_shape(first: str, other: str, accepted: bool) -> None:
-    from calcminer.nlp.io import _IdShape
+    from calcminer.nlp.io.readers import _IdShape
 
     shape = _IdShape(max_chars=128)
     assert shape.mismatch(first) is None
@@ -604,7 +604,7 @@ def test_io_csv_id_shape(first: str, other: str, accepted: bool) -> None:
     ],
 )
 def test_tables_carried_names_depend_on_the_name_alone(keys: list[str], names: list[str]) -> None:
-    from calcminer.nlp.tables import carried_name
+    from calcminer.nlp.io.tables import carried_name
 
     assert [carried_name(key) for key in keys] == names
 
@@ -612,7 +612,7 @@ def test_tables_carried_names_depend_on_the_name_alone(keys: list[str], names: l
 def test_tables_carried_values_are_decided_value_by_value() -> None:
     from datetime import date
 
-    from calcminer.nlp.tables import carried_value
+    from calcminer.nlp.io.tables import carried_value
 
     assert carried_value(2**70) == str(2**70)
     assert carried_value(2**62) == 2**62
@@ -622,7 +622,7 @@ def test_tables_carried_values_are_decided_value_by_value() -> None:
 
 
 def test_io_input_limits_are_checked(tmp_path: Path) -> None:
-    from calcminer.nlp.io import input_limits
+    from calcminer.nlp.io.readers import input_limits
 
     assert input_limits().max_carried_columns == 500
     with pytest.raises(PatternError, match="E008"):

@@ -40,7 +40,7 @@ from typing import Any
 import pytest
 from test_failure_paths import Run, invoke
 
-from calcminer.nlp.engine import work_dir_for
+from calcminer.nlp.engine.run import work_dir_for
 from calcminer.nlp.mining.miner import Miner
 from calcminer.nlp.schema import Report, ReportResult
 
@@ -400,7 +400,7 @@ def test_item06_row_check_counts_the_rows_written(
 ) -> None:
     """A chunk's rows that never reach the report file fail the row check: a coded error
     and no table, not "check ok"."""
-    from calcminer.nlp import writers
+    from calcminer.nlp.io import writers
 
     archive = write_archive(tmp_path / "archive.jsonl")
     out = tmp_path / "out"
@@ -456,7 +456,7 @@ def test_item08_input_edited_in_place_with_same_size_and_time_is_not_resumed(
 #: output files: every table is then a temporary file holding rows, as after a real kill.
 _KILLED_IN_MERGE = """
 import os, signal, sys
-from calcminer.nlp import writers
+from calcminer.nlp.io import writers
 
 def finish(self):
     os.kill(os.getpid(), signal.SIGKILL)

@@ -1,4 +1,4 @@
-"""Tests for calcminer.nlp.io: every input kind, order, meta, record errors, file errors."""
+"""Tests for calcminer.nlp.io.readers: every input kind, order, meta, record errors, file errors."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from calcminer.nlp.errors import InputError
-from calcminer.nlp.io import input_kind, read_reports
+from calcminer.nlp.io.readers import input_kind, read_reports
 from calcminer.nlp.schema import RecordError, Report
 
 SECRET = "SECRET-REPORT-TEXT"

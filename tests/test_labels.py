@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from calcminer.nlp import plots
 from calcminer.nlp.errors import PatternError
 from calcminer.nlp.mining import prefilter
 from calcminer.nlp.mining.miner import Miner
@@ -27,6 +26,7 @@ from calcminer.nlp.rules.patterns import (
     load_word_lists,
 )
 from calcminer.nlp.schema import COUINAUD_SEGMENTS
+from calcminer.nlp.views import plots
 
 
 @pytest.fixture()

@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 
 from calcminer.cli import app
 from calcminer.nlp.errors import PatternError
-from calcminer.nlp.explain import validate_patterns
 from calcminer.nlp.pipeline import linking, recommendations
 from calcminer.nlp.rules.normalization_schema import (
     NORMALIZATION_SCHEMA,
@@ -47,6 +46,7 @@ from calcminer.nlp.rules.rule_values import (
     ORGAN_VESSEL,
     REQUIRED_VALUES,
 )
+from calcminer.nlp.views.explain import validate_patterns
 
 runner = CliRunner()
 

@@ -1,4 +1,5 @@
-"""Tests for calcminer.nlp.plots: the audit figure (PNG bytes, determinism, atomicity), helpers."""
+"""Tests for calcminer.nlp.views.plots: the audit figure (PNG bytes, determinism, atomicity),
+helpers."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ import pandas as pd
 import pytest
 from matplotlib.text import Text
 
-import calcminer.nlp.plots as plots
+import calcminer.nlp.views.plots as plots
 from calcminer.nlp.audit import LEVELS, STATUSES
 from calcminer.nlp.errors import OutputError
-from calcminer.nlp.plots import (
+from calcminer.nlp.views.plots import (
     LevelOutcome,
     StepCurve,
     audit_figure,
@@ -58,7 +59,7 @@ EVERY_STATUS: list[tuple[str, str, int | None]] = [
 
 def _audit(rows: list[tuple[str, str, int | None]], dates: str = "datetime64") -> pd.DataFrame:
     """An audit table following the contract; ``dates="date"`` gives Python dates instead
-    (as :func:`calcminer.nlp.tables.audit_frame` builds them)."""
+    (as :func:`calcminer.nlp.io.tables.audit_frame` builds them)."""
     records: list[dict[str, Any]] = []
     for number, (level, status, days) in enumerate(rows):
         followup = None if days is None else INDEX_DATE + timedelta(days=days)
@@ -254,7 +255,7 @@ def test_plots_audit_figure_prints_and_warns_nothing(tmp_path, capsys, recwarn):
 
 def test_plots_import_is_cheap():
     code = (
-        "import sys, calcminer.nlp.plots; "
+        "import sys, calcminer.nlp.views.plots; "
         "print(sorted(m for m in ('matplotlib', 'pandas') if m in sys.modules))"
     )
     done = subprocess.run(

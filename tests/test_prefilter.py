@@ -85,7 +85,7 @@ def test_prefilter_short_anchor_beside_digits_and_slashes() -> None:
 
 @pytest.mark.slow
 def test_prefilter_tables_identical_on_and_off(miner: Any, corpus_reports: list[Report]) -> None:
-    from calcminer.nlp.tables import findings_frame, reports_frame
+    from calcminer.nlp.io.tables import findings_frame, reports_frame
 
     reports = corpus_reports
     assert len(reports) > 1400
@@ -175,7 +175,7 @@ PADDING = "".join(
 
 @pytest.mark.parametrize("text", LOOK_BACK_CASES)
 def test_look_back_reports_identical_on_and_off(text: str) -> None:
-    from calcminer.nlp.tables import recommendations_frame, reports_frame
+    from calcminer.nlp.io.tables import recommendations_frame, reports_frame
 
     reports = [Report(report_id="r", text=PADDING + text)]
     off = list(Miner(prefilter=False).mine(reports))

@@ -22,8 +22,8 @@ from typer.testing import CliRunner
 
 from calcminer.cli import app
 from calcminer.nlp.api import extract_tables, run_extract
-from calcminer.nlp.engine import EngineOptions
-from calcminer.nlp.explain import render_show
+from calcminer.nlp.engine.run import EngineOptions
+from calcminer.nlp.io.tables import RECOMMENDATION_COLUMNS, recommendations_frame
 from calcminer.nlp.mining.miner import Miner
 from calcminer.nlp.pipeline.recommendations import (
     clause_bounds,
@@ -31,10 +31,10 @@ from calcminer.nlp.pipeline.recommendations import (
     merge_word_spans,
     parse_interval_number,
 )
-from calcminer.nlp.review import render_review
 from calcminer.nlp.rules.patterns import CONFIG_FILE, default_patterns_dir
 from calcminer.nlp.schema import Report, parse_word_span
-from calcminer.nlp.tables import RECOMMENDATION_COLUMNS, recommendations_frame
+from calcminer.nlp.views.explain import render_show
+from calcminer.nlp.views.review import render_review
 
 runner = CliRunner()
 

@@ -1,4 +1,4 @@
-"""Tests of the review page (calcminer.nlp.review): markup, escaping, CSP, and a real browser."""
+"""Tests of the review page (calcminer.nlp.views.review): markup, escaping, CSP, a real browser."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 
 from calcminer.nlp.errors import CalcminerError, OutputError
-from calcminer.nlp.review import (
+from calcminer.nlp.schema import RecordError, Report, ReportResult
+from calcminer.nlp.views.review import (
     PAGE_SCRIPT,
     PAGE_STYLE,
     Segment,
@@ -29,7 +30,6 @@ from calcminer.nlp.review import (
     target_status,
     write_review,
 )
-from calcminer.nlp.schema import RecordError, Report, ReportResult
 
 SCRIPT_PAYLOAD = "<script>window.__pwned=1</script>"
 IMG_PAYLOAD = '<img src=x onerror="window.__pwned=1">'

@@ -29,10 +29,10 @@ import pytest
 from typer.testing import CliRunner
 
 from calcminer.cli import app
-from calcminer.nlp.io import MAX_REPORT_CHARS
+from calcminer.nlp.io.readers import MAX_REPORT_CHARS
+from calcminer.nlp.io.writers import FORMULA_PREFIXES
 from calcminer.nlp.mining.miner import Miner
 from calcminer.nlp.rules.patterns import default_patterns_dir
-from calcminer.nlp.writers import FORMULA_PREFIXES
 
 runner = CliRunner()
 

@@ -1,4 +1,4 @@
-"""Tests for calcminer.nlp.tables: column order, dtypes, meta columns, empty tables."""
+"""Tests for calcminer.nlp.io.tables: column order, dtypes, meta columns, empty tables."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from dataclasses import fields
 import pandas as pd
 import pytest
 
-from calcminer.nlp.schema import GOLD_FIELDS, Finding, RecordError
-from calcminer.nlp.tables import (
+from calcminer.nlp.io.tables import (
     errors_frame,
     findings_frame,
     flagged_frame,
     reports_frame,
     triage_counts,
 )
+from calcminer.nlp.schema import GOLD_FIELDS, Finding, RecordError
 
 MINER_COLUMNS = [
     "report_id",

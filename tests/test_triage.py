@@ -10,7 +10,6 @@ import pytest
 from typer.testing import CliRunner
 
 from calcminer.cli import app
-from calcminer.nlp.explain import rule_catalogue
 from calcminer.nlp.mining.triage import RULES_BY_ID, TRIAGE_RULES, TriageConfig, TriageRule, triage
 from calcminer.nlp.rules.patterns import (
     _CONFIG_KEYS,
@@ -19,6 +18,7 @@ from calcminer.nlp.rules.patterns import (
     load_config,
 )
 from calcminer.nlp.schema import TRIAGE_LEVELS
+from calcminer.nlp.views.explain import rule_catalogue
 
 CONFIG = TriageConfig()
 NOTHING: dict[str, Any] = {

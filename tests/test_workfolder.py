@@ -1,4 +1,4 @@
-"""Work folder, part files and output locks (``nlp/workfolder.py``, ``nlp/parts.py``).
+"""Work folder, part files and output locks (``nlp/engine/workfolder.py``, ``nlp/engine/parts.py``).
 
 Unit tests beside the end-to-end ones of ``test_hostile_workfolder.py``: the part format keeps
 every value exactly and never runs code; the work folder is private and checked; the output
@@ -20,9 +20,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from calcminer.nlp import workfolder
-from calcminer.nlp.errors import CalcminerError
-from calcminer.nlp.parts import (
+from calcminer.nlp.engine import workfolder
+from calcminer.nlp.engine.parts import (
     PartFormatError,
     decode_part,
     decode_table,
@@ -31,7 +30,7 @@ from calcminer.nlp.parts import (
     tag_value,
     untag_value,
 )
-from calcminer.nlp.workfolder import (
+from calcminer.nlp.engine.workfolder import (
     MANIFEST,
     OutputLock,
     WorkFolder,
@@ -40,7 +39,8 @@ from calcminer.nlp.workfolder import (
     open_store,
     unsafe_reason,
 )
-from calcminer.nlp.writers import RenderedRows, remove_stale_temps, write_table
+from calcminer.nlp.errors import CalcminerError
+from calcminer.nlp.io.writers import RenderedRows, remove_stale_temps, write_table
 
 #: Values an input column may carry (JSON, Parquet and database types), each kept exactly.
 CARRIED: list[Any] = [

@@ -1,4 +1,4 @@
-"""Tests for calcminer.nlp.writers: CSV encodings, formula neutralization, formats, atomicity."""
+"""Tests for calcminer.nlp.io.writers: CSV encodings, formula neutralization, formats, atomicity."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-import calcminer.nlp.writers as writers
+import calcminer.nlp.io.writers as writers
 from calcminer.nlp.errors import OutputError
-from calcminer.nlp.tables import errors_frame, findings_frame, reports_frame
-from calcminer.nlp.writers import csv_cell, format_float, neutralize_formula, write_table
+from calcminer.nlp.io.tables import errors_frame, findings_frame, reports_frame
+from calcminer.nlp.io.writers import csv_cell, format_float, neutralize_formula, write_table
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:

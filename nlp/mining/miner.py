@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from spacy.tokens import Doc
 
@@ -24,6 +24,14 @@ from calcminer.nlp.schema import Report, ReportResult
 
 #: Reports per ``nlp.pipe`` batch.
 DEFAULT_BATCH_SIZE = 64
+
+
+class Mining(Protocol):
+    """What the library needs from a miner (``calcminer.nlp.mining.miner.Miner`` provides it)."""
+
+    def mine(self, reports: Iterable[Report]) -> Iterator[ReportResult]:
+        """Yield one result per report, in the same order."""
+        ...
 
 
 class Miner:

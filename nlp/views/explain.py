@@ -387,7 +387,7 @@ def pick_report(
             tabular file holds several reports and no --id, E222 when --id is not found,
             E223 when the chosen record cannot be used; input errors (E1xx) as for extract.
     """
-    from calcminer.nlp.io import read_reports
+    from calcminer.nlp.io.readers import read_reports
 
     if (text is None) == (file is None):
         raise CalcminerError(Errors.E220)

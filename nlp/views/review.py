@@ -385,7 +385,7 @@ def write_review(
             file cannot be written.
         CalcminerError: E401/E402 as :func:`render_review`.
     """
-    from calcminer.nlp.writers import _atomic_write
+    from calcminer.nlp.io.writers import _atomic_write
 
     target = Path(path)
     if target.suffix.lower() not in HTML_SUFFIXES:

@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from calcminer.nlp.writers import RenderedRows
+from calcminer.nlp.io.writers import RenderedRows
 
 if TYPE_CHECKING:
     import pandas as pd

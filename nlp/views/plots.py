@@ -5,7 +5,7 @@ under matplotlib's default style so a user's ``matplotlibrc`` cannot change the 
 fixed size and resolution, and saved without a ``Software`` stamp: the same table gives a
 byte-identical PNG. matplotlib (and pandas) are imported only when a figure is drawn, so
 importing this module stays cheap. Files are written atomically, like the tables of
-:mod:`calcminer.nlp.writers`; missing parent folders are created. Figures show counts, rates
+:mod:`calcminer.nlp.io.writers`; missing parent folders are created. Figures show counts, rates
 and levels only: never report text, never patient ids.
 
 Figures: the follow-up audit (:func:`audit_figure`), and for a batch of mined reports the
@@ -307,7 +307,7 @@ def audit_figure(
     whose panels say "No index exams".
 
     Args:
-        audit: The audit table (:func:`calcminer.nlp.tables.audit_frame`); reads ``level``,
+        audit: The audit table (:func:`calcminer.nlp.io.tables.audit_frame`); reads ``level``,
             ``status`` and ``days_to_followup``.
         path: Output ``.png`` path; missing parent folders are created.
         windows_days: Level -> window in days (levels without one get no dashed line).
@@ -666,12 +666,12 @@ def list_cell(value: Any) -> tuple[str, ...]:
 
     Args:
         value: A list, tuple or array of items (the tables, Parquet), a ``;``-joined string
-            (CSV, see :mod:`calcminer.nlp.writers`), or a missing value.
+            (CSV, see :mod:`calcminer.nlp.io.writers`), or a missing value.
 
     Returns:
         The items as stripped strings, empty ones dropped; ``()`` for a missing value.
     """
-    from calcminer.nlp.writers import LIST_SEPARATOR
+    from calcminer.nlp.io.writers import LIST_SEPARATOR
 
     if isinstance(value, str):
         items: Iterable[Any] = value.split(LIST_SEPARATOR)
@@ -697,7 +697,7 @@ def bool_cell(value: Any) -> bool | None:
     Raises:
         ValueError: For any other value.
     """
-    from calcminer.nlp.writers import _plain
+    from calcminer.nlp.io.writers import _plain
 
     value = _plain(value)
     if isinstance(value, bool):
@@ -721,7 +721,7 @@ def size_cell(value: Any) -> float | None:
     Raises:
         ValueError: For a value that is not a finite number >= 0.
     """
-    from calcminer.nlp.writers import _plain
+    from calcminer.nlp.io.writers import _plain
 
     value = _plain(value)
     if isinstance(value, str):
@@ -747,10 +747,10 @@ def normalize_table(table: pd.DataFrame) -> pd.DataFrame:
     List columns (``segments``, ``lobes`` ...) become lists of str, boolean columns
     (``counted``, ``calcification`` ...) become ``boolean``, and ``size_mm`` and
     ``max_size_mm`` become ``Float64``; other columns are left as they are. A table from
-    :mod:`calcminer.nlp.tables` comes back equal to itself.
+    :mod:`calcminer.nlp.io.tables` comes back equal to itself.
 
     Args:
-        table: A report or findings table, from :mod:`calcminer.nlp.tables`,
+        table: A report or findings table, from :mod:`calcminer.nlp.io.tables`,
             ``pd.read_csv`` or ``pd.read_parquet``.
 
     Returns:
@@ -762,7 +762,7 @@ def normalize_table(table: pd.DataFrame) -> pd.DataFrame:
     """
     import pandas as pd
 
-    from calcminer.nlp.tables import LIST_COLUMNS
+    from calcminer.nlp.io.tables import LIST_COLUMNS
 
     converters: dict[str, tuple[Callable[[Any], Any], str]] = {}
     for name in table.columns:
@@ -1296,7 +1296,7 @@ def _save_png(fig: Figure, path: Path) -> Path:
     Raises:
         OutputError: E202 when the file cannot be written.
     """
-    from calcminer.nlp.writers import _atomic_write
+    from calcminer.nlp.io.writers import _atomic_write
 
     buffer = io.BytesIO()
     metadata: dict[str, Any] = {"Software": None}

@@ -2,9 +2,9 @@
 
 The input is read as a stream and cut into chunks of ``chunk_size`` records (the cut is the
 same on every run). Each chunk is mined (in this process, in a pool of worker processes, or on
-a Dask cluster) into small tables, encoded as one Arrow *part* (:mod:`calcminer.nlp.parts`)
+a Dask cluster) into small tables, encoded as one Arrow *part* (:mod:`calcminer.nlp.engine.parts`)
 and saved by this process, atomically, in a private work folder beside the main output
-(:mod:`calcminer.nlp.workfolder`), with its digest in the folder's manifest. When every
+(:mod:`calcminer.nlp.engine.workfolder`), with its digest in the folder's manifest. When every
 chunk is done, the parts are streamed, in order, into the final files, each written to a
 temporary name; the rows written are checked against the records read, and only then are
 the files renamed into place. The outputs are locked for the whole run.
@@ -32,19 +32,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from calcminer import __version__
+from calcminer.nlp.engine.workfolder import PART_NAME, PartStore, locked, open_store, work_dir_for
 from calcminer.nlp.errors import CalcminerError, Errors, OutputError
-from calcminer.nlp.io import input_limits, read_reports
+from calcminer.nlp.io.readers import input_limits, read_reports
 from calcminer.nlp.rules.patterns import PatternSet, default_patterns_dir
 from calcminer.nlp.schema import RecordError, Report
-from calcminer.nlp.workfolder import PART_NAME, PartStore, locked, open_store, work_dir_for
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from calcminer.nlp.api import Mining
-    from calcminer.nlp.mining.miner import Miner
-    from calcminer.nlp.parts import Part
-    from calcminer.nlp.writers import OutputFormat, RenderedRows
+    from calcminer.nlp.engine.parts import Part
+    from calcminer.nlp.io.writers import OutputFormat, RenderedRows
+    from calcminer.nlp.mining.miner import Miner, Mining
 
 Engine = Literal["local", "dask"]
 #: The tables a run can write.
@@ -79,7 +78,7 @@ class ChunkTables:
     def frame(self, role: str) -> pd.DataFrame:
         """The table of one output role."""
         if role == "flagged":
-            from calcminer.nlp.tables import flagged_frame
+            from calcminer.nlp.io.tables import flagged_frame
 
             return flagged_frame(self.reports)
         frames: dict[str, pd.DataFrame] = {
@@ -251,7 +250,7 @@ def chunk_tables(
     Returns:
         The chunk's report, findings, errors and recommendations tables.
     """
-    from calcminer.nlp.tables import (
+    from calcminer.nlp.io.tables import (
         errors_frame,
         findings_frame,
         recommendations_frame,
@@ -279,10 +278,10 @@ def chunk_tables(
     )
     if not render:
         return tables
-    from calcminer.nlp.writers import render_rows
+    from calcminer.nlp.io.writers import render_rows
 
     # Parquet chunks are converted when the table is written, against the whole table's
-    # schema (calcminer.nlp.writers.arrow_chunk).
+    # schema (calcminer.nlp.io.writers.arrow_chunk).
     rendered = {
         role: render_rows(tables.frame(role), fmt)
         for role, fmt in render.items()
@@ -314,7 +313,7 @@ class MinedChunk:
 
     Attributes:
         stats: The chunk's counts.
-        part: The bytes of its part file (:func:`calcminer.nlp.parts.encode_part`).
+        part: The bytes of its part file (:func:`calcminer.nlp.engine.parts.encode_part`).
     """
 
     stats: ChunkStats
@@ -333,7 +332,7 @@ def mine_chunk(
 
 def encode_chunk(tables: ChunkTables) -> MinedChunk:
     """A chunk's counts and the bytes of its part file."""
-    from calcminer.nlp.parts import encode_part
+    from calcminer.nlp.engine.parts import encode_part
 
     frames = {
         "reports": tables.reports,
@@ -345,7 +344,7 @@ def encode_chunk(tables: ChunkTables) -> MinedChunk:
     return MinedChunk(chunk_stats(tables), data)
 
 
-# --- the work folder (see calcminer.nlp.workfolder) -------------------------------------------
+# --- the work folder (see calcminer.nlp.engine.workfolder) ------------------------------
 
 
 #: Bytes read at a time when fingerprinting an input.
@@ -406,7 +405,7 @@ def read_part(store: PartStore, index: int) -> Part:
         CalcminerError: E215 when the part is missing, does not match its digest in the
             manifest, or is not a part of this chunk.
     """
-    from calcminer.nlp.parts import PartFormatError, decode_part
+    from calcminer.nlp.engine.parts import PartFormatError, decode_part
 
     data = store.read(index)
     try:
@@ -427,7 +426,7 @@ def tables_of(store: PartStore, part: Part) -> ChunkTables:
     Raises:
         CalcminerError: E215 when a table of the part is damaged.
     """
-    from calcminer.nlp.parts import PartFormatError
+    from calcminer.nlp.engine.parts import PartFormatError
 
     try:
         return ChunkTables.from_part(part)
@@ -453,7 +452,11 @@ def chunked(
 #: The miner of a worker process, built once per process (a pool initializer sets it).
 _WORKER_STATE: dict[str, Any] = {}
 #: Modules the fork server imports once, so that a worker forked from it only builds its miner.
-WORKER_PRELOAD = ("calcminer.nlp.mining.miner", "calcminer.nlp.tables", "calcminer.nlp.writers")
+WORKER_PRELOAD = (
+    "calcminer.nlp.mining.miner",
+    "calcminer.nlp.io.tables",
+    "calcminer.nlp.io.writers",
+)
 
 
 def process_threads() -> int | None:
@@ -591,7 +594,7 @@ def run_dask(
     to the output's file system.
     """
     try:
-        from calcminer.nlp.distributed import dask_client, submit_chunk
+        from calcminer.nlp.engine.dask import dask_client, submit_chunk
     except ImportError as e:
         raise CalcminerError(Errors.E211) from e
 
@@ -635,14 +638,14 @@ def assemble(
         CalcminerError: E227 when a file's rows do not match ``expected`` or ``records``;
             E215 when a part cannot be read.
     """
-    from calcminer.nlp.tables import (
+    from calcminer.nlp.io.tables import (
         errors_frame,
         findings_frame,
         flagged_frame,
         recommendations_frame,
         reports_frame,
     )
-    from calcminer.nlp.writers import TableStream, arrow_chunk, output_format, unify_schemas
+    from calcminer.nlp.io.writers import TableStream, arrow_chunk, output_format, unify_schemas
 
     empty = {
         "reports": reports_frame([]),
@@ -864,7 +867,7 @@ def run_engine(
             output, E209 when a resume does not match, E224 for an unsafe work folder, E227
             when the rows written do not match the records read.
     """
-    from calcminer.nlp.writers import remove_stale_temps
+    from calcminer.nlp.io.writers import remove_stale_temps
 
     targets = [*outputs.values(), *([errors_default] if errors_default is not None else [])]
     with locked(targets):
@@ -969,7 +972,7 @@ def _mine_and_assemble(
     miner_factory: Callable[[], Mining] | None,
 ) -> EngineResult:
     """Mine the chunks not done yet, save their parts, then write the outputs."""
-    from calcminer.nlp.writers import output_format
+    from calcminer.nlp.io.writers import output_format
 
     totals = RunTotals()
     n_chunks = 0

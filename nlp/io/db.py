@@ -1,6 +1,6 @@
 """Reader at the input edge of the flow: a database query -> one ``Report`` (or error) per row.
 
-The database counterpart of :func:`calcminer.nlp.io.read_reports`: rows are read through
+The database counterpart of :func:`calcminer.nlp.io.readers.read_reports`: rows are read through
 SQLAlchemy in batches, checked with the same record rules as the file readers, and turned into
 :class:`Report` or :class:`RecordError` items. Messages name the database by its URL with the
 password hidden, and never contain row values.
@@ -20,7 +20,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from calcminer.nlp.errors import CalcminerError, Errors, InputError
-from calcminer.nlp.io import (
+from calcminer.nlp.io.readers import (
     _UNDECODED,
     INPUT_ENCODING,
     InputLimits,
