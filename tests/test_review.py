@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+import string
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,6 +20,7 @@ from selenium.webdriver.remote.webelement import WebElement
 
 from calcminer.nlp.errors import CalcminerError, OutputError
 from calcminer.nlp.schema import RecordError, Report, ReportResult
+from calcminer.nlp.views import review_templates
 from calcminer.nlp.views.review import (
     PAGE_SCRIPT,
     PAGE_STYLE,
@@ -305,6 +307,31 @@ def test_review_csp_hashes_match_inline_blocks(make_result: Callable[..., Report
     assert "style" not in attributes and "src" not in attributes and "href" not in attributes
     assert not any(name.startswith("on") for name in attributes)
     assert "innerHTML" not in PAGE_SCRIPT and "eval(" not in PAGE_SCRIPT
+
+
+def test_review_templates_hold_the_markup_the_page_embeds(
+    make_result: Callable[..., ReportResult],
+) -> None:
+    """review_templates holds the page's constant markup: the style and script blocks
+    verbatim, and every literal piece (between placeholders) of each ``TPL_*`` template."""
+    error = RecordError("in.jsonl", 4, None, "E110", "E110 Malformed JSON.")
+    full = render_review(
+        [_pair(make_result, "r1", "LIVER: A 5 mm calcified granuloma.")],
+        errors=[error],
+        generated="2026-01-02",
+    )
+    empty = render_review([])
+    constants = {name: value for name, value in vars(review_templates).items() if name.isupper()}
+    assert {"PAGE_STYLE", "PAGE_SCRIPT", "TPL_PAGE", "TPL_CONTROLS"} <= set(constants)
+    assert constants["PAGE_STYLE"] is PAGE_STYLE and constants["PAGE_SCRIPT"] is PAGE_SCRIPT
+    for name, template in constants.items():
+        assert isinstance(template, str) and template.isascii(), name
+        if name.startswith("TPL_"):
+            pieces = [literal for literal, *_ in string.Formatter().parse(template) if literal]
+        else:
+            pieces = [template]
+        page = empty if name == "TPL_NO_REPORTS" else full
+        assert pieces and all(piece in page for piece in pieces), name
 
 
 # --- whole page -----------------------------------------------------------------------------------

@@ -8,13 +8,18 @@ The page is self-contained and inert by construction:
 
 - everything that comes from data (text, ids, field values, error rows) is HTML-escaped,
   attributes included, and never reaches the style or script blocks;
-- the one ``<style>`` and one ``<script>`` block are constants; a Content-Security-Policy
-  ``<meta>`` allows exactly those two blocks by their SHA-256 hashes and nothing else (no
-  network, no other scripts or styles, no inline event handlers), so markup that slipped
-  through escaping still could not run;
+- the one ``<style>`` and one ``<script>`` block are constants (in ``review_templates.py``,
+  with the page skeleton); a Content-Security-Policy ``<meta>`` allows exactly those two
+  blocks by their SHA-256 hashes and nothing else (no network, no other scripts or styles, no
+  inline event handlers), so markup that slipped through escaping still could not run;
 - the script only toggles ``hidden`` and sets ``textContent`` (no ``innerHTML``, no ``eval``).
 
 The same input gives the same bytes: no clock is read (``generated`` is shown only if given).
+
+Over 500 lines, on purpose: the module has one job, an inert page. Its parts (span marking,
+cards, page assembly) share one escaping helper and one table of mark classes, and the
+security argument above is easiest to check when everything that writes markup is in one
+file. Constant markup (style, script, skeleton) lives in ``review_templates.py``.
 """
 
 from __future__ import annotations
@@ -43,6 +48,15 @@ from calcminer.nlp.schema import (
     parse_modifier_span,
     parse_word_span,
 )
+from calcminer.nlp.views.review_templates import (
+    PAGE_SCRIPT,
+    PAGE_STYLE,
+    TPL_CONTROLS,
+    TPL_GENERATED,
+    TPL_LEVEL_BOX,
+    TPL_NO_REPORTS,
+    TPL_PAGE,
+)
 
 #: Page title when none is given.
 DEFAULT_TITLE = "calcminer review"
@@ -64,7 +78,6 @@ LIST_JOINER = "; "
 TARGET_PREFIX = "T"
 #: Prefix of the recommendation labels (R1, R2, ...).
 RECOMMENDATION_PREFIX = "R"
-#: Separator of category, rule id and offsets in ``Finding.modifier_spans``.
 
 TargetStatus = Literal["counted", "negated", "excluded"]
 #: CSS class of a target by status, and of a ConText modifier; a text piece inside several
@@ -78,121 +91,6 @@ MARK_CLASSES: dict[str, str] = {
 }
 
 _LEVEL_RANK: dict[str, int] = {level: rank for rank, level in enumerate(REVIEW_ORDER)}
-
-# The style and script blocks are constants: data never goes into them, so their CSP hashes
-# are fixed. Keep them ASCII (the hash is over their UTF-8 bytes).
-PAGE_STYLE = """
-:root { color-scheme: light; --ink: #1f2933; --muted: #52606d; --line: #cbd2d9; }
-* { box-sizing: border-box; }
-[hidden] { display: none !important; }
-body { margin: 0; padding: 1.5rem 2rem 3rem; font: 15px/1.45 system-ui, -apple-system,
-  "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink); background: #f5f7fa; }
-h1 { font-size: 1.5rem; margin: 0 0 .25rem; }
-h2 { font-size: 1.1rem; margin: 0; word-break: break-all; }
-code { font: .85rem/1.3 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
-.generated, .source, .muted { color: var(--muted); font-size: .85rem; }
-.counts { display: flex; flex-wrap: wrap; gap: .5rem; margin: 1rem 0; padding: 0; }
-.counts div { background: #fff; border: 1px solid var(--line); border-radius: 6px;
-  padding: .4rem .8rem; min-width: 6.5rem; }
-.counts dt { font-size: .8rem; color: var(--muted); }
-.counts dd { margin: 0; font-size: 1.3rem; font-weight: 600; }
-table { border-collapse: collapse; background: #fff; font-size: .85rem; }
-th, td { border: 1px solid var(--line); padding: .25rem .5rem; text-align: left;
-  vertical-align: top; }
-th { background: #eef2f6; font-weight: 600; }
-caption { text-align: left; font-weight: 600; padding: .25rem 0; }
-.table-wrap { overflow-x: auto; }
-.targets { font-size: .8rem; }
-.targets th, .targets td { padding: .2rem .4rem; white-space: nowrap; }
-.targets td.words, .targets td.modifier-rules { white-space: normal; }
-.legend { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; font-size: .85rem; }
-.controls { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; position: sticky;
-  top: 0; z-index: 1; background: #f5f7fa; padding: .6rem 0; border-bottom: 1px solid var(--line);
-  margin-bottom: 1rem; }
-.controls fieldset { border: 1px solid var(--line); border-radius: 6px; padding: .2rem .6rem;
-  margin: 0; }
-.controls label { margin-right: .6rem; white-space: nowrap; }
-.controls input[type=search] { font: inherit; padding: .2rem .4rem; min-width: 14rem; }
-.controls button { font: inherit; padding: .15rem .6rem; }
-.card { background: #fff; border: 1px solid var(--line); border-left: 6px solid #9aa5b1;
-  border-radius: 6px; padding: .9rem 1.1rem; margin: 0 0 1rem; }
-.card.level-urgent { border-left-color: #b91c1c; }
-.card.level-workup { border-left-color: #b45309; }
-.card.level-benign { border-left-color: #047857; }
-.card-head { display: flex; flex-wrap: wrap; align-items: baseline; gap: .6rem; }
-.badge { display: inline-block; border-radius: 999px; padding: .05rem .6rem; color: #fff;
-  font-size: .8rem; font-weight: 700; text-transform: uppercase; letter-spacing: .03em; }
-.badge-urgent { background: #b91c1c; }
-.badge-workup { background: #b45309; }
-.badge-benign { background: #047857; }
-.badge-none { background: #52606d; }
-.reason { margin: .5rem 0; }
-.fields { display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; margin: .5rem 0; font-size: .85rem; }
-.fields div { display: flex; gap: .3rem; }
-.fields dt { color: var(--muted); }
-.fields dd { margin: 0; font-weight: 600; }
-.report-text { white-space: pre-wrap; word-wrap: break-word; background: #fbfcfd;
-  border: 1px solid var(--line); border-radius: 4px; padding: .7rem .9rem; margin: .6rem 0;
-  font: .9rem/1.6 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
-.hl { border-radius: 2px; }
-.hl[data-tag]::after { content: attr(data-tag); font: 700 .65rem/1 system-ui, sans-serif;
-  vertical-align: super; margin-left: 1px; color: var(--muted); text-decoration: none;
-  display: inline-block; }
-.t-counted { background: #fde68a; }
-.t-negated { background: #e4e7eb; color: #616e7c; text-decoration: line-through; }
-.t-excluded { outline: 1px dashed #52606d; outline-offset: 1px; background: #f5f7fa; }
-.mod { color: #1d4ed8; font-weight: 700; border-bottom: 2px solid #1d4ed8; }
-.rec { color: #065f46; font-weight: 700; border-bottom: 2px dotted #065f46; }
-tr.status-negated td.words { text-decoration: line-through; color: #616e7c; }
-.no-targets, .empty { color: var(--muted); font-style: italic; }
-""".lstrip()
-
-PAGE_SCRIPT = """
-(function () {
-  "use strict";
-  var controls = document.getElementById("controls");
-  var search = document.getElementById("search");
-  var count = document.getElementById("visible-count");
-  var noMatch = document.getElementById("no-match");
-  var boxes = Array.prototype.slice.call(document.querySelectorAll("input[data-level]"));
-  var cards = Array.prototype.slice.call(document.querySelectorAll("article.card"));
-  var presets = Array.prototype.slice.call(document.querySelectorAll("button[data-preset]"));
-  var flagged = { urgent: true, workup: true };
-  if (!controls || !search || !count || !noMatch) {
-    return;
-  }
-  function update() {
-    var shown = {};
-    boxes.forEach(function (box) { shown[box.getAttribute("data-level")] = box.checked; });
-    var query = search.value.trim().toLowerCase();
-    var visible = 0;
-    cards.forEach(function (card) {
-      var id = (card.getAttribute("data-id") || "").toLowerCase();
-      var show = shown[card.getAttribute("data-triage")] === true &&
-        (query === "" || id.indexOf(query) !== -1);
-      card.hidden = !show;
-      if (show) {
-        visible += 1;
-      }
-    });
-    count.textContent = String(visible);
-    noMatch.hidden = visible !== 0 || cards.length === 0;
-  }
-  boxes.forEach(function (box) { box.addEventListener("change", update); });
-  search.addEventListener("input", update);
-  presets.forEach(function (button) {
-    button.addEventListener("click", function () {
-      var preset = button.getAttribute("data-preset");
-      boxes.forEach(function (box) {
-        box.checked = preset === "all" || flagged[box.getAttribute("data-level")] === true;
-      });
-      update();
-    });
-  });
-  controls.hidden = false;
-  update();
-})();
-""".lstrip()
 
 
 @dataclass(frozen=True)
@@ -390,7 +288,7 @@ def write_review(
     target = Path(path)
     if target.suffix.lower() not in HTML_SUFFIXES:
         raise OutputError(Errors.E403.format(path=target, suffix=target.suffix))
-    page, triage = _render(items, errors, title, generated)
+    page, triage, flagged = _render(items, errors, title, generated)
     # Lone surrogates (possible in a str built in Python, never in a decoded file) become "?".
     data = page.encode(PAGE_ENCODING, errors="replace")
 
@@ -402,7 +300,7 @@ def write_review(
         path=target,
         reports=sum(triage.values()),
         triage=triage,
-        flagged=sum(count for level, count in triage.items() if level in FLAGGED_LEVELS),
+        flagged=flagged,
         errors=len(errors),
     )
 
@@ -425,8 +323,8 @@ def _render(
     errors: Sequence[RecordError],
     title: str,
     generated: str | None,
-) -> tuple[str, dict[str, int]]:
-    """Build the page; return it with the reports per triage level."""
+) -> tuple[str, dict[str, int], int]:
+    """Build the page; return it with the reports per triage level and the flagged count."""
     pairs = list(items)
     for position, (report, result) in enumerate(pairs):
         if report.report_id != result.report_id:
@@ -436,43 +334,33 @@ def _render(
                 )
             )
     results = [result for _, result in pairs]
+    triage, flagged = _tally(results)
+    cards = [_card(number, *pairs[i]) for number, i in enumerate(review_order(results), start=1)]
+    body = [
+        *_summary(len(results), triage, flagged, len(errors)),
+        *_error_table(errors),
+        *_legend(),
+        _controls(len(results)),
+    ]
+    page = TPL_PAGE.format(
+        csp=content_security_policy(),
+        title=_esc(title),
+        style=PAGE_STYLE,
+        generated="" if generated is None else TPL_GENERATED.format(generated=_esc(generated)),
+        body="\n".join(body),
+        reports="\n".join(cards) if cards else TPL_NO_REPORTS,
+        script=PAGE_SCRIPT,
+    )
+    return page, triage, flagged
+
+
+def _tally(results: Sequence[ReportResult]) -> tuple[dict[str, int], int]:
+    """Reports per triage level (every level of ``TRIAGE_LEVELS``, in order, then any other)
+    and how many of them are flagged (workup or urgent)."""
     triage: dict[str, int] = {level: 0 for level in TRIAGE_LEVELS}
     for result in results:
         triage[result.triage] = triage.get(result.triage, 0) + 1
-    flagged = sum(count for level, count in triage.items() if level in FLAGGED_LEVELS)
-    cards = [_card(number, *pairs[i]) for number, i in enumerate(review_order(results), start=1)]
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        # The policy is constant (keywords and base64 hashes: no quote, <, > or &), so it goes
-        # in as is, readable in the file.
-        f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy()}">',
-        '<meta name="referrer" content="no-referrer">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_esc(title)}</title>",
-        f"<style>{PAGE_STYLE}</style>",
-        "</head>",
-        "<body>",
-        '<header class="page-head">',
-        f"<h1>{_esc(title)}</h1>",
-    ]
-    if generated is not None:
-        parts.append(f'<p class="generated">Generated {_esc(generated)}</p>')
-    parts.append("</header>")
-    parts += _summary(len(results), triage, flagged, len(errors))
-    parts += _error_table(errors)
-    parts += _legend()
-    parts += _controls(len(results))
-    parts.append('<main id="reports">')
-    if cards:
-        parts += cards
-    else:
-        parts.append('<p class="empty">No reports in this batch.</p>')
-    parts.append('<p id="no-match" class="empty" hidden>No report matches the filters.</p>')
-    parts += ["</main>", f"<script>{PAGE_SCRIPT}</script>", "</body>", "</html>", ""]
-    return "\n".join(parts), triage
+    return triage, sum(count for level, count in triage.items() if level in FLAGGED_LEVELS)
 
 
 def _summary(reports: int, triage: dict[str, int], flagged: int, errors: int) -> list[str]:
@@ -527,22 +415,9 @@ def _legend() -> list[str]:
     return [f'<section class="legend" aria-label="Legend"><strong>Marks:</strong>{items}</section>']
 
 
-def _controls(reports: int) -> list[str]:
-    boxes = "".join(
-        f'<label><input type="checkbox" data-level="{level}" checked> {level}</label>'
-        for level in REVIEW_ORDER
-    )
-    return [
-        '<div id="controls" class="controls" role="search" hidden>',
-        f"<fieldset><legend>Triage</legend>{boxes}</fieldset>",
-        '<button type="button" data-preset="flagged">Flagged only</button>',
-        '<button type="button" data-preset="all">All levels</button>',
-        '<label>Report id <input type="search" id="search" autocomplete="off" '
-        'spellcheck="false" placeholder="substring, any case"></label>',
-        f'<p class="visible">Showing <span id="visible-count">{reports}</span> of '
-        f'<span id="total-count">{reports}</span> reports</p>',
-        "</div>",
-    ]
+def _controls(reports: int) -> str:
+    boxes = "".join(TPL_LEVEL_BOX.format(level=level) for level in REVIEW_ORDER)
+    return TPL_CONTROLS.format(boxes=boxes, reports=reports)
 
 
 # --- one report card -----------------------------------------------------------------------------
