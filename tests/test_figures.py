@@ -27,6 +27,7 @@ from calcminer.nlp.views.plots import (
     bool_cell,
     list_cell,
     normalize_table,
+    render,
     report_segments,
     segment_counts,
     segment_map_figure,
@@ -140,13 +141,13 @@ EXPECTED_BIN_COUNTS = (1, 0, 0, 0, 0, 1, 0, 0, 1)
 def drawn(monkeypatch):
     """Figures handed to ``_save_png`` (still saved), to inspect what was drawn."""
     figures: list[Any] = []
-    save = plots._save_png
+    save = render._save_png
 
     def spy(fig, path):
         figures.append(fig)
         return save(fig, path)
 
-    monkeypatch.setattr(plots, "_save_png", spy)
+    monkeypatch.setattr(render, "_save_png", spy)
     return figures
 
 

@@ -45,6 +45,20 @@ def test_packaging_wheel_holds_package_and_patterns(wheel: Path) -> None:
     assert not any(n.startswith(("calcminer/tests/", "calcminer/sample_reports/")) for n in names)
 
 
+def test_packaging_lists_every_subpackage() -> None:
+    """pyproject.toml names its packages one by one: every folder of nlp/ with an __init__.py
+    is listed, so a new subpackage cannot be left out of the wheel."""
+    import tomllib
+
+    config = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(("calcminer", *init.parent.relative_to(REPO_ROOT).parts))
+        for init in (REPO_ROOT / "nlp").rglob("__init__.py")
+    }
+    assert sorted(found - listed) == []
+
+
 def test_packaging_version_is_written_once(wheel: Path) -> None:
     """pyproject.toml takes the version from calcminer.__version__ (no second copy)."""
     import calcminer

@@ -3,6 +3,7 @@ helpers."""
 
 from __future__ import annotations
 
+import importlib
 import math
 import os
 import struct
@@ -30,6 +31,7 @@ from calcminer.nlp.views.plots import (
     level_order,
     level_outcomes,
     on_time_rate,
+    render,
 )
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -125,13 +127,13 @@ def baseline(tmp_path_factory) -> bytes:
 def drawn(monkeypatch):
     """Figures handed to ``_save_png`` (still saved), to inspect what was drawn."""
     figures: list[Any] = []
-    save = plots._save_png
+    save = render._save_png
 
     def spy(fig, path):
         figures.append(fig)
         return save(fig, path)
 
-    monkeypatch.setattr(plots, "_save_png", spy)
+    monkeypatch.setattr(render, "_save_png", spy)
     return figures
 
 
@@ -251,6 +253,111 @@ def test_plots_audit_figure_prints_and_warns_nothing(tmp_path, capsys, recwarn):
     _write(_audit([]), tmp_path / "b.png")
     assert capsys.readouterr() == ("", "")
     assert [str(warning.message) for warning in recwarn] == []
+
+
+#: Every public name of calcminer.nlp.views.plots when it was one module (plots.py, before the
+#: split into a package), by the module that defines it now.
+OLD_PLOTS_NAMES: dict[str, tuple[str, ...]] = {
+    "calcminer.nlp.views.plots.render": (
+        "FIGURE_DPI",
+        "FIGURE_SIZE_INCHES",
+        "FIGURE_STYLE",
+        "PERCENT_MAX",
+        "PNG_SUFFIX",
+    ),
+    "calcminer.nlp.views.plots.audit": (
+        "AUDIT_PLOT_COLUMNS",
+        "BAR_AXIS_MARGIN",
+        "BAR_HEIGHT",
+        "EXTRA_LEVEL_COLORS",
+        "FOLLOWED_UP_STATUSES",
+        "LEGEND_ANCHOR",
+        "LEVEL_COLORS",
+        "MAX_LEGEND_COLUMNS",
+        "MIN_ANNOTATED_SHARE",
+        "MIN_AXIS_DAYS",
+        "NO_INDEX_EXAMS",
+        "STATUS_COLORS",
+        "WINDOW_AXIS_FACTOR",
+        "WINDOW_LINE_ALPHA",
+        "LevelOutcome",
+        "StepCurve",
+        "audit_figure",
+        "axis_max_days",
+        "cumulative_share",
+        "level_colors",
+        "level_order",
+        "level_outcomes",
+        "on_time_rate",
+    ),
+    "calcminer.nlp.views.plots.batch": (
+        "BAR_LABEL_HEADROOM",
+        "BATCH_FIGURE_SIZE_INCHES",
+        "MAX_SIZE_TICKS",
+        "NO_REPORTS",
+        "NO_SIZES",
+        "SEGMENTS_PNG",
+        "SEGMENT_ALIASES",
+        "SEGMENT_PLOT_COLUMNS",
+        "SIZES_PNG",
+        "SIZE_AXIS_MAX_MM",
+        "SIZE_BAR_COLOR",
+        "SIZE_BIN_WIDTH_MM",
+        "SIZE_PLOT_COLUMNS",
+        "THRESHOLD_LINE_COLOR",
+        "TRIAGE_COLORS",
+        "TRIAGE_PLOT_COLUMNS",
+        "TRIAGE_PNG",
+        "URGENT_BAR_COLOR",
+        "SizeBins",
+        "SizeSample",
+        "batch_figures",
+        "report_segments",
+        "segment_counts",
+        "segment_map_figure",
+        "size_bins",
+        "size_figure",
+        "size_values",
+        "triage_counts",
+        "triage_figure",
+    ),
+    "calcminer.nlp.views.plots.liver_map": (
+        "CAUDATE_LABEL_FONT_SIZE",
+        "DARK_SHADE_SHARE",
+        "LIVER_X_LIMITS",
+        "LIVER_Y_LIMITS",
+        "SEGMENT_COLORMAP",
+        "SEGMENT_EDGE_COLOR",
+        "SEGMENT_EDGE_WIDTH",
+        "SEGMENT_LABEL_FONT_SIZE",
+        "SEGMENT_SHAPES",
+        "SegmentShape",
+    ),
+    "calcminer.nlp.views.plots.readback": (
+        "SIZE_COLUMNS",
+        "bool_cell",
+        "list_cell",
+        "normalize_table",
+        "size_cell",
+    ),
+    # The vocabularies the figures draw, importable from plots as before.
+    "calcminer.nlp.audit": ("LEVELS", "STATUSES"),
+    "calcminer.nlp.schema": ("COUINAUD_SEGMENTS", "TRIAGE_LEVELS"),
+}
+
+
+def test_plots_package_keeps_every_name_of_the_old_module():
+    """``from calcminer.nlp.views.plots import X`` gives the object its new module defines,
+    for every name plots.py exported, and ``__all__`` lists them (and only names that exist)."""
+    for module_name, names in OLD_PLOTS_NAMES.items():
+        module = importlib.import_module(module_name)
+        for name in names:
+            assert getattr(plots, name) is getattr(module, name), name
+            if callable(getattr(module, name)):
+                assert getattr(module, name).__module__ == module_name, name
+    old_names = {name for names in OLD_PLOTS_NAMES.values() for name in names}
+    assert sorted(old_names - set(plots.__all__)) == []
+    assert [name for name in plots.__all__ if not hasattr(plots, name)] == []
 
 
 def test_plots_import_is_cheap():
