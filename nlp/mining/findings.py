@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from spacy.tokens import Doc
 
 from calcminer.nlp.mining.triage import TriageConfig, triage
-from calcminer.nlp.pipeline.extensions import FINDINGS, FOLLOWUP
+from calcminer.nlp.pipeline.extensions import FOLLOWUP, finding_records
 from calcminer.nlp.pipeline.normalize import sort_lobes, sort_segments
 from calcminer.nlp.pipeline.recommendations import liver_followup
+from calcminer.nlp.pipeline.records import FindingRecord
 from calcminer.nlp.schema import (
     CountCategory,
     Finding,
@@ -47,7 +47,7 @@ def doc_findings(
     findings = []
     if text is None:
         text = doc.text  # built once: Doc.text joins every token
-    for index, rec in enumerate(doc._.get(FINDINGS)):
+    for index, rec in enumerate(finding_records(doc)):
         start, end = rec["start_char"], rec["end_char"]
         modifier_spans = tuple(rec["modifier_spans"])
         if to_original is not None:
@@ -99,7 +99,7 @@ class _GroupCount:
     definite: bool  # "the calcified granuloma": refers back to one already described
 
 
-def _group_count(records: Sequence[Mapping[str, Any]]) -> _GroupCount:
+def _group_count(records: Sequence[FindingRecord]) -> _GroupCount:
     """Count stated by one co-reference group (targets of a sentence describing the same foci)."""
     exacts = [r["count"] for r in records if r["count"] is not None]
     plural_unknown = any(r["multiple"] and r["count"] is None for r in records)
@@ -116,7 +116,7 @@ def _group_count(records: Sequence[Mapping[str, Any]]) -> _GroupCount:
 
 
 def _restates(
-    records: Sequence[Mapping[str, Any]],
+    records: Sequence[FindingRecord],
     gc: _GroupCount,
     segments: set[str],
     seen_segments: set[str],
@@ -146,7 +146,7 @@ def _restates(
 
 
 def _renumbers(
-    records: Sequence[Mapping[str, Any]],
+    records: Sequence[FindingRecord],
     gc: _GroupCount,
     segments: set[str],
     numbered: Collection[tuple[int, frozenset[str]]],
@@ -171,7 +171,7 @@ def _renumbers(
 
 
 def _resized(
-    records: Sequence[Mapping[str, Any]], gc: _GroupCount, seen_sizes: Collection[float]
+    records: Sequence[FindingRecord], gc: _GroupCount, seen_sizes: Collection[float]
 ) -> bool:
     """Whether a group without a place names again, by its size, a focus already counted in
     its part: a single focus whose every record has a size already counted ("A 36 mm
@@ -181,7 +181,7 @@ def _resized(
 
 
 def _single_focus_again(
-    records: Sequence[Mapping[str, Any]],
+    records: Sequence[FindingRecord],
     gc: _GroupCount,
     known_size: Callable[[float | None], bool],
 ) -> bool:
@@ -221,9 +221,9 @@ def aggregate(
     Returns:
         The report result.
     """
-    records = doc._.get(FINDINGS)
+    records = finding_records(doc)
     counted = [(f, records[f.index]) for f in findings if f.counted]
-    groups: dict[int, list[Mapping[str, Any]]] = {}
+    groups: dict[int, list[FindingRecord]] = {}
     part_of_group: dict[int, str] = {}
     for f, rec in counted:
         groups.setdefault(f.group, []).append(rec)

@@ -14,7 +14,7 @@ from calcminer.nlp.mining.prefilter import CandidateUnits, Prefilter
 from calcminer.nlp.mining.reduce import Reducer, Reduction
 from calcminer.nlp.mining.triage import TriageConfig
 from calcminer.nlp.pipeline.build import TARGETS_PIPE, build_pipeline
-from calcminer.nlp.pipeline.extensions import FINDINGS, LOOK_BACK
+from calcminer.nlp.pipeline.extensions import LOOK_BACK, finding_records
 from calcminer.nlp.pipeline.mentions import neighbour_cues
 from calcminer.nlp.pipeline.normalize import CleanText, ExamTitle, TextCleaner
 from calcminer.nlp.pipeline.recommendations import doc_recommendations
@@ -101,7 +101,7 @@ class Miner:
         organ rests on such a lobe and the report may name one, the whole text is mined.
         """
         assert self.prefilter is not None
-        records = doc._.get(FINDINGS)
+        records = finding_records(doc)
         if any(rec["context_sensitive"] for rec in records):
             return True  # it refers back to a sentence the reduced text may not hold
         return any(rec["lobe_sensitive"] for rec in records) and (

@@ -4,7 +4,8 @@ Only spaCy components and what they read: no pandas, no file I/O, nothing of the
 (``calcminer.nlp.mining``), the readers and writers, the engine or the views. ``build.py``
 assembles the pipeline from the components (``sections.py``, ``targets.py``,
 ``mentions.py``, ``context.py``, ``linking.py``) registered in ``factories.py``; ``component.py``
-is how each gets its rules; ``extensions.py`` names every ``Doc._`` attribute and span key.
+is how each gets its rules; ``extensions.py`` names every ``Doc._`` attribute and span key,
+``records.py`` types the records and tuples they hold.
 
 ``build_pipeline``, ``PIPE_NAMES`` and ``TARGETS_PIPE`` are importable from here (lazily, so
 importing one component module does not build the factories).

@@ -20,6 +20,7 @@ from calcminer.nlp.pipeline.extensions import (
     register_extensions,
     sentence_starts,
 )
+from calcminer.nlp.pipeline.records import ContextEdge
 from calcminer.nlp.pipeline.token_view import token_view
 from calcminer.nlp.rules.patterns import PatternSet, required_words
 from calcminer.nlp.schema import ModifierSpan
@@ -117,13 +118,13 @@ class ContextAssertion(RuleComponent):
     def __call__(self, doc: Doc) -> Doc:
         self._require_rules()
         targets = self.find_inputs(doc)
-        edges: list[tuple[int, int, str, str, int, int]] = []
+        edges: list[ContextEdge] = []
         sentences = self._sentences_with(doc, targets)
         lowers = doc.to_array(LOWER).tolist() if sentences else []
         for sentence, inside in sentences:
             if self.gate.may_match(lowers[sentence.start : sentence.end]):
                 edges += self._assert_sentence(sentence, inside)
-        doc._.set(CONTEXT_EDGES, tuple(sorted(set(edges))))
+        doc._.set(CONTEXT_EDGES, _stored(edges))
         return doc
 
     @staticmethod
@@ -146,9 +147,7 @@ class ContextAssertion(RuleComponent):
                 grouped.setdefault(k, []).append(span)
         return [(doc[bounds[k] : bounds[k + 1]], grouped[k]) for k in sorted(grouped)]
 
-    def _assert_sentence(
-        self, sentence: Span, inside: list[Span]
-    ) -> list[tuple[int, int, str, str, int, int]]:
+    def _assert_sentence(self, sentence: Span, inside: list[Span]) -> list[ContextEdge]:
         """Run ConText on one sentence (as its own Doc); edges in the report's offsets."""
         sub = self._sentence_doc(sentence)
         offset, first = sentence.start_char, sentence.start
@@ -160,7 +159,11 @@ class ContextAssertion(RuleComponent):
         edges = self.set_annotations(sub)
         if carried:
             edges = sorted({*edges, *carried})
-        clauses = self._clause_starts(sub) if any(e[5] <= e[0] for e in edges) else []
+        clauses = (
+            self._clause_starts(sub)
+            if any(e.modifier_end_char <= e.target_start_char for e in edges)
+            else []
+        )
         if clauses:
             # A modifier before a new clause does not reach a target after its start.
             # (The article must follow a word after the modifier: "Should a calcified focus
@@ -168,14 +171,21 @@ class ContextAssertion(RuleComponent):
             edges = [
                 e
                 for e in edges
-                if not (e[5] <= e[0] and any(e[5] <= w and c <= e[0] for w, c in clauses))
+                if not (
+                    e.modifier_end_char <= e.target_start_char
+                    and any(
+                        e.modifier_end_char <= w and c <= e.target_start_char for w, c in clauses
+                    )
+                )
             ]
         return [
-            (start + offset, end + offset, category, rule_id, m_start + offset, m_end + offset)
+            ContextEdge(
+                start + offset, end + offset, category, rule_id, m_start + offset, m_end + offset
+            )
             for start, end, category, rule_id, m_start, m_end in edges
         ]
 
-    def _carried_negations(self, sub: Doc) -> list[tuple[int, int, str, str, int, int]]:
+    def _carried_negations(self, sub: Doc) -> list[ContextEdge]:
         """Negation edges handed on by a carrier ("no focus ... to suggest calcification").
 
         A target right after a carrier phrase with no negation of its own takes the nearest
@@ -318,13 +328,12 @@ class ContextAssertion(RuleComponent):
                 spans.extend(s for s in doc.spans[key] if s.label_ in self.input_labels)
         return sorted(spans, key=lambda s: (s.start, s.end))
 
-    def set_annotations(self, doc: Doc) -> list[tuple[int, int, str, str, int, int]]:
+    def set_annotations(self, doc: Doc) -> list[ContextEdge]:
         """Copy ConText's edges into primitives and drop medspaCy's objects from the Doc.
 
         Returns:
-            The edges ``(target start, target end, category, rule id, modifier start,
-            modifier end)``, in character offsets of ``doc``; they are also stored in
-            ``Doc._.calcminer_context_edges``.
+            The edges, in character offsets of ``doc``; they are also stored in
+            ``Doc._.calcminer_context_edges`` (as plain tuples).
         """
         graph = doc._.context_graph
         edges = []
@@ -334,16 +343,21 @@ class ContextAssertion(RuleComponent):
             span._.modifiers = ()
         doc._.context_graph = None
         del doc.spans[ASSERTED_SPAN_KEY]
-        doc._.set(CONTEXT_EDGES, tuple(sorted(set(edges))))
+        doc._.set(CONTEXT_EDGES, _stored(edges))
         return edges
 
 
-def _edge(doc: Doc, target: Span, modifier: Any) -> tuple[int, int, str, str, int, int]:
-    """``(target start, target end, category, rule id, modifier start, modifier end)`` in
-    character offsets of ``doc``, for a medspaCy modifier acting on ``target``."""
+def _stored(edges: Iterable[ContextEdge]) -> tuple[tuple[int | str, ...], ...]:
+    """The edges as ``Doc._.calcminer_context_edges`` holds them: sorted, once each, and plain
+    tuples (primitives only on the Doc)."""
+    return tuple(tuple(edge) for edge in sorted(set(edges)))
+
+
+def _edge(doc: Doc, target: Span, modifier: Any) -> ContextEdge:
+    """The edge of a medspaCy modifier acting on ``target``, in character offsets of ``doc``."""
     m_start, m_end = modifier.modifier_span
     meta = modifier.rule.metadata or {}
-    return (
+    return ContextEdge(
         target.start_char,
         target.end_char,
         modifier.category,

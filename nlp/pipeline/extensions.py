@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc
+
+from calcminer.nlp.pipeline.records import ContextEdge, FindingRecord
 
 SENTENCE_INFO = "calcminer_sentence_info"
 CONTEXT_EDGES = "calcminer_context_edges"
@@ -30,12 +33,12 @@ ASSERTED_SPAN_KEY = "calcminer_asserted"
 DOC_EXTENSIONS: dict[str, Any] = {
     # (start_token, part, top_section, organ_sections) per sentence
     SENTENCE_INFO: (),
-    # (target_start_char, target_end_char, category, rule_id, modifier_start_char,
-    #  modifier_end_char) per ConText edge
+    # one plain tuple per ConText edge, the fields of records.ContextEdge (read: context_edges)
     CONTEXT_EDGES: (),
-    # one dict of primitive values per target (built in calcminer.nlp.pipeline.linking). No
-    # key may be "section", "modifier", "modifiers" or "context_graph": medspaCy registers
-    # msgpack decoders that capture any dict with those keys.
+    # one dict of primitive values per target, its keys those of records.FindingRecord (built
+    # in calcminer.nlp.pipeline.linking; read: finding_records). No key may be "section",
+    # "modifier", "modifiers" or "context_graph": medspaCy registers msgpack decoders that
+    # capture any dict with those keys.
     FINDINGS: (),
     # (recommended, modalities, rule_ids)
     FOLLOWUP: (False, (), ()),
@@ -65,3 +68,15 @@ def sentence_starts(doc: Doc) -> list[int]:
     if not starts or starts[0] != 0:
         starts.insert(0, 0)
     return starts
+
+
+def finding_records(doc: Doc) -> Sequence[FindingRecord]:
+    """The linker's finding records of ``doc``, one per target in text order (typed for mypy;
+    the very dicts the Doc holds)."""
+    records: Sequence[FindingRecord] = doc._.get(FINDINGS)
+    return records
+
+
+def context_edges(doc: Doc) -> list[ContextEdge]:
+    """The ConText edges of ``doc`` as ``ContextEdge``s (the Doc holds plain tuples)."""
+    return [ContextEdge._make(edge) for edge in doc._.get(CONTEXT_EDGES)]

@@ -12,7 +12,8 @@ attached to exactly one head:
 
 A structure that contains the calcifications ("a 4 cm mass containing calcifications") lends
 them its location but not its size. Results are written to ``Doc._.calcminer_findings`` as
-dicts of primitives and ``Doc._.calcminer_followup``.
+dicts of primitives (their keys: ``calcminer.nlp.pipeline.records.FindingRecord``) and
+``Doc._.calcminer_followup``.
 """
 
 from __future__ import annotations
@@ -23,20 +24,19 @@ import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import accumulate
-from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from calcminer.nlp.pipeline.component import RuleComponent
 from calcminer.nlp.pipeline.extensions import (
-    CONTEXT_EDGES,
     FINDINGS,
     FOLLOWUP,
     MENTION_SPAN_KEY,
     RECOMMENDATIONS,
     SENTENCE_INFO,
     TARGET_SPAN_KEY,
+    context_edges,
     register_extensions,
 )
 from calcminer.nlp.pipeline.mentions import neighbour_cues
@@ -55,6 +55,7 @@ from calcminer.nlp.pipeline.recommendations import (
     RecommendationTuple,
     followup_summary,
 )
+from calcminer.nlp.pipeline.records import ContextEdge, FindingRecord, Sentence
 from calcminer.nlp.pipeline.sections import LINE_BREAKS, PLACEHOLDER
 from calcminer.nlp.pipeline.text_tables import (
     BARE_NUMBER,
@@ -105,7 +106,7 @@ from calcminer.nlp.rules.rule_values import (
     ORGAN_LIVER,
     ORGAN_VESSEL,
 )
-from calcminer.nlp.schema import ModifierSpan
+from calcminer.nlp.schema import Assertion, ModifierSpan
 
 #: Count values that speak of foci after the head ("..., and another in S7", ": one in V").
 #: How many tokens open a "further ..." sentence whose negation says there are none more.
@@ -140,7 +141,7 @@ TABLE_TIER = "table"  # ranked in TIER_RANK
 #: Mentions named with the ducts that contain a stone ("the left lateral segment ducts").
 DUCT_PHRASE_LABELS = frozenset({"SEGMENT", "LOBE", "ORGAN"})
 
-ASSERTION_CATEGORIES = {
+ASSERTION_CATEGORIES: dict[str, Assertion] = {
     "NEGATED_EXISTENCE": "negated",
     "HYPOTHETICAL": "hypothetical",
     "HISTORICAL": "historical",
@@ -526,22 +527,22 @@ class Linker(RuleComponent):
 
     # -- collection -------------------------------------------------------------------------
     @staticmethod
-    def _sentence_table(doc: Doc) -> list[tuple[int, int, str, str, str]]:
+    def _sentence_table(doc: Doc) -> list[Sentence]:
         info = doc._.get(SENTENCE_INFO)
         if not info:
-            return [(0, len(doc), "body", "findings", "")]
+            return [Sentence(0, len(doc), "body", "findings", "")]
         rows = []
         for k, (start, part, top, organs) in enumerate(info):
             end = info[k + 1][0] if k + 1 < len(info) else len(doc)
-            rows.append((start, end, part, top, organs))
+            rows.append(Sentence(start, end, part, top, organs))
         return rows
 
     def find_mentions(
-        self, doc: Doc, sentences: Sequence[tuple[int, int, str, str, str]]
+        self, doc: Doc, sentences: Sequence[Sentence]
     ) -> tuple[list[Mention], list[Mention]]:
         """Return targets and cleaned attribute mentions, in document order."""
         lw = token_view(doc).lower
-        starts = [row[0] for row in sentences]
+        starts = [row.start for row in sentences]
 
         def sent_of(token: int) -> int:
             """The index of the sentence that holds ``token``."""
@@ -651,14 +652,14 @@ class Linker(RuleComponent):
     def _described_by_same_foci(
         self,
         doc: Doc,
-        sentence: tuple[int, int, str, str, str],
+        sentence: Sentence,
         target: Mention,
     ) -> bool:
         """Whether a target describes what a sentence opening on the same foci shows ("The
         largest, in S6, measures 3.1 x 2.6 cm and shows dense amorphous calcification"): a
         showing or containing verb stands between the opening and the target."""
         lw = token_view(doc).lower
-        start, end = sentence[0], sentence[1]
+        start, end = sentence.start, sentence.end
         words = self._first_words(doc, start, end, CONTINUATION_WORDS)
         if self.neighbours.continuation_kind(words) != "same_foci":
             return False
@@ -694,7 +695,7 @@ class Linker(RuleComponent):
         shadows: Mapping[int, _SpanIndex],
         targets: _SpanIndex,
         doc: Doc,
-        sentences: Sequence[tuple[int, int, str, str, str]],
+        sentences: Sequence[Sentence],
     ) -> bool:
         """Whether an echogenic focus, the last target of its sentence, has its shadow in the
         next sentence of the same line when that one speaks of the same foci."""
@@ -706,7 +707,7 @@ class Linker(RuleComponent):
         later = targets.first_starting_at(candidate.end)
         if later is not None and later.sent == candidate.sent:
             return False  # a later target of the sentence is nearer the next sentence
-        start, end = sentences[k][0], sentences[k][1]
+        start, end = sentences[k].start, sentences[k].end
         if "\n" in doc[candidate.end - 1 : start].text_with_ws:
             return False  # the prefilter reads a rule and what it requires in one line
         words = self._first_words(doc, start, end, CONTINUATION_WORDS)
@@ -763,7 +764,7 @@ class Linker(RuleComponent):
         self,
         doc: Doc,
         targets: Sequence[Mention],
-        sentences: Sequence[tuple[int, int, str, str, str]],
+        sentences: Sequence[Sentence],
     ) -> frozenset[int]:
         """Starts of targets with a requirement whose sentence refers back to the sentence
         before it on its line: it opens on a refer-back word ("It contains ...") or holds an
@@ -773,8 +774,8 @@ class Linker(RuleComponent):
         for t in targets:
             if not self.requires.get(t.rule_id) or t.sent == 0:
                 continue
-            start = sentences[t.sent][0]
-            previous_end = sentences[t.sent - 1][1]
+            start = sentences[t.sent].start
+            previous_end = sentences[t.sent - 1].end
             between = doc[max(previous_end - 1, 0) : start].text_with_ws
             if any(c in between for c in LINE_BREAKS):
                 continue  # the prefilter reads a rule and what it requires in one line
@@ -1119,11 +1120,11 @@ class Linker(RuleComponent):
         )
 
     @staticmethod
-    def _edges_by_span(doc: Doc) -> dict[tuple[int, int], list[tuple[str, str, int, int]]]:
-        """ConText's edges by target offsets: ``(category, rule id, modifier start, end)``."""
-        edges: dict[tuple[int, int], list[tuple[str, str, int, int]]] = {}
-        for start, end, category, rule_id, m_start, m_end in doc._.get(CONTEXT_EDGES):
-            edges.setdefault((start, end), []).append((category, rule_id, m_start, m_end))
+    def _edges_by_span(doc: Doc) -> dict[tuple[int, int], list[ContextEdge]]:
+        """ConText's edges by their target's character offsets."""
+        edges: dict[tuple[int, int], list[ContextEdge]] = {}
+        for edge in context_edges(doc):
+            edges.setdefault((edge.target_start_char, edge.target_end_char), []).append(edge)
         return edges
 
     # -- attachment ---------------------------------------------------------------------------
@@ -1517,13 +1518,13 @@ class Linker(RuleComponent):
     def link_targets(
         self,
         doc: Doc,
-        sentences: Sequence[tuple[int, int, str, str, str]],
+        sentences: Sequence[Sentence],
         targets: Sequence[Mention],
         mentions: Sequence[Mention],
-        edges: Mapping[tuple[int, int], list[tuple[str, str, int, int]]],
+        edges: Mapping[tuple[int, int], list[ContextEdge]],
         *,
         liver_exam: bool = False,
-    ) -> list[dict[str, Any]]:
+    ) -> list[FindingRecord]:
         """Return one record of primitive values per target, in document order.
 
         ``liver_exam``: the report's title names an exam of the liver only (``ExamTitle``),
@@ -1538,7 +1539,7 @@ class Linker(RuleComponent):
         )
         mentions_liver = any(m.label == "ORGAN" and m.value == LIVER for m in mentions)
         ambiguous_lobes = other_lobed and not mentions_liver
-        records: list[dict[str, Any]] = []
+        records: list[FindingRecord] = []
         group_counter = 0
         targets_of = _by_sentence(targets)
         mentions_of = _by_sentence(mentions)
@@ -1623,7 +1624,7 @@ class Linker(RuleComponent):
                             or (
                                 bool(subjectless)
                                 and self._opens_on_definite_part(doc, sentences[k - 1])
-                                and "\n" not in doc[sentences[k - 2][0] : s_start].text
+                                and "\n" not in doc[sentences[k - 2].start : s_start].text
                             )
                             or (
                                 self._names_lesion_definitely(doc, heads)
@@ -1631,8 +1632,8 @@ class Linker(RuleComponent):
                                 and not any(m.is_head for m in mentions_of.get(k - 1, []))
                                 # on one line, in one organ section: not across a
                                 # paragraph or a header ("... pericolic nodes. Liver: ...")
-                                and "\n" not in doc[sentences[k - 2][0] : s_start].text
-                                and sentences[k - 2][4] == organ_sections
+                                and "\n" not in doc[sentences[k - 2].start : s_start].text
+                                and sentences[k - 2].organ_sections == organ_sections
                             )
                         )
                         else None
@@ -2240,19 +2241,19 @@ class Linker(RuleComponent):
             for h in heads
         )
 
-    def _opens_on_definite_part(self, doc: Doc, sentence: tuple[int, int, str, str, str]) -> bool:
+    def _opens_on_definite_part(self, doc: Doc, sentence: Sentence) -> bool:
         """Whether a sentence opens on a definite part of a lesion ("The central scar is T2
         hypointense")."""
-        words = self._first_words(doc, sentence[0], sentence[1], 2 + self.max_subject_modifiers)
+        words = self._first_words(doc, sentence.start, sentence.end, 2 + self.max_subject_modifiers)
         return (
             len(words) >= 2
             and words[0] in self.definite
             and any(w in self.lesion_parts for w in words[1:])
         )
 
-    def _opens_on_refer_back(self, doc: Doc, sentence: tuple[int, int, str, str, str]) -> bool:
+    def _opens_on_refer_back(self, doc: Doc, sentence: Sentence) -> bool:
         """Whether a sentence opens on a word that refers to the one before it ("It is ...")."""
-        first = self._first_words(doc, sentence[0], sentence[1], 1)
+        first = self._first_words(doc, sentence.start, sentence.end, 1)
         return bool(first) and first[0] in self.neighbours.refer_back
 
     def _lend_previous_context(
@@ -2384,15 +2385,15 @@ class Linker(RuleComponent):
         return token_view(doc).text[max(start, 0) : end]
 
     @staticmethod
-    def _item_start(doc: Doc, sentence: tuple[int, int, str, str, str]) -> list[str]:
+    def _item_start(doc: Doc, sentence: Sentence) -> list[str]:
         """The first token texts of a sentence, enough for a list marker."""
-        return token_view(doc).text[sentence[0] : min(sentence[1], sentence[0] + 8)]
+        return token_view(doc).text[sentence.start : min(sentence.end, sentence.start + 8)]
 
     def _take_list_items(
         self,
         doc: Doc,
         k: int,
-        sentences: Sequence[tuple[int, int, str, str, str]],
+        sentences: Sequence[Sentence],
         targets_of: Mapping[int, list[Mention]],
         mentions_of: Mapping[int, list[Mention]],
         states: Sequence[TargetState],
@@ -2413,7 +2414,7 @@ class Linker(RuleComponent):
             # "1." alone, then "Segment II: 4 mm.": the marker's sentence and the next one.
             parts = [j]
             if (
-                self.neighbours.marker_only(self._texts(doc, *sentences[j][:2]))
+                self.neighbours.marker_only(self._texts(doc, sentences[j].start, sentences[j].end))
                 and j + 1 < len(sentences)
                 and not targets_of.get(j + 1)
             ):
@@ -2434,7 +2435,7 @@ class Linker(RuleComponent):
     def _take_continuation(
         self,
         doc: Doc,
-        following: tuple[int, int, str, str, str],
+        following: Sentence,
         f_mentions: Sequence[Mention],
         states: Sequence[TargetState],
     ) -> bool:
@@ -2468,7 +2469,7 @@ class Linker(RuleComponent):
         ):
             return False
         kind = self.neighbours.continuation_kind(
-            self._first_words(doc, following[0], following[1], CONTINUATION_WORDS)
+            self._first_words(doc, following.start, following.end, CONTINUATION_WORDS)
         )
         if kind is None:
             return False
@@ -2477,10 +2478,12 @@ class Linker(RuleComponent):
         if kind == "more_foci":
             # "Further no focal liver lesions.", "Further, no ..." (a literal "Im Übrigen keine
             # ..."): none more.
-            opening = lw[following[0] : min(following[1], following[0] + NEGATED_OPENER_TOKENS)]
+            opening = lw[
+                following.start : min(following.end, following.start + NEGATED_OPENER_TOKENS)
+            ]
             if not self.negation_words.isdisjoint(opening):
                 return False
-            tokens = lw[following[0] : following[1]]
+            tokens = lw[following.start : following.end]
             if not self.normalizer.is_plural_head(tokens) and not any(
                 m.label == "BLOCKER" and m.value in LESION_VALUES for m in f_mentions
             ):
@@ -2490,7 +2493,7 @@ class Linker(RuleComponent):
         lesion_subject = any(
             m.label == "BLOCKER"
             and m.value in LESION_VALUES
-            and m.start - following[0] <= CONTINUATION_WORDS
+            and m.start - following.start <= CONTINUATION_WORDS
             for m in f_mentions
         )
         if (
@@ -2509,11 +2512,11 @@ class Linker(RuleComponent):
         last.attachments.extend(Attachment(m, "post", m.start - last.mention.end) for m in lent)
         return True
 
-    def _continuation_limit(self, doc: Doc, sentence: tuple[int, int, str, str, str]) -> int:
+    def _continuation_limit(self, doc: Doc, sentence: Sentence) -> int:
         """How far after a target's sentence this one may continue it: as far as list items
         for one that describes a member by its segment ("Segment II: 0.6 cm."), else
         ``max_continued_sentences``."""
-        words = self._first_words(doc, sentence[0], sentence[1], CONTINUATION_WORDS)
+        words = self._first_words(doc, sentence.start, sentence.end, CONTINUATION_WORDS)
         if self.neighbours.continuation_kind(words) == "member_place":
             return self.max_list_items
         return self.max_continued_sentences
@@ -2521,7 +2524,7 @@ class Linker(RuleComponent):
     def _member_place(
         self,
         doc: Doc,
-        following: tuple[int, int, str, str, str],
+        following: Sentence,
         f_mentions: Sequence[Mention],
         states: Sequence[TargetState],
     ) -> bool:
@@ -2540,7 +2543,7 @@ class Linker(RuleComponent):
             )
         )
         place = next((m for m in f_mentions if m.label == "SEGMENT"), None)
-        if place is None or place.start - following[0] > 2:
+        if place is None or place.start - following.start > 2:
             return False
         if not plural:
             # "Calcified lesion: yes" then "Segment: V/VI": a key line of a template.
@@ -2548,26 +2551,26 @@ class Linker(RuleComponent):
         # It measures the member ("Segment V: 1.1 cm"), and denies nothing ("; the segment VI
         # lesion does not").
         if not any(m.label == "SIZE" for m in f_mentions) or any(
-            lw[i] in self.negation_words for i in range(following[0], following[1])
+            lw[i] in self.negation_words for i in range(following.start, following.end)
         ):
             return False
         after = place.end
-        while after < following[1] and doc[after].is_space:
+        while after < following.end and doc[after].is_space:
             after += 1
-        if after >= following[1]:
+        if after >= following.end:
             return False
         if doc[after].text in {":", "-"}:
             return True
         if doc[after].text == ",":
             # "...: segment II, previously 1.6 cm, now 2.0 cm; segment VII, previously 2.7 cm,
             # now 3.1 cm": a member after a semicolon, as the one before it.
-            before = following[0] - 1
+            before = following.start - 1
             while before >= 0 and doc[before].is_space:
                 before -= 1
             return before >= 0 and doc[before].text == ";"
         # "The segment VI lesion measures 2.1 cm" (not "Segment VI hemangioma, 1.5 cm": a
         # lesion named for the first time).
-        first = self._first_words(doc, following[0], following[1], 1)
+        first = self._first_words(doc, following.start, following.end, 1)
         return (
             bool(first)
             and first[0] in self.definite
@@ -3347,7 +3350,7 @@ class Linker(RuleComponent):
             st.attachments.extend(Attachment(a.mention, "container", a.distance) for a in lent)
 
     def _host_contents(
-        self, doc: Doc, records: Sequence[dict[str, Any]], states: Sequence[TargetState]
+        self, doc: Doc, records: Sequence[FindingRecord], states: Sequence[TargetState]
     ) -> None:
         """Make calcifications a calcified lesion contains part of it ("calcified lesion with
         coarse calcifications measuring 3.2 x 2.5 cm"): they take the lesion's organ and add
@@ -3581,14 +3584,14 @@ class Linker(RuleComponent):
         top: str,
         organ_sections: str,
         mimics: Sequence[Mention],
-        edges: Sequence[tuple[str, str, int, int]],
+        edges: Sequence[ContextEdge],
         ambiguous_lobes: bool,
         prior_cue_ends: frozenset[int],
         liver_exam: bool = False,
         topic: tuple[str, bool] = ("", False),
         same_foci_showing: int | None = None,
         cue_tokens: frozenset[int] = frozenset(),
-    ) -> dict[str, Any]:
+    ) -> FindingRecord:
         lw = token_view(doc).lower
         t = st.mention
         by_label: dict[str, list[Attachment]] = {}
@@ -3598,8 +3601,8 @@ class Linker(RuleComponent):
         organ, other_organs = self._resolve_organ(st, organ_sections, ambiguous_lobes)
         if organ == "unknown" and liver_exam:
             organ = LIVER  # "CT LIVER", then "Densely calcified central scar measuring 3.3 cm."
-        categories = {c for c, *_ in edges}
-        assertion = "present"
+        categories = {e.category for e in edges}
+        assertion: Assertion = "present"
         for category in ("NEGATED_EXISTENCE", "HYPOTHETICAL", "HISTORICAL", "POSSIBLE_EXISTENCE"):
             if category in categories:
                 if category == "HISTORICAL" and not categories.isdisjoint(CURRENT_CATEGORIES):
@@ -3612,14 +3615,18 @@ class Linker(RuleComponent):
             topic_organ, unsure = topic
             organ = topic_organ or organ
             st.context_sensitive = st.context_sensitive or unsure
-        modifier_ids = tuple(sorted({rid for c, rid, *_ in edges if c in ASSERTION_CATEGORIES}))
+        asserting = [e for e in edges if e.category in ASSERTION_CATEGORIES]
+        modifier_ids = tuple(sorted({e.rule_id for e in asserting}))
         # Where the modifier words are ("no" in "No calcification"), for review outputs.
         modifier_spans = tuple(
             sorted(
                 {
-                    str(ModifierSpan(category, rule_id, m_start, m_end))
-                    for category, rule_id, m_start, m_end in edges
-                    if category in ASSERTION_CATEGORIES
+                    str(
+                        ModifierSpan(
+                            e.category, e.rule_id, e.modifier_start_char, e.modifier_end_char
+                        )
+                    )
+                    for e in asserting
                 }
             )
         )
@@ -3783,7 +3790,7 @@ class Linker(RuleComponent):
     def _line_topics(
         self,
         doc: Doc,
-        sentences: Sequence[tuple[int, int, str, str, str]],
+        sentences: Sequence[Sentence],
         mentions_of: Mapping[int, Sequence[Mention]],
     ) -> list[tuple[str, bool]]:
         """For each sentence, ``(organ, unsure)``: the organ of the nearest sentence before it
@@ -4129,7 +4136,7 @@ class Linker(RuleComponent):
 
     @staticmethod
     def _echoes_named_elsewhere(
-        records: Sequence[dict[str, Any]],
+        records: Sequence[FindingRecord],
         states: Sequence[TargetState],
         s_mentions: Sequence[Mention],
     ) -> None:
@@ -4173,7 +4180,7 @@ class Linker(RuleComponent):
     def _group(
         self,
         doc: Doc,
-        records: list[dict[str, Any]],
+        records: list[FindingRecord],
         states: Sequence[TargetState],
         s_mentions: Sequence[Mention],
         counter: int,
@@ -4226,9 +4233,9 @@ class Linker(RuleComponent):
     def find_followup(
         self,
         doc: Doc,
-        sentences: Sequence[tuple[int, int, str, str, str]],
+        sentences: Sequence[Sentence],
         mentions: Sequence[Mention],
-        records: Sequence[Mapping[str, Any]],
+        records: Sequence[FindingRecord],
         *,
         liver_exam: bool = False,
     ) -> tuple[RecommendationTuple, ...]:
@@ -4243,7 +4250,7 @@ class Linker(RuleComponent):
     @staticmethod
     def set_annotations(
         doc: Doc,
-        records: Sequence[dict[str, Any]],
+        records: Sequence[FindingRecord],
         recommendations: tuple[RecommendationTuple, ...],
     ) -> None:
         """Write the target records, the recommendations and the follow-up tuple to the Doc."""

@@ -83,7 +83,8 @@ from typing import Any, Protocol
 
 from spacy.tokens import Doc, Token
 
-from calcminer.nlp.pipeline.extensions import CONTEXT_EDGES, LOOK_BACK, RECOMMENDATIONS
+from calcminer.nlp.pipeline.extensions import LOOK_BACK, RECOMMENDATIONS, context_edges
+from calcminer.nlp.pipeline.records import FindingRecord, Sentence
 from calcminer.nlp.pipeline.token_view import token_view
 from calcminer.nlp.rules.labels import FOLLOWUP_TRIGGER_LABELS, RECOMMENDATION_LABELS
 from calcminer.nlp.rules.rule_values import (
@@ -376,9 +377,9 @@ class RecommendationFinder:
     def find(
         self,
         doc: Doc,
-        sentences: Sequence[tuple[int, int, str, str, str]],
+        sentences: Sequence[Sentence],
         mentions: Sequence[MentionLike],
-        records: Sequence[Mapping[str, Any]],
+        records: Sequence[FindingRecord],
         *,
         liver_exam: bool = False,
     ) -> tuple[RecommendationTuple, ...]:
@@ -386,7 +387,7 @@ class RecommendationFinder:
 
         Args:
             doc: The Doc (after ConText).
-            sentences: The linker's sentence table ``(start, end, part, top, organs)``.
+            sentences: The linker's sentence table (``Sentence`` rows).
             mentions: The linker's cleaned mentions, in document order.
             records: The linker's target records (for the organ of targets in a clause).
             liver_exam: Whether the report's title names an exam of the liver only
@@ -404,9 +405,10 @@ class RecommendationFinder:
         if not triggers:
             return ()
         negated_by: dict[tuple[int, int], list[int]] = {}
-        for start, end, category, _rule, mod_start, _mod_end in doc._.get(CONTEXT_EDGES):
-            if category == NEGATED:
-                negated_by.setdefault((start, end), []).append(mod_start)
+        for edge in context_edges(doc):
+            if edge.category == NEGATED:
+                span = (edge.target_start_char, edge.target_end_char)
+                negated_by.setdefault(span, []).append(edge.modifier_start_char)
         # Each clause is walked once, however many triggers it holds (a run-on list).
         clauses: list[tuple[int, int]] = []
         for m in sorted(triggers, key=lambda m: m.start):
@@ -417,14 +419,14 @@ class RecommendationFinder:
         used.sort(key=lambda m: m.start)
         used_starts = [m.start for m in used]
         liver_targets = sorted(
-            r["start_char"] for r in records if r["counted"] and r.get("organ") == LIVER
+            r["start_char"] for r in records if r["counted"] and r["organ"] == LIVER
         )
-        sentence_starts = [row[0] for row in sentences]
+        sentence_starts = [row.start for row in sentences]
 
         def section_of(i: int) -> tuple[str, str]:
             """The part and organ section of the sentence that holds token ``i``."""
             row = sentences[max(bisect.bisect_right(sentence_starts, i) - 1, 0)]
-            return row[2], row[4]
+            return row.part, row.organ_sections
 
         found: list[RecommendationTuple] = []
         for clause in sorted(set(clauses)):
@@ -432,7 +434,7 @@ class RecommendationFinder:
             first = bisect.bisect_left(used_starts, start)
             last = bisect.bisect_left(used_starts, end, lo=first)
             items = [
-                m for m in used[first:last] if m.end <= end and sentences[m.sent][2] != "excluded"
+                m for m in used[first:last] if m.end <= end and sentences[m.sent].part != "excluded"
             ]
             found += self._clause(
                 doc,
@@ -450,7 +452,7 @@ class RecommendationFinder:
     def _headed_clauses(
         doc: Doc,
         triggers: Sequence[MentionLike],
-        sentences: Sequence[tuple[int, int, str, str, str]],
+        sentences: Sequence[Sentence],
     ) -> dict[tuple[int, int], tuple[MentionLike, ...]]:
         """The clauses a header cue governs after its own, up to the end of its line or the
         next header cue ("Plan: Counselled. *Fetal MRI brain at 28 weeks.*"), each with its
@@ -461,7 +463,7 @@ class RecommendationFinder:
                 for m in triggers
                 if m.label == CUE
                 and m.value in {HEADER_CUE, LINE_HEADER_CUE}
-                and sentences[m.sent][2] != "excluded"
+                and sentences[m.sent].part != "excluded"
             ),
             key=lambda m: m.start,
         )
