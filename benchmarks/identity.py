@@ -74,10 +74,11 @@ def _child(args: argparse.Namespace) -> None:
         from calcminer.nlp.mining.miner import Miner
     except ImportError:  # a checkout from before the layered layout (issue 13)
         from calcminer.nlp.miner import Miner  # type: ignore[no-redef]
-    from calcminer.nlp.io.tables import findings_frame, reports_frame
+    # The documented path: it imports in every layout, before and after issue 13.
+    from calcminer.nlp.tables import findings_frame, reports_frame
 
     try:  # older checkouts have no recommendations table
-        from calcminer.nlp.io.tables import recommendations_frame
+        from calcminer.nlp.tables import recommendations_frame
     except ImportError:
         recommendations_frame = None
 
