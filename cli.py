@@ -1,9 +1,11 @@
-"""Command line (``calcminer``): parses arguments and calls one library function per command.
+"""Command line (``calcminer``): each command parses its arguments, calls one command function
+and prints what the command's ``format_*`` functions return.
 
-``calcminer extract`` -> :func:`calcminer.nlp.api.run_extract`;
-``calcminer audit`` -> :func:`calcminer.nlp.api.run_audit`;
-``calcminer evaluate`` -> :func:`calcminer.nlp.evaluate.evaluate`.
-Errors go to stderr with exit code 1; no report text is ever printed.
+``calcminer X`` -> ``run_X`` in :mod:`calcminer.nlp.commands.X` (``evaluate`` ->
+:func:`calcminer.nlp.commands.evaluate.evaluate`; ``rules`` and ``validate-patterns`` ->
+:mod:`calcminer.nlp.commands.rules`). Summaries go to stdout, notices and errors to stderr
+(errors with exit code 1); no report text is printed except by ``show`` and ``evaluate
+--show-text``, which the user asks for.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Annotated
 import typer
 
 from calcminer import __version__
-from calcminer.nlp.errors import CalcminerError, Errors, Warnings
+from calcminer.nlp.errors import CalcminerError, Errors
 
 app = typer.Typer(
     name="calcminer",
@@ -56,6 +58,18 @@ def _fail(error: CalcminerError) -> typer.Exit:
     """Print a coded error to stderr and return the exit to raise."""
     typer.echo(str(error), err=True)
     return typer.Exit(code=1)
+
+
+def _finish(summary: str | None, notices: list[str], *, strict: bool, errors: int) -> None:
+    """Print a run's summary (None with --quiet) to stdout and its notices to stderr; with
+    --strict, end with exit code 1 when there were error rows."""
+    if summary is not None:
+        typer.echo(summary)
+    for notice in notices:
+        typer.echo(notice, err=True)
+    if strict and errors:
+        typer.echo(Errors.E213.format(count=errors), err=True)
+        raise typer.Exit(code=1)
 
 
 PatternsOption = Annotated[
@@ -164,7 +178,11 @@ def extract(
     strict: StrictOption = False,
 ) -> None:
     """Extract calcification fields and triage for every report; write the tables."""
-    from calcminer.nlp.api import format_summary, run_extract
+    from calcminer.nlp.commands.extract import (
+        format_extract_notices,
+        format_extract_summary,
+        run_extract,
+    )
     from calcminer.nlp.engine.run import EngineOptions
 
     options = EngineOptions(
@@ -191,25 +209,8 @@ def extract(
         )
     except CalcminerError as e:
         raise _fail(e) from e
-    if not quiet:
-        typer.echo(format_summary(summary))
-    if summary.errors:
-        codes = ", ".join(f"{code} x{n}" for code, n in summary.error_codes.items())
-        message = Errors.E208.format(count=summary.errors, codes=codes, path=summary.errors_path)
-        typer.echo(message, err=True)
-    if summary.duplicate_ids:
-        examples = ", ".join(repr(e) for e in summary.duplicate_examples)
-        typer.echo(Warnings.W001.format(count=summary.duplicate_ids, examples=examples), err=True)
-    if summary.skipped_files:
-        typer.echo(Warnings.W002.format(count=len(summary.skipped_files)), err=True)
-    _strict_exit(strict, summary.errors)
-
-
-def _strict_exit(strict: bool, errors: int) -> None:
-    """With --strict, end with exit code 1 when there were error rows."""
-    if strict and errors:
-        typer.echo(Errors.E213.format(count=errors), err=True)
-        raise typer.Exit(code=1)
+    text = None if quiet else format_extract_summary(summary)
+    _finish(text, format_extract_notices(summary), strict=strict, errors=summary.errors)
 
 
 @app.command()
@@ -299,8 +300,13 @@ def audit(
     strict: StrictOption = False,
 ) -> None:
     """Audit follow-up: did the exams that needed work-up get it, how fast, who is overdue."""
-    from calcminer.nlp.api import format_audit_summary, parse_as_of, run_audit
-    from calcminer.nlp.audit import ArchiveColumns
+    from calcminer.nlp.commands.audit import (
+        ArchiveColumns,
+        format_audit_notices,
+        format_audit_summary,
+        parse_as_of,
+        run_audit,
+    )
 
     try:
         summary = run_audit(
@@ -322,13 +328,8 @@ def audit(
         )
     except CalcminerError as e:
         raise _fail(e) from e
-    if not quiet:
-        typer.echo(format_audit_summary(summary))
-    if summary.errors:
-        codes = ", ".join(f"{code} x{n}" for code, n in summary.error_codes.items())
-        message = Errors.E307.format(count=summary.errors, codes=codes, path=summary.errors_path)
-        typer.echo(message, err=True)
-    _strict_exit(strict, summary.errors)
+    text = None if quiet else format_audit_summary(summary)
+    _finish(text, format_audit_notices(summary), strict=strict, errors=summary.errors)
 
 
 @app.command()
@@ -366,13 +367,12 @@ def show(
     """Explain one report: its targets, their attributes and assertion, and the triage."""
     from rich.console import Console
 
-    from calcminer.nlp.views.explain import pick_report, render_show
+    from calcminer.nlp.commands.show import format_show, run_show
 
     try:
-        report = pick_report(text, file, report_id, id_col=id_col, text_col=text_col)
-        from calcminer.nlp.api import load_miner
-
-        result = next(iter(load_miner(patterns).mine([report])))
+        shown = run_show(
+            text, file, report_id, id_col=id_col, text_col=text_col, patterns_dir=patterns
+        )
     except CalcminerError as e:
         raise _fail(e) from e
     console = Console(
@@ -383,7 +383,7 @@ def show(
         soft_wrap=True,
     )
     use_color = bool(color) if color is not None else console.is_terminal and not console.no_color
-    console.print(render_show(report.text, result, color=use_color), end="")
+    console.print(format_show(shown, color=use_color), end="")
 
 
 @app.command()
@@ -407,17 +407,12 @@ def rules(
     ] = None,
 ) -> None:
     """List the loaded rules with their ids, labels, patterns and descriptions."""
-    from calcminer.nlp.views.explain import format_rules, rule_catalogue
+    from calcminer.nlp.commands.rules import format_rules, run_rules
 
     try:
-        catalogue = rule_catalogue(patterns)
+        chosen = run_rules(patterns, kind=kind, label=label)
     except CalcminerError as e:
         raise _fail(e) from e
-    chosen = [
-        rule
-        for rule in catalogue
-        if (kind is None or rule.kind == kind) and (label is None or rule.label.startswith(label))
-    ]
     typer.echo(format_rules(chosen))
 
 
@@ -433,16 +428,12 @@ def validate_patterns_command(
     ] = None,
 ) -> None:
     """Check every rule file of a patterns folder; list problems by file and rule id."""
-    from calcminer.nlp.views.explain import validate_patterns
+    from calcminer.nlp.commands.rules import format_patterns_check, run_validate_patterns
 
-    problems = validate_patterns(directory)
-    if not problems:
-        typer.echo(f"ok: every rule file in {directory or 'the packaged patterns/'} is valid")
-        return
-    for problem in problems:
-        typer.echo(f"{problem.file}: {problem.message}", err=True)
-    typer.echo(f"{len(problems)} file(s) with problems", err=True)
-    raise typer.Exit(code=1)
+    check = run_validate_patterns(directory)
+    typer.echo(format_patterns_check(check), err=not check.ok)
+    if not check.ok:
+        raise typer.Exit(code=1)
 
 
 @app.command()
@@ -472,7 +463,11 @@ def review(
     strict: StrictOption = False,
 ) -> None:
     """Write one self-contained HTML page to review a batch: flagged reports first."""
-    from calcminer.nlp.api import run_review
+    from calcminer.nlp.commands.review import (
+        format_review_notices,
+        format_review_summary,
+        run_review,
+    )
 
     try:
         summary = run_review(
@@ -487,24 +482,8 @@ def review(
         )
     except CalcminerError as e:
         raise _fail(e) from e
-    if not quiet:
-        triage = ", ".join(f"{level} {count}" for level, count in summary.triage.items())
-        check = "ok" if summary.rows_match else "FAILED"
-        typer.echo(f"records read: {summary.records_read}; triage: {triage}")
-        typer.echo(
-            f"check: records in {summary.records_read} = reports {summary.reports} "
-            f"+ error rows {summary.errors}: {check}"
-        )
-        for role, path, rows in summary.outputs:
-            typer.echo(f"wrote {role}: {path} ({rows} rows)")
-    if summary.errors:
-        from calcminer.nlp.api import written_path
-
-        table = written_path(summary.outputs, "errors")
-        typer.echo(
-            Errors.E208.format(count=summary.errors, codes="see table", path=table), err=True
-        )
-    _strict_exit(strict, summary.errors)
+    text = None if quiet else format_review_summary(summary)
+    _finish(text, format_review_notices(summary), strict=strict, errors=summary.errors)
 
 
 @app.command()
@@ -540,10 +519,10 @@ def figures(
     strict: StrictOption = False,
 ) -> None:
     """Draw batch figures: triage distribution, calcification sizes, Couinaud segment map."""
-    from calcminer.nlp.api import run_figures
+    from calcminer.nlp.commands.figures import format_figures_summary, run_figures
 
     try:
-        written, reports, errors = run_figures(
+        summary = run_figures(
             inputs,
             out_dir,
             errors_out=errors_out,
@@ -554,17 +533,7 @@ def figures(
         )
     except CalcminerError as e:
         raise _fail(e) from e
-    except ValueError as e:
-        # A report table that is not calcminer's (a missing column, a bad cell): no text shown.
-        raise _fail(CalcminerError(Errors.E212.format(detail=str(e)))) from e
-    typer.echo(f"reports drawn: {reports}; record errors: {errors}")
-    if not from_table:
-        typer.echo(
-            f"check: records in {reports + errors} = reports {reports} + error rows {errors}: ok"
-        )
-    for name, path in written.items():
-        typer.echo(f"wrote {name}: {path}")
-    _strict_exit(strict, errors)
+    _finish(format_figures_summary(summary), [], strict=strict, errors=summary.errors)
 
 
 @app.command()
@@ -595,22 +564,17 @@ def evaluate(
     ] = False,
 ) -> None:
     """Score the miner against a gold file: per-field accuracy and triage confusion."""
-    from calcminer.nlp.evaluate import evaluate as run_evaluate
-    from calcminer.nlp.evaluate import format_evaluation
+    from calcminer.nlp.commands.evaluate import evaluate as run_evaluate
+    from calcminer.nlp.commands.evaluate import format_below, format_evaluation
 
     try:
         result = run_evaluate(gold, patterns_dir=patterns)
     except CalcminerError as e:
         raise _fail(e) from e
     typer.echo(format_evaluation(result, show_mismatches=show_mismatches, show_text=show_text))
-    if min_accuracy is None:
-        return
-    failures = result.below(min_accuracy)
-    for name, accuracy in failures:
-        metric = "triage" if name == "triage" else f"field {name!r}"
-        typer.echo(
-            Errors.E207.format(metric=metric, accuracy=accuracy, minimum=min_accuracy), err=True
-        )
+    failures = [] if min_accuracy is None else format_below(result, min_accuracy)
+    for failure in failures:
+        typer.echo(failure, err=True)
     if failures:
         raise typer.Exit(code=1)
 

@@ -176,7 +176,7 @@ def fake_miner() -> FakeMiner:
 def use_fake_miner(monkeypatch: pytest.MonkeyPatch) -> FakeMiner:
     """Make the library (and so the CLI) build a FakeMiner instead of the real miner."""
     miner = FakeMiner()
-    monkeypatch.setattr("calcminer.nlp.api.load_miner", lambda patterns_dir=None: miner)
+    monkeypatch.setattr("calcminer.nlp.commands.batch.load_miner", lambda patterns_dir=None: miner)
     return miner
 
 
@@ -310,5 +310,5 @@ def corpus_reports(shared_dir: Path) -> list[Report]:
 @pytest.fixture
 def shared_miner(monkeypatch: pytest.MonkeyPatch, miner: Any) -> Any:
     """Make the CLI mine in-process with the session miner instead of building a new one."""
-    monkeypatch.setattr("calcminer.nlp.api.load_miner", lambda patterns_dir=None: miner)
+    monkeypatch.setattr("calcminer.nlp.commands.batch.load_miner", lambda patterns_dir=None: miner)
     return miner

@@ -1,13 +1,16 @@
-"""Tests for calcminer.nlp.api: extract_tables / run_extract with a fake miner."""
+"""Tests for calcminer.nlp.api (the facade over nlp/commands/): extract_tables / run_extract with
+a fake miner, and the old names at their new homes."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
 
 import calcminer
+from calcminer.nlp import api
 from calcminer.nlp.api import (
     ExtractTables,
     check_outputs,
@@ -156,3 +159,78 @@ def test_api_package_exports_miner_lazily():
     from calcminer.nlp.mining.miner import Miner
 
     assert calcminer.Miner is Miner
+
+
+#: Every name calcminer.nlp.api defined before the commands had one module each -> its module
+#: in calcminer.nlp.commands (and its name there, when it changed).
+MOVED: dict[str, tuple[str, str]] = {
+    "ERRORS_SUFFIX": ("outputs", "ERRORS_SUFFIX"),
+    "OUTPUT_OPTIONS": ("outputs", "OUTPUT_OPTIONS"),
+    "check_outputs": ("outputs", "check_outputs"),
+    "default_errors_path": ("outputs", "default_errors_path"),
+    "written_path": ("summary", "written_path"),
+    "load_miner": ("batch", "load_miner"),
+    "mine_records": ("batch", "mine_records"),
+    "MinedBatch": ("batch", "MinedBatch"),
+    "mine_batch": ("batch", "mine_batch"),
+    "ExtractTables": ("extract", "ExtractTables"),
+    "extract_tables": ("extract", "extract_tables"),
+    "ExtractSummary": ("extract", "ExtractSummary"),
+    "run_extract": ("extract", "run_extract"),
+    "format_summary": ("extract", "format_extract_summary"),
+    "AUDIT_OUTPUT_OPTIONS": ("audit", "AUDIT_OUTPUT_OPTIONS"),
+    "PLOT_SUFFIX": ("audit", "PLOT_SUFFIX"),
+    "AuditRunSummary": ("audit", "AuditRunSummary"),
+    "parse_as_of": ("audit", "parse_as_of"),
+    "run_audit": ("audit", "run_audit"),
+    "format_audit_summary": ("audit", "format_audit_summary"),
+    "ReviewRunSummary": ("review", "ReviewRunSummary"),
+    "run_review": ("review", "run_review"),
+    "run_figures": ("figures", "run_figures"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MOVED))
+def test_api_old_names_are_the_command_modules_objects(name: str) -> None:
+    module, new_name = MOVED[name]
+    home = importlib.import_module(f"calcminer.nlp.commands.{module}")
+    assert getattr(api, name) is getattr(home, new_name)
+
+
+def test_api_exports_what_it_lists() -> None:
+    assert set(MOVED) <= set(api.__all__)
+    assert all(hasattr(api, name) for name in api.__all__)
+
+
+def test_api_command_summaries_share_the_run_summary() -> None:
+    from calcminer.nlp.commands.summary import RunSummary
+
+    for summary in (
+        api.ExtractSummary,
+        api.AuditRunSummary,
+        api.ReviewRunSummary,
+        api.FiguresRunSummary,
+    ):
+        assert issubclass(summary, RunSummary)
+
+
+def test_api_run_figures_returns_a_summary_and_codes_a_foreign_table(tmp_path, fake_miner):
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        '{"report_id": "r1", "text": "A calcified granuloma."}\n{"report_id": "r2"}\n',
+        encoding="utf-8",
+    )
+    summary = api.run_figures([source], tmp_path / "fig", miner=fake_miner)
+    assert (summary.records_read, summary.reports, summary.errors) == (2, 1, 1)
+    assert summary.rows_match
+    assert summary.errors_path == tmp_path / "fig" / "errors.csv"
+    assert set(summary.figures) == {"triage", "sizes", "segments"}
+    assert all(path.exists() for _, path, _ in summary.outputs)
+    text = api.format_figures_summary(summary)
+    assert "check: records in 2 = reports 1 + error rows 1: ok" in text
+    assert "errors.csv" not in text  # the figures are listed, as before
+    wrong = tmp_path / "other.csv"
+    wrong.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(CalcminerError) as info:
+        api.run_figures([wrong], tmp_path / "fig2", from_table=True)
+    assert info.value.code == "E212"

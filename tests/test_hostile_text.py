@@ -281,7 +281,7 @@ def _assert_evidence_slices(text: str, report: dict[str, str], finding: dict[str
 @pytest.fixture
 def in_process(monkeypatch: pytest.MonkeyPatch, miner: Miner) -> Miner:
     """Make the CLI mine with the session miner instead of building a new one."""
-    monkeypatch.setattr("calcminer.nlp.api.load_miner", lambda patterns_dir=None: miner)
+    monkeypatch.setattr("calcminer.nlp.commands.batch.load_miner", lambda patterns_dir=None: miner)
     return miner
 
 

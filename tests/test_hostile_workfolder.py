@@ -166,7 +166,9 @@ def use_miner(monkeypatch: pytest.MonkeyPatch, miner: Miner) -> Callable[[Any], 
 
     def install(chosen: Any = None) -> None:
         picked = miner if chosen is None else chosen
-        monkeypatch.setattr("calcminer.nlp.api.load_miner", lambda patterns_dir=None: picked)
+        monkeypatch.setattr(
+            "calcminer.nlp.commands.batch.load_miner", lambda patterns_dir=None: picked
+        )
 
     install()
     return install

@@ -3,9 +3,11 @@
 Layers, lowest first: the shared leaves (``errors``, ``schema``); ``rules`` (load and validate
 ``patterns/``); ``pipeline`` (spaCy components only); ``mining`` (reports in, results out) and
 ``audit`` (the follow-up audit's domain); ``io`` (readers, tables, writers) and ``views`` (review
-page, figures, show); ``engine`` (archives, workers, Dask); at the top the command modules
-(``api``, ``evaluate``) and ``cli.py``. A layer imports only from the layers it may use (below
-it, and itself); ``rules``, ``pipeline`` and ``mining`` import no pandas and do no file output.
+page, figures, show); ``engine`` (archives, workers, Dask); ``commands`` (one module per
+command: may use every layer); above them only the facade ``api.py`` (the Python API,
+re-exported from the commands) and ``cli.py``. A layer imports only from the layers it may use
+(below it, and itself); ``rules``, ``pipeline`` and ``mining`` import no pandas and do no file
+output; nothing but the facade (and ``cli.py``) imports the commands.
 """
 
 import ast
@@ -23,9 +25,19 @@ ALLOWED: dict[str, set[str]] = {
     "io": {"io", "audit", "rules"} | SHARED,
     "views": {"views", "io", "mining", "audit", "rules"} | SHARED,
     "engine": {"engine", "io", "mining", "pipeline", "audit", "rules"} | SHARED,
+    "commands": {"commands", "engine", "views", "io", "mining", "pipeline", "audit", "rules"}
+    | SHARED,
 }
-#: Modules at the top of nlp/ that sit in a layer (the rest are commands: anything goes).
-TOP_MODULES: dict[str, str] = {"audit": "mining"}
+#: Modules at the top of nlp/ that sit in a layer: the follow-up audit's domain, and the
+#: modules kept at a documented path, in the layer of the module they re-export.
+TOP_MODULES: dict[str, str] = {
+    "audit": "mining",
+    "tables": "io",
+    "writers": "io",
+    "evaluate": "commands",
+}
+#: The facade above every layer (the Python API): it imports the commands and nothing else.
+FACADE = "api"
 #: Third-party packages a layer must not import.
 _NO_TABLES = {"pandas", "pyarrow", "matplotlib", "sqlalchemy", "typer"}
 FORBIDDEN_PACKAGES: dict[str, set[str]] = {
@@ -35,6 +47,7 @@ FORBIDDEN_PACKAGES: dict[str, set[str]] = {
     "io": {"spacy", "medspacy", "matplotlib", "typer"},
     "views": {"spacy", "medspacy", "typer"},
     "engine": {"matplotlib", "typer"},
+    "commands": {"typer"},
 }
 
 
@@ -87,6 +100,37 @@ def test_layers_top_modules_keep_to_their_layer(module: str, layer: str) -> None
     assert _breaches(NLP / f"{module}.py", layer) == []
 
 
+def test_layers_every_top_module_has_a_place() -> None:
+    """A new module at the top of nlp/ must be put in a layer (or be the facade)."""
+    top = {path.stem for path in NLP.glob("*.py")} - {"__init__"}
+    assert top == SHARED | set(TOP_MODULES) | {FACADE}
+
+
+def test_layers_only_the_facade_imports_the_commands() -> None:
+    """The commands sit at the top: no layer below them imports one (only ``api.py`` and the
+    ``calcminer.nlp.evaluate`` path, which re-export them)."""
+    for path in NLP.rglob("*.py"):
+        rel = path.relative_to(NLP)
+        layer = rel.parts[0] if len(rel.parts) > 1 else TOP_MODULES.get(rel.stem, rel.stem)
+        if layer in {"commands", FACADE}:
+            continue
+        for line, module in _imports(path):
+            assert _layer_of(module) != "commands", f"{rel}:{line} imports {module}"
+
+
+def test_layers_the_facade_only_re_exports_the_commands() -> None:
+    modules = [module for _, module in _imports(NLP / f"{FACADE}.py") if module != "__future__"]
+    assert modules and all(_layer_of(module) == "commands" for module in modules), modules
+
+
+def test_layers_cli_calls_the_commands() -> None:
+    """``cli.py`` parses and prints: from calcminer.nlp it imports the commands, the coded
+    errors and the engine's option type, nothing else."""
+    cli = NLP.parent / "cli.py"
+    layers = {_layer_of(module) for _, module in _imports(cli)} - {None}
+    assert "commands" in layers and layers <= {"commands", "errors", "engine"}, layers
+
+
 def test_layers_shared_leaves_import_no_layer() -> None:
     for name in SHARED:
         for line, module in _imports(NLP / f"{name}.py"):
@@ -135,6 +179,7 @@ def test_layers_documented_paths_keep_importing() -> None:
     them (spaCy's test_factory_imports, in small)."""
     import calcminer
     from calcminer.nlp import engine, evaluate, io, schema, tables, writers
+    from calcminer.nlp.commands import evaluate as commands_evaluate
     from calcminer.nlp.engine import run
     from calcminer.nlp.io import readers
     from calcminer.nlp.io import tables as io_tables
@@ -149,6 +194,8 @@ def test_layers_documented_paths_keep_importing() -> None:
     assert tables.reports_frame is io_tables.reports_frame
     assert writers.write_table is io_writers.write_table
     assert engine.EngineOptions is run.EngineOptions
-    assert evaluate.evaluate and schema.Report
+    assert evaluate.evaluate is commands_evaluate.evaluate
+    assert evaluate.score is commands_evaluate.score
+    assert evaluate.EvaluationResult is commands_evaluate.EvaluationResult
     with pytest.raises(AttributeError):
         io.no_such_name  # noqa: B018

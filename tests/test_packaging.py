@@ -42,6 +42,9 @@ def test_packaging_wheel_holds_package_and_patterns(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {f"calcminer/patterns/{name}" for name in PATTERN_FILES} <= names
     assert {"calcminer/__init__.py", "calcminer/cli.py", "calcminer/nlp/mining/miner.py"} <= names
+    # Every module of nlp/ (a subpackage missing from pyproject's list would be left out).
+    nlp = REPO_ROOT / "nlp"
+    assert {f"calcminer/nlp/{m.relative_to(nlp).as_posix()}" for m in nlp.rglob("*.py")} <= names
     assert not any(n.startswith(("calcminer/tests/", "calcminer/sample_reports/")) for n in names)
 
 

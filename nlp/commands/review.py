@@ -1,0 +1,157 @@
+"""``calcminer review``: a batch -> mined -> one self-contained HTML page to review it.
+
+:func:`run_review` mines the batch in memory, writes the page (the page itself is
+:mod:`calcminer.nlp.views.review`) and the errors table, and returns a
+:class:`ReviewRunSummary`; :func:`format_review_summary` and :func:`format_review_notices`
+render it for stdout and stderr.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from calcminer.nlp.commands.batch import mine_batch
+from calcminer.nlp.commands.outputs import check_outputs, default_errors_path
+from calcminer.nlp.commands.summary import (
+    RunSummary,
+    format_check,
+    format_triage,
+    format_written,
+)
+from calcminer.nlp.errors import Errors, OutputError
+from calcminer.nlp.io.tables import errors_frame
+from calcminer.nlp.schema import TRIAGE_LEVELS
+
+if TYPE_CHECKING:
+    from calcminer.nlp.mining.miner import Mining
+
+
+@dataclass(frozen=True)
+class ReviewRunSummary(RunSummary):
+    """Counts and files of one ``calcminer review`` run (no report text).
+
+    The counts cover the whole batch, also with ``flagged_only``.
+
+    Attributes:
+        reports: Reports mined (on the page unless ``flagged_only`` left them out).
+        triage: Reports per triage level, in the order none, benign, workup, urgent.
+        flagged: Reports with triage workup or urgent.
+    """
+
+    reports: int
+    triage: dict[str, int]
+    flagged: int
+
+    @property
+    def rows_used(self) -> int:
+        """Reports mined."""
+        return self.reports
+
+
+def run_review(
+    inputs: Sequence[str | Path],
+    output: str | Path,
+    *,
+    errors_out: str | Path | None = None,
+    flagged_only: bool = False,
+    title: str | None = None,
+    id_col: str = "report_id",
+    text_col: str = "text",
+    patterns_dir: str | Path | None = None,
+    miner: Mining | None = None,
+) -> ReviewRunSummary:
+    """Run ``calcminer review``: mine a batch and write the self-contained HTML review page.
+
+    Record errors are listed on the page and, when ``errors_out`` is given or there are
+    errors, written as an errors table (default ``<stem>.errors.csv`` beside the page).
+    With ``flagged_only`` the page holds only the reports triaged workup or urgent; the
+    summary counts still cover the whole batch.
+
+    Args:
+        inputs: Input files or folders, read in order.
+        output: Review page path (``.html`` or ``.htm``).
+        errors_out: Errors table path.
+        flagged_only: Put only workup and urgent reports on the page.
+        title: Page title; None uses the default title.
+        id_col: Id column of tabular inputs.
+        text_col: Text column of tabular inputs.
+        patterns_dir: Pattern folder; None uses the packaged patterns.
+        miner: A miner to reuse; None builds one from ``patterns_dir``.
+
+    Returns:
+        The run summary.
+
+    Raises:
+        CalcminerError: E403 for a page that is not HTML, output clashes (E203/E204),
+            input, pattern and write problems.
+    """
+    from calcminer.nlp.io.writers import write_table
+    from calcminer.nlp.views.review import DEFAULT_TITLE, HTML_SUFFIXES, write_review
+
+    page = Path(output)
+    if page.suffix.lower() not in HTML_SUFFIXES:
+        raise OutputError(Errors.E403.format(path=page, suffix=page.suffix))
+    errors_path = Path(errors_out) if errors_out is not None else default_errors_path(page)
+    check_outputs(
+        {"review": page, "errors": errors_path},
+        inputs,
+        {"review": "--output", "errors": "--errors-out"},
+        free_format=frozenset({"review"}),
+    )
+    batch = mine_batch(
+        inputs, id_col=id_col, text_col=text_col, patterns_dir=patterns_dir, miner=miner
+    )
+    triage: dict[str, int] = {level: 0 for level in TRIAGE_LEVELS}
+    for _, result in batch.items:
+        triage[result.triage] += 1
+    shown = [pair for pair in batch.items if not flagged_only or pair[1].flagged]
+    written = write_review(shown, page, errors=batch.errors, title=title or DEFAULT_TITLE)
+    outputs = [("review", written.path, written.reports)]
+    if errors_out is not None or batch.errors:
+        frame = errors_frame(batch.errors)
+        outputs.append(("errors", write_table(frame, errors_path), len(frame)))
+    return ReviewRunSummary(
+        records_read=batch.records_read,
+        reports=len(batch.items),
+        errors=len(batch.errors),
+        triage=triage,
+        flagged=triage["workup"] + triage["urgent"],
+        outputs=tuple(outputs),
+    )
+
+
+# --- plain-text formatting -----------------------------------------------------------------------
+
+
+def format_review_summary(summary: ReviewRunSummary) -> str:
+    """Render the run as plain text: records and triage, the row check, the files written.
+
+    Args:
+        summary: The summary from :func:`run_review`.
+
+    Returns:
+        Lines for stdout (counts and paths only, never report text).
+    """
+    lines = [
+        f"records read: {summary.records_read}; triage: {format_triage(summary.triage)}",
+        format_check(summary, "reports"),
+        *format_written(summary.outputs),
+    ]
+    return "\n".join(lines)
+
+
+def format_review_notices(summary: ReviewRunSummary) -> list[str]:
+    """The message for stderr after a run with error rows (E208), none without.
+
+    Args:
+        summary: The summary from :func:`run_review`.
+
+    Returns:
+        The messages (printed even with ``--quiet``).
+    """
+    if not summary.errors:
+        return []
+    return [Errors.E208.format(count=summary.errors, codes="see table", path=summary.errors_path)]
