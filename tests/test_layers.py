@@ -199,3 +199,16 @@ def test_layers_documented_paths_keep_importing() -> None:
     assert evaluate.EvaluationResult is commands_evaluate.EvaluationResult
     with pytest.raises(AttributeError):
         io.no_such_name  # noqa: B018
+
+
+def test_layers_no_module_imports_another_modules_private_names() -> None:
+    """Shared helpers are public where they live: no ``from calcminer... import _name``."""
+    private = []
+    for path in [*NLP.rglob("*.py"), NLP.parent / "cli.py"]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("calcminer"):
+                names = [a.name for a in node.names if a.name.startswith("_")]
+                private += [f"{path.name}:{node.lineno} {name}" for name in names]
+                private = [p for p in private if not p.endswith("__")]
+    assert private == []

@@ -21,11 +21,11 @@ from sqlalchemy.pool import NullPool
 
 from calcminer.nlp.errors import CalcminerError, Errors, InputError
 from calcminer.nlp.io.readers import (
-    _UNDECODED,
     INPUT_ENCODING,
+    UNDECODED,
     InputLimits,
-    _build_record,
-    _names,
+    build_record,
+    column_names,
     input_limits,
 )
 from calcminer.nlp.schema import RecordError, Report
@@ -323,11 +323,11 @@ def _check_result_columns(url: str, columns: Sequence[str], id_col: str, text_co
     """Raise E136 for duplicate column names and E135 when the id or text column is missing."""
     duplicates = sorted({name for name in columns if columns.count(name) > 1})
     if duplicates:
-        raise InputError(Errors.E136.format(url=url, columns=_names(duplicates)))
+        raise InputError(Errors.E136.format(url=url, columns=column_names(duplicates)))
     for role, column in (("id", id_col), ("text", text_col)):
         if column not in columns:
             raise InputError(
-                Errors.E135.format(url=url, role=role, column=column, present=_names(columns))
+                Errors.E135.format(url=url, role=role, column=column, present=column_names(columns))
             )
 
 
@@ -350,10 +350,10 @@ def _row_item(
     # The id column first: the error row shows the id only when it decoded.
     for column in dict.fromkeys([id_col, *fields]):
         value = fields.get(column)
-        if isinstance(value, str) and (found := _UNDECODED.search(value)):
+        if isinstance(value, str) and (found := UNDECODED.search(value)):
             where = f"at character {found.start()}"
             return _undecoded(fields, id_col, text_col, source, line, max_id, column, where)
-    return _build_record(fields, id_col, text_col, source, line, max_id)
+    return build_record(fields, id_col, text_col, source, line, max_id)
 
 
 def _undecoded(
@@ -372,7 +372,7 @@ def _undecoded(
     else:
         # An empty text lets the shared checks judge the id first (E115/E116 win).
         blank = {**fields, text_col: ""}
-        checked = _build_record(blank, id_col, text_col, source, line, max_id)
+        checked = build_record(blank, id_col, text_col, source, line, max_id)
         if checked.report_id is None:
             return checked
         report_id = checked.report_id

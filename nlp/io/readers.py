@@ -50,7 +50,7 @@ MAX_JSON_DEPTH_LEVELS = 64
 
 _Item = Report | RecordError
 #: Lone surrogates: where ``surrogateescape`` decoding kept a byte that is not UTF-8.
-_UNDECODED = re.compile("[\udc80-\udcff]")
+UNDECODED = re.compile("[\udc80-\udcff]")
 #: Any lone surrogate (a JSON ``\\ud800`` escape without its pair decodes to one).
 _SURROGATE = re.compile("[\ud800-\udfff]")
 #: A JSON escape of a surrogate code point, in the raw bytes of a line.
@@ -268,7 +268,7 @@ def _kind_of(value: Any) -> str:
     return type(value).__name__
 
 
-def _build_record(
+def build_record(
     fields: Mapping[str, Any],
     id_col: str,
     text_col: str,
@@ -306,15 +306,17 @@ def _check_columns(path: Path, columns: Sequence[str], id_col: str, text_col: st
     """Raise E106 for duplicate column names and E103 when the id or text column is missing."""
     duplicates = sorted({name for name in columns if columns.count(name) > 1})
     if duplicates:
-        raise InputError(Errors.E106.format(path=path, columns=_names(duplicates)))
+        raise InputError(Errors.E106.format(path=path, columns=column_names(duplicates)))
     for role, column in (("id", id_col), ("text", text_col)):
         if column not in columns:
             raise InputError(
-                Errors.E103.format(path=path, role=role, column=column, present=_names(columns))
+                Errors.E103.format(
+                    path=path, role=role, column=column, present=column_names(columns)
+                )
             )
 
 
-def _names(columns: Sequence[str]) -> str:
+def column_names(columns: Sequence[str]) -> str:
     """Format column names for a message."""
     return ", ".join(repr(name) for name in columns) if columns else "(none)"
 
@@ -455,7 +457,7 @@ def _read_jsonl(path: Path, id_col: str, text_col: str, limits: InputLimits) -> 
                     shown = _shown_id(value, id_col, max_id)
                     yield RecordError(source, line, shown, *problem)
                     continue
-                yield _build_record(value, id_col, text_col, source, line, max_id)
+                yield build_record(value, id_col, text_col, source, line, max_id)
     except OSError as e:
         raise InputError(Errors.E105.format(path=path, detail=e.strerror or e)) from e
 
@@ -583,7 +585,7 @@ def _csv_header(path: Path, limits: InputLimits) -> list[str]:
     if header is None:
         detail = "the header row has broken quoting"
         raise InputError(Errors.E105.format(path=path, detail=detail))
-    if any(_UNDECODED.search(name) for name in header):
+    if any(UNDECODED.search(name) for name in header):
         detail = "the header row is not valid UTF-8"
         raise InputError(Errors.E105.format(path=path, detail=detail))
     return header
@@ -726,14 +728,14 @@ class _CsvRow:
         """The item of a parsed row, and whether the row continues the record above it."""
         source, id_index = self.source, self.id_index
         id_cell = cells[id_index] if id_index < len(cells) else ""
-        if _UNDECODED.search(id_cell):
+        if UNDECODED.search(id_cell):
             reason = Errors.E117.format(detail="a byte that is not UTF-8, in the id cell")
             return RecordError(source, row_number, None, "E117", reason), False
         if self.shape is not None and (why := self.shape.mismatch(id_cell)) is not None:
             reason = Errors.E141.format(line=line, why=why)
             return RecordError(source, row_number, None, "E141", reason), True
         shown = id_cell if id_cell.strip() and self._short(id_cell) else None
-        if any(_UNDECODED.search(cell) for cell in cells):
+        if any(UNDECODED.search(cell) for cell in cells):
             reason = Errors.E117.format(detail="a byte that is not UTF-8")
             return RecordError(source, row_number, shown, "E117", reason), False
         if len(cells) != len(self.header):
@@ -741,7 +743,7 @@ class _CsvRow:
             return RecordError(source, row_number, shown, "E118", reason), False
         fields = dict(zip(self.header, cells, strict=True))
         max_id = self.limits.max_report_id_chars
-        return _build_record(fields, self.id_col, self.text_col, source, row_number, max_id), False
+        return build_record(fields, self.id_col, self.text_col, source, row_number, max_id), False
 
     def broken(
         self, line: int, row_number: int, code: str, reason: str, lead: str
@@ -806,7 +808,7 @@ def _read_parquet(path: Path, id_col: str, text_col: str, limits: InputLimits) -
         for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
             for fields in batch.to_pylist():
                 row_number += 1
-                yield _build_record(fields, id_col, text_col, source, row_number, max_id)
+                yield build_record(fields, id_col, text_col, source, row_number, max_id)
     except (OSError, pa.ArrowException) as e:
         detail = f"{_describe(e)} after row {row_number}"
         raise InputError(Errors.E105.format(path=path, detail=detail)) from e

@@ -88,7 +88,7 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
     """
     target = Path(path)
     write = _table_writer(df, target)
-    _atomic_write(target, write)
+    write_atomic(target, write)
     return target
 
 
@@ -141,7 +141,7 @@ def _table_writer(df: pd.DataFrame, target: Path) -> Callable[[BinaryIO], None]:
 # --- atomic file replacement ---------------------------------------------------------------------
 
 
-def _atomic_write(path: Path, write: Callable[[BinaryIO], None]) -> None:
+def write_atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
     """Write through a synced temporary file in the same directory, then rename it onto path."""
     temp = _write_temp(path, write)
     try:
@@ -256,7 +256,7 @@ def _column_values(series: pd.Series) -> Iterator[Any]:
         yield None if missing else value
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     """Turn numpy and Arrow scalars into Python values."""
     item = getattr(value, "item", None)
     if callable(item) and not isinstance(value, str | bytes | list | tuple | dict):
@@ -293,7 +293,7 @@ def neutralize_formula(text: str) -> str:
 
 def _csv_scalar(value: Any) -> str:
     """Encode one non-list value for CSV, before formula neutralization."""
-    value = _plain(value)
+    value = plain_value(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -334,7 +334,7 @@ def csv_cell(value: Any) -> str:
         return str(value)
     if (kind is list or kind is tuple) and not value:
         return ""
-    value = _plain(value)
+    value = plain_value(value)
     if isinstance(value, list | tuple | set | frozenset):
         return neutralize_formula(LIST_SEPARATOR.join(sorted(_csv_scalar(v) for v in value)))
     encoded = _csv_scalar(value)
@@ -348,7 +348,7 @@ def _json_value(value: Any) -> Any:
     kind = type(value)
     if value is None or kind is str or kind is bool or kind is int:
         return value
-    value = _plain(value)
+    value = plain_value(value)
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):
@@ -466,7 +466,7 @@ def _arrow_column(name: str, series: pd.Series, empty_type: pa.DataType | None =
         return pa.array(lists, type=pa.list_(pa.string()))
     if not present:
         return pa.array(values, type=empty_type if empty_type is not None else pa.string())
-    plain = [_plain(value) for value in values]
+    plain = [plain_value(value) for value in values]
     kinds = {type(value) for value in plain if value is not None}
     if float in kinds and kinds <= {int, float}:
         # Ints and floats make a double column, as a float and an int chunk unify to.
@@ -491,7 +491,7 @@ def _text_array(values: Iterable[Any]) -> pa.Array:
 
 def _stringify(value: Any) -> str:
     """Text form of a value for a mixed column: JSON for containers, plain text otherwise."""
-    value = _plain(value)
+    value = plain_value(value)
     if isinstance(value, list | tuple | dict | set | frozenset):
         return json.dumps(_json_value(value), ensure_ascii=False)
     return _csv_scalar(value)

@@ -283,7 +283,7 @@ def write_review(
             file cannot be written.
         CalcminerError: E401/E402 as :func:`render_review`.
     """
-    from calcminer.nlp.io.writers import _atomic_write
+    from calcminer.nlp.io.writers import write_atomic
 
     target = Path(path)
     if target.suffix.lower() not in HTML_SUFFIXES:
@@ -295,7 +295,7 @@ def write_review(
     def write(handle: BinaryIO) -> None:
         handle.write(data)
 
-    _atomic_write(target, write)
+    write_atomic(target, write)
     return ReviewSummary(
         path=target,
         reports=sum(triage.values()),

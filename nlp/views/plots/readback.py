@@ -70,9 +70,9 @@ def bool_cell(value: Any) -> bool | None:
     Raises:
         ValueError: For any other value.
     """
-    from calcminer.nlp.io.writers import _plain
+    from calcminer.nlp.io.writers import plain_value
 
-    value = _plain(value)
+    value = plain_value(value)
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in {"true", "false"}:
@@ -94,9 +94,9 @@ def size_cell(value: Any) -> float | None:
     Raises:
         ValueError: For a value that is not a finite number >= 0.
     """
-    from calcminer.nlp.io.writers import _plain
+    from calcminer.nlp.io.writers import plain_value
 
-    value = _plain(value)
+    value = plain_value(value)
     if isinstance(value, str):
         if not value.strip():
             return None

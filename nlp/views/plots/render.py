@@ -124,7 +124,7 @@ def _save_png(fig: Figure, path: Path) -> Path:
     Raises:
         OutputError: E202 when the file cannot be written.
     """
-    from calcminer.nlp.io.writers import _atomic_write
+    from calcminer.nlp.io.writers import write_atomic
 
     buffer = io.BytesIO()
     metadata: dict[str, Any] = {"Software": None}
@@ -134,5 +134,5 @@ def _save_png(fig: Figure, path: Path) -> Path:
     def write(handle: BinaryIO) -> None:
         handle.write(data)
 
-    _atomic_write(path, write)
+    write_atomic(path, write)
     return path
