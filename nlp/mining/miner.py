@@ -67,13 +67,11 @@ class Miner:
     ) -> None:
         self.patterns_dir = patterns_dir if patterns is None else patterns.directory
         # Loaded once: the pipeline's components, the prefilter and the triage share them.
-        self.patterns = (
-            patterns if patterns is not None else load_patterns(patterns_dir, config_overrides)
-        )
-        if patterns is not None and config_overrides:
-            self.patterns = load_patterns(
-                patterns.directory, {**patterns.overrides, **config_overrides}
-            )
+        if patterns is None:
+            patterns = load_patterns(patterns_dir, config_overrides)
+        elif config_overrides:
+            patterns = load_patterns(patterns.directory, {**patterns.overrides, **config_overrides})
+        self.patterns = patterns
         self.triage_config = TriageConfig.from_mapping(self.patterns.config["triage"])
         self.nlp = build_pipeline(patterns=self.patterns)
         self.batch_size = batch_size

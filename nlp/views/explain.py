@@ -26,6 +26,7 @@ from calcminer.nlp.rules.patterns import (
     SECTION_FILE,
     TARGET_FILE,
     TARGET_LABELS,
+    WORD_LISTS_FILE,
     SpanRule,
     check_required_values,
     default_patterns_dir,
@@ -34,6 +35,7 @@ from calcminer.nlp.rules.patterns import (
     load_normalization,
     load_section_rules,
     load_span_rules,
+    load_word_lists,
 )
 from calcminer.nlp.schema import (
     Finding,
@@ -317,11 +319,20 @@ def validate_patterns(patterns_dir: str | Path | None = None) -> list[PatternPro
     seen: dict[str, str] = {}
     #: The span rules of the files that loaded, by file name.
     span_rules: dict[str, tuple[SpanRule, ...]] = {}
+    #: The shared word lists, read once for both span files (None until they load).
+    word_lists: dict[str, dict[str, tuple[str, ...]]] = {}
+
+    def load_lists() -> None:
+        word_lists["lists"] = load_word_lists(directory)
 
     def load_spans(name: str, labels: frozenset[str]) -> None:
-        span_rules[name] = load_span_rules(directory / name, directory, labels, seen)
+        if "lists" not in word_lists:
+            return  # the span files name the lists: word_lists.json's own problem is reported
+        lists = word_lists["lists"]
+        span_rules[name] = load_span_rules(directory / name, directory, labels, seen, lists)
 
     checks: list[tuple[str, Callable[[], object]]] = [
+        (WORD_LISTS_FILE, load_lists),
         (TARGET_FILE, lambda: load_spans(TARGET_FILE, TARGET_LABELS)),
         (MENTION_FILE, lambda: load_spans(MENTION_FILE, MENTION_LABELS)),
         (CONTEXT_FILE, lambda: load_context_rules(directory / CONTEXT_FILE, directory, seen)),
