@@ -139,8 +139,9 @@ PLANTS: tuple[Plant, ...] = (
     ),
     Plant(
         "b",
-        "delete the lines where a CURRENT cue overrides a HISTORICAL one (nlp/pipeline/linking.py)",
-        "nlp/pipeline/linking.py",
+        "delete the lines where a CURRENT cue overrides a HISTORICAL one "
+        "(nlp/pipeline/linking/record.py)",
+        "nlp/pipeline/linking/record.py",
         replace_once(
             r'^[ \t]*if category == "HISTORICAL" and not categories\.isdisjoint\('
             r"CURRENT_CATEGORIES\):\n"
@@ -158,8 +159,8 @@ PLANTS: tuple[Plant, ...] = (
     ),
     Plant(
         "d",
-        "prefer a prior exam's size over the current one (nlp/pipeline/linking.py)",
-        "nlp/pipeline/linking.py",
+        "prefer a prior exam's size over the current one (nlp/pipeline/linking/record.py)",
+        "nlp/pipeline/linking/record.py",
         replace_once(
             r"return current or \(\[\] if inside else prior\)$",
             "return ([] if inside else prior) or current",

@@ -1,7 +1,7 @@
 """How ConText cues decide a calcification's assertion, through the whole miner.
 
 Focused guards for interactions that the gold sets exercise only once or never: a CURRENT cue
-overriding a HISTORICAL one (``nlp/pipeline/linking.py``), and the "without" negation. The
+overriding a HISTORICAL one (``nlp/pipeline/linking/record.py``), and the "without" negation. The
 one-example-per-rule table of ``patterns/context_rules.json`` lives beside this file.
 """
 

@@ -37,7 +37,7 @@ import pytest
 from calcminer.nlp.mining.miner import Miner
 from calcminer.nlp.pipeline.context import ContextAssertion
 from calcminer.nlp.pipeline.extensions import CONTEXT_EDGES
-from calcminer.nlp.pipeline.linking import ASSERTION_CATEGORIES
+from calcminer.nlp.pipeline.linking.model import ASSERTION_CATEGORIES
 from calcminer.nlp.rules.patterns import CONTEXT_FILE, default_patterns_dir, load_patterns
 from calcminer.nlp.schema import Finding, ReportResult, parse_modifier_span
 

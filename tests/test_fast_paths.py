@@ -59,7 +59,7 @@ def _reports() -> list[Report]:
 
 @contextmanager
 def _linker_attribute(miner: Any, name: str, value: Any) -> Iterator[None]:
-    linker = miner.nlp.get_pipe("calcminer_linker")
+    linker = miner.nlp.get_pipe("calcminer_linker").settings
     saved = getattr(linker, name)
     setattr(linker, name, value)
     try:
@@ -69,7 +69,7 @@ def _linker_attribute(miner: Any, name: str, value: Any) -> Iterator[None]:
 
 
 def test_fast_paths_fronted_openers_have_first_words(miner):
-    linker = miner.nlp.get_pipe("calcminer_linker")
+    linker = miner.nlp.get_pipe("calcminer_linker").settings
     assert linker.fronted_openers, "the rules hold fronted-container phrases"
     assert linker.fronted_opener_firsts == frozenset(p[0] for p in linker.fronted_openers)
 

@@ -13,9 +13,9 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from calcminer.nlp.pipeline.build import TARGETS_PIPE, build_pipeline
+from calcminer.nlp.pipeline.extensions import TARGET_SPAN_KEY
 from calcminer.nlp.pipeline.factories import make_target_spans_filter
 from calcminer.nlp.pipeline.gated import GatedMatcher
-from calcminer.nlp.pipeline.linking import TARGET_SPAN_KEY
 from calcminer.nlp.rules.patterns import load_patterns, matcher_patterns, spacy_patterns
 
 DATA = Path(__file__).parent / "data"

@@ -12,8 +12,9 @@ import pytest
 from calcminer.nlp.errors import PatternError
 from calcminer.nlp.mining import prefilter
 from calcminer.nlp.mining.miner import Miner
-from calcminer.nlp.pipeline import linking, neighbours, recommendations
+from calcminer.nlp.pipeline import neighbours, recommendations
 from calcminer.nlp.pipeline.build import build_pipeline
+from calcminer.nlp.pipeline.linking import attach, clean, containers
 from calcminer.nlp.pipeline.normalize import ROMAN_ORDER, Normalizer
 from calcminer.nlp.rules import labels
 from calcminer.nlp.rules.labels import LABELS, LabelSpec, labels_where
@@ -64,9 +65,9 @@ def test_labels_no_mention_label_is_dropped_silently() -> None:
 
 def test_labels_sets_in_other_modules_are_the_tables() -> None:
     """The modules that test labels read the derived sets; none keeps a copy of its own."""
-    assert linking.PREMOD_LABELS is labels.PREMOD_LABELS
-    assert linking.SUPPRESSED_BY is labels.SUPPRESSED_BY
-    assert linking.LOCATION_LABELS is labels.LOCATION_LABELS
+    assert attach.PREMOD_LABELS is labels.PREMOD_LABELS
+    assert clean.SUPPRESSED_BY is labels.SUPPRESSED_BY
+    assert containers.LOCATION_LABELS is labels.LOCATION_LABELS
     assert prefilter.FOLLOWUP_TRIGGER_LABELS is labels.FOLLOWUP_TRIGGER_LABELS
     assert prefilter.CUE_NEEDS is labels.CUE_NEEDS
     assert recommendations.TRIGGER_LABELS is labels.FOLLOWUP_TRIGGER_LABELS

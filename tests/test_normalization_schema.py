@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from calcminer.cli import app
 from calcminer.nlp.errors import PatternError
-from calcminer.nlp.pipeline import linking, recommendations
+from calcminer.nlp.pipeline import recommendations
+from calcminer.nlp.pipeline.linking import model as linking
 from calcminer.nlp.rules.normalization_schema import (
     NORMALIZATION_SCHEMA,
     Flag,

@@ -67,7 +67,7 @@ def test_config_overrides_reach_the_components() -> None:
     default = Miner().nlp.get_pipe("calcminer_linker")
     override = {"linking": {"max_postmodifier_distance_tokens": 3}}
     linker = Miner(config_overrides=override).nlp.get_pipe("calcminer_linker")
-    assert linker.max_post_distance == 3 != default.max_post_distance
+    assert linker.settings.max_post_distance == 3 != default.settings.max_post_distance
 
 
 def test_component_without_rules_says_how_to_give_them() -> None:
@@ -103,7 +103,7 @@ def test_saved_pipeline_loads_without_its_rule_folder(rules_copy: Path, tmp_path
     shutil.rmtree(rules_copy)
     loaded = spacy.load(tmp_path / "saved")
     assert _findings(loaded) == expected
-    assert loaded.get_pipe("calcminer_linker").max_post_distance == 5
+    assert loaded.get_pipe("calcminer_linker").settings.max_post_distance == 5
 
 
 def test_miner_from_loaded_rules_reads_no_folder(rules_copy: Path) -> None:
