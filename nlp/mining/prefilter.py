@@ -14,21 +14,40 @@ rule's rarest required word (an *anchor*: found as a whole word when it is alpha
 a substring); only the lines that hold an anchor are checked rule by rule. A set lookup costs
 the same however many rules there are, where one regular expression of all anchors had to try
 every anchor at every character.
+
+:class:`Prefilter` (derived from a pattern set) and its result :class:`CandidateUnits` live
+here; the first stage's words, lines and anchor index are in
+:mod:`calcminer.nlp.mining.prefilter_lines`, what it knows of the pipeline's sentences in
+:mod:`calcminer.nlp.mining.prefilter_sentences`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from calcminer.nlp.pipeline.neighbours import LENT_ORGAN
-from calcminer.nlp.pipeline.sections import LINE_BREAKS
-from calcminer.nlp.pipeline.text_tables import is_table_row, rows_below, table_rows_above
-from calcminer.nlp.rules.labels import CUE_NEEDS, FOLLOWUP_TRIGGER_LABELS, LENT_LABELS
+from calcminer.nlp.mining.prefilter_lines import (
+    RuleGroup,
+    anchor_lines,
+    lendable_group,
+    lower_and_words,
+    same_length_lower,
+    start_of_line,
+    table_row_pieces,
+    text_words,
+)
+from calcminer.nlp.mining.prefilter_sentences import (
+    SENTENCE_CUT,
+    PeriodSplit,
+    inside_phrase,
+    pair_starts,
+    phrase_start,
+)
+from calcminer.nlp.rules.labels import CUE_NEEDS, FOLLOWUP_TRIGGER_LABELS
 from calcminer.nlp.rules.line_tests import RuleTest, anchor_words, rule_test
 from calcminer.nlp.rules.patterns import PatternSet
 from calcminer.nlp.rules.rule_values import LOBED_ORGANS
@@ -36,188 +55,12 @@ from calcminer.nlp.rules.rule_values import LOBED_ORGANS
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-_WORD_RE = re.compile(r"[^\W\d_]+")
-#: In lower-cased ASCII text the words are runs of a-z: every other byte becomes a space and
-#: ``str.split`` cuts there (faster than a regular expression, long text or short).
-_ASCII_LETTERS_ONLY = bytes(c if ord("a") <= c <= ord("z") else ord(" ") for c in range(256))
-#: A line: text between separators (``LINE_BREAKS``).
-#: One letter: what ``_WORD_RE`` makes its words of.
-_LETTER = re.compile(r"[^\W\d_]")
-
-
-def _words(lower: str) -> list[str]:
-    """The words (runs of letters) of a lower-cased text."""
-    if lower.isascii():
-        return lower.encode().translate(_ASCII_LETTERS_ONLY).decode().split()
-    return _WORD_RE.findall(lower)
-
-
-def _anchor_lines(lower: str, anchors: Iterable[str]) -> list[tuple[int, int]]:
-    """The lines (``(start, end)``, in order) where one of the anchors occurs: an alphabetic
-    one as a whole word, any other as a substring. Only these lines need the line test."""
-    found: set[tuple[int, int]] = set()
-    for anchor in anchors:
-        whole = anchor.isalpha()
-        at = lower.find(anchor)
-        while at >= 0:
-            after = at + len(anchor)
-            if not whole or (
-                (at == 0 or not _LETTER.match(lower, at - 1))
-                and (after >= len(lower) or not _LETTER.match(lower, after))
-            ):
-                found.add(_line_span(lower, at))
-            at = lower.find(anchor, at + 1)
-    return sorted(found)
-
-
-def _line_span(text: str, position: int) -> tuple[int, int]:
-    """``(start, end)`` of the line (text between separators) that holds ``position``."""
-    ends = [i for i in (text.find(c, position) for c in LINE_BREAKS) if i >= 0]
-    return _line_start(text, position + 1), min(ends) if ends else len(text)
-
-
-def _lowered(text: str) -> tuple[str, set[str]]:
-    """The text lower-cased one for one (``same_length_lower``) and its words."""
-    lower = same_length_lower(text)
-    return lower, set(_words(lower))
-
-
-#: A word, a period and one space before a letter: a sentence end unless the word is an
-#: abbreviation or the letter is not a capital (checked after matching).
-_SENTENCE_CUT = re.compile(r"(?:(?<=\s)|^)([^\W\d_]+)\. (?=[^\W\d_])")
-
+#: The first stage's line finder under its former name (tests read it from here).
+_anchor_lines = anchor_lines
+#: The group of no rules (the default of the optional groups).
+_NO_RULES = RuleGroup(())
 
 _DIGIT = re.compile(r"\d")
-
-
-def _lendable_group(patterns: PatternSet) -> _RuleGroup:
-    """The line tests of the rules a continuing sentence lends from (``LENT_LABELS``).
-
-    Raises:
-        ValueError: When a rule has no literal words and its regular expressions need no
-            digit (then ``Prefilter.may_lend`` could not be a superset test).
-    """
-    tests = []
-    for rule in patterns.mentions:
-        if rule.label not in LENT_LABELS or (rule.label == "ORGAN" and rule.value != LENT_ORGAN):
-            continue
-        try:
-            tests.append(rule_test(rule))
-        except ValueError:
-            regexes = [
-                v["REGEX"]
-                for token in rule.pattern
-                if isinstance(token, dict)
-                for v in token.values()
-                if isinstance(v, dict) and "REGEX" in v
-            ]
-            if not regexes or not all(re.search(r"\[1-\d\]|\\d", x) for x in regexes):
-                raise
-    return _RuleGroup(tuple(tests))
-
-
-def same_length_lower(text: str) -> str:
-    """``text.lower()`` with every character kept one for one, so offsets still hold.
-
-    A few capitals lower-case to two characters (Turkish "İ" to "i" and a combining dot);
-    they stay as they are.
-    """
-    lower = text.lower()
-    if len(lower) == len(text):
-        return lower
-    return "".join(c if len(low := c.lower()) != 1 else low for c in text)
-
-
-def _pair_starts(normalization: Mapping[str, Any]) -> list[str]:
-    """What may open a sentence that leans on the one before it in its line: the same foci
-    ("These cast shadows"), a word that refers back ("It contains a 4 mm phlebolith") or an
-    inside phrase ("Within it a 4 mm focus ..."), as ``calcminer.nlp.pipeline.linking`` reads
-    them."""
-    starts = normalization["context_sentence_starts"]
-    inside = starts["inside_previous"]
-    return [
-        *starts["same_foci"],
-        *starts["refer_back"],
-        *(f"{p} {q}" for p in inside["prepositions"] for q in inside["pronouns"]),
-    ]
-
-
-def _inside_phrase(normalization: Mapping[str, Any]) -> re.Pattern[str]:
-    """Matches an inside phrase ("within it") anywhere, as ``calcminer.nlp.pipeline.linking``
-    reads it when a target's rule requires a lesion of the sentence before."""
-    inside = normalization["context_sentence_starts"]["inside_previous"]
-    prepositions = "|".join(sorted(map(re.escape, inside["prepositions"])))
-    pronouns = "|".join(sorted(map(re.escape, inside["pronouns"])))
-    return re.compile(rf"\b(?:{prepositions})\s+(?:{pronouns})\b", re.IGNORECASE)
-
-
-def _phrase_start(phrases: Iterable[str]) -> re.Pattern[str]:
-    """Matches, at a position, one of the phrases after any non-word characters (as
-    ``calcminer.nlp.pipeline.neighbours.first_words`` skips them)."""
-    words = sorted({p.lower() for p in phrases if p.strip()}, key=len, reverse=True)
-    alternatives = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
-    return re.compile(rf"[\W_]*(?:{alternatives})\b", re.IGNORECASE)
-
-
-def _line_start(text: str, position: int) -> int:
-    """Start of the line (text after the last separator) that holds ``text[position - 1]``."""
-    return max(text.rfind(c, 0, position) for c in LINE_BREAKS) + 1
-
-
-@dataclass(frozen=True)
-class _RuleGroup:
-    """The line tests of some rules, indexed by their anchor words (:meth:`RuleTest.anchor`).
-
-    The first stage finds the anchors of a text: an alphabetic anchor as a whole word (the
-    line test needs it as such a word anyway, :meth:`RuleTest.line_has_words`), any other as
-    a substring. Only lines holding an anchor are tested.
-    """
-
-    tests: tuple[RuleTest, ...]
-    by_anchor: Mapping[str, tuple[RuleTest, ...]] = field(init=False, repr=False, compare=False)
-    #: The alphabetic anchors (whole words) and the others (substrings).
-    whole: frozenset[str] = field(init=False, repr=False, compare=False)
-    parts: tuple[str, ...] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        anchors = {w for t in self.tests for w in t.anchor() if w}
-        object.__setattr__(self, "whole", frozenset(w for w in anchors if w.isalpha()))
-        object.__setattr__(self, "parts", tuple(sorted(w for w in anchors if not w.isalpha())))
-        self._index()
-
-    def anchors_in(self, words: set[str], lower: str) -> set[str]:
-        """The group's anchors in a lower-cased text whose words are ``words``."""
-        found = words & self.whole
-        found.update(p for p in self.parts if p in lower)
-        return found
-
-    def _index(self) -> None:
-        index: dict[str, list[RuleTest]] = {}
-        for test in self.tests:
-            for word in test.anchor():
-                index.setdefault(word, []).append(test)
-        object.__setattr__(self, "by_anchor", {w: tuple(t) for w, t in index.items()})
-
-
-class PeriodSplit:
-    """The token before a word's period when the tokenizer splits the period off
-    ("segment." -> "segment", "."), else None ("Dr." and "V." stay whole); remembered per
-    word."""
-
-    def __init__(self, tokenizer: Callable[[str], Doc], max_words: int = 100_000) -> None:
-        self._tokenizer = tokenizer
-        self._known: dict[str, str | None] = {}
-        self._max_words = max_words
-
-    def __call__(self, word: str) -> str | None:
-        if word in self._known:
-            return self._known[word]
-        tokens = [t.text for t in self._tokenizer(word + ".")]
-        split = len(tokens) >= 2 and tokens[-1] == "." and "".join(tokens[:-1]) == word
-        last = tokens[-2] if split else None
-        if len(self._known) < self._max_words:
-            self._known[word] = last
-        return last
 
 
 @dataclass(frozen=True)
@@ -246,12 +89,12 @@ class Prefilter:
         by_label: Mention rules by label, for what target rules ``require``.
     """
 
-    targets: _RuleGroup
-    followups: _RuleGroup
+    targets: RuleGroup
+    followups: RuleGroup
     by_label: Mapping[str, tuple[RuleTest, ...]]
-    lobed: _RuleGroup = _RuleGroup(())
+    lobed: RuleGroup = _NO_RULES
     #: What a continuing sentence must hold for the linker to take anything from it.
-    lendable: _RuleGroup = _RuleGroup(())
+    lendable: RuleGroup = _NO_RULES
     abbreviations: frozenset[str] = frozenset()
     period_split: PeriodSplit | None = None
     #: What starts a sentence about the same foci ("They cast acoustic shadows"): only such
@@ -300,23 +143,23 @@ class Prefilter:
                     test = RuleTest(test.required, (*test.requires, CUE_NEEDS[rule.label]))
                 followups.append(test)
         return cls(
-            targets=_RuleGroup(tuple(rule_test(r) for r in patterns.targets)),
-            followups=_RuleGroup(tuple(followups)),
+            targets=RuleGroup(tuple(rule_test(r) for r in patterns.targets)),
+            followups=RuleGroup(tuple(followups)),
             by_label={label: tuple(tests) for label, tests in by_label.items()},
-            lobed=_RuleGroup(
+            lobed=RuleGroup(
                 tuple(
                     rule_test(r)
                     for r in patterns.mentions
                     if r.label == "ORGAN" and r.value in LOBED_ORGANS
                 )
             ),
-            lendable=_lendable_group(patterns),
+            lendable=lendable_group(patterns),
             abbreviations=frozenset(
                 a.lower() for a in patterns.normalization["sentence_abbreviations"]
             ),
             period_split=PeriodSplit(tokenizer) if tokenizer is not None else None,
-            same_foci_start=_phrase_start(_pair_starts(patterns.normalization)),
-            inside_previous=_inside_phrase(patterns.normalization),
+            same_foci_start=phrase_start(pair_starts(patterns.normalization)),
+            inside_previous=inside_phrase(patterns.normalization),
             followup_context_pieces=int(
                 patterns.config["recommendations"]["max_look_back_clauses"]
             ),
@@ -325,7 +168,7 @@ class Prefilter:
             organ_words=frozenset(
                 word
                 for key in patterns.normalization["followup"]["organ_words"]
-                for word in _words(str(key).lower())
+                for word in text_words(str(key).lower())
             ),
         )
 
@@ -367,61 +210,24 @@ class Prefilter:
         pipeline says so).
         """
         lower = same_length_lower(text)
-        # Only which anchors occur matters here (``_RuleGroup.anchors_in``), so the text's
+        # Only which anchors occur matters here (``RuleGroup.anchors_in``), so the text's
         # words are looked up in the anchors of both groups instead of all kept in a set.
-        lowered = (lower, set(self._anchor_words.intersection(_words(lower))))
+        lowered = (lower, set(self._anchor_words.intersection(text_words(lower))))
         target_lines = self._passing_lines(self.targets, text, first_only=False, lowered=lowered)
         followup_lines = self._passing_lines(
             self.followups, text, first_only=False, lowered=lowered
         )
         targets = self._units(self.targets, text, target_lines, pairs=True)
         if targets and self.table_marks:
-            targets = sorted({*targets, *self._table_rows_above(text, targets)})
+            targets = sorted(
+                {*targets, *table_row_pieces(text, targets, self.table_marks, self.max_title_rows)}
+            )
         followups = self._units(self.followups, text, followup_lines)
         kept = True
         if followups:
             context, kept = self._followup_context(text, followups, look_back)
             followups = sorted({*followups, *context})
         return CandidateUnits(tuple(targets), tuple(followups), kept)
-
-    def _table_rows_above(self, text: str, units: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        """The pieces of the table rows above each unit's row, up to the first row of its
-        block of rows (the header: "Lesion | Location | Current | Prior"), each line cut at
-        the separators as the reducer cuts it."""
-        rows: list[tuple[int, int]] = []
-        done: set[int] = set()
-        for start, _end in units:
-            line_start = text.rfind("\n", 0, start) + 1
-            if line_start in done:
-                continue
-            done.add(line_start)
-            line_end = text.find("\n", start)
-            line = text[line_start : len(text) if line_end < 0 else line_end]
-            if not is_table_row(line, self.table_marks):
-                continue
-            block = table_rows_above(text, line_start, self.table_marks)
-            if not block:
-                # The first row of a table ("Calcified liver lesions    Size"): the rows below
-                # it are its members.
-                for cells in rows_below(text, start, self.table_marks, self.max_title_rows):
-                    row_end = text.find("\n", cells[0].start)
-                    block.append(
-                        (
-                            text.rfind("\n", 0, cells[0].start) + 1,
-                            len(text) if row_end < 0 else row_end,
-                        )
-                    )
-            for above, end in block:
-                if above in done:
-                    break
-                done.add(above)
-                piece = above
-                for k in range(above, end + 1):
-                    if k == len(text) or text[k] in LINE_BREAKS:
-                        if k > piece:
-                            rows.append((piece, k))
-                        piece = k + 1
-        return rows
 
     def _followup_context(
         self, text: str, units: list[tuple[int, int]], look_back: bool
@@ -448,12 +254,12 @@ class Prefilter:
             pieces = self.followup_context_pieces
             named = not look_back and self._names_organ(text[start:end])
             while position > 0:
-                line_start = _line_start(text, position)
+                line_start = start_of_line(text, position)
                 if position > line_start:  # a piece inside its line: the piece before it
                     piece_end = position
                 else:  # a line start: the line before (position - 1 is its separator)
                     piece_end = position - 1
-                    line_start = _line_start(text, piece_end)
+                    line_start = start_of_line(text, piece_end)
                 cuts = [c for c in self.sentence_cuts(text, line_start, piece_end)]
                 piece = (cuts[-1] if cuts else line_start, piece_end)
                 if piece[1] > piece[0]:
@@ -475,11 +281,11 @@ class Prefilter:
 
     def _names_organ(self, piece: str) -> bool:
         """Whether a piece holds a word that names an organ for a recommendation."""
-        return not self.organ_words.isdisjoint(_words(same_length_lower(piece)))
+        return not self.organ_words.isdisjoint(text_words(same_length_lower(piece)))
 
     def _units(
         self,
-        group: _RuleGroup,
+        group: RuleGroup,
         text: str,
         lines: list[tuple[int, int]],
         *,
@@ -531,19 +337,19 @@ class Prefilter:
         if self.period_split is None:
             return []
         cuts = []
-        for m in _SENTENCE_CUT.finditer(text, start, end):
+        for m in SENTENCE_CUT.finditer(text, start, end):
             if m.end() < end and text[m.end()].isupper():
                 last = self.period_split(m.group(1))
                 if last is not None and last.lower() not in self.abbreviations:
                     cuts.append(m.end())
         return cuts
 
-    def _passes(self, group: _RuleGroup, lower: str) -> bool:
-        words = set(_words(lower))
+    def _passes(self, group: RuleGroup, lower: str) -> bool:
+        words = set(text_words(lower))
         return self._line_passes_group(group, group.anchors_in(words, lower), lower, words)
 
     def _line_passes_group(
-        self, group: _RuleGroup, anchors: set[str], line: str, words: set[str]
+        self, group: RuleGroup, anchors: set[str], line: str, words: set[str]
     ) -> bool:
         """Whether a (lower-cased) line passes a test of the group whose anchor it holds.
 
@@ -565,9 +371,9 @@ class Prefilter:
         return False
 
     @cached_property
-    def _label_groups(self) -> dict[str, _RuleGroup]:
+    def _label_groups(self) -> dict[str, RuleGroup]:
         """The tests of ``by_label``, indexed by their anchors as a group is."""
-        return {label: _RuleGroup(tests) for label, tests in self.by_label.items()}
+        return {label: RuleGroup(tests) for label, tests in self.by_label.items()}
 
     @cached_property
     def _sets_of_word(self) -> dict[str, tuple[frozenset[str], ...]]:
@@ -602,12 +408,12 @@ class Prefilter:
         """Whether a lung or thyroid organ rule could match (the linker reads them report-wide)."""
         return self._may_match(self.lobed, text)
 
-    def _may_match(self, group: _RuleGroup, text: str) -> bool:
+    def _may_match(self, group: RuleGroup, text: str) -> bool:
         return bool(self._passing_lines(group, text, first_only=True))
 
     def _passing_lines(
         self,
-        group: _RuleGroup,
+        group: RuleGroup,
         text: str,
         *,
         first_only: bool,
@@ -616,14 +422,14 @@ class Prefilter:
         """The lines that pass the group's test (``lowered``: the lower-cased text and its
         words, when the caller has them; of its words, those that are none of the group's
         anchors may be left out)."""
-        lower, words_all = lowered or _lowered(text)
+        lower, words_all = lowered or lower_and_words(text)
         present = group.anchors_in(words_all, lower)
         if not present:
             return []  # most reports: no anchor anywhere
         passing = []
-        for start, end in _anchor_lines(lower, present):
+        for start, end in anchor_lines(lower, present):
             line = lower[start:end]
-            words = set(_words(line))
+            words = set(text_words(line))
             anchors = group.anchors_in(words, line)
             if anchors and self._line_passes_group(group, anchors, line, words):
                 passing.append((start, end))

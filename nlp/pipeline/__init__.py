@@ -3,9 +3,11 @@
 Only spaCy components and what they read: no pandas, no file I/O, nothing of the miner
 (``calcminer.nlp.mining``), the readers and writers, the engine or the views. ``build.py``
 assembles the pipeline from the components (``sections.py``, ``targets.py``,
-``mentions.py``, ``context.py``, ``linking.py``) registered in ``factories.py``; ``component.py``
-is how each gets its rules; ``extensions.py`` names every ``Doc._`` attribute and span key,
-``records.py`` types the records and tuples they hold.
+``mentions.py``, ``context.py``, ``linking.py``) registered in ``factories.py``;
+``component.py`` is how each gets its rules; ``extensions.py`` names every ``Doc._``
+attribute and span key, ``records.py`` types the records and tuples they hold. The linker
+finds the follow-up recommendations with ``recommendations.py`` (and the finder's modules
+beside it, ``recommendation_*.py``).
 
 ``build_pipeline``, ``PIPE_NAMES`` and ``TARGETS_PIPE`` are importable from here (lazily, so
 importing one component module does not build the factories).
