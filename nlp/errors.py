@@ -6,9 +6,11 @@ from __future__ import annotations
 class Errors:
     """Coded messages: what happened, what was expected, what was got, how to fix it.
 
-    Ranges: E0xx pattern and configuration files, E1xx input records and files,
-    E2xx command line and outputs, E3xx follow-up audit, E4xx review outputs. Messages never
-    include report text.
+    Ranges: E0xx pattern and configuration files (and the rules and pipeline built from
+    them), E1xx input records, files and the tables calcminer reads back, E2xx command line,
+    outputs and figures, E3xx follow-up audit, E4xx review outputs, E9xx internal invariants:
+    an E9xx error can only come from a bug in calcminer, never from its inputs, and says so.
+    Messages never include report text.
     """
 
     # --- E0xx: pattern and configuration files -------------------------------------------
@@ -51,6 +53,21 @@ class Errors:
         "E013 Rule file {path} has no {label} rule with the value {value!r}, which the miner "
         "branches on (calcminer/nlp/rules/rule_values.py). Expected at least one {label} rule with "
         "that value; restore the rule or its value from the packaged patterns/{name}."
+    )
+    E014 = (
+        "E014 text_char_map entry {key!r}: {detail}. Expected single characters mapped to one "
+        "character or to nothing (an empty value), and under _context single characters with a "
+        "one-character replacement; fix the table in normalization.json."
+    )
+    E015 = (
+        "E015 Rule {rule_id!r} in {path} has no required token with literal words, so the "
+        "prefilter cannot be derived from it. Expected at least one token that every match "
+        "needs (no OP ?, * or !) and that names its words (LOWER, ORTH or TEXT: a string or a "
+        "non-empty IN list), not only regular expressions or flags."
+    )
+    E016 = (
+        "E016 Offset {offset} of a reduced text lies in a placeholder, not in the original "
+        "text. Expected an offset of a piece the reduction kept; from the miner, this is a bug."
     )
 
     # --- E1xx: input files and records -----------------------------------------------------
@@ -206,6 +223,16 @@ class Errors:
         "folder given with --patterns)."
     )
 
+    # --- E160-E169: tables and cells read back (report, findings and recommendations tables) --
+    E160 = (
+        "E160 A table cell cannot be read: {detail}. Expected a cell as calcminer writes it: "
+        "true or false for a flag, a finite number >= 0 (or nothing) for a size in mm."
+    )
+    E161 = (
+        "E161 {value!r} is not a {shape} span. Expected the spans calcminer writes in its "
+        "findings and recommendations tables; check that the table was not edited or cut."
+    )
+
     # --- E2xx: command line and outputs ------------------------------------------------------
     E201 = (
         "E201 Output {path} has an unsupported extension {suffix!r}. Expected .csv, .parquet "
@@ -294,6 +321,23 @@ class Errors:
     E221 = "E221 {path} holds several reports. Choose one with --id."
     E222 = "E222 No report with id {report_id!r} in {path}."
     E223 = "E223 The chosen record of {path} (line {line}) cannot be used: {reason}"
+    # Figures (calcminer.nlp.views.plots); E212 above is the report table's contract.
+    E230 = (
+        "E230 urgent_size_mm {value!r} is not a size. Expected a finite number of mm >= 0: "
+        "urgent_size_mm in [triage] of config.toml (a patterns folder given with --patterns)."
+    )
+    E231 = (
+        "E231 Sizes cannot be binned: {detail}. Expected a bin width and an axis end > 0 mm, "
+        "and sizes that are finite and >= 0 mm."
+    )
+    E232 = (
+        "E232 The audit table cannot be drawn: {detail}. Expected the audit table of calcminer "
+        "audit (calcminer.nlp.io.tables.audit_frame)."
+    )
+    E233 = (
+        "E233 The follow-up curve cannot be drawn: {detail}. Expected at least one index exam, "
+        "at most one follow-up per index exam, and days >= 0."
+    )
 
     # --- E3xx: follow-up audit ---------------------------------------------------------------
     E301 = (
@@ -324,6 +368,28 @@ class Errors:
         "result was mined from; this is a bug."
     )
     E403 = "E403 Review page {path} must be an .html (or .htm) file, not {suffix!r}."
+    E404 = (
+        "E404 Span {start}-{end} does not fit a text of {length} characters. Expected "
+        "0 <= start <= end <= {length} for every span to mark."
+    )
+
+    # --- E9xx: internal invariants (only a bug in calcminer breaks them) ----------------------
+    E901 = (
+        "E901 Pipeline component {name!r} is a {got}, not a {expected}. Expected the pipeline "
+        "built by build_pipeline(); this is a bug."
+    )
+    E902 = (
+        "E902 The miner {step} without a prefilter. Expected it only when the prefilter is on "
+        "(reduced texts come from it); this is a bug."
+    )
+    E903 = (
+        "E903 {count} header literal(s) are not ASCII words and single spaces. Expected the "
+        "Reducer to hand only such literals to its header shortcut; this is a bug."
+    )
+    E904 = (
+        "E904 Record {position} is a report but came without its result. Expected "
+        "mine_records() to pair each report with the result mined from it; this is a bug."
+    )
 
 
 class CalcminerError(Exception):

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from calcminer.nlp.errors import Errors, InputError
+
 Assertion = Literal["present", "negated", "uncertain", "historical", "hypothetical"]
 CountCategory = Literal["none", "single", "multiple"]
 TriageLevel = Literal["none", "benign", "workup", "urgent"]
@@ -107,13 +109,13 @@ def parse_modifier_span(value: str) -> ModifierSpan:
     """Parse one ``CATEGORY:rule_id@start-end`` string of ``Finding.modifier_spans``.
 
     Raises:
-        ValueError: When the string does not have that shape.
+        InputError: E161 when the string does not have that shape.
     """
     head, at, offsets = value.rpartition("@")
     category, colon, rule_id = head.partition(":")
     start, dash, end = offsets.partition("-")
     if not (at and colon and dash and category and rule_id and start.isdigit() and end.isdigit()):
-        raise ValueError(f"not a CATEGORY:rule_id@start-end modifier span: {value!r}")
+        raise InputError(Errors.E161.format(value=value, shape="CATEGORY:rule_id@start-end"))
     return ModifierSpan(category=category, rule_id=rule_id, start=int(start), end=int(end))
 
 
@@ -219,12 +221,12 @@ def parse_word_span(value: str) -> tuple[str, int, int]:
     """Parse one ``LABEL@start-end`` item of ``Recommendation.word_spans``.
 
     Raises:
-        ValueError: When the string does not have that shape.
+        InputError: E161 when the string does not have that shape.
     """
     label, at, offsets = value.rpartition("@")
     start, dash, end = offsets.partition("-")
     if not (at and dash and label and start.isdigit() and end.isdigit()):
-        raise ValueError(f"not a LABEL@start-end word span: {value!r}")
+        raise InputError(Errors.E161.format(value=value, shape="LABEL@start-end"))
     return label, int(start), int(end)
 
 

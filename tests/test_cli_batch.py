@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from calcminer.cli import app
+from calcminer.nlp.errors import PatternError
 from calcminer.nlp.io.readers import MAX_REPORT_CHARS, read_reports
 from calcminer.nlp.pipeline.normalize import TextCleaner
 from calcminer.nlp.rules.patterns import load_patterns
@@ -47,9 +49,14 @@ def test_text_cleaner_replaces_one_for_one(cleaner: TextCleaner, raw: str, expec
     assert len(cleaned) == len(raw)
 
 
-def test_text_cleaner_rejects_multi_character_entries() -> None:
-    with pytest.raises(ValueError, match="one character"):
-        TextCleaner({"\u00a0": "  "})
+@pytest.mark.parametrize(
+    "char_map",
+    [{"\u00a0": "  "}, {"ab": "c"}, {"_context": {"\u03bc": {"to": "mu", "before": "m"}}}],
+)
+def test_text_cleaner_rejects_multi_character_entries_e014(char_map: dict[str, Any]) -> None:
+    with pytest.raises(PatternError) as info:
+        TextCleaner(char_map)
+    assert info.value.code == "E014"
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import calcminer.nlp.mining.reduce as reduce_module
+from calcminer.nlp.errors import CalcminerError
 from calcminer.nlp.schema import Report
 
 DATA = Path(__file__).parent / "data"
@@ -187,5 +188,6 @@ def test_fast_paths_header_at_start_cases():
     for line, expected in cases.items():
         assert header.matches(line) is expected, line
         assert (header.pattern.match(line) is not None) is expected, line
-    with pytest.raises(ValueError):
+    with pytest.raises(CalcminerError) as info:
         reduce_module._HeaderAtStart(["liver;"])
+    assert info.value.code == "E903"  # the Reducer hands it only such literals

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import math
 import os
-import re
 import struct
 from pathlib import Path
 from typing import Any
@@ -15,12 +15,13 @@ from matplotlib.patches import Polygon
 from matplotlib.text import Text
 
 import calcminer.nlp.views.plots as plots
-from calcminer.nlp.errors import OutputError
+from calcminer.nlp.errors import CalcminerError, InputError, OutputError
 from calcminer.nlp.io.tables import findings_frame, reports_frame
 from calcminer.nlp.io.writers import write_table
 from calcminer.nlp.views.plots import (
     COUINAUD_SEGMENTS,
     SEGMENT_SHAPES,
+    CellError,
     SizeBins,
     SizeSample,
     batch_figures,
@@ -315,9 +316,12 @@ def test_figures_bool_cell(value, expected):
 
 
 @pytest.mark.parametrize("value", ["yes", 1, 2.0])
-def test_figures_bool_cell_rejects_other_values(value):
-    with pytest.raises(ValueError, match="expected true or false"):
+def test_figures_bool_cell_rejects_other_values_e160(value):
+    with pytest.raises(CellError) as info:
         bool_cell(value)
+    assert info.value.code == "E160"
+    assert isinstance(info.value, InputError)
+    assert str(value) not in info.value.detail  # the reason, never the value
 
 
 @pytest.mark.parametrize(
@@ -329,9 +333,10 @@ def test_figures_size_cell(value, expected):
 
 
 @pytest.mark.parametrize("value", ["big", -1.0, float("inf"), True])
-def test_figures_size_cell_rejects_bad_sizes(value):
-    with pytest.raises(ValueError, match="size"):
+def test_figures_size_cell_rejects_bad_sizes_e160(value):
+    with pytest.raises(CellError) as info:
         size_cell(value)
+    assert info.value.code == "E160"
 
 
 # --- tables read back from files -----------------------------------------------------------------
@@ -340,6 +345,17 @@ def test_figures_size_cell_rejects_bad_sizes(value):
 def test_figures_normalize_table_keeps_built_tables(reports, findings):
     pd.testing.assert_frame_equal(normalize_table(reports), reports)
     pd.testing.assert_frame_equal(normalize_table(findings), findings)
+
+
+def test_figures_normalize_table_bad_cell_is_e160_naming_column_and_row(reports):
+    frame = reports.copy()
+    frame["max_size_mm"] = frame["max_size_mm"].astype(object)
+    frame.at[1, "max_size_mm"] = "big"
+    with pytest.raises(InputError) as info:
+        normalize_table(frame)
+    assert info.value.code == "E160"
+    assert "column 'max_size_mm', row 1:" in str(info.value)
+    assert "big" not in str(info.value) and "rep-" not in str(info.value)
 
 
 @pytest.mark.parametrize(
@@ -483,25 +499,27 @@ def test_figures_need_png_suffix_e306(write, name, reports, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("column", "value", "message"),
+    ("column", "value"),
     [
-        ("triage", "maybe", "unknown triage level"),
-        ("segments", ["IX"], "unknown segment"),
-        ("calcification", "perhaps", "column 'calcification', row 1: expected true or false"),
-        ("calcification", None, "column 'calcification', row 1: expected true or false"),
-        ("max_size_mm", "big", "column 'max_size_mm', row 1: expected a size in mm"),
+        ("triage", "maybe"),
+        ("triage", ["none"]),  # not a level, nor hashable
+        ("segments", ["IX"]),
+        ("calcification", "perhaps"),
+        ("calcification", None),
+        ("max_size_mm", "big"),
     ],
 )
-def test_figures_bad_table_writes_nothing_and_names_no_id(
-    column, value, message, reports, tmp_path
-):
+def test_figures_bad_table_is_e212_writes_nothing_and_names_no_id(column, value, reports, tmp_path):
     frame = reports.copy()
     frame[column] = frame[column].astype(object)
     frame.at[1, column] = value  # rep-002, a report with a calcification
     out = tmp_path / "out"
-    with pytest.raises(ValueError, match=message) as info:
+    with pytest.raises(InputError) as info:
         batch_figures(frame, out, urgent_size_mm=URGENT_MM)
+    assert info.value.code == "E212"
     assert "row 1" in str(info.value)
+    if column in ("calcification", "max_size_mm"):
+        assert f"column {column!r}" in str(info.value)
     assert "rep-" not in str(info.value)
     assert not out.exists()
 
@@ -518,16 +536,33 @@ def test_figures_bad_table_writes_nothing_and_names_no_id(
 def test_figures_missing_column_is_named(columns, missing, tmp_path):
     cells = {"report_id": "r1", "triage": "none", "segments": "", "calcification": False}
     frame = pd.DataFrame({name: [cells[name]] for name in columns})
-    with pytest.raises(ValueError, match=re.escape(f"no column(s) {missing}")):
+    with pytest.raises(InputError) as info:
         batch_figures(frame, tmp_path / "out", urgent_size_mm=URGENT_MM)
+    assert info.value.code == "E212"
+    assert str(missing) in str(info.value)
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("threshold", [float("nan"), -1.0, float("inf")])
-def test_figures_bad_threshold(threshold, reports, tmp_path):
-    with pytest.raises(ValueError, match="urgent_size_mm"):
+@pytest.mark.parametrize("threshold", [float("nan"), -1.0, float("inf"), "30"])
+def test_figures_bad_threshold_e230(threshold, reports, tmp_path):
+    with pytest.raises(CalcminerError) as info:
         size_figure(reports, tmp_path / "s.png", urgent_size_mm=threshold)
+    assert info.value.code == "E230"
     assert os.listdir(tmp_path) == []
+    with pytest.raises(CalcminerError) as info:
+        batch_figures(reports, tmp_path / "out", urgent_size_mm=threshold)
+    assert info.value.code == "E230"
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("sizes", "width", "axis_max"),
+    [((1.0,), 0.0, 100.0), ((1.0,), 5.0, -1.0), ((-1.0,), 5.0, 100.0), ((math.nan,), 5.0, 100.0)],
+)
+def test_figures_size_bins_rejects_bad_input_e231(sizes, width, axis_max):
+    with pytest.raises(CalcminerError) as info:
+        size_bins(sizes, URGENT_MM, width_mm=width, axis_max_mm=axis_max)
+    assert info.value.code == "E231"
 
 
 def test_figures_print_and_warn_nothing(reports, tmp_path, capsys, recwarn):

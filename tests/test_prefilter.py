@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from calcminer.nlp.errors import PatternError
 from calcminer.nlp.mining.miner import Miner
 from calcminer.nlp.mining.prefilter import Prefilter, anchor_words
 from calcminer.nlp.rules.patterns import SpanRule, load_patterns
@@ -47,9 +48,12 @@ def test_prefilter_anchor_words_come_from_a_required_token(
     assert anchor_words([_rule(pattern)]) == expected
 
 
-def test_prefilter_rule_without_literal_token_is_an_error() -> None:
-    with pytest.raises(ValueError, match="no required token"):
+def test_prefilter_rule_without_literal_token_is_an_error_e015() -> None:
+    with pytest.raises(PatternError) as info:
         anchor_words([_rule([{"TEXT": {"REGEX": "^calc"}}])])
+    assert info.value.code == "E015"
+    # Also a ValueError while the prefilter's lendable group catches that (see RuleTestError).
+    assert isinstance(info.value, ValueError)
 
 
 def test_prefilter_words_follow_the_loaded_patterns() -> None:

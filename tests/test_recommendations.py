@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 from calcminer.cli import app
 from calcminer.nlp.api import extract_tables, run_extract
 from calcminer.nlp.engine.run import EngineOptions
+from calcminer.nlp.errors import InputError
 from calcminer.nlp.io.tables import RECOMMENDATION_COLUMNS, recommendations_frame
 from calcminer.nlp.mining.miner import Miner
 from calcminer.nlp.pipeline.recommendations import (
@@ -466,8 +467,9 @@ def test_recommendation_clause_bounds() -> None:
 
 def test_recommendation_parse_word_span() -> None:
     assert parse_word_span("FOLLOWUP_PLAN@3-17") == ("FOLLOWUP_PLAN", 3, 17)
-    with pytest.raises(ValueError, match="LABEL@start-end"):
+    with pytest.raises(InputError) as info:
         parse_word_span("FOLLOWUP 3-17")
+    assert info.value.code == "E161"
 
 
 def test_recommendation_interval_factors_are_configuration(tmp_path: Path) -> None:

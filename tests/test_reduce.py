@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from calcminer.nlp.errors import CalcminerError
 from calcminer.nlp.mining.miner import Miner
 from calcminer.nlp.mining.reduce import PLACEHOLDER, Reducer, Reduction
 from calcminer.nlp.schema import Report
@@ -47,8 +48,9 @@ def test_reduction_maps_offsets_back_to_the_original() -> None:
     assert text[reduction.original_offset(found) :].startswith("calcified granuloma")
     end = found + len("calcified granuloma")
     assert reduction.original_offset(end, end=True) == text.index(" granuloma.") + len(" granuloma")
-    with pytest.raises(ValueError, match="not in original text"):
+    with pytest.raises(CalcminerError) as info:
         reduction.original_offset(reduction.text.index(PLACEHOLDER))
+    assert info.value.code == "E016"
 
 
 def test_reducer_keeps_needed_pieces_headers_and_line_structure() -> None:

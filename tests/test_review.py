@@ -18,7 +18,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 
-from calcminer.nlp.errors import CalcminerError, OutputError
+from calcminer.nlp.errors import CalcminerError, InputError, OutputError
 from calcminer.nlp.schema import RecordError, Report, ReportResult
 from calcminer.nlp.views import review_templates
 from calcminer.nlp.views.review import (
@@ -139,9 +139,10 @@ def test_review_split_segments_exact(
 
 
 @pytest.mark.parametrize("span", [(-1, 2), (3, 2), (0, 11)])
-def test_review_split_segments_rejects_spans_outside_text(span: tuple[int, int]) -> None:
-    with pytest.raises(ValueError):
+def test_review_split_segments_rejects_spans_outside_text_e404(span: tuple[int, int]) -> None:
+    with pytest.raises(CalcminerError) as info:
         split_segments(10, [span])
+    assert info.value.code == "E404"
 
 
 def test_review_parse_modifier_span() -> None:
@@ -153,8 +154,9 @@ def test_review_parse_modifier_span() -> None:
         9,
     )
     for bad in ("neg@7-9", "NEGATED_EXISTENCE:neg", "A:b@7", "A:b@x-9", ":b@1-2"):
-        with pytest.raises(ValueError):
+        with pytest.raises(InputError) as info:
             parse_modifier_span(bad)
+        assert info.value.code == "E161"
 
 
 # --- order, marks, fields ------------------------------------------------------------------------

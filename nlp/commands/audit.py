@@ -124,8 +124,8 @@ def run_audit(
 
     Raises:
         CalcminerError: Bad options (E304/E305/E306), unreadable archive or database,
-            invalid rule files, unwritable outputs, and E205 when records read != exams +
-            error rows.
+            invalid rule files, unwritable outputs, E205 when records read != exams +
+            error rows, and E904 when a report comes without its result (a bug).
     """
     from calcminer.nlp.audit import (
         ModalityDetector,
@@ -174,11 +174,12 @@ def run_audit(
         items: Iterator[Report | RecordError] = read_reports(
             inputs, id_col=id_col, text_col=text_col, limits=limits
         )
-    else:
+    elif db_url is not None and query is not None:
         from calcminer.nlp.io.db import read_database
 
-        assert db_url is not None and query is not None
         items = read_database(db_url, query, id_col=id_col, text_col=text_col, limits=limits)
+    else:  # checked above (E305): an archive, or a URL with a query
+        raise CalcminerError(Errors.E305.format(detail="neither"))
     active = resolve_miner(miner, patterns_dir)
 
     records = 0
@@ -189,7 +190,8 @@ def run_audit(
         if isinstance(record, RecordError):
             errors.append((order, record))
             continue
-        assert mined is not None
+        if mined is None:
+            raise CalcminerError(Errors.E904.format(position=order))
         exam = make_exam(order, record, mined, detector, archive_columns, date_format)
         if isinstance(exam, RecordError):
             errors.append((order, exam))

@@ -94,11 +94,17 @@ def mine_records(
             yield index, error, None
 
     for result in miner.mine(reports()):
-        yield from flush_errors()
-        if not pending:
+        # The record errors before the next report come through first, in their place.
+        found: tuple[int, Report] | None = None
+        while pending and found is None:
+            index, item = pending.popleft()
+            if isinstance(item, Report):
+                found = (index, item)
+            else:
+                yield index, item, None
+        if found is None:
             raise CalcminerError(Errors.E206.format(got=result.report_id, expected=None))
-        index, report = pending.popleft()
-        assert isinstance(report, Report)
+        index, report = found
         if result.report_id != report.report_id:
             raise CalcminerError(
                 Errors.E206.format(got=result.report_id, expected=report.report_id)
@@ -145,7 +151,8 @@ def mine_batch(
 
     Raises:
         InputError: When an input cannot be read as a whole.
-        CalcminerError: E205/E206 when the miner breaks its one-result-per-report contract.
+        CalcminerError: E205/E206 when the miner breaks its one-result-per-report contract;
+            E904 when a report comes without its result (a bug).
     """
     limits = input_limits(patterns_dir)
     records = read_reports(inputs, id_col=id_col, text_col=text_col, limits=limits)
@@ -153,11 +160,12 @@ def mine_batch(
     pairs: list[tuple[Report, ReportResult]] = []
     errors: list[RecordError] = []
     read = 0
-    for _, record, result in mine_records(records, active):
+    for position, record, result in mine_records(records, active):
         read += 1
         if isinstance(record, RecordError):
             errors.append(record)
+        elif result is None:
+            raise CalcminerError(Errors.E904.format(position=position))
         else:
-            assert result is not None
             pairs.append((record, result))
     return MinedBatch(tuple(pairs), tuple(errors), read)

@@ -8,14 +8,14 @@ and Couinaud-segment figures.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from calcminer.nlp.commands.batch import mine_batch
 from calcminer.nlp.commands.summary import RunSummary, format_check
-from calcminer.nlp.errors import CalcminerError, Errors
+from calcminer.nlp.errors import CalcminerError, Errors, InputError
 from calcminer.nlp.io.tables import errors_frame, reports_frame
 from calcminer.nlp.io.writers import output_format
 
@@ -62,6 +62,8 @@ def read_report_tables(inputs: Sequence[str | Path]) -> pd.DataFrame:
     Raises:
         OutputError: E201 for another extension.
         CalcminerError: E101 for a missing file.
+        InputError: E212 for a file that cannot be read as a table (pandas' or pyarrow's
+            message as the detail).
     """
     import pandas as pd
 
@@ -71,13 +73,36 @@ def read_report_tables(inputs: Sequence[str | Path]) -> pd.DataFrame:
         kind = output_format(path)
         if not path.is_file():
             raise CalcminerError(Errors.E101.format(path=path))
-        if kind == "csv":
-            frames.append(pd.read_csv(path, dtype=str, keep_default_na=False))
-        elif kind == "parquet":
-            frames.append(pd.read_parquet(path))
-        else:
-            frames.append(pd.read_json(path, lines=True, dtype=False))
+        try:
+            if kind == "csv":
+                frames.append(pd.read_csv(path, dtype=str, keep_default_na=False))
+            elif kind == "parquet":
+                frames.append(pd.read_parquet(path))
+            else:
+                frames.append(pd.read_json(path, lines=True, dtype=False))
+        except ValueError as e:
+            # pandas' and pyarrow's parse and decode errors are ValueErrors: no text shown.
+            raise InputError(Errors.E212.format(detail=str(e))) from e
     return pd.concat(frames, ignore_index=True) if frames else reports_frame([])
+
+
+def _urgent_threshold(config: Mapping[str, Any]) -> float:
+    """The urgent size threshold of a loaded ``config.toml``, in mm.
+
+    Args:
+        config: The configuration (``PatternSet.config``).
+
+    Returns:
+        ``urgent_size_mm`` of ``[triage]`` as a float.
+
+    Raises:
+        CalcminerError: E230 when it is not a number.
+    """
+    value = config["triage"]["urgent_size_mm"]
+    try:
+        return float(value)
+    except (TypeError, ValueError, OverflowError):  # float() of text, a table, a huge int
+        raise CalcminerError(Errors.E230.format(value=value)) from None
 
 
 def run_figures(
@@ -109,41 +134,15 @@ def run_figures(
         The run summary: the figures written, the reports drawn and the record errors.
 
     Raises:
-        CalcminerError: Input, pattern and write problems, and E212 for a table that cannot
-            be drawn (a ``ValueError`` on the way, e.g. a missing column or a bad cell).
+        CalcminerError: Input, pattern and write problems, E212 for a table that cannot be
+            drawn (e.g. a missing column or a bad cell), and E230 for an urgent threshold
+            that is not a finite size >= 0.
     """
-    try:
-        return _draw(
-            inputs,
-            Path(out_dir),
-            errors_out=errors_out,
-            from_table=from_table,
-            id_col=id_col,
-            text_col=text_col,
-            patterns_dir=patterns_dir,
-            miner=miner,
-        )
-    except ValueError as e:
-        # A report table that is not calcminer's (a missing column, a bad cell): no text shown.
-        raise CalcminerError(Errors.E212.format(detail=str(e))) from e
-
-
-def _draw(
-    inputs: Sequence[str | Path],
-    out_dir: Path,
-    *,
-    errors_out: str | Path | None,
-    from_table: bool,
-    id_col: str,
-    text_col: str,
-    patterns_dir: str | Path | None,
-    miner: Mining | None,
-) -> FiguresRunSummary:
-    """:func:`run_figures` without the E212 wrapping."""
     from calcminer.nlp.rules.patterns import load_patterns
     from calcminer.nlp.views.plots import batch_figures
 
-    urgent_size_mm = float(load_patterns(patterns_dir).config["triage"]["urgent_size_mm"])
+    folder = Path(out_dir)
+    urgent_size_mm = _urgent_threshold(load_patterns(patterns_dir).config)
     errors = 0
     written: list[tuple[str, Path, int]] = []
     if from_table:
@@ -157,9 +156,9 @@ def _draw(
         if errors_out is not None or batch.errors:
             from calcminer.nlp.io.writers import write_table
 
-            target = Path(errors_out) if errors_out is not None else out_dir / ERRORS_NAME
+            target = Path(errors_out) if errors_out is not None else folder / ERRORS_NAME
             written.append(("errors", write_table(errors_frame(batch.errors), target), errors))
-    figures = batch_figures(reports, out_dir, urgent_size_mm=urgent_size_mm)
+    figures = batch_figures(reports, folder, urgent_size_mm=urgent_size_mm)
     written += [(name, path, 0) for name, path in figures.items()]
     return FiguresRunSummary(
         records_read=len(reports) + errors,

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from spacy.tokens import Doc
 
+from calcminer.nlp.errors import CalcminerError, Errors
 from calcminer.nlp.mining.findings import aggregate, doc_findings, no_finding_result
 from calcminer.nlp.mining.prefilter import CandidateUnits, Prefilter
 from calcminer.nlp.mining.reduce import Reducer, Reduction
@@ -24,6 +25,8 @@ from calcminer.nlp.schema import Report, ReportResult
 
 #: Reports per ``nlp.pipe`` batch.
 DEFAULT_BATCH_SIZE = 64
+#: The section splitter's name in the pipeline (the reducer reads its headers).
+SECTIONS_PIPE = "calcminer_sections"
 
 
 class Mining(Protocol):
@@ -79,8 +82,13 @@ class Miner:
             Prefilter.from_patterns(self.patterns, self.nlp.tokenizer) if prefilter else None
         )
         self.reduce = reduce
-        splitter = self.nlp.get_pipe("calcminer_sections")
-        assert isinstance(splitter, SectionSplitter)
+        splitter = self.nlp.get_pipe(SECTIONS_PIPE)
+        if not isinstance(splitter, SectionSplitter):
+            raise CalcminerError(
+                Errors.E901.format(
+                    name=SECTIONS_PIPE, got=type(splitter).__name__, expected="SectionSplitter"
+                )
+            )
         self.reducer = Reducer(splitter.headers, run_on_words=splitter.run_on_words)
         self.clean = TextCleaner(self.patterns.normalization["text_char_map"])
         #: What may start a sentence that continues the one before (see ``_continued``).
@@ -98,13 +106,23 @@ class Miner:
         liver's depends on lungs or a thyroid named anywhere in the report. When a target's
         organ rests on such a lobe and the report may name one, the whole text is mined.
         """
-        assert self.prefilter is not None
+        prefilter = self._prefilter("read a reduced text's findings")
         records = finding_records(doc)
         if any(rec["context_sensitive"] for rec in records):
             return True  # it refers back to a sentence the reduced text may not hold
         return any(rec["lobe_sensitive"] for rec in records) and (
-            self.prefilter.may_have_lobed_organ(text)
+            prefilter.may_have_lobed_organ(text)
         )
+
+    def _prefilter(self, step: str) -> Prefilter:
+        """The prefilter, for a step that runs only with it (reduced texts come from it).
+
+        Raises:
+            CalcminerError: E902 when the prefilter is off (a bug: the step needs it).
+        """
+        if self.prefilter is None:
+            raise CalcminerError(Errors.E902.format(step=step))
+        return self.prefilter
 
     def _reduction(self, text: str, units: CandidateUnits) -> Reduction | None:
         """The reduced text for a report's candidate units, or None (mine the whole text)."""
@@ -120,7 +138,7 @@ class Miner:
     def _continued(self, text: str, units: Sequence[tuple[int, int]]) -> bool:
         """Whether a sentence right after a target piece may continue it ("; these lie in
         segments II and V"): the linker then reads that sentence too, so no reduction."""
-        assert self.prefilter is not None
+        prefilter = self._prefilter("tested a piece for a sentence that continues it")
         for start, end in units:
             # "Calcified foci with shadowing:" then "- segment 3, 4 mm;" on each line.
             if text[start:end].rstrip().endswith(self._list_introducers) and (
@@ -136,7 +154,7 @@ class Miner:
                 default=len(text),
             )
             # The phrase too: "Segment: II" lends a place that its first word opens.
-            if self.prefilter.may_lend(text[found.start() : stop]):
+            if prefilter.may_lend(text[found.start() : stop]):
                 return True
         return False
 
@@ -183,9 +201,9 @@ class Miner:
                 if reduction is not None and doc._.get(LOOK_BACK) and not kept:
                     # A recommendation read the clauses before the piece kept before it:
                     # mine again with as many pieces as it may read.
-                    assert self.prefilter is not None
+                    prefilter = self._prefilter("mined a reduced text again")
                     text = cleaned.text
-                    units = self.prefilter.candidate_units(text, look_back=True)
+                    units = prefilter.candidate_units(text, look_back=True)
                     reduction = self._reduction(text, units)
                     doc = self.nlp(reduction.text if reduction else text, disable=disable)
                 if reduction is not None:

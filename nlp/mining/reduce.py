@@ -37,6 +37,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from calcminer.nlp.errors import CalcminerError, Errors
 from calcminer.nlp.pipeline.sections import LINE_BREAKS, PLACEHOLDER
 
 if TYPE_CHECKING:
@@ -66,12 +67,12 @@ class Reduction:
         """The original offset of a reduced one (``end=True`` for an exclusive end offset).
 
         Raises:
-            ValueError: When the offset lies in a placeholder, not in original text.
+            CalcminerError: E016 when the offset lies in a placeholder, not in original text.
         """
         probe = offset - 1 if end else offset
         k = bisect.bisect_right(self.starts, probe) - 1
         if k < 0 or probe >= self.starts[k] + self.lengths[k]:
-            raise ValueError(f"offset {offset} of the reduced text is not in original text")
+            raise CalcminerError(Errors.E016.format(offset=offset))
         return self.origins[k] + offset - self.starts[k]
 
 
@@ -331,15 +332,20 @@ class _HeaderAtStart:
 
     Args:
         literals: Header texts of ASCII letters and single spaces.
+
+    Raises:
+        CalcminerError: E903 for another literal (a bug: :class:`Reducer` filters them).
     """
 
     def __init__(self, literals: Iterable[str]) -> None:
         chosen = set(literals)
-        if not all(
-            w == "" or (w.isascii() and all(part.isalpha() for part in w.split(" ")))
+        others = [
+            w
             for w in chosen
-        ):
-            raise ValueError("header literals must be ASCII words and single spaces")
+            if not (w == "" or (w.isascii() and all(part.isalpha() for part in w.split(" "))))
+        ]
+        if others:
+            raise CalcminerError(Errors.E903.format(count=len(others)))
         self.pattern = _line_start_header(chosen)
         self._lowered = frozenset(w.lower() for w in chosen)
 

@@ -68,9 +68,10 @@ class RuleComponent:
     @property
     def rules(self) -> PatternSet:
         """The rules the component was set up with (E012 when there are none yet)."""
-        self._require_rules()
-        assert self._rules is not None
-        return self._rules
+        rules = self._rules
+        if rules is None:
+            raise PatternError(Errors.E012.format(name=self.name))
+        return rules
 
     def _require_rules(self) -> None:
         if self._rules is None:

@@ -11,6 +11,7 @@ from functools import cached_property
 from itertools import islice
 from typing import Any
 
+from calcminer.nlp.errors import Errors, PatternError
 from calcminer.nlp.rules.rule_values import (
     LOBE_BOTH,
     LOBE_CAUDATE,
@@ -297,7 +298,7 @@ class TextCleaner:
             ``_context``, characters replaced only before others (``{"to": ..., "before": ...}``).
 
     Raises:
-        ValueError: When a key is not one character or a value longer than one.
+        PatternError: E014 when a key is not one character or a value longer than one.
     """
 
     def __init__(self, char_map: Mapping[str, Any]) -> None:
@@ -310,10 +311,8 @@ class TextCleaner:
             if key.startswith("_"):
                 continue  # comments
             if len(key) != 1 or len(value) > 1:
-                raise ValueError(
-                    f"text_char_map entry {key!r}: keys must be one character and values one"
-                    " character or empty"
-                )
+                detail = "keys must be one character and values one character or empty"
+                raise PatternError(Errors.E014.format(key=key, detail=detail))
             table[ord(key)] = ord(value) if value else None
             if not value:
                 removed.append(key)
@@ -325,10 +324,8 @@ class TextCleaner:
         context: Mapping[str, Mapping[str, str]] = char_map.get("_context", {})
         for key, rule in context.items():
             if len(key) != 1 or len(rule["to"]) != 1:
-                raise ValueError(
-                    f"text_char_map _context entry {key!r}: key and replacement must be one"
-                    " character each"
-                )
+                detail = "under _context, key and replacement must be one character each"
+                raise PatternError(Errors.E014.format(key=key, detail=detail))
             before = re.escape(rule["before"])
             self._context.append((re.compile(f"{re.escape(key)}(?=[{before}])"), rule["to"]))
 

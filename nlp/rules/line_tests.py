@@ -13,7 +13,18 @@ from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
+from calcminer.nlp.errors import Errors, PatternError
 from calcminer.nlp.rules.patterns import SpanRule, required_words
+
+
+class RuleTestError(PatternError, ValueError):
+    """E015: a rule has no required token with literal words, so it has no line test.
+
+    A :class:`~calcminer.nlp.errors.PatternError`, and also a ``ValueError`` for the callers
+    that still catch that (``calcminer.nlp.mining.prefilter``: a lendable rule whose regular
+    expressions need a digit is tested otherwise); drop the ``ValueError`` base once they
+    catch this class.
+    """
 
 
 @dataclass(frozen=True)
@@ -79,8 +90,8 @@ def rule_test(rule: SpanRule) -> RuleTest:
     """The line test of one rule.
 
     Raises:
-        ValueError: When the rule has no required token with literal words (e.g. only
-            regular expressions): the prefilter could then not be a superset test.
+        RuleTestError: E015 when the rule has no required token with literal words (e.g.
+            only regular expressions): the prefilter could then not be a superset test.
     """
     if isinstance(rule.pattern, str):
         sets = [frozenset({w}) for w in rule.pattern.lower().split()]
@@ -88,16 +99,17 @@ def rule_test(rule: SpanRule) -> RuleTest:
         sets = required_words(rule.pattern)
     test = RuleTest(tuple(sets), tuple(rule.requires))
     if not test.anchor():
-        raise ValueError(
-            f"rule {rule.id!r} in {rule.path} has no required token with literal words: "
-            "the prefilter cannot be derived from it"
-        )
+        raise RuleTestError(Errors.E015.format(rule_id=rule.id, path=rule.path))
     return test
 
 
 def anchor_words(rules: Iterable[SpanRule]) -> set[str]:
-    """The words of each rule's most selective required token, all together."""
+    """The words of each rule's most selective required token, all together.
+
+    Raises:
+        RuleTestError: E015 as :func:`rule_test`.
+    """
     return {w for rule in rules for w in rule_test(rule).anchor()}
 
 
-__all__ = ["RuleTest", "anchor_words", "rule_test"]
+__all__ = ["RuleTest", "RuleTestError", "anchor_words", "rule_test"]

@@ -400,11 +400,10 @@ def pick_report(
     """
     from calcminer.nlp.io.readers import read_reports
 
-    if (text is None) == (file is None):
-        raise CalcminerError(Errors.E220)
-    if text is not None:
+    if text is not None and file is None:
         return Report(report_id="text", text=text)
-    assert file is not None
+    if file is None or text is not None:  # neither, or both
+        raise CalcminerError(Errors.E220)
     chosen: Report | RecordError | None = None
     for item in read_reports([file], id_col=id_col, text_col=text_col):
         if report_id is None:

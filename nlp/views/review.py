@@ -33,7 +33,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-from calcminer.nlp.errors import CalcminerError, Errors, OutputError
+from calcminer.nlp.errors import CalcminerError, Errors, InputError, OutputError
 from calcminer.nlp.schema import (
     FLAGGED_LEVELS,
     GOLD_FIELDS,
@@ -156,11 +156,12 @@ def split_segments(length: int, spans: Sequence[tuple[int, int]]) -> tuple[Segme
         The pieces in text order, covering the whole text (none for an empty text).
 
     Raises:
-        ValueError: When a span does not lie within ``[0, length]`` or ends before it starts.
+        CalcminerError: E404 when a span does not lie within ``[0, length]`` or ends before
+            it starts.
     """
     for start, end in spans:
         if not 0 <= start <= end <= length:
-            raise ValueError(f"span {start}-{end} does not fit a text of length {length}")
+            raise CalcminerError(Errors.E404.format(start=start, end=end, length=length))
     cuts = {0, length}
     for start, end in spans:
         if start < end:
@@ -496,7 +497,7 @@ def _marks(
         for raw in finding.modifier_spans:
             try:
                 modifier = parse_modifier_span(raw)
-            except ValueError:
+            except InputError:  # E161, reported as E402 for this report
                 raise _span_error(report, "modifier", raw) from None
             if not 0 <= modifier.start <= modifier.end <= length:
                 raise _span_error(report, "modifier", raw)
@@ -520,7 +521,7 @@ def _marks(
         for raw in recommendation.word_spans:
             try:
                 _kind, start, end = parse_word_span(raw)
-            except ValueError:
+            except InputError:  # E161, reported as E402 for this report
                 raise _span_error(report, "recommendation", raw) from None
             if not 0 <= start <= end <= length:
                 raise _span_error(report, "recommendation", raw)

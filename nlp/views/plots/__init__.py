@@ -101,6 +101,7 @@ from calcminer.nlp.views.plots.liver_map import (
 )
 from calcminer.nlp.views.plots.readback import (
     SIZE_COLUMNS,
+    CellError,
     bool_cell,
     list_cell,
     normalize_table,
@@ -166,6 +167,7 @@ __all__ = [
     "URGENT_BAR_COLOR",
     "WINDOW_AXIS_FACTOR",
     "WINDOW_LINE_ALPHA",
+    "CellError",
     "LevelOutcome",
     "SegmentShape",
     "SizeBins",

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from calcminer.nlp.audit import LEVELS, STATUSES
+from calcminer.nlp.errors import CalcminerError, Errors, InputError
 from calcminer.nlp.views.plots.render import PERCENT_MAX, percent_text, png_path, render_png
 
 if TYPE_CHECKING:
@@ -141,15 +142,14 @@ def level_outcomes(audit: pd.DataFrame) -> tuple[LevelOutcome, ...]:
         One outcome per level with index exams, in :func:`level_order`.
 
     Raises:
-        ValueError: For a missing column, a missing or non-text level, an unknown status, or
-            a completed/late row without a whole, non-negative ``days_to_followup``. The
-            message names the row position, never its ids.
+        InputError: E232 for a missing column, a missing or non-text level, an unknown
+            status, or a completed/late row without a whole, non-negative
+            ``days_to_followup``. The message names the row position, never its ids.
     """
     missing = [name for name in AUDIT_PLOT_COLUMNS if name not in audit.columns]
     if missing:
-        raise ValueError(
-            f"the audit table has no column(s) {missing}; expected {list(AUDIT_PLOT_COLUMNS)}"
-        )
+        detail = f"the audit table has no column(s) {missing}; expected {list(AUDIT_PLOT_COLUMNS)}"
+        raise InputError(Errors.E232.format(detail=detail))
     counts: dict[str, dict[str, int]] = {}
     days: dict[str, list[int]] = {}
     rows = zip(
@@ -160,19 +160,18 @@ def level_outcomes(audit: pd.DataFrame) -> tuple[LevelOutcome, ...]:
     )
     for position, (level, status, waited) in enumerate(rows):
         if not isinstance(level, str) or not level:
-            raise ValueError(f"audit row {position}: the level must be a non-empty string")
-        if status not in STATUS_COLORS:
-            raise ValueError(
-                f"audit row {position}: unknown status {status!r}; expected one of {STATUSES}"
-            )
+            detail = f"audit row {position}: the level must be a non-empty string"
+            raise InputError(Errors.E232.format(detail=detail))
+        if not isinstance(status, str) or status not in STATUS_COLORS:
+            detail = f"audit row {position}: unknown status {status!r}; expected one of {STATUSES}"
+            raise InputError(Errors.E232.format(detail=detail))
         counts.setdefault(level, dict.fromkeys(STATUSES, 0))[status] += 1
         days.setdefault(level, [])
         if status in FOLLOWED_UP_STATUSES:
             whole = _whole_days(waited)
             if whole is None:
-                raise ValueError(
-                    f"audit row {position}: a {status} index exam needs days_to_followup >= 0"
-                )
+                detail = f"audit row {position}: a {status} index exam needs days_to_followup >= 0"
+                raise InputError(Errors.E232.format(detail=detail))
             days[level].append(whole)
     return tuple(
         LevelOutcome(level, counts[level], tuple(sorted(days[level])))
@@ -203,18 +202,18 @@ def cumulative_share(followup_days: Sequence[int], index_exams: int, max_days: i
         vertex at every day a follow-up happened.
 
     Raises:
-        ValueError: For no index exams, more follow-ups than index exams, a negative day, or
-            a negative axis end.
+        CalcminerError: E233 for no index exams, more follow-ups than index exams, a
+            negative day, or a negative axis end.
     """
     if index_exams < 1:
-        raise ValueError(f"a curve needs at least one index exam, got {index_exams}")
+        detail = f"it has {index_exams} index exams"
+        raise CalcminerError(Errors.E233.format(detail=detail))
     if len(followup_days) > index_exams:
-        raise ValueError(
-            f"{len(followup_days)} follow-ups for {index_exams} index exams; expected at most "
-            "one follow-up per index exam"
-        )
+        detail = f"it has {len(followup_days)} follow-ups for {index_exams} index exams"
+        raise CalcminerError(Errors.E233.format(detail=detail))
     if max_days < 0 or any(day < 0 for day in followup_days):
-        raise ValueError("days since the index exam must be >= 0")
+        detail = "a day since the index exam, or the axis end, is negative"
+        raise CalcminerError(Errors.E233.format(detail=detail))
     per_day: dict[int, int] = {}
     for day in followup_days:
         if day <= max_days:
@@ -292,8 +291,8 @@ def audit_figure(
     Raises:
         OutputError: E306 when the path does not end in ``.png``; E202 when it cannot be
             written (nothing is left behind).
-        ValueError: When the table breaks the audit table's contract (see
-            :func:`level_outcomes`).
+        InputError: E232 when the table breaks the audit table's contract (see
+            :func:`level_outcomes`); nothing is written.
     """
     target = png_path(path)
     outcomes = level_outcomes(audit)

@@ -10,11 +10,13 @@ counts, shares and levels only: never report text, never ids.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from calcminer.nlp.errors import CalcminerError, Errors, InputError
 from calcminer.nlp.schema import COUINAUD_SEGMENTS, TRIAGE_LEVELS
 from calcminer.nlp.views.plots.audit import LEVEL_COLORS
 from calcminer.nlp.views.plots.liver_map import SEGMENT_SHAPES, draw_liver_map
@@ -91,8 +93,9 @@ def batch_figures(
 
     Raises:
         OutputError: E202 when a figure cannot be written.
-        ValueError: See :func:`triage_figure`, :func:`size_figure` and
-            :func:`segment_map_figure`.
+        InputError: E212 when the table breaks its contract (see :func:`triage_counts`,
+            :func:`size_values` and :func:`report_segments`); nothing is written.
+        CalcminerError: E230 for a threshold that is not a finite size >= 0.
     """
     folder = Path(out_dir)
     _check_threshold(urgent_size_mm)
@@ -107,10 +110,11 @@ def batch_figures(
 
 
 def _columns(table: pd.DataFrame, needed: Sequence[str], name: str) -> None:
-    """Check that a table has the columns a figure reads."""
+    """Check that a table has the columns a figure reads (E212 otherwise)."""
     missing = [column for column in needed if column not in table.columns]
     if missing:
-        raise ValueError(f"the {name} table has no column(s) {missing}; expected {list(needed)}")
+        detail = f"the {name} table has no column(s) {missing}; expected {list(needed)}"
+        raise InputError(Errors.E212.format(detail=detail))
 
 
 # --- triage ------------------------------------------------------------------------------------
@@ -132,7 +136,7 @@ def triage_figure(reports: pd.DataFrame, path: str | Path) -> Path:
     Raises:
         OutputError: E306 when the path does not end in ``.png``; E202 when it cannot be
             written (nothing is left behind).
-        ValueError: For a table without ``triage`` or with an unknown level.
+        InputError: E212 for a table without ``triage`` or with an unknown level.
     """
     target = png_path(path)
     return _render_triage(triage_counts(reports), target)
@@ -149,18 +153,19 @@ def triage_counts(reports: pd.DataFrame) -> dict[str, int]:
         ``urgent``, in that order (absent levels count 0).
 
     Raises:
-        ValueError: For a missing column or a row whose level is none of these (the message
-            names the row position).
+        InputError: E212 for a missing column or a row whose level is none of these (the
+            message names the row position).
     """
     _columns(reports, TRIAGE_PLOT_COLUMNS, "report")
     counts: dict[str, int] = dict.fromkeys(TRIAGE_LEVELS, 0)
     for position, level in enumerate(reports["triage"].tolist()):
-        key = level.strip() if isinstance(level, str) else level
-        if key not in counts:
-            raise ValueError(
+        key = level.strip() if isinstance(level, str) else None
+        if key is None or key not in counts:
+            detail = (
                 f"report row {position}: unknown triage level; expected one of "
                 f"{list(TRIAGE_LEVELS)}"
             )
+            raise InputError(Errors.E212.format(detail=detail))
         counts[key] += 1
     return counts
 
@@ -252,8 +257,8 @@ def size_figure(reports: pd.DataFrame, path: str | Path, *, urgent_size_mm: floa
     Raises:
         OutputError: E306 when the path does not end in ``.png``; E202 when it cannot be
             written (nothing is left behind).
-        ValueError: For a table that :func:`size_values` cannot read, or a threshold that
-            is not a finite size >= 0.
+        InputError: E212 for a table that :func:`size_values` cannot read.
+        CalcminerError: E230 for a threshold that is not a finite size >= 0.
     """
     target = png_path(path)
     _check_threshold(urgent_size_mm)
@@ -276,20 +281,23 @@ def size_values(reports: pd.DataFrame) -> SizeSample:
         The sizes, ascending, and the number of reports with a calcification but no size.
 
     Raises:
-        ValueError: For a missing column, a ``calcification`` cell that is not true or false,
-            or a size that is not a number >= 0 (the message names the row position).
+        InputError: E212 for a missing column, a ``calcification`` cell that is not true or
+            false, or a size that is not a number >= 0 (the message names the row position).
     """
     _columns(reports, SIZE_PLOT_COLUMNS, "report")
     sizes: list[float] = []
     without = 0
     rows = zip(reports["calcification"].tolist(), reports["max_size_mm"].tolist(), strict=True)
     for position, (calcification, size) in enumerate(rows):
-        flag = convert_cell(bool_cell, calcification, "calcification", position)
+        flag = convert_cell(
+            bool_cell, calcification, "calcification", position, message=Errors.E212
+        )
         if flag is None:
-            raise ValueError(f"column 'calcification', row {position}: expected true or false")
+            detail = f"column 'calcification', row {position}: expected true or false"
+            raise InputError(Errors.E212.format(detail=detail))
         if not flag:
             continue
-        value = convert_cell(size_cell, size, "max_size_mm", position)
+        value = convert_cell(size_cell, size, "max_size_mm", position, message=Errors.E212)
         if value is None:
             without += 1
         else:
@@ -319,13 +327,17 @@ def size_bins(
         Edges, counts per bin, and how many sizes lie beyond the last edge.
 
     Raises:
-        ValueError: For a width or axis end <= 0, a negative or non-finite threshold or size.
+        CalcminerError: E231 for a width or axis end <= 0, or a negative or non-finite size;
+            E230 for a negative or non-finite threshold.
     """
     if not (width_mm > 0 and axis_max_mm > 0):
-        raise ValueError("the bin width and the axis end must be > 0 mm")
+        detail = f"the bin width is {width_mm} mm and the axis end {axis_max_mm} mm"
+        raise CalcminerError(Errors.E231.format(detail=detail))
     _check_threshold(urgent_size_mm)
-    if any(not math.isfinite(size) or size < 0 for size in sizes_mm):
-        raise ValueError("sizes must be finite and >= 0 mm")
+    bad = sum(1 for size in sizes_mm if not math.isfinite(size) or size < 0)
+    if bad:
+        detail = f"{bad} size(s) are negative or not finite"
+        raise CalcminerError(Errors.E231.format(detail=detail))
     reach = max([*sizes_mm, urgent_size_mm + width_mm])
     bins = max(1, min(math.ceil(reach / width_mm), math.ceil(axis_max_mm / width_mm)))
     counts = [0] * bins
@@ -340,8 +352,13 @@ def size_bins(
 
 
 def _check_threshold(urgent_size_mm: float) -> None:
-    if not math.isfinite(urgent_size_mm) or urgent_size_mm < 0:
-        raise ValueError(f"urgent_size_mm must be a finite size >= 0, got {urgent_size_mm}")
+    """Check the urgent threshold: a finite number of mm >= 0 (E230 otherwise)."""
+    if (
+        not isinstance(urgent_size_mm, numbers.Real)
+        or not math.isfinite(urgent_size_mm)
+        or urgent_size_mm < 0
+    ):
+        raise CalcminerError(Errors.E230.format(value=urgent_size_mm))
 
 
 def _render_sizes(sample: SizeSample, urgent_size_mm: float, path: Path) -> Path:
@@ -423,7 +440,7 @@ def segment_map_figure(reports: pd.DataFrame, path: str | Path) -> Path:
     Raises:
         OutputError: E306 when the path does not end in ``.png``; E202 when it cannot be
             written (nothing is left behind).
-        ValueError: For a table without ``segments`` or with an unknown segment.
+        InputError: E212 for a table without ``segments`` or with an unknown segment.
     """
     target = png_path(path)
     return _render_segments(report_segments(reports), target)
@@ -439,7 +456,8 @@ def report_segments(reports: pd.DataFrame) -> tuple[frozenset[str], ...]:
         One set of segment numerals per report row, in row order.
 
     Raises:
-        ValueError: For a missing column or an unknown segment (the message names the row).
+        InputError: E212 for a missing column or an unknown segment (the message names the
+            row).
     """
     _columns(reports, SEGMENT_PLOT_COLUMNS, "report")
     return tuple(
@@ -458,7 +476,7 @@ def segment_counts(reports: pd.DataFrame) -> dict[str, int]:
         Segment -> number of reports, for I to VIII in order (IVa and IVb count as IV).
 
     Raises:
-        ValueError: See :func:`report_segments`.
+        InputError: E212 as :func:`report_segments`.
     """
     return _count_segments(report_segments(reports))
 
@@ -477,9 +495,9 @@ def _segment(text: str, position: int) -> str:
     key = text.upper()
     segment = SEGMENT_ALIASES.get(key, key)
     if segment not in SEGMENT_SHAPES:
-        raise ValueError(
-            f"report row {position}: unknown segment; expected one of {list(COUINAUD_SEGMENTS)}"
-        )
+        expected = list(COUINAUD_SEGMENTS)
+        detail = f"report row {position}: unknown segment; expected one of {expected}"
+        raise InputError(Errors.E212.format(detail=detail))
     return segment
 
 

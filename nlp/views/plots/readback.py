@@ -13,11 +13,26 @@ import numbers
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from calcminer.nlp.errors import Errors, InputError
+
 if TYPE_CHECKING:
     import pandas as pd
 
 #: Size columns of the report and findings tables, in mm.
 SIZE_COLUMNS: frozenset[str] = frozenset({"size_mm", "max_size_mm"})
+
+
+class CellError(InputError):
+    """E160: a table cell that cannot be read.
+
+    Attributes:
+        detail: Why, never with the cell's value; :func:`convert_cell` adds the column and
+            row to it.
+    """
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(Errors.E160.format(detail=detail))
+        self.detail = detail
 
 
 def _is_missing(value: Any) -> bool:
@@ -68,7 +83,7 @@ def bool_cell(value: Any) -> bool | None:
         The boolean, or None for a missing value.
 
     Raises:
-        ValueError: For any other value.
+        CellError: E160 for any other value.
     """
     from calcminer.nlp.io.writers import plain_value
 
@@ -79,7 +94,7 @@ def bool_cell(value: Any) -> bool | None:
         return value.strip().lower() == "true"
     if _is_missing(value):
         return None
-    raise ValueError(f"expected true or false, got a {type(value).__name__}")
+    raise CellError(f"expected true or false, got a {type(value).__name__}")
 
 
 def size_cell(value: Any) -> float | None:
@@ -92,7 +107,7 @@ def size_cell(value: Any) -> float | None:
         The size in mm, or None for a missing value or an empty string.
 
     Raises:
-        ValueError: For a value that is not a finite number >= 0.
+        CellError: E160 for a value that is not a finite number >= 0.
     """
     from calcminer.nlp.io.writers import plain_value
 
@@ -102,15 +117,15 @@ def size_cell(value: Any) -> float | None:
             return None
         try:
             value = float(value)
-        except ValueError:
-            raise ValueError("expected a size in mm, got text") from None
+        except ValueError:  # float() of text that is no number
+            raise CellError("expected a size in mm, got text") from None
     if _is_missing(value):
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"expected a size in mm, got a {type(value).__name__}")
+        raise CellError(f"expected a size in mm, got a {type(value).__name__}")
     size = float(value)
     if not math.isfinite(size) or size < 0:
-        raise ValueError("expected a finite size >= 0 mm")
+        raise CellError("expected a finite size >= 0 mm")
     return size
 
 
@@ -130,8 +145,8 @@ def normalize_table(table: pd.DataFrame) -> pd.DataFrame:
         A new table; the input is not changed.
 
     Raises:
-        ValueError: For a cell that cannot be read; the message names the column and the
-            row position, never the value.
+        InputError: E160 for a cell that cannot be read; the message names the column and
+            the row position, never the value.
     """
     import pandas as pd
 
@@ -169,7 +184,14 @@ def _boolean_columns() -> frozenset[str]:
     )
 
 
-def convert_cell(convert: Callable[[Any], Any], value: Any, column: str, position: int) -> Any:
+def convert_cell(
+    convert: Callable[[Any], Any],
+    value: Any,
+    column: str,
+    position: int,
+    *,
+    message: str = Errors.E160,
+) -> Any:
     """Convert one cell with a ``*_cell`` reader; a failure names the column and row, never
     the value.
 
@@ -178,14 +200,18 @@ def convert_cell(convert: Callable[[Any], Any], value: Any, column: str, positio
         value: The cell.
         column: Its column, for the message.
         position: Its row position, for the message.
+        message: The coded message of a failure, with a ``{detail}`` field: E160, or the
+            contract of the table the cell is read for (E212 for the batch figures).
 
     Returns:
         What ``convert`` returns.
 
     Raises:
-        ValueError: When ``convert`` raises it, prefixed with the column and row.
+        InputError: ``message`` when ``convert`` raises :class:`CellError`, its detail
+            prefixed with the column and row.
     """
     try:
         return convert(value)
-    except ValueError as e:
-        raise ValueError(f"column {column!r}, row {position}: {e}") from None
+    except CellError as e:
+        detail = f"column {column!r}, row {position}: {e.detail}"
+        raise InputError(message.format(detail=detail)) from None
