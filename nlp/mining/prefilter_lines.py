@@ -18,7 +18,7 @@ from calcminer.nlp.pipeline.neighbours import LENT_ORGAN
 from calcminer.nlp.pipeline.sections import LINE_BREAKS
 from calcminer.nlp.pipeline.text_tables import is_table_row, rows_below, table_rows_above
 from calcminer.nlp.rules.labels import LENT_LABELS
-from calcminer.nlp.rules.line_tests import RuleTest, rule_test
+from calcminer.nlp.rules.line_tests import RuleTest, RuleTestError, rule_test
 from calcminer.nlp.rules.patterns import PatternSet
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
@@ -123,8 +123,8 @@ def lendable_group(patterns: PatternSet) -> RuleGroup:
     """The line tests of the rules a continuing sentence lends from (``LENT_LABELS``).
 
     Raises:
-        ValueError: When a rule has no literal words and its regular expressions need no
-            digit (then ``Prefilter.may_lend`` could not be a superset test).
+        RuleTestError: E015, when a rule has no literal words and its regular expressions
+            need no digit (then ``Prefilter.may_lend`` could not be a superset test).
     """
     tests = []
     for rule in patterns.mentions:
@@ -132,7 +132,7 @@ def lendable_group(patterns: PatternSet) -> RuleGroup:
             continue
         try:
             tests.append(rule_test(rule))
-        except ValueError:
+        except RuleTestError:
             regexes = [
                 v["REGEX"]
                 for token in rule.pattern

@@ -17,13 +17,11 @@ from calcminer.nlp.errors import Errors, PatternError
 from calcminer.nlp.rules.patterns import SpanRule, required_words
 
 
-class RuleTestError(PatternError, ValueError):
+class RuleTestError(PatternError):
     """E015: a rule has no required token with literal words, so it has no line test.
 
-    A :class:`~calcminer.nlp.errors.PatternError`, and also a ``ValueError`` for the callers
-    that still catch that (``calcminer.nlp.mining.prefilter``: a lendable rule whose regular
-    expressions need a digit is tested otherwise); drop the ``ValueError`` base once they
-    catch this class.
+    ``calcminer.nlp.mining.prefilter_lines.lendable_group`` catches it: a lendable rule whose
+    regular expressions need a digit is tested otherwise.
     """
 
 
