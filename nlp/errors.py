@@ -69,6 +69,10 @@ class Errors:
         "E016 Offset {offset} of a reduced text lies in a placeholder, not in the original "
         "text. Expected an offset of a piece the reduction kept; from the miner, this is a bug."
     )
+    E020 = (
+        "E020 Unknown triage setting(s) {keys}. Known settings: {known}, the setting keys of "
+        "the triage-rule table (calcminer/nlp/rules/triage_rules.py)."
+    )
 
     # --- E1xx: input files and records -----------------------------------------------------
     E101 = "E101 Input {path} does not exist. Expected a .jsonl, .csv or .parquet file or a folder."

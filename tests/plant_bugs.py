@@ -152,8 +152,8 @@ PLANTS: tuple[Plant, ...] = (
     ),
     Plant(
         "c",
-        "urgent threshold > becomes >= (nlp/mining/triage.py)",
-        "nlp/mining/triage.py",
+        "urgent threshold > becomes >= (nlp/rules/triage_rules.py)",
+        "nlp/rules/triage_rules.py",
         replace_once(r"max_size_mm > limit\b", "max_size_mm >= limit"),
         ("tests/test_triage.py", "tests/test_properties.py", "tests/test_accuracy.py"),
     ),

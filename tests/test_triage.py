@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import fields, replace
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from calcminer.cli import app
+from calcminer.nlp.errors import PatternError
 from calcminer.nlp.mining.triage import RULES_BY_ID, TRIAGE_RULES, TriageConfig, TriageRule, triage
 from calcminer.nlp.rules.patterns import (
     _CONFIG_KEYS,
@@ -17,6 +17,7 @@ from calcminer.nlp.rules.patterns import (
     default_patterns_dir,
     load_config,
 )
+from calcminer.nlp.rules.triage_rules import TRIAGE_SETTINGS, TriageFacts
 from calcminer.nlp.schema import TRIAGE_LEVELS
 from calcminer.nlp.views.explain import rule_catalogue
 
@@ -159,9 +160,9 @@ def _inputs_around(limit_mm: float) -> list[dict[str, Any]]:
 
 
 def _configs() -> list[TriageConfig]:
-    switches = [f.name for f in fields(TriageConfig) if isinstance(getattr(CONFIG, f.name), bool)]
+    switches = [key for key, value in TRIAGE_SETTINGS.items() if isinstance(value, bool)]
     return [
-        replace(CONFIG, urgent_size_mm=limit, **dict(zip(switches, values, strict=True)))
+        TriageConfig(urgent_size_mm=limit, **dict(zip(switches, values, strict=True)))
         for limit in (CONFIG.urgent_size_mm, 10.0)
         for values in itertools.product((True, False), repeat=len(switches))
     ]
@@ -189,7 +190,7 @@ def test_triage_threshold_keys_are_config_keys_and_fields() -> None:
     keys = {rule.threshold_key for rule in TRIAGE_RULES if rule.threshold_key is not None}
     packaged = load_config(default_patterns_dir() / CONFIG_FILE, default_patterns_dir())
     assert keys == _CONFIG_KEYS["triage"]
-    assert keys == {f.name for f in fields(TriageConfig)}
+    assert keys == set(TRIAGE_SETTINGS)
     assert keys == set(packaged["triage"])
 
 
@@ -202,7 +203,7 @@ def test_triage_threshold_key_governs_its_rule(rule: TriageRule) -> None:
     args = FIRING_INPUTS[rule.id]
     value = getattr(CONFIG, rule.threshold_key)
     off = False if isinstance(value, bool) else 10 * float(args["max_size_mm"])
-    decision = triage(config=replace(CONFIG, **{rule.threshold_key: off}), **args)
+    decision = triage(config=TriageConfig(**{rule.threshold_key: off}), **args)
     assert rule.id not in decision.rules
 
 
@@ -217,7 +218,9 @@ def test_triage_config_from_mapping_converts_like_the_fields() -> None:
             "workup_if_diffuse": True,
         }
     )
-    assert config == TriageConfig(25.0, False, True, True)
+    assert config == TriageConfig(
+        urgent_size_mm=25.0, workup_if_multiple=False, workup_if_bile_duct=True
+    )
     assert isinstance(config.urgent_size_mm, float)
     assert isinstance(config.workup_if_multiple, bool)
 
@@ -237,3 +240,40 @@ def test_triage_rules_cli_lists_the_table_in_order() -> None:
     lines = result.output.splitlines()
     assert [line.split()[1] for line in lines[1:-1]] == [rule.id for rule in TRIAGE_RULES]
     assert lines[-1] == f"{len(TRIAGE_RULES)} rule(s)"
+
+
+def test_triage_table_gate_first_fallback_last() -> None:
+    """The walk in ``triage()`` relies on it: a gate decides alone, so it comes first; the
+    fallback fires only when no rule did, so it comes last and always applies."""
+    kinds = [rule.kind for rule in TRIAGE_RULES]
+    assert kinds == sorted(kinds, key=["gate", "rule", "fallback"].index)
+    assert kinds[-1] == "fallback"
+    last = TRIAGE_RULES[-1]
+    for args in _inputs_around(30.0):
+        assert last.applies(TriageFacts(**args), None)
+
+
+def test_triage_table_settings_have_defaults_of_their_type() -> None:
+    packaged = load_config(default_patterns_dir() / CONFIG_FILE, default_patterns_dir())
+    for rule in TRIAGE_RULES:
+        if rule.threshold_key is None:
+            assert rule.default is None
+        else:
+            assert type(rule.default) is type(packaged["triage"][rule.threshold_key])
+
+
+def test_triage_config_unknown_setting_is_e020() -> None:
+    with pytest.raises(PatternError) as caught:
+        TriageConfig(workup_if_caudate=True)
+    assert caught.value.code == "E020" and "workup_if_caudate" in str(caught.value)
+
+
+def test_triage_config_is_immutable_hashable_and_picklable() -> None:
+    import pickle
+
+    config = TriageConfig(urgent_size_mm=25.0)
+    with pytest.raises(AttributeError):
+        config.urgent_size_mm = 3.0  # type: ignore[misc]
+    assert {config: 1}[TriageConfig(urgent_size_mm=25)] == 1
+    assert pickle.loads(pickle.dumps(config)) == config
+    assert config != CONFIG and repr(config).startswith("TriageConfig(urgent_size_mm=25.0")

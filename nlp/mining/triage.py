@@ -1,92 +1,108 @@
-"""Triage rules of the source article, applied to a report's aggregated fields."""
+"""Triage of a report's aggregated fields by the rules of the source article.
+
+The rules are one table, :data:`~calcminer.nlp.rules.triage_rules.TRIAGE_RULES` (id, level,
+description, setting, what it checks, its reason), in the rules layer so that loading
+``patterns/`` checks ``[triage]`` against it; :func:`triage` only walks it. The table's names
+are re-exported here, where they were first documented.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
-from calcminer.nlp.schema import TRIAGE_LEVELS, TriageLevel
-
-
-@dataclass(frozen=True)
-class TriageRule:
-    """One triage rule: the id a report row records, its level and what it is for.
-
-    Attributes:
-        id: Stable snake_case id, recorded in ``ReportResult.triage_rules``.
-        level: The triage level the rule gives when it fires.
-        description: What the rule is for (``calcminer rules --kind triage``).
-        threshold_key: The ``[triage]`` key of ``patterns/config.toml`` that sets or switches
-            the rule (a field of :class:`TriageConfig`); None when no setting governs it.
-    """
-
-    id: str
-    level: TriageLevel
-    description: str
-    threshold_key: str | None
-
-
-NONE_NO_CALCIFICATION = TriageRule(
-    "none_no_calcification", "none", "no counted intrahepatic calcification", None
-)
-URGENT_SIZE_OVER_THRESHOLD = TriageRule(
-    "urgent_size_over_threshold",
-    "urgent",
-    "a calcified focus larger than triage.urgent_size_mm: possible metastasis, CT/MRI",
-    "urgent_size_mm",
-)
-WORKUP_MULTIPLE = TriageRule(
-    "workup_multiple", "workup", "two or more calcified foci", "workup_if_multiple"
-)
-WORKUP_BILE_DUCT = TriageRule(
-    "workup_bile_duct",
-    "workup",
-    "along the intrahepatic bile ducts (possible duct stones)",
-    "workup_if_bile_duct",
-)
-WORKUP_DIFFUSE = TriageRule(
-    "workup_diffuse", "workup", "diffuse calcification", "workup_if_diffuse"
-)
-BENIGN_SINGLE_FOCAL = TriageRule(
-    "benign_single_focal", "benign", "single, small, focal calcification: no treatment", None
-)
-
-#: Every triage rule, in the order :func:`triage` checks them (and ``calcminer rules`` lists
-#: them). A new rule is one row here, its check in :func:`triage`, and its setting (if any) in
-#: ``[triage]`` of ``patterns/config.toml`` and :class:`TriageConfig`.
-TRIAGE_RULES: tuple[TriageRule, ...] = (
+from calcminer.nlp.errors import Errors, PatternError
+from calcminer.nlp.rules.triage_rules import (
+    BENIGN_SINGLE_FOCAL,
     NONE_NO_CALCIFICATION,
+    RULES_BY_ID,
+    TRIAGE_RULES,
+    TRIAGE_SETTINGS,
     URGENT_SIZE_OVER_THRESHOLD,
-    WORKUP_MULTIPLE,
     WORKUP_BILE_DUCT,
     WORKUP_DIFFUSE,
-    BENIGN_SINGLE_FOCAL,
+    WORKUP_MULTIPLE,
+    Setting,
+    TriageFacts,
+    TriageRule,
 )
-RULES_BY_ID: Mapping[str, TriageRule] = {rule.id: rule for rule in TRIAGE_RULES}
+from calcminer.nlp.schema import TRIAGE_LEVELS, TriageLevel
+
+__all__ = [
+    "BENIGN_SINGLE_FOCAL",
+    "NONE_NO_CALCIFICATION",
+    "RULES_BY_ID",
+    "TRIAGE_RULES",
+    "URGENT_SIZE_OVER_THRESHOLD",
+    "WORKUP_BILE_DUCT",
+    "WORKUP_DIFFUSE",
+    "WORKUP_MULTIPLE",
+    "TriageConfig",
+    "TriageDecision",
+    "TriageFacts",
+    "TriageRule",
+    "triage",
+]
 
 
-@dataclass(frozen=True)
 class TriageConfig:
-    """Triage thresholds (from ``[triage]`` in ``patterns/config.toml``).
+    """Triage settings (``[triage]`` in ``patterns/config.toml``): one value per setting key
+    of the rule table, read as attributes (``config.urgent_size_mm``).
 
-    Attributes:
-        urgent_size_mm: A counted calcification larger than this is urgent.
-        workup_if_multiple: Multiple calcifications need work-up.
-        workup_if_bile_duct: Calcifications along the intrahepatic bile ducts need work-up.
-        workup_if_diffuse: Diffuse calcifications need work-up.
+    Args:
+        settings: Values to replace the packaged ones (``TriageConfig(urgent_size_mm=20.0)``);
+            each is converted to its packaged value's type. A key that no rule has raises E020.
     """
 
-    urgent_size_mm: float = 30.0
-    workup_if_multiple: bool = True
-    workup_if_bile_duct: bool = True
-    workup_if_diffuse: bool = True
+    __slots__ = ("_items", "_values")
+    _items: tuple[tuple[str, Setting], ...]
+    _values: dict[str, Setting]
+
+    def __init__(self, **settings: Setting) -> None:
+        unknown = sorted(set(settings) - set(TRIAGE_SETTINGS))
+        if unknown:
+            raise PatternError(Errors.E020.format(keys=unknown, known=sorted(TRIAGE_SETTINGS)))
+        items = tuple(
+            (key, type(default)(settings.get(key, default)))
+            for key, default in TRIAGE_SETTINGS.items()
+        )
+        object.__setattr__(self, "_items", items)
+        object.__setattr__(self, "_values", dict(items))
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> TriageConfig:
         """Build from the ``[triage]`` table (each value converted to its default's type)."""
-        defaults = cls()
-        return cls(**{f.name: type(getattr(defaults, f.name))(values[f.name]) for f in fields(cls)})
+        return cls(**{key: values[key] for key in TRIAGE_SETTINGS})
+
+    def setting(self, key: str | None) -> Setting | None:
+        """The value of setting ``key`` (None for None: a rule that no setting governs)."""
+        return None if key is None else self._values[key]
+
+    def __getattr__(self, name: str) -> Setting:
+        try:
+            return object.__getattribute__(self, "_values")[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("TriageConfig is immutable")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, TriageConfig) and self._items == other._items
+
+    def __hash__(self) -> int:
+        return hash(self._items)
+
+    def __repr__(self) -> str:
+        return "TriageConfig(" + ", ".join(f"{k}={v!r}" for k, v in self._items) + ")"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_config_from_items, (self._items,))
+
+
+def _config_from_items(items: tuple[tuple[str, Setting], ...]) -> TriageConfig:
+    return TriageConfig(**dict(items))
 
 
 @dataclass(frozen=True)
@@ -109,6 +125,10 @@ def triage(
 ) -> TriageDecision:
     """Apply the article's rules: large -> urgent; multiple/ductal/diffuse -> work-up; else benign.
 
+    Walks :data:`TRIAGE_RULES` in order: a ``gate`` rule that applies decides alone (no
+    calcification); every ``rule`` that applies fires; a ``fallback`` fires when no ``rule``
+    did (single, small, focal: benign).
+
     Args:
         calcification: At least one counted intrahepatic calcification.
         multiple: Two or more calcified foci.
@@ -120,33 +140,20 @@ def triage(
     Returns:
         The decision. Every rule that fires is listed, the level is the most severe.
     """
-    if not calcification:
-        rule = NONE_NO_CALCIFICATION
-        return TriageDecision(rule.level, (rule.id,), "No intrahepatic calcification.")
-    fired: list[TriageRule] = []
-    reasons: list[str] = []
-    limit = config.urgent_size_mm
-    if max_size_mm is not None and max_size_mm > limit:
-        fired.append(URGENT_SIZE_OVER_THRESHOLD)
-        reasons.append(
-            f"calcified focus of {max_size_mm:g} mm (> {limit:g} mm): possible metastasis, "
-            "confirm with CT/MRI"
-        )
-    if config.workup_if_multiple and multiple:
-        fired.append(WORKUP_MULTIPLE)
-        reasons.append("multiple calcifications: further work-up")
-    if config.workup_if_bile_duct and bile_duct:
-        fired.append(WORKUP_BILE_DUCT)
-        reasons.append("along the intrahepatic bile ducts (possible duct stones): further work-up")
-    if config.workup_if_diffuse and diffuse:
-        fired.append(WORKUP_DIFFUSE)
-        reasons.append("diffuse calcification: further work-up")
-    if not fired:
-        size = f"{max_size_mm:g} mm" if max_size_mm is not None else "size not stated"
-        fired.append(BENIGN_SINGLE_FOCAL)
-        reasons.append(f"single focal calcification ({size}): benign, no treatment needed")
-    level = max((rule.level for rule in fired), key=TRIAGE_LEVELS.index)
-    reason = "; ".join(reasons)
+    facts = TriageFacts(calcification, multiple, max_size_mm, bile_duct, diffuse)
+    fired: list[tuple[TriageRule, Setting | None]] = []
+    for rule in TRIAGE_RULES:
+        setting = config.setting(rule.threshold_key)
+        if rule.kind == "fallback" and fired:
+            continue
+        if not rule.applies(facts, setting):
+            continue
+        if rule.kind == "gate":
+            fired = [(rule, setting)]
+            break
+        fired.append((rule, setting))
+    level = max((rule.level for rule, _ in fired), key=TRIAGE_LEVELS.index)
+    reason = "; ".join(rule.reason(facts, setting) for rule, setting in fired)
     return TriageDecision(
-        level, tuple(rule.id for rule in fired), reason[:1].upper() + reason[1:] + "."
+        level, tuple(rule.id for rule, _ in fired), reason[:1].upper() + reason[1:] + "."
     )

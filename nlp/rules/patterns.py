@@ -48,6 +48,7 @@ from calcminer.nlp.rules.span_rules import (
     required_words,
     spacy_patterns,
 )
+from calcminer.nlp.rules.triage_rules import TRIAGE_SETTINGS
 
 CONTEXT_CATEGORIES = frozenset(
     {
@@ -80,9 +81,8 @@ _CONTEXT_RULE_KEYS = frozenset(
 )
 _SECTION_RULE_KEYS = frozenset({"literal", "category", "pattern", "metadata"})
 _CONFIG_KEYS: Mapping[str, frozenset[str]] = {
-    "triage": frozenset(
-        {"urgent_size_mm", "workup_if_multiple", "workup_if_bile_duct", "workup_if_diffuse"}
-    ),
+    # The setting keys of the triage-rule table: a new rule's setting is accepted here.
+    "triage": frozenset(TRIAGE_SETTINGS),
     "linking": frozenset(
         {
             "max_premodifier_gap_tokens",
