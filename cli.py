@@ -11,6 +11,7 @@ and prints what the command's ``format_*`` functions return.
 from __future__ import annotations
 
 import os
+import warnings
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -18,7 +19,7 @@ from typing import Annotated
 import typer
 
 from calcminer import __version__
-from calcminer.nlp.errors import CalcminerError, Errors
+from calcminer.nlp.errors import CalcminerError, CalcminerWarning, Errors
 
 app = typer.Typer(
     name="calcminer",
@@ -195,18 +196,21 @@ def extract(
         progress=not quiet,
     )
     try:
-        summary = run_extract(
-            inputs,
-            output,
-            findings_out=findings_out,
-            flagged_out=flagged_out,
-            errors_out=errors_out,
-            id_col=id_col,
-            text_col=text_col,
-            patterns_dir=patterns,
-            engine=options,
-            recommendations_out=recommendations_out,
-        )
+        # The run's coded warnings (W001, W002) are printed once, from the summary, below.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", CalcminerWarning)
+            summary = run_extract(
+                inputs,
+                output,
+                findings_out=findings_out,
+                flagged_out=flagged_out,
+                errors_out=errors_out,
+                id_col=id_col,
+                text_col=text_col,
+                patterns_dir=patterns,
+                engine=options,
+                recommendations_out=recommendations_out,
+            )
     except CalcminerError as e:
         raise _fail(e) from e
     text = None if quiet else format_extract_summary(summary)

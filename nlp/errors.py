@@ -395,6 +395,56 @@ class Errors:
         "mine_records() to pair each report with the result mined from it; this is a bug."
     )
 
+    # --- issue 13 block (engine, io, commands, audit): E170-E179, E240-E249, E313-E317 and
+    # --- E910-E919. Kept together here so that it merges apart from codes added elsewhere.
+    # E17x: data handed to a library function (DataError: also a ValueError, as before).
+    E170 = "E170 There are no gold rows to score. Expected at least one gold row."
+    E171 = (
+        "E171 The {what} rows repeat report_id {report_id!r}. Expected one {what} row per "
+        "report id."
+    )
+    E172 = (
+        "E172 There is no prediction for report_id {ids}. Expected one predicted row for "
+        "each gold row, paired by report_id."
+    )
+    E173 = (
+        "E173 There is a prediction for unknown report_id {ids}. Expected predictions only "
+        "for the report ids of the gold rows."
+    )
+    E174 = (
+        "E174 Rows of report_id {report_id!r}: triage must be one of {levels}, on the gold "
+        "and on the predicted row."
+    )
+    # E24x: the engine's own files.
+    E240 = (
+        "E240 The data is not a part this calcminer version wrote: {detail}. Expected the "
+        "bytes of a part file of the work folder, unchanged."
+    )
+    # E31x: follow-up audit values (DataError).
+    E313 = (
+        "E313 The exam date is {detail}. Expected a date or datetime, a YYYY-MM-DD string "
+        "(a time after it is dropped), or a string in the date format given (--date-format)."
+    )
+    # E91x: internal invariants.
+    E910 = (
+        "E910 Column {name!r} of a chunk's table has dtype {dtype}, which a part cannot hold. "
+        "Expected the dtypes of calcminer's tables (numbers, booleans, text, objects); this "
+        "is a bug."
+    )
+    E911 = (
+        "E911 Rows can be encoded ahead only for CSV or JSON Lines, not {fmt!r}; Parquet "
+        "chunks are converted when the table is written. Expected csv or jsonl; this is a bug."
+    )
+    E912 = (
+        "E912 The Parquet output {path} was opened without the schema of the whole table. "
+        "Expected the schema from unify_schemas(); this is a bug."
+    )
+    E913 = (
+        "E913 Rows encoded ahead for {got} with {columns} column(s) cannot be copied into "
+        "{path}, a {fmt} output with {expected} column(s). Expected rows the stream accepts "
+        "(TableStream.accepts); this is a bug."
+    )
+
 
 class CalcminerError(Exception):
     """Base class for calcminer errors; ``code`` holds the catalogue code (e.g. ``E003``)."""
@@ -427,3 +477,32 @@ class Warnings:
         "W002 {count} file(s) in the input folder(s) are not .txt and were not read; the "
         "summary names them."
     )
+
+
+# --- issue 13 block: DataError and CalcminerWarning ------------------------------------------
+
+
+class DataError(CalcminerError, ValueError):
+    """Values handed to a library function are not what it expects (rows to score, an exam
+    date); a ``ValueError`` too, as these errors were before they had codes.
+
+    ``detail`` holds the reason alone (never the value), for a caller that words its own
+    message around it (an exam date's E313 becomes the record's E302).
+    """
+
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.detail = detail if detail is not None else message
+
+
+class CalcminerWarning(UserWarning):
+    """A coded warning (W0xx, :class:`Warnings`): the run goes on and its outputs are
+    complete. ``code`` holds the code (e.g. ``W001``).
+
+    Raised with ``warnings.warn(message, CalcminerWarning)`` where the fact is found, so that
+    Python API users see it; the CLI prints the same message from the run's summary instead.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.code = str(message).split(" ", 1)[0]

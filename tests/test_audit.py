@@ -27,7 +27,7 @@ from calcminer.nlp.audit import (
     parse_exam_date,
     summarize,
 )
-from calcminer.nlp.errors import CalcminerError, PatternError
+from calcminer.nlp.errors import CalcminerError, DataError, Errors, PatternError
 from calcminer.nlp.rules.patterns import default_patterns_dir
 from calcminer.nlp.schema import RecordError, Report, ReportResult
 
@@ -216,6 +216,8 @@ def test_parse_exam_date(value: object, fmt: str | None, expected: date) -> None
 def test_parse_exam_date_rejects(value: object, fmt: str | None) -> None:
     with pytest.raises(ValueError) as info:
         parse_exam_date(value, fmt)
+    assert isinstance(info.value, DataError) and info.value.code == "E313"
+    assert str(info.value) == Errors.E313.format(detail=info.value.detail)
     if isinstance(value, str) and value.strip():
         assert value.strip() not in str(info.value)
 
@@ -274,6 +276,16 @@ def test_make_exam_error_rows(config: AuditConfig, meta: dict[str, object], code
     assert isinstance(made, RecordError)
     assert (made.code, made.source, made.line, made.report_id) == (code, "a.csv", 12, "x9")
     assert "SECRET" not in made.reason
+
+
+def test_make_exam_words_a_bad_date_as_e302_with_the_reason_alone(config: AuditConfig) -> None:
+    """parse_exam_date's E313 becomes the record's E302: the reason, without E313's code."""
+    detector = ModalityDetector(config.modality_rules, config.header_max_chars)
+    report = Report("x9", "TEXT", meta={"patient_id": "p", "exam_date": "2022-13-01"})
+    made = make_exam(0, report, _result("x9"), detector)
+    assert isinstance(made, RecordError)
+    detail = "not a calendar date"
+    assert made.reason == Errors.E302.format(column="exam_date", detail=detail)
 
 
 # --- statuses, levels, windows -----------------------------------------------------------------

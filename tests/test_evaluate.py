@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from gold_rows import gold_row
 
-from calcminer.nlp.errors import InputError
+from calcminer.nlp.errors import DataError, InputError
 from calcminer.nlp.evaluate import (
     evaluate,
     format_accuracy,
@@ -126,18 +126,27 @@ def test_evaluate_below_lists_fields_under_threshold(scored):
 
 
 @pytest.mark.parametrize(
-    ("gold", "predicted", "message"),
+    ("gold", "predicted", "message", "code"),
     [
-        ([], [], "no gold rows"),
-        ([gold_row("a"), gold_row("b")], [gold_row("a")], "no prediction for report_id 'b'"),
-        ([gold_row("a")], [gold_row("a"), gold_row("z")], "unknown report_id 'z'"),
-        ([gold_row("a"), gold_row("a")], [gold_row("a")], "gold rows repeat"),
-        ([gold_row("a")], [gold_row("a", triage="high")], "triage must be one of"),
+        ([], [], "no gold rows", "E170"),
+        (
+            [gold_row("a"), gold_row("b")],
+            [gold_row("a")],
+            "no prediction for report_id 'b'",
+            "E172",
+        ),
+        ([gold_row("a")], [gold_row("a"), gold_row("z")], "unknown report_id 'z'", "E173"),
+        ([gold_row("a"), gold_row("a")], [gold_row("a")], "gold rows repeat", "E171"),
+        ([gold_row("a")], [gold_row("a"), gold_row("a")], "predicted rows repeat", "E171"),
+        ([gold_row("a")], [gold_row("a", triage="high")], "triage must be one of", "E174"),
     ],
 )
-def test_evaluate_score_rejects_unpaired_or_invalid_rows(gold, predicted, message):
-    with pytest.raises(ValueError, match=message):
+def test_evaluate_score_rejects_unpaired_or_invalid_rows(gold, predicted, message, code):
+    """Coded errors (DataError), still ValueErrors for code written before they had codes."""
+    with pytest.raises(ValueError, match=message) as info:
         score(gold, predicted)
+    assert isinstance(info.value, DataError) and info.value.code == code
+    assert str(info.value).startswith(f"{code} ")
 
 
 def test_evaluate_prediction_row_has_gold_fields_with_lists(make_result):

@@ -21,6 +21,8 @@ import pandas as pd
 import pytest
 
 from calcminer.nlp.engine import workfolder
+from calcminer.nlp.engine.assembly import read_part
+from calcminer.nlp.engine.chunks import ChunkStats
 from calcminer.nlp.engine.parts import (
     PartFormatError,
     decode_part,
@@ -39,7 +41,7 @@ from calcminer.nlp.engine.workfolder import (
     open_store,
     unsafe_reason,
 )
-from calcminer.nlp.errors import CalcminerError
+from calcminer.nlp.errors import CalcminerError, Errors
 from calcminer.nlp.io.writers import RenderedRows, remove_stale_temps, write_table
 
 #: Values an input column may carry (JSON, Parquet and database types), each kept exactly.
@@ -176,6 +178,53 @@ def test_parts_foreign_or_damaged_data_is_refused_without_running_code(
         else:
             decode_part(data, 3).table("reports")
     assert not marker.exists()
+
+
+def test_parts_damage_is_coded_and_its_detail_names_the_part(tmp_path: Path) -> None:
+    """PartFormatError carries E240 (a ValueError too, as before); the engine words E215 around
+    its ``detail``, naming the part file."""
+    with pytest.raises(ValueError) as info:
+        decode_part(_part(index=4), 3)
+    assert isinstance(info.value, PartFormatError) and info.value.code == "E240"
+    assert info.value.detail == "a part of another chunk"
+    assert str(info.value) == Errors.E240.format(detail="a part of another chunk")
+    work = tmp_path / ".out.csv.calcminer-work"
+    store = open_store(work, "fp", resume=False)
+    store.save(0, _part(4), {"index": 0})  # the bytes of another chunk's part
+    with pytest.raises(CalcminerError) as err:
+        read_part(store, 0)
+    store.close()
+    path = work / "part-0000000.arrow"
+    assert str(err.value) == Errors.E215.format(path=path, detail="a part of another chunk")
+
+
+def test_parts_a_column_dtype_no_table_has_is_a_coded_bug() -> None:
+    frame = pd.DataFrame({"when": pd.to_datetime(["2021-01-01"])})
+    with pytest.raises(CalcminerError) as info:
+        encode_table(frame)
+    assert info.value.code == "E910" and str(info.value).endswith("this is a bug.")
+
+
+@pytest.mark.parametrize(
+    ("stats", "detail"),
+    [
+        ({"index": 0}, "not the counts of a chunk"),
+        (
+            {"index": 0, "records": 1, "reports": 1, "errors": 0, "columns": {"reports": "x"}},
+            "columns of a chunk must be lists of names",
+        ),
+        (
+            {"index": 0, "records": 1, "reports": 1, "errors": 0, "columns": {}, "triage": []},
+            "counts of a chunk must map names to numbers",
+        ),
+    ],
+)
+def test_chunk_counts_damaged_in_the_manifest_are_e214(
+    tmp_path: Path, stats: dict[str, Any], detail: str
+) -> None:
+    with pytest.raises(CalcminerError) as err:
+        ChunkStats.from_json(stats, tmp_path)
+    assert str(err.value) == Errors.E214.format(path=tmp_path, detail=detail)
 
 
 # --- the work folder -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import calcminer.nlp.io.writers as writers
-from calcminer.nlp.errors import OutputError
+from calcminer.nlp.errors import CalcminerError, OutputError
 from calcminer.nlp.io.tables import errors_frame, findings_frame, reports_frame
 from calcminer.nlp.io.writers import csv_cell, format_float, neutralize_formula, write_table
 
@@ -259,8 +259,17 @@ def test_writers_rows_rendered_for_other_columns_are_refused(reports, tmp_path):
     rendered = writers.render_rows(reports, "csv")
     assert not stream.accepts(rendered)
     assert not stream.accepts(writers.render_rows(reports, "jsonl"))
-    with pytest.raises(ValueError, match="other columns"):
+    with pytest.raises(CalcminerError, match="this is a bug") as refused:
         stream.write_rendered(rendered)
+    assert refused.value.code == "E913"
     stream.abort()
-    with pytest.raises(ValueError, match="only csv and jsonl"):
+    with pytest.raises(CalcminerError, match="only for CSV or JSON Lines") as parquet:
         writers.render_rows(reports, "parquet")
+    assert parquet.value.code == "E911"
+
+
+def test_writers_parquet_stream_without_its_schema_is_a_coded_bug(tmp_path):
+    with pytest.raises(CalcminerError) as info:
+        writers.TableStream(tmp_path / "r.parquet", ["report_id"])
+    assert info.value.code == "E912" and str(info.value).endswith("this is a bug.")
+    assert list(tmp_path.iterdir()) == []

@@ -5,10 +5,17 @@ memory); :func:`run_extract` streams an archive through the engine, writes the t
 returns an :class:`ExtractSummary`; :func:`format_extract_summary` and
 :func:`format_extract_notices` render that summary for stdout and stderr. The miner is
 imported lazily, so this module loads without building a pipeline.
+
+Both raise the coded warnings of a run with ``warnings.warn`` (a
+:class:`~calcminer.nlp.errors.CalcminerWarning`: W001 repeated report ids, W002 skipped
+files), so that Python API users see them; the CLI ignores those and prints the same messages
+from the summary (:func:`format_extract_notices`). Each message has one wording, used both
+ways (``duplicate_ids_message``, ``skipped_files_message``).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +30,8 @@ from calcminer.nlp.commands.summary import (
     format_triage,
     format_written,
 )
-from calcminer.nlp.errors import CalcminerError, Errors, Warnings
-from calcminer.nlp.io.readers import skipped_files
+from calcminer.nlp.engine.inputs import DuplicateIds, duplicate_ids_message
+from calcminer.nlp.errors import CalcminerError, CalcminerWarning, Errors
 from calcminer.nlp.io.tables import (
     errors_frame,
     findings_frame,
@@ -32,6 +39,7 @@ from calcminer.nlp.io.tables import (
     recommendations_frame,
     reports_frame,
 )
+from calcminer.nlp.io.txt_reader import skipped_files, skipped_files_message
 from calcminer.nlp.schema import TRIAGE_LEVELS
 
 if TYPE_CHECKING:
@@ -98,6 +106,10 @@ def extract_tables(
     Returns:
         The tables; ``records_read == len(reports) + len(errors)``.
 
+    Warns:
+        CalcminerWarning: W001 when report ids repeat (every row is kept), W002 when input
+            folders hold files that are not ``.txt`` (not read).
+
     Raises:
         InputError: When an input cannot be read as a whole (checked before mining).
         PatternError: When the miner's pattern files are invalid.
@@ -107,6 +119,11 @@ def extract_tables(
     batch = mine_batch(
         paths, id_col=id_col, text_col=text_col, patterns_dir=patterns_dir, miner=miner
     )
+    duplicates = DuplicateIds()
+    for _ in duplicates.watch(report for report, _ in batch.items):
+        pass
+    duplicates.warn()
+    _warn_skipped(paths)
     results = [result for _, result in batch.items]
     return ExtractTables(
         reports=reports_frame(results),
@@ -188,6 +205,10 @@ def run_extract(
     Returns:
         The run summary.
 
+    Warns:
+        CalcminerWarning: W001 when report ids repeat (every row is kept), W002 when input
+            folders hold files that are not ``.txt`` (not read).
+
     Raises:
         CalcminerError: Input, pattern or output problems (coded messages), and E205 when
             records read != report rows + error rows.
@@ -233,6 +254,7 @@ def run_extract(
         raise CalcminerError(
             Errors.E205.format(records=result.records, reports=reports, errors=errors)
         )
+    skipped = _warn_skipped(inputs)
     written = tuple((role, path, result.rows[role]) for role, path in result.outputs.items())
     flagged = sum(totals.triage.get(level, 0) for level in ("workup", "urgent"))
     return ExtractSummary(
@@ -245,8 +267,17 @@ def run_extract(
         error_codes=dict(sorted(totals.error_codes.items())),
         duplicate_ids=result.duplicate_ids,
         duplicate_examples=result.duplicate_examples,
-        skipped_files=tuple(skipped_files(inputs)),
+        skipped_files=skipped,
     )
+
+
+def _warn_skipped(inputs: Sequence[str | Path]) -> tuple[Path, ...]:
+    """The files of input folders that are not read; W002 for the caller of the public
+    function that calls this one, when there are any."""
+    skipped = tuple(skipped_files(inputs))
+    if skipped:
+        warnings.warn(skipped_files_message(skipped), CalcminerWarning, stacklevel=3)
+    return skipped
 
 
 # --- plain-text formatting -----------------------------------------------------------------------
@@ -308,8 +339,7 @@ def format_extract_notices(summary: ExtractSummary) -> list[str]:
             Errors.E208.format(count=summary.errors, codes=codes, path=summary.errors_path)
         )
     if summary.duplicate_ids:
-        examples = _duplicate_examples(summary)
-        notices.append(Warnings.W001.format(count=summary.duplicate_ids, examples=examples))
+        notices.append(duplicate_ids_message(summary.duplicate_ids, summary.duplicate_examples))
     if summary.skipped_files:
-        notices.append(Warnings.W002.format(count=len(summary.skipped_files)))
+        notices.append(skipped_files_message(summary.skipped_files))
     return notices

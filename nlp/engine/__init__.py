@@ -1,8 +1,12 @@
 """Archives: chunks of reports mined in worker processes or on Dask, parts saved for resume,
-outputs assembled (``run.py``: ``run_engine``, ``EngineOptions``; ``parts.py``, ``workfolder.py``:
-the work folder; ``dask.py``: the Dask engine).
+outputs assembled (``run.py``: ``run_engine``, ``EngineOptions``, the worker pool;
+``chunks.py``: one chunk's tables and counts, and mining it; ``assembly.py``: the outputs,
+streamed from the parts; ``inputs.py``: the inputs' fingerprint, record count and repeated
+ids; ``progress.py``: the progress bar; ``parts.py``, ``workfolder.py`` and ``folder.py``: the
+work folder and the output locks; ``dask.py``: the Dask engine).
 
-The names of ``run.py`` are importable from here, as before this folder was a package.
+The names of ``run.py`` (which imports those of ``chunks.py``, ``assembly.py`` and
+``inputs.py``) are importable from here, as before this folder was a package.
 """
 
 from __future__ import annotations

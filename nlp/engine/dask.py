@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any, cast
 
 from distributed import Client, LocalCluster, WorkerPlugin, get_worker
 
-from calcminer.nlp.engine.run import MinedChunk, mine_chunk
+from calcminer.nlp.engine.chunks import MinedChunk, mine_chunk
 from calcminer.nlp.rules.patterns import PatternSet
 from calcminer.nlp.schema import RecordError, Report
 
 if TYPE_CHECKING:
-    from calcminer.nlp.io.writers import OutputFormat
+    from calcminer.nlp.io.formats import OutputFormat
 
 PLUGIN_NAME = "calcminer-miner"
 

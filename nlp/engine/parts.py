@@ -24,7 +24,8 @@ from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
-from calcminer.nlp.io.writers import RenderedRows
+from calcminer.nlp.errors import CalcminerError, DataError, Errors
+from calcminer.nlp.io.stream import RenderedRows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,8 +42,15 @@ _MASKED_DTYPES = frozenset({"boolean", "Int64", "Float64"})
 _PLAIN_TYPES: dict[type, str] = {int: "int", float: "float", bool: "bool"}
 
 
-class PartFormatError(ValueError):
-    """A part file is damaged, of another format, or not a part of the expected chunk."""
+class PartFormatError(DataError):
+    """A part file is damaged, of another format, or not a part of the expected chunk (E240;
+    a ``ValueError`` too, as before it had a code).
+
+    ``detail`` says what is wrong; the engine names the part file with it (E215).
+    """
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(Errors.E240.format(detail=detail), detail)
 
 
 # --- tagged JSON: any input value as plain JSON, and back -------------------------------------
@@ -218,7 +226,7 @@ def encode_table(df: pd.DataFrame) -> bytes:
     """One table as an Arrow IPC stream (columns, dtypes and values kept exactly).
 
     Raises:
-        TypeError: For a column dtype that the tables module never makes.
+        CalcminerError: E910 for a column dtype that the tables module never makes (a bug).
     """
     import pyarrow as pa
 
@@ -231,7 +239,7 @@ def encode_table(df: pd.DataFrame) -> bytes:
         elif dtype == "object":
             array, encoding = _object_column(series.tolist())
         else:
-            raise TypeError(f"column {name!r} has dtype {dtype}, which a part cannot hold")
+            raise CalcminerError(Errors.E910.format(name=name, dtype=dtype))
         meta = {b"dtype": dtype.encode(), b"encoding": encoding.encode()}
         fields.append(pa.field(str(name), array.type, metadata=meta))
         arrays.append(array)

@@ -19,6 +19,11 @@ output, held with ``fcntl.flock`` (released by the system when the process ends,
 ``kill -9``) and holding the pid of its run. Where there is no ``fcntl`` (Windows), the lock
 file is created exclusively instead (``O_EXCL``); a run that was killed then leaves it behind,
 and it must be deleted by hand.
+
+This module keeps the manifest, the parts (:class:`PartStore`, :func:`open_store`) and the
+locks (:class:`OutputLock`, :func:`locked`); the folder itself, opened once and used through
+that open folder, is :class:`~calcminer.nlp.engine.folder.WorkFolder` (importable from here,
+as before it had a module of its own).
 """
 
 from __future__ import annotations
@@ -27,8 +32,6 @@ import errno
 import hashlib
 import json
 import os
-import secrets
-import shutil
 import stat
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -36,6 +39,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from calcminer.nlp.engine.folder import (  # noqa: F401 (WorkFolder ... are importable from here)
+    O_CLOEXEC,
+    O_NOFOLLOW,
+    WorkFolder,
+    check_safe,
+    effective_uid,
+    io_reason,
+    remove_existing,
+    unsafe_reason,
+)
 from calcminer.nlp.errors import CalcminerError, Errors, OutputError
 
 try:
@@ -51,16 +64,8 @@ MANIFEST = "manifest.jsonl"
 PART_NAME = "part-{:07d}.arrow"
 WORK_SUFFIX = ".calcminer-work"
 LOCK_SUFFIX = ".calcminer-lock"
-_TEMP_SUFFIX = ".tmp"
-#: Bits of a folder's mode that let group or others create, rename or remove its files.
-_SHARED_WRITE_BITS = stat.S_IWGRP | stat.S_IWOTH
 #: Attempts to lock a lock file that other runs keep removing and creating.
 _LOCK_ATTEMPTS = 5
-_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
-_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-#: Whether files can be opened relative to an open folder (POSIX); else paths are used.
-_DIR_FD = bool(_O_DIRECTORY) and os.open in os.supports_dir_fd
 
 
 def work_dir_for(output: str | Path) -> Path:
@@ -78,242 +83,6 @@ def lock_path_for(output: str | Path) -> Path:
 def part_digest(data: bytes) -> str:
     """The digest of a part file's bytes, as recorded in the manifest."""
     return hashlib.blake2b(data, digest_size=32).hexdigest()
-
-
-def _reason(error: OSError) -> str:
-    """The reason of an I/O error without its file names (messages name the file)."""
-    return error.strerror or type(error).__name__
-
-
-def _uid() -> int | None:
-    """The effective user id; None where the platform has none (Windows)."""
-    geteuid = getattr(os, "geteuid", None)
-    return None if geteuid is None else int(geteuid())
-
-
-def unsafe_reason(info: os.stat_result) -> str | None:
-    """Why a folder (its ``lstat``) may not be used as a work folder; None when it may."""
-    if stat.S_ISLNK(info.st_mode):
-        return "it is a symbolic link"
-    if not stat.S_ISDIR(info.st_mode):
-        return "it is not a folder"
-    uid = _uid()
-    if uid is not None and info.st_uid != uid:
-        return f"it belongs to user id {info.st_uid}, not to you (user id {uid})"
-    if uid is not None and info.st_mode & _SHARED_WRITE_BITS:
-        return f"its mode {stat.S_IMODE(info.st_mode):04o} lets group or others write it"
-    return None
-
-
-# --- the folder -------------------------------------------------------------------------------
-
-
-class WorkFolder:
-    """The work folder of one run, opened once and used through that open folder.
-
-    Use :meth:`create` or :meth:`open`, not the constructor.
-    """
-
-    def __init__(self, path: Path, fd: int | None, identity: tuple[int, int]) -> None:
-        self.path = path
-        self._fd = fd
-        self._identity = identity
-
-    @classmethod
-    def create(cls, path: Path) -> WorkFolder:
-        """Create the folder (mode 0700; its parent must exist) and open it.
-
-        Raises:
-            OutputError: E216 when it cannot be created (no space, no permission, a name
-                taken); E224 when what was opened is not the folder just made.
-        """
-        try:
-            os.mkdir(path, 0o700)
-        except OSError as e:
-            raise OutputError(Errors.E216.format(path=path, detail=_reason(e))) from e
-        return cls.open(path)
-
-    @classmethod
-    def open(cls, path: Path) -> WorkFolder:
-        """Open an existing folder after checking that it is safe to use.
-
-        Raises:
-            OutputError: E224 for a link, another user's folder or one that group or
-                others can write; E216 when it cannot be opened or is not a folder.
-        """
-        try:
-            before = os.lstat(path)
-        except OSError as e:
-            raise OutputError(Errors.E216.format(path=path, detail=_reason(e))) from e
-        _check_safe(path, before)
-        fd = None
-        if _DIR_FD:
-            flags = os.O_RDONLY | _O_DIRECTORY | _O_NOFOLLOW | _O_CLOEXEC
-            try:
-                fd = os.open(path, flags)
-            except OSError as e:
-                if e.errno == errno.ELOOP:
-                    raise OutputError(
-                        Errors.E224.format(path=path, detail="it is a symbolic link")
-                    ) from e
-                raise OutputError(Errors.E216.format(path=path, detail=_reason(e))) from e
-            info = os.fstat(fd)
-            if (info.st_dev, info.st_ino) != (before.st_dev, before.st_ino):
-                os.close(fd)
-                raise OutputError(Errors.E224.format(path=path, detail="it changed while opened"))
-            try:
-                _check_safe(path, info)
-            except OutputError:
-                os.close(fd)
-                raise
-        return cls(path, fd, (before.st_dev, before.st_ino))
-
-    def check(self) -> None:
-        """Check that the path still names this folder (nobody moved or replaced it).
-
-        Raises:
-            OutputError: E224 when it does not.
-        """
-        try:
-            info = os.lstat(self.path)
-        except OSError as e:
-            detail = f"it was removed or moved during the run ({_reason(e)})"
-            raise OutputError(Errors.E224.format(path=self.path, detail=detail)) from e
-        if (info.st_dev, info.st_ino) != self._identity:
-            detail = "it was replaced during the run" + (
-                " by a symbolic link" if stat.S_ISLNK(info.st_mode) else ""
-            )
-            raise OutputError(Errors.E224.format(path=self.path, detail=detail))
-
-    def _open(self, name: str, flags: int, mode: int = 0o600) -> int:
-        flags |= _O_NOFOLLOW | _O_CLOEXEC
-        if self._fd is not None:
-            return os.open(name, flags, mode, dir_fd=self._fd)
-        return os.open(self.path / name, flags, mode)
-
-    def write_atomic(self, name: str, data: bytes) -> None:
-        """Write a file of the folder through a synced temporary file, then rename it.
-
-        Raises:
-            OSError: When it cannot be written (the temporary file is removed).
-        """
-        temp = f"{name}.{secrets.token_hex(4)}{_TEMP_SUFFIX}"
-        fd = self._open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
-        try:
-            try:
-                _write_all(fd, data)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            if self._fd is not None:
-                os.replace(temp, name, src_dir_fd=self._fd, dst_dir_fd=self._fd)
-            else:
-                os.replace(self.path / temp, self.path / name)
-        except BaseException:
-            self.unlink(temp)
-            raise
-
-    def append(self, name: str, data: bytes) -> None:
-        """Append to a file of the folder (created if missing).
-
-        Raises:
-            OSError: When it cannot be written.
-        """
-        fd = self._open(name, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
-        try:
-            _write_all(fd, data)
-        finally:
-            os.close(fd)
-
-    def read(self, name: str) -> bytes:
-        """The bytes of a regular file of the folder.
-
-        Raises:
-            OSError: When it is missing, not a regular file, or cannot be read.
-        """
-        fd = self._open(name, os.O_RDONLY)
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                raise OSError(errno.EINVAL, "not a regular file")
-            chunks = []
-            while block := os.read(fd, max(info.st_size, 1 << 16)):
-                chunks.append(block)
-            return b"".join(chunks)
-        finally:
-            os.close(fd)
-
-    def names(self) -> list[str]:
-        """The names in the folder."""
-        return os.listdir(self._fd if self._fd is not None else self.path)
-
-    def unlink(self, name: str) -> None:
-        """Remove a file of the folder; best effort (a missing file is no error)."""
-        try:
-            if self._fd is not None:
-                os.unlink(name, dir_fd=self._fd)
-            else:
-                (self.path / name).unlink()
-        except OSError:
-            pass
-
-    def clear(self) -> None:
-        """Remove every file of the folder (its parts: report data)."""
-        try:
-            names = self.names()
-        except OSError:
-            return
-        for name in names:
-            self.unlink(name)
-
-    def remove(self) -> None:
-        """Remove the files, then the folder itself if its path still names it; close it."""
-        self.clear()
-        try:
-            info = os.lstat(self.path)
-            if (info.st_dev, info.st_ino) == self._identity:
-                os.rmdir(self.path)
-        except OSError:
-            pass
-        self.close()
-
-    def close(self) -> None:
-        """Close the open folder (the files stay)."""
-        fd, self._fd = self._fd, None
-        if fd is not None:
-            os.close(fd)
-
-
-def _check_safe(path: Path, info: os.stat_result) -> None:
-    reason = unsafe_reason(info)
-    if reason is None:
-        return
-    if reason == "it is not a folder":
-        raise OutputError(
-            Errors.E216.format(path=path, detail="a file, not a folder, has its name")
-        )
-    raise OutputError(Errors.E224.format(path=path, detail=reason))
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
-
-
-def remove_existing(path: Path) -> None:
-    """Remove an old work folder (after the checks of :meth:`WorkFolder.open`).
-
-    Raises:
-        OutputError: E224 when it is not safe to touch, E216 when it cannot be removed.
-    """
-    folder = WorkFolder.open(path)
-    folder.close()
-    try:
-        shutil.rmtree(path)  # resistant to links inside it (it works through open folders)
-    except OSError as e:
-        raise OutputError(Errors.E216.format(path=path, detail=_reason(e))) from e
 
 
 # --- the manifest and the parts ---------------------------------------------------------------
@@ -358,7 +127,7 @@ class PartStore:
             self.folder.write_atomic(entry.name, data)
             self.folder.append(MANIFEST, json.dumps(line).encode() + b"\n")
         except OSError as e:
-            raise OutputError(Errors.E216.format(path=self.path, detail=_reason(e))) from e
+            raise OutputError(Errors.E216.format(path=self.path, detail=io_reason(e))) from e
         self.entries[index] = entry
 
     def read(self, index: int) -> bytes:
@@ -377,7 +146,7 @@ class PartStore:
             data = self.folder.read(name)
         except OSError as e:
             raise CalcminerError(
-                Errors.E215.format(path=self.path / name, detail=_reason(e))
+                Errors.E215.format(path=self.path / name, detail=io_reason(e))
             ) from e
         if part_digest(data) != entry.digest:
             detail = "its digest does not match the manifest"
@@ -466,7 +235,7 @@ def _read_manifest(folder: WorkFolder, fingerprint: str) -> dict[int, PartEntry]
     try:
         recorded, entries = _parse_manifest(folder.read(MANIFEST))
     except OSError as e:
-        detail = _reason(e)
+        detail = io_reason(e)
         if "manifest.json" in folder.names():
             detail = "the folder was written by an earlier version of calcminer"
         raise CalcminerError(Errors.E214.format(path=folder.path, detail=detail)) from e
@@ -495,9 +264,9 @@ def open_store(work: Path, fingerprint: str, resume: bool) -> PartStore:
     except FileNotFoundError:
         info = None
     except OSError as e:
-        raise OutputError(Errors.E216.format(path=work, detail=_reason(e))) from e
+        raise OutputError(Errors.E216.format(path=work, detail=io_reason(e))) from e
     if info is not None:
-        _check_safe(work, info)
+        check_safe(work, info)
         if resume:
             return _resume_store(WorkFolder.open(work), fingerprint)
         remove_existing(work)
@@ -506,7 +275,7 @@ def open_store(work: Path, fingerprint: str, resume: bool) -> PartStore:
         folder.write_atomic(MANIFEST, _header(fingerprint))
     except OSError as e:
         folder.remove()
-        raise OutputError(Errors.E216.format(path=work, detail=_reason(e))) from e
+        raise OutputError(Errors.E216.format(path=work, detail=io_reason(e))) from e
     return PartStore(folder, {})
 
 
@@ -590,11 +359,11 @@ def _lock(output: Path) -> tuple[Path, int, tuple[int, int]]:
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        detail = f"its folder cannot be created: {_reason(e)}"
+        detail = f"its folder cannot be created: {io_reason(e)}"
         raise OutputError(Errors.E226.format(path=output, lock=path, detail=detail)) from e
     for _ in range(_LOCK_ATTEMPTS):
         try:
-            flags = os.O_RDWR | os.O_CREAT | _O_NOFOLLOW | _O_CLOEXEC
+            flags = os.O_RDWR | os.O_CREAT | O_NOFOLLOW | O_CLOEXEC
             if fcntl is None:
                 flags |= os.O_EXCL
             fd = os.open(path, flags, 0o600)
@@ -605,7 +374,7 @@ def _lock(output: Path) -> tuple[Path, int, tuple[int, int]]:
                 Errors.E225.format(path=output, pid=pid, lock=path, stale=stale)
             ) from e
         except OSError as e:
-            detail = "it is a symbolic link" if e.errno == errno.ELOOP else _reason(e)
+            detail = "it is a symbolic link" if e.errno == errno.ELOOP else io_reason(e)
             raise OutputError(Errors.E226.format(path=output, lock=path, detail=detail)) from e
         info = os.fstat(fd)
         reason = _lock_file_problem(info)
@@ -623,7 +392,7 @@ def _lock(output: Path) -> tuple[Path, int, tuple[int, int]]:
                         Errors.E225.format(path=output, pid=pid, lock=path, stale="")
                     ) from e
                 raise OutputError(
-                    Errors.E226.format(path=output, lock=path, detail=_reason(e))
+                    Errors.E226.format(path=output, lock=path, detail=io_reason(e))
                 ) from e
             try:
                 current = os.lstat(path)
@@ -637,7 +406,9 @@ def _lock(output: Path) -> tuple[Path, int, tuple[int, int]]:
             os.write(fd, f"{os.getpid()}\n".encode("ascii"))
         except OSError as e:
             os.close(fd)
-            raise OutputError(Errors.E226.format(path=output, lock=path, detail=_reason(e))) from e
+            raise OutputError(
+                Errors.E226.format(path=output, lock=path, detail=io_reason(e))
+            ) from e
         return path, fd, (info.st_dev, info.st_ino)
     raise OutputError(
         Errors.E226.format(path=output, lock=path, detail="other runs keep replacing it")
@@ -648,7 +419,7 @@ def _lock_file_problem(info: os.stat_result) -> str | None:
     """Why an opened lock file may not be used (another user's file, a hard link)."""
     if not stat.S_ISREG(info.st_mode):
         return "it is not a regular file"
-    uid = _uid()
+    uid = effective_uid()
     if uid is not None and info.st_uid != uid:
         return f"it belongs to user id {info.st_uid}, not to you (user id {uid})"
     if info.st_nlink != 1:
@@ -658,7 +429,7 @@ def _lock_file_problem(info: os.stat_result) -> str | None:
 
 def _read_pid(path: Path) -> str:
     try:
-        fd = os.open(path, os.O_RDONLY | _O_NOFOLLOW | _O_CLOEXEC)
+        fd = os.open(path, os.O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
     except OSError:
         return "unknown"
     try:

@@ -1,9 +1,12 @@
-"""The edges: reading reports in (``readers.py``, ``db.py``), tables and files out
-(``tables.py``, ``writers.py``).
+"""The edges: reading reports in (``readers.py``, with a module per format:
+``jsonl_reader.py``, ``csv_reader.py``, ``txt_reader.py``, and what they share in
+``records.py``; ``db.py``), tables and files out (``tables.py``; ``writers.py``, with the
+encodings in ``formats.py``, atomic files in ``atomic.py`` and chunk-by-chunk tables in
+``stream.py``).
 
-``calcminer.nlp.io.read_reports`` and the other names of ``readers.py`` are importable from
-here, as before this folder was a package (lazily, so importing ``calcminer.nlp.io.writers``
-does not read the readers).
+``calcminer.nlp.io.read_reports`` and the other names of ``readers.py`` (which imports those of
+its format modules) are importable from here, as before this folder was a package (lazily,
+so importing ``calcminer.nlp.io.writers`` does not read the readers).
 """
 
 from __future__ import annotations

@@ -20,13 +20,13 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from calcminer.nlp.errors import CalcminerError, Errors, InputError
-from calcminer.nlp.io.readers import (
+from calcminer.nlp.io.readers import input_limits
+from calcminer.nlp.io.records import (
     INPUT_ENCODING,
     UNDECODED,
     InputLimits,
     build_record,
     column_names,
-    input_limits,
 )
 from calcminer.nlp.schema import RecordError, Report
 

@@ -1,0 +1,186 @@
+"""The follow-up audit's rules: its levels (qualifying modalities and window of each), from
+``patterns/audit.toml``, and the modality vocabulary, from ``patterns/modalities.jsonl``
+(:func:`load_audit_config`).
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from calcminer.nlp.errors import Errors, PatternError
+from calcminer.nlp.rules.patterns import check_rule_id, check_rule_keys, default_patterns_dir
+
+AUDIT_CONFIG_FILE = "audit.toml"
+MODALITY_FILE = "modalities.jsonl"
+
+#: Audit levels in reporting order (most urgent first).
+LEVELS: tuple[str, ...] = ("urgent", "workup", "recommended")
+
+_AUDIT_KEYS = frozenset({"header_max_chars"})
+_LEVEL_KEYS = frozenset({"qualifying_modalities", "window_days"})
+_MODALITY_RULE_KEYS = frozenset({"id", "label", "pattern", "case_sensitive", "description"})
+
+
+@dataclass(frozen=True)
+class LevelRule:
+    """What completes the work-up of one level.
+
+    Attributes:
+        name: Level name (``urgent``, ``workup``, ``recommended``).
+        modalities: Modalities of a qualifying follow-up exam.
+        window_days: Days from the index exam to the due date.
+    """
+
+    name: str
+    modalities: frozenset[str]
+    window_days: int
+
+
+@dataclass(frozen=True)
+class ModalityRule:
+    """One modality phrase of ``patterns/modalities.jsonl``."""
+
+    id: str
+    label: str
+    pattern: str
+    case_sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class AuditConfig:
+    """The audit's rules: levels with windows, and the modality vocabulary.
+
+    Attributes:
+        levels: Level name -> rule, for every level in :data:`LEVELS`.
+        modality_rules: Modality phrases, in file order.
+        header_max_chars: How much of a report's start is searched for its modality.
+    """
+
+    levels: Mapping[str, LevelRule]
+    modality_rules: tuple[ModalityRule, ...]
+    header_max_chars: int
+
+    def with_window(self, window_days: int | None) -> AuditConfig:
+        """The same rules with every window set to ``window_days`` (None: unchanged)."""
+        if window_days is None:
+            return self
+        levels = {
+            name: LevelRule(rule.name, rule.modalities, window_days)
+            for name, rule in self.levels.items()
+        }
+        return AuditConfig(levels, self.modality_rules, self.header_max_chars)
+
+    @property
+    def modalities(self) -> frozenset[str]:
+        """Every modality label the vocabulary knows."""
+        return frozenset(rule.label for rule in self.modality_rules)
+
+
+def load_audit_config(patterns_dir: str | Path | None = None) -> AuditConfig:
+    """Load and validate ``audit.toml`` and ``modalities.jsonl``.
+
+    Args:
+        patterns_dir: Folder of rule files; None for the packaged ``patterns/``.
+
+    Returns:
+        The audit rules.
+
+    Raises:
+        PatternError: E001 for a missing file, E002/E008 for unreadable ones, E003-E007 for
+            a bad modality rule, E009 for a bad audit setting; messages name the file.
+    """
+    directory = Path(patterns_dir) if patterns_dir is not None else default_patterns_dir()
+    rules = _load_modality_rules(directory / MODALITY_FILE, directory)
+    labels = frozenset(rule.label for rule in rules)
+    path = directory / AUDIT_CONFIG_FILE
+    if not path.is_file():
+        raise PatternError(Errors.E001.format(path=path, patterns_dir=directory))
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as e:
+        raise PatternError(Errors.E008.format(path=path, detail=str(e))) from e
+
+    def bad(detail: str) -> PatternError:
+        return PatternError(Errors.E009.format(path=path, detail=detail))
+
+    unknown = set(data) - {"audit", "levels"}
+    if unknown:
+        raise bad(f"unknown table(s) {sorted(unknown)}")
+    audit = data.get("audit", {})
+    if set(audit) != _AUDIT_KEYS:
+        raise bad(f"[audit] needs exactly {sorted(_AUDIT_KEYS)}, got {sorted(audit)}")
+    header_max_chars = audit["header_max_chars"]
+    if not isinstance(header_max_chars, int) or header_max_chars < 1:
+        raise bad("[audit] header_max_chars must be a positive integer")
+    raw_levels = data.get("levels", {})
+    if set(raw_levels) != set(LEVELS):
+        raise bad(f"[levels] needs exactly {list(LEVELS)}, got {sorted(raw_levels)}")
+    levels: dict[str, LevelRule] = {}
+    for name in LEVELS:
+        level = raw_levels[name]
+        if set(level) != _LEVEL_KEYS:
+            raise bad(f"[levels.{name}] needs exactly {sorted(_LEVEL_KEYS)}, got {sorted(level)}")
+        window = level["window_days"]
+        if isinstance(window, bool) or not isinstance(window, int) or window < 0:
+            raise bad(f"[levels.{name}] window_days must be a whole number of days >= 0")
+        modalities = level["qualifying_modalities"]
+        if not isinstance(modalities, list) or not modalities or not set(modalities) <= labels:
+            raise bad(
+                f"[levels.{name}] qualifying_modalities must be a non-empty list of "
+                f"modality labels from {MODALITY_FILE} ({sorted(labels)})"
+            )
+        levels[name] = LevelRule(name, frozenset(modalities), window)
+    return AuditConfig(levels, rules, header_max_chars)
+
+
+def _load_modality_rules(path: Path, directory: Path) -> tuple[ModalityRule, ...]:
+    if not path.is_file():
+        raise PatternError(Errors.E001.format(path=path, patterns_dir=directory))
+    rules: list[ModalityRule] = []
+    seen: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise PatternError(Errors.E002.format(path=path, line=number, detail=e.msg)) from e
+        if not isinstance(raw, dict):
+            raise PatternError(Errors.E002.format(path=path, line=number, detail="not an object"))
+        rule_id = check_rule_id(raw.get("id"), path, str(number), seen)
+        check_rule_keys(raw, _MODALITY_RULE_KEYS, rule_id, path)
+        label, pattern = raw.get("label"), raw.get("pattern")
+        if not isinstance(label, str) or not label:
+            raise PatternError(
+                Errors.E007.format(rule_id=rule_id, path=path, detail="'label' must be a string")
+            )
+        if not isinstance(pattern, str) or not pattern.strip():
+            raise PatternError(
+                Errors.E007.format(rule_id=rule_id, path=path, detail="'pattern' must be a phrase")
+            )
+        case_sensitive = raw.get("case_sensitive", False)
+        if not isinstance(case_sensitive, bool):
+            raise PatternError(
+                Errors.E007.format(
+                    rule_id=rule_id, path=path, detail="'case_sensitive' must be true or false"
+                )
+            )
+        rules.append(ModalityRule(rule_id, label, pattern, case_sensitive))
+    if not rules:
+        raise PatternError(Errors.E002.format(path=path, line=1, detail="no rules"))
+    return tuple(rules)
+
+
+__all__ = [
+    "AUDIT_CONFIG_FILE",
+    "LEVELS",
+    "MODALITY_FILE",
+    "AuditConfig",
+    "LevelRule",
+    "ModalityRule",
+    "load_audit_config",
+]
