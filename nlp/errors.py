@@ -237,6 +237,25 @@ class Errors:
         "findings and recommendations tables; check that the table was not edited or cut."
     )
 
+    # --- E17x: data handed to a library function (DataError: also a ValueError) -------
+    E170 = "E170 There are no gold rows to score. Expected at least one gold row."
+    E171 = (
+        "E171 The {what} rows repeat report_id {report_id!r}. Expected one {what} row per "
+        "report id."
+    )
+    E172 = (
+        "E172 There is no prediction for report_id {ids}. Expected one predicted row for "
+        "each gold row, paired by report_id."
+    )
+    E173 = (
+        "E173 There is a prediction for unknown report_id {ids}. Expected predictions only "
+        "for the report ids of the gold rows."
+    )
+    E174 = (
+        "E174 Rows of report_id {report_id!r}: triage must be one of {levels}, on the gold "
+        "and on the predicted row."
+    )
+
     # --- E2xx: command line and outputs ------------------------------------------------------
     E201 = (
         "E201 Output {path} has an unsupported extension {suffix!r}. Expected .csv, .parquet "
@@ -342,6 +361,10 @@ class Errors:
         "E233 The follow-up curve cannot be drawn: {detail}. Expected at least one index exam, "
         "at most one follow-up per index exam, and days >= 0."
     )
+    E240 = (
+        "E240 The data is not a part this calcminer version wrote: {detail}. Expected the "
+        "bytes of a part file of the work folder, unchanged."
+    )
 
     # --- E3xx: follow-up audit ---------------------------------------------------------------
     E301 = (
@@ -359,6 +382,10 @@ class Errors:
     E307 = (
         "E307 {count} archive record(s) could not be audited (codes: {codes}); they are listed "
         "in {path}. The other records were audited."
+    )
+    E313 = (
+        "E313 The exam date is {detail}. Expected a date or datetime, a YYYY-MM-DD string "
+        "(a time after it is dropped), or a string in the date format given (--date-format)."
     )
 
     # --- E4xx: review outputs ----------------------------------------------------------------
@@ -394,38 +421,11 @@ class Errors:
         "E904 Record {position} is a report but came without its result. Expected "
         "mine_records() to pair each report with the result mined from it; this is a bug."
     )
-
-    # --- issue 13 block (engine, io, commands, audit): E170-E179, E240-E249, E313-E317 and
-    # --- E910-E919. Kept together here so that it merges apart from codes added elsewhere.
-    # E17x: data handed to a library function (DataError: also a ValueError, as before).
-    E170 = "E170 There are no gold rows to score. Expected at least one gold row."
-    E171 = (
-        "E171 The {what} rows repeat report_id {report_id!r}. Expected one {what} row per "
-        "report id."
+    E905 = (
+        "E905 The label table (calcminer/nlp/rules/labels.py) contradicts itself: {detail}. "
+        "Expected every label named in a row to have a row, and suppressors and targets to "
+        "take no mention behaviour; this is a bug."
     )
-    E172 = (
-        "E172 There is no prediction for report_id {ids}. Expected one predicted row for "
-        "each gold row, paired by report_id."
-    )
-    E173 = (
-        "E173 There is a prediction for unknown report_id {ids}. Expected predictions only "
-        "for the report ids of the gold rows."
-    )
-    E174 = (
-        "E174 Rows of report_id {report_id!r}: triage must be one of {levels}, on the gold "
-        "and on the predicted row."
-    )
-    # E24x: the engine's own files.
-    E240 = (
-        "E240 The data is not a part this calcminer version wrote: {detail}. Expected the "
-        "bytes of a part file of the work folder, unchanged."
-    )
-    # E31x: follow-up audit values (DataError).
-    E313 = (
-        "E313 The exam date is {detail}. Expected a date or datetime, a YYYY-MM-DD string "
-        "(a time after it is dropped), or a string in the date format given (--date-format)."
-    )
-    # E91x: internal invariants.
     E910 = (
         "E910 Column {name!r} of a chunk's table has dtype {dtype}, which a part cannot hold. "
         "Expected the dtypes of calcminer's tables (numbers, booleans, text, objects); this "
@@ -466,22 +466,6 @@ class OutputError(CalcminerError):
     """An output cannot be written, or the command-line options for outputs conflict."""
 
 
-class Warnings:
-    """Coded warnings: the run goes on and the outputs are complete. Never report text."""
-
-    W001 = (
-        "W001 {count} record(s) repeat a report id seen earlier (e.g. {examples}). All rows are "
-        "kept in the tables; check the export if ids should be unique."
-    )
-    W002 = (
-        "W002 {count} file(s) in the input folder(s) are not .txt and were not read; the "
-        "summary names them."
-    )
-
-
-# --- issue 13 block: DataError and CalcminerWarning ------------------------------------------
-
-
 class DataError(CalcminerError, ValueError):
     """Values handed to a library function are not what it expects (rows to score, an exam
     date); a ``ValueError`` too, as these errors were before they had codes.
@@ -493,6 +477,19 @@ class DataError(CalcminerError, ValueError):
     def __init__(self, message: str, detail: str | None = None) -> None:
         super().__init__(message)
         self.detail = detail if detail is not None else message
+
+
+class Warnings:
+    """Coded warnings: the run goes on and the outputs are complete. Never report text."""
+
+    W001 = (
+        "W001 {count} record(s) repeat a report id seen earlier (e.g. {examples}). All rows are "
+        "kept in the tables; check the export if ids should be unique."
+    )
+    W002 = (
+        "W002 {count} file(s) in the input folder(s) are not .txt and were not read; the "
+        "summary names them."
+    )
 
 
 class CalcminerWarning(UserWarning):

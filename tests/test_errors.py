@@ -33,53 +33,10 @@ ERRORS_FILE = ROOT / "nlp" / "errors.py"
 #: A catalogue message starts with its code and a space.
 CODE = re.compile(r"^([EW])(\d{3}) ")
 #: Exceptions the library never raises bare: it raises coded CalcminerErrors instead.
-BARE = frozenset({"ValueError", "TypeError", "KeyError", "AssertionError"})
-#: The bare raises still allowed, by (file, function) -> (exceptions, why). Each one is in a
-#: module that another engineer owns and is changing; remove an entry when its raise becomes a
-#: coded error (the test fails on an entry that no longer matches anything).
-ALLOWED: dict[tuple[str, str], tuple[frozenset[str], str]] = {
-    ("nlp/audit.py", "parse_exam_date"): (
-        frozenset({"ValueError"}),
-        "the reason a date cell cannot be read; make_exam (same module) catches it and "
-        "writes an E302 error row",
-    ),
-    ("nlp/commands/evaluate.py", "_index"): (
-        frozenset({"ValueError"}),
-        "duplicate report ids given to score(); the CLI's gold file is checked first (E122)",
-    ),
-    ("nlp/commands/evaluate.py", "score"): (
-        frozenset({"ValueError"}),
-        "public score() on empty, unpaired or non-triage rows; the CLI's gold file is checked "
-        "first (E120-E122): to become coded E16x errors",
-    ),
-    ("nlp/engine/parts.py", "encode_table"): (
-        frozenset({"TypeError"}),
-        "a column dtype a work-folder part cannot hold: the tables are calcminer's own, so "
-        "only a bug reaches it (to become an E9xx error)",
-    ),
-    ("nlp/engine/run.py", "ChunkStats.from_json"): (
-        frozenset({"ValueError"}),
-        "damaged chunk counts of a manifest; _recorded_stats catches it and raises E214",
-    ),
-    ("nlp/engine/run.py", "ChunkStats.from_json.counts"): (
-        frozenset({"ValueError"}),
-        "as ChunkStats.from_json",
-    ),
-    ("nlp/io/writers.py", "render_rows"): (
-        frozenset({"ValueError"}),
-        "rows rendered ahead for Parquet: only a bug in the engine asks for that (to become "
-        "an E9xx error)",
-    ),
-    ("nlp/io/writers.py", "TableStream.__init__"): (
-        frozenset({"ValueError"}),
-        "a Parquet stream without its schema: only a bug in the engine builds one (to become "
-        "an E9xx error)",
-    ),
-    ("nlp/io/writers.py", "TableStream.write_rendered"): (
-        frozenset({"ValueError"}),
-        "rows rendered for another stream; the engine catches it and raises E215",
-    ),
-}
+BARE = frozenset({"ValueError", "TypeError", "KeyError", "AssertionError", "RuntimeError"})
+#: The bare raises allowed, by (file, function) -> (exceptions, why): none today. An entry
+#: names its reason; the test fails on an entry that no longer matches anything.
+ALLOWED: dict[tuple[str, str], tuple[frozenset[str], str]] = {}
 
 
 def _catalogue(cls: type) -> Iterator[tuple[str, Any]]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from calcminer.nlp.errors import PatternError
+from calcminer.nlp.errors import CalcminerError, PatternError
 from calcminer.nlp.mining import prefilter
 from calcminer.nlp.mining.miner import Miner
 from calcminer.nlp.pipeline import neighbours, recommendations
@@ -95,8 +95,9 @@ def test_labels_table_contradictions_fail_at_import(
     monkeypatch: pytest.MonkeyPatch, spec: LabelSpec
 ) -> None:
     monkeypatch.setattr(labels, "LABELS", {**LABELS, "NEW_LABEL": spec})
-    with pytest.raises(RuntimeError, match="NEW_LABEL"):
+    with pytest.raises(CalcminerError, match="NEW_LABEL") as caught:
         labels._check_table()
+    assert caught.value.code == "E905"
 
 
 def test_labels_derived_set_follows_a_changed_row(monkeypatch: pytest.MonkeyPatch) -> None:

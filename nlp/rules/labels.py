@@ -18,6 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from calcminer.nlp.errors import CalcminerError, Errors
+
 LabelKind = Literal["target", "mention"]
 #: How the linker may attach a mention to a head (see ``calcminer.nlp.pipeline.linking``): before it
 #: in its noun phrase ("a 3 mm calcified focus"), after it ("calcification ..., 8 mm"), or
@@ -205,11 +207,17 @@ def _check_table() -> None:
         named = set(spec.suppressed_by) | ({spec.needs_in_clause} - {None})
         unknown = sorted(str(n) for n in named if n not in LABELS)
         if unknown:
-            raise RuntimeError(f"label table: {label} names unknown label(s) {unknown}")
+            raise CalcminerError(
+                Errors.E905.format(detail=f"{label} names unknown label(s) {unknown}")
+            )
         if spec.suppressor and (spec.attaches or spec.asserted or spec.recommendation):
-            raise RuntimeError(f"label table: suppressor {label} cannot be linked or asserted")
+            raise CalcminerError(
+                Errors.E905.format(detail=f"suppressor {label} is linked or asserted")
+            )
         if spec.kind == "target" and (spec.attaches or spec.valued or spec.suppressor):
-            raise RuntimeError(f"label table: target {label} takes mention behaviour")
+            raise CalcminerError(
+                Errors.E905.format(detail=f"target {label} takes mention behaviour")
+            )
 
 
 _check_table()
