@@ -19,6 +19,7 @@ from suite_env import (
     shared_missing_message,
     shared_required,
 )
+from suite_helpers import copy_patterns
 
 from calcminer.nlp.schema import Finding, Report, ReportResult
 
@@ -312,3 +313,26 @@ def shared_miner(monkeypatch: pytest.MonkeyPatch, miner: Any) -> Any:
     """Make the CLI mine in-process with the session miner instead of building a new one."""
     monkeypatch.setattr("calcminer.nlp.commands.batch.load_miner", lambda patterns_dir=None: miner)
     return miner
+
+
+# --- fixtures several test modules share ------------------------------------------------------
+@pytest.fixture
+def patterns_copy(tmp_path: Path) -> Path:
+    """A writable copy of the packaged rule folder, as ``tmp_path/patterns``."""
+    return copy_patterns(tmp_path)
+
+
+@pytest.fixture
+def drawn(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Figures handed to ``_save_png`` (still saved), to inspect what was drawn."""
+    from calcminer.nlp.views.plots import render
+
+    figures: list[Any] = []
+    save = render._save_png
+
+    def spy(fig: Any, path: Any) -> Any:
+        figures.append(fig)
+        return save(fig, path)
+
+    monkeypatch.setattr(render, "_save_png", spy)
+    return figures

@@ -3,8 +3,8 @@
 A gold set is scored with ``calcminer.nlp.evaluate``; its mismatches (report id, field,
 expected, got) are compared with ``tests/data/known_mismatches/<set>.json``. Any mismatch not
 on the list is a regression; any listed one that no longer occurs is a fix, and the list must
-shrink. ``tests/test_accuracy.py`` runs the gate, ``tests/update_known_mismatches.py`` rewrites
-the lists from the current miner after an intended change.
+shrink. ``tests/quality/test_accuracy.py`` runs the gate, ``tests/update_known_mismatches.py``
+rewrites the lists from the current miner after an intended change.
 
 Adding a gold set is one entry in :data:`LISTED_SETS`; a gold file named ``dev_*.jsonl`` in
 ``tests/data/realphrasing/`` is picked up on its own. Files named ``blind*`` are never scored.

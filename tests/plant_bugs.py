@@ -135,7 +135,11 @@ PLANTS: tuple[Plant, ...] = (
         'drop the "without" negation rule (patterns/context_rules.json)',
         "patterns/context_rules.json",
         drop_context_rule("without", "NEGATED_EXISTENCE"),
-        ("tests/test_context*.py", "tests/test_extraction_cases.py", "tests/test_accuracy.py"),
+        (
+            "tests/pipeline/test_context*.py",
+            "tests/quality/test_extraction_cases.py",
+            "tests/quality/test_accuracy.py",
+        ),
     ),
     Plant(
         "b",
@@ -148,14 +152,22 @@ PLANTS: tuple[Plant, ...] = (
             r"[ \t]*continue\n",
             "",
         ),
-        ("tests/test_context*.py", "tests/test_extraction_cases.py", "tests/test_accuracy.py"),
+        (
+            "tests/pipeline/test_context*.py",
+            "tests/quality/test_extraction_cases.py",
+            "tests/quality/test_accuracy.py",
+        ),
     ),
     Plant(
         "c",
         "urgent threshold > becomes >= (nlp/rules/triage_rules.py)",
         "nlp/rules/triage_rules.py",
         replace_once(r"max_size_mm > limit\b", "max_size_mm >= limit"),
-        ("tests/test_triage.py", "tests/test_properties.py", "tests/test_accuracy.py"),
+        (
+            "tests/mining/test_triage.py",
+            "tests/quality/test_properties.py",
+            "tests/quality/test_accuracy.py",
+        ),
     ),
     Plant(
         "d",
@@ -165,7 +177,11 @@ PLANTS: tuple[Plant, ...] = (
             r"return current or \(\[\] if inside else prior\)$",
             "return ([] if inside else prior) or current",
         ),
-        ("tests/test_extraction_cases.py", "tests/test_findings.py", "tests/test_accuracy.py"),
+        (
+            "tests/quality/test_extraction_cases.py",
+            "tests/mining/test_findings.py",
+            "tests/quality/test_accuracy.py",
+        ),
     ),
 )
 

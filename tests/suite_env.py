@@ -9,6 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+#: The suite's folders. Test modules find files through these, wherever they sit below tests/
+#: (``tests/test_layout.py`` checks that none uses its own ``__file__``).
+TESTS_DIR = Path(__file__).resolve().parent
+REPO_ROOT = TESTS_DIR.parent
+#: Gold sets, ConText examples, known-mismatch lists.
+DATA_DIR = TESTS_DIR / "data"
+
 #: Values of an environment flag that mean "on" (case-insensitive).
 _TRUE = frozenset({"1", "true", "yes", "on"})
 #: Values that mean "off", so an explicit CALCMINER_REQUIRE_SHARED=0 wins over CI=true.

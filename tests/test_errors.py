@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from suite_env import REPO_ROOT
 
 from calcminer.nlp.errors import (
     CalcminerError,
@@ -28,7 +29,7 @@ from calcminer.nlp.errors import (
 )
 from calcminer.nlp.schema import Report
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO_ROOT
 ERRORS_FILE = ROOT / "nlp" / "errors.py"
 #: A catalogue message starts with its code and a space.
 CODE = re.compile(r"^([EW])(\d{3}) ")

@@ -14,8 +14,9 @@ import ast
 from pathlib import Path
 
 import pytest
+from suite_env import REPO_ROOT
 
-NLP = Path(__file__).resolve().parents[1] / "nlp"
+NLP = REPO_ROOT / "nlp"
 SHARED = {"errors", "schema"}
 #: layer -> the layers (and shared leaves) it may import from calcminer.nlp.
 ALLOWED: dict[str, set[str]] = {

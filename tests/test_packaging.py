@@ -9,10 +9,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from suite_env import REPO_ROOT
 
 from calcminer.nlp.rules.patterns import PATTERN_FILES
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")

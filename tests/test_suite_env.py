@@ -12,15 +12,15 @@ from hypothesis import settings
 from suite_env import (
     CI_PROFILE,
     LOCAL_PROFILE,
+    REPO_ROOT,
     hypothesis_profile,
     running_in_ci,
     shared_missing_message,
     shared_required,
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 #: A test that needs the shared folder and nothing else before it (``shared_dir`` comes first).
-NEEDS_SHARED = "tests/test_accuracy.py::test_accuracy_realdata_phrasings_snippets"
+NEEDS_SHARED = "tests/quality/test_accuracy.py::test_accuracy_realdata_phrasings_snippets"
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """Rewrite the known-mismatch lists of the gold sets from the current miner.
 
-The accuracy gate (``tests/test_accuracy.py``) fails on any mismatch that is not listed and on
-any listed one that is fixed. After an intended change of the rules, refresh the lists
+The accuracy gate (``tests/quality/test_accuracy.py``) fails on any mismatch that is not listed and
+on any listed one that is fixed. After an intended change of the rules, refresh the lists
 deliberately and review the diff before committing it::
 
     PYTHONPATH=.. python tests/update_known_mismatches.py            # every gold set

@@ -21,7 +21,7 @@ class FindingRecord(TypedDict):
     sentence); read by ``calcminer.nlp.mining.findings`` (``Finding`` and the report count),
     ``calcminer.nlp.mining.miner`` and the recommendations. No key may be ``section``,
     ``modifier``, ``modifiers`` or ``context_graph``: medspaCy registers msgpack decoders that
-    capture any dict with one of those keys (``tests/test_records.py`` checks).
+    capture any dict with one of those keys (``tests/pipeline/test_records.py`` checks).
 
     Attributes:
         start_char: Character offset where the target starts in the Doc's text.
