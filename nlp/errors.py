@@ -1,4 +1,9 @@
-"""Catalogue of coded error messages used across calcminer (patterns, input, CLI)."""
+"""Catalogue of coded error messages used across calcminer (patterns, input, CLI).
+
+One module (about 500 lines, nearly all message text): a code is looked up in one place, and
+``tests/test_errors.py`` checks the catalogue as a whole (each code once, each message starting
+with its code).
+"""
 
 from __future__ import annotations
 

@@ -5,14 +5,14 @@
 
 from __future__ import annotations
 
-import json
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from calcminer.nlp.errors import Errors, PatternError
-from calcminer.nlp.rules.patterns import check_rule_id, check_rule_keys, default_patterns_dir
+from calcminer.nlp.rules.patterns import default_patterns_dir
+from calcminer.nlp.rules.rule_files import jsonl_rules
 
 AUDIT_CONFIG_FILE = "audit.toml"
 MODALITY_FILE = "modalities.jsonl"
@@ -138,21 +138,11 @@ def load_audit_config(patterns_dir: str | Path | None = None) -> AuditConfig:
 
 
 def _load_modality_rules(path: Path, directory: Path) -> tuple[ModalityRule, ...]:
-    if not path.is_file():
-        raise PatternError(Errors.E001.format(path=path, patterns_dir=directory))
     rules: list[ModalityRule] = []
     seen: dict[str, str] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise PatternError(Errors.E002.format(path=path, line=number, detail=e.msg)) from e
-        if not isinstance(raw, dict):
-            raise PatternError(Errors.E002.format(path=path, line=number, detail="not an object"))
-        rule_id = check_rule_id(raw.get("id"), path, str(number), seen)
-        check_rule_keys(raw, _MODALITY_RULE_KEYS, rule_id, path)
+    for rule_id, raw in jsonl_rules(
+        path, directory, _MODALITY_RULE_KEYS, seen, not_an_object="E002"
+    ):
         label, pattern = raw.get("label"), raw.get("pattern")
         if not isinstance(label, str) or not label:
             raise PatternError(

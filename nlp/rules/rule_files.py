@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -79,3 +79,38 @@ def check_rule_keys(
                 rule_id=rule_id, path=path, keys=sorted(unknown), allowed=sorted(allowed)
             )
         )
+
+
+def jsonl_rules(
+    path: Path,
+    patterns_dir: Path,
+    allowed_keys: frozenset[str],
+    seen: dict[str, str],
+    *,
+    not_an_object: str = "E006",
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The rules of a JSON Lines rule file, one ``(rule id, rule)`` per non-blank line.
+
+    Every file of that shape reads through here (the span rules, ``modalities.jsonl``): E001
+    when the file is missing, E002 on bad JSON, E003 on an unknown key, E004 on a repeated id
+    (``seen``: ids so far across files, updated in place) and E006 on a missing id. A line
+    that holds JSON but not an object is E006 (``not_an_object="E002"``: E002, "not an
+    object").
+    """
+    text = read_rule_text(path, patterns_dir)
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise PatternError(Errors.E002.format(path=path, line=lineno, detail=e.msg)) from e
+        if not isinstance(raw, dict):
+            if not_an_object == "E002":
+                message = Errors.E002.format(path=path, line=lineno, detail="not an object")
+            else:
+                message = Errors.E006.format(path=path, line=lineno)
+            raise PatternError(message)
+        rule_id = check_rule_id(raw.get("id"), path, str(lineno), seen)
+        check_rule_keys(raw, allowed_keys, rule_id, path)
+        yield rule_id, raw

@@ -9,7 +9,6 @@ rule what spaCy's matchers, the prefilter and the ConText gate use.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,10 +22,8 @@ from calcminer.nlp.rules.rule_files import (
     RULE_ID_RE,
     TARGET_FILE,
     WORD_LISTS_FILE,
-    check_rule_id,
-    check_rule_keys,
+    jsonl_rules,
     load_rule_json,
-    read_rule_text,
 )
 from calcminer.nlp.rules.rule_values import REQUIRED_VALUES
 
@@ -170,17 +167,7 @@ def load_span_rules(
     if word_lists is None:
         word_lists = load_word_lists(patterns_dir)
     rules: list[SpanRule] = []
-    for lineno, line in enumerate(read_rule_text(path, patterns_dir).splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise PatternError(Errors.E002.format(path=path, line=lineno, detail=e.msg)) from e
-        if not isinstance(raw, dict):
-            raise PatternError(Errors.E006.format(path=path, line=lineno))
-        rule_id = check_rule_id(raw.get("id"), path, str(lineno), seen)
-        check_rule_keys(raw, _SPAN_RULE_KEYS, rule_id, path)
+    for rule_id, raw in jsonl_rules(path, patterns_dir, _SPAN_RULE_KEYS, seen):
         label = raw.get("label")
         if label not in labels:
             raise PatternError(

@@ -5,6 +5,9 @@ Each ``*_figure`` function checks its ``.png`` path, reads what it draws from th
 or read back from CSV or Parquet through :mod:`calcminer.nlp.views.plots.readback`), then
 draws; :func:`batch_figures` reads the table in full first and writes all three. Figures show
 counts, shares and levels only: never report text, never ids.
+
+One module for the three figures (about 500 lines): they share the table contract, its
+checks and the size bins, and each figure's reading and drawing sit together.
 """
 
 from __future__ import annotations
