@@ -70,7 +70,9 @@ DEFAULT_WORKDIR = Path(tempfile.gettempdir()) / "calcminer-bench"
 
 #: Issue targets: calcminer end to end vs medspaCy's default pipeline (ratio of reports/s).
 TARGET_VS_MEDSPACY_X = 100.0
-#: Issue targets: calcminer end to end vs the bare JSON-decode + regex scan.
+#: The archive-scale issue's target against the bare JSON-decode + regex scan, withdrawn by the
+#: owner (the floor analysis, ``benchmarks/floor.py``): the ratio is still measured and printed,
+#: with the withdrawn figure for reference, and passes or fails nothing.
 TARGET_VS_REGEX_X = 0.2
 #: Issue targets: peak RSS on the large archive / peak RSS on the small archive.
 TARGET_RSS_RATIO_X = 1.3
@@ -2015,9 +2017,9 @@ def throughput_targets(
         ),
         TargetCheck(
             "calcminer / regex_scan",
-            f">= {TARGET_VS_REGEX_X:g}x",
+            f"withdrawn (was >= {TARGET_VS_REGEX_X:g}x)",
             "-" if vs_regex is None else f"{vs_regex:.4f}x",
-            _at_least(vs_regex, TARGET_VS_REGEX_X),
+            "n/a",
         ),
     ]
     return ratios, checks

@@ -117,7 +117,7 @@ def test_benchmark_tiny_end_to_end_run_prints_the_table(tmp_path: Path) -> None:
     statuses = {target["name"]: target["status"] for target in result["targets"]}
     assert statuses["calcminer / medspacy_default"] == "n/a"
     # A throughput target is a timing: a smoke run on a busy machine may meet it or not.
-    assert statuses["calcminer / regex_scan"] in {"PASS", "FAIL"}
+    assert statuses["calcminer / regex_scan"] == "n/a"  # the 0.2x target was withdrawn
 
     # The report table against the generator's labels, read here from both files.
     labels = _labels(Path(result["archive"]["labels_path"]))
