@@ -15,21 +15,59 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from calcminer import __version__
-from calcminer.nlp.errors import CalcminerError, CalcminerWarning, Errors
+from calcminer.nlp.errors import CalcminerError, CalcminerWarning, Errors, InputError
+
+#: The help option's names, on the app and every command.
+HELP_OPTION_NAMES = ["-h", "--help"]
+#: Words a user may give an on/off option as a value; an on/off option takes none.
+FLAG_VALUE_WORDS = frozenset({"true", "false", "yes", "no", "on", "off"})
+#: Default of ``review --max-reports``: the page limit of the review command
+#: (:data:`calcminer.nlp.views.review.MAX_REVIEW_REPORTS`; a test holds the two equal, as
+#: cli.py imports the commands only when one runs, to start fast).
+REVIEW_MAX_REPORTS = 2000
+
+
+def _plain_flags(params: list[Any]) -> list[Any]:
+    """Give every on/off option (``--strict``, ``--help`` ...) an empty metavar: Typer's help
+    panel would otherwise show a ``<bool>`` value that the option does not take."""
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+class FlagsGroup(TyperGroup):
+    """The app: its help lists on/off options without a value placeholder."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain_flags(super().get_params(ctx))
+
+
+class FlagsCommand(TyperCommand):
+    """A command: its help lists on/off options without a value placeholder."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain_flags(super().get_params(ctx))
+
 
 app = typer.Typer(
     name="calcminer",
+    cls=FlagsGroup,
     help="Mine radiology reports for intrahepatic calcifications and triage them.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Inherited by every command's context: `calcminer extract -h` works too.
+    context_settings={"help_option_names": HELP_OPTION_NAMES},
 )
 
 
@@ -44,6 +82,18 @@ class EngineChoice(StrEnum):
 
     local = "local"
     dask = "dask"
+
+
+class RuleKind(StrEnum):
+    """The kinds of rule ``rules --kind`` picks (the same as
+    :data:`calcminer.nlp.views.explain.RULE_KINDS`): Typer lists them and rejects others."""
+
+    target = "target"
+    mention = "mention"
+    context = "context"
+    section = "section"
+    modality = "modality"
+    triage = "triage"
 
 
 @app.callback()
@@ -62,6 +112,14 @@ def _fail(error: CalcminerError) -> typer.Exit:
     """Print a coded error to stderr and return the exit to raise."""
     typer.echo(str(error), err=True)
     return typer.Exit(code=1)
+
+
+def _check_inputs(paths: Sequence[Path | None]) -> None:
+    """Stop (E261) when an input that does not exist is a word like ``true``: it was meant as
+    the value of an on/off option, which takes none, so the parser took it for an input."""
+    for path in paths:
+        if path is not None and path.name.lower() in FLAG_VALUE_WORDS and not path.exists():
+            raise _fail(InputError(Errors.E261.format(path=str(path))))
 
 
 def _finish(summary: str | None, notices: list[str], *, strict: bool, errors: int) -> None:
@@ -89,7 +147,15 @@ ErrorsOutOption = Annotated[
     typer.Option(
         "--errors-out",
         help="Errors table, one row per record that could not be used (default: "
-        "<stem>.errors.csv beside the output, or errors.csv in --out-dir; written if any).",
+        "<stem>.errors.csv beside the output; written if any).",
+    ),
+]
+FiguresErrorsOutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--errors-out",
+        help="Errors table, one row per record that could not be used (default: "
+        "errors.csv in --out-dir; written if any).",
     ),
 ]
 IdColOption = Annotated[str, typer.Option("--id-col", help="Id column of tabular inputs.")]
@@ -102,7 +168,7 @@ StrictOption = Annotated[
 ]
 
 
-@app.command()
+@app.command(cls=FlagsCommand)
 def extract(
     inputs: Annotated[
         list[Path],
@@ -189,6 +255,7 @@ def extract(
     )
     from calcminer.nlp.engine.run import EngineOptions
 
+    _check_inputs(inputs)
     options = EngineOptions(
         engine="dask" if engine is EngineChoice.dask else "local",
         workers=workers if workers else (os.cpu_count() or 1),
@@ -220,7 +287,7 @@ def extract(
     _finish(text, format_extract_notices(summary), strict=strict, errors=summary.errors)
 
 
-@app.command()
+@app.command(cls=FlagsCommand)
 def audit(
     output: Annotated[
         Path,
@@ -315,6 +382,7 @@ def audit(
         run_audit,
     )
 
+    _check_inputs([archive])
     try:
         summary = run_audit(
             archive,
@@ -339,7 +407,7 @@ def audit(
     _finish(text, format_audit_notices(summary), strict=strict, errors=summary.errors)
 
 
-@app.command()
+@app.command(cls=FlagsCommand)
 def show(
     text: Annotated[
         str | None,
@@ -393,16 +461,12 @@ def show(
     console.print(format_show(shown, color=use_color), end="")
 
 
-@app.command()
+@app.command(cls=FlagsCommand)
 def rules(
     patterns: PatternsOption = None,
     kind: Annotated[
-        str | None,
-        typer.Option(
-            "--kind",
-            help="Only this kind: target, mention, context, section, modality or triage.",
-            show_default=False,
-        ),
+        RuleKind | None,
+        typer.Option("--kind", help="Only rules of this kind.", show_default=False),
     ] = None,
     label: Annotated[
         str | None,
@@ -423,7 +487,7 @@ def rules(
     typer.echo(format_rules(chosen))
 
 
-@app.command("validate-patterns")
+@app.command("validate-patterns", cls=FlagsCommand)
 def validate_patterns_command(
     directory: Annotated[
         Path | None,
@@ -443,7 +507,7 @@ def validate_patterns_command(
         raise typer.Exit(code=1)
 
 
-@app.command()
+@app.command(cls=FlagsCommand)
 def review(
     inputs: Annotated[
         list[Path],
@@ -460,6 +524,16 @@ def review(
     flagged_only: Annotated[
         bool, typer.Option("--flagged-only", help="Put only workup and urgent reports on the page.")
     ] = False,
+    max_reports: Annotated[
+        int,
+        typer.Option(
+            "--max-reports",
+            min=0,
+            help="Most reports on the page, so that it opens fast. A larger batch gets its "
+            "flagged (urgent, then workup) reports only, at most this many; the page and the "
+            "summary say so. 0: no limit.",
+        ),
+    ] = REVIEW_MAX_REPORTS,
     title: Annotated[
         str | None, typer.Option("--title", help="Page title.", show_default=False)
     ] = None,
@@ -476,12 +550,14 @@ def review(
         run_review,
     )
 
+    _check_inputs(inputs)
     try:
         summary = run_review(
             inputs,
             output,
             errors_out=errors_out,
             flagged_only=flagged_only,
+            max_reports=max_reports,
             title=title,
             id_col=id_col,
             text_col=text_col,
@@ -493,7 +569,7 @@ def review(
     _finish(text, format_review_notices(summary), strict=strict, errors=summary.errors)
 
 
-@app.command()
+@app.command(cls=FlagsCommand)
 def figures(
     inputs: Annotated[
         list[Path],
@@ -512,7 +588,7 @@ def figures(
             show_default=False,
         ),
     ],
-    errors_out: ErrorsOutOption = None,
+    errors_out: FiguresErrorsOutOption = None,
     from_table: Annotated[
         bool,
         typer.Option(
@@ -528,6 +604,7 @@ def figures(
     """Draw batch figures: triage distribution, calcification sizes, Couinaud segment map."""
     from calcminer.nlp.commands.figures import format_figures_summary, run_figures
 
+    _check_inputs(inputs)
     try:
         summary = run_figures(
             inputs,
@@ -543,10 +620,14 @@ def figures(
     _finish(format_figures_summary(summary), [], strict=strict, errors=summary.errors)
 
 
-@app.command()
+@app.command(cls=FlagsCommand)
 def evaluate(
     gold: Annotated[
-        Path, typer.Argument(help="Gold JSONL file (GOLD_GUIDE.md format).", show_default=False)
+        Path,
+        typer.Argument(
+            help="Gold file: JSON Lines, or CSV when named .csv (docs/annotation-guide.md).",
+            show_default=False,
+        ),
     ],
     min_accuracy: Annotated[
         float | None,

@@ -112,17 +112,38 @@ class Errors:
         "this row (an unescaped quote or delimiter)."
     )
     E119 = "E119 Text file is empty. Expected one report per .txt file."
-    # Gold files (calcminer evaluate): any problem stops the evaluation.
-    E120 = "E120 Gold file {path} line {line}: {detail}. See GOLD_GUIDE.md for the format."
-    E121 = "E121 Gold file {path} holds no records. Expected one JSON object per line."
+    # Gold files (calcminer evaluate), JSON Lines or CSV: any problem stops the evaluation.
+    E120 = (
+        "E120 Gold file {path} line {line}: {detail}. See docs/annotation-guide.md for the "
+        "fields and their encodings."
+    )
+    E121 = (
+        "E121 Gold file {path} holds no records. Expected one JSON object per line (.jsonl) "
+        "or one row per report under a header line (.csv)."
+    )
     E122 = (
         "E122 Gold file {path} repeats report_id {report_id!r} (lines {first} and {line}). "
         "Expected unique ids."
     )
-    E123 = "E123 Cannot read gold file {path}: {detail}. Expected a JSON Lines file."
+    E123 = (
+        "E123 Cannot read gold file {path}: {detail}. Expected a UTF-8 JSON Lines file, or a "
+        "UTF-8 CSV file named .csv."
+    )
     E124 = (
         "E124 Report text has {length} characters, more than the {limit} calcminer mines. "
         "Check the record: it may hold several reports or an attachment."
+    )
+
+    # Gold CSV files (calcminer evaluate GOLD.csv): the header and the shape of each row.
+    E125 = (
+        "E125 Gold file {path} line 1: the CSV header {detail}. Expected the column names "
+        "report_id, text and the ten fields of docs/annotation-guide.md, each once (other "
+        "columns are ignored)."
+    )
+    E126 = (
+        "E126 Gold file {path} line {line}: the CSV row {detail}. Expected one cell per header "
+        "column; put a cell holding a comma, a double quote or a line break in double quotes, "
+        "its own double quotes doubled."
     )
 
     # --- E13x: database inputs (calcminer.nlp.io.db); {url} always has its password hidden ------
@@ -370,6 +391,17 @@ class Errors:
         "E240 The data is not a part this calcminer version wrote: {detail}. Expected the "
         "bytes of a part file of the work folder, unchanged."
     )
+    # Command-line use: values an option or argument does not take.
+    E260 = (
+        "E260 Unknown rule kind {kind!r}. Expected one of {kinds} (calcminer rules --kind), "
+        "or None for every kind."
+    )
+    E261 = (
+        "E261 Input {path!r} does not exist, and it reads like a value for an on/off option. "
+        "Expected no value after an on/off option (--flagged-only, --strict, --quiet, "
+        "--resume, --from-table ...): give the option alone to turn it on, and leave it out "
+        "(or give its --no- form) to turn it off."
+    )
 
     # --- E3xx: follow-up audit ---------------------------------------------------------------
     E301 = (
@@ -407,6 +439,10 @@ class Errors:
     E404 = (
         "E404 Span {start}-{end} does not fit a text of {length} characters. Expected "
         "0 <= start <= end <= {length} for every span to mark."
+    )
+    E405 = (
+        "E405 max_reports (--max-reports) must be at least 0 (got {value}). Expected the most "
+        "report cards a review page may hold, or 0 for no limit."
     )
 
     # --- E9xx: internal invariants (only a bug in calcminer breaks them) ----------------------

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from gold_rows import gold_row
+from suite_env import DATA_DIR, REPO_ROOT
 
 from calcminer.nlp.errors import DataError, InputError
 from calcminer.nlp.evaluate import (
+    csv_gold_value,
     evaluate,
     format_accuracy,
     format_confusion,
@@ -22,6 +26,7 @@ from calcminer.nlp.evaluate import (
     score,
     values_equal,
 )
+from calcminer.nlp.io.writers import write_table
 from calcminer.nlp.schema import GOLD_FIELDS
 
 SECRET = "SECRET-REPORT-TEXT"
@@ -374,3 +379,161 @@ def test_evaluate_formatting_shows_followup_scores_and_over_triage():
     assert line.split() == ["followup_recommended", "0.500", "0.500", "0.500", "1", "1", "1"]
     undefined = format_followup(score(*_followup_rows([(False, False)])))
     assert undefined.splitlines()[1].split()[1:4] == ["n/a", "n/a", "n/a"]
+
+
+# --- CSV gold files ------------------------------------------------------------------------------
+
+#: The header of a CSV gold file: id, text, the ten fields.
+CSV_HEADER = ",".join(["report_id", "text", *GOLD_FIELDS])
+
+
+def _write_csv_gold(path: Path, rows: list[dict[str, Any]]) -> Path:
+    """Write gold rows as CSV with calcminer's own table writer (the report table's encodings)."""
+    write_table(pd.DataFrame(rows), path)
+    return path
+
+
+def test_evaluate_csv_and_jsonl_gold_score_alike(tmp_path: Path, miner: Any) -> None:
+    """The same gold as JSON Lines and as CSV (written by calcminer's CSV writer): the same
+    rows, and the real miner gets the same scores and mismatches from both."""
+    source = DATA_DIR / "sample_reports_gold.jsonl"
+    rows = [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line]
+    rows[0] = {**rows[0], "note": "an extra column, ignored"}
+    as_csv = _write_csv_gold(tmp_path / "gold.csv", rows)
+    from_jsonl, from_csv = read_gold(source), read_gold(as_csv)
+    assert [{k: v for k, v in r.items() if k != "line"} for r in from_csv] == [
+        {k: v for k, v in r.items() if k != "line"} for r in from_jsonl
+    ]
+    jsonl_result, csv_result = evaluate(source, miner=miner), evaluate(as_csv, miner=miner)
+    assert csv_result == jsonl_result
+    assert format_evaluation(csv_result, show_mismatches=True) == format_evaluation(
+        jsonl_result, show_mismatches=True
+    )
+    assert csv_result.n_reports == len(rows) == 41
+
+
+@pytest.mark.parametrize(
+    ("name", "cell", "value"),
+    [
+        ("calcification", "true", True),
+        ("calcification", " FALSE ", False),
+        ("calcification", "", ""),  # left as it is: the check says "must be true or false"
+        ("count", "", None),
+        ("count", "2", 2),
+        ("count", "2.0", 2),  # pandas writes an integer column with gaps as floats
+        ("count", "2.5", "2.5"),
+        ("count", "-1", "-1"),
+        ("max_size_mm", "", None),
+        ("max_size_mm", "12", 12.0),
+        ("max_size_mm", "big", "big"),
+        ("segments", "", []),
+        ("segments", "VI;II", ["VI", "II"]),
+        ("lobes", " left ; right ", ["left", "right"]),
+        ("count_category", " single ", "single"),
+        ("triage", "urgent", "urgent"),
+        ("text", " keeps its spaces ", " keeps its spaces "),
+    ],
+)
+def test_evaluate_csv_gold_value(name: str, cell: str, value: Any) -> None:
+    assert csv_gold_value(name, cell) == value
+    assert type(csv_gold_value(name, cell)) is type(value)
+
+
+def test_evaluate_read_gold_csv_lines_and_optional_fields(tmp_path: Path) -> None:
+    """A CSV row's line is the file line it starts on; an empty optional cell is absent;
+    a UTF-8 byte order mark, extra columns, any column order and blank rows are fine."""
+    path = tmp_path / "gold.CSV"
+    header = "note,liver_followup_recommended," + CSV_HEADER
+    cells = "false,,none,,,,false,false,false,none"
+    path.write_text(
+        "\ufeff"
+        + header
+        + "\n"
+        + f'x,true,g1,"line one\nline two, with a comma",{cells}\n'
+        + ",,,,,,,,,,,,,\n"
+        + f"y,,g2,plain,{cells}\n",
+        encoding="utf-8",
+    )
+    rows = read_gold(path)
+    assert [(row["report_id"], row["line"]) for row in rows] == [("g1", 2), ("g2", 5)]
+    assert rows[0]["text"] == "line one\nline two, with a comma"
+    assert rows[0]["liver_followup_recommended"] is True
+    assert "liver_followup_recommended" not in rows[1]
+    assert "note" not in rows[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "words"),
+    [
+        ("report_id,text\n", "E125", ["line 1", "has no column(s) calcification, count"]),
+        (CSV_HEADER + ",triage\n", "E125", ["repeats the column(s) triage"]),
+        (CSV_HEADER + "\n", "E121", ["holds no records"]),
+        ("", "E121", ["holds no records"]),
+        (
+            CSV_HEADER + "\ng1,SECRET,false,,none,,,,false,false,false\n",
+            "E126",
+            ["line 2", "has 11 cells, the header 12"],
+        ),
+        (
+            CSV_HEADER + '\ng1,"SECRET\n\n',
+            "E126",
+            ["line 2", "broken quoting"],
+        ),
+        (
+            CSV_HEADER + '\ng1,"SECRET\nreport",yes,,none,,,,false,false,false,none\n',
+            "E120",
+            ["line 2", "calcification must be true or false"],
+        ),
+        (
+            CSV_HEADER
+            + "\ng1,a,false,,none,,,,false,false,false,none\n"
+            + "g2,SECRET,false,two,none,,,,false,false,false,none\n",
+            "E120",
+            ["line 3", "count must be a non-negative integer or null"],
+        ),
+        (
+            CSV_HEADER
+            + "\ng1,a,false,,none,,,,false,false,false,none\n"
+            + "g1,SECRET,false,,none,,,,false,false,false,none\n",
+            "E122",
+            ["lines 2 and 3"],
+        ),
+        (CSV_HEADER + "\n,SECRET,false,,none,,,,false,false,false,none\n", "E120", ["line 2"]),
+    ],
+)
+def test_evaluate_read_gold_csv_errors_are_coded_with_lines(
+    tmp_path: Path, content: str, code: str, words: list[str]
+) -> None:
+    path = tmp_path / "gold.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_gold(path)
+    assert info.value.code == code
+    assert all(word in str(info.value) for word in words), str(info.value)
+    assert "SECRET" not in str(info.value)
+
+
+def test_evaluate_read_gold_csv_not_utf8_is_e123(tmp_path: Path) -> None:
+    path = tmp_path / "gold.csv"
+    path.write_bytes(
+        (CSV_HEADER + "\ng1,caf\xe9,false,,none,,,,false,false,false,none\n").encode("latin-1")
+    )
+    with pytest.raises(InputError) as info:
+        read_gold(path)
+    assert info.value.code == "E123"
+
+
+def test_evaluate_annotation_guide_examples_read_alike(tmp_path: Path) -> None:
+    """The JSON Lines and CSV examples of docs/annotation-guide.md are valid gold files and
+    say the same about ex-01."""
+    guide = (REPO_ROOT / "docs" / "annotation-guide.md").read_text(encoding="utf-8")
+    blocks = dict(re.findall(r"```(json|csv)\n(.*?)```", guide, flags=re.DOTALL))
+    jsonl = tmp_path / "guide.jsonl"
+    jsonl.write_text(blocks["json"], encoding="utf-8")
+    csv_path = tmp_path / "guide.csv"
+    csv_path.write_text(blocks["csv"], encoding="utf-8")
+    from_jsonl, from_csv = read_gold(jsonl), read_gold(csv_path)
+    assert [row["report_id"] for row in from_csv] == ["ex-01", "ex-02"]
+    assert {k: v for k, v in from_csv[0].items() if k != "line"} == {
+        k: v for k, v in from_jsonl[0].items() if k != "line"
+    }

@@ -1,8 +1,9 @@
-"""``calcminer evaluate``, beside the flow: gold JSONL -> miner -> per-field accuracy, triage
-confusion and follow-up precision / recall.
+"""``calcminer evaluate``, beside the flow: gold JSONL or CSV -> miner -> per-field accuracy,
+triage confusion and follow-up precision / recall.
 
 :func:`score` does the arithmetic on plain rows (no miner, no files); :func:`evaluate` reads a
-GOLD_GUIDE.md gold file, runs the miner and scores it; the ``format_*`` helpers render plain-text
+gold file (``docs/annotation-guide.md``: JSON Lines, or CSV in the encodings of the report
+table calcminer writes), runs the miner and scores it; the ``format_*`` helpers render plain-text
 tables and :func:`format_below` the ``--min-accuracy`` failures. Outputs name report ids and
 field values only, never report text. ``calcminer.nlp.evaluate`` re-exports this module.
 
@@ -13,11 +14,12 @@ whose names are importable from here, as before it was a module of its own.
 
 from __future__ import annotations
 
+import csv
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from calcminer.nlp.commands.batch import resolve_miner
 
@@ -52,6 +54,10 @@ if TYPE_CHECKING:
 
 #: Marks an attribute a miner result does not have.
 _ABSENT = object()
+#: Gold files read as CSV, by extension (any case); every other file is read as JSON Lines.
+GOLD_CSV_SUFFIXES: frozenset[str] = frozenset({".csv"})
+#: Encoding of gold files; a leading byte order mark (Excel's "CSV UTF-8") is dropped.
+GOLD_ENCODING = "utf-8-sig"
 
 
 # --- gold file and miner -------------------------------------------------------------------------
@@ -81,53 +87,163 @@ def _check_gold_value(name: str, value: Any) -> str | None:
     return None
 
 
-def _gold_row(path: Path, line: int, raw: str) -> dict[str, Any]:
-    """Parse and check one gold line (E120 names the line and field, never the text)."""
+def _gold_error(path: Path, line: int, detail: str) -> InputError:
+    """E120 for one gold record: names the file, line and field, never the text."""
+    return InputError(Errors.E120.format(path=path, line=line, detail=detail))
 
-    def fail(detail: str) -> InputError:
-        return InputError(Errors.E120.format(path=path, line=line, detail=detail))
 
-    try:
-        row = json.loads(raw)
-    except json.JSONDecodeError as e:
-        raise fail(f"malformed JSON ({e.msg} at column {e.colno})") from e
-    if not isinstance(row, dict):
-        raise fail("not a JSON object")
+def _check_gold_row(path: Path, line: int, row: dict[str, Any]) -> dict[str, Any]:
+    """Check one parsed gold record (a JSON object or a CSV row): its fields and values."""
     missing = [name for name in ("report_id", "text", *GOLD_FIELDS) if name not in row]
     if missing:
-        raise fail(f"missing field(s) {', '.join(missing)}")
+        raise _gold_error(path, line, f"missing field(s) {', '.join(missing)}")
     if not isinstance(row["report_id"], str) or not row["report_id"].strip():
-        raise fail("report_id must be a non-empty string")
+        raise _gold_error(path, line, "report_id must be a non-empty string")
     if not isinstance(row["text"], str):
-        raise fail("text must be a string")
+        raise _gold_error(path, line, "text must be a string")
     for name in (*GOLD_FIELDS, *OPTIONAL_GOLD_FIELDS):
         if name in row and (problem := _check_gold_value(name, row[name])):
-            raise fail(f"{name} {problem}")
+            raise _gold_error(path, line, f"{name} {problem}")
     return row
 
 
-def read_gold(path: str | Path) -> list[dict[str, Any]]:
-    """Read and check a GOLD_GUIDE.md gold file.
+def _gold_row(path: Path, line: int, raw: str) -> dict[str, Any]:
+    """Parse and check one gold JSON line (E120 names the line and field, never the text)."""
+    try:
+        row = json.loads(raw)
+    except json.JSONDecodeError as e:
+        raise _gold_error(path, line, f"malformed JSON ({e.msg} at column {e.colno})") from e
+    if not isinstance(row, dict):
+        raise _gold_error(path, line, "not a JSON object")
+    return _check_gold_row(path, line, row)
+
+
+def _jsonl_gold_rows(path: Path, handle: TextIO) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The checked records of a JSON Lines gold file with their line numbers (blank lines
+    skipped)."""
+    for line, raw in enumerate(handle, start=1):
+        if raw.strip():
+            yield line, _gold_row(path, line, raw)
+
+
+def csv_gold_value(name: str, cell: str) -> Any:
+    """Decode one cell of a gold CSV file the way calcminer's CSV tables encode values.
+
+    The encodings are those of the report table (:mod:`calcminer.nlp.io.formats`), read with
+    the readers the batch figures use on it (:mod:`calcminer.nlp.views.plots.readback`):
+    ``true``/``false`` in any case, list items joined with ``;`` (an empty cell for none), an
+    empty cell for a missing count or size; ``count`` also as ``2.0`` (pandas writes an
+    integer column with gaps as floats). A cell that cannot be decoded comes back as it is, so
+    that the field's check names the problem in the words of the JSON Lines checks.
 
     Args:
-        path: JSON Lines file; each line has ``report_id``, ``text`` and the ten fields.
+        name: The column: ``report_id``, ``text``, a gold field or an optional gold field.
+        cell: The cell's text.
 
     Returns:
-        The rows, in file order, with a ``line`` key added (1-based line number).
+        The value as a JSON Lines gold file holds it.
+    """
+    from calcminer.nlp.views.plots.readback import CellError, bool_cell, list_cell, size_cell
+
+    if name in ("report_id", "text"):
+        return cell
+    if name in LIST_FIELDS:
+        return list(list_cell(cell))
+    try:
+        if name in BOOLEAN_FIELDS:
+            return bool_cell(cell)
+        if name in SIZE_FIELDS or name == "count":
+            number = size_cell(cell)
+    except CellError:
+        return cell
+    if name in SIZE_FIELDS:
+        return number
+    if name == "count":
+        if number is None:
+            return None
+        return int(number) if number.is_integer() else cell
+    return cell.strip()
+
+
+def _csv_gold_rows(path: Path, handle: TextIO) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The checked rows of a CSV gold file with the file line each starts on (rows whose
+    cells are all blank are skipped).
 
     Raises:
-        InputError: E123 unreadable file, E120 invalid line, E121 no records, E122 duplicate
-            ids.
+        InputError: E125 for a header that lacks a needed column or repeats one, E126 for a
+            row with another number of cells than the header or with broken quoting, E120
+            for a value that does not fit its field.
+    """
+    reader = csv.reader(handle, strict=True)
+    try:
+        header = next(reader, None)
+    except csv.Error as e:
+        raise InputError(Errors.E125.format(path=path, detail=f"cannot be read ({e})")) from e
+    if header is None:
+        return
+    names = [name.strip() for name in header]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        detail = f"repeats the column(s) {', '.join(repeated)}"
+        raise InputError(Errors.E125.format(path=path, detail=detail))
+    missing = [name for name in ("report_id", "text", *GOLD_FIELDS) if name not in names]
+    if missing:
+        detail = f"has no column(s) {', '.join(missing)}"
+        raise InputError(Errors.E125.format(path=path, detail=detail))
+    known = {"report_id", "text", *GOLD_FIELDS, *OPTIONAL_GOLD_FIELDS}
+    columns = [(position, name) for position, name in enumerate(names) if name in known]
+    line = reader.line_num + 1
+    while True:
+        try:
+            cells = next(reader, None)
+        except csv.Error as e:
+            detail = f"has broken quoting ({e})"
+            raise InputError(Errors.E126.format(path=path, line=line, detail=detail)) from e
+        if cells is None:
+            return
+        if any(cell.strip() for cell in cells):
+            if len(cells) != len(names):
+                detail = f"has {len(cells)} cells, the header {len(names)}"
+                raise InputError(Errors.E126.format(path=path, line=line, detail=detail))
+            row = {
+                name: csv_gold_value(name, cells[position])
+                for position, name in columns
+                # An empty optional field is absent, like a key left out of a JSON line.
+                if name not in OPTIONAL_GOLD_FIELDS or cells[position].strip()
+            }
+            yield line, _check_gold_row(path, line, row)
+        line = reader.line_num + 1
+
+
+def read_gold(path: str | Path) -> list[dict[str, Any]]:
+    """Read and check a gold file (``docs/annotation-guide.md``): JSON Lines or CSV.
+
+    A ``.csv`` file is read as CSV: a header line naming the columns (``report_id``, ``text``,
+    the ten fields and optionally ``liver_followup_recommended``; other columns are ignored),
+    then one row per report in the encodings of calcminer's CSV tables
+    (:func:`csv_gold_value`). Any other file is read as JSON Lines. The same labels give the
+    same rows either way.
+
+    Args:
+        path: The gold file; each record has ``report_id``, ``text`` and the ten fields.
+
+    Returns:
+        The rows, in file order, with a ``line`` key added (1-based line number; for CSV, the
+        file line the row starts on).
+
+    Raises:
+        InputError: E123 unreadable file, E120 invalid record, E121 no records, E122
+            duplicate ids; for CSV, E125 a header without a needed column, E126 a broken row.
     """
     gold_path = Path(path)
+    is_csv = gold_path.suffix.lower() in GOLD_CSV_SUFFIXES
+    read_rows = _csv_gold_rows if is_csv else _jsonl_gold_rows
     rows: list[dict[str, Any]] = []
     first_line: dict[str, int] = {}
     try:
-        with gold_path.open(encoding="utf-8-sig") as handle:
-            for line, raw in enumerate(handle, start=1):
-                if not raw.strip():
-                    continue
-                row = _gold_row(gold_path, line, raw)
+        # newline="": a CSV cell keeps its own line breaks (a JSON line holds none unescaped).
+        with gold_path.open(encoding=GOLD_ENCODING, newline="" if is_csv else None) as handle:
+            for line, row in read_rows(gold_path, handle):
                 report_id = row["report_id"]
                 if report_id in first_line:
                     raise InputError(
@@ -178,7 +294,7 @@ def evaluate(
     """Run the miner over a gold file's texts and score it against the labels.
 
     Args:
-        gold_path: GOLD_GUIDE.md JSON Lines file.
+        gold_path: Gold file, JSON Lines or CSV (:func:`read_gold`).
         miner: A miner to use; None builds one from ``patterns_dir``.
         patterns_dir: Pattern folder for a new miner; None uses the packaged patterns.
 

@@ -3,7 +3,9 @@
 :func:`run_review` mines the batch in memory, writes the page (the page itself is
 :mod:`calcminer.nlp.views.review`) and the errors table, and returns a
 :class:`ReviewRunSummary`; :func:`format_review_summary` and :func:`format_review_notices`
-render it for stdout and stderr.
+render it for stdout and stderr. A batch of more than ``max_reports`` reports (default
+:data:`calcminer.nlp.views.review.MAX_REVIEW_REPORTS`) gets a page of its flagged reports only,
+and the summary says so.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from calcminer.nlp.commands.summary import (
 from calcminer.nlp.errors import Errors, OutputError
 from calcminer.nlp.io.tables import errors_frame
 from calcminer.nlp.schema import TRIAGE_LEVELS
+from calcminer.nlp.views.review import MAX_REVIEW_REPORTS, PageLimit, check_max_reports
 
 if TYPE_CHECKING:
     from calcminer.nlp.mining.miner import Mining
@@ -33,17 +36,21 @@ if TYPE_CHECKING:
 class ReviewRunSummary(RunSummary):
     """Counts and files of one ``calcminer review`` run (no report text).
 
-    The counts cover the whole batch, also with ``flagged_only``.
+    The counts cover the whole batch, also with ``flagged_only`` or a page limit.
 
     Attributes:
-        reports: Reports mined (on the page unless ``flagged_only`` left them out).
+        reports: Reports mined (on the page unless ``flagged_only`` or the page limit left
+            them out).
         triage: Reports per triage level, in the order none, benign, workup, urgent.
         flagged: Reports with triage workup or urgent.
+        limit: How ``max_reports`` cut the page; None when every report meant for the page
+            has a card.
     """
 
     reports: int
     triage: dict[str, int]
     flagged: int
+    limit: PageLimit | None = None
 
     @property
     def rows_used(self) -> int:
@@ -57,6 +64,7 @@ def run_review(
     *,
     errors_out: str | Path | None = None,
     flagged_only: bool = False,
+    max_reports: int = MAX_REVIEW_REPORTS,
     title: str | None = None,
     id_col: str = "report_id",
     text_col: str = "text",
@@ -68,13 +76,16 @@ def run_review(
     Record errors are listed on the page and, when ``errors_out`` is given or there are
     errors, written as an errors table (default ``<stem>.errors.csv`` beside the page).
     With ``flagged_only`` the page holds only the reports triaged workup or urgent; the
-    summary counts still cover the whole batch.
+    summary counts still cover the whole batch. When more than ``max_reports`` reports are
+    meant for the page, it holds the flagged ones only (urgent, then workup, at most
+    ``max_reports``), says so, and so does the summary (:attr:`ReviewRunSummary.limit`).
 
     Args:
         inputs: Input files or folders, read in order.
         output: Review page path (``.html`` or ``.htm``).
         errors_out: Errors table path.
         flagged_only: Put only workup and urgent reports on the page.
+        max_reports: Most report cards on the page; 0 for no limit.
         title: Page title; None uses the default title.
         id_col: Id column of tabular inputs.
         text_col: Text column of tabular inputs.
@@ -85,8 +96,8 @@ def run_review(
         The run summary.
 
     Raises:
-        CalcminerError: E403 for a page that is not HTML, output clashes (E203/E204),
-            input, pattern and write problems.
+        CalcminerError: E403 for a page that is not HTML, E405 for a negative
+            ``max_reports``, output clashes (E203/E204), input, pattern and write problems.
     """
     from calcminer.nlp.io.writers import write_table
     from calcminer.nlp.views.review import DEFAULT_TITLE, HTML_SUFFIXES, write_review
@@ -94,6 +105,7 @@ def run_review(
     page = Path(output)
     if page.suffix.lower() not in HTML_SUFFIXES:
         raise OutputError(Errors.E403.format(path=page, suffix=page.suffix))
+    check_max_reports(max_reports)
     errors_path = Path(errors_out) if errors_out is not None else default_errors_path(page)
     check_outputs(
         {"review": page, "errors": errors_path},
@@ -108,7 +120,9 @@ def run_review(
     for _, result in batch.items:
         triage[result.triage] += 1
     shown = [pair for pair in batch.items if not flagged_only or pair[1].flagged]
-    written = write_review(shown, page, errors=batch.errors, title=title or DEFAULT_TITLE)
+    written = write_review(
+        shown, page, errors=batch.errors, title=title or DEFAULT_TITLE, max_reports=max_reports
+    )
     outputs = [("review", written.path, written.reports)]
     if errors_out is not None or batch.errors:
         frame = errors_frame(batch.errors)
@@ -120,6 +134,7 @@ def run_review(
         triage=triage,
         flagged=triage["workup"] + triage["urgent"],
         outputs=tuple(outputs),
+        limit=written.limit,
     )
 
 
@@ -138,9 +153,33 @@ def format_review_summary(summary: ReviewRunSummary) -> str:
     lines = [
         f"records read: {summary.records_read}; triage: {format_triage(summary.triage)}",
         format_check(summary, "reports"),
+        *format_page_limit(summary.limit),
         *format_written(summary.outputs),
     ]
     return "\n".join(lines)
+
+
+def format_page_limit(limit: PageLimit | None) -> list[str]:
+    """The line that says which reports a page limit kept on the review page (none without
+    a limit).
+
+    Args:
+        limit: :attr:`ReviewRunSummary.limit`.
+
+    Returns:
+        One line, or none.
+    """
+    if limit is None:
+        return []
+    if limit.shown < limit.flagged:
+        which = f"the first {limit.shown} of {limit.flagged} flagged reports, urgent first"
+    else:
+        which = f"the {limit.shown} flagged reports"
+    return [
+        f"review page: {which}, of {limit.reports} (more than --max-reports "
+        f"{limit.max_reports}); the other {limit.left_off} are counted on the page but have "
+        "no card"
+    ]
 
 
 def format_review_notices(summary: ReviewRunSummary) -> list[str]:

@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from calcminer.nlp.errors import DataError, Errors
 from calcminer.nlp.views.explain import (
+    RULE_KINDS,
     PatternProblem,
     RuleInfo,
     format_rules,
@@ -49,8 +51,11 @@ def run_rules(
         The rules chosen.
 
     Raises:
+        DataError: E260 for a kind that is none of those (checked before any file is read).
         PatternError: When a rule file cannot be loaded.
     """
+    if kind is not None and kind not in RULE_KINDS:
+        raise DataError(Errors.E260.format(kind=kind, kinds=", ".join(RULE_KINDS)))
     return [
         rule
         for rule in rule_catalogue(patterns_dir)

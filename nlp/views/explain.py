@@ -63,9 +63,18 @@ PLAIN_MODIFIER_MARKS = ("<", ">")
 PLAIN_RECOMMENDATION_MARKS = ("{", "}")
 #: Longest pattern text shown by ``rules``.
 PATTERN_PREVIEW_CHARS = 70
+#: How ``show`` writes a missing value (a count or size the report does not state).
+MISSING_VALUE = "none"
+#: The kinds of rule the catalogue lists (:attr:`RuleInfo.kind`), in its order.
+RULE_KINDS: tuple[str, ...] = ("target", "mention", "context", "section", "modality", "triage")
 
 
 # --- show --------------------------------------------------------------------------------------
+
+
+def _shown(value: object) -> str:
+    """A value as ``show`` prints it: :data:`MISSING_VALUE` for None (never Python's ``None``)."""
+    return MISSING_VALUE if value is None else str(value)
 
 
 def _attributes(finding: Finding) -> str:
@@ -131,7 +140,8 @@ def render_show(text: str, result: ReportResult, *, color: bool) -> Text:
             out.append("   counted", style="bold green" if color else "")
         else:
             out.append(
-                f"   excluded: {finding.exclusion_reason}", style="bold red" if color else ""
+                f"   excluded: {_shown(finding.exclusion_reason)}",
+                style="bold red" if color else "",
             )
         out.append(f" · organ {finding.organ} · section {finding.section}\n")
         out.append(f"   {_attributes(finding)}\n")
@@ -163,8 +173,8 @@ def render_show(text: str, result: ReportResult, *, color: bool) -> Text:
     out.append(f"  rules: {', '.join(result.triage_rules)}\n")
     out.append(f"{result.triage_reason}\n")
     fields = (
-        f"calcification {str(result.calcification).lower()} · count {result.count} · "
-        f"count_category {result.count_category} · max_size_mm {result.max_size_mm} · "
+        f"calcification {str(result.calcification).lower()} · count {_shown(result.count)} · "
+        f"count_category {result.count_category} · max_size_mm {_shown(result.max_size_mm)} · "
         f"segments {', '.join(result.segments) or '-'} · lobes {', '.join(result.lobes) or '-'} · "
         f"bile_duct {str(result.bile_duct).lower()} · diffuse {str(result.diffuse).lower()} · "
         f"followup_recommended {str(result.followup_recommended).lower()} · "

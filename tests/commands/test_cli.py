@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -328,3 +329,205 @@ def test_cli_extract_rejects_bad_engine_options(records_file, tmp_path, use_fake
     assert result.exit_code == 1
     assert "E210" in result.output
     assert not (tmp_path / "r.csv").exists()
+
+
+# --- CSV gold, help, flags, choices (issue 14) ----------------------------------------------------
+
+
+def _csv_cell(value: object) -> str:
+    """A gold value as a spreadsheet user would type it (docs/annotation-guide.md)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(value)
+    return str(value)
+
+
+def test_cli_evaluate_csv_gold_prints_what_jsonl_gold_prints(tmp_path, use_fake_miner):
+    jsonl = _gold(tmp_path)
+    rows = [json.loads(line) for line in jsonl.read_text(encoding="utf-8").splitlines()]
+    gold_csv = tmp_path / "gold.csv"
+    with gold_csv.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(list(rows[0]))
+        writer.writerows([[_csv_cell(value) for value in row.values()] for row in rows])
+    from_jsonl = runner.invoke(app, ["evaluate", str(jsonl), "--show-mismatches"])
+    from_csv = runner.invoke(app, ["evaluate", str(gold_csv), "--show-mismatches"])
+    assert from_csv.exit_code == from_jsonl.exit_code == 0, from_csv.output
+    assert from_csv.stdout == from_jsonl.stdout
+    assert "triage accuracy: 0.500" in from_csv.stdout
+    broken = tmp_path / "broken.csv"
+    broken.write_text("report_id,text,triage\nr1,SECRET,none\n", encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", str(broken)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"E125 Gold file {broken} line 1: the CSV header has no")
+    assert _no_secrets(result.stderr)
+
+
+def _command_names() -> list[str]:
+    from typer.main import get_command
+
+    group = get_command(app)
+    return sorted(group.commands)  # type: ignore[attr-defined]
+
+
+def test_cli_help_short_option_on_app_and_every_command():
+    names = _command_names()
+    assert {"extract", "audit", "show", "rules", "validate-patterns", "review"} <= set(names)
+    for args in ([], *([name] for name in names)):
+        short = runner.invoke(app, [*args, "-h"])
+        long = runner.invoke(app, [*args, "--help"])
+        assert short.exit_code == long.exit_code == 0, (args, short.output)
+        assert short.stdout == long.stdout
+        assert "-h" in short.stdout
+
+
+def test_cli_on_off_options_are_flags_without_a_value_placeholder():
+    from typer.main import get_command
+
+    group = get_command(app)
+    for name in ["", *_command_names()]:
+        command = group if not name else group.commands[name]  # type: ignore[attr-defined]
+        flags = [
+            param
+            for param in command.params
+            if getattr(param, "is_flag", False) or "bool" in str(getattr(param, "type", ""))
+        ]
+        for param in flags:
+            assert param.is_flag, (name, param.name)  # no on/off option takes a value
+        text = runner.invoke(app, [*([name] if name else []), "--help"]).stdout
+        assert "<bool>" not in text and "BOOLEAN" not in text, name
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["review", "--flagged-only", "true", "IN", "-o", "OUT/r.html"],
+        ["extract", "IN", "--resume", "False", "-o", "OUT/r.csv"],
+        ["figures", "--from-table", "yes", "IN", "-o", "OUT"],
+        ["audit", "--strict", "true", "-o", "OUT/a.csv"],
+    ],
+)
+def test_cli_value_after_an_on_off_option_is_e261(records_file, tmp_path, use_fake_miner, args):
+    source = str(records_file("jsonl", RECORDS))
+    out = tmp_path / "out"
+    argv = [source if a == "IN" else a.replace("OUT", str(out)) for a in args]
+    result = runner.invoke(app, argv)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("E261 Input ")
+    assert "does not exist, and it reads like a value for an on/off option" in result.stderr
+    assert not out.exists()
+
+
+def test_cli_rules_unknown_kind_is_a_usage_error():
+    from calcminer.cli import RuleKind
+    from calcminer.nlp.commands.rules import run_rules
+    from calcminer.nlp.errors import DataError
+    from calcminer.nlp.views.explain import RULE_KINDS
+
+    assert tuple(kind.value for kind in RuleKind) == RULE_KINDS
+    result = runner.invoke(app, ["rules", "--kind", "foo"])
+    assert result.exit_code == 2
+    assert "'foo' is not one of" in result.stderr
+    assert all(f"'{kind}'" in result.stderr for kind in RULE_KINDS)
+    listed = runner.invoke(app, ["rules", "-h"], env={"COLUMNS": "200"}).stdout
+    assert "target|mention|context|section|modality|triage" in listed
+    with pytest.raises(DataError) as info:
+        run_rules(kind="foo")
+    assert info.value.code == "E260"
+
+
+def test_cli_help_names_only_options_the_command_has():
+    """A command's help (--errors-out's default included) names only its own options."""
+    from typer.main import get_command
+
+    group = get_command(app)
+    for name in _command_names():
+        command = group.commands[name]  # type: ignore[attr-defined]
+        own = {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)}
+        text = runner.invoke(app, [name, "--help"], env={"COLUMNS": "200"}).stdout
+        named = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", text))
+        assert named <= own | {"--help"}, (name, sorted(named - own))
+
+
+# --- review: the page limit ----------------------------------------------------------------------
+
+#: Six reports for the fake miner: one urgent, two workup, one benign, two none.
+LIMIT_RECORDS = [
+    {"report_id": "n1", "text": "SECRET-1: the liver is normal in size and echotexture."},
+    {"report_id": "w1", "text": "SECRET-2: multiple calcified foci in the right lobe."},
+    {"report_id": "b1", "text": "SECRET-3: a calcified granuloma in segment VI."},
+    {"report_id": "u1", "text": "SECRET-4: an urgent calcified mass in segment VII."},
+    {"report_id": "w2", "text": "SECRET-5: multiple calcified foci in the left lobe."},
+    {"report_id": "n2", "text": "SECRET-6: nothing to report in the upper abdomen."},
+]
+
+
+def _card_ids(page: Path) -> list[str]:
+    return re.findall(
+        r'<article class="card [^"]*" id="report-\d+" data-triage="\w+" '
+        r'data-id="([^"]+)"',
+        page.read_text(encoding="utf-8"),
+    )
+
+
+def test_cli_review_above_max_reports_writes_flagged_reports_only(
+    records_file, tmp_path, use_fake_miner
+):
+    source = str(records_file("jsonl", LIMIT_RECORDS))
+    page = tmp_path / "review.html"
+    result = runner.invoke(app, ["review", source, "-o", str(page), "--max-reports", "5"])
+    assert result.exit_code == 0, result.output
+    assert _card_ids(page) == ["u1", "w1", "w2"]
+    assert (
+        "review page: the 3 flagged reports, of 6 (more than --max-reports 5); the other 3 are "
+        "counted on the page but have no card" in result.stdout
+    )
+    assert "wrote review: " in result.stdout and "(3 rows)" in result.stdout
+    assert "check: records in 6 = reports 6 + error rows 0: ok" in result.stdout
+    html = page.read_text(encoding="utf-8")
+    assert '<div data-count="reports"><dt>reports</dt><dd>6</dd></div>' in html
+    assert "Not every report is on this page." in html
+    assert (
+        "This page shows the 3 flagged reports (urgent and workup) of the 6 in this batch." in html
+    )
+    assert 'Showing <span id="visible-count">3</span>' in html
+    capped = runner.invoke(app, ["review", source, "-o", str(page), "--max-reports", "2"])
+    assert capped.exit_code == 0, capped.output
+    assert _card_ids(page) == ["u1", "w1"]
+    assert "review page: the first 2 of 3 flagged reports, urgent first, of 6" in capped.stdout
+    assert "the first 2 of the 3 flagged reports (urgent, then workup) of the 6" in (
+        page.read_text(encoding="utf-8")
+    )
+    quiet = runner.invoke(app, ["review", source, "-o", str(page), "--max-reports", "2", "-q"])
+    assert quiet.exit_code == 0 and quiet.stdout == ""
+    negative = runner.invoke(app, ["review", source, "-o", str(page), "--max-reports", "-1"])
+    assert negative.exit_code == 2
+    assert _no_secrets(result.stdout, result.stderr, capped.stdout)
+
+
+def test_cli_review_within_max_reports_page_is_unchanged(records_file, tmp_path, use_fake_miner):
+    """At or under the limit (and with 0, no limit) the page is byte for byte the page
+    written without any limit, and the summary has no page-limit line."""
+    from calcminer.cli import REVIEW_MAX_REPORTS
+    from calcminer.nlp.commands.batch import mine_batch
+    from calcminer.nlp.views.review import MAX_REVIEW_REPORTS, render_review
+
+    source = records_file("jsonl", LIMIT_RECORDS)
+    expected = render_review(mine_batch([source]).items).encode("utf-8")
+    assert len(LIMIT_RECORDS) < MAX_REVIEW_REPORTS == REVIEW_MAX_REPORTS
+    for extra in ([], ["--max-reports", "6"], ["--max-reports", "0"]):
+        page = tmp_path / f"review{len(extra)}{extra[-1] if extra else ''}.html"
+        result = runner.invoke(app, ["review", str(source), "-o", str(page), *extra])
+        assert result.exit_code == 0, result.output
+        assert page.read_bytes() == expected
+        assert "review page:" not in result.stdout
+        assert _card_ids(page) == ["u1", "w1", "w2", "b1", "n1", "n2"]
+    flagged = tmp_path / "flagged.html"
+    result = runner.invoke(
+        app, ["review", str(source), "-o", str(flagged), "--flagged-only", "--max-reports", "3"]
+    )
+    assert result.exit_code == 0 and "review page:" not in result.stdout
+    assert _card_ids(flagged) == ["u1", "w1", "w2"]

@@ -17,6 +17,7 @@ from calcminer.nlp.views.explain import (
     format_rules,
     parse_modifier_span,
     pick_report,
+    render_show,
     rule_catalogue,
     validate_patterns,
 )
@@ -259,3 +260,19 @@ def test_explain_evaluate_shows_text_only_when_asked(tmp_path: Path) -> None:
     loud = runner.invoke(app, ["evaluate", str(gold), "--show-mismatches", "--show-text"])
     assert loud.exit_code == 0
     assert "--- g1\nQwerty liver" in loud.output
+
+
+def test_explain_show_writes_none_for_missing_values(make_result, make_finding) -> None:
+    """A count or size the report does not state is "none", never Python's None."""
+    finding = make_finding(counted=False, exclusion_reason=None, count=None, size_mm=None)
+    result = make_result(count=None, max_size_mm=None, findings=(finding,))
+    text = "LIVER: A 5 mm calcified granuloma in segment VI, more text."
+    shown = render_show(text, result, color=False).plain
+    assert "None" not in shown
+    assert "count none · count_category" in shown
+    assert "max_size_mm none · segments" in shown
+    assert "excluded: none" in shown
+    result = runner.invoke(app, ["show", "LIVER: Multiple calcified granulomas.", "--no-color"])
+    assert result.exit_code == 0, result.output
+    assert "count none" in result.output and "max_size_mm none" in result.output
+    assert "None" not in result.output

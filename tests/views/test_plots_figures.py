@@ -37,6 +37,7 @@ from calcminer.nlp.views.plots import (
     triage_counts,
     triage_figure,
 )
+from calcminer.nlp.views.plots.render import share_text
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 #: Pixel size of every batch figure: BATCH_FIGURE_SIZE_INCHES x FIGURE_DPI.
@@ -720,3 +721,30 @@ def test_plots_figures_segment_layout_superior_above_inferior(upper, lower):
         return sum(ys) / len(ys)
 
     assert centre_y(upper) > centre_y(lower)
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "text"),
+    [
+        (0, 250, "0 %"),
+        (1, 250, "<1 %"),  # 0.4 % is not none
+        (1, 200, "<1 %"),  # 0.5 % rounds to 0 all the same
+        (3, 200, "2 %"),
+        (249, 250, ">99 %"),  # 99.6 % is not all
+        (250, 250, "100 %"),
+        (1, 3, "33 %"),
+        (0, 0, "n/a"),
+    ],
+)
+def test_plots_figures_share_text_never_rounds_to_a_bound(part, whole, text):
+    assert share_text(part, whole) == text
+
+
+def test_plots_figures_triage_bars_show_small_shares(tmp_path, drawn, make_result):
+    levels = ["none"] * 997 + ["benign", "workup", "urgent"]
+    table = reports_frame(
+        [make_result(report_id=f"r{i}", triage=level) for i, level in enumerate(levels)]
+    )
+    triage_figure(table, tmp_path / "t.png")
+    labels = [text for text in drawn_texts(drawn[0]) if "\n(" in text]
+    assert labels == ["997\n(>99 %)", "1\n(<1 %)", "1\n(<1 %)", "1\n(<1 %)"]

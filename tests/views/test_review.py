@@ -24,10 +24,12 @@ from calcminer.nlp.views import review_templates
 from calcminer.nlp.views.review import (
     PAGE_SCRIPT,
     PAGE_STYLE,
+    PageLimit,
     Segment,
     parse_modifier_span,
     render_review,
     review_order,
+    select_cards,
     split_segments,
     target_status,
     write_review,
@@ -412,6 +414,95 @@ def test_review_summary_counts_and_error_rows(make_result: Callable[..., ReportR
     assert "error-rows" not in render_review(items)
 
 
+#: Triage levels of a batch for the page-limit tests, in input order.
+LIMIT_LEVELS = ("none", "workup", "benign", "urgent", "none", "workup", "urgent", "benign")
+
+
+def _limit_batch(make_result: Callable[..., ReportResult]) -> list[tuple[Report, ReportResult]]:
+    return [
+        _pair(make_result, f"r{i}", "LIVER: normal.", triage=level, findings=())
+        for i, level in enumerate(LIMIT_LEVELS)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("max_reports", "chosen", "limit"),
+    [
+        (None, [3, 6, 1, 5, 2, 7, 0, 4], None),
+        (0, [3, 6, 1, 5, 2, 7, 0, 4], None),
+        (8, [3, 6, 1, 5, 2, 7, 0, 4], None),
+        (7, [3, 6, 1, 5], PageLimit(max_reports=7, reports=8, flagged=4, shown=4)),
+        (4, [3, 6, 1, 5], PageLimit(max_reports=4, reports=8, flagged=4, shown=4)),
+        (3, [3, 6, 1], PageLimit(max_reports=3, reports=8, flagged=4, shown=3)),
+    ],
+)
+def test_review_select_cards_flagged_only_above_the_limit(
+    make_result: Callable[..., ReportResult],
+    max_reports: int | None,
+    chosen: list[int],
+    limit: PageLimit | None,
+) -> None:
+    results = [result for _, result in _limit_batch(make_result)]
+    assert select_cards(results, max_reports) == (chosen, limit)
+    if limit is not None:
+        assert limit.left_off == 8 - len(chosen)
+
+
+def test_review_page_limit_notice_and_counts(
+    tmp_path: Path, make_result: Callable[..., ReportResult]
+) -> None:
+    items = _limit_batch(make_result)
+    summary = write_review(items, tmp_path / "r.html", max_reports=3)
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert re.findall(r'data-id="(r\d)"', page) == ["r3", "r6", "r1"]
+    counts = dict(re.findall(r'<div data-count="(\w+)"><dt>[^<]*</dt><dd>(\d+)</dd>', page))
+    assert counts["reports"] == "8" and counts["none"] == "2" and counts["flagged"] == "4"
+    assert 'Showing <span id="visible-count">3</span> of <span id="total-count">3</span>' in page
+    parsed = "".join(_parse(page).text)
+    assert (
+        "Not every report is on this page. This page shows the first 3 of the 4 flagged reports "
+        "(urgent, then workup) of the 8 in this batch. The other 5 reports have no card: a page "
+        "with more than 3 reports opens too slowly. The counts above cover every report."
+    ) in parsed
+    assert page.index('id="left-off"') < page.index('id="controls"')
+    assert (summary.reports, summary.flagged, summary.triage["none"]) == (3, 4, 2)
+    assert summary.limit == PageLimit(max_reports=3, reports=8, flagged=4, shown=3)
+    within = write_review(items, tmp_path / "w.html", max_reports=8)
+    assert within.limit is None and within.reports == 8
+    assert 'id="left-off"' not in (tmp_path / "w.html").read_text(encoding="utf-8")
+
+
+def test_review_within_the_limit_page_is_unchanged(
+    make_result: Callable[..., ReportResult], make_finding: Callable[..., Any]
+) -> None:
+    items = [
+        *_limit_batch(make_result),
+        _pair(
+            make_result,
+            "u",
+            "LIVER: A 45 mm calcified mass.",
+            triage="urgent",
+            findings=(make_finding(report_id="u"),),
+        ),
+    ]
+    unlimited = render_review(items)
+    for max_reports in (0, len(items), len(items) + 1, 10_000):
+        assert render_review(items, max_reports=max_reports) == unlimited
+
+
+def test_review_negative_max_reports_is_e405(
+    tmp_path: Path, make_result: Callable[..., ReportResult]
+) -> None:
+    for call in (
+        lambda: render_review(_limit_batch(make_result), max_reports=-1),
+        lambda: write_review(_limit_batch(make_result), tmp_path / "r.html", max_reports=-1),
+    ):
+        with pytest.raises(OutputError) as info:
+            call()
+        assert info.value.code == "E405"
+    assert not (tmp_path / "r.html").exists()
+
+
 def test_review_mismatched_pair_is_e401(make_result: Callable[..., ReportResult]) -> None:
     with pytest.raises(CalcminerError) as caught:
         render_review([(Report("a", "text"), make_result(report_id="b"))])
@@ -600,3 +691,23 @@ def test_review_browser_csp_blocks_injected_script(driver: WebDriver, review_pag
     assert driver.find_element(By.ID, "controls").is_displayed()  # the page's own script ran
     errors = console_errors(driver)
     assert errors and all("Content Security Policy" in message for message in errors)
+
+
+@pytest.mark.browser
+def test_review_browser_limited_page_loads_clean(
+    driver: WebDriver, miner: Any, tmp_path: Path
+) -> None:
+    """A page cut by max_reports: no console errors, the notice shows, the filters count the
+    cards it holds."""
+    reports = [Report(report_id, text) for report_id, _, text in BROWSER_REPORTS]
+    path = tmp_path / "limited.html"
+    write_review(zip(reports, miner.mine(reports), strict=True), path, max_reports=2)
+    console_entries(driver)
+    driver.get(path.as_uri())
+    assert driver.find_element(By.ID, "left-off").is_displayed()
+    assert "Not every report is on this page." in driver.find_element(By.ID, "left-off").text
+    assert _visible_cards(driver) == [("urg-01", "urgent"), ("wrk-01", "workup")]
+    assert driver.find_element(By.ID, "visible-count").text == "2"
+    _check_levels(driver, {"urgent"})
+    assert _visible_cards(driver) == [("urg-01", "urgent")]
+    assert console_errors(driver) == []

@@ -34,6 +34,8 @@ FIGURE_STYLE = "default"
 
 #: Full scale of a share in percent.
 PERCENT_MAX = 100.0
+#: Smallest whole percentage written for a share that is not 0: below it, ``<1 %``.
+SHARE_FLOOR_PERCENT = 1
 
 
 def percent_text(rate: float | None) -> str:
@@ -49,8 +51,18 @@ def percent_text(rate: float | None) -> str:
 
 
 def share_text(part: int, whole: int) -> str:
-    """Write ``part`` as a whole percentage of ``whole`` ("n/a" for 0/0)."""
-    return percent_text(part / whole if whole else None)
+    """Write ``part`` as a whole percentage of ``whole`` ("n/a" for 0/0).
+
+    A share is never rounded to a bound it does not reach: some reports out of many are
+    ``<1 %``, not ``0 %``, and all but some are ``>99 %``, not ``100 %``.
+    """
+    text = percent_text(part / whole if whole else None)
+    if 0 < part < whole:
+        if text == percent_text(0.0):
+            return f"<{SHARE_FLOOR_PERCENT} %"
+        if text == percent_text(1.0):
+            return f">{PERCENT_MAX - SHARE_FLOOR_PERCENT:.0f} %"
+    return text
 
 
 def count_text(number: int, noun: str) -> str:
