@@ -122,13 +122,24 @@ def _check_inputs(paths: Sequence[Path | None]) -> None:
             raise _fail(InputError(Errors.E261.format(path=str(path))))
 
 
-def _finish(summary: str | None, notices: list[str], *, strict: bool, errors: int) -> None:
-    """Print a run's summary (None with --quiet) to stdout and its notices to stderr; with
-    --strict, end with exit code 1 when there were error rows."""
+def _finish(
+    summary: str | None,
+    notices: list[str],
+    *,
+    strict: bool,
+    errors: int,
+    failure: str | None = None,
+) -> None:
+    """Print a run's summary (None with --quiet) to stdout and its notices to stderr; end with
+    exit code 1 when every record became an error row (``failure``, E255), and with --strict
+    when there were error rows."""
     if summary is not None:
         typer.echo(summary)
     for notice in notices:
         typer.echo(notice, err=True)
+    if failure is not None:
+        typer.echo(failure, err=True)
+        raise typer.Exit(code=1)
     if strict and errors:
         typer.echo(Errors.E213.format(count=errors), err=True)
         raise typer.Exit(code=1)
@@ -249,6 +260,7 @@ def extract(
 ) -> None:
     """Extract calcification fields and triage for every report; write the tables."""
     from calcminer.nlp.commands.extract import (
+        format_extract_failure,
         format_extract_notices,
         format_extract_summary,
         run_extract,
@@ -284,7 +296,13 @@ def extract(
     except CalcminerError as e:
         raise _fail(e) from e
     text = None if quiet else format_extract_summary(summary)
-    _finish(text, format_extract_notices(summary), strict=strict, errors=summary.errors)
+    _finish(
+        text,
+        format_extract_notices(summary),
+        strict=strict,
+        errors=summary.errors,
+        failure=format_extract_failure(summary),
+    )
 
 
 @app.command(cls=FlagsCommand)
@@ -365,7 +383,19 @@ def audit(
         str | None,
         typer.Option(
             "--date-format",
-            help="strptime format of the exam dates when not ISO, e.g. %d/%m/%Y.",
+            help="strptime format of the exam dates, e.g. %d/%m/%Y (default: ISO, "
+            "YYYY/MM/DD, DD.MM.YYYY, MM/DD/YYYY or DD/MM/YYYY, YYYYMMDD, with or without a "
+            "time, are read).",
+            show_default=False,
+        ),
+    ] = None,
+    day_first: Annotated[
+        bool | None,
+        typer.Option(
+            "--dayfirst/--monthfirst",
+            help="Order of dates like 01/10/2019: day first (1 October) or month first "
+            "(10 January). Default: decided by the column's dates (a day above 12); an "
+            "undecided column stops the audit (E318).",
             show_default=False,
         ),
     ] = None,
@@ -376,6 +406,7 @@ def audit(
     """Audit follow-up: did the exams that needed work-up get it, how fast, who is overdue."""
     from calcminer.nlp.commands.audit import (
         ArchiveColumns,
+        format_audit_failure,
         format_audit_notices,
         format_audit_summary,
         parse_as_of,
@@ -400,11 +431,18 @@ def audit(
             columns=ArchiveColumns(patient=patient_col, date=date_col, modality=modality_col),
             date_format=date_format,
             patterns_dir=patterns,
+            day_first=day_first,
         )
     except CalcminerError as e:
         raise _fail(e) from e
     text = None if quiet else format_audit_summary(summary)
-    _finish(text, format_audit_notices(summary), strict=strict, errors=summary.errors)
+    _finish(
+        text,
+        format_audit_notices(summary),
+        strict=strict,
+        errors=summary.errors,
+        failure=format_audit_failure(summary),
+    )
 
 
 @app.command(cls=FlagsCommand)

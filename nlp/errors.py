@@ -282,6 +282,32 @@ class Errors:
         "and on the predicted row."
     )
 
+    # --- E190-E199: data handed to the Python API in memory (a DataFrame, dicts) -------------
+    E190 = (
+        "E190 Input {source} has no {missing}. Columns present: {present}. Name the columns "
+        "with id_col= and text_col= (--id-col and --text-col on the command line), or rename "
+        "them."
+    )
+    E191 = (
+        "E191 Input {source} has duplicate column name(s) {columns} (as text). Expected unique "
+        "column names; rename the duplicates."
+    )
+    E192 = (
+        "E192 Inputs of type {kind} cannot be read. Expected a path (str or pathlib.Path) or a "
+        "list of paths, a pandas DataFrame, or an iterable of dicts (one record each, e.g. "
+        "df.to_dict('records')); concatenate several DataFrames with pandas.concat."
+    )
+    # Record-level: one row of the errors table, reading goes on.
+    E193 = (
+        "E193 Record holds a value of type {kind}, not a mapping of column names to values. "
+        "Expected one dict per record."
+    )
+    E194 = (
+        "E194 {function} streams input files to output files and cannot take {kind}. Hand "
+        "in-memory data to extract_tables() (or run_audit()), or write it to a file first "
+        "(e.g. DataFrame.to_parquet)."
+    )
+
     # --- E2xx: command line and outputs ------------------------------------------------------
     E201 = (
         "E201 Output {path} has an unsupported extension {suffix!r}. Expected .csv, .parquet "
@@ -391,6 +417,12 @@ class Errors:
         "E240 The data is not a part this calcminer version wrote: {detail}. Expected the "
         "bytes of a part file of the work folder, unchanged."
     )
+    # A run in which no record could be used (checked after the outputs are written).
+    E255 = (
+        "E255 All {count} record(s) read became error rows (codes: {codes}), so the run has no "
+        "{rows}: the outputs are written, the reasons are in {path}, and the run fails. Check "
+        "the options that name and read the columns ({options})."
+    )
     # Command-line use: values an option or argument does not take.
     E260 = (
         "E260 Unknown rule kind {kind!r}. Expected one of {kinds} (calcminer rules --kind), "
@@ -421,8 +453,28 @@ class Errors:
         "in {path}. The other records were audited."
     )
     E313 = (
-        "E313 The exam date is {detail}. Expected a date or datetime, a YYYY-MM-DD string "
-        "(a time after it is dropped), or a string in the date format given (--date-format)."
+        "E313 The exam date is {detail}. Expected a date or datetime, a string in a layout "
+        "calcminer reads (YYYY-MM-DD, YYYY/MM/DD, DD.MM.YYYY, MM/DD/YYYY or DD/MM/YYYY, "
+        "YYYYMMDD; a time may follow and is dropped), or a string in the date format given "
+        "(--date-format)."
+    )
+    E318 = (
+        "E318 Exam date column {column!r} is ambiguous: {count} of its dates (the first: "
+        "{where}) have day and month both 12 or less, so each reads day first (01/10/2019 "
+        "is 1 October) or month first (10 January), and no date in the column has a day "
+        "above 12 that would decide. Pass --dayfirst or --monthfirst (day_first=True or "
+        "False in Python), or --date-format (e.g. %d/%m/%Y)."
+    )
+    E319 = (
+        "E319 Exam date column {column!r} mixes the orders: {dayfirst} date(s) read only "
+        "day first (the first: {dayfirst_where}) and {monthfirst} only month first (the "
+        "first: {monthfirst_where}). Pass --dayfirst or --monthfirst (day_first=True or False "
+        "in Python), or --date-format, for the order of the export; the dates that do not "
+        "fit it become error rows (E302)."
+    )
+    E320 = (
+        "E320 Give --date-format or --dayfirst/--monthfirst (date_format= or day_first= in "
+        "Python), not both: a date format fixes the order of day and month itself."
     )
 
     # --- E4xx: review outputs ----------------------------------------------------------------

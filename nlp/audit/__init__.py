@@ -8,7 +8,8 @@ modality qualifies for the index exam's level; :func:`summarize` counts the outc
 Levels, qualifying modalities and windows come from ``patterns/audit.toml``; the modality
 vocabulary from ``patterns/modalities.jsonl``. This package holds no pandas and opens only the
 rule files; tables are built by :mod:`calcminer.nlp.io.tables`. Its modules: ``config.py``
-(the audit's rules), ``exams.py`` (modality, date and patient of an exam) and ``followup.py``
+(the audit's rules), ``dates.py`` (the date layouts, and the day/month order of a date
+column), ``exams.py`` (modality, date and patient of an exam) and ``followup.py``
 (index exams, their follow-up and the summary); every name is importable from here, as
 before ``calcminer.nlp.audit`` was a package.
 
@@ -38,13 +39,16 @@ from calcminer.nlp.audit.config import (
     ModalityRule,
     load_audit_config,
 )
+from calcminer.nlp.audit.dates import DayMonthOrder
 from calcminer.nlp.audit.exams import (
     ISO_DATE_PATTERN,
     ArchiveColumns,
     Exam,
     ModalityDetector,
+    UndatedExam,
     make_exam,
     parse_exam_date,
+    undated_exam,
 )
 from calcminer.nlp.audit.followup import (
     CONCORDANCE_GROUPS,
@@ -74,11 +78,13 @@ __all__ = [
     "AuditResult",
     "AuditRow",
     "AuditStatus",
+    "DayMonthOrder",
     "Exam",
     "LevelRule",
     "ModalityDetector",
     "ModalityRule",
     "SummaryRow",
+    "UndatedExam",
     "audit_exams",
     "audit_level",
     "concordance",
@@ -87,4 +93,5 @@ __all__ = [
     "parse_exam_date",
     "summarize",
     "summary_row",
+    "undated_exam",
 ]

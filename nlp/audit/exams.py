@@ -1,6 +1,11 @@
 """One archive exam, as the audit sees it: mined, dated and given a modality and a patient
 (:func:`make_exam`). The modality is read from a modality column or the report's header
-(:class:`ModalityDetector`), the date from a date column (:func:`parse_exam_date`).
+(:class:`ModalityDetector`), the date from a date column (:func:`parse_exam_date`, in
+:mod:`calcminer.nlp.audit.dates` with the layouts it reads; importable from here too).
+
+An archive is dated in two steps (:func:`undated_exam`, then :meth:`UndatedExam.dated`), so
+that the order of its ``dd/mm/yyyy``-like dates can be decided over the whole date column
+(:class:`~calcminer.nlp.audit.dates.DayMonthOrder`) before any of them is read.
 """
 
 from __future__ import annotations
@@ -8,15 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from calcminer.nlp.audit.config import ModalityRule
+from calcminer.nlp.audit.dates import ISO_DATE_PATTERN, parse_exam_date
 from calcminer.nlp.errors import DataError, Errors
 from calcminer.nlp.schema import RecordError, Report, ReportResult
-
-#: Date formats read without ``--date-format``: ISO date, or ISO date and time.
-ISO_DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class ModalityDetector:
@@ -70,49 +73,6 @@ class ModalityDetector:
         return labels.get(upper)
 
 
-def parse_exam_date(value: Any, date_format: str | None = None) -> date:
-    """Read an exam date from an archive value.
-
-    Args:
-        value: A ``date``/``datetime`` (databases, Parquet) or a string: ``YYYY-MM-DD``,
-            optionally followed by a time, or ``date_format`` when given.
-        date_format: A ``strptime`` format for non-ISO strings (e.g. ``%d/%m/%Y``).
-
-    Returns:
-        The date (any time of day is dropped).
-
-    Raises:
-        DataError: E313 for a missing, empty or unparseable value (a ``ValueError`` too); the
-            message never repeats the value, and ``detail`` holds the reason alone.
-    """
-
-    def bad(detail: str) -> DataError:
-        return DataError(Errors.E313.format(detail=detail), detail)
-
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if value is None or (isinstance(value, float) and value != value):
-        raise bad("missing")
-    if not isinstance(value, str):
-        raise bad(f"a value of type {type(value).__name__}")
-    text = value.strip()
-    if not text:
-        raise bad("empty")
-    if date_format is not None:
-        try:
-            return datetime.strptime(text, date_format).date()
-        except ValueError:
-            raise bad(f"not in the format {date_format!r}") from None
-    if ISO_DATE_PATTERN.fullmatch(text[:10]) and (len(text) == 10 or text[10] in "T "):
-        try:
-            return date.fromisoformat(text[:10])
-        except ValueError:
-            raise bad("not a calendar date") from None
-    raise bad("not an ISO date (YYYY-MM-DD)")
-
-
 # --- exams -----------------------------------------------------------------------------------
 
 
@@ -148,6 +108,100 @@ class Exam:
     followup_recommended: bool
 
 
+@dataclass(frozen=True)
+class UndatedExam:
+    """An exam whose date is still the archive's value (:func:`undated_exam`).
+
+    Attributes:
+        order: Position in the archive (0-based).
+        report_id: The exam's report id.
+        patient_id: The patient's id.
+        raw_date: The date column's value, as read.
+        modality: ``US``, ``CT``, ``MRI`` ... or None when unknown.
+        triage: Triage level the miner gave the report.
+        followup_recommended: Whether the report recommends follow-up.
+        source: Where the record came from (for an error row).
+        line: The record's line or row (for an error row).
+    """
+
+    order: int
+    report_id: str
+    patient_id: str
+    raw_date: Any
+    modality: str | None
+    triage: str
+    followup_recommended: bool
+    source: str = ""
+    line: int | None = None
+
+    @property
+    def where(self) -> str:
+        """The record, named for messages (never its values)."""
+        line = "" if self.line is None else f", line {self.line}"
+        return f"report {self.report_id!r} ({self.source or 'archive'}{line})"
+
+    def dated(
+        self, column: str, date_format: str | None = None, day_first: bool | None = None
+    ) -> Exam | RecordError:
+        """The exam with its date read, or the error row (E302) of a date that is none.
+
+        Args:
+            column: The date column's name, for the error row.
+            date_format: ``strptime`` format of the dates, if given.
+            day_first: The order of ``dd/mm/yyyy``-like dates (see :func:`parse_exam_date`).
+        """
+        try:
+            exam_date = parse_exam_date(self.raw_date, date_format, day_first)
+        except DataError as e:
+            reason = Errors.E302.format(column=column, detail=e.detail)
+            return RecordError(self.source, self.line, self.report_id, "E302", reason)
+        return Exam(
+            order=self.order,
+            report_id=self.report_id,
+            patient_id=self.patient_id,
+            exam_date=exam_date,
+            modality=self.modality,
+            triage=self.triage,
+            followup_recommended=self.followup_recommended,
+        )
+
+
+def undated_exam(
+    order: int,
+    report: Report,
+    result: ReportResult,
+    detector: ModalityDetector,
+    columns: ArchiveColumns = ArchiveColumns(),
+) -> UndatedExam | RecordError:
+    """Combine a report, its mining result and its archive columns into an exam, all but its
+    date (kept as the archive's value: :meth:`UndatedExam.dated` reads it).
+
+    Returns:
+        The exam, or an error row (E301 no patient id) naming the record.
+    """
+    patient = report.meta.get(columns.patient)
+    if isinstance(patient, bool) or not isinstance(patient, str | int) or not str(patient).strip():
+        reason = Errors.E301.format(column=columns.patient)
+        return RecordError(report.source, report.line, report.report_id, "E301", reason)
+    modality: str | None = None
+    raw_modality = report.meta.get(columns.modality)
+    if isinstance(raw_modality, str) and raw_modality.strip():
+        modality = detector.from_value(raw_modality)
+    if modality is None:
+        modality = detector.from_header(report.text)
+    return UndatedExam(
+        order=order,
+        report_id=report.report_id,
+        patient_id=str(patient).strip(),
+        raw_date=report.meta.get(columns.date),
+        modality=modality,
+        triage=result.triage,
+        followup_recommended=result.followup_recommended,
+        source=report.source,
+        line=report.line,
+    )
+
+
 def make_exam(
     order: int,
     report: Report,
@@ -155,6 +209,7 @@ def make_exam(
     detector: ModalityDetector,
     columns: ArchiveColumns = ArchiveColumns(),
     date_format: str | None = None,
+    day_first: bool | None = None,
 ) -> Exam | RecordError:
     """Combine a report, its mining result and its archive columns into an exam.
 
@@ -164,35 +219,17 @@ def make_exam(
         result: The miner's result for it.
         detector: Reads the modality from the column, else from the report header.
         columns: Column names of patient, date and modality.
-        date_format: ``strptime`` format for non-ISO dates.
+        date_format: ``strptime`` format for the dates, if given.
+        day_first: The order of ``dd/mm/yyyy``-like dates (see :func:`parse_exam_date`;
+            None: the order the date alone fits).
 
     Returns:
         The exam, or an error row (E301 no patient id, E302 bad date) naming the record.
     """
-    patient = report.meta.get(columns.patient)
-    if isinstance(patient, bool) or not isinstance(patient, str | int) or not str(patient).strip():
-        reason = Errors.E301.format(column=columns.patient)
-        return RecordError(report.source, report.line, report.report_id, "E301", reason)
-    try:
-        exam_date = parse_exam_date(report.meta.get(columns.date), date_format)
-    except DataError as e:
-        reason = Errors.E302.format(column=columns.date, detail=e.detail)
-        return RecordError(report.source, report.line, report.report_id, "E302", reason)
-    modality: str | None = None
-    raw_modality = report.meta.get(columns.modality)
-    if isinstance(raw_modality, str) and raw_modality.strip():
-        modality = detector.from_value(raw_modality)
-    if modality is None:
-        modality = detector.from_header(report.text)
-    return Exam(
-        order=order,
-        report_id=report.report_id,
-        patient_id=str(patient).strip(),
-        exam_date=exam_date,
-        modality=modality,
-        triage=result.triage,
-        followup_recommended=result.followup_recommended,
-    )
+    exam = undated_exam(order, report, result, detector, columns)
+    if isinstance(exam, RecordError):
+        return exam
+    return exam.dated(columns.date, date_format, day_first)
 
 
 __all__ = [
@@ -200,6 +237,8 @@ __all__ = [
     "ArchiveColumns",
     "Exam",
     "ModalityDetector",
+    "UndatedExam",
     "make_exam",
     "parse_exam_date",
+    "undated_exam",
 ]

@@ -14,18 +14,25 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from calcminer.nlp.audit import ArchiveColumns, AuditResult, Exam, SummaryRow
+from calcminer.nlp.audit import ArchiveColumns, AuditResult, Exam, SummaryRow, UndatedExam
 from calcminer.nlp.commands.batch import mine_records, resolve_miner
 from calcminer.nlp.commands.outputs import check_outputs, default_errors_path
-from calcminer.nlp.commands.summary import RunSummary, format_check, format_error_codes
+from calcminer.nlp.commands.summary import (
+    RunSummary,
+    format_all_errors,
+    format_check,
+    format_error_codes,
+)
 from calcminer.nlp.errors import CalcminerError, Errors, OutputError
-from calcminer.nlp.io.readers import input_limits, read_reports
+from calcminer.nlp.io.frames import classify_inputs, input_paths, read_inputs
+from calcminer.nlp.io.readers import input_limits
 from calcminer.nlp.io.tables import errors_frame
 from calcminer.nlp.schema import RecordError, Report
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from calcminer.nlp.io.frames import ReportInputs
     from calcminer.nlp.mining.miner import Mining
 
 #: Command-line option of each audit output, for messages.
@@ -38,6 +45,10 @@ AUDIT_OUTPUT_OPTIONS: dict[str, str] = {
 }
 #: Extension of the audit plot.
 PLOT_SUFFIX = ".png"
+#: The audit's options that name and read the archive's columns, for E255.
+AUDIT_COLUMN_OPTIONS = (
+    "--id-col, --text-col, --patient-col, --date-col, --date-format, --dayfirst/--monthfirst"
+)
 
 
 @dataclass(frozen=True)
@@ -80,7 +91,7 @@ def parse_as_of(value: str | None) -> date | None:
 
 
 def run_audit(
-    archive: str | Path | None,
+    archive: ReportInputs | None,
     output: str | Path,
     *,
     summary_out: str | Path | None = None,
@@ -97,11 +108,14 @@ def run_audit(
     date_format: str | None = None,
     patterns_dir: str | Path | None = None,
     miner: Mining | None = None,
+    day_first: bool | None = None,
 ) -> AuditRunSummary:
     """Run ``calcminer audit``: mine every exam, find each index exam's follow-up, write tables.
 
     Args:
-        archive: JSONL, CSV or Parquet archive (or None with ``db_url`` and ``query``).
+        archive: JSONL, CSV or Parquet archive, or the archive as data: a pandas DataFrame or
+            an iterable of dicts, read like a file (see ``extract_tables``); or None with
+            ``db_url`` and ``query``.
         output: Audit table path (``.csv``, ``.parquet`` or ``.jsonl``).
         summary_out: Summary table path.
         overdue_out: Overdue list path.
@@ -115,24 +129,31 @@ def run_audit(
         id_col: Report id column.
         text_col: Report text column.
         columns: Patient, date and modality column names.
-        date_format: ``strptime`` format of non-ISO exam dates.
+        date_format: ``strptime`` format of the exam dates; without it the layouts of
+            :mod:`calcminer.nlp.audit.dates` are read.
         patterns_dir: Pattern folder (miner rules and ``audit.toml``).
         miner: A miner to reuse; None builds one from ``patterns_dir``.
+        day_first: The order of ``dd/mm/yyyy``-like dates: True day first (``--dayfirst``),
+            False month first (``--monthfirst``); None decides it over the whole date column
+            (:class:`~calcminer.nlp.audit.dates.DayMonthOrder`), after every exam is read.
 
     Returns:
         The run summary.
 
     Raises:
-        CalcminerError: Bad options (E304/E305/E306), unreadable archive or database,
-            invalid rule files, unwritable outputs, E205 when records read != exams +
-            error rows, and E904 when a report comes without its result (a bug).
+        CalcminerError: Bad options (E304/E305/E306, E320 for ``date_format`` with
+            ``day_first``), unreadable archive or database, invalid rule files, unwritable
+            outputs, E318/E319 for a date column whose order cannot be decided (nothing is
+            written), E205 when records read != exams + error rows, and E904 when a report
+            comes without its result (a bug).
     """
     from calcminer.nlp.audit import (
+        DayMonthOrder,
         ModalityDetector,
         audit_exams,
         load_audit_config,
-        make_exam,
         summarize,
+        undated_exam,
     )
     from calcminer.nlp.io.tables import audit_frame, audit_summary_frame, overdue_frame
     from calcminer.nlp.io.writers import write_tables
@@ -145,9 +166,12 @@ def run_audit(
         raise CalcminerError(Errors.E305.format(detail=detail))
     if window_days is not None and window_days < 0:
         raise CalcminerError(Errors.E304.format(value=window_days))
+    if date_format is not None and day_first is not None:
+        raise CalcminerError(Errors.E320)
     if plot_out is not None and Path(plot_out).suffix.lower() != PLOT_SUFFIX:
         raise OutputError(Errors.E306.format(path=plot_out))
-    inputs = [archive] if archive is not None else []
+    source = classify_inputs(archive) if archive is not None else []
+    inputs = input_paths(source)
     asked: dict[str, Path | None] = {
         "audit": Path(output),
         "summary": None if summary_out is None else Path(summary_out),
@@ -171,8 +195,8 @@ def run_audit(
     # The audit writes no carried column, so it carries every one (no column cap).
     limits = replace(input_limits(patterns_dir), max_carried_columns=None)
     if archive is not None:
-        items: Iterator[Report | RecordError] = read_reports(
-            inputs, id_col=id_col, text_col=text_col, limits=limits
+        items: Iterator[Report | RecordError] = read_inputs(
+            source, id_col=id_col, text_col=text_col, limits=limits
         )
     elif db_url is not None and query is not None:
         from calcminer.nlp.io.db import read_database
@@ -183,8 +207,11 @@ def run_audit(
     active = resolve_miner(miner, patterns_dir)
 
     records = 0
-    exams: list[Exam] = []
+    undated: list[UndatedExam] = []
     errors: list[tuple[int, RecordError]] = []
+    # The order of dd/mm/yyyy-like dates is decided over the whole date column (nothing is
+    # read twice: the exams are held anyway, with their dates as read, until it is decided).
+    order_of_dates = DayMonthOrder(archive_columns.date)
     for order, record, mined in mine_records(items, active):
         records += 1
         if isinstance(record, RecordError):
@@ -192,11 +219,24 @@ def run_audit(
             continue
         if mined is None:
             raise CalcminerError(Errors.E904.format(position=order))
-        exam = make_exam(order, record, mined, detector, archive_columns, date_format)
+        pending = undated_exam(order, record, mined, detector, archive_columns)
+        if isinstance(pending, RecordError):
+            errors.append((order, pending))
+            continue
+        undated.append(pending)
+        if date_format is None and day_first is None:
+            order_of_dates.see(pending.raw_date, pending.where)
+    decided = day_first
+    if date_format is None and day_first is None:
+        decided = order_of_dates.decide()  # E318/E319 stop the run here, before any output
+    exams: list[Exam] = []
+    for pending in undated:
+        exam = pending.dated(archive_columns.date, date_format, decided)
         if isinstance(exam, RecordError):
-            errors.append((order, exam))
+            errors.append((pending.order, exam))
         else:
             exams.append(exam)
+    undated.clear()
     if records != len(exams) + len(errors):
         raise CalcminerError(
             Errors.E205.format(records=records, reports=len(exams), errors=len(errors))
@@ -305,3 +345,12 @@ def format_audit_notices(summary: AuditRunSummary) -> list[str]:
         return []
     codes = format_error_codes(summary.error_codes)
     return [Errors.E307.format(count=summary.errors, codes=codes, path=summary.errors_path)]
+
+
+def format_audit_failure(summary: AuditRunSummary) -> str | None:
+    """E255 when every archive record became an error row (the CLI then exits 1), else None.
+
+    Args:
+        summary: The summary from :func:`run_audit`.
+    """
+    return format_all_errors(summary, summary.error_codes, "exams", AUDIT_COLUMN_OPTIONS)

@@ -9,16 +9,18 @@ record stream with the miner's results; :func:`mine_batch` holds a whole batch i
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from calcminer.nlp.errors import CalcminerError, Errors
-from calcminer.nlp.io.readers import input_limits, read_reports
+from calcminer.nlp.io.frames import InMemory, read_inputs
+from calcminer.nlp.io.readers import input_limits
 from calcminer.nlp.schema import RecordError, Report, ReportResult
 
 if TYPE_CHECKING:
+    from calcminer.nlp.io.frames import ReportInputs
     from calcminer.nlp.mining.miner import Mining
 
 
@@ -140,7 +142,7 @@ class MinedBatch:
 
 
 def mine_batch(
-    inputs: Sequence[str | Path],
+    inputs: ReportInputs | InMemory,
     *,
     id_col: str = "report_id",
     text_col: str = "text",
@@ -149,13 +151,15 @@ def mine_batch(
 ) -> MinedBatch:
     """Read and mine a batch held in memory (review pages and figures are for batches).
 
+    ``inputs`` are paths, or data (a DataFrame, records: :mod:`calcminer.nlp.io.frames`).
+
     Raises:
         InputError: When an input cannot be read as a whole.
         CalcminerError: E205/E206 when the miner breaks its one-result-per-report contract;
             E904 when a report comes without its result (a bug).
     """
     limits = input_limits(patterns_dir)
-    records = read_reports(inputs, id_col=id_col, text_col=text_col, limits=limits)
+    records = read_inputs(inputs, id_col=id_col, text_col=text_col, limits=limits)
     active = resolve_miner(miner, patterns_dir)
     pairs: list[tuple[Report, ReportResult]] = []
     errors: list[RecordError] = []

@@ -25,13 +25,15 @@ from calcminer.nlp.commands.batch import mine_batch, resolve_miner
 from calcminer.nlp.commands.outputs import check_outputs, default_errors_path
 from calcminer.nlp.commands.summary import (
     RunSummary,
+    format_all_errors,
     format_check,
     format_error_codes,
     format_triage,
     format_written,
 )
 from calcminer.nlp.engine.inputs import DuplicateIds, duplicate_ids_message
-from calcminer.nlp.errors import CalcminerError, CalcminerWarning, Errors
+from calcminer.nlp.errors import CalcminerError, CalcminerWarning, Errors, InputError
+from calcminer.nlp.io.frames import InMemory, classify_inputs
 from calcminer.nlp.io.tables import (
     errors_frame,
     findings_frame,
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from calcminer.nlp.engine.run import EngineOptions
+    from calcminer.nlp.io.frames import ReportInputs
     from calcminer.nlp.mining.miner import Mining
 
 #: Skipped input files named in the summary line; more are shown as "...".
@@ -80,7 +83,7 @@ class ExtractTables:
 
 
 def extract_tables(
-    inputs: str | Path | Sequence[str | Path],
+    inputs: ReportInputs,
     *,
     id_col: str = "report_id",
     text_col: str = "text",
@@ -94,12 +97,17 @@ def extract_tables(
         >>> from calcminer import extract_tables
         >>> tables = extract_tables("reports.csv", id_col="accession")  # doctest: +SKIP
         >>> tables.reports[["report_id", "triage"]]  # doctest: +SKIP
+        >>> tables = extract_tables(df, id_col="accession", text_col="report")  # doctest: +SKIP
 
     Args:
         inputs: One input or several (JSONL, CSV, Parquet, ``.txt`` files, folders of
-            ``.txt`` files), read in the order given.
-        id_col: Id column of tabular inputs.
-        text_col: Text column of tabular inputs.
+            ``.txt`` files), read in the order given; or data: a pandas DataFrame, or an
+            iterable of dicts (one record each). Data is read like a file
+            (:mod:`calcminer.nlp.io.frames`): every row gives a report or an error row, whose
+            ``source`` is ``<DataFrame>`` or ``<records>`` and ``line`` the row number (1 =
+            first row). A list of strings is a list of paths.
+        id_col: Id column of tabular inputs and data.
+        text_col: Text column of tabular inputs and data.
         patterns_dir: Pattern folder for a new miner; ignored when ``miner`` is given.
         miner: A miner to reuse (e.g. across calls); None builds one.
 
@@ -111,19 +119,22 @@ def extract_tables(
             folders hold files that are not ``.txt`` (not read).
 
     Raises:
-        InputError: When an input cannot be read as a whole (checked before mining).
+        InputError: When an input cannot be read as a whole (checked before mining): for
+            data, E190 when the id or text column is missing, E191 for duplicate column
+            names, E192 for an input of another type.
         PatternError: When the miner's pattern files are invalid.
         CalcminerError: E205/E206 when the miner breaks its one-result-per-report contract.
     """
-    paths = [inputs] if isinstance(inputs, str | Path) else list(inputs)
+    source = classify_inputs(inputs)
     batch = mine_batch(
-        paths, id_col=id_col, text_col=text_col, patterns_dir=patterns_dir, miner=miner
+        source, id_col=id_col, text_col=text_col, patterns_dir=patterns_dir, miner=miner
     )
     duplicates = DuplicateIds()
     for _ in duplicates.watch(report for report, _ in batch.items):
         pass
     duplicates.warn()
-    _warn_skipped(paths)
+    if not isinstance(source, InMemory):
+        _warn_skipped(source)
     results = [result for _, result in batch.items]
     return ExtractTables(
         reports=reports_frame(results),
@@ -210,10 +221,17 @@ def run_extract(
             folders hold files that are not ``.txt`` (not read).
 
     Raises:
-        CalcminerError: Input, pattern or output problems (coded messages), and E205 when
+        CalcminerError: Input, pattern or output problems (coded messages), E194 for data
+            (a DataFrame or records: :func:`extract_tables` reads them), and E205 when
             records read != report rows + error rows.
     """
     from calcminer.nlp.engine.run import EngineOptions, run_engine
+
+    chosen = classify_inputs(inputs)
+    if isinstance(chosen, InMemory):
+        kind = "a DataFrame" if chosen.frame is not None else "records"
+        raise InputError(Errors.E194.format(function="run_extract()", kind=kind))
+    inputs = chosen
 
     def optional(path: str | Path | None) -> Path | None:
         return None if path is None else Path(path)
@@ -343,3 +361,12 @@ def format_extract_notices(summary: ExtractSummary) -> list[str]:
     if summary.skipped_files:
         notices.append(skipped_files_message(summary.skipped_files))
     return notices
+
+
+def format_extract_failure(summary: ExtractSummary) -> str | None:
+    """E255 when every record read became an error row (the CLI then exits 1), else None.
+
+    Args:
+        summary: The summary from :func:`run_extract`.
+    """
+    return format_all_errors(summary, summary.error_codes, "reports", "--id-col, --text-col")

@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from calcminer.nlp.errors import Errors
+
 #: One written file: (role, path, rows); rows is 0 for a figure.
 Written = tuple[str, Path, int]
 
@@ -52,6 +54,11 @@ class RunSummary:
         """The errors table written, if any."""
         return written_path(self.outputs, "errors")
 
+    @property
+    def all_errors(self) -> bool:
+        """Whether records were read and every one became an error row (the run failed)."""
+        return self.records_read > 0 and self.rows_used == 0 and self.errors == self.records_read
+
 
 def format_check(summary: RunSummary, rows: str) -> str:
     """The row check line: ``check: records in N = <rows> R + error rows E: ok``.
@@ -80,3 +87,26 @@ def format_error_codes(codes: Mapping[str, int]) -> str:
 def format_written(outputs: Sequence[Written]) -> list[str]:
     """One ``wrote <role>: <path> (<rows> rows)`` line per written table."""
     return [f"wrote {role}: {path} ({rows} rows)" for role, path, rows in outputs]
+
+
+def format_all_errors(
+    summary: RunSummary, codes: Mapping[str, int], rows: str, options: str
+) -> str | None:
+    """E255 for a run in which every record read became an error row, None otherwise (also
+    for a run that read no record).
+
+    Args:
+        summary: A run summary.
+        codes: Its error rows per code.
+        rows: What its main rows are called (``reports``, ``exams``).
+        options: The options that name and read the columns, for the message.
+    """
+    if not summary.all_errors:
+        return None
+    return Errors.E255.format(
+        count=summary.records_read,
+        codes=format_error_codes(codes),
+        rows=rows,
+        path=summary.errors_path,
+        options=options,
+    )
