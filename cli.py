@@ -94,6 +94,29 @@ ErrorsOutOption = Annotated[
 ]
 IdColOption = Annotated[str, typer.Option("--id-col", help="Id column of tabular inputs.")]
 TextColOption = Annotated[str, typer.Option("--text-col", help="Text column of tabular inputs.")]
+DelimiterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--delimiter",
+        help="Cell delimiter of CSV and TSV inputs: one character, e.g. ';' (Excel in many "
+        "European locales), or tab (default: ',' for .csv and standard input, tab for .tsv).",
+        show_default=False,
+    ),
+]
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="Text encoding of JSONL, CSV, TSV and .txt inputs, e.g. cp1252 or latin-1 "
+        "(default: UTF-8; a record that is not UTF-8 becomes an error row, E117).",
+        show_default=False,
+    ),
+]
+#: What the commands that mine reports read (their INPUTS argument).
+INPUTS_HELP = (
+    "JSONL, CSV or TSV files (each may be compressed: .gz, .bz2, .xz, .zst), Parquet or .xlsx "
+    "files, .txt files, folders of .txt files, or - for standard input (JSONL or CSV)."
+)
 StrictOption = Annotated[
     bool,
     typer.Option(
@@ -106,10 +129,7 @@ StrictOption = Annotated[
 def extract(
     inputs: Annotated[
         list[Path],
-        typer.Argument(
-            help="JSONL, CSV or Parquet files, .txt files or folders of .txt files.",
-            show_default=False,
-        ),
+        typer.Argument(help=INPUTS_HELP, show_default=False),
     ],
     output: Annotated[
         Path,
@@ -134,6 +154,8 @@ def extract(
     errors_out: ErrorsOutOption = None,
     id_col: IdColOption = "report_id",
     text_col: TextColOption = "text",
+    delimiter: DelimiterOption = None,
+    encoding: EncodingOption = None,
     patterns: PatternsOption = None,
     workers: Annotated[
         int,
@@ -151,7 +173,8 @@ def extract(
         bool,
         typer.Option(
             "--resume",
-            help="Continue an interrupted run of the same command from its finished chunks.",
+            help="Continue an interrupted run of the same command from its finished chunks "
+            "(not with standard input, which is read once).",
         ),
     ] = False,
     engine: Annotated[
@@ -213,6 +236,8 @@ def extract(
                 patterns_dir=patterns,
                 engine=options,
                 recommendations_out=recommendations_out,
+                delimiter=delimiter,
+                encoding=encoding,
             )
     except CalcminerError as e:
         raise _fail(e) from e
@@ -234,8 +259,9 @@ def audit(
     archive: Annotated[
         Path | None,
         typer.Argument(
-            help="Archive (JSONL, CSV or Parquet) with report_id, patient_id, exam_date, text "
-            "and optionally modality. Omit it with --db and --query.",
+            help="Archive (JSONL, CSV or TSV, each may be compressed; Parquet, .xlsx, or - for "
+            "standard input) with report_id, patient_id, exam_date, text and optionally "
+            "modality. Omit it with --db and --query.",
             show_default=False,
         ),
     ] = None,
@@ -283,6 +309,8 @@ def audit(
     ] = None,
     id_col: IdColOption = "report_id",
     text_col: TextColOption = "text",
+    delimiter: DelimiterOption = None,
+    encoding: EncodingOption = None,
     patient_col: Annotated[str, typer.Option("--patient-col", help="Patient id column.")] = (
         "patient_id"
     ),
@@ -332,6 +360,8 @@ def audit(
             columns=ArchiveColumns(patient=patient_col, date=date_col, modality=modality_col),
             date_format=date_format,
             patterns_dir=patterns,
+            delimiter=delimiter,
+            encoding=encoding,
         )
     except CalcminerError as e:
         raise _fail(e) from e
@@ -350,7 +380,8 @@ def show(
         typer.Option(
             "--file",
             "-f",
-            help="A .txt report, or a JSONL/CSV/Parquet file with --id to pick the report.",
+            help="A .txt report, or a JSONL/CSV/TSV/Parquet/.xlsx file (or - for standard "
+            "input) with --id to pick the report.",
             show_default=False,
         ),
     ] = None,
@@ -360,6 +391,8 @@ def show(
     ] = None,
     id_col: IdColOption = "report_id",
     text_col: TextColOption = "text",
+    delimiter: DelimiterOption = None,
+    encoding: EncodingOption = None,
     patterns: PatternsOption = None,
     color: Annotated[
         bool | None,
@@ -378,7 +411,14 @@ def show(
 
     try:
         shown = run_show(
-            text, file, report_id, id_col=id_col, text_col=text_col, patterns_dir=patterns
+            text,
+            file,
+            report_id,
+            id_col=id_col,
+            text_col=text_col,
+            patterns_dir=patterns,
+            delimiter=delimiter,
+            encoding=encoding,
         )
     except CalcminerError as e:
         raise _fail(e) from e
@@ -447,10 +487,7 @@ def validate_patterns_command(
 def review(
     inputs: Annotated[
         list[Path],
-        typer.Argument(
-            help="JSONL, CSV or Parquet files, .txt files or folders of .txt files.",
-            show_default=False,
-        ),
+        typer.Argument(help=INPUTS_HELP, show_default=False),
     ],
     output: Annotated[
         Path,
@@ -465,6 +502,8 @@ def review(
     ] = None,
     id_col: IdColOption = "report_id",
     text_col: TextColOption = "text",
+    delimiter: DelimiterOption = None,
+    encoding: EncodingOption = None,
     patterns: PatternsOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
     strict: StrictOption = False,
@@ -486,6 +525,8 @@ def review(
             id_col=id_col,
             text_col=text_col,
             patterns_dir=patterns,
+            delimiter=delimiter,
+            encoding=encoding,
         )
     except CalcminerError as e:
         raise _fail(e) from e
@@ -522,6 +563,8 @@ def figures(
     ] = False,
     id_col: IdColOption = "report_id",
     text_col: TextColOption = "text",
+    delimiter: DelimiterOption = None,
+    encoding: EncodingOption = None,
     patterns: PatternsOption = None,
     strict: StrictOption = False,
 ) -> None:
@@ -537,6 +580,8 @@ def figures(
             id_col=id_col,
             text_col=text_col,
             patterns_dir=patterns,
+            delimiter=delimiter,
+            encoding=encoding,
         )
     except CalcminerError as e:
         raise _fail(e) from e

@@ -97,11 +97,14 @@ def run_audit(
     date_format: str | None = None,
     patterns_dir: str | Path | None = None,
     miner: Mining | None = None,
+    delimiter: str | None = None,
+    encoding: str | None = None,
 ) -> AuditRunSummary:
     """Run ``calcminer audit``: mine every exam, find each index exam's follow-up, write tables.
 
     Args:
-        archive: JSONL, CSV or Parquet archive (or None with ``db_url`` and ``query``).
+        archive: JSONL, CSV, TSV (each maybe compressed), Parquet or ``.xlsx`` archive, ``-``
+            for standard input (or None with ``db_url`` and ``query``).
         output: Audit table path (``.csv``, ``.parquet`` or ``.jsonl``).
         summary_out: Summary table path.
         overdue_out: Overdue list path.
@@ -118,6 +121,10 @@ def run_audit(
         date_format: ``strptime`` format of non-ISO exam dates.
         patterns_dir: Pattern folder (miner rules and ``audit.toml``).
         miner: A miner to reuse; None builds one from ``patterns_dir``.
+        delimiter: Cell delimiter of CSV and TSV inputs: one character, or ``tab``; None:
+            ``,`` for ``.csv``, tab for ``.tsv``.
+        encoding: Codec of a text archive (``cp1252``, ``latin-1`` ...); None: strict UTF-8,
+            a record that is not UTF-8 becomes an error row (E117).
 
     Returns:
         The run summary.
@@ -172,7 +179,12 @@ def run_audit(
     limits = replace(input_limits(patterns_dir), max_carried_columns=None)
     if archive is not None:
         items: Iterator[Report | RecordError] = read_reports(
-            inputs, id_col=id_col, text_col=text_col, limits=limits
+            inputs,
+            id_col=id_col,
+            text_col=text_col,
+            limits=limits,
+            delimiter=delimiter,
+            encoding=encoding,
         )
     elif db_url is not None and query is not None:
         from calcminer.nlp.io.db import read_database
