@@ -171,6 +171,29 @@ FiguresErrorsOutOption = Annotated[
 ]
 IdColOption = Annotated[str, typer.Option("--id-col", help="Id column of tabular inputs.")]
 TextColOption = Annotated[str, typer.Option("--text-col", help="Text column of tabular inputs.")]
+DelimiterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--delimiter",
+        help="Cell delimiter of CSV and TSV inputs: one character, e.g. ';' (Excel in many "
+        "European locales), or tab (default: ',' for .csv and standard input, tab for .tsv).",
+        show_default=False,
+    ),
+]
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="Text encoding of JSONL, CSV, TSV and .txt inputs, e.g. cp1252 or latin-1 "
+        "(default: UTF-8; a record that is not UTF-8 becomes an error row, E117).",
+        show_default=False,
+    ),
+]
+#: What the commands that mine reports read (their INPUTS argument).
+INPUTS_HELP = (
+    "JSONL, CSV or TSV files (each may be compressed: .gz, .bz2, .xz, .zst), Parquet or .xlsx "
+    "files, .txt files, folders of .txt files, or - for standard input (JSONL or CSV)."
+)
 StrictOption = Annotated[
     bool,
     typer.Option(
@@ -183,10 +206,7 @@ StrictOption = Annotated[
 def extract(
     inputs: Annotated[
         list[Path],
-        typer.Argument(
-            help="JSONL, CSV or Parquet files, .txt files or folders of .txt files.",
-            show_default=False,
-        ),
+        typer.Argument(help=INPUTS_HELP, show_default=False),
     ],
     output: Annotated[
         Path,
@@ -211,6 +231,8 @@ def extract(
     errors_out: ErrorsOutOption = None,
     id_col: IdColOption = "report_id",
     text_col: TextColOption = "text",
+    delimiter: DelimiterOption = None,
+    encoding: EncodingOption = None,
     patterns: PatternsOption = None,
     workers: Annotated[
         int,
@@ -228,7 +250,8 @@ def extract(
         bool,
         typer.Option(
             "--resume",
-            help="Continue an interrupted run of the same command from its finished chunks.",
+            help="Continue an interrupted run of the same command from its finished chunks "
+            "(not with standard input, which is read once).",
         ),
     ] = False,
     engine: Annotated[
@@ -292,6 +315,8 @@ def extract(
                 patterns_dir=patterns,
                 engine=options,
                 recommendations_out=recommendations_out,
+                delimiter=delimiter,
+                encoding=encoding,
             )
     except CalcminerError as e:
         raise _fail(e) from e
@@ -319,8 +344,9 @@ def audit(
     archive: Annotated[
         Path | None,
         typer.Argument(
-            help="Archive (JSONL, CSV or Parquet) with report_id, patient_id, exam_date, text "
-            "and optionally modality. Omit it with --db and --query.",
+            help="Archive (JSONL, CSV or TSV, each may be compressed; Parquet, .xlsx, or - for "
+            "standard input) with report_id, patient_id, exam_date, text and optionally "
+            "modality. Omit it with --db and --query.",
             show_default=False,
         ),
     ] = None,
@@ -368,6 +394,8 @@ def audit(
     ] = None,
     id_col: IdColOption = "report_id",
     text_col: TextColOption = "text",
+    delimiter: DelimiterOption = None,
+    encoding: EncodingOption = None,
     patient_col: Annotated[str, typer.Option("--patient-col", help="Patient id column.")] = (
         "patient_id"
     ),
@@ -432,6 +460,8 @@ def audit(
             date_format=date_format,
             patterns_dir=patterns,
             day_first=day_first,
+            delimiter=delimiter,
+            encoding=encoding,
         )
     except CalcminerError as e:
         raise _fail(e) from e
@@ -456,7 +486,8 @@ def show(
         typer.Option(
             "--file",
             "-f",
-            help="A .txt report, or a JSONL/CSV/Parquet file with --id to pick the report.",
+            help="A .txt report, or a JSONL/CSV/TSV/Parquet/.xlsx file (or - for standard "
+            "input) with --id to pick the report.",
             show_default=False,
         ),
     ] = None,
@@ -466,6 +497,8 @@ def show(
     ] = None,
     id_col: IdColOption = "report_id",
     text_col: TextColOption = "text",
+    delimiter: DelimiterOption = None,
+    encoding: EncodingOption = None,
     patterns: PatternsOption = None,
     color: Annotated[
         bool | None,
@@ -484,7 +517,14 @@ def show(
 
     try:
         shown = run_show(
-            text, file, report_id, id_col=id_col, text_col=text_col, patterns_dir=patterns
+            text,
+            file,
+            report_id,
+            id_col=id_col,
+            text_col=text_col,
+            patterns_dir=patterns,
+            delimiter=delimiter,
+            encoding=encoding,
         )
     except CalcminerError as e:
         raise _fail(e) from e
@@ -549,10 +589,7 @@ def validate_patterns_command(
 def review(
     inputs: Annotated[
         list[Path],
-        typer.Argument(
-            help="JSONL, CSV or Parquet files, .txt files or folders of .txt files.",
-            show_default=False,
-        ),
+        typer.Argument(help=INPUTS_HELP, show_default=False),
     ],
     output: Annotated[
         Path,
@@ -577,6 +614,8 @@ def review(
     ] = None,
     id_col: IdColOption = "report_id",
     text_col: TextColOption = "text",
+    delimiter: DelimiterOption = None,
+    encoding: EncodingOption = None,
     patterns: PatternsOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
     strict: StrictOption = False,
@@ -600,6 +639,8 @@ def review(
             id_col=id_col,
             text_col=text_col,
             patterns_dir=patterns,
+            delimiter=delimiter,
+            encoding=encoding,
         )
     except CalcminerError as e:
         raise _fail(e) from e
@@ -636,6 +677,8 @@ def figures(
     ] = False,
     id_col: IdColOption = "report_id",
     text_col: TextColOption = "text",
+    delimiter: DelimiterOption = None,
+    encoding: EncodingOption = None,
     patterns: PatternsOption = None,
     strict: StrictOption = False,
 ) -> None:
@@ -652,6 +695,8 @@ def figures(
             id_col=id_col,
             text_col=text_col,
             patterns_dir=patterns,
+            delimiter=delimiter,
+            encoding=encoding,
         )
     except CalcminerError as e:
         raise _fail(e) from e

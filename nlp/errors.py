@@ -80,10 +80,15 @@ class Errors:
     )
 
     # --- E1xx: input files and records -----------------------------------------------------
-    E101 = "E101 Input {path} does not exist. Expected a .jsonl, .csv or .parquet file or a folder."
+    E101 = (
+        "E101 Input {path} does not exist. Expected a .jsonl, .csv, .tsv, .parquet or .xlsx "
+        "file, a .txt file or a folder, or - for standard input."
+    )
     E102 = (
         "E102 Input {path} has an unsupported type ({kind}). Expected a .jsonl (or .ndjson), "
-        ".csv or .parquet file, a .txt file, or a folder of .txt files."
+        ".csv, .tsv, .parquet (or .pq) or .xlsx file, a .txt file, a folder of .txt files, or "
+        "- for standard input; JSON Lines, CSV and TSV files may be compressed (.gz, .bz2, .xz "
+        "or .zst after their extension, e.g. reports.jsonl.gz). {hint}"
     )
     E103 = (
         "E103 Input {path} has no {role} column {column!r}. Columns present: {present}. "
@@ -237,7 +242,8 @@ class Errors:
     )
     E149 = (
         "E149 Input {path} is {kind}, not a regular file or folder: calcminer reads an input more "
-        "than once and would wait forever on a pipe. Write the data to a file first."
+        "than once and would wait forever on a pipe. Write the data to a file first, or pipe "
+        "it to standard input and give - as the input (read once, without --resume)."
     )
     E150 = (
         "E150 Record brings carried column(s) beyond the first {limit} of this run "
@@ -280,6 +286,43 @@ class Errors:
     E174 = (
         "E174 Rows of report_id {report_id!r}: triage must be one of {levels}, on the gold "
         "and on the predicted row."
+    )
+
+    # --- E18x: input formats, compression, encodings and standard input -----------------
+    E180 = (
+        "E180 Input {path} is {what}, which needs the Python package {package}, not installed "
+        "here. Install it (pip install {package}; calcminer's own installation brings it) or "
+        "{fix}."
+    )
+    # Record-level: one row of the errors table, reading goes on.
+    E181 = (
+        "E181 Record is not valid {encoding} text ({detail}). Expected text in the encoding "
+        "given with --encoding; check which encoding the file was exported in."
+    )
+    E182 = (
+        "E182 Input {path} is named {named}, but its bytes are {found}. Expected a name that "
+        "tells the format and compression: {fix}."
+    )
+    E183 = (
+        "E183 Standard input holds {found}, which calcminer reads only from a file. Expected "
+        "JSON Lines or CSV on standard input (compressed or not): give the file's path "
+        "instead of -."
+    )
+    E184 = (
+        "E184 Input {path} has neither the id column {id_col!r} nor the text column "
+        "{text_col!r}. Columns present: {present}. Name the right columns with --id-col and "
+        "--text-col."
+    )
+    E185 = (
+        "E185 Query on database {url} gives neither the id column {id_col!r} nor the text "
+        "column {text_col!r}. Columns present: {present}. Select them (e.g. ... AS {id_col}, "
+        "... AS {text_col}) or name the columns with --id-col and --text-col."
+    )
+    # Record-level: one row of the errors table, reading goes on.
+    E186 = (
+        "E186 Sheet row has values in {count} cell(s) right of the header's last named column "
+        "(column {columns}). Expected every value under a named column: name the column in "
+        "the header row, or clear those cells."
     )
 
     # --- E190-E199: data handed to the Python API in memory (a DataFrame, dicts) -------------
@@ -433,6 +476,29 @@ class Errors:
         "Expected no value after an on/off option (--flagged-only, --strict, --quiet, "
         "--resume, --from-table ...): give the option alone to turn it on, and leave it out "
         "(or give its --no- form) to turn it off."
+    )
+
+    # How inputs are read (--encoding, --delimiter) and standard input (-).
+    E250 = (
+        "E250 --encoding {name!r} is not a text encoding Python knows ({detail}). Expected a "
+        "codec name such as cp1252 (Windows, Western European), latin-1, utf-16 or utf-8 (the "
+        "default)."
+    )
+    E251 = (
+        "E251 --delimiter {value!r} cannot separate CSV cells ({detail}). Expected one "
+        "character, e.g. ';' (Excel in many European locales) or '|', or tab (written tab or "
+        "\\t)."
+    )
+    E252 = (
+        "E252 Standard input (-) cannot be resumed: it is read once, as it comes, so a later "
+        "run cannot check that it is the same. Run without --resume, or save the input to a "
+        "file (compressed if you like: .gz, .zst ...) and give its path."
+    )
+    E253 = "E253 Standard input (-) is given {count} times; it can be read only once. Give - once."
+    E254 = (
+        "E254 Standard input (-) is a terminal, not a pipe or a file: calcminer would wait for "
+        "reports typed by hand. Pipe the reports in (e.g. zcat reports.jsonl.gz | calcminer "
+        "extract - -o reports.csv) or give a file's path."
     )
 
     # --- E3xx: follow-up audit ---------------------------------------------------------------

@@ -4,6 +4,7 @@ a fake miner, and the old names at their new homes."""
 from __future__ import annotations
 
 import importlib
+import lzma
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def test_api_extract_tables_accepts_one_path_and_several(records_file, tmp_path,
 def test_api_input_errors_raise_before_mining(tmp_path, fake_miner):
     path = tmp_path / "in.csv"
     path.write_text("id,body\n1,x\n", encoding="utf-8")
-    with pytest.raises(InputError, match="E103"):
+    with pytest.raises(InputError, match="E184"):
         extract_tables(path, miner=fake_miner)
     assert fake_miner.seen == []
 
@@ -234,3 +235,20 @@ def test_api_run_figures_returns_a_summary_and_codes_a_foreign_table(tmp_path, f
     with pytest.raises(CalcminerError) as info:
         api.run_figures([wrong], tmp_path / "fig2", from_table=True)
     assert info.value.code == "E212"
+
+
+def test_api_extract_tables_reads_compressed_semicolon_cp1252_csv(tmp_path, fake_miner):
+    """``delimiter`` and ``encoding`` as on the command line; a .csv.xz is read as it is."""
+    rows = [{"report_id": "r1", "text": "A calcified granuloma.", "site": "Orl\xe9ans"}]
+    header = "report_id;text;site\n"
+    body = "".join(f"{r['report_id']};{r['text']};{r['site']}\n" for r in rows)
+    plain = tmp_path / "plain.csv"
+    plain.write_text(header.replace(";", ",") + body.replace(";", ","), encoding="utf-8")
+    packed = tmp_path / "export.csv.xz"
+    packed.write_bytes(lzma.compress((header + body).encode("cp1252")))
+    expected = extract_tables(plain, miner=fake_miner)
+    tables = extract_tables(packed, miner=fake_miner, delimiter=";", encoding="cp1252")
+    assert tables.reports.equals(expected.reports)
+    assert tables.reports["site"].tolist() == ["Orl\xe9ans"]
+    strict = extract_tables(packed, miner=fake_miner, delimiter=";")
+    assert strict.errors["code"].tolist() == ["E117"]

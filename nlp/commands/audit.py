@@ -109,13 +109,16 @@ def run_audit(
     patterns_dir: str | Path | None = None,
     miner: Mining | None = None,
     day_first: bool | None = None,
+    delimiter: str | None = None,
+    encoding: str | None = None,
 ) -> AuditRunSummary:
     """Run ``calcminer audit``: mine every exam, find each index exam's follow-up, write tables.
 
     Args:
-        archive: JSONL, CSV or Parquet archive, or the archive as data: a pandas DataFrame or
-            an iterable of dicts, read like a file (see ``extract_tables``); or None with
-            ``db_url`` and ``query``.
+        archive: JSONL, CSV, TSV (each maybe compressed), Parquet or ``.xlsx`` archive, ``-``
+            for standard input; or the archive as data: a pandas DataFrame or an iterable of
+            dicts, read like a file (see ``extract_tables``); or None with ``db_url`` and
+            ``query``.
         output: Audit table path (``.csv``, ``.parquet`` or ``.jsonl``).
         summary_out: Summary table path.
         overdue_out: Overdue list path.
@@ -136,6 +139,10 @@ def run_audit(
         day_first: The order of ``dd/mm/yyyy``-like dates: True day first (``--dayfirst``),
             False month first (``--monthfirst``); None decides it over the whole date column
             (:class:`~calcminer.nlp.audit.dates.DayMonthOrder`), after every exam is read.
+        delimiter: Cell delimiter of CSV and TSV inputs: one character, or ``tab``; None:
+            ``,`` for ``.csv``, tab for ``.tsv``.
+        encoding: Codec of a text archive (``cp1252``, ``latin-1`` ...); None: strict UTF-8,
+            a record that is not UTF-8 becomes an error row (E117).
 
     Returns:
         The run summary.
@@ -196,7 +203,12 @@ def run_audit(
     limits = replace(input_limits(patterns_dir), max_carried_columns=None)
     if archive is not None:
         items: Iterator[Report | RecordError] = read_inputs(
-            source, id_col=id_col, text_col=text_col, limits=limits
+            source,
+            id_col=id_col,
+            text_col=text_col,
+            limits=limits,
+            delimiter=delimiter,
+            encoding=encoding,
         )
     elif db_url is not None and query is not None:
         from calcminer.nlp.io.db import read_database

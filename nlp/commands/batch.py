@@ -148,10 +148,14 @@ def mine_batch(
     text_col: str = "text",
     patterns_dir: str | Path | None = None,
     miner: Mining | None = None,
+    delimiter: str | None = None,
+    encoding: str | None = None,
 ) -> MinedBatch:
     """Read and mine a batch held in memory (review pages and figures are for batches).
 
-    ``inputs`` are paths, or data (a DataFrame, records: :mod:`calcminer.nlp.io.frames`).
+    ``inputs`` are paths, or data (a DataFrame, records: :mod:`calcminer.nlp.io.frames`);
+    ``delimiter`` and ``encoding`` say how text inputs are read (see
+    :func:`~calcminer.nlp.io.readers.read_reports`).
 
     Raises:
         InputError: When an input cannot be read as a whole.
@@ -159,7 +163,14 @@ def mine_batch(
             E904 when a report comes without its result (a bug).
     """
     limits = input_limits(patterns_dir)
-    records = read_inputs(inputs, id_col=id_col, text_col=text_col, limits=limits)
+    records = read_inputs(
+        inputs,
+        id_col=id_col,
+        text_col=text_col,
+        limits=limits,
+        delimiter=delimiter,
+        encoding=encoding,
+    )
     active = resolve_miner(miner, patterns_dir)
     pairs: list[tuple[Report, ReportResult]] = []
     errors: list[RecordError] = []

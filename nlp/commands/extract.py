@@ -89,6 +89,8 @@ def extract_tables(
     text_col: str = "text",
     patterns_dir: str | Path | None = None,
     miner: Mining | None = None,
+    delimiter: str | None = None,
+    encoding: str | None = None,
 ) -> ExtractTables:
     """Read reports, run the miner and build the report, findings, errors and recommendations
     tables.
@@ -98,18 +100,24 @@ def extract_tables(
         >>> tables = extract_tables("reports.csv", id_col="accession")  # doctest: +SKIP
         >>> tables.reports[["report_id", "triage"]]  # doctest: +SKIP
         >>> tables = extract_tables(df, id_col="accession", text_col="report")  # doctest: +SKIP
+        >>> extract_tables("export.csv.gz", delimiter=";", encoding="cp1252")  # doctest: +SKIP
 
     Args:
-        inputs: One input or several (JSONL, CSV, Parquet, ``.txt`` files, folders of
-            ``.txt`` files), read in the order given; or data: a pandas DataFrame, or an
-            iterable of dicts (one record each). Data is read like a file
-            (:mod:`calcminer.nlp.io.frames`): every row gives a report or an error row, whose
-            ``source`` is ``<DataFrame>`` or ``<records>`` and ``line`` the row number (1 =
-            first row). A list of strings is a list of paths.
+        inputs: One input or several (JSONL, CSV, TSV, each maybe compressed: ``.gz``,
+            ``.bz2``, ``.xz``, ``.zst``; Parquet, ``.xlsx``, ``.txt`` files, folders of
+            ``.txt`` files, ``-`` for standard input), read in the order given; or data: a
+            pandas DataFrame, or an iterable of dicts (one record each). Data is read like a
+            file (:mod:`calcminer.nlp.io.frames`): every row gives a report or an error row,
+            whose ``source`` is ``<DataFrame>`` or ``<records>`` and ``line`` the row number
+            (1 = first row). A list of strings is a list of paths.
         id_col: Id column of tabular inputs and data.
         text_col: Text column of tabular inputs and data.
         patterns_dir: Pattern folder for a new miner; ignored when ``miner`` is given.
         miner: A miner to reuse (e.g. across calls); None builds one.
+        delimiter: Cell delimiter of CSV and TSV inputs: one character, or ``tab``; None:
+            ``,`` for ``.csv``, tab for ``.tsv``.
+        encoding: Codec of text inputs (``cp1252``, ``latin-1`` ...); None: strict UTF-8,
+            a record that is not UTF-8 becomes an error row (E117).
 
     Returns:
         The tables; ``records_read == len(reports) + len(errors)``.
@@ -127,7 +135,13 @@ def extract_tables(
     """
     source = classify_inputs(inputs)
     batch = mine_batch(
-        source, id_col=id_col, text_col=text_col, patterns_dir=patterns_dir, miner=miner
+        source,
+        id_col=id_col,
+        text_col=text_col,
+        patterns_dir=patterns_dir,
+        miner=miner,
+        delimiter=delimiter,
+        encoding=encoding,
     )
     duplicates = DuplicateIds()
     for _ in duplicates.watch(report for report, _ in batch.items):
@@ -189,6 +203,8 @@ def run_extract(
     miner: Mining | None = None,
     engine: EngineOptions | None = None,
     recommendations_out: str | Path | None = None,
+    delimiter: str | None = None,
+    encoding: str | None = None,
 ) -> ExtractSummary:
     """Run ``calcminer extract``: mine the inputs chunk by chunk and write the tables.
 
@@ -199,7 +215,8 @@ def run_extract(
     :mod:`calcminer.nlp.engine.run`), so memory does not grow with the archive.
 
     Args:
-        inputs: Input files or folders, read in order.
+        inputs: Input files or folders, read in order; ``-`` reads standard input (once:
+            not with ``engine.resume``, E252).
         output: Report table path (``.csv``, ``.parquet`` or ``.jsonl``).
         findings_out: Optional findings table path.
         flagged_out: Optional path for the flagged reports (triage workup or urgent).
@@ -212,6 +229,10 @@ def run_extract(
         engine: Engine, workers, chunk size, resume and progress options.
         recommendations_out: Optional path for the recommendations table (one row per
             follow-up recommendation).
+        delimiter: Cell delimiter of CSV and TSV inputs: one character, or ``tab``; None:
+            ``,`` for ``.csv``, tab for ``.tsv``.
+        encoding: Codec of text inputs (``cp1252``, ``latin-1`` ...); None: strict UTF-8,
+            a record that is not UTF-8 becomes an error row (E117).
 
     Returns:
         The run summary.
@@ -263,6 +284,8 @@ def run_extract(
         patterns_dir=patterns_dir,
         options=options,
         miner_factory=make_miner,
+        delimiter=delimiter,
+        encoding=encoding,
     )
     totals = result.totals
     # The check counts the rows written to the files (the engine checked them before

@@ -115,6 +115,8 @@ def run_figures(
     text_col: str = "text",
     patterns_dir: str | Path | None = None,
     miner: Mining | None = None,
+    delimiter: str | None = None,
+    encoding: str | None = None,
 ) -> FiguresRunSummary:
     """Run ``calcminer figures``: triage, size and Couinaud-segment figures for a batch.
 
@@ -129,6 +131,10 @@ def run_figures(
         text_col: Text column of tabular inputs.
         patterns_dir: Rule folder (miner and the urgent size threshold).
         miner: A miner to reuse.
+        delimiter: Cell delimiter of CSV and TSV inputs: one character, or ``tab``; None:
+            ``,`` for ``.csv``, tab for ``.tsv``.
+        encoding: Codec of text inputs to mine (``cp1252``, ``latin-1`` ...); None: strict UTF-8,
+            a record that is not UTF-8 becomes an error row (E117).
 
     Returns:
         The run summary: the figures written, the reports drawn and the record errors.
@@ -149,7 +155,13 @@ def run_figures(
         reports = read_report_tables(inputs)
     else:
         batch = mine_batch(
-            inputs, id_col=id_col, text_col=text_col, patterns_dir=patterns_dir, miner=miner
+            inputs,
+            id_col=id_col,
+            text_col=text_col,
+            patterns_dir=patterns_dir,
+            miner=miner,
+            delimiter=delimiter,
+            encoding=encoding,
         )
         reports = reports_frame(result for _, result in batch.items)
         errors = len(batch.errors)

@@ -70,6 +70,8 @@ def run_review(
     text_col: str = "text",
     patterns_dir: str | Path | None = None,
     miner: Mining | None = None,
+    delimiter: str | None = None,
+    encoding: str | None = None,
 ) -> ReviewRunSummary:
     """Run ``calcminer review``: mine a batch and write the self-contained HTML review page.
 
@@ -91,6 +93,10 @@ def run_review(
         text_col: Text column of tabular inputs.
         patterns_dir: Pattern folder; None uses the packaged patterns.
         miner: A miner to reuse; None builds one from ``patterns_dir``.
+        delimiter: Cell delimiter of CSV and TSV inputs: one character, or ``tab``; None:
+            ``,`` for ``.csv``, tab for ``.tsv``.
+        encoding: Codec of text inputs (``cp1252``, ``latin-1`` ...); None: strict UTF-8,
+            a record that is not UTF-8 becomes an error row (E117).
 
     Returns:
         The run summary.
@@ -114,7 +120,13 @@ def run_review(
         free_format=frozenset({"review"}),
     )
     batch = mine_batch(
-        inputs, id_col=id_col, text_col=text_col, patterns_dir=patterns_dir, miner=miner
+        inputs,
+        id_col=id_col,
+        text_col=text_col,
+        patterns_dir=patterns_dir,
+        miner=miner,
+        delimiter=delimiter,
+        encoding=encoding,
     )
     triage: dict[str, int] = {level: 0 for level in TRIAGE_LEVELS}
     for _, result in batch.items:

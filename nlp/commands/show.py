@@ -45,6 +45,8 @@ def run_show(
     text_col: str = "text",
     patterns_dir: str | Path | None = None,
     miner: Mining | None = None,
+    delimiter: str | None = None,
+    encoding: str | None = None,
 ) -> ShownReport:
     """Run ``calcminer show``: pick one report and mine it.
 
@@ -57,6 +59,8 @@ def run_show(
         text_col: Text column of a tabular ``file``.
         patterns_dir: Pattern folder; None uses the packaged patterns.
         miner: A miner to reuse; None builds one from ``patterns_dir``.
+        delimiter: Cell delimiter of a CSV or TSV ``file``; None: by its type.
+        encoding: Codec of a text ``file``; None: strict UTF-8.
 
     Returns:
         The report and its result.
@@ -65,7 +69,15 @@ def run_show(
         CalcminerError: E220-E223 when no single usable report is picked (see
             :func:`calcminer.nlp.views.explain.pick_report`), input and pattern problems.
     """
-    report = pick_report(text, file, report_id, id_col=id_col, text_col=text_col)
+    report = pick_report(
+        text,
+        file,
+        report_id,
+        id_col=id_col,
+        text_col=text_col,
+        delimiter=delimiter,
+        encoding=encoding,
+    )
     result = next(iter(resolve_miner(miner, patterns_dir).mine([report])))
     return ShownReport(report, result)
 

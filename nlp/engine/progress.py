@@ -5,15 +5,25 @@ on a terminal (its total comes from :func:`calcminer.nlp.engine.inputs.count_rec
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 
 class ProgressBar:
-    """A progress bar with reports/s and ETA on stderr, shown only on a terminal."""
+    """A progress bar with reports/s and ETA on stderr, shown only on a terminal.
 
-    def __init__(self, total: int | None, enabled: bool) -> None:
+    Args:
+        total: The records to mine, None if unknown (no time left is shown), or a function
+            that counts them: called only when the bar is shown, so a run whose stderr is no
+            terminal does not read its inputs to count them.
+        enabled: Whether to show the bar (on a terminal).
+    """
+
+    def __init__(self, total: int | Callable[[], int | None] | None, enabled: bool) -> None:
         self._bar: Any = None
         if enabled and sys.stderr.isatty():
+            if callable(total):
+                total = total()
             from rich.progress import (
                 BarColumn,
                 MofNCompleteColumn,

@@ -66,8 +66,9 @@ from calcminer.nlp.engine.inputs import (  # noqa: F401
 )
 from calcminer.nlp.engine.progress import ProgressBar
 from calcminer.nlp.engine.workfolder import PART_NAME, PartStore, locked, open_store, work_dir_for
-from calcminer.nlp.errors import CalcminerError, Errors
+from calcminer.nlp.errors import CalcminerError, Errors, InputError
 from calcminer.nlp.io.readers import input_limits, read_reports
+from calcminer.nlp.io.sources import is_stdin
 from calcminer.nlp.rules.patterns import PatternSet
 from calcminer.nlp.schema import RecordError, Report
 
@@ -295,6 +296,8 @@ def run_engine(
     patterns_dir: str | Path | None = None,
     options: EngineOptions | None = None,
     miner_factory: Callable[[], Mining] | None = None,
+    delimiter: str | None = None,
+    encoding: str | None = None,
 ) -> EngineResult:
     """Mine an archive chunk by chunk and write the requested tables.
 
@@ -302,7 +305,8 @@ def run_engine(
     that a killed run left beside them are removed first.
 
     Args:
-        inputs: Input files or folders, read in order (checked before any work).
+        inputs: Input files or folders, read in order (checked before any work), or ``-``
+            for standard input (read once: not with ``resume``).
         outputs: Role (``reports``, ``findings``, ``flagged``, ``errors``,
             ``recommendations``) -> path.
         errors_default: Where the errors table goes when ``outputs`` has none and there are
@@ -313,6 +317,9 @@ def run_engine(
         options: Engine, workers, chunk size, resume, progress.
         miner_factory: Builds the miner for in-process mining; None builds the rule-based
             miner from ``patterns_dir``. Worker processes always build their own.
+        delimiter: Cell delimiter of CSV and TSV inputs (see
+            :func:`~calcminer.nlp.io.readers.read_reports`).
+        encoding: Codec of text inputs; None: strict UTF-8.
 
     Returns:
         Totals over all chunks and rows written per output.
@@ -323,10 +330,14 @@ def run_engine(
     Raises:
         CalcminerError: Input, pattern or output problems; E225 when another run writes an
             output, E209 when a resume does not match, E224 for an unsafe work folder, E227
-            when the rows written do not match the records read.
+            when the rows written do not match the records read, E252 to resume a run that
+            reads standard input.
     """
     from calcminer.nlp.io.atomic import remove_stale_temps
 
+    chosen = options or EngineOptions()
+    if chosen.resume and any(is_stdin(raw) for raw in inputs):
+        raise InputError(Errors.E252)
     targets = [*outputs.values(), *([errors_default] if errors_default is not None else [])]
     duplicates = DuplicateIds()
     with locked(targets):
@@ -339,9 +350,11 @@ def run_engine(
             id_col=id_col,
             text_col=text_col,
             patterns_dir=patterns_dir,
-            options=options or EngineOptions(),
+            options=chosen,
             miner_factory=miner_factory,
             duplicates=duplicates,
+            delimiter=delimiter,
+            encoding=encoding,
         )
     duplicates.warn()  # W001 for the caller, once the outputs are written and unlocked
     return result
@@ -358,6 +371,8 @@ def _run_locked(
     options: EngineOptions,
     miner_factory: Callable[[], Mining] | None,
     duplicates: DuplicateIds,
+    delimiter: str | None,
+    encoding: str | None,
 ) -> EngineResult:
     """:func:`run_engine` once the outputs are locked (``duplicates`` notes repeated ids)."""
     from calcminer.nlp.rules.patterns import load_patterns
@@ -368,7 +383,14 @@ def _run_locked(
     patterns = load_patterns(patterns_dir)
     limits = input_limits(patterns_dir)
     items = duplicates.watch(
-        read_reports(list(inputs), id_col=id_col, text_col=text_col, limits=limits)
+        read_reports(
+            list(inputs),
+            id_col=id_col,
+            text_col=text_col,
+            limits=limits,
+            delimiter=delimiter,
+            encoding=encoding,
+        )
     )
     fingerprint = run_fingerprint(
         inputs,
@@ -377,6 +399,8 @@ def _run_locked(
         chunk_size=opts.chunk_size,
         patterns_dir=patterns_dir,
         prefilter=opts.prefilter,
+        delimiter=delimiter,
+        encoding=encoding,
     )
     store = open_store(work_dir_for(outputs["reports"]), fingerprint, opts.resume)
     try:
@@ -385,7 +409,7 @@ def _run_locked(
             store,
             done,
             items,
-            inputs,
+            lambda: count_records(inputs, encoding=encoding),
             outputs,
             errors_default,
             patterns,
@@ -407,20 +431,21 @@ def _mine_and_assemble(
     store: PartStore,
     done: Mapping[int, ChunkStats],
     items: Iterable[Report | RecordError],
-    inputs: Sequence[str | Path],
+    count: Callable[[], int | None],
     outputs: Mapping[str, Path],
     errors_default: Path | None,
     patterns: PatternSet,
     opts: EngineOptions,
     miner_factory: Callable[[], Mining] | None,
 ) -> EngineResult:
-    """Mine the chunks not done yet, save their parts, then write the outputs."""
+    """Mine the chunks not done yet, save their parts, then write the outputs (``count``
+    counts the records for the progress bar, if it is shown)."""
     from calcminer.nlp.io.formats import output_format
 
     totals = RunTotals()
     n_chunks = 0
     records = 0
-    progress = ProgressBar(count_records(inputs) if opts.progress else None, opts.progress)
+    progress = ProgressBar(count, opts.progress)
 
     def on_chunk(stats: ChunkStats) -> None:
         totals.add(stats)

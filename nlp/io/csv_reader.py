@@ -1,9 +1,12 @@
-"""The CSV reader: parsed strictly, record by record, recovering from broken quoting.
+"""The CSV reader (TSV too, and any delimiter): parsed strictly, record by record, recovering
+from broken quoting.
 
 Quoted cells may span lines; a record whose quoting is broken is an error row (E143, E144)
 and reading goes on at the line after its first. Each row must start with an id like the
 file's first (:class:`IdShape`): a row that does not is a fragment of the record above it,
-cut by a line break outside quotes (E141), and that record is an error row too (E142).
+cut by a line break outside quotes (E141), and that record is an error row too (E142). The
+file comes from a :class:`~calcminer.nlp.io.sources.Source` (plain, compressed, or standard
+input), decoded as :class:`~calcminer.nlp.io.sources.ReadOptions` say.
 """
 
 from __future__ import annotations
@@ -13,22 +16,23 @@ import re
 import string
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TextIO
+from typing import IO
 
 from calcminer.nlp.errors import Errors, InputError
 from calcminer.nlp.io.records import (
-    INPUT_ENCODING,
     UNDECODED,
     InputLimits,
     Item,
     build_record,
     describe_error,
 )
+from calcminer.nlp.io.sources import ReadOptions, Source
 from calcminer.nlp.schema import RecordError, Report
 
 #: The csv module refuses fields over 128 KiB by default; a long report can exceed that.
 CSV_FIELD_LIMIT_CHARS = 2**31 - 1
+#: Cell delimiter of each tabular text suffix (``--delimiter`` chooses another).
+DELIMITERS = {".csv": ",", ".tsv": "\t"}
 #: Punctuation of running text: a CSV id holds it only when the file's first id does.
 _PROSE_PUNCTUATION = ".,:;!?()\"'`"
 #: Characters every CSV report id may hold, whatever the file's first id looks like: digits,
@@ -85,7 +89,7 @@ class _CsvFeed:
 _CsvRecord = tuple[int, list[str] | None, str | None, str, str]
 
 
-def _csv_records(handle: TextIO, max_lines: int) -> Iterator[_CsvRecord]:
+def _csv_records(handle: IO[str], max_lines: int, delimiter: str = ",") -> Iterator[_CsvRecord]:
     """Parse a CSV file strictly, record by record, recovering from broken quoting.
 
     A record the csv module rejects (strict mode: text after a closing quote, a quoted cell
@@ -99,7 +103,7 @@ def _csv_records(handle: TextIO, max_lines: int) -> Iterator[_CsvRecord]:
     first = 1
     expected: int | None = None
     while True:
-        reader = csv.reader(feed.lines(), strict=True)
+        reader = csv.reader(feed.lines(), strict=True, delimiter=delimiter)
         try:
             for cells in reader:
                 spanned = len(feed.pending)
@@ -120,7 +124,7 @@ def _csv_records(handle: TextIO, max_lines: int) -> Iterator[_CsvRecord]:
                 return
             feed.replay.extend(reversed(lines[1:]))
             code, reason = _csv_problem(e, first, len(lines), max_lines)
-            yield first, None, code, reason, _first_cell(lines[0])
+            yield first, None, code, reason, _first_cell(lines[0], delimiter)
             first += 1
 
 
@@ -140,28 +144,34 @@ def _csv_problem(error: Exception, first: int, spanned: int, max_lines: int) -> 
     return "E143", Errors.E143.format(line=first, how=how, next=first + 1)
 
 
-def _open_csv(path: Path) -> TextIO:
-    """Open a CSV file as text; bytes that are not UTF-8 become lone surrogates (E117 rows)."""
-    return path.open(encoding=INPUT_ENCODING, errors="surrogateescape", newline="")
-
-
-def csv_header(path: Path, limits: InputLimits) -> list[str]:
+def csv_header(
+    source: Source, limits: InputLimits, delimiter: str = ",", options: ReadOptions | None = None
+) -> list[str]:
     """Return the header row of a CSV file ([] for an empty file)."""
+    chosen = options or ReadOptions()
     try:
-        with _open_csv(path) as handle:
-            first = next(_csv_records(handle, limits.max_csv_record_lines), None)
+        with source.open_text(chosen) as handle:
+            first = next(_csv_records(handle, limits.max_csv_record_lines, delimiter), None)
     except (OSError, UnicodeDecodeError) as e:
-        raise InputError(Errors.E105.format(path=path, detail=describe_error(e))) from e
+        detail = _read_problem(e, chosen)
+        raise InputError(Errors.E105.format(path=source.label, detail=detail)) from e
     if first is None:
         return []
     header = first[1]
     if header is None:
         detail = "the header row has broken quoting"
-        raise InputError(Errors.E105.format(path=path, detail=detail))
+        raise InputError(Errors.E105.format(path=source.label, detail=detail))
     if any(UNDECODED.search(name) for name in header):
-        detail = "the header row is not valid UTF-8"
-        raise InputError(Errors.E105.format(path=path, detail=detail))
+        detail = f"the header row is not valid {chosen.encoding_name}"
+        raise InputError(Errors.E105.format(path=source.label, detail=detail))
     return header
+
+
+def _read_problem(error: OSError | UnicodeDecodeError, options: ReadOptions) -> str:
+    """What went wrong reading a CSV file, never its content (E105's detail)."""
+    if isinstance(error, UnicodeDecodeError) and options.encoding is not None:
+        return f"not valid {options.encoding} text ({error.reason})"
+    return describe_error(error)
 
 
 class IdShape:
@@ -232,12 +242,19 @@ def _char_kind(char: str) -> str:
     return "other characters"
 
 
-def _first_cell(line: str) -> str:
+def _first_cell(line: str, delimiter: str = ",") -> str:
     """The first cell of a raw CSV line, roughly (for judging a row the csv module rejects)."""
-    return line.split(",", 1)[0].strip().strip('"')
+    return line.split(delimiter, 1)[0].strip().strip('"')
 
 
-def read_csv_file(path: Path, id_col: str, text_col: str, limits: InputLimits) -> Iterator[Item]:
+def read_csv_file(
+    source: Source,
+    id_col: str,
+    text_col: str,
+    limits: InputLimits,
+    delimiter: str = ",",
+    options: ReadOptions | None = None,
+) -> Iterator[Item]:
     """Yield one item per data row of a CSV file (row 1 = first row after the header).
 
     Quoted cells may span lines. Blank rows are skipped but keep their row number. All
@@ -246,19 +263,24 @@ def read_csv_file(path: Path, id_col: str, text_col: str, limits: InputLimits) -
     start with an id like the file's first (:class:`IdShape`): a row that does not is a
     fragment of the record above it, cut by a line break outside quotes (E141), and that
     record, whose text is cut, is an error row too (E142). So one record is held back until
-    the next row shows whether it continues.
+    the next row shows whether it continues. Cells are split at ``delimiter`` (a tab for
+    TSV) and decoded with ``options``' codec (a cell that does not decode: E117, or E181
+    with ``--encoding``).
     """
-    source = str(path)
+    chosen = options or ReadOptions()
+    name = source.name
     row_number = 0
     shape = IdShape(limits.max_report_id_chars) if limits.check_csv_id_shape else None
     held: Item | None = None
     previous_limit = csv.field_size_limit(CSV_FIELD_LIMIT_CHARS)
     try:
-        with _open_csv(path) as handle:
-            records = _csv_records(handle, limits.max_csv_record_lines)
+        with source.open_text(chosen) as handle:
+            records = _csv_records(handle, limits.max_csv_record_lines, delimiter)
             first = next(records, None)
             header = (first[1] if first is not None else None) or []
-            row = _CsvRow(source, header, header.index(id_col), id_col, text_col, shape, limits)
+            row = _CsvRow(
+                name, header, header.index(id_col), id_col, text_col, shape, limits, chosen
+            )
             for line, cells, code, reason, lead in records:
                 row_number += 1
                 if cells == []:
@@ -279,8 +301,8 @@ def read_csv_file(path: Path, id_col: str, text_col: str, limits: InputLimits) -
             if held is not None:
                 yield held
     except (OSError, UnicodeDecodeError) as e:
-        detail = f"{describe_error(e)} after row {row_number}"
-        raise InputError(Errors.E105.format(path=path, detail=detail)) from e
+        detail = f"{_read_problem(e, chosen)} after row {row_number}"
+        raise InputError(Errors.E105.format(path=source.label, detail=detail)) from e
     finally:
         csv.field_size_limit(previous_limit)
 
@@ -296,21 +318,22 @@ class _CsvRow:
     text_col: str
     shape: IdShape | None
     limits: InputLimits
+    options: ReadOptions
 
     def item(self, line: int, row_number: int, cells: list[str]) -> tuple[Item, bool]:
         """The item of a parsed row, and whether the row continues the record above it."""
         source, id_index = self.source, self.id_index
         id_cell = cells[id_index] if id_index < len(cells) else ""
         if UNDECODED.search(id_cell):
-            reason = Errors.E117.format(detail="a byte that is not UTF-8, in the id cell")
-            return RecordError(source, row_number, None, "E117", reason), False
+            code, reason = self._undecoded(", in the id cell")
+            return RecordError(source, row_number, None, code, reason), False
         if self.shape is not None and (why := self.shape.mismatch(id_cell)) is not None:
             reason = Errors.E141.format(line=line, why=why)
             return RecordError(source, row_number, None, "E141", reason), True
         shown = id_cell if id_cell.strip() and self._short(id_cell) else None
         if any(UNDECODED.search(cell) for cell in cells):
-            reason = Errors.E117.format(detail="a byte that is not UTF-8")
-            return RecordError(source, row_number, shown, "E117", reason), False
+            code, reason = self._undecoded("")
+            return RecordError(source, row_number, shown, code, reason), False
         if len(cells) != len(self.header):
             reason = Errors.E118.format(got=len(cells), expected=len(self.header))
             return RecordError(source, row_number, shown, "E118", reason), False
@@ -333,6 +356,15 @@ class _CsvRow:
     def _short(self, cell: str) -> bool:
         return len(cell) <= self.limits.max_report_id_chars and cell.isprintable()
 
+    def _undecoded(self, where: str) -> tuple[str, str]:
+        """Code and reason of a row with a byte that does not decode (E117; E181 when the
+        encoding was given)."""
+        encoding = self.options.encoding
+        if encoding is None:
+            return "E117", Errors.E117.format(detail=f"a byte that is not UTF-8{where}")
+        detail = f"a byte that is not {encoding} text{where}"
+        return "E181", Errors.E181.format(encoding=encoding, detail=detail)
+
 
 def _cut(held: Item, line: int) -> Item:
     """The record above a continuation row: its text is cut (E142), unless it already failed
@@ -343,4 +375,4 @@ def _cut(held: Item, line: int) -> Item:
     return held
 
 
-__all__ = ["CSV_FIELD_LIMIT_CHARS", "IdShape", "csv_header", "read_csv_file"]
+__all__ = ["CSV_FIELD_LIMIT_CHARS", "DELIMITERS", "IdShape", "csv_header", "read_csv_file"]

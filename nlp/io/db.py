@@ -126,8 +126,8 @@ def read_database(
         InputError: At call time, E130 for an invalid URL and E131 for a dialect or driver
             that is not installed. During iteration, before the first item: E132 when the
             connection fails, E133 when the query fails, E134 when the statement returns no
-            rows, E135 when the id or text column is missing and E136 for duplicate column
-            names. E133 also when reading fails after some rows.
+            rows, E135 when the id or text column is missing (E185 when both are) and E136 for
+            duplicate column names. E133 also when reading fails after some rows.
     """
     if batch_rows < 1:
         raise CalcminerError(Errors.E138.format(value=batch_rows))
@@ -320,10 +320,17 @@ def _read_rows(
 
 
 def _check_result_columns(url: str, columns: Sequence[str], id_col: str, text_col: str) -> None:
-    """Raise E136 for duplicate column names and E135 when the id or text column is missing."""
+    """Raise E136 for duplicate column names, E135 when the id or the text column is missing
+    and E185 when both are (one message naming both)."""
     duplicates = sorted({name for name in columns if columns.count(name) > 1})
     if duplicates:
         raise InputError(Errors.E136.format(url=url, columns=column_names(duplicates)))
+    if id_col not in columns and text_col not in columns:
+        raise InputError(
+            Errors.E185.format(
+                url=url, id_col=id_col, text_col=text_col, present=column_names(columns)
+            )
+        )
     for role, column in (("id", id_col), ("text", text_col)):
         if column not in columns:
             raise InputError(

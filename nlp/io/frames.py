@@ -139,6 +139,8 @@ def read_inputs(
     text_col: str = "text",
     *,
     limits: InputLimits | None = None,
+    delimiter: str | None = None,
+    encoding: str | None = None,
 ) -> Iterator[Item]:
     """Read paths (:func:`~calcminer.nlp.io.readers.read_reports`) or data, one item per
     record, in order.
@@ -151,6 +153,8 @@ def read_inputs(
         id_col: Id column.
         text_col: Text column.
         limits: Input limits; None reads the packaged ones.
+        delimiter: Cell delimiter of CSV and TSV files (see ``read_reports``).
+        encoding: Codec of text files (see ``read_reports``); data is already text.
 
     Returns:
         An iterator over one report or error row per record.
@@ -161,7 +165,14 @@ def read_inputs(
     """
     chosen = classify_inputs(inputs)
     if not isinstance(chosen, InMemory):
-        return read_reports(chosen, id_col=id_col, text_col=text_col, limits=limits)
+        return read_reports(
+            chosen,
+            id_col=id_col,
+            text_col=text_col,
+            limits=limits,
+            delimiter=delimiter,
+            encoding=encoding,
+        )
     active = limits if limits is not None else input_limits()
     if chosen.frame is not None:
         items = _frame_items(chosen.frame, id_col, text_col, active)

@@ -119,11 +119,18 @@ def build_record(
     return Report(report_id=report_id, text=text, meta=meta, source=source, line=line)
 
 
-def check_columns(path: Path, columns: Sequence[str], id_col: str, text_col: str) -> None:
-    """Raise E106 for duplicate column names and E103 when the id or text column is missing."""
+def check_columns(path: str | Path, columns: Sequence[str], id_col: str, text_col: str) -> None:
+    """Raise E106 for duplicate column names, E103 when the id or the text column is missing
+    and E184 when both are (one message naming both)."""
     duplicates = sorted({name for name in columns if columns.count(name) > 1})
     if duplicates:
         raise InputError(Errors.E106.format(path=path, columns=column_names(duplicates)))
+    if id_col not in columns and text_col not in columns:
+        raise InputError(
+            Errors.E184.format(
+                path=path, id_col=id_col, text_col=text_col, present=column_names(columns)
+            )
+        )
     for role, column in (("id", id_col), ("text", text_col)):
         if column not in columns:
             raise InputError(

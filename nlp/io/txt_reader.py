@@ -76,11 +76,12 @@ def skipped_files_message(skipped: Sequence[Path]) -> str:
     return Warnings.W002.format(count=len(skipped))
 
 
-def read_txt_file(path: Path) -> Item:
+def read_txt_file(path: Path, encoding: str | None = None) -> Item:
     """Read one ``.txt`` file as one report whose id is the file stem.
 
     The file is opened without blocking and checked to be a regular file before it is read,
-    so a FIFO or device is an error row (E148), never a wait.
+    so a FIFO or device is an error row (E148), never a wait. It is decoded as UTF-8 (E117
+    when it is not), or with ``encoding`` (``--encoding``; E181 when it does not decode).
     """
     source = str(path)
     try:
@@ -90,8 +91,11 @@ def read_txt_file(path: Path) -> Item:
     except OSError as e:
         raise InputError(Errors.E105.format(path=path, detail=describe_error(e))) from e
     try:
-        text = data.decode(INPUT_ENCODING)
+        text = data.decode(encoding or INPUT_ENCODING)
     except UnicodeDecodeError as e:
+        if encoding is not None:
+            reason = Errors.E181.format(encoding=encoding, detail=f"byte {e.start}")
+            return RecordError(source, None, path.stem, "E181", reason)
         reason = Errors.E117.format(detail=f"byte {e.start}")
         return RecordError(source, None, path.stem, "E117", reason)
     if not text.strip():

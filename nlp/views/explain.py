@@ -400,8 +400,11 @@ def pick_report(
     *,
     id_col: str = "report_id",
     text_col: str = "text",
+    delimiter: str | None = None,
+    encoding: str | None = None,
 ) -> Report:
-    """The report ``calcminer show`` explains: the TEXT argument, a .txt file, or one record.
+    """The report ``calcminer show`` explains: the TEXT argument, a .txt file, or one record
+    (``delimiter`` and ``encoding`` say how a text file is read).
 
     Raises:
         CalcminerError: E220 when neither or both of TEXT and --file are given, E221 when a
@@ -415,7 +418,10 @@ def pick_report(
     if file is None or text is not None:  # neither, or both
         raise CalcminerError(Errors.E220)
     chosen: Report | RecordError | None = None
-    for item in read_reports([file], id_col=id_col, text_col=text_col):
+    records = read_reports(
+        [file], id_col=id_col, text_col=text_col, delimiter=delimiter, encoding=encoding
+    )
+    for item in records:
         if report_id is None:
             if chosen is not None:
                 raise CalcminerError(Errors.E221.format(path=file))

@@ -225,6 +225,16 @@ def test_db_missing_column_lists_columns_present(db_path, query, role, column):
     assert f"Columns present: {', '.join(repr(name) for name in present)}" in message
 
 
+def test_db_missing_id_and_text_columns_are_named_together(db_path):
+    items = read_database(_url(db_path), "SELECT patient_id, modality FROM reports")
+    with pytest.raises(InputError) as info:
+        next(items)
+    assert info.value.code == "E185"
+    message = str(info.value)
+    assert "neither the id column 'report_id' nor the text column 'text'" in message
+    assert "Columns present: 'patient_id', 'modality'" in message
+
+
 def test_db_duplicate_columns_fail(db_path):
     query = "SELECT report_id, text, modality AS text FROM reports"
     with pytest.raises(InputError) as info:

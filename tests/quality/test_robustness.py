@@ -213,9 +213,9 @@ def test_robustness_csv_ragged_rows_and_quoted_newlines(
     [
         pytest.param(
             "csv",
-            [{"id": "1", "body": NORMAL, "site": "x"}],
+            [{"id": "1", "text": NORMAL, "site": "x"}],
             "id",
-            "'id', 'body', 'site'",
+            "'id', 'text', 'site'",
             id="csv",
         ),
         pytest.param(
