@@ -162,10 +162,10 @@ def _direct_array(values: list[Any], kind: ColumnKind) -> Any:
         return BooleanArray(data, missing)
     if kind == "Int64":
         try:
-            data = np.array([1 if value is None else value for value in values], dtype=np.int64)
+            ints = np.array([1 if value is None else value for value in values], dtype=np.int64)
         except OverflowError:
             return None
-        return IntegerArray(data, missing)
+        return IntegerArray(ints, missing)
     floats = np.array([np.nan if value is None else value for value in values], dtype=np.float64)
     return FloatingArray(floats, np.isnan(floats))
 

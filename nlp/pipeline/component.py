@@ -7,13 +7,18 @@ takes its patterns (``initialize``, ``to_disk``, ``from_disk``). A component mad
 ``nlp.add_pipe`` alone has no rules until then; calling it raises E012. ``nlp.to_disk`` saves
 each component's rules beside it, so ``spacy.load`` restores the same pipeline without the
 folder they first came from.
-"""
 
-from __future__ import annotations
+No postponed annotations here: ``nlp.initialize()`` has spaCy check the settings of
+:meth:`RuleComponent.initialize` against its signature with pydantic (v1 under spaCy 3.7, v2
+under 3.8), and pydantic v2 cannot resolve a string annotation from this module. The ``patterns``
+parameter is ``Any`` at run time: pydantic v1 would otherwise turn :class:`PatternSet` (and the
+dataclasses it holds) into pydantic dataclasses, adding attributes to them; a pattern set has
+validated itself when it was loaded.
+"""
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 
 from spacy.language import Language
 
@@ -24,6 +29,11 @@ from calcminer.nlp.rules.patterns import (
     read_pattern_set,
     write_pattern_set,
 )
+
+if TYPE_CHECKING:
+    _Rules = PatternSet
+else:
+    _Rules = Any
 
 
 class RuleComponent:
@@ -51,7 +61,7 @@ class RuleComponent:
         get_examples: Callable[[], Iterable[Any]] | None = None,
         *,
         nlp: Language | None = None,
-        patterns: PatternSet | None = None,
+        patterns: _Rules | None = None,
     ) -> None:
         """Set the component up from ``patterns`` (None: the packaged rules).
 
@@ -81,7 +91,7 @@ class RuleComponent:
         """Save the rules (their files and overrides) to ``path``, for ``spacy.load``."""
         write_pattern_set(self.rules, path)
 
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> RuleComponent:
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> Self:
         """Load the rules saved by :meth:`to_disk` (validated) and set the component up."""
         self.initialize(patterns=read_pattern_set(path))
         return self

@@ -379,7 +379,7 @@ def test_engine_fingerprint_follows_content_not_size_and_time(tmp_path: Path) ->
 def test_engine_worker_freezes_its_miner_after_building_it() -> None:
     """A worker moves its miner out of the collector's generations once built (gc.freeze),
     so collections while mining do not traverse it; run in a child so this process is not
-    frozen."""
+    frozen. (CPython 3.12 starts with a few hundred objects frozen already.)"""
     code = (
         "import gc\n"
         "from calcminer.nlp.engine.run import _init_worker\n"
@@ -391,4 +391,4 @@ def test_engine_worker_freezes_its_miner_after_building_it() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     before, after = map(int, done.stdout.split())
-    assert before == 0 and after > 10_000
+    assert before < 1_000 and after - before > 10_000

@@ -79,6 +79,23 @@ def test_component_add_pipe_then_initialize_gives_the_packaged_rules() -> None:
     assert _findings(nlp) == _findings(build_pipeline())
 
 
+def test_component_initialize_leaves_the_rule_classes_alone() -> None:
+    """spaCy checks initialize()'s settings with pydantic (v1 under spaCy 3.7, v2 under 3.8):
+    that works on both, and does not turn the rule dataclasses into pydantic dataclasses."""
+    from calcminer.nlp.rules import patterns
+
+    classes = [
+        value
+        for value in vars(patterns).values()
+        if isinstance(value, type) and value.__module__ == patterns.__name__
+    ]
+    before = {cls: dict(vars(cls)) for cls in classes}
+    nlp = spacy.blank("en")
+    nlp.add_pipe("calcminer_sections")
+    nlp.initialize()
+    assert {cls: dict(vars(cls)) for cls in classes} == before
+
+
 def test_component_factory_with_a_patterns_dir_still_loads_it(patterns_copy: Path) -> None:
     nlp = spacy.blank("en")
     linker = nlp.add_pipe("calcminer_linker", config={"patterns_dir": str(patterns_copy)})
