@@ -59,9 +59,13 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _END = object()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class InMemory:
     """Data handed to the Python API: a DataFrame (``frame``) or records (``records``).
+
+    Compared by identity (``eq=False``): comparing the data itself would compare DataFrames
+    cell by cell, which has no single truth value (Python 3.13's dataclasses compare field by
+    field, without the identity shortcut of tuples).
 
     Attributes:
         source: ``<DataFrame>`` or ``<records>``, the ``source`` of its error rows.

@@ -52,7 +52,9 @@ def test_frames_paths_stay_paths(tmp_path: Path) -> None:
 
 def test_frames_data_is_told_from_paths() -> None:
     frame = pd.DataFrame(RECORDS)
-    assert classify_inputs(frame) == InMemory(DATAFRAME_SOURCE, frame=frame)
+    told = classify_inputs(frame)
+    assert isinstance(told, InMemory)
+    assert (told.source, told.frame, told.records) == (DATAFRAME_SOURCE, frame, None)
     chosen = classify_inputs(RECORDS)
     assert isinstance(chosen, InMemory) and chosen.records is RECORDS
     assert classify_inputs(chosen) is chosen
