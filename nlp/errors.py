@@ -542,6 +542,12 @@ class Errors:
         "E320 Give --date-format or --dayfirst/--monthfirst (date_format= or day_first= in "
         "Python), not both: a date format fixes the order of day and month itself."
     )
+    # The audit on the archive engine (nlp/engine/exams.py).
+    E340 = (
+        "E340 An audit that reads {kind} cannot be resumed: only archive files can be checked "
+        "to be the same on a later run. Run without --resume (resume=False), or export the "
+        "archive to a file (JSONL, CSV, Parquet ...) and audit that file."
+    )
 
     # --- E4xx: review outputs ----------------------------------------------------------------
     E401 = (

@@ -193,15 +193,20 @@ def test_errors_mine_batch_report_without_result_is_e904(
     assert info.value.code == "E904"
 
 
-def test_errors_audit_report_without_result_is_e904(
-    monkeypatch: pytest.MonkeyPatch, fake_miner: Any, tmp_path: Path
-) -> None:
+class _MinerWithoutResults:
+    """A miner that breaks its contract: no result for any report."""
+
+    def mine(self, reports: Any) -> Any:
+        list(reports)
+        return iter(())
+
+
+def test_errors_audit_report_without_result_is_e205(tmp_path: Path) -> None:
     import calcminer.nlp.commands.audit as audit_module
 
     source = tmp_path / "archive.jsonl"
     source.write_text('{"report_id": "r1", "text": "A calcified granuloma."}\n', encoding="utf-8")
-    monkeypatch.setattr(audit_module, "mine_records", _report_without_result)
     with pytest.raises(CalcminerError) as info:
-        audit_module.run_audit(source, tmp_path / "audit.csv", miner=fake_miner)
-    assert info.value.code == "E904"
+        audit_module.run_audit(source, tmp_path / "audit.csv", miner=_MinerWithoutResults())
+    assert info.value.code == "E205"
     assert not (tmp_path / "audit.csv").exists()

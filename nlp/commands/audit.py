@@ -14,8 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from calcminer.nlp.audit import ArchiveColumns, AuditResult, Exam, SummaryRow, UndatedExam
-from calcminer.nlp.commands.batch import mine_records, resolve_miner
+from calcminer.nlp.audit import ArchiveColumns, AuditResult, Exam, SummaryRow
+from calcminer.nlp.commands.batch import resolve_miner
 from calcminer.nlp.commands.outputs import check_outputs, default_errors_path
 from calcminer.nlp.commands.summary import (
     RunSummary,
@@ -24,7 +24,7 @@ from calcminer.nlp.commands.summary import (
     format_error_codes,
 )
 from calcminer.nlp.errors import CalcminerError, Errors, OutputError
-from calcminer.nlp.io.frames import classify_inputs, input_paths, read_inputs
+from calcminer.nlp.io.frames import InMemory, classify_inputs, input_paths, read_inputs
 from calcminer.nlp.io.readers import input_limits
 from calcminer.nlp.io.tables import errors_frame
 from calcminer.nlp.schema import RecordError, Report
@@ -32,6 +32,7 @@ from calcminer.nlp.schema import RecordError, Report
 if TYPE_CHECKING:
     import pandas as pd
 
+    from calcminer.nlp.engine.run import EngineOptions
     from calcminer.nlp.io.frames import ReportInputs
     from calcminer.nlp.mining.miner import Mining
 
@@ -111,6 +112,7 @@ def run_audit(
     day_first: bool | None = None,
     delimiter: str | None = None,
     encoding: str | None = None,
+    options: EngineOptions | None = None,
 ) -> AuditRunSummary:
     """Run ``calcminer audit``: mine every exam, find each index exam's follow-up, write tables.
 
@@ -143,6 +145,10 @@ def run_audit(
             ``,`` for ``.csv``, tab for ``.tsv``.
         encoding: Codec of a text archive (``cp1252``, ``latin-1`` ...); None: strict UTF-8,
             a record that is not UTF-8 becomes an error row (E117).
+        options: How the exams are mined: workers, engine (``dask``), chunk size, resume,
+            progress (:class:`~calcminer.nlp.engine.run.EngineOptions`; None: in this
+            process, chunks of 2000). The tables are the same whatever the options; the work
+            folder of ``resume`` goes beside ``output``.
 
     Returns:
         The run summary.
@@ -151,16 +157,16 @@ def run_audit(
         CalcminerError: Bad options (E304/E305/E306, E320 for ``date_format`` with
             ``day_first``), unreadable archive or database, invalid rule files, unwritable
             outputs, E318/E319 for a date column whose order cannot be decided (nothing is
-            written), E205 when records read != exams + error rows, and E904 when a report
-            comes without its result (a bug).
+            written; the mined chunks are kept for ``resume``), E210 (workers, chunk size),
+            E340 to resume a database or data archive, E225 when another run writes an
+            output, and E205 when records read != exams + error rows or the miner returns
+            fewer results than reports (a bug).
     """
     from calcminer.nlp.audit import (
         DayMonthOrder,
-        ModalityDetector,
         audit_exams,
         load_audit_config,
         summarize,
-        undated_exam,
     )
     from calcminer.nlp.io.tables import audit_frame, audit_summary_frame, overdue_frame
     from calcminer.nlp.io.writers import write_tables
@@ -197,7 +203,6 @@ def run_audit(
         free_format=frozenset({"plot"}),
     )
     config = load_audit_config(patterns_dir).with_window(window_days)
-    detector = ModalityDetector(config.modality_rules, config.header_max_chars)
     archive_columns = columns or ArchiveColumns()
     # The audit writes no carried column, so it carries every one (no column cap).
     limits = replace(input_limits(patterns_dir), max_carried_columns=None)
@@ -216,39 +221,53 @@ def run_audit(
         items = read_database(db_url, query, id_col=id_col, text_col=text_col, limits=limits)
     else:  # checked above (E305): an archive, or a URL with a query
         raise CalcminerError(Errors.E305.format(detail="neither"))
-    active = resolve_miner(miner, patterns_dir)
+    from calcminer.nlp.engine.exams import ExamSettings, archive_exams
+    from calcminer.nlp.engine.run import EngineOptions
 
-    records = 0
-    undated: list[UndatedExam] = []
-    errors: list[tuple[int, RecordError]] = []
-    # The order of dd/mm/yyyy-like dates is decided over the whole date column (nothing is
-    # read twice: the exams are held anyway, with their dates as read, until it is decided).
-    order_of_dates = DayMonthOrder(archive_columns.date)
-    for order, record, mined in mine_records(items, active):
-        records += 1
-        if isinstance(record, RecordError):
-            errors.append((order, record))
-            continue
-        if mined is None:
-            raise CalcminerError(Errors.E904.format(position=order))
-        pending = undated_exam(order, record, mined, detector, archive_columns)
-        if isinstance(pending, RecordError):
-            errors.append((order, pending))
-            continue
-        undated.append(pending)
-        if date_format is None and day_first is None:
-            order_of_dates.see(pending.raw_date, pending.where)
-    decided = day_first
-    if date_format is None and day_first is None:
-        decided = order_of_dates.decide()  # E318/E319 stop the run here, before any output
+    engine = options or EngineOptions()
+
+    def make_miner() -> Mining:
+        return resolve_miner(miner, patterns_dir, prefilter=engine.prefilter)
+
+    settings = ExamSettings.from_config(config, archive_columns)
     exams: list[Exam] = []
-    for pending in undated:
-        exam = pending.dated(archive_columns.date, date_format, decided)
-        if isinstance(exam, RecordError):
-            errors.append((pending.order, exam))
-        else:
-            exams.append(exam)
-    undated.clear()
+    with archive_exams(
+        items,
+        settings,
+        output=output,
+        locks=[
+            path
+            for path in (*asked.values(), asked["errors"] or errors_default, plot_out)
+            if path is not None
+        ],
+        inputs=None if isinstance(source, InMemory) or archive is None else inputs,
+        source_kind="a database query" if archive is None else "data in memory",
+        options=engine,
+        miner_factory=make_miner,
+        id_col=id_col,
+        text_col=text_col,
+        patterns_dir=patterns_dir,
+        delimiter=delimiter,
+        encoding=encoding,
+    ) as mined:
+        records = mined.records
+        undated, errors = mined.exams, mined.errors
+        # The order of dd/mm/yyyy-like dates is decided over the whole date column (nothing
+        # is read twice: the exams are held anyway, with their dates as read, until it is
+        # decided).
+        decided = day_first
+        if date_format is None and day_first is None:
+            order_of_dates = DayMonthOrder(archive_columns.date)
+            for pending in undated:
+                order_of_dates.see(pending.raw_date, pending.where)
+            decided = order_of_dates.decide()  # E318/E319 stop the run here, before any output
+        for pending in undated:
+            exam = pending.dated(archive_columns.date, date_format, decided)
+            if isinstance(exam, RecordError):
+                errors.append((pending.order, exam))
+            else:
+                exams.append(exam)
+        undated.clear()
     if records != len(exams) + len(errors):
         raise CalcminerError(
             Errors.E205.format(records=records, reports=len(exams), errors=len(errors))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -33,6 +33,9 @@ if TYPE_CHECKING:
 
 #: The tables a run can write.
 ROLES = ("reports", "findings", "flagged", "errors", "recommendations")
+#: Another job than extract's for a chunk (see ``run_local``): ``job(index, items, miner)``,
+#: picklable, run where the chunk is mined; its result goes back to the process that saves it.
+ChunkJob = Callable[[int, list[Report | RecordError], Any], Any]
 
 
 @dataclass(frozen=True)
@@ -333,6 +336,7 @@ def recorded_stats(store: PartStore) -> dict[int, ChunkStats]:
 
 __all__ = [
     "ROLES",
+    "ChunkJob",
     "ChunkStats",
     "ChunkTables",
     "MinedChunk",

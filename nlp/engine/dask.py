@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from distributed import Client, LocalCluster, WorkerPlugin, get_worker
 
-from calcminer.nlp.engine.chunks import MinedChunk, mine_chunk
+from calcminer.nlp.engine.chunks import ChunkJob, mine_chunk
 from calcminer.nlp.rules.patterns import PatternSet
 from calcminer.nlp.schema import RecordError, Report
 
@@ -49,8 +49,11 @@ def _mine_chunk(
     index: int,
     items: Sequence[Report | RecordError],
     render: Mapping[str, OutputFormat] | None = None,
-) -> MinedChunk:
+    job: ChunkJob | None = None,
+) -> Any:
     plugin = cast(MinerPlugin, get_worker().plugins[PLUGIN_NAME])
+    if job is not None:
+        return job(index, list(items), plugin.miner)
     return mine_chunk(index, items, plugin.miner, render)
 
 
@@ -95,9 +98,11 @@ def submit_chunk(
     index: int,
     items: Sequence[Report | RecordError],
     render: Mapping[str, OutputFormat] | None = None,
+    job: ChunkJob | None = None,
 ) -> Any:
-    """Submit one chunk; the future's result is its :class:`MinedChunk`.
+    """Submit one chunk; the future's result is its :class:`MinedChunk` (or what ``job``,
+    if given, returns: see :func:`calcminer.nlp.engine.run.run_local`).
 
     ``render`` (role -> ``csv``/``jsonl``) has the worker encode those rows as well.
     """
-    return client.submit(_mine_chunk, index, list(items), render, pure=False)
+    return client.submit(_mine_chunk, index, list(items), render, job, pure=False)

@@ -45,6 +45,7 @@ from calcminer.nlp.engine.assembly import (  # noqa: F401
 )
 from calcminer.nlp.engine.chunks import (  # noqa: F401
     ROLES,
+    ChunkJob,
     ChunkStats,
     ChunkTables,
     MinedChunk,
@@ -189,6 +190,10 @@ def _work_chunk(
     return mine_chunk(index, items, _WORKER_STATE["miner"], render)
 
 
+def _work_job(job: ChunkJob, index: int, items: list[Report | RecordError]) -> Any:
+    return job(index, items, _WORKER_STATE["miner"])
+
+
 def _bounded(
     chunks: Iterable[tuple[int, list[Report | RecordError]]],
     submit: Callable[[int, list[Report | RecordError]], Any],
@@ -209,21 +214,27 @@ def run_local(
     chunks: Iterator[tuple[int, list[Report | RecordError]]],
     options: EngineOptions,
     patterns: PatternSet,
-    on_chunk: Callable[[MinedChunk], None],
+    on_chunk: Callable[[Any], None],
     miner_factory: Callable[[], Mining],
     render: Mapping[str, OutputFormat] | None = None,
+    job: ChunkJob | None = None,
 ) -> None:
     """Mine the chunks on this machine: in this process, or in a pool of worker processes.
 
     A run of one chunk (or with one worker) stays in this process: starting workers would
     cost more than it saves. ``render`` is passed to :func:`chunk_tables`. Workers return
-    each chunk's part; ``on_chunk`` (in this process) saves it.
+    each chunk's part; ``on_chunk`` (in this process) saves it. ``job`` replaces what is
+    done with a chunk (default: :func:`mine_chunk` with ``render``): a picklable callable
+    ``job(index, items, miner)`` whose result ``on_chunk`` gets.
     """
     head = list(islice(chunks, 2))
     if options.workers <= 1 or len(head) < 2:
         miner = miner_factory()
         for index, items in chain(head, chunks):
-            on_chunk(mine_chunk(index, items, miner, render))
+            if job is None:
+                on_chunk(mine_chunk(index, items, miner, render))
+            else:
+                on_chunk(job(index, items, miner))
         return
     context = worker_context()
     if context.get_start_method() == "fork":
@@ -237,7 +248,11 @@ def run_local(
     ) as pool:
         _bounded(
             chain(head, chunks),
-            lambda index, items: pool.apply_async(_work_chunk, (index, items, render)),
+            lambda index, items: (
+                pool.apply_async(_work_chunk, (index, items, render))
+                if job is None
+                else pool.apply_async(_work_job, (job, index, items))
+            ),
             lambda result: on_chunk(result.get()),
             window,
         )
@@ -247,13 +262,14 @@ def run_dask(
     chunks: Iterator[tuple[int, list[Report | RecordError]]],
     options: EngineOptions,
     patterns: PatternSet,
-    on_chunk: Callable[[MinedChunk], None],
+    on_chunk: Callable[[Any], None],
     render: Mapping[str, OutputFormat] | None = None,
+    job: ChunkJob | None = None,
 ) -> None:
     """Mine the chunks on a Dask cluster (a local one unless ``options.scheduler`` is given).
 
     Workers return each chunk's part; this process saves it, so the workers need no access
-    to the output's file system.
+    to the output's file system. ``job``: as in :func:`run_local`.
     """
     try:
         from calcminer.nlp.engine.dask import dask_client, submit_chunk
@@ -263,7 +279,7 @@ def run_dask(
     with dask_client(options.scheduler, options.workers, patterns, options.prefilter) as client:
         _bounded(
             chunks,
-            lambda index, items: submit_chunk(client, index, items, render),
+            lambda index, items: submit_chunk(client, index, items, render, job),
             lambda future: on_chunk(future.result()),
             max(1, options.workers) * IN_FLIGHT_PER_WORKER,
         )
