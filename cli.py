@@ -202,6 +202,72 @@ StrictOption = Annotated[
 ]
 
 
+#: The engine options of the commands that mine an archive (extract, audit).
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        "-w",
+        help="Worker processes (default: all cores). Output is the same for any number.",
+        show_default=False,
+    ),
+]
+ChunkSizeOption = Annotated[
+    int, typer.Option("--chunk-size", help="Records per chunk (a unit of work and of resume).")
+]
+ResumeOption = Annotated[
+    bool,
+    typer.Option(
+        "--resume",
+        help="Continue an interrupted run of the same command from its finished chunks "
+        "(not with standard input, which is read once).",
+    ),
+]
+EngineOption = Annotated[
+    EngineChoice,
+    typer.Option(
+        "--engine", help="local (this machine) or dask (a Dask cluster: local, or --scheduler)."
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option("--scheduler", help="Address of an existing Dask scheduler (with --engine dask)."),
+]
+PrefilterOption = Annotated[
+    bool,
+    typer.Option(
+        "--prefilter/--no-prefilter",
+        help=(
+            "Skip the NLP pipeline for reports that cannot contain a target, and mine only "
+            "the candidate sentences of the others (same results)."
+        ),
+    ),
+]
+
+
+def _engine_options(
+    engine: EngineChoice,
+    workers: int,
+    chunk_size: int,
+    resume: bool,
+    scheduler: str | None,
+    prefilter: bool,
+    quiet: bool,
+) -> Any:
+    """The ``EngineOptions`` of the engine options given (0 workers: all cores)."""
+    from calcminer.nlp.engine.run import EngineOptions
+
+    return EngineOptions(
+        engine="dask" if engine is EngineChoice.dask else "local",
+        workers=workers if workers else (os.cpu_count() or 1),
+        chunk_size=chunk_size,
+        resume=resume,
+        scheduler=scheduler,
+        prefilter=prefilter,
+        progress=not quiet,
+    )
+
+
 @app.command(cls=FlagsCommand)
 def extract(
     inputs: Annotated[
@@ -234,48 +300,12 @@ def extract(
     delimiter: DelimiterOption = None,
     encoding: EncodingOption = None,
     patterns: PatternsOption = None,
-    workers: Annotated[
-        int,
-        typer.Option(
-            "--workers",
-            "-w",
-            help="Worker processes (default: all cores). Output is the same for any number.",
-            show_default=False,
-        ),
-    ] = 0,
-    chunk_size: Annotated[
-        int, typer.Option("--chunk-size", help="Records per chunk (a unit of work and of resume).")
-    ] = 2000,
-    resume: Annotated[
-        bool,
-        typer.Option(
-            "--resume",
-            help="Continue an interrupted run of the same command from its finished chunks "
-            "(not with standard input, which is read once).",
-        ),
-    ] = False,
-    engine: Annotated[
-        EngineChoice,
-        typer.Option(
-            "--engine", help="local (this machine) or dask (a Dask cluster: local, or --scheduler)."
-        ),
-    ] = EngineChoice.local,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            "--scheduler", help="Address of an existing Dask scheduler (with --engine dask)."
-        ),
-    ] = None,
-    prefilter: Annotated[
-        bool,
-        typer.Option(
-            "--prefilter/--no-prefilter",
-            help=(
-                "Skip the NLP pipeline for reports that cannot contain a target, and mine only "
-                "the candidate sentences of the others (same results)."
-            ),
-        ),
-    ] = True,
+    workers: WorkersOption = 0,
+    chunk_size: ChunkSizeOption = 2000,
+    resume: ResumeOption = False,
+    engine: EngineOption = EngineChoice.local,
+    scheduler: SchedulerOption = None,
+    prefilter: PrefilterOption = True,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="Print no summary and no progress bar.")
     ] = False,
@@ -288,18 +318,9 @@ def extract(
         format_extract_summary,
         run_extract,
     )
-    from calcminer.nlp.engine.run import EngineOptions
 
     _check_inputs(inputs)
-    options = EngineOptions(
-        engine="dask" if engine is EngineChoice.dask else "local",
-        workers=workers if workers else (os.cpu_count() or 1),
-        chunk_size=chunk_size,
-        resume=resume,
-        scheduler=scheduler,
-        prefilter=prefilter,
-        progress=not quiet,
-    )
+    options = _engine_options(engine, workers, chunk_size, resume, scheduler, prefilter, quiet)
     try:
         # The run's coded warnings (W001, W002) are printed once, from the summary, below.
         with warnings.catch_warnings():
@@ -428,7 +449,15 @@ def audit(
         ),
     ] = None,
     patterns: PatternsOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
+    workers: WorkersOption = 0,
+    chunk_size: ChunkSizeOption = 2000,
+    resume: ResumeOption = False,
+    engine: EngineOption = EngineChoice.local,
+    scheduler: SchedulerOption = None,
+    prefilter: PrefilterOption = True,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print no summary and no progress bar.")
+    ] = False,
     strict: StrictOption = False,
 ) -> None:
     """Audit follow-up: did the exams that needed work-up get it, how fast, who is overdue."""
@@ -442,6 +471,7 @@ def audit(
     )
 
     _check_inputs([archive])
+    options = _engine_options(engine, workers, chunk_size, resume, scheduler, prefilter, quiet)
     try:
         summary = run_audit(
             archive,
@@ -462,6 +492,7 @@ def audit(
             day_first=day_first,
             delimiter=delimiter,
             encoding=encoding,
+            options=options,
         )
     except CalcminerError as e:
         raise _fail(e) from e
