@@ -246,3 +246,23 @@ def test_exams_settings_keywords_reach_undated_exam(
     assert isinstance(pairs[1][1], RecordError) and isinstance(pairs[2][1], RecordError)
     assert pairs[0][1].patient_id == "p"
     assert settings.digest() != ExamSettings((), 80, keywords={"new_option": 4}).digest()
+
+
+def test_exams_cli_engine_options(archive: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from calcminer.cli import app
+
+    def audit(folder: str, *options: str) -> Any:
+        out = tmp_path / folder / "audit.csv"
+        args = ["audit", str(archive), "-o", str(out), "--as-of", "2021-12-31", "-q"]
+        return CliRunner().invoke(app, [*args, *options]), out
+
+    (one, one_out), (two, two_out) = (
+        audit("one", "--workers", "1"),
+        audit("two", "--workers", "2", "--chunk-size", "4"),
+    )
+    assert one.exit_code == two.exit_code == 0
+    assert one_out.read_bytes() == two_out.read_bytes()
+    bad, _ = audit("bad", "--chunk-size", "0")
+    assert bad.exit_code == 1 and "E210" in bad.output
