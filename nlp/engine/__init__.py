@@ -3,7 +3,8 @@ outputs assembled (``run.py``: ``run_engine``, ``EngineOptions``, the worker poo
 ``chunks.py``: one chunk's tables and counts, and mining it; ``assembly.py``: the outputs,
 streamed from the parts; ``inputs.py``: the inputs' fingerprint, record count and repeated
 ids; ``progress.py``: the progress bar; ``parts.py``, ``workfolder.py`` and ``folder.py``: the
-work folder and the output locks; ``dask.py``: the Dask engine).
+work folder and the output locks; ``dask.py``: the Dask engine; ``exams.py`` and
+``exam_parts.py``: the audit's exams mined on the same engine, and their parts).
 
 The names of ``run.py`` (which imports those of ``chunks.py``, ``assembly.py`` and
 ``inputs.py``) are importable from here, as before this folder was a package.
