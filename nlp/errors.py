@@ -542,6 +542,24 @@ class Errors:
         "E320 Give --date-format or --dayfirst/--monthfirst (date_format= or day_first= in "
         "Python), not both: a date format fixes the order of day and month itself."
     )
+    E321 = (
+        "E321 --levels: unknown or no level {value!r}. Give a comma-separated list of the "
+        "audit's levels: {levels}."
+    )
+    E322 = (
+        "E322 The period is empty: --since {since} is after --until {until}. Give a first "
+        "day on or before the last day."
+    )
+    E323 = (
+        "E323 --by {column!r} is not a column the audit knows. It can break the outcomes "
+        "down by its own columns ({audit}) or by the archive's other columns ({carried}); "
+        "the patient, date and modality columns are read by the audit (use 'modality')."
+    )
+    E324 = "E324 {option} {value!r} is not a date. Expected YYYY-MM-DD (e.g. 2026-01-01)."
+    E325 = (
+        "E325 --scope {value!r} is not a scope. Expected 'liver' (flagged reports and liver "
+        "follow-up recommendations) or 'all' (any follow-up recommendation, any organ)."
+    )
 
     # --- E4xx: review outputs ----------------------------------------------------------------
     E401 = (

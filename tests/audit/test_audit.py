@@ -48,7 +48,10 @@ def exam(
     triage: str = "none",
     recommended: bool = False,
     report_id: str | None = None,
+    liver: bool = True,
 ) -> Exam:
+    """An exam; ``recommended`` is a follow-up recommendation, of the liver unless ``liver``
+    is False (another organ's)."""
     return Exam(
         order=order,
         report_id=report_id or f"r{order}",
@@ -57,6 +60,7 @@ def exam(
         modality=modality,
         triage=triage,
         followup_recommended=recommended,
+        liver_followup_recommended=recommended and liver,
     )
 
 
