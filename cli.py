@@ -427,6 +427,50 @@ def audit(
             show_default=False,
         ),
     ] = None,
+    scope: Annotated[
+        str | None,
+        typer.Option(
+            "--scope",
+            help="Which reports are index exams: liver (reports triaged urgent or workup, and "
+            "liver follow-up recommendations) or all (any recommendation, any organ). "
+            "Default: patterns/audit.toml (liver).",
+            show_default=False,
+        ),
+    ] = None,
+    levels: Annotated[
+        str | None,
+        typer.Option(
+            "--levels",
+            help="Levels to audit, comma-separated (default: urgent,workup,recommended).",
+            show_default=False,
+        ),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            help="Break the summary down by these columns, comma-separated: archive columns "
+            "(radiologist, site ...) or level, modality, triage, concordance, status.",
+            show_default=False,
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="Audit the index exams of this day (YYYY-MM-DD) and later only.",
+            show_default=False,
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until",
+            help="Audit the index exams of this day (YYYY-MM-DD) and earlier only; "
+            "follow-ups are still searched after it.",
+            show_default=False,
+        ),
+    ] = None,
     patterns: PatternsOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
     strict: StrictOption = False,
@@ -438,6 +482,8 @@ def audit(
         format_audit_notices,
         format_audit_summary,
         parse_as_of,
+        parse_list_option,
+        parse_period_day,
         run_audit,
     )
 
@@ -462,6 +508,11 @@ def audit(
             day_first=day_first,
             delimiter=delimiter,
             encoding=encoding,
+            scope=scope,
+            levels=parse_list_option(levels),
+            by=parse_list_option(by) or (),
+            since=parse_period_day("--since", since),
+            until=parse_period_day("--until", until),
         )
     except CalcminerError as e:
         raise _fail(e) from e

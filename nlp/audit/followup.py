@@ -45,8 +45,8 @@ class AuditRow:
             level's window).
         qualifying_modalities: Modalities that complete the follow-up, sorted.
         modality_source: ``recommendation`` (the modality it names, "or better") or ``level``.
-        recommendation: The governing recommendation's words, ``words@start-end`` ("" when
-            the index exam has none in scope).
+        recommendation: The words of the recommendations in scope, ``words@start-end``
+            joined by `` | `` ("" when the index exam has none).
         meta: The archive's other columns, carried as they are.
     """
 
@@ -141,13 +141,12 @@ class DueRule:
 def due_rule(exam: Exam, level: str, config: AuditConfig) -> DueRule:
     """The due date and qualifying modalities of an index exam.
 
-    Its recommendations within the audit's scope (about the liver for scope ``liver``; all for
-    ``all``; conditional ones only with ``use_conditional``) are read: the one with the
-    earliest stated due date governs; without a stated interval the first one naming a
-    modality does. A stated interval sets the due date (``due_source`` ``recommendation``),
-    a named modality of the vocabulary sets the qualifying modalities, "or better" ones
-    included (``modality_source`` ``recommendation``). Otherwise the level's window and
-    modalities apply (``level``).
+    Its recommendations within the audit's scope are read (about the liver for scope
+    ``liver``, all for ``all``; conditional ones only with ``use_conditional``). The earliest
+    stated interval sets the due date (``due_source`` ``recommendation``); every modality of
+    the vocabulary they name qualifies, with its "or better" ones ("CT or MRI", "MRI or CT":
+    both; ``modality_source`` ``recommendation``). Without a stated interval, or a named
+    modality, the level's window, or modalities, apply (``level``).
 
     Args:
         exam: The index exam.
@@ -155,7 +154,8 @@ def due_rule(exam: Exam, level: str, config: AuditConfig) -> DueRule:
         config: Levels, scope and the recommendation policy.
 
     Returns:
-        The due date, the qualifying modalities and where each came from.
+        The due date, the qualifying modalities, where each came from, and the words of the
+        recommendations read (``words@start-end`` joined by `` | ``).
     """
     rule = config.levels[level]
     in_scope: list[ExamRecommendation] = [
@@ -163,32 +163,26 @@ def due_rule(exam: Exam, level: str, config: AuditConfig) -> DueRule:
         for r in exam.recommendations
         if (r.liver or config.scope == "all") and (config.use_conditional or not r.conditional)
     ]
-    timed = [r for r in in_scope if r.interval_days is not None]
-    governing: ExamRecommendation | None = None
-    if timed:
-        governing = min(timed, key=lambda r: r.interval_days or 0)  # first of the earliest
+    intervals = [r.interval_days for r in in_scope if r.interval_days is not None]
+    if intervals:
+        due = exam.exam_date + timedelta(days=min(intervals))
+        due_source = FROM_RECOMMENDATION
     else:
-        governing = next((r for r in in_scope if r.modality is not None), None)
-    if governing is None:
-        evidence = in_scope[0].evidence if in_scope else ""
         due = exam.exam_date + timedelta(days=rule.window_days)
-        return DueRule(due, FROM_LEVEL, rule.modalities, FROM_LEVEL, evidence)
-    if governing.interval_days is not None:
-        due, due_source = (
-            exam.exam_date + timedelta(days=governing.interval_days),
-            (FROM_RECOMMENDATION),
-        )
-    else:
-        due, due_source = exam.exam_date + timedelta(days=rule.window_days), FROM_LEVEL
-    if governing.modality is not None:
-        modalities, modality_source = config.qualifying(governing.modality), FROM_RECOMMENDATION
+        due_source = FROM_LEVEL
+    named = [r.modality for r in in_scope if r.modality is not None]
+    if named:
+        modalities = frozenset().union(*(config.qualifying(m) for m in named))
+        modality_source = FROM_RECOMMENDATION
     else:
         modalities, modality_source = rule.modalities, FROM_LEVEL
-    return DueRule(due, due_source, modalities, modality_source, governing.evidence)
+    evidence = " | ".join(r.evidence for r in in_scope)
+    return DueRule(due, due_source, modalities, modality_source, evidence)
 
 
 def concordance(triage: str, followup_recommended: bool) -> str:
-    """How the rules and the radiologist agree on an index exam."""
+    """How the rules and the radiologist agree on an index exam (``followup_recommended``:
+    within the audit's scope)."""
     flagged = triage in FLAGGED_LEVELS
     if flagged and followup_recommended:
         return "flagged_and_recommended"

@@ -8,13 +8,21 @@ the plot and returns an :class:`AuditRunSummary`; :func:`format_audit_summary` a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from calcminer.nlp.audit import ArchiveColumns, AuditResult, Exam, SummaryRow, UndatedExam
+from calcminer.nlp.audit import (
+    LEVELS,
+    ArchiveColumns,
+    AuditResult,
+    AuditScope,
+    Exam,
+    SummaryRow,
+    UndatedExam,
+)
 from calcminer.nlp.commands.batch import mine_records, resolve_miner
 from calcminer.nlp.commands.outputs import check_outputs, default_errors_path
 from calcminer.nlp.commands.summary import (
@@ -49,6 +57,13 @@ PLOT_SUFFIX = ".png"
 AUDIT_COLUMN_OPTIONS = (
     "--id-col, --text-col, --patient-col, --date-col, --date-format, --dayfirst/--monthfirst"
 )
+#: What each scope makes an index exam, for the summary and the one-page report.
+SCOPE_DESCRIPTIONS: dict[str, str] = {
+    "liver": "liver: reports triaged urgent or workup, and liver follow-up recommendations",
+    "all": "all: reports triaged urgent or workup, and any follow-up recommendation (any organ)",
+}
+#: Groups of one --by column printed on stdout (the summary table has them all).
+SHOWN_GROUPS = 10
 
 
 @dataclass(frozen=True)
@@ -61,14 +76,17 @@ class AuditRunSummary(RunSummary):
     Attributes:
         exams: Records that became dated exams (index exams or not).
         result: The audit itself.
-        summary: Summary rows (overall, per level, per month, per concordance group).
+        summary: Summary rows (overall, per level, per month, per concordance group, per
+            group of each ``--by`` column).
         error_codes: Error rows per code.
+        by: The ``--by`` columns.
     """
 
     exams: int
     result: AuditResult
     summary: tuple[SummaryRow, ...]
     error_codes: dict[str, int] = field(default_factory=dict)
+    by: tuple[str, ...] = ()
 
     @property
     def rows_used(self) -> int:
@@ -88,6 +106,40 @@ def parse_as_of(value: str | None) -> date | None:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise CalcminerError(Errors.E303.format(value=value)) from None
+
+
+def parse_period_day(option: str, value: str | None) -> date | None:
+    """Parse ``--since`` or ``--until`` (``YYYY-MM-DD``); None stays None.
+
+    Raises:
+        CalcminerError: E324 naming the option for anything else.
+    """
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise CalcminerError(Errors.E324.format(option=option, value=value)) from None
+
+
+def parse_list_option(value: str | None) -> tuple[str, ...] | None:
+    """Split a comma-separated option (``--levels``, ``--by``); None stays None."""
+    if value is None:
+        return None
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def check_scope(value: str | None) -> AuditScope | None:
+    """Check ``--scope``; None stays None (the configured scope).
+
+    Raises:
+        CalcminerError: E325 for anything but ``liver`` or ``all``.
+    """
+    if value is None:
+        return None
+    if value == "liver" or value == "all":
+        return value
+    raise CalcminerError(Errors.E325.format(value=value))
 
 
 def run_audit(
@@ -111,6 +163,11 @@ def run_audit(
     day_first: bool | None = None,
     delimiter: str | None = None,
     encoding: str | None = None,
+    scope: AuditScope | str | None = None,
+    levels: Sequence[str] | None = None,
+    by: Sequence[str] = (),
+    since: date | None = None,
+    until: date | None = None,
 ) -> AuditRunSummary:
     """Run ``calcminer audit``: mine every exam, find each index exam's follow-up, write tables.
 
@@ -143,6 +200,14 @@ def run_audit(
             ``,`` for ``.csv``, tab for ``.tsv``.
         encoding: Codec of a text archive (``cp1252``, ``latin-1`` ...); None: strict UTF-8,
             a record that is not UTF-8 becomes an error row (E117).
+        scope: ``liver`` (flagged reports and liver follow-up recommendations) or ``all``
+            (any recommendation); None: ``patterns/audit.toml``'s.
+        levels: The levels audited (default all: urgent, workup, recommended).
+        by: Columns to break the summary down by (the audit's ``level``, ``modality``,
+            ``triage``, ``concordance``, ``status``, or the archive's other columns).
+        since: Audit the index exams of this day and later only.
+        until: Audit the index exams of this day and earlier only (follow-ups are still
+            searched up to the as-of date).
 
     Returns:
         The run summary.
@@ -151,13 +216,16 @@ def run_audit(
         CalcminerError: Bad options (E304/E305/E306, E320 for ``date_format`` with
             ``day_first``), unreadable archive or database, invalid rule files, unwritable
             outputs, E318/E319 for a date column whose order cannot be decided (nothing is
-            written), E205 when records read != exams + error rows, and E904 when a report
-            comes without its result (a bug).
+            written), E321 unknown levels, E322 an empty period, E323 an unknown ``by``
+            column, E325 an unknown scope (all before any output is written), E205 when
+            records read != exams + error rows, and E904 when a report comes without its
+            result (a bug).
     """
     from calcminer.nlp.audit import (
         DayMonthOrder,
         ModalityDetector,
         audit_exams,
+        check_by_columns,
         load_audit_config,
         summarize,
         undated_exam,
@@ -177,6 +245,15 @@ def run_audit(
         raise CalcminerError(Errors.E320)
     if plot_out is not None and Path(plot_out).suffix.lower() != PLOT_SUFFIX:
         raise OutputError(Errors.E306.format(path=plot_out))
+    chosen_scope = check_scope(None if scope is None else str(scope))
+    chosen_levels = tuple(LEVELS) if levels is None else tuple(levels)
+    unknown_levels = [level for level in chosen_levels if level not in LEVELS]
+    if unknown_levels or not chosen_levels:
+        raise CalcminerError(
+            Errors.E321.format(value=",".join(unknown_levels), levels=", ".join(LEVELS))
+        )
+    if since is not None and until is not None and since > until:
+        raise CalcminerError(Errors.E322.format(since=since, until=until))
     source = classify_inputs(archive) if archive is not None else []
     inputs = input_paths(source)
     asked: dict[str, Path | None] = {
@@ -196,7 +273,7 @@ def run_audit(
         AUDIT_OUTPUT_OPTIONS,
         free_format=frozenset({"plot"}),
     )
-    config = load_audit_config(patterns_dir).with_window(window_days)
+    config = load_audit_config(patterns_dir).with_window(window_days).with_scope(chosen_scope)
     detector = ModalityDetector(config.modality_rules, config.header_max_chars)
     archive_columns = columns or ArchiveColumns()
     # The audit writes no carried column, so it carries every one (no column cap).
@@ -253,8 +330,10 @@ def run_audit(
         raise CalcminerError(
             Errors.E205.format(records=records, reports=len(exams), errors=len(errors))
         )
-    result = audit_exams(exams, config, as_of)
-    summary = summarize(result.rows)
+    carried = dict.fromkeys(key for exam in exams for key in exam.meta)
+    by_columns = check_by_columns(by, carried) if exams else tuple(by)
+    result = audit_exams(exams, config, as_of, levels=chosen_levels, since=since, until=until)
+    summary = summarize(result.rows, by_columns, chosen_levels)
     error_rows = [error for _, error in sorted(errors, key=lambda pair: pair[0])]
     tables: dict[str, pd.DataFrame] = {"audit": audit_frame(result.rows)}
     if asked["summary"] is not None:
@@ -287,6 +366,7 @@ def run_audit(
         summary=summary,
         outputs=tuple(written),
         error_codes=dict(sorted(codes.items())),
+        by=by_columns,
     )
 
 
@@ -301,6 +381,15 @@ def _days(value: float | None) -> str:
     return "-" if value is None else f"{value:g}"
 
 
+def format_period(result: AuditResult) -> str:
+    """The period of the index exams in words (``2026-01-01 to 2026-03-31``, ``all``)."""
+    if result.since is None and result.until is None:
+        return "all (no --since/--until)"
+    first = result.since.isoformat() if result.since else "the start"
+    last = result.until.isoformat() if result.until else "the as-of date"
+    return f"{first} to {last} ({result.outside_period} index exam(s) outside it left out)"
+
+
 def format_audit_summary(summary: AuditRunSummary) -> str:
     """Render the audit run as plain text: checks, outcome table, concordance, files.
 
@@ -311,23 +400,35 @@ def format_audit_summary(summary: AuditRunSummary) -> str:
         Lines for stdout (counts, rates and paths only, never report text).
     """
     result = summary.result
-    windows = ", ".join(f"{level} {days} d" for level, days in result.windows_days.items())
+    windows = ", ".join(
+        f"{level} {days} d" for level, days in result.windows_days.items() if level in result.levels
+    )
     lines = [
         f"records read: {summary.records_read}",
         format_check(summary, "exams"),
         f"as of: {result.as_of.isoformat()} (exams after it left out: {result.exams_after_as_of})",
         f"exams audited: {result.exams}; modality unknown: {result.unknown_modality}",
-        f"windows: {windows}",
+        f"scope: {SCOPE_DESCRIPTIONS.get(result.scope, result.scope)}",
+        f"levels: {', '.join(result.levels)}",
+        f"period of the index exams: {format_period(result)}",
+        f"windows: {windows} (a recommendation's stated interval and modality take precedence)",
         "",
         f"{'group':<28}{'index':>7}{'completed':>11}{'late':>6}{'overdue':>9}{'pending':>9}"
         f"{'on time':>9}{'median days':>13}",
     ]
+    shown: dict[str, int] = {}
     for row in summary.summary:
         if row.scope == "month":
             continue
+        if row.scope in summary.by:
+            shown[row.scope] = shown.get(row.scope, 0) + 1
+            if shown[row.scope] > SHOWN_GROUPS:
+                continue
         name = row.group if row.scope != "concordance" else row.group.replace("_", " ")
         if row.scope == "overall":
             name = "all index exams"
+        if row.scope in summary.by:
+            name = f"{row.scope}: {row.group}"[:27]
         lines.append(
             f"{name:<28}{row.index_exams:>7}{row.completed:>11}{row.late:>6}{row.overdue:>9}"
             f"{row.pending:>9}{_percent(row.on_time_rate):>9}"
@@ -336,6 +437,12 @@ def format_audit_summary(summary: AuditRunSummary) -> str:
     months = [row for row in summary.summary if row.scope == "month"]
     if months:
         lines.append(f"(by month of the index exam: {len(months)} months in the summary table)")
+    for column, count in shown.items():
+        if count > SHOWN_GROUPS:
+            lines.append(
+                f"(by {column}: {count} groups, the first {SHOWN_GROUPS} shown; all are in the "
+                "summary table)"
+            )
     lines.append("")
     lines += [
         f"wrote {role}: {path}" + ("" if role == "plot" else f" ({rows} rows)")
