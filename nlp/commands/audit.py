@@ -9,7 +9,7 @@ the plot and returns an :class:`AuditRunSummary`; :func:`format_audit_summary` a
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -137,8 +137,10 @@ def check_scope(value: str | None) -> AuditScope | None:
     """
     if value is None:
         return None
-    if value == "liver" or value == "all":
-        return value
+    if value == "liver":
+        return "liver"
+    if value == "all":
+        return "all"
     raise CalcminerError(Errors.E325.format(value=value))
 
 
@@ -276,8 +278,8 @@ def run_audit(
     config = load_audit_config(patterns_dir).with_window(window_days).with_scope(chosen_scope)
     detector = ModalityDetector(config.modality_rules, config.header_max_chars)
     archive_columns = columns or ArchiveColumns()
-    # The audit writes no carried column, so it carries every one (no column cap).
-    limits = replace(input_limits(patterns_dir), max_carried_columns=None)
+    # The audit carries the columns of its index exams: the cap of extract applies (E150).
+    limits = input_limits(patterns_dir)
     if archive is not None:
         items: Iterator[Report | RecordError] = read_inputs(
             source,
