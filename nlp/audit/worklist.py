@@ -30,7 +30,9 @@ The rules of :func:`update_worklist`, for the previous rows and this run's audit
 4. Otherwise an open row stays open, its system and carried columns refreshed.
 5. A closed row stays closed, as it was (its reason and columns), whatever a later run's audit
    says; one the audit would now call overdue or pending is counted (``held_closed``).
-6. A closed row is kept ``keep_closed_days`` after ``closed_on``, then dropped (counted).
+6. A closed row is kept ``keep_closed_days`` after ``closed_on``, then dropped (counted),
+   unless this run's audit calls it overdue or pending: dropped, it would come back open in
+   the next run, so it is kept, closed, while the audit calls it so.
 7. A previous row whose report id is not in this run's audit (a narrower period, other
    options) is kept as it was, but for rules 2 and 6, and counted (``not_in_run``).
 8. A report id the audit gives twice: the first row wins, the others are counted
@@ -371,11 +373,12 @@ def update_worklist(
         elif new.is_open:
             counts["still_open"] += found is not None
         else:
-            if not recent(new.closed_on):
+            held = found is not None and found.status not in FOLLOWED_UP_STATUSES
+            if not held and not recent(new.closed_on):
                 counts["dropped"] += 1
                 continue
             counts["kept_closed"] += 1
-            counts["held_closed"] += found is not None and found.status not in FOLLOWED_UP_STATUSES
+            counts["held_closed"] += held
         merged.append(new)
     for row in audit.values():
         new = refreshed(None, row, as_of)
