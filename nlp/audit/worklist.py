@@ -29,7 +29,9 @@ The rules of :func:`update_worklist`, for the previous rows and this run's audit
    says so (:data:`FOLLOWED_UP`, :data:`FOLLOWED_UP_LATE`), ``closed_on`` is the as-of date.
 4. Otherwise an open row stays open, its system and carried columns refreshed.
 5. A closed row stays closed, as it was (its reason and columns), whatever a later run's audit
-   says; one the audit would now call overdue or pending is counted (``held_closed``).
+   says; one the audit would now call overdue or pending is counted (``held_closed``). Only a
+   person reopens a row: ``worklist_status`` set to ``open`` and ``closed_reason`` emptied
+   (then rules 3 and 4 apply to it again).
 6. A closed row is kept ``keep_closed_days`` after ``closed_on``, then dropped (counted),
    unless this run's audit calls it overdue or pending: dropped, it would come back open in
    the next run, so it is kept, closed, while the audit calls it so.
@@ -46,10 +48,9 @@ id.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any, Literal
 
 from calcminer.nlp.audit.followup import AuditRow
@@ -225,13 +226,24 @@ def meta_text(value: Any) -> str:
     Returns:
         Its text.
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or _missing(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat()
+    if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def _missing(value: Any) -> bool:
+    """Whether a value is a missing marker: NaN, ``pandas.NaT`` or ``pandas.NA`` (equal to
+    nothing, itself included; ``pandas.NA`` has no truth value at all)."""
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):
+        return True
 
 
 def meta_name(name: str) -> str:
@@ -270,6 +282,7 @@ def refreshed(previous: WorklistRow | None, row: AuditRow, as_of: date) -> Workl
         due_source=str(getattr(row, "due_source", "") or ""),
         meta=meta,
         worklist_status="open",
+        closed_on=None,
         first_listed=base.first_listed if previous is not None else as_of,
         last_updated=as_of,
     )

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,6 +19,7 @@ from calcminer.nlp.audit.worklist import (
     FOLLOWED_UP,
     FOLLOWED_UP_LATE,
     WorklistRow,
+    meta_text,
     update_worklist,
 )
 from calcminer.nlp.errors import CalcminerError, DataError
@@ -252,6 +254,37 @@ def test_worklist_carries_meta_and_due_source_and_keeps_added_columns() -> None:
     again = audit_row("a", meta={"mrn": 123, "site": "south"})
     refreshed = update_worklist(edited, [again], D("2026-06-05")).rows[0]
     assert refreshed.meta["site"] == "south" and refreshed.meta["callback"] == "Tue"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        (float("nan"), ""),
+        (pd.NA, ""),
+        (pd.NaT, ""),
+        (True, "true"),
+        (12, "12"),
+        ("00123", "00123"),
+        (datetime(2026, 1, 2), "2026-01-02"),
+        (datetime(2026, 1, 2, 8, 30), "2026-01-02T08:30:00"),
+        (pd.Timestamp("2026-01-02"), "2026-01-02"),
+        (date(2026, 1, 2), "2026-01-02"),
+    ],
+)
+def test_worklist_meta_text_writes_carried_values_as_text(value: Any, text: str) -> None:
+    assert meta_text(value) == text
+
+
+def test_worklist_person_reopens_a_row_by_status_and_empty_reason() -> None:
+    listed = first_run(audit_row("a"))
+    closed = update_worklist(
+        [replace(listed[0], closed_reason="wrong patient")], [audit_row("a")], AS_OF
+    ).rows
+    reopened = [replace(closed[0], worklist_status="open", closed_reason="")]
+    update = update_worklist(reopened, [audit_row("a")], D("2026-06-09"))
+    row = update.rows[0]
+    assert row.is_open and row.closed_on is None and update.still_open == 1
 
 
 def test_worklist_counts_name_every_count_in_order() -> None:
