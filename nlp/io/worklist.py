@@ -27,7 +27,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -145,6 +145,20 @@ def write_worklist(rows: Iterable[WorklistRow], path: str | Path) -> Path:
         OutputError: E334 for a path not ending in ``.csv``; E202 when it cannot be written.
     """
     target = check_worklist_path(path)
+    write_atomic(target, worklist_writer(rows))
+    return target
+
+
+def worklist_writer(rows: Iterable[WorklistRow]) -> Callable[[BinaryIO], None]:
+    """The function that writes the worklist's CSV to a binary handle (for a caller that
+    stages it with other outputs, as :func:`~calcminer.nlp.io.writers.write_tables` does).
+
+    Args:
+        rows: The worklist.
+
+    Returns:
+        A writer of the CSV bytes (the cells are encoded now, once).
+    """
     table = worklist_cells(list(rows))
 
     def write(handle: BinaryIO) -> None:
@@ -155,8 +169,7 @@ def write_worklist(rows: Iterable[WorklistRow], path: str | Path) -> Path:
         finally:
             text.detach()
 
-    write_atomic(target, write)
-    return target
+    return write
 
 
 def read_worklist(path: str | Path) -> list[WorklistRow] | None:
@@ -388,5 +401,6 @@ __all__ = [
     "unescape_cell",
     "worklist_cells",
     "worklist_columns",
+    "worklist_writer",
     "write_worklist",
 ]

@@ -223,6 +223,16 @@ def test_worklist_reads_tab_separated_and_minimal_files(tmp_path: Path) -> None:
     assert rows == [WorklistRow(report_id="007", note="=x")]
 
 
+def test_worklist_nameless_columns_are_dropped_when_empty_named_otherwise(tmp_path: Path) -> None:
+    path = tmp_path / "worklist.csv"
+    path.write_text(
+        "report_id;owner;note;action;closed_reason;;\r\na;;;;;;kept\r\nb;;;;;;\r\n",
+        encoding="utf-8",
+    )
+    rows = read_worklist(path) or []
+    assert [row.meta for row in rows] == [{"unnamed_7": "kept"}, {"unnamed_7": ""}]
+
+
 def test_worklist_date_order_is_decided_by_a_day_above_12(tmp_path: Path) -> None:
     path = tmp_path / "worklist.csv"
     path.write_text(
