@@ -560,6 +560,28 @@ class Errors:
         "E325 --scope {value!r} is not a scope. Expected 'liver' (flagged reports and liver "
         "follow-up recommendations) or 'all' (any follow-up recommendation, any organ)."
     )
+    # Worklist (--worklist): E330-E334.
+    E330 = (
+        "E330 Worklist {path} is not a worklist calcminer can read: {detail}. Expected a CSV "
+        "file (UTF-8, with or without BOM; ',' ';' or tab between cells) that calcminer wrote, "
+        "with the columns report_id, owner, note, action and closed_reason; restore the "
+        "file or give --worklist a new path (a missing file is created)."
+    )
+    E331 = (
+        "E331 Worklist {path}, line {line}, column {column!r}: {detail}. Fix the cell (dates "
+        "as YYYY-MM-DD; worklist_status open or closed; days_overdue a whole number), or "
+        "empty it where the column allows."
+    )
+    E332 = (
+        "E332 Report id {report_id!r} is in {where} twice (lines {first} and {second}). "
+        "Expected one row per index exam: merge the two rows by hand (keep the owner, note, "
+        "action and closed_reason you want) and delete the other."
+    )
+    E333 = (
+        "E333 worklist_keep_closed_days must be a whole number of days, 0 or more (got "
+        "{value}). Set it in patterns/audit.toml."
+    )
+    E334 = "E334 Worklist {path} must be a .csv file, not {suffix!r}. Give a path ending in .csv."
 
     # --- E4xx: review outputs ----------------------------------------------------------------
     E401 = (
