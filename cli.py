@@ -362,6 +362,15 @@ def audit(
         typer.Option("--plot-out", help="PNG: completion by level and cumulative follow-up."),
     ] = None,
     errors_out: ErrorsOutOption = None,
+    worklist: Annotated[
+        Path | None,
+        typer.Option(
+            "--worklist",
+            help="Worklist .csv kept across runs: one row per open or recently closed index "
+            "exam; owner, note, action and closed_reason edits are kept (Excel copies read).",
+            show_default=False,
+        ),
+    ] = None,
     window_days: Annotated[
         int | None,
         typer.Option(
@@ -513,6 +522,7 @@ def audit(
             by=parse_list_option(by) or (),
             since=parse_period_day("--since", since),
             until=parse_period_day("--until", until),
+            worklist=worklist,
         )
     except CalcminerError as e:
         raise _fail(e) from e

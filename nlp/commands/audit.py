@@ -8,11 +8,11 @@ the plot and returns an :class:`AuditRunSummary`; :func:`format_audit_summary` a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from calcminer.nlp.audit import (
     LEVELS,
@@ -40,6 +40,7 @@ from calcminer.nlp.schema import RecordError, Report
 if TYPE_CHECKING:
     import pandas as pd
 
+    from calcminer.nlp.audit.worklist import WorklistUpdate
     from calcminer.nlp.io.frames import ReportInputs
     from calcminer.nlp.mining.miner import Mining
 
@@ -50,6 +51,7 @@ AUDIT_OUTPUT_OPTIONS: dict[str, str] = {
     "overdue": "--overdue-out",
     "errors": "--errors-out",
     "plot": "--plot-out",
+    "worklist": "--worklist",
 }
 #: Extension of the audit plot.
 PLOT_SUFFIX = ".png"
@@ -80,6 +82,7 @@ class AuditRunSummary(RunSummary):
             group of each ``--by`` column).
         error_codes: Error rows per code.
         by: The ``--by`` columns.
+        worklist: The worklist's update (``--worklist``), or None.
     """
 
     exams: int
@@ -87,6 +90,7 @@ class AuditRunSummary(RunSummary):
     summary: tuple[SummaryRow, ...]
     error_codes: dict[str, int] = field(default_factory=dict)
     by: tuple[str, ...] = ()
+    worklist: WorklistUpdate | None = None
 
     @property
     def rows_used(self) -> int:
@@ -170,6 +174,7 @@ def run_audit(
     by: Sequence[str] = (),
     since: date | None = None,
     until: date | None = None,
+    worklist: str | Path | None = None,
 ) -> AuditRunSummary:
     """Run ``calcminer audit``: mine every exam, find each index exam's follow-up, write tables.
 
@@ -210,6 +215,9 @@ def run_audit(
         since: Audit the index exams of this day and later only.
         until: Audit the index exams of this day and earlier only (follow-ups are still
             searched up to the as-of date).
+        worklist: A ``.csv`` worklist to update (:mod:`calcminer.nlp.audit.worklist`): read
+            first when it exists (E330-E334 stop the run before anything is written), then
+            written with the tables, all or none.
 
     Returns:
         The run summary.
@@ -232,7 +240,9 @@ def run_audit(
         summarize,
         undated_exam,
     )
+    from calcminer.nlp.audit.worklist import update_worklist
     from calcminer.nlp.io.tables import audit_frame, audit_summary_frame, overdue_frame
+    from calcminer.nlp.io.worklist import check_worklist_path, read_worklist, worklist_writer
     from calcminer.nlp.io.writers import write_tables
 
     use_db = db_url is not None or query is not None
@@ -270,11 +280,14 @@ def run_audit(
             **asked,
             "errors": asked["errors"] or errors_default,
             "plot": None if plot_out is None else Path(plot_out),
+            "worklist": None if worklist is None else check_worklist_path(worklist),
         },
         inputs,
         AUDIT_OUTPUT_OPTIONS,
-        free_format=frozenset({"plot"}),
+        free_format=frozenset({"plot", "worklist"}),
     )
+    # The previous worklist is read now: a broken one stops the run before any work.
+    previous = read_worklist(worklist) if worklist is not None else None
     config = load_audit_config(patterns_dir).with_window(window_days).with_scope(chosen_scope)
     detector = ModalityDetector(config.modality_rules, config.header_max_chars)
     archive_columns = columns or ArchiveColumns()
@@ -346,10 +359,19 @@ def run_audit(
         tables["errors"] = errors_frame(error_rows)
     # All tables or none: a write error or a full disk leaves no table of this run behind.
     paths = {role: asked[role] or errors_default for role in tables}
-    write_tables([(frame, paths[role]) for role, frame in tables.items()])
+    update = None
+    others: list[tuple[Path, Callable[[BinaryIO], None]]] = []
+    if worklist is not None:
+        update = update_worklist(
+            previous, result.rows, result.as_of, config.worklist_keep_closed_days
+        )
+        others.append((Path(worklist), worklist_writer(update.rows)))
+    write_tables([(frame, paths[role]) for role, frame in tables.items()], others)
     written: list[tuple[str, Path, int]] = [
         (role, paths[role], len(frame)) for role, frame in tables.items()
     ]
+    if update is not None and worklist is not None:
+        written.append(("worklist", Path(worklist), len(update.rows)))
     if plot_out is not None:
         from calcminer.nlp.views.plots import audit_figure
 
@@ -369,6 +391,7 @@ def run_audit(
         outputs=tuple(written),
         error_codes=dict(sorted(codes.items())),
         by=by_columns,
+        worklist=update,
     )
 
 
@@ -390,6 +413,21 @@ def format_period(result: AuditResult) -> str:
     first = result.since.isoformat() if result.since else "the start"
     last = result.until.isoformat() if result.until else "the as-of date"
     return f"{first} to {last} ({result.outside_period} index exam(s) outside it left out)"
+
+
+def format_worklist(update: WorklistUpdate) -> str:
+    """One line on the worklist's update: what is open, what changed."""
+    line = (
+        f"worklist: {update.open} open, {update.closed} closed; added "
+        f"{update.added_open} open (+{update.added_closed} already followed up); closed this "
+        f"run: {update.closed_by_audit} followed up, {update.closed_by_person} by hand; "
+        f"dropped {update.dropped} closed; kept {update.not_in_run} not in this run"
+    )
+    if update.held_closed:
+        line += f"; {update.held_closed} closed by hand that the audit calls open"
+    if update.duplicate_audit_rows:
+        line += f"; {update.duplicate_audit_rows} repeated report id(s) listed once"
+    return line
 
 
 def format_audit_summary(summary: AuditRunSummary) -> str:
@@ -445,6 +483,8 @@ def format_audit_summary(summary: AuditRunSummary) -> str:
                 f"(by {column}: {count} groups, the first {SHOWN_GROUPS} shown; all are in the "
                 "summary table)"
             )
+    if summary.worklist is not None:
+        lines.append(format_worklist(summary.worklist))
     lines.append("")
     lines += [
         f"wrote {role}: {path}" + ("" if role == "plot" else f" ({rows} rows)")

@@ -2,8 +2,10 @@
 reads the previous worklist, also after a person edited and saved it in Excel, and
 :func:`write_worklist` writes the new one atomically.
 
-Writing follows the project's CSV conventions (:mod:`calcminer.nlp.io.formats`): UTF-8
-without BOM, ``,`` between cells, ``\\n`` line ends, minimal quoting (cells holding CR or LF
+Writing follows the project's CSV conventions (:mod:`calcminer.nlp.io.formats`) but for
+one thing: the file starts with a UTF-8 BOM, as the one file of calcminer meant to be edited
+in a spreadsheet (without it Excel reads the UTF-8 of names and notes as its own code page).
+Then ``,`` between cells, ``\\n`` line ends, minimal quoting (cells holding CR or LF
 quoted), dates ``YYYY-MM-DD``, empty cells for none, and text a spreadsheet would run as a
 formula prefixed with ``'``. One addition makes the round trip exact: a text starting with
 ``'`` followed by such a text (``'=x``) is prefixed too, so reading removes exactly the one
@@ -46,7 +48,6 @@ from calcminer.nlp.io.atomic import write_atomic
 from calcminer.nlp.io.formats import (
     FORMULA_ESCAPE,
     FORMULA_PREFIXES,
-    OUTPUT_ENCODING,
     write_csv_rows,
 )
 
@@ -60,6 +61,8 @@ DAY_FIRST_DELIMITER = ";"
 REQUIRED_COLUMNS: tuple[str, ...] = ("report_id", *PERSON_COLUMNS)
 #: Encoding read: UTF-8, with or without the BOM Excel writes.
 READ_ENCODING = "utf-8-sig"
+#: Encoding written: UTF-8 with a BOM, so that Excel opens the file as UTF-8.
+WRITE_ENCODING = "utf-8-sig"
 #: A ``days_overdue`` cell.
 WHOLE_NUMBER = re.compile(r"-?\d+")
 #: Name given to a column without a name whose cells hold something (``unnamed_<position>``).
@@ -162,7 +165,7 @@ def worklist_writer(rows: Iterable[WorklistRow]) -> Callable[[BinaryIO], None]:
     table = worklist_cells(list(rows))
 
     def write(handle: BinaryIO) -> None:
-        text = io.TextIOWrapper(handle, encoding=OUTPUT_ENCODING, newline="")
+        text = io.TextIOWrapper(handle, encoding=WRITE_ENCODING, newline="")
         try:
             write_csv_rows(text, table)
             text.flush()

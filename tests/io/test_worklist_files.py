@@ -106,7 +106,9 @@ def test_worklist_round_trip_keeps_every_value_and_byte(tmp_path: Path) -> None:
 def test_worklist_file_has_the_columns_in_order_and_neutralises_formulas(tmp_path: Path) -> None:
     path = tmp_path / "worklist.csv"
     write_worklist(sample_rows(), path)
-    text = path.read_text(encoding="utf-8")
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a BOM: Excel opens the file as UTF-8
+    text = raw.decode("utf-8-sig")
     header = next(csv.reader(io.StringIO(text)))
     assert header[: len(SYSTEM_COLUMNS)] == list(SYSTEM_COLUMNS)
     assert header[len(SYSTEM_COLUMNS) : len(SYSTEM_COLUMNS) + 2] == ["mrn", "site"]
@@ -157,7 +159,7 @@ def test_worklist_round_trip_is_stable_for_any_text(tmp_path: Path, notes: list[
 def excel_copy(path: Path, edit: dict[str, dict[str, str]], day_first: bool = True) -> None:
     """Rewrite a worklist as Excel saves it: BOM, ``;`` (``,`` month first), CRLF, dates
     rewritten, columns reordered, a column added, and a person's edits by report id."""
-    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
     names = [*reversed(list(rows[0])), "callback"]
     for row in rows:
         row.update(edit.get(row["report_id"], {}))
@@ -205,13 +207,13 @@ def test_worklist_excel_saved_copy_reads_with_the_edits_kept(
         for name in ("exam_date", "due_date", "followup_date", "first_listed", "closed_on"):
             assert getattr(after, name) == getattr(before, name), name
         assert after.patient_id == "00042" and after.worklist_status == before.worklist_status
-    # The next run keeps the edits, closes r2 by the person's reason, writes a plain file.
+    # The next run keeps the edits, closes r2 by the person's reason, writes calcminer's file.
     update = update_worklist(read, [audit_row("00123"), audit_row("r2")], D("2026-06-08"))
     write_worklist(update.rows, path)
     again = {row.report_id: row for row in read_worklist(path) or []}
     assert again["00123"].note == "rang; no answer\nretry" and again["00123"].owner == "Dr Ito"
     assert again["r2"].worklist_status == "closed" and again["r2"].closed_reason == "moved abroad"
-    assert not path.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbfreport_id,")  # one BOM, "," again
 
 
 def test_worklist_reads_tab_separated_and_minimal_files(tmp_path: Path) -> None:
