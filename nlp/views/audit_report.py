@@ -41,6 +41,8 @@ from calcminer.nlp.views.audit_report_sections import (
     MAX_OVERDUE_GROUP_COLUMNS,
     MAX_OVERDUE_ROWS,
     MAX_SCOPE_CHARS,
+    MAX_TITLE_CHARS,
+    cut,
     esc,
     figures_section,
     header_lines,
@@ -312,12 +314,10 @@ def render_audit_report(report: AuditReport) -> str:
     ]
     return TPL_PAGE.format(
         csp=content_security_policy(),
-        title=esc(report.title),
+        title=esc(cut(report.title, MAX_TITLE_CHARS)),
         style=PAGE_STYLE,
         figures=figures_section(report),
-        head="".join(
-            TPL_META.format(extra=extra, text=text) for extra, text in header_lines(report)
-        ),
+        head="".join(TPL_META.format(text=line) for line in header_lines(report)),
         body="\n".join(part for part in body if part),
     )
 
@@ -362,6 +362,7 @@ __all__ = [
     "MAX_OVERDUE_GROUP_COLUMNS",
     "MAX_OVERDUE_ROWS",
     "MAX_SCOPE_CHARS",
+    "MAX_TITLE_CHARS",
     "AuditReport",
     "OverdueItem",
     "audit_plot_png",

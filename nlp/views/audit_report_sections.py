@@ -28,21 +28,23 @@ MAX_GROUPS_PER_SCOPE = 6
 #: Most scopes shown besides the headline (two side by side); the others are named in a note.
 MAX_GROUP_SCOPES = 4
 #: Most overdue index exams listed (longest overdue first).
-MAX_OVERDUE_ROWS = 15
+MAX_OVERDUE_ROWS = 12
 #: Most group columns (e.g. radiologist, site) in the overdue list.
 MAX_OVERDUE_GROUP_COLUMNS = 3
 #: Longest group name, id or column name shown in a table cell, in characters (a body cell's
 #: full value is in its ``title``); longer values are cut and end in an ellipsis.
 MAX_CELL_CHARS = 40
-#: Longest scope description in the header, in characters.
-MAX_SCOPE_CHARS = 200
+#: Longest title shown, in characters (a longer one is cut).
+MAX_TITLE_CHARS = 100
+#: Longest scope description in the header (and list of scopes left out), in characters.
+MAX_SCOPE_CHARS = 160
 ELLIPSIS = "\u2026"
 #: Shown for a rate or median that is undefined (no decided index exam).
 NOT_AVAILABLE = "n/a"
 
 
-def header_lines(report: AuditReport) -> list[tuple[str, str]]:
-    """The lines under the title: (extra class, escaped text)."""
+def header_lines(report: AuditReport) -> list[str]:
+    """The lines under the title (markup; every value escaped)."""
     if report.since is not None and report.until is not None:
         period = f"index exams dated {report.since:%Y-%m-%d} to {report.until:%Y-%m-%d}"
     elif report.since is not None:
@@ -55,13 +57,10 @@ def header_lines(report: AuditReport) -> list[tuple[str, str]]:
         f"{level} {report.windows_days[level]} days" if level in report.windows_days else level
         for level in report.levels
     )
-    lines = [
-        ("", esc(f"As of {report.as_of:%Y-%m-%d}: {period}; windows {windows or NOT_AVAILABLE}.")),
-        ("", esc(f"Scope: {_cut(report.scope, MAX_SCOPE_CHARS)}")),
-    ]
+    first = esc(f"As of {report.as_of:%Y-%m-%d}: {period}; windows {windows or NOT_AVAILABLE}.")
     if report.generated is not None:
-        lines.append((" muted", esc(f"Generated {report.generated}")))
-    return lines
+        first += f' <span class="muted">{esc(f"Generated {report.generated}.")}</span>'
+    return [first, esc(f"Scope: {cut(report.scope, MAX_SCOPE_CHARS)}")]
 
 
 def figures_section(report: AuditReport) -> str:
@@ -96,10 +95,10 @@ def headline_section(report: AuditReport) -> str:
                 NOT_AVAILABLE if median is None else f"{median:g}",
             )
         )
-    head = _head("Level", "Window (days)", *_count_heads(), "Median days to follow-up")
+    head = _head("Level", "Window (days)", *_count_heads(), "Median days")
     caption = (
-        "On-time rate by level (on time = completed / (completed + late + overdue); "
-        "pending exams left out)"
+        "On time by level: completed / (completed + late + overdue), pending left out; "
+        "median days from index exam to follow-up"
     )
     return TPL_TABLE.format(cls="headline", caption=esc(caption), head=head, rows="\n".join(body))
 
@@ -117,7 +116,7 @@ def scopes_section(report: AuditReport) -> str:
     out = '<div class="scopes">\n' + "\n".join(parts) + "\n</div>"
     left = names[MAX_GROUP_SCOPES:]
     if left:
-        listed = ", ".join(_cut(name, MAX_CELL_CHARS) for name in left)
+        listed = cut(", ".join(left), MAX_SCOPE_CHARS)
         text = f"{_count(len(left), 'more scope')} in the summary table: {listed}."
         out += "\n" + TPL_NOTE.format(text=esc(text))
     return out
@@ -144,7 +143,7 @@ def _scope_table(scope: str, rows: list[SummaryRow]) -> str:
     body = "\n".join(_row(row.group, *_counts(row, completed=False)) for row in shown)
     table = TPL_TABLE.format(
         cls="scope",
-        caption=esc(f"By {_cut(scope, MAX_CELL_CHARS)}"),
+        caption=esc(f"By {cut(scope, MAX_CELL_CHARS)}"),
         head=_head("Group", *_count_heads(completed=False)),
         rows=body,
     )
@@ -170,7 +169,7 @@ def overdue_section(report: AuditReport) -> str:
         )
         for item in items
     )
-    group_heads = [_cut(column, MAX_CELL_CHARS) for column in columns]
+    group_heads = [cut(column, MAX_CELL_CHARS) for column in columns]
     head = _head(
         "Report id",
         *group_heads,
@@ -236,8 +235,8 @@ def _row(*values: object, names: int = 1) -> str:
     for position, value in enumerate(values):
         text = plain_text(value)
         if position < names:
-            cut = _cut(text, MAX_CELL_CHARS)
-            cells.append(f'<td class="name" title="{esc(text)}">{esc(cut)}</td>')
+            shown = cut(text, MAX_CELL_CHARS)
+            cells.append(f'<td class="name" title="{esc(text)}">{esc(shown)}</td>')
         else:
             cells.append(f"<td>{esc(text)}</td>")
     return "<tr>" + "".join(cells) + "</tr>"
@@ -258,7 +257,7 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def _cut(text: str, max_chars: int) -> str:
+def cut(text: str, max_chars: int) -> str:
     """Text cut to ``max_chars`` characters, ending in an ellipsis when cut."""
     return text if len(text) <= max_chars else text[: max_chars - 1] + ELLIPSIS
 

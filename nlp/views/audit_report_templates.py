@@ -21,7 +21,7 @@ body { margin: 0 auto; padding: 1rem; max-width: 190mm; color: var(--ink); backg
   sans-serif; }
 .top { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between;
   gap: 1mm 4mm; }
-h1 { font-size: 14pt; margin: 0; overflow-wrap: anywhere; }
+h1 { font-size: 13pt; margin: 0; overflow-wrap: anywhere; }
 p { margin: 0; }
 .meta { font-size: 8pt; overflow-wrap: anywhere; }
 .muted { color: var(--muted); }
@@ -30,7 +30,7 @@ p { margin: 0; }
 .figures dt { font-size: 6.5pt; color: var(--muted); }
 .figures dd { margin: 0; font-size: 10pt; font-weight: 600; }
 .plot-wrap { margin: 1mm 0 0; }
-.plot { display: block; width: auto; max-width: 100%; height: 50mm; margin: 0 auto; }
+.plot { display: block; width: auto; max-width: 100%; height: 46mm; margin: 0 auto; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 7.5pt;
   line-height: 1.15; }
 th, td { border: 1px solid var(--line); padding: .1mm 1mm; text-align: right;
@@ -45,7 +45,7 @@ caption, .caption { text-align: left; font-weight: 600; font-size: 8pt; padding:
 .scope th.name { width: 26%; }
 .scope th { font-size: 7pt; padding: .1mm .6mm; }
 .note { font-size: 7pt; color: var(--muted); }
-.overdue th.name { width: auto; }
+.overdue th.name { width: auto; white-space: nowrap; }
 .overdue th.name:first-child { width: 22%; }
 footer { margin-top: 1mm; font-size: 7pt; color: var(--muted); }
 @page { margin: 8mm; }
@@ -82,8 +82,8 @@ every row.</footer>
 </html>
 """
 
-#: One line of the header (class and escaped text).
-TPL_META = '<p class="meta{extra}">{text}</p>\n'
+#: One line of the header (markup with every value escaped).
+TPL_META = '<p class="meta">{text}</p>\n'
 
 #: One key figure (escaped label and value).
 TPL_FIGURE = "<div><dt>{label}</dt><dd>{value}</dd></div>"
