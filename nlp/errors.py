@@ -583,6 +583,22 @@ class Errors:
     )
     E334 = "E334 Worklist {path} must be a .csv file, not {suffix!r}. Give a path ending in .csv."
 
+    # E335-E339: the audit's one-page report (nlp/views/audit_report.py)
+    E335 = (
+        "E335 Audit report page {path} must be an .html (or .htm) file, not {suffix!r}. "
+        "Give a path ending in .html for --report-out."
+    )
+    E336 = (
+        "E336 The audit report's plot is not PNG data ({size} bytes that do not start with the "
+        "PNG signature). Pass the bytes of audit_plot_png() (or of a .png file), or None for "
+        "no plot; this is a bug."
+    )
+    E337 = (
+        "E337 Overdue item {position} of the audit report has {groups} group value(s), but the "
+        "report's group columns are {columns}. Expected one value per group column, in order "
+        "(build the items with overdue_items()); this is a bug."
+    )
+
     # --- E4xx: review outputs ----------------------------------------------------------------
     E401 = (
         "E401 Review item {position}: the report is {report!r} but its result is {result!r}. "
