@@ -362,6 +362,15 @@ def audit(
         typer.Option("--plot-out", help="PNG: completion by level and cumulative follow-up."),
     ] = None,
     errors_out: ErrorsOutOption = None,
+    report_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--report-out",
+            help="One-page HTML report for a department head (printable; ids and dates only, "
+            "never report text).",
+            show_default=False,
+        ),
+    ] = None,
     worklist: Annotated[
         Path | None,
         typer.Option(
@@ -523,6 +532,7 @@ def audit(
             since=parse_period_day("--since", since),
             until=parse_period_day("--until", until),
             worklist=worklist,
+            report_out=report_out,
         )
     except CalcminerError as e:
         raise _fail(e) from e

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from calcminer.nlp.audit.worklist import WorklistUpdate
     from calcminer.nlp.io.frames import ReportInputs
     from calcminer.nlp.mining.miner import Mining
+    from calcminer.nlp.views.audit_report import AuditReport
 
 #: Command-line option of each audit output, for messages.
 AUDIT_OUTPUT_OPTIONS: dict[str, str] = {
@@ -52,6 +53,7 @@ AUDIT_OUTPUT_OPTIONS: dict[str, str] = {
     "errors": "--errors-out",
     "plot": "--plot-out",
     "worklist": "--worklist",
+    "report": "--report-out",
 }
 #: Extension of the audit plot.
 PLOT_SUFFIX = ".png"
@@ -175,6 +177,8 @@ def run_audit(
     since: date | None = None,
     until: date | None = None,
     worklist: str | Path | None = None,
+    report_out: str | Path | None = None,
+    report_title: str | None = None,
 ) -> AuditRunSummary:
     """Run ``calcminer audit``: mine every exam, find each index exam's follow-up, write tables.
 
@@ -218,6 +222,10 @@ def run_audit(
         worklist: A ``.csv`` worklist to update (:mod:`calcminer.nlp.audit.worklist`): read
             first when it exists (E330-E334 stop the run before anything is written), then
             written with the tables, all or none.
+        report_out: A one-page ``.html`` report for a department head (period, scope, rates
+            per level and group, the plot, the overdue list by id and date; never report
+            text), written with the tables.
+        report_title: The page's title (default ``calcminer follow-up audit``).
 
     Returns:
         The run summary.
@@ -244,6 +252,7 @@ def run_audit(
     from calcminer.nlp.io.tables import audit_frame, audit_summary_frame, overdue_frame
     from calcminer.nlp.io.worklist import check_worklist_path, read_worklist, worklist_writer
     from calcminer.nlp.io.writers import write_tables
+    from calcminer.nlp.views.audit_report import audit_report_writer, check_report_path
 
     use_db = db_url is not None or query is not None
     if (archive is None) == (not use_db) or (use_db and (db_url is None or query is None)):
@@ -281,10 +290,11 @@ def run_audit(
             "errors": asked["errors"] or errors_default,
             "plot": None if plot_out is None else Path(plot_out),
             "worklist": None if worklist is None else check_worklist_path(worklist),
+            "report": None if report_out is None else check_report_path(report_out),
         },
         inputs,
         AUDIT_OUTPUT_OPTIONS,
-        free_format=frozenset({"plot", "worklist"}),
+        free_format=frozenset({"plot", "worklist", "report"}),
     )
     # The previous worklist is read now: a broken one stops the run before any work.
     previous = read_worklist(worklist) if worklist is not None else None
@@ -366,12 +376,17 @@ def run_audit(
             previous, result.rows, result.as_of, config.worklist_keep_closed_days
         )
         others.append((Path(worklist), worklist_writer(update.rows)))
+    if report_out is not None:
+        page = department_report(result, summary, by_columns, report_title)
+        others.append((Path(report_out), audit_report_writer(page)))
     write_tables([(frame, paths[role]) for role, frame in tables.items()], others)
     written: list[tuple[str, Path, int]] = [
         (role, paths[role], len(frame)) for role, frame in tables.items()
     ]
     if update is not None and worklist is not None:
         written.append(("worklist", Path(worklist), len(update.rows)))
+    if report_out is not None:
+        written.append(("report", Path(report_out), 0))
     if plot_out is not None:
         from calcminer.nlp.views.plots import audit_figure
 
@@ -392,6 +407,43 @@ def run_audit(
         error_codes=dict(sorted(codes.items())),
         by=by_columns,
         worklist=update,
+    )
+
+
+def department_report(
+    result: AuditResult,
+    summary: Sequence[SummaryRow],
+    by: Sequence[str],
+    title: str | None = None,
+) -> AuditReport:
+    """The one-page report of an audit: the ``--by`` groups right after the levels, then the
+    concordance groups and the months (the page shows the first scopes when space runs out).
+    """
+    from calcminer.nlp.io.tables import audit_frame
+    from calcminer.nlp.views.audit_report import (
+        DEFAULT_TITLE,
+        audit_plot_png,
+        audit_report_from_result,
+    )
+
+    order = {"overall": 0, "level": 1, **{column: 2 + i for i, column in enumerate(by)}}
+    later = len(order) + 1
+    ranked = sorted(
+        summary,
+        key=lambda row: order.get(row.scope, later + (row.scope == "month")),
+    )
+    png = audit_plot_png(
+        audit_frame(result.rows), windows_days=dict(result.windows_days), as_of=result.as_of
+    )
+    return audit_report_from_result(
+        result,
+        ranked,
+        scope=SCOPE_DESCRIPTIONS.get(result.scope, result.scope),
+        group_columns=by,
+        since=result.since,
+        until=result.until,
+        title=title or DEFAULT_TITLE,
+        plot_png=png,
     )
 
 
@@ -487,7 +539,7 @@ def format_audit_summary(summary: AuditRunSummary) -> str:
         lines.append(format_worklist(summary.worklist))
     lines.append("")
     lines += [
-        f"wrote {role}: {path}" + ("" if role == "plot" else f" ({rows} rows)")
+        f"wrote {role}: {path}" + ("" if role in ("plot", "report") else f" ({rows} rows)")
         for role, path, rows in summary.outputs
     ]
     return "\n".join(lines)

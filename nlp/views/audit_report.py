@@ -24,13 +24,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from calcminer.nlp.audit import LEVELS, AuditResult, AuditRow, SummaryRow
+from calcminer.nlp.audit import BY_AUDIT_COLUMNS, LEVELS, AuditResult, AuditRow, SummaryRow
 from calcminer.nlp.errors import CalcminerError, Errors, OutputError
 from calcminer.nlp.views.audit_report_sections import (
     CHRONOLOGICAL_SCOPES,
@@ -166,6 +166,13 @@ def row_groups(row: AuditRow, group_columns: Sequence[str]) -> tuple[str, ...]:
     Returns:
         Each column's value as text, empty when the row has no such column or no value.
     """
+    if any(column in BY_AUDIT_COLUMNS for column in group_columns):
+        return tuple(
+            plain_text(getattr(row, column))
+            if column in BY_AUDIT_COLUMNS
+            else row_groups(row, (column,))[0]
+            for column in group_columns
+        )
     meta = getattr(row, "meta", None)
     values: Mapping[str, Any]
     if isinstance(meta, Mapping):
@@ -230,8 +237,7 @@ def audit_report_from_result(
     Returns:
         The report.
     """
-    known = [level for level in LEVELS if level in result.windows_days]
-    levels = (*known, *sorted(set(result.windows_days) - set(LEVELS)))
+    levels = tuple(result.levels)
     return AuditReport(
         as_of=result.as_of,
         scope=scope,
@@ -322,6 +328,30 @@ def render_audit_report(report: AuditReport) -> str:
     )
 
 
+def check_report_path(path: str | Path) -> Path:
+    """Check a page path before any work.
+
+    Raises:
+        OutputError: E335 unless it ends in ``.html`` or ``.htm`` (any case).
+    """
+    target = Path(path)
+    if target.suffix.lower() not in HTML_SUFFIXES:
+        raise OutputError(Errors.E335.format(path=target, suffix=target.suffix))
+    return target
+
+
+def audit_report_writer(report: AuditReport) -> Callable[[BinaryIO], None]:
+    """The function that writes the page's bytes to a binary handle (rendered now, once), for
+    a caller that stages it with other outputs."""
+    # Lone surrogates (possible in a str built in Python, never in a decoded file) become "?".
+    data = render_audit_report(report).encode(PAGE_ENCODING, errors="replace")
+
+    def write(handle: BinaryIO) -> None:
+        handle.write(data)
+
+    return write
+
+
 def write_audit_report(report: AuditReport, path: str | Path) -> Path:
     """Render the report and write it atomically (missing parent folders are created).
 
@@ -338,16 +368,8 @@ def write_audit_report(report: AuditReport, path: str | Path) -> Path:
     """
     from calcminer.nlp.io.writers import write_atomic
 
-    target = Path(path)
-    if target.suffix.lower() not in HTML_SUFFIXES:
-        raise OutputError(Errors.E335.format(path=target, suffix=target.suffix))
-    # Lone surrogates (possible in a str built in Python, never in a decoded file) become "?".
-    data = render_audit_report(report).encode(PAGE_ENCODING, errors="replace")
-
-    def write(handle: BinaryIO) -> None:
-        handle.write(data)
-
-    write_atomic(target, write)
+    target = check_report_path(path)
+    write_atomic(target, audit_report_writer(report))
     return target
 
 
@@ -367,6 +389,8 @@ __all__ = [
     "OverdueItem",
     "audit_plot_png",
     "audit_report_from_result",
+    "audit_report_writer",
+    "check_report_path",
     "content_security_policy",
     "esc",
     "overdue_items",
