@@ -14,7 +14,14 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from calcminer.nlp.audit import ArchiveColumns, AuditResult, Exam, SummaryRow, UndatedExam
+from calcminer.nlp.audit import (
+    ArchiveColumns,
+    AuditResult,
+    AuditScope,
+    Exam,
+    SummaryRow,
+    UndatedExam,
+)
 from calcminer.nlp.commands.batch import mine_records, resolve_miner
 from calcminer.nlp.commands.outputs import check_outputs, default_errors_path
 from calcminer.nlp.commands.summary import (
@@ -111,6 +118,7 @@ def run_audit(
     day_first: bool | None = None,
     delimiter: str | None = None,
     encoding: str | None = None,
+    scope: AuditScope | None = None,
 ) -> AuditRunSummary:
     """Run ``calcminer audit``: mine every exam, find each index exam's follow-up, write tables.
 
@@ -143,6 +151,7 @@ def run_audit(
             ``,`` for ``.csv``, tab for ``.tsv``.
         encoding: Codec of a text archive (``cp1252``, ``latin-1`` ...); None: strict UTF-8,
             a record that is not UTF-8 becomes an error row (E117).
+        scope: Which reports are index exams, ``liver`` or ``all``; None: ``audit.toml``'s.
 
     Returns:
         The run summary.
@@ -196,7 +205,7 @@ def run_audit(
         AUDIT_OUTPUT_OPTIONS,
         free_format=frozenset({"plot"}),
     )
-    config = load_audit_config(patterns_dir).with_window(window_days)
+    config = load_audit_config(patterns_dir).with_window(window_days).with_scope(scope)
     detector = ModalityDetector(config.modality_rules, config.header_max_chars)
     archive_columns = columns or ArchiveColumns()
     # The audit writes no carried column, so it carries every one (no column cap).
