@@ -1769,14 +1769,16 @@ def _archive_order(rng: random.Random, exams: list[Exam]) -> list[Exam]:
     return sorted(exams, key=lambda e: (e.exam_date, tiebreak[e.patient], e.step))
 
 
-def governing_advice(exam: Exam, scope: Scope) -> Advice | None:
-    """The recommendation of an exam that sets its due date and modalities in ``scope``.
+def advice_in_scope(exam: Exam, scope: Scope) -> tuple[Advice, ...]:
+    """The recommendations of an exam within ``scope`` (about the liver for ``liver``, any for
+    ``all``)."""
+    return exam.advice if KINDS[exam.kind].liver or scope == "all" else ()
 
-    Its recommendations within the scope (about the liver for ``liver``, any for ``all``) are
-    read: the one with the shortest stated interval governs (the first of those); without an
-    interval, the first naming a modality does. None when none is in scope or states either.
-    """
-    in_scope = exam.advice if KINDS[exam.kind].liver or scope == "all" else ()
+
+def governing_advice(exam: Exam, scope: Scope) -> Advice | None:
+    """The recommendation the labels name (``recommended_modality``, ``_interval_days``): the
+    one in ``scope`` with the shortest stated interval, else the first naming a modality."""
+    in_scope = advice_in_scope(exam, scope)
     timed = [a for a in in_scope if a.interval_days is not None]
     if timed:
         return min(timed, key=lambda a: a.interval_days or 0)
@@ -1786,16 +1788,17 @@ def governing_advice(exam: Exam, scope: Scope) -> Advice | None:
 def due_rule(exam: Exam, level: Level, scope: Scope) -> tuple[date, frozenset[Modality]]:
     """The due date and qualifying modalities of an index exam in ``scope``.
 
-    A stated interval sets the due date (else the level's window does); a named modality sets
-    the qualifying modalities, that one and its "or better" ones (else the level's do).
+    The earliest stated interval of its recommendations in scope sets the due date (else the
+    level's window does); every modality they name qualifies, with its "or better" ones (else
+    the level's modalities do).
     """
-    advice = governing_advice(exam, scope)
-    days = WINDOW_DAYS[level]
+    in_scope = advice_in_scope(exam, scope)
+    intervals = [a.interval_days for a in in_scope if a.interval_days is not None]
+    days = min(intervals) if intervals else WINDOW_DAYS[level]
+    named = [a.modality for a in in_scope if a.modality is not None]
     modalities = QUALIFYING_MODALITIES[level]
-    if advice is not None and advice.interval_days is not None:
-        days = advice.interval_days
-    if advice is not None and advice.modality is not None:
-        modalities = frozenset({advice.modality}) | OR_BETTER[advice.modality]
+    if named:
+        modalities = frozenset().union(*(frozenset({m}) | OR_BETTER[m] for m in named))
     return exam.exam_date + timedelta(days=days), modalities
 
 
