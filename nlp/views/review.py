@@ -23,7 +23,10 @@ a card marked incorrect gets controls, prefilled from the miner's values (its ``
 attribute), to correct the triage and every GOLD_GUIDE field; invalid corrections are shown
 and not exported. Two buttons download the adjudicated reports as a gold file (JSON Lines in
 the GOLD_GUIDE format, or CSV in the encodings ``calcminer evaluate`` reads): marked correct,
-the miner's values; marked incorrect, the corrected ones. The card marks the size that set
+the miner's values; marked incorrect, the corrected ones. The marks survive a reload in the
+browser's ``localStorage`` under the page's fingerprint (card ids, texts and values: another
+page never gets them) until "Clear all marks"; they hold report ids and labels, never text.
+The card marks the size that set
 ``max_size_mm`` and the recommendation words (R1, R2 ...), and shows the input columns
 chosen with ``show_cols`` (``calcminer review --show-cols``).
 
@@ -74,6 +77,7 @@ from calcminer.nlp.views.review_adjudication import (
     correction_template,
     deciding_size_spans,
     miner_data,
+    page_fingerprint,
     text_attribute,
 )
 from calcminer.nlp.views.review_templates import (
@@ -482,7 +486,9 @@ def _render(
         # The filters and the adjudication bar stay in view together (sticky).
         '<div class="bars">',
         _controls(len(cards)),
-        _adjudication(len(cards), gold_file_stem(title)),
+        _adjudication(
+            len(cards), gold_file_stem(title), page_fingerprint([pairs[i] for i in chosen])
+        ),
         "</div>",
         correction_template(),
     ]
@@ -612,10 +618,12 @@ def gold_file_stem(title: str) -> str:
     return f"{'-'.join(words)[:60]}.gold" if words else DEFAULT_GOLD_NAME
 
 
-def _adjudication(reports: int, gold_name: str) -> str:
+def _adjudication(reports: int, gold_name: str, fingerprint: str) -> str:
     """The adjudication bar: counts and export buttons."""
     fields = ",".join(ADJUDICATION_FIELDS)
-    return TPL_ADJUDICATION.format(fields=_esc(fields), filename=_esc(gold_name), reports=reports)
+    return TPL_ADJUDICATION.format(
+        fields=_esc(fields), filename=_esc(gold_name), fingerprint=fingerprint, reports=reports
+    )
 
 
 # --- one report card -----------------------------------------------------------------------------

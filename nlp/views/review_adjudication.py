@@ -12,6 +12,7 @@ reads, all of it escaped HTML:
   back exactly (HTML turns a carriage return into a line feed);
 - :func:`correction_template`: the constant ``<template>`` of correction controls the script
   clones into a card marked incorrect (inert until cloned; built from constants only);
+- :func:`page_fingerprint`: the key of the page's marks in the browser's storage;
 - :func:`deciding_size_spans`: where the size that set ``max_size_mm`` is written, to mark it;
 - :func:`check_show_cols`, :func:`carried_columns`: the input columns a card shows
   (``calcminer review --show-cols``).
@@ -19,6 +20,7 @@ reads, all of it escaped HTML:
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
@@ -122,6 +124,25 @@ def text_attribute(text: str) -> str:
     if "\r" not in text:
         return ""
     return f' data-text="{html.escape(text, quote=True).replace(chr(13), "&#13;")}"'
+
+
+def page_fingerprint(cards: Iterable[tuple[Report, ReportResult]]) -> str:
+    """A fingerprint of the cards of a page: the key under which the page keeps its marks
+    in the browser (``localStorage``), so that marks come back on a reload of the same page
+    and never on another one.
+
+    Args:
+        cards: The reports with a card, in page order, with their results.
+
+    Returns:
+        32 hex digits of a SHA-256 over each card's report id, text and miner values.
+    """
+    digest = hashlib.sha256()
+    for report, result in cards:
+        for part in (result.report_id, report.text, miner_data(result)):
+            data = part.encode("utf-8", errors="replace")
+            digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()[:32]
 
 
 def _esc(value: object) -> str:

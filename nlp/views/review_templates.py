@@ -406,11 +406,84 @@ PAGE_SCRIPT = """
     window.setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
     status.textContent = "Exported " + String(list.length) + " reports as " + link.download + ".";
   }
+  var storageKey = "calcminer-adjudication:" + (bar.getAttribute("data-fingerprint") || "");
+  function storage() {
+    try {
+      return window.localStorage || null;
+    } catch (error) {
+      return null;
+    }
+  }
+  function save() {
+    var store = storage();
+    if (!store) {
+      return;
+    }
+    var saved = {};
+    cards.forEach(function (card) {
+      var how = states.get(card) ? mark(card) : "";
+      if (how === "") {
+        return;
+      }
+      var entry = { mark: how, values: {} };
+      if (how === "incorrect") {
+        controlsOf(card).forEach(function (control) {
+          entry.values[control.getAttribute("data-field")] = control.value;
+        });
+      }
+      saved[card.id] = entry;
+    });
+    try {
+      if (Object.keys(saved).length) {
+        store.setItem(storageKey, JSON.stringify(saved));
+      } else {
+        store.removeItem(storageKey);
+      }
+    } catch (error) {
+      status.textContent = "Marks cannot be kept in this browser: export them before leaving.";
+    }
+  }
+  function restore() {
+    var store = storage();
+    var saved = null;
+    try {
+      saved = store ? JSON.parse(store.getItem(storageKey) || "null") : null;
+    } catch (error) {
+      saved = null;
+    }
+    if (!saved || typeof saved !== "object") {
+      return;
+    }
+    cards.forEach(function (card) {
+      var entry = saved[card.id];
+      if (!entry || (entry.mark !== "correct" && entry.mark !== "incorrect")) {
+        return;
+      }
+      card.querySelector("input[type=radio][value=" + entry.mark + "]").checked = true;
+      if (entry.mark === "incorrect" && entry.values) {
+        ensureForm(card);
+        controlsOf(card).forEach(function (control) {
+          var value = entry.values[control.getAttribute("data-field")];
+          if (typeof value === "string") {
+            control.value = value;
+          }
+        });
+      }
+    });
+  }
+  function clearCard(card) {
+    card.querySelectorAll("input[type=radio]").forEach(function (radio) {
+      radio.checked = false;
+    });
+    card.querySelector(".corrections").textContent = "";
+    show(card);
+  }
   function changed(event) {
     var card = event.target.closest ? event.target.closest("article.card[data-miner]") : null;
     if (card) {
       show(card);
       tally();
+      save();
     }
   }
   document.addEventListener("change", changed);
@@ -426,15 +499,18 @@ PAGE_SCRIPT = """
       return;
     }
     if (target.getAttribute("data-adj") === "clear") {
-      var card = target.closest("article.card[data-miner]");
-      card.querySelectorAll("input[type=radio]").forEach(function (radio) {
-        radio.checked = false;
-      });
-      card.querySelector(".corrections").textContent = "";
-      show(card);
+      clearCard(target.closest("article.card[data-miner]"));
       tally();
+      save();
+    }
+    if (target.getAttribute("data-adj-all") === "clear") {
+      cards.forEach(clearCard);
+      tally();
+      save();
+      status.textContent = "All marks cleared.";
     }
   });
+  restore();
   cards.forEach(function (card) {
     card.querySelector(".adjudicate").hidden = false;
     show(card);
@@ -499,16 +575,19 @@ TPL_LEVEL_BOX = '<label><input type="checkbox" data-level="{level}" checked> {le
 
 #: The adjudication bar, hidden until the script shows it: ``fields`` is the comma list of
 #: the exported fields (escaped), ``filename`` the stem of the exported files (escaped),
+#: ``fingerprint`` the page's hex fingerprint (its marks' key in the browser's storage),
 #: ``reports`` the number of cards.
 TPL_ADJUDICATION = (
     '<section id="adjudication" class="adjudication" aria-label="Adjudication" hidden '
-    'data-fields="{fields}" data-filename="{filename}">\n'
+    'data-fields="{fields}" data-filename="{filename}" data-fingerprint="{fingerprint}">\n'
     '<p><strong>Adjudication:</strong> <span id="adj-count">0</span> of {reports} reports '
     'adjudicated (<span id="adj-correct">0</span> correct, <span id="adj-corrected">0</span> '
     'corrected, <span id="adj-invalid">0</span> with invalid corrections, not exported)</p>\n'
     '<button type="button" data-export="jsonl">Download gold (JSONL)</button>\n'
     '<button type="button" data-export="csv">Download gold (CSV)</button>\n'
+    '<button type="button" data-adj-all="clear">Clear all marks</button>\n'
     '<span id="adj-export-status" role="status"></span>\n'
+    '<span class="muted">Marks are kept in this browser until cleared.</span>\n'
     "</section>"
 )
 

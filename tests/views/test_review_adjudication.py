@@ -36,6 +36,7 @@ from calcminer.nlp.views.review_adjudication import (
     check_show_cols,
     deciding_size_spans,
     miner_values,
+    page_fingerprint,
 )
 
 HOSTILE = "</script><script>window.__pwned=1</script>\"'<>&"
@@ -143,6 +144,16 @@ def test_review_adjudication_controls_and_template(
     for _, attrs in tags:  # nothing the CSP would have to block
         assert not any(name.startswith("on") for name in attrs)
         assert not set(attrs) & {"href", "src", "style"}
+
+
+def test_review_adjudication_page_fingerprint(make_result: Callable[..., ReportResult]) -> None:
+    cards = [(Report("r1", "LIVER: calcified granuloma."), make_result())]
+    same = page_fingerprint(cards)
+    assert re.fullmatch(r"[0-9a-f]{32}", same) and same == page_fingerprint(list(cards))
+    changed_text = [(Report("r1", "LIVER: calcified granulomas."), make_result())]
+    changed_value = [(cards[0][0], make_result(count=2))]
+    assert len({same, page_fingerprint(changed_text), page_fingerprint(changed_value)}) == 3
+    assert f'data-fingerprint="{same}"' in render_review(cards)
 
 
 def test_review_adjudication_gold_file_stem() -> None:
@@ -301,6 +312,14 @@ def adjudication_page(miner: Any, tmp_path_factory: pytest.TempPathFactory) -> P
     return path
 
 
+def _open(driver: WebDriver, page: Path) -> None:
+    """Load the page with no marks kept from an earlier test, and a clean console."""
+    driver.get(page.as_uri())
+    driver.execute_script("window.localStorage.clear();")
+    driver.get(page.as_uri())
+    console_entries(driver)
+
+
 def _card(driver: WebDriver, report_id: str) -> WebElement:
     for card in driver.find_elements(By.CSS_SELECTOR, "article.card"):
         if card.get_attribute("data-id") == report_id:
@@ -351,8 +370,7 @@ def test_review_adjudication_browser_export_read_back_by_evaluate(
     driver.execute_cdp_cmd(
         "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
     )
-    console_entries(driver)
-    driver.get(adjudication_page.as_uri())
+    _open(driver, adjudication_page)
     assert driver.find_element(By.ID, "adjudication").is_displayed()
     assert _count(driver, "count") == "0"
     urgent = _card(driver, "urg-01")
@@ -425,8 +443,7 @@ def test_review_adjudication_browser_export_read_back_by_evaluate(
 def test_review_adjudication_browser_clear_and_correct_mark(
     driver: WebDriver, adjudication_page: Path
 ) -> None:
-    console_entries(driver)
-    driver.get(adjudication_page.as_uri())
+    _open(driver, adjudication_page)
     card = _card(driver, "wrk-01")
     _mark(card, "incorrect")
     _type(_field(card, "count"), "3")
@@ -442,4 +459,40 @@ def test_review_adjudication_browser_clear_and_correct_mark(
     _mark(card, "incorrect")  # prefilled again from the miner's values
     assert _field(card, "count").get_attribute("value") == ""
     assert Select(_field(card, "count_category")).first_selected_option.text == "multiple"
+    assert console_errors(driver) == []
+
+
+@pytest.mark.browser
+def test_review_adjudication_browser_marks_survive_a_reload(
+    driver: WebDriver, adjudication_page: Path, tmp_path: Path
+) -> None:
+    _open(driver, adjudication_page)
+    _mark(_card(driver, "ben-01"), "correct")
+    urgent = _card(driver, "urg-01")
+    _mark(urgent, "incorrect")
+    _type(_field(urgent, "segments"), "vii, 4a")
+    _type(_field(urgent, "count"), "x")
+    driver.refresh()
+    urgent = _card(driver, "urg-01")
+    assert urgent.find_element(By.CSS_SELECTOR, "input[value=incorrect]").is_selected()
+    assert _field(urgent, "segments").get_attribute("value") == "vii, 4a"
+    assert _field(urgent, "count").get_attribute("aria-invalid") == "true"
+    assert (
+        _card(driver, "ben-01").find_element(By.CSS_SELECTOR, "input[value=correct]").is_selected()
+    )
+    assert (_count(driver, "count"), _count(driver, "invalid")) == ("2", "1")
+    # another page (other reports) does not get these marks
+    other = tmp_path / "other.html"
+    render = adjudication_page.read_text(encoding="utf-8")
+    fingerprint = re.search(r'data-fingerprint="(\w+)"', render)
+    assert fingerprint and len(fingerprint.group(1)) == 32
+    other.write_text(render.replace(fingerprint.group(1), "0" * 32), encoding="utf-8")
+    driver.get(other.as_uri())
+    assert _count(driver, "count") == "0"
+    driver.get(adjudication_page.as_uri())
+    driver.find_element(By.CSS_SELECTOR, "button[data-adj-all=clear]").click()
+    assert _count(driver, "count") == "0"
+    driver.refresh()
+    assert _count(driver, "count") == "0"
+    assert driver.execute_script("return window.localStorage.length") == 0
     assert console_errors(driver) == []
