@@ -25,11 +25,10 @@ and not exported. Two buttons download the adjudicated reports as a gold file (J
 the GOLD_GUIDE format, or CSV in the encodings ``calcminer evaluate`` reads): marked correct,
 the miner's values; marked incorrect, the corrected ones. The marks survive a reload in the
 browser's ``localStorage`` under the page's fingerprint (card ids, texts and values: another
-page never gets them) until "Clear all marks"; they hold card numbers and the typed
-values, never report text or ids.
-The card marks the size that set
-``max_size_mm`` and the recommendation words (R1, R2 ...), and shows the input columns
-chosen with ``show_cols`` (``calcminer review --show-cols``).
+page never gets them) until "Clear all marks"; they hold card numbers and the typed values,
+never report text or ids. The card marks the size that set ``max_size_mm`` and the
+recommendation words (R1, R2 ...), and shows the input columns chosen with ``show_cols``
+(``calcminer review --show-cols``).
 
 The same input gives the same bytes: no clock is read (``generated`` is shown only if given).
 
