@@ -683,6 +683,15 @@ def review(
     title: Annotated[
         str | None, typer.Option("--title", help="Page title.", show_default=False)
     ] = None,
+    show_cols: Annotated[
+        str | None,
+        typer.Option(
+            "--show-cols",
+            help="Input columns to show on each card, as a comma list (e.g. "
+            "MRN,exam_date,exam,radiologist); no other column is shown.",
+            show_default=False,
+        ),
+    ] = None,
     id_col: IdColOption = "report_id",
     text_col: TextColOption = "text",
     delimiter: DelimiterOption = None,
@@ -691,10 +700,12 @@ def review(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
     strict: StrictOption = False,
 ) -> None:
-    """Write one self-contained HTML page to review a batch: flagged reports first."""
+    """Write one self-contained HTML page to review and adjudicate a batch: flagged reports
+    first; the page exports the adjudicated reports as a gold file for evaluate."""
     from calcminer.nlp.commands.review import (
         format_review_notices,
         format_review_summary,
+        parse_show_cols,
         run_review,
     )
 
@@ -707,6 +718,7 @@ def review(
             flagged_only=flagged_only,
             max_reports=max_reports,
             title=title,
+            show_cols=parse_show_cols(show_cols),
             id_col=id_col,
             text_col=text_col,
             patterns_dir=patterns,

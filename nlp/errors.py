@@ -618,6 +618,13 @@ class Errors:
         "E405 max_reports (--max-reports) must be at least 0 (got {value}). Expected the most "
         "report cards a review page may hold, or 0 for no limit."
     )
+    # Adjudication on the review page (issue 15): E406-E409 reserved.
+    E406 = (
+        "E406 --show-cols (show_cols) names input column(s) {missing} that no report of the "
+        "batch has; the input columns present are: {present}. Expected a comma list of input "
+        "columns to show on each card (e.g. MRN,exam_date,exam,radiologist); the id and text "
+        "columns are shown already. Nothing was written."
+    )
 
     # --- E9xx: internal invariants (only a bug in calcminer breaks them) ----------------------
     E901 = (
