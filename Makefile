@@ -53,7 +53,7 @@ demo: $(STAMP)
 	$(BIN)/calcminer figures $(OUT)/reports.csv --from-table -o $(OUT)/figures
 	$(BIN)/calcminer audit sample_reports/audit/archive.jsonl -o $(OUT)/audit.csv \
 		--summary-out $(OUT)/audit_summary.csv --overdue-out $(OUT)/audit_overdue.csv \
-		--plot-out $(OUT)/audit.png
+		--plot-out $(OUT)/audit.png --report-out $(OUT)/audit.html --worklist $(OUT)/worklist.csv
 	@echo
 	@echo "calcminer is installed in $(VENV), not on your PATH: run $(BIN)/calcminer --help, or activate the environment first (. $(BIN)/activate) and run calcminer --help."
 

@@ -383,6 +383,24 @@ def audit(
         typer.Option("--plot-out", help="PNG: completion by level and cumulative follow-up."),
     ] = None,
     errors_out: ErrorsOutOption = None,
+    report_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--report-out",
+            help="One-page HTML report for a department head (printable; ids and dates only, "
+            "never report text).",
+            show_default=False,
+        ),
+    ] = None,
+    worklist: Annotated[
+        Path | None,
+        typer.Option(
+            "--worklist",
+            help="Worklist .csv kept across runs: one row per open or recently closed index "
+            "exam; owner, note, action and closed_reason edits are kept (Excel copies read).",
+            show_default=False,
+        ),
+    ] = None,
     window_days: Annotated[
         int | None,
         typer.Option(
@@ -448,6 +466,50 @@ def audit(
             show_default=False,
         ),
     ] = None,
+    scope: Annotated[
+        str | None,
+        typer.Option(
+            "--scope",
+            help="Which reports are index exams: liver (reports triaged urgent or workup, and "
+            "liver follow-up recommendations) or all (any recommendation, any organ). "
+            "Default: patterns/audit.toml (liver).",
+            show_default=False,
+        ),
+    ] = None,
+    levels: Annotated[
+        str | None,
+        typer.Option(
+            "--levels",
+            help="Levels to audit, comma-separated (default: urgent,workup,recommended).",
+            show_default=False,
+        ),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            help="Break the summary down by these columns, comma-separated: archive columns "
+            "(radiologist, site ...) or level, modality, triage, concordance, status.",
+            show_default=False,
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="Audit the index exams of this day (YYYY-MM-DD) and later only.",
+            show_default=False,
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until",
+            help="Audit the index exams of this day (YYYY-MM-DD) and earlier only; "
+            "follow-ups are still searched after it.",
+            show_default=False,
+        ),
+    ] = None,
     patterns: PatternsOption = None,
     workers: WorkersOption = 0,
     chunk_size: ChunkSizeOption = 2000,
@@ -467,6 +529,8 @@ def audit(
         format_audit_notices,
         format_audit_summary,
         parse_as_of,
+        parse_list_option,
+        parse_period_day,
         run_audit,
     )
 
@@ -493,6 +557,13 @@ def audit(
             delimiter=delimiter,
             encoding=encoding,
             options=options,
+            scope=scope,
+            levels=parse_list_option(levels),
+            by=parse_list_option(by) or (),
+            since=parse_period_day("--since", since),
+            until=parse_period_day("--until", until),
+            worklist=worklist,
+            report_out=report_out,
         )
     except CalcminerError as e:
         raise _fail(e) from e
@@ -643,6 +714,15 @@ def review(
     title: Annotated[
         str | None, typer.Option("--title", help="Page title.", show_default=False)
     ] = None,
+    show_cols: Annotated[
+        str | None,
+        typer.Option(
+            "--show-cols",
+            help="Input columns to show on each card, as a comma list (e.g. "
+            "MRN,exam_date,exam,radiologist); no other column is shown.",
+            show_default=False,
+        ),
+    ] = None,
     id_col: IdColOption = "report_id",
     text_col: TextColOption = "text",
     delimiter: DelimiterOption = None,
@@ -651,10 +731,12 @@ def review(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print no summary.")] = False,
     strict: StrictOption = False,
 ) -> None:
-    """Write one self-contained HTML page to review a batch: flagged reports first."""
+    """Write one self-contained HTML page to review and adjudicate a batch: flagged reports
+    first; the page exports the adjudicated reports as a gold file for evaluate."""
     from calcminer.nlp.commands.review import (
         format_review_notices,
         format_review_summary,
+        parse_show_cols,
         run_review,
     )
 
@@ -667,6 +749,7 @@ def review(
             flagged_only=flagged_only,
             max_reports=max_reports,
             title=title,
+            show_cols=parse_show_cols(show_cols),
             id_col=id_col,
             text_col=text_col,
             patterns_dir=patterns,

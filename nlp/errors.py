@@ -542,6 +542,62 @@ class Errors:
         "E320 Give --date-format or --dayfirst/--monthfirst (date_format= or day_first= in "
         "Python), not both: a date format fixes the order of day and month itself."
     )
+    E321 = (
+        "E321 --levels: unknown or no level {value!r}. Give a comma-separated list of the "
+        "audit's levels: {levels}."
+    )
+    E322 = (
+        "E322 The period is empty: --since {since} is after --until {until}. Give a first "
+        "day on or before the last day."
+    )
+    E323 = (
+        "E323 --by {column!r} is not a column the audit knows. It can break the outcomes "
+        "down by its own columns ({audit}) or by the archive's other columns ({carried}); "
+        "the patient, date and modality columns are read by the audit (use 'modality')."
+    )
+    E324 = "E324 {option} {value!r} is not a date. Expected YYYY-MM-DD (e.g. 2026-01-01)."
+    E325 = (
+        "E325 --scope {value!r} is not a scope. Expected 'liver' (flagged reports and liver "
+        "follow-up recommendations) or 'all' (any follow-up recommendation, any organ)."
+    )
+    # Worklist (--worklist): E330-E334.
+    E330 = (
+        "E330 Worklist {path} is not a worklist calcminer can read: {detail}. Expected a CSV "
+        "file (UTF-8, with or without BOM; ',' ';' or tab between cells) that calcminer wrote, "
+        "with the columns report_id, owner, note, action and closed_reason; restore the "
+        "file or give --worklist a new path (a missing file is created)."
+    )
+    E331 = (
+        "E331 Worklist {path}, line {line}, column {column!r}: {detail}. Fix the cell (dates "
+        "as YYYY-MM-DD; worklist_status open or closed; days_overdue a whole number), or "
+        "empty it where the column allows."
+    )
+    E332 = (
+        "E332 Report id {report_id!r} is in {where} twice (lines {first} and {second}). "
+        "Expected one row per index exam: merge the two rows by hand (keep the owner, note, "
+        "action and closed_reason you want) and delete the other."
+    )
+    E333 = (
+        "E333 worklist_keep_closed_days must be a whole number of days, 0 or more (got "
+        "{value}). Set it in patterns/audit.toml."
+    )
+    E334 = "E334 Worklist {path} must be a .csv file, not {suffix!r}. Give a path ending in .csv."
+
+    # E335-E339: the audit's one-page report (nlp/views/audit_report.py)
+    E335 = (
+        "E335 Audit report page {path} must be an .html (or .htm) file, not {suffix!r}. "
+        "Give a path ending in .html for --report-out."
+    )
+    E336 = (
+        "E336 The audit report's plot is not PNG data ({size} bytes that do not start with the "
+        "PNG signature). Pass the bytes of audit_plot_png() (or of a .png file), or None for "
+        "no plot; this is a bug."
+    )
+    E337 = (
+        "E337 Overdue item {position} of the audit report has {groups} group value(s), but the "
+        "report's group columns are {columns}. Expected one value per group column, in order "
+        "(build the items with overdue_items()); this is a bug."
+    )
     # The audit on the archive engine (nlp/engine/exams.py).
     E340 = (
         "E340 An audit that reads {kind} cannot be resumed: only archive files can be checked "
@@ -567,6 +623,13 @@ class Errors:
     E405 = (
         "E405 max_reports (--max-reports) must be at least 0 (got {value}). Expected the most "
         "report cards a review page may hold, or 0 for no limit."
+    )
+    # Adjudication on the review page (issue 15): E406-E409 reserved.
+    E406 = (
+        "E406 --show-cols (show_cols) names input column(s) {missing} that no report of the "
+        "batch has; the input columns present are: {present}. Expected a comma list of input "
+        "columns to show on each card (e.g. MRN,exam_date,exam,radiologist); the id and text "
+        "columns are shown already. Nothing was written."
     )
 
     # --- E9xx: internal invariants (only a bug in calcminer breaks them) ----------------------

@@ -11,15 +11,15 @@ that the order of its ``dd/mm/yyyy``-like dates can be decided over the whole da
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from calcminer.nlp.audit.config import ModalityRule
 from calcminer.nlp.audit.dates import ISO_DATE_PATTERN, parse_exam_date
 from calcminer.nlp.errors import DataError, Errors
-from calcminer.nlp.schema import RecordError, Report, ReportResult
+from calcminer.nlp.schema import FLAGGED_LEVELS, Recommendation, RecordError, Report, ReportResult
 
 
 class ModalityDetector:
@@ -77,12 +77,58 @@ class ModalityDetector:
 
 
 @dataclass(frozen=True)
+class ExamRecommendation:
+    """One follow-up recommendation of an exam's report, as the audit needs it (no report text
+    but its own words).
+
+    Attributes:
+        modality: The exam modality it names, in the modality vocabulary's labels (``MRCP`` ->
+            ``MRI``), or None when it names none the vocabulary knows ("imaging", ``PET``).
+        named_modality: The modality as the recommendation names it (``MRCP``, ``imaging``).
+        interval_days: The stated interval in days ("in 6 months" -> 182), or None.
+        conditional: Made on a condition ("MRI if clinically required").
+        liver: About the liver or its calcification (a recommendation naming no organ counts
+            when the report has a counted liver calcification, as ``liver_followup_recommended``).
+        evidence: The recommendation's words and where they are, ``words@start-end``.
+    """
+
+    modality: str | None
+    named_modality: str
+    interval_days: int | None
+    conditional: bool
+    liver: bool
+    evidence: str
+
+
+def exam_recommendations(
+    recommendations: Sequence[Recommendation], calcification: bool, detector: ModalityDetector
+) -> tuple[ExamRecommendation, ...]:
+    """The audit's view of a report's recommendations (see :class:`ExamRecommendation`)."""
+    return tuple(
+        ExamRecommendation(
+            modality=detector.from_value(r.modality) if r.modality else None,
+            named_modality=r.modality,
+            interval_days=r.interval_days,
+            conditional=r.conditional,
+            liver=r.concerns_liver or (calcification and not r.organ),
+            evidence=f"{r.text}@{r.start_char}-{r.end_char}",
+        )
+        for r in recommendations
+    )
+
+
+@dataclass(frozen=True)
 class ArchiveColumns:
     """Names of the archive's columns the audit reads (besides id and text)."""
 
     patient: str = "patient_id"
     date: str = "exam_date"
     modality: str = "modality"
+
+    @property
+    def read(self) -> frozenset[str]:
+        """The columns the audit reads itself (the others are carried as they are)."""
+        return frozenset({self.patient, self.date, self.modality})
 
 
 @dataclass(frozen=True)
@@ -96,7 +142,10 @@ class Exam:
         exam_date: Date of the exam.
         modality: ``US``, ``CT``, ``MRI`` ... or None when unknown.
         triage: Triage level the miner gave the report.
-        followup_recommended: Whether the report recommends follow-up.
+        followup_recommended: Whether the report recommends follow-up (of any organ).
+        liver_followup_recommended: Whether it recommends follow-up of the liver.
+        recommendations: Its recommendations (kept for possible index exams only).
+        meta: The archive's other columns (kept for possible index exams only).
     """
 
     order: int
@@ -106,6 +155,9 @@ class Exam:
     modality: str | None
     triage: str
     followup_recommended: bool
+    liver_followup_recommended: bool = False
+    recommendations: tuple[ExamRecommendation, ...] = ()
+    meta: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -119,7 +171,10 @@ class UndatedExam:
         raw_date: The date column's value, as read.
         modality: ``US``, ``CT``, ``MRI`` ... or None when unknown.
         triage: Triage level the miner gave the report.
-        followup_recommended: Whether the report recommends follow-up.
+        followup_recommended: Whether the report recommends follow-up (of any organ).
+        liver_followup_recommended: Whether it recommends follow-up of the liver.
+        recommendations: Its recommendations (kept for possible index exams only).
+        meta: The archive's other columns (kept for possible index exams only).
         source: Where the record came from (for an error row).
         line: The record's line or row (for an error row).
     """
@@ -131,6 +186,9 @@ class UndatedExam:
     modality: str | None
     triage: str
     followup_recommended: bool
+    liver_followup_recommended: bool = False
+    recommendations: tuple[ExamRecommendation, ...] = ()
+    meta: Mapping[str, Any] = field(default_factory=dict)
     source: str = ""
     line: int | None = None
 
@@ -163,7 +221,23 @@ class UndatedExam:
             modality=self.modality,
             triage=self.triage,
             followup_recommended=self.followup_recommended,
+            liver_followup_recommended=self.liver_followup_recommended,
+            recommendations=self.recommendations,
+            meta=self.meta,
         )
+
+
+def may_be_index(result: ReportResult) -> bool:
+    """Whether a report can be an index exam under any scope (flagged, or any recommendation).
+
+    Only such exams keep their recommendations and carried columns: the others are needed
+    only as possible follow-ups, so the exam index stays small (ids, patient, date, modality).
+    """
+    return (
+        result.triage in FLAGGED_LEVELS
+        or result.followup_recommended
+        or result.liver_followup_recommended
+    )
 
 
 def undated_exam(
@@ -189,6 +263,8 @@ def undated_exam(
         modality = detector.from_value(raw_modality)
     if modality is None:
         modality = detector.from_header(report.text)
+    keep = may_be_index(result)
+    read = columns.read
     return UndatedExam(
         order=order,
         report_id=report.report_id,
@@ -197,6 +273,13 @@ def undated_exam(
         modality=modality,
         triage=result.triage,
         followup_recommended=result.followup_recommended,
+        liver_followup_recommended=result.liver_followup_recommended,
+        recommendations=(
+            exam_recommendations(result.recommendations, result.calcification, detector)
+            if keep
+            else ()
+        ),
+        meta={k: v for k, v in report.meta.items() if k not in read} if keep else {},
         source=report.source,
         line=report.line,
     )
@@ -236,9 +319,12 @@ __all__ = [
     "ISO_DATE_PATTERN",
     "ArchiveColumns",
     "Exam",
+    "ExamRecommendation",
     "ModalityDetector",
     "UndatedExam",
+    "exam_recommendations",
     "make_exam",
+    "may_be_index",
     "parse_exam_date",
     "undated_exam",
 ]

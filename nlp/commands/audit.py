@@ -8,13 +8,20 @@ the plot and returns an :class:`AuditRunSummary`; :func:`format_audit_summary` a
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
-from calcminer.nlp.audit import ArchiveColumns, AuditResult, Exam, SummaryRow
+from calcminer.nlp.audit import (
+    LEVELS,
+    ArchiveColumns,
+    AuditResult,
+    AuditScope,
+    Exam,
+    SummaryRow,
+)
 from calcminer.nlp.commands.batch import resolve_miner
 from calcminer.nlp.commands.outputs import check_outputs, default_errors_path
 from calcminer.nlp.commands.summary import (
@@ -32,9 +39,11 @@ from calcminer.nlp.schema import RecordError, Report
 if TYPE_CHECKING:
     import pandas as pd
 
+    from calcminer.nlp.audit.worklist import WorklistUpdate
     from calcminer.nlp.engine.run import EngineOptions
     from calcminer.nlp.io.frames import ReportInputs
     from calcminer.nlp.mining.miner import Mining
+    from calcminer.nlp.views.audit_report import AuditReport
 
 #: Command-line option of each audit output, for messages.
 AUDIT_OUTPUT_OPTIONS: dict[str, str] = {
@@ -43,6 +52,8 @@ AUDIT_OUTPUT_OPTIONS: dict[str, str] = {
     "overdue": "--overdue-out",
     "errors": "--errors-out",
     "plot": "--plot-out",
+    "worklist": "--worklist",
+    "report": "--report-out",
 }
 #: Extension of the audit plot.
 PLOT_SUFFIX = ".png"
@@ -50,6 +61,13 @@ PLOT_SUFFIX = ".png"
 AUDIT_COLUMN_OPTIONS = (
     "--id-col, --text-col, --patient-col, --date-col, --date-format, --dayfirst/--monthfirst"
 )
+#: What each scope makes an index exam, for the summary and the one-page report.
+SCOPE_DESCRIPTIONS: dict[str, str] = {
+    "liver": "liver: reports triaged urgent or workup, and liver follow-up recommendations",
+    "all": "all: reports triaged urgent or workup, and any follow-up recommendation (any organ)",
+}
+#: Groups of one --by column printed on stdout (the summary table has them all).
+SHOWN_GROUPS = 10
 
 
 @dataclass(frozen=True)
@@ -62,14 +80,19 @@ class AuditRunSummary(RunSummary):
     Attributes:
         exams: Records that became dated exams (index exams or not).
         result: The audit itself.
-        summary: Summary rows (overall, per level, per month, per concordance group).
+        summary: Summary rows (overall, per level, per month, per concordance group, per
+            group of each ``--by`` column).
         error_codes: Error rows per code.
+        by: The ``--by`` columns.
+        worklist: The worklist's update (``--worklist``), or None.
     """
 
     exams: int
     result: AuditResult
     summary: tuple[SummaryRow, ...]
     error_codes: dict[str, int] = field(default_factory=dict)
+    by: tuple[str, ...] = ()
+    worklist: WorklistUpdate | None = None
 
     @property
     def rows_used(self) -> int:
@@ -89,6 +112,42 @@ def parse_as_of(value: str | None) -> date | None:
         return date.fromisoformat(value.strip())
     except ValueError:
         raise CalcminerError(Errors.E303.format(value=value)) from None
+
+
+def parse_period_day(option: str, value: str | None) -> date | None:
+    """Parse ``--since`` or ``--until`` (``YYYY-MM-DD``); None stays None.
+
+    Raises:
+        CalcminerError: E324 naming the option for anything else.
+    """
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise CalcminerError(Errors.E324.format(option=option, value=value)) from None
+
+
+def parse_list_option(value: str | None) -> tuple[str, ...] | None:
+    """Split a comma-separated option (``--levels``, ``--by``); None stays None."""
+    if value is None:
+        return None
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def check_scope(value: str | None) -> AuditScope | None:
+    """Check ``--scope``; None stays None (the configured scope).
+
+    Raises:
+        CalcminerError: E325 for anything but ``liver`` or ``all``.
+    """
+    if value is None:
+        return None
+    if value == "liver":
+        return "liver"
+    if value == "all":
+        return "all"
+    raise CalcminerError(Errors.E325.format(value=value))
 
 
 def run_audit(
@@ -112,6 +171,14 @@ def run_audit(
     day_first: bool | None = None,
     delimiter: str | None = None,
     encoding: str | None = None,
+    scope: AuditScope | str | None = None,
+    levels: Sequence[str] | None = None,
+    by: Sequence[str] = (),
+    since: date | None = None,
+    until: date | None = None,
+    worklist: str | Path | None = None,
+    report_out: str | Path | None = None,
+    report_title: str | None = None,
     options: EngineOptions | None = None,
 ) -> AuditRunSummary:
     """Run ``calcminer audit``: mine every exam, find each index exam's follow-up, write tables.
@@ -149,6 +216,21 @@ def run_audit(
             progress (:class:`~calcminer.nlp.engine.run.EngineOptions`; None: in this
             process, chunks of 2000). The tables are the same whatever the options; the work
             folder of ``resume`` goes beside ``output``.
+        scope: ``liver`` (flagged reports and liver follow-up recommendations) or ``all``
+            (any recommendation); None: ``patterns/audit.toml``'s.
+        levels: The levels audited (default all: urgent, workup, recommended).
+        by: Columns to break the summary down by (the audit's ``level``, ``modality``,
+            ``triage``, ``concordance``, ``status``, or the archive's other columns).
+        since: Audit the index exams of this day and later only.
+        until: Audit the index exams of this day and earlier only (follow-ups are still
+            searched up to the as-of date).
+        worklist: A ``.csv`` worklist to update (:mod:`calcminer.nlp.audit.worklist`): read
+            first when it exists (E330-E334 stop the run before anything is written), then
+            written with the tables, all or none.
+        report_out: A one-page ``.html`` report for a department head (period, scope, rates
+            per level and group, the plot, the overdue list by id and date; never report
+            text), written with the tables.
+        report_title: The page's title (default ``calcminer follow-up audit``).
 
     Returns:
         The run summary.
@@ -157,19 +239,25 @@ def run_audit(
         CalcminerError: Bad options (E304/E305/E306, E320 for ``date_format`` with
             ``day_first``), unreadable archive or database, invalid rule files, unwritable
             outputs, E318/E319 for a date column whose order cannot be decided (nothing is
-            written; the mined chunks are kept for ``resume``), E210 (workers, chunk size),
-            E340 to resume a database or data archive, E225 when another run writes an
-            output, and E205 when records read != exams + error rows or the miner returns
-            fewer results than reports (a bug).
+            written; the mined chunks are kept for ``resume``), E321 unknown levels, E322 an
+            empty period, E323 an unknown ``by`` column, E325 an unknown scope (all before
+            any output is written), E210 (workers, chunk size), E340 to resume a database
+            or data archive, E225 when another run writes an output, and E205 when records
+            read != exams + error rows or the miner returns fewer results than reports (a
+            bug).
     """
     from calcminer.nlp.audit import (
         DayMonthOrder,
         audit_exams,
+        check_by_columns,
         load_audit_config,
         summarize,
     )
+    from calcminer.nlp.audit.worklist import update_worklist
     from calcminer.nlp.io.tables import audit_frame, audit_summary_frame, overdue_frame
+    from calcminer.nlp.io.worklist import check_worklist_path, read_worklist, worklist_writer
     from calcminer.nlp.io.writers import write_tables
+    from calcminer.nlp.views.audit_report import audit_report_writer, check_report_path
 
     use_db = db_url is not None or query is not None
     if (archive is None) == (not use_db) or (use_db and (db_url is None or query is None)):
@@ -183,6 +271,15 @@ def run_audit(
         raise CalcminerError(Errors.E320)
     if plot_out is not None and Path(plot_out).suffix.lower() != PLOT_SUFFIX:
         raise OutputError(Errors.E306.format(path=plot_out))
+    chosen_scope = check_scope(None if scope is None else str(scope))
+    chosen_levels = tuple(LEVELS) if levels is None else tuple(levels)
+    unknown_levels = [level for level in chosen_levels if level not in LEVELS]
+    if unknown_levels or not chosen_levels:
+        raise CalcminerError(
+            Errors.E321.format(value=",".join(unknown_levels), levels=", ".join(LEVELS))
+        )
+    if since is not None and until is not None and since > until:
+        raise CalcminerError(Errors.E322.format(since=since, until=until))
     source = classify_inputs(archive) if archive is not None else []
     inputs = input_paths(source)
     asked: dict[str, Path | None] = {
@@ -197,15 +294,19 @@ def run_audit(
             **asked,
             "errors": asked["errors"] or errors_default,
             "plot": None if plot_out is None else Path(plot_out),
+            "worklist": None if worklist is None else check_worklist_path(worklist),
+            "report": None if report_out is None else check_report_path(report_out),
         },
         inputs,
         AUDIT_OUTPUT_OPTIONS,
-        free_format=frozenset({"plot"}),
+        free_format=frozenset({"plot", "worklist", "report"}),
     )
-    config = load_audit_config(patterns_dir).with_window(window_days)
+    # The previous worklist is read now: a broken one stops the run before any work.
+    previous = read_worklist(worklist) if worklist is not None else None
+    config = load_audit_config(patterns_dir).with_window(window_days).with_scope(chosen_scope)
     archive_columns = columns or ArchiveColumns()
-    # The audit writes no carried column, so it carries every one (no column cap).
-    limits = replace(input_limits(patterns_dir), max_carried_columns=None)
+    # The audit carries the columns of its index exams: the cap of extract applies (E150).
+    limits = input_limits(patterns_dir)
     if archive is not None:
         items: Iterator[Report | RecordError] = read_inputs(
             source,
@@ -237,7 +338,13 @@ def run_audit(
         output=output,
         locks=[
             path
-            for path in (*asked.values(), asked["errors"] or errors_default, plot_out)
+            for path in (
+                *asked.values(),
+                asked["errors"] or errors_default,
+                plot_out,
+                worklist,
+                report_out,
+            )
             if path is not None
         ],
         inputs=None if isinstance(source, InMemory) or archive is None else inputs,
@@ -272,8 +379,10 @@ def run_audit(
         raise CalcminerError(
             Errors.E205.format(records=records, reports=len(exams), errors=len(errors))
         )
-    result = audit_exams(exams, config, as_of)
-    summary = summarize(result.rows)
+    carried = dict.fromkeys(key for exam in exams for key in exam.meta)
+    by_columns = check_by_columns(by, carried) if exams else tuple(by)
+    result = audit_exams(exams, config, as_of, levels=chosen_levels, since=since, until=until)
+    summary = summarize(result.rows, by_columns, chosen_levels)
     error_rows = [error for _, error in sorted(errors, key=lambda pair: pair[0])]
     tables: dict[str, pd.DataFrame] = {"audit": audit_frame(result.rows)}
     if asked["summary"] is not None:
@@ -284,10 +393,24 @@ def run_audit(
         tables["errors"] = errors_frame(error_rows)
     # All tables or none: a write error or a full disk leaves no table of this run behind.
     paths = {role: asked[role] or errors_default for role in tables}
-    write_tables([(frame, paths[role]) for role, frame in tables.items()])
+    update = None
+    others: list[tuple[Path, Callable[[BinaryIO], None]]] = []
+    if worklist is not None:
+        update = update_worklist(
+            previous, result.rows, result.as_of, config.worklist_keep_closed_days
+        )
+        others.append((Path(worklist), worklist_writer(update.rows)))
+    if report_out is not None:
+        page = department_report(result, summary, by_columns, report_title)
+        others.append((Path(report_out), audit_report_writer(page)))
+    write_tables([(frame, paths[role]) for role, frame in tables.items()], others)
     written: list[tuple[str, Path, int]] = [
         (role, paths[role], len(frame)) for role, frame in tables.items()
     ]
+    if update is not None and worklist is not None:
+        written.append(("worklist", Path(worklist), len(update.rows)))
+    if report_out is not None:
+        written.append(("report", Path(report_out), 0))
     if plot_out is not None:
         from calcminer.nlp.views.plots import audit_figure
 
@@ -306,6 +429,45 @@ def run_audit(
         summary=summary,
         outputs=tuple(written),
         error_codes=dict(sorted(codes.items())),
+        by=by_columns,
+        worklist=update,
+    )
+
+
+def department_report(
+    result: AuditResult,
+    summary: Sequence[SummaryRow],
+    by: Sequence[str],
+    title: str | None = None,
+) -> AuditReport:
+    """The one-page report of an audit: the ``--by`` groups right after the levels, then the
+    concordance groups and the months (the page shows the first scopes when space runs out).
+    """
+    from calcminer.nlp.io.tables import audit_frame
+    from calcminer.nlp.views.audit_report import (
+        DEFAULT_TITLE,
+        audit_plot_png,
+        audit_report_from_result,
+    )
+
+    order = {"overall": 0, "level": 1, **{column: 2 + i for i, column in enumerate(by)}}
+    later = len(order) + 1
+    ranked = sorted(
+        summary,
+        key=lambda row: order.get(row.scope, later + (row.scope == "month")),
+    )
+    png = audit_plot_png(
+        audit_frame(result.rows), windows_days=dict(result.windows_days), as_of=result.as_of
+    )
+    return audit_report_from_result(
+        result,
+        ranked,
+        scope=SCOPE_DESCRIPTIONS.get(result.scope, result.scope),
+        group_columns=by,
+        since=result.since,
+        until=result.until,
+        title=title or DEFAULT_TITLE,
+        plot_png=png,
     )
 
 
@@ -320,6 +482,30 @@ def _days(value: float | None) -> str:
     return "-" if value is None else f"{value:g}"
 
 
+def format_period(result: AuditResult) -> str:
+    """The period of the index exams in words (``2026-01-01 to 2026-03-31``, ``all``)."""
+    if result.since is None and result.until is None:
+        return "all (no --since/--until)"
+    first = result.since.isoformat() if result.since else "the start"
+    last = result.until.isoformat() if result.until else "the as-of date"
+    return f"{first} to {last} ({result.outside_period} index exam(s) outside it left out)"
+
+
+def format_worklist(update: WorklistUpdate) -> str:
+    """One line on the worklist's update: what is open, what changed."""
+    line = (
+        f"worklist: {update.open} open, {update.closed} closed; added "
+        f"{update.added_open} open (+{update.added_closed} already followed up); closed this "
+        f"run: {update.closed_by_audit} followed up, {update.closed_by_person} by hand; "
+        f"dropped {update.dropped} closed; kept {update.not_in_run} not in this run"
+    )
+    if update.held_closed:
+        line += f"; {update.held_closed} closed by hand that the audit calls open"
+    if update.duplicate_audit_rows:
+        line += f"; {update.duplicate_audit_rows} repeated report id(s) listed once"
+    return line
+
+
 def format_audit_summary(summary: AuditRunSummary) -> str:
     """Render the audit run as plain text: checks, outcome table, concordance, files.
 
@@ -330,23 +516,35 @@ def format_audit_summary(summary: AuditRunSummary) -> str:
         Lines for stdout (counts, rates and paths only, never report text).
     """
     result = summary.result
-    windows = ", ".join(f"{level} {days} d" for level, days in result.windows_days.items())
+    windows = ", ".join(
+        f"{level} {days} d" for level, days in result.windows_days.items() if level in result.levels
+    )
     lines = [
         f"records read: {summary.records_read}",
         format_check(summary, "exams"),
         f"as of: {result.as_of.isoformat()} (exams after it left out: {result.exams_after_as_of})",
         f"exams audited: {result.exams}; modality unknown: {result.unknown_modality}",
-        f"windows: {windows}",
+        f"scope: {SCOPE_DESCRIPTIONS.get(result.scope, result.scope)}",
+        f"levels: {', '.join(result.levels)}",
+        f"period of the index exams: {format_period(result)}",
+        f"windows: {windows} (a recommendation's stated interval and modality take precedence)",
         "",
         f"{'group':<28}{'index':>7}{'completed':>11}{'late':>6}{'overdue':>9}{'pending':>9}"
         f"{'on time':>9}{'median days':>13}",
     ]
+    shown: dict[str, int] = {}
     for row in summary.summary:
         if row.scope == "month":
             continue
+        if row.scope in summary.by:
+            shown[row.scope] = shown.get(row.scope, 0) + 1
+            if shown[row.scope] > SHOWN_GROUPS:
+                continue
         name = row.group if row.scope != "concordance" else row.group.replace("_", " ")
         if row.scope == "overall":
             name = "all index exams"
+        if row.scope in summary.by:
+            name = f"{row.scope}: {row.group}"[:27]
         lines.append(
             f"{name:<28}{row.index_exams:>7}{row.completed:>11}{row.late:>6}{row.overdue:>9}"
             f"{row.pending:>9}{_percent(row.on_time_rate):>9}"
@@ -355,9 +553,17 @@ def format_audit_summary(summary: AuditRunSummary) -> str:
     months = [row for row in summary.summary if row.scope == "month"]
     if months:
         lines.append(f"(by month of the index exam: {len(months)} months in the summary table)")
+    for column, count in shown.items():
+        if count > SHOWN_GROUPS:
+            lines.append(
+                f"(by {column}: {count} groups, the first {SHOWN_GROUPS} shown; all are in the "
+                "summary table)"
+            )
+    if summary.worklist is not None:
+        lines.append(format_worklist(summary.worklist))
     lines.append("")
     lines += [
-        f"wrote {role}: {path}" + ("" if role == "plot" else f" ({rows} rows)")
+        f"wrote {role}: {path}" + ("" if role in ("plot", "report") else f" ({rows} rows)")
         for role, path, rows in summary.outputs
     ]
     return "\n".join(lines)

@@ -133,8 +133,11 @@ def csv_gold_value(name: str, cell: str) -> Any:
     the readers the batch figures use on it (:mod:`calcminer.nlp.views.plots.readback`):
     ``true``/``false`` in any case, list items joined with ``;`` (an empty cell for none), an
     empty cell for a missing count or size; ``count`` also as ``2.0`` (pandas writes an
-    integer column with gaps as floats). A cell that cannot be decoded comes back as it is, so
-    that the field's check names the problem in the words of the JSON Lines checks.
+    integer column with gaps as floats). A ``report_id`` or ``text`` cell that calcminer's
+    writers (and the review page's gold export) neutralized as a spreadsheet formula (``'``
+    before ``=``, ``+``, ``-``, ``@``, tab or CR) loses that ``'`` again. A cell that cannot
+    be decoded comes back as it is, so that the field's check names the problem in the words
+    of the JSON Lines checks.
 
     Args:
         name: The column: ``report_id``, ``text``, a gold field or an optional gold field.
@@ -146,7 +149,7 @@ def csv_gold_value(name: str, cell: str) -> Any:
     from calcminer.nlp.views.plots.readback import CellError, bool_cell, list_cell, size_cell
 
     if name in ("report_id", "text"):
-        return cell
+        return unneutralize_formula(cell)
     if name in LIST_FIELDS:
         return list(list_cell(cell))
     try:
@@ -163,6 +166,23 @@ def csv_gold_value(name: str, cell: str) -> Any:
             return None
         return int(number) if number.is_integer() else cell
     return cell.strip()
+
+
+def unneutralize_formula(cell: str) -> str:
+    """Undo :func:`calcminer.nlp.io.formats.neutralize_formula` on one text cell.
+
+    Args:
+        cell: A CSV text cell.
+
+    Returns:
+        The cell without the ``'`` that neutralized a formula (``'=...`` -> ``=...``); any
+        other cell as it is.
+    """
+    from calcminer.nlp.io.formats import FORMULA_ESCAPE, FORMULA_PREFIXES
+
+    if cell.startswith(FORMULA_ESCAPE) and cell[1:].startswith(FORMULA_PREFIXES):
+        return cell[1:]
+    return cell
 
 
 def _csv_gold_rows(path: Path, handle: TextIO) -> Iterator[tuple[int, dict[str, Any]]]:

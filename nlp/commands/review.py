@@ -27,6 +27,7 @@ from calcminer.nlp.errors import Errors, OutputError
 from calcminer.nlp.io.tables import errors_frame
 from calcminer.nlp.schema import TRIAGE_LEVELS
 from calcminer.nlp.views.review import MAX_REVIEW_REPORTS, PageLimit, check_max_reports
+from calcminer.nlp.views.review_adjudication import check_show_cols
 
 if TYPE_CHECKING:
     from calcminer.nlp.mining.miner import Mining
@@ -66,6 +67,7 @@ def run_review(
     flagged_only: bool = False,
     max_reports: int = MAX_REVIEW_REPORTS,
     title: str | None = None,
+    show_cols: Sequence[str] = (),
     id_col: str = "report_id",
     text_col: str = "text",
     patterns_dir: str | Path | None = None,
@@ -89,6 +91,8 @@ def run_review(
         flagged_only: Put only workup and urgent reports on the page.
         max_reports: Most report cards on the page; 0 for no limit.
         title: Page title; None uses the default title.
+        show_cols: Input columns each card shows (``--show-cols``), in order; checked
+            against the batch's columns before anything is written.
         id_col: Id column of tabular inputs.
         text_col: Text column of tabular inputs.
         patterns_dir: Pattern folder; None uses the packaged patterns.
@@ -103,7 +107,8 @@ def run_review(
 
     Raises:
         CalcminerError: E403 for a page that is not HTML, E405 for a negative
-            ``max_reports``, output clashes (E203/E204), input, pattern and write problems.
+            ``max_reports``, E406 for a ``show_cols`` column no report has, output clashes
+            (E203/E204), input, pattern and write problems.
     """
     from calcminer.nlp.io.writers import write_table
     from calcminer.nlp.views.review import DEFAULT_TITLE, HTML_SUFFIXES, write_review
@@ -131,9 +136,16 @@ def run_review(
     triage: dict[str, int] = {level: 0 for level in TRIAGE_LEVELS}
     for _, result in batch.items:
         triage[result.triage] += 1
+    # Before anything is written: a column to show must be one the batch has.
+    check_show_cols(show_cols, (report for report, _ in batch.items))
     shown = [pair for pair in batch.items if not flagged_only or pair[1].flagged]
     written = write_review(
-        shown, page, errors=batch.errors, title=title or DEFAULT_TITLE, max_reports=max_reports
+        shown,
+        page,
+        errors=batch.errors,
+        title=title or DEFAULT_TITLE,
+        max_reports=max_reports,
+        show_cols=show_cols,
     )
     outputs = [("review", written.path, written.reports)]
     if errors_out is not None or batch.errors:
@@ -148,6 +160,22 @@ def run_review(
         outputs=tuple(outputs),
         limit=written.limit,
     )
+
+
+def parse_show_cols(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    """Split ``--show-cols`` (a comma list) into column names: stripped, no empties, each once.
+
+    Args:
+        value: ``"MRN,exam_date"``, a list of names (each may hold commas), or None.
+
+    Returns:
+        The names in the order given.
+    """
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, str) else list(value)
+    names = [name.strip() for item in items for name in item.split(",")]
+    return tuple(dict.fromkeys(name for name in names if name))
 
 
 # --- plain-text formatting -----------------------------------------------------------------------

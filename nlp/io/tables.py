@@ -366,7 +366,9 @@ def triage_counts(reports: pd.DataFrame, levels: Sequence[str]) -> dict[str, int
 
 # --- follow-up audit -------------------------------------------------------------------------
 
-#: Columns of the audit table: the issue's columns first, then level, modality, concordance.
+#: Columns of the audit table: the issue's columns first, then level, modality, concordance,
+#: then where the due date and qualifying modalities came from and the recommendation's words;
+#: the archive's other columns (carried) follow them.
 AUDIT_COLUMNS: tuple[str, ...] = (
     "report_id",
     "patient_id",
@@ -382,27 +384,58 @@ AUDIT_COLUMNS: tuple[str, ...] = (
     "level",
     "modality",
     "concordance",
+    "liver_followup_recommended",
+    "due_source",
+    "qualifying_modalities",
+    "modality_source",
+    "recommendation",
 )
-#: Columns of the overdue list: the audit columns plus days past the due date.
+#: Columns of the overdue list: the audit columns plus days past the due date (carried
+#: columns follow).
 OVERDUE_COLUMNS: tuple[str, ...] = (*AUDIT_COLUMNS, "days_overdue")
+_AUDIT_RESERVED = frozenset(OVERDUE_COLUMNS)
 
 
-def audit_frame(rows: Iterable[AuditRow]) -> pd.DataFrame:
+def audit_carried_name(key: str) -> str:
+    """The audit-table name of a carried archive column (:func:`carried_name`'s rule against
+    the audit's columns: ``status`` -> ``input_status``)."""
+    base = key
+    while base.startswith(META_PREFIX):
+        base = base[len(META_PREFIX) :]
+    return META_PREFIX + key if base in _AUDIT_RESERVED else key
+
+
+def audit_frame(
+    rows: Iterable[AuditRow], extra: Mapping[str, Sequence[Any]] | None = None
+) -> pd.DataFrame:
     """Build the audit table: one row per index exam, in archive order.
 
-    Dates are Python ``date`` values (written as ``YYYY-MM-DD``; Parquet ``date32``).
+    Dates are Python ``date`` values (written as ``YYYY-MM-DD``; Parquet ``date32``). The
+    archive's other columns follow :data:`AUDIT_COLUMNS` (union over rows, first-seen order,
+    named by :func:`audit_carried_name`, values as :func:`carried_value`, missing values None).
 
     Args:
         rows: Audit rows from :func:`calcminer.nlp.audit.audit_exams`.
+        extra: Columns to add after the audit columns and before the carried ones (one value
+            per row).
 
     Returns:
-        The table with :data:`AUDIT_COLUMNS`.
+        The table.
     """
+    listed = list(rows)
     kinds = _kinds(AuditRow, AUDIT_COLUMNS)
     columns: dict[str, list[Any]] = {name: [] for name in AUDIT_COLUMNS}
-    for row in rows:
+    for row in listed:
         for name in AUDIT_COLUMNS:
             columns[name].append(getattr(row, name))
+    for name, values in (extra or {}).items():
+        columns[name] = list(values)
+    kinds.update(_kinds(AuditRow, [name for name in (extra or {}) if name not in kinds]))
+    meta_keys = dict.fromkeys(key for row in listed for key in row.meta)
+    for key in meta_keys:
+        columns[audit_carried_name(str(key))] = [
+            None if (value := row.meta.get(key)) is None else carried_value(value) for row in listed
+        ]
     return _frame(columns, kinds)
 
 
@@ -413,10 +446,11 @@ def overdue_frame(result: AuditResult) -> pd.DataFrame:
         result: The audit.
 
     Returns:
-        The audit columns plus ``days_overdue`` (days from the due date to the as-of date).
+        The audit columns plus ``days_overdue`` (days from the due date to the as-of date),
+        then the carried columns.
     """
-    frame = audit_frame(result.overdue)
     days = [(result.as_of - row.due_date).days for row in result.overdue]
+    frame = audit_frame(result.overdue, {"days_overdue": days})
     frame["days_overdue"] = _series(days, "Int64")
     return frame
 

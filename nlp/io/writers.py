@@ -95,7 +95,10 @@ def write_table(df: pd.DataFrame, path: str | Path) -> Path:
     return target
 
 
-def write_tables(tables: Sequence[tuple[pd.DataFrame, str | Path]]) -> list[Path]:
+def write_tables(
+    tables: Sequence[tuple[pd.DataFrame, str | Path]],
+    others: Sequence[tuple[str | Path, Callable[[BinaryIO], None]]] = (),
+) -> list[Path]:
     """Write several tables atomically and together: all of them, or none.
 
     Each table goes to a synced temporary file beside its target, as with
@@ -104,6 +107,8 @@ def write_tables(tables: Sequence[tuple[pd.DataFrame, str | Path]]) -> list[Path
 
     Args:
         tables: (table, output path) pairs; the extension of each path gives its format.
+        others: (output path, writer) pairs of files that are not tables (a worklist, a
+            page), written and renamed with the tables, after them.
 
     Returns:
         The paths written, in order.
@@ -112,6 +117,7 @@ def write_tables(tables: Sequence[tuple[pd.DataFrame, str | Path]]) -> list[Path
         OutputError: E201 for an unsupported extension, E202 when a file cannot be written.
     """
     jobs = [(Path(path), _table_writer(df, Path(path))) for df, path in tables]
+    jobs += [(Path(path), write) for path, write in others]
     staged: list[tuple[Path, Path]] = []
     try:
         for target, write in jobs:

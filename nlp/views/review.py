@@ -12,7 +12,23 @@ The page is self-contained and inert by construction:
   with the page skeleton); a Content-Security-Policy ``<meta>`` allows exactly those two
   blocks by their SHA-256 hashes and nothing else (no network, no other scripts or styles, no
   inline event handlers), so markup that slipped through escaping still could not run;
-- the script only toggles ``hidden`` and sets ``textContent`` (no ``innerHTML``, no ``eval``).
+- the script toggles ``hidden`` and classes, sets ``textContent``, form values and ARIA
+  states, clones one constant ``<template>`` and reads data only from escaped ``data-*``
+  attributes (``JSON.parse``, never ``innerHTML`` or ``eval``); its one way out is a download
+  the reviewer asks for (a ``Blob`` behind an object URL and an ``<a download>``), which
+  ``default-src 'none'`` does not block.
+
+Adjudication (``review_adjudication.py``): each card can be marked correct or incorrect, and
+a card marked incorrect gets controls, prefilled from the miner's values (its ``data-miner``
+attribute), to correct the triage and every GOLD_GUIDE field; invalid corrections are shown
+and not exported. Two buttons download the adjudicated reports as a gold file (JSON Lines in
+the GOLD_GUIDE format, or CSV in the encodings ``calcminer evaluate`` reads): marked correct,
+the miner's values; marked incorrect, the corrected ones. The marks survive a reload in the
+browser's ``localStorage`` under the page's fingerprint (card ids, texts and values: another
+page never gets them) until "Clear all marks"; they hold card numbers and the typed values,
+never report text or ids. The card marks the size that set ``max_size_mm`` and the
+recommendation words (R1, R2 ...), and shows the input columns chosen with ``show_cols``
+(``calcminer review --show-cols``).
 
 The same input gives the same bytes: no clock is read (``generated`` is shown only if given).
 
@@ -54,9 +70,21 @@ from calcminer.nlp.schema import (
     parse_modifier_span,
     parse_word_span,
 )
+from calcminer.nlp.views.review_adjudication import (
+    ADJUDICATION_FIELDS,
+    carried_columns,
+    check_show_cols,
+    correction_template,
+    deciding_size_spans,
+    miner_data,
+    page_fingerprint,
+    text_attribute,
+)
 from calcminer.nlp.views.review_templates import (
     PAGE_SCRIPT,
     PAGE_STYLE,
+    TPL_ADJUDICATION,
+    TPL_CARD_ADJUDICATE,
     TPL_CONTROLS,
     TPL_GENERATED,
     TPL_LEVEL_BOX,
@@ -98,7 +126,10 @@ MARK_CLASSES: dict[str, str] = {
     "excluded": "t-excluded",
     "modifier": "mod",
     "recommendation": "rec",
+    "size": "size-deciding",
 }
+#: File name stem of the gold files the page exports when the title gives none.
+DEFAULT_GOLD_NAME = "review.gold"
 
 _LEVEL_RANK: dict[str, int] = {level: rank for rank, level in enumerate(REVIEW_ORDER)}
 
@@ -312,6 +343,7 @@ def render_review(
     title: str = DEFAULT_TITLE,
     generated: str | None = None,
     max_reports: int | None = None,
+    show_cols: Sequence[str] = (),
 ) -> str:
     """Render the review page of a batch of reports.
 
@@ -328,6 +360,7 @@ def render_review(
             the clock, so the same input gives the same page.
         max_reports: Most report cards on the page (:func:`select_cards`); 0 or None for no
             limit.
+        show_cols: Input columns (``Report.meta``) each card shows, in order; no other.
 
     Returns:
         The page: one self-contained HTML document.
@@ -335,9 +368,10 @@ def render_review(
     Raises:
         CalcminerError: E401 when a report is paired with another report's result, E402 when
             a target or modifier span does not fit its report's text; OutputError E405 for a
-            negative ``max_reports``.
+            negative ``max_reports``; InputError E406 for a column of ``show_cols`` that no
+            report has.
     """
-    return _render(items, errors, title, generated, max_reports).page
+    return _render(items, errors, title, generated, max_reports, show_cols).page
 
 
 def write_review(
@@ -348,6 +382,7 @@ def write_review(
     title: str = DEFAULT_TITLE,
     generated: str | None = None,
     max_reports: int | None = None,
+    show_cols: Sequence[str] = (),
 ) -> ReviewSummary:
     """Render the review page and write it atomically (parent folders are created).
 
@@ -359,6 +394,7 @@ def write_review(
         generated: Shown under the title when given.
         max_reports: Most report cards on the page (:func:`select_cards`); 0 or None for no
             limit.
+        show_cols: Input columns each card shows (:func:`render_review`).
 
     Returns:
         The page's counts and path.
@@ -366,6 +402,7 @@ def write_review(
     Raises:
         OutputError: E403 for another extension and E405 for a negative ``max_reports``
             (both checked before rendering), E202 when the file cannot be written.
+        InputError: E406 for a column of ``show_cols`` that no report has (nothing written).
         CalcminerError: E401/E402 as :func:`render_review`.
     """
     from calcminer.nlp.io.writers import write_atomic
@@ -374,7 +411,7 @@ def write_review(
     if target.suffix.lower() not in HTML_SUFFIXES:
         raise OutputError(Errors.E403.format(path=target, suffix=target.suffix))
     check_max_reports(max_reports)
-    rendered = _render(items, errors, title, generated, max_reports)
+    rendered = _render(items, errors, title, generated, max_reports, show_cols)
     # Lone surrogates (possible in a str built in Python, never in a decoded file) become "?".
     data = rendered.page.encode(PAGE_ENCODING, errors="replace")
 
@@ -423,9 +460,11 @@ def _render(
     title: str,
     generated: str | None,
     max_reports: int | None = None,
+    show_cols: Sequence[str] = (),
 ) -> _Rendered:
     """Build the page and count what it shows."""
     pairs = list(items)
+    check_show_cols(show_cols, (report for report, _ in pairs))
     for position, (report, result) in enumerate(pairs):
         if report.report_id != result.report_id:
             raise CalcminerError(
@@ -436,13 +475,22 @@ def _render(
     results = [result for _, result in pairs]
     triage, flagged = _tally(results)
     chosen, limit = select_cards(results, max_reports)
-    cards = [_card(number, *pairs[i]) for number, i in enumerate(chosen, start=1)]
+    cards = [
+        _card(number, *pairs[i], show_cols=show_cols) for number, i in enumerate(chosen, start=1)
+    ]
     body = [
         *_summary(len(results), triage, flagged, len(errors)),
         *_limit_notice(limit),
         *_error_table(errors),
         *_legend(),
+        # The filters and the adjudication bar stay in view together (sticky).
+        '<div class="bars">',
         _controls(len(cards)),
+        _adjudication(
+            len(cards), gold_file_stem(title), page_fingerprint([pairs[i] for i in chosen])
+        ),
+        "</div>",
+        correction_template(),
     ]
     page = TPL_PAGE.format(
         csp=content_security_policy(),
@@ -536,7 +584,8 @@ def _legend() -> list[str]:
         ("negated", "negated target (not counted)"),
         ("excluded", "excluded target (reason on hover and in the table)"),
         ("modifier", "ConText modifier words"),
-        ("recommendation", "follow-up recommendation words"),
+        ("recommendation", "follow-up recommendation words (R1, R2 ...)"),
+        ("size", "size that set max_size_mm (and the urgent threshold)"),
     )
     items = "".join(
         f'<span><span class="hl {MARK_CLASSES[kind]}">{_esc(label)}</span></span>'
@@ -548,6 +597,33 @@ def _legend() -> list[str]:
 def _controls(reports: int) -> str:
     boxes = "".join(TPL_LEVEL_BOX.format(level=level) for level in REVIEW_ORDER)
     return TPL_CONTROLS.format(boxes=boxes, reports=reports)
+
+
+def gold_file_stem(title: str) -> str:
+    """The name (without extension) of the gold files a page exports, from its title.
+
+    Example:
+        >>> gold_file_stem("calcminer review")
+        'calcminer-review.gold'
+
+    Args:
+        title: The page title.
+
+    Returns:
+        The title's ASCII letters and digits, runs of anything else as one ``-``, then
+        ``.gold`` (:data:`DEFAULT_GOLD_NAME` for a title without letters or digits); the
+        page path plays no part, so the same input gives the same page anywhere.
+    """
+    words = "".join(c if c.isascii() and c.isalnum() else " " for c in title).split()
+    return f"{'-'.join(words)[:60]}.gold" if words else DEFAULT_GOLD_NAME
+
+
+def _adjudication(reports: int, gold_name: str, fingerprint: str) -> str:
+    """The adjudication bar: counts and export buttons."""
+    fields = ",".join(ADJUDICATION_FIELDS)
+    return TPL_ADJUDICATION.format(
+        fields=_esc(fields), filename=_esc(gold_name), fingerprint=fingerprint, reports=reports
+    )
 
 
 # --- one report card -----------------------------------------------------------------------------
@@ -647,6 +723,7 @@ def _marks(
         title = f"{label} follow-up\n" + "\n".join(
             f"{name}: {value}" for name, value in recommendation_attributes(recommendation)
         )
+        words: list[tuple[int, int]] = []
         for raw in recommendation.word_spans:
             try:
                 _kind, start, end = parse_word_span(raw)
@@ -654,8 +731,23 @@ def _marks(
                 raise _span_error(report, "recommendation", raw) from None
             if not 0 <= start <= end <= length:
                 raise _span_error(report, "recommendation", raw)
-            marks.append(_Mark(start=start, end=end, kind="recommendation", title=title, tag=None))
+            words.append((start, end))
+        # The label (R1 ...) follows the recommendation's last word.
+        last = max(words, key=lambda span: (span[1], span[0]), default=None)
+        for start, end in words:
+            tag = label if (start, end) == last else None
+            marks.append(_Mark(start=start, end=end, kind="recommendation", title=title, tag=tag))
     return marks
+
+
+def _size_marks(report: Report, result: ReportResult) -> list[_Mark]:
+    """The size mention that set ``max_size_mm`` (one per deciding target)."""
+    size = result.max_size_mm
+    title = f"deciding size: {_size(size)} (max_size_mm; triage {result.triage})"
+    return [
+        _Mark(start=start, end=end, kind="size", title=title, tag=None)
+        for start, end in deciding_size_spans(report.text, result)
+    ]
 
 
 def recommendation_attributes(recommendation: Recommendation) -> list[tuple[str, str]]:
@@ -723,7 +815,9 @@ def _target_table(findings: Sequence[Finding]) -> list[str]:
     return lines
 
 
-def _card(number: int, report: Report, result: ReportResult) -> str:
+def _card(
+    number: int, report: Report, result: ReportResult, *, show_cols: Sequence[str] = ()
+) -> str:
     level = _esc(result.triage)
     source = report.source + ("" if report.line is None else f":{report.line}")
     rules = " ".join(f"<code>{_esc(rule)}</code>" for rule in result.triage_rules) or EMPTY_VALUE
@@ -732,9 +826,11 @@ def _card(number: int, report: Report, result: ReportResult) -> str:
         for name in CARD_FIELDS
     )
     marks = _marks(report, result.findings, result.recommendations)
+    marks += _size_marks(report, result)
     lines = [
         f'<article class="card level-{level}" id="report-{number}" data-triage="{level}" '
-        f'data-id="{_esc(result.report_id)}">',
+        f'data-id="{_esc(result.report_id)}" data-miner="{_esc(miner_data(result))}"'
+        f"{text_attribute(report.text)}>",
         '<header class="card-head">',
         f'<h2 class="rid">{_esc(result.report_id)}</h2>',
         f'<span class="badge badge-{level}">{level}</span>',
@@ -747,6 +843,8 @@ def _card(number: int, report: Report, result: ReportResult) -> str:
         f'{_esc(result.triage_reason)}</span> <span class="muted">rules:</span> '
         f'<span class="triage-rules">{rules}</span></p>',
         f'<dl class="fields">{fields}</dl>',
+        *([carried] if (carried := carried_columns(report.meta, show_cols)) else []),
+        TPL_CARD_ADJUDICATE.format(number=number),
         # HTML drops one newline right after <pre>: give it one, so the text keeps its own.
         f'<pre class="report-text">\n{_marked_text(report, marks)}</pre>',
     ]

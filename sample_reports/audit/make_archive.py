@@ -12,9 +12,13 @@ radiologist's recommendation) followed by a qualifying exam within the window, a
 or not yet. A handful of records have an empty or unparseable date or no patient id.
 
 Beside the archive, ``<stem>.labels.csv`` gives, for every report, the triage and follow-up
-recommendation the template was written to express, the modality, the scenario, and the audit
-level and status the scripted chain was designed to produce. The generator checks those
-statuses against the audit definitions before it writes anything.
+recommendation the template was written to express (whether it is about the liver, the
+modality it names and the interval it states), the modality, the scenario, and the audit level
+and status the scripted chain was designed to produce in each audit scope: ``liver`` (the
+default: recommendations about the liver) and ``all`` (any organ). The generator checks those
+statuses against its own copy of the audit definitions (:func:`check_statuses`: a stated
+interval sets the due date, a named modality the qualifying ones, "or better" included) before
+it writes anything.
 
 Run ``python sample_reports/audit/make_archive.py`` to rewrite the committed files; the same
 arguments always give the same bytes.
@@ -26,6 +30,7 @@ import argparse
 import csv
 import io
 import json
+import math
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -37,6 +42,9 @@ Modality = Literal["US", "CT", "MRI"]
 Triage = Literal["none", "benign", "workup", "urgent"]
 Level = Literal["urgent", "workup", "recommended"]
 Status = Literal["completed", "late", "overdue", "pending"]
+Scope = Literal["liver", "all"]
+#: The audit's scopes: ``liver`` (its default) and ``all`` (``--scope all``).
+SCOPES: tuple[Scope, ...] = ("liver", "all")
 
 #: Default output: the committed archive beside this script.
 DEFAULT_OUT = Path(__file__).resolve().parent / "archive.jsonl"
@@ -56,6 +64,16 @@ QUALIFYING_MODALITIES: Mapping[Level, frozenset[Modality]] = {
     "workup": frozenset({"CT", "MRI", "US"}),
     "recommended": frozenset({"CT", "MRI", "US"}),
 }
+#: "Or better" (``patterns/audit.toml`` ``[recommendation.or_better]``): a recommendation naming
+#: a modality is completed by that modality or these.
+OR_BETTER: Mapping[Modality, frozenset[Modality]] = {
+    "US": frozenset({"CT", "MRI"}),
+    "CT": frozenset({"MRI"}),
+    "MRI": frozenset(),
+}
+#: Days per month of a stated interval, as the miner counts them (``patterns/config.toml``
+#: ``days_per_month``; whole days, rounded down: 6 months -> 182 days, 12 -> 365).
+DAYS_PER_MONTH = 30.4375
 #: Days kept free after the window of an overdue index exam, and before the end of the archive
 #: after the last exam of a past chain, so that no status sits on a boundary.
 STATUS_MARGIN_DAYS = 200
@@ -201,6 +219,25 @@ def an(size: str) -> str:
 
 
 @dataclass(frozen=True)
+class Advice:
+    """One follow-up recommendation a report is written with, as the audit reads it.
+
+    Attributes:
+        modality: The exam modality it names, in the audit's labels (``MRCP`` is an ``MRI``),
+            or None when it names none.
+        months: The interval it states, in months, or None.
+    """
+
+    modality: Modality | None
+    months: int | None = None
+
+    @property
+    def interval_days(self) -> int | None:
+        """The stated interval in whole days, as the miner counts them (6 months -> 182)."""
+        return None if self.months is None else math.floor(self.months * DAYS_PER_MONTH)
+
+
+@dataclass(frozen=True)
 class Body:
     """The parts of one report that depend on what it shows.
 
@@ -213,6 +250,7 @@ class Body:
         liver_background: Start the liver findings with a normal size/texture sentence.
         liver_lead: (text after ``LIVER:``, prose sentence) to start with instead.
         header: Exam headers to choose from; empty for the modality's usual ones.
+        advice: The follow-up recommendations the report writes, in text order.
     """
 
     liver: tuple[str, ...]
@@ -223,6 +261,7 @@ class Body:
     liver_background: bool = True
     liver_lead: tuple[str, str] | None = None
     header: tuple[str, ...] = ()
+    advice: tuple[Advice, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -448,7 +487,10 @@ class Kind:
         triage: Triage the report is written to receive.
         followup: Whether the report recommends imaging follow-up.
         modalities: Modalities the template is written for.
-        write: Builds the report body.
+        write: Builds the report body; its ``advice`` says what the recommendation states
+            (modality, interval), and is empty exactly when ``followup`` is false.
+        liver: Whether its recommendation is about the liver or its calcification (the
+            miner's ``liver_followup_recommended``); false for one about another organ.
     """
 
     name: str
@@ -456,13 +498,22 @@ class Kind:
     followup: bool
     modalities: frozenset[Modality]
     write: BodyWriter
+    liver: bool = True
 
     @property
-    def level(self) -> Level | None:
-        """Audit level of an exam of this kind, or None when it is not an index exam."""
+    def liver_followup(self) -> bool:
+        """Whether the report recommends follow-up of the liver."""
+        return self.followup and self.liver
+
+    def recommends_in(self, scope: Scope) -> bool:
+        """Whether the report recommends follow-up within the audit's ``scope``."""
+        return self.liver_followup if scope == "liver" else self.followup
+
+    def level(self, scope: Scope = "liver") -> Level | None:
+        """Audit level of an exam of this kind in ``scope``, or None: not an index exam."""
         if self.triage == "urgent" or self.triage == "workup":
             return self.triage
-        return "recommended" if self.followup else None
+        return "recommended" if self.recommends_in(scope) else None
 
 
 KINDS: dict[str, Kind] = {}
@@ -471,7 +522,7 @@ _US_CT: frozenset[Modality] = frozenset({"US", "CT"})
 
 
 def kind(
-    triage: Triage, followup: bool, modalities: frozenset[Modality] = _ALL
+    triage: Triage, followup: bool, modalities: frozenset[Modality] = _ALL, liver: bool = True
 ) -> Callable[[BodyWriter], BodyWriter]:
     """Register a body writer as a kind of exam named after the function.
 
@@ -479,6 +530,7 @@ def kind(
         triage: Triage the report is written to receive.
         followup: Whether the report recommends imaging follow-up.
         modalities: Modalities the template is written for.
+        liver: Whether its recommendation is about the liver (False: another organ).
 
     Returns:
         A decorator that registers the writer in ``KINDS`` and returns it unchanged.
@@ -486,7 +538,7 @@ def kind(
 
     def register(write: BodyWriter) -> BodyWriter:
         name = write.__name__.removeprefix("_")
-        KINDS[name] = Kind(name, triage, followup, modalities, write)
+        KINDS[name] = Kind(name, triage, followup, modalities, write, liver)
         return write
 
     return register
@@ -711,6 +763,7 @@ def _benign_stable(rng: random.Random, modality: Modality, site: Site) -> Body:
 
 
 def _followup_us(rng: random.Random, months: int) -> str:
+    """A follow-up ultrasound in ``months`` (the report's advice: :func:`_followup_us_advice`)."""
     return rng.choice(
         (
             f"Recommend follow-up ultrasound in {months} months.",
@@ -729,18 +782,31 @@ def _probable_calcification(rng: random.Random, site: Site) -> tuple[str, str]:
     return liver, f"Probable {size} calcification in {where}."
 
 
+def _followup_us_advice(months: int) -> tuple[Advice, ...]:
+    """What :func:`_followup_us` recommends: an ultrasound in ``months``."""
+    return (Advice("US", months),)
+
+
 @kind("benign", True, frozenset({"US"}))
 def _benign_followup_6m(rng: random.Random, modality: Modality, site: Site) -> Body:
     del modality
     liver, impression = _probable_calcification(rng, site)
-    return Body(liver=(liver,), impression=(f"{impression} {_followup_us(rng, 6)}",))
+    return Body(
+        liver=(liver,),
+        impression=(f"{impression} {_followup_us(rng, 6)}",),
+        advice=_followup_us_advice(6),
+    )
 
 
 @kind("benign", True, frozenset({"US"}))
 def _benign_followup_12m(rng: random.Random, modality: Modality, site: Site) -> Body:
     del modality
     liver, impression = _probable_calcification(rng, site)
-    return Body(liver=(liver,), impression=(f"{impression} {_followup_us(rng, 12)}",))
+    return Body(
+        liver=(liver,),
+        impression=(f"{impression} {_followup_us(rng, 12)}",),
+        advice=_followup_us_advice(12),
+    )
 
 
 @kind("none", True, _US_CT)
@@ -758,11 +824,28 @@ def _indeterminate_lesion(rng: random.Random, modality: Modality, site: Site) ->
         )
     )
     return Body(
-        liver=(liver,), impression=(f"Indeterminate {size} lesion in {where}. {recommend}",)
+        liver=(liver,),
+        impression=(f"Indeterminate {size} lesion in {where}. {recommend}",),
+        advice=(Advice("MRI"),),
     )
 
 
-@kind("none", True, frozenset({"US"}))
+#: An MRI recommended (MRCP is an MRI), and an MRI named twice ("MRI with MRCP").
+_MRI: tuple[Advice, ...] = (Advice("MRI"),)
+_MRI_TWICE: tuple[Advice, ...] = (Advice("MRI"), Advice("MRI"))
+#: Ultrasound headers of a gallbladder exam: the usual ones, those naming the liver replaced
+#: (the miner places a recommendation naming no organ in the liver when the header names it).
+#: As many as the usual ones, so that drawing one takes the same random numbers.
+GALLBLADDER_US_HEADERS: tuple[str, ...] = tuple(
+    {
+        "US LIVER": "US GALLBLADDER",
+        "ULTRASOUND LIVER AND BILIARY TREE": "ULTRASOUND GALLBLADDER AND BILIARY TREE",
+    }.get(header, header)
+    for header in HEADERS["US"]
+)
+
+
+@kind("none", True, frozenset({"US"}), liver=False)
 def _gallbladder_wall_calcification(rng: random.Random, modality: Modality, site: Site) -> Body:
     del rng, modality, site
     gallbladder = (
@@ -777,10 +860,12 @@ def _gallbladder_wall_calcification(rng: random.Random, modality: Modality, site
             "CT is recommended for further evaluation.",
             "Normal liver.",
         ),
+        header=GALLBLADDER_US_HEADERS,
+        advice=(Advice("CT"),),
     )
 
 
-@kind("none", True, frozenset({"CT"}))
+@kind("none", True, frozenset({"CT"}), liver=False)
 def _pancreatic_cyst(rng: random.Random, modality: Modality, site: Site) -> Body:
     del modality
     size = lesion_size(site.lesion_tenths_cm)
@@ -788,13 +873,18 @@ def _pancreatic_cyst(rng: random.Random, modality: Modality, site: Site) -> Body
         f"{an(size)} cystic lesion in the body without solid component.",
         f"{an(size)} cystic lesion is present in the pancreatic body without solid component.",
     )
-    recommend = rng.choice(
-        ("Recommend MRI with MRCP for further characterization.", "MRCP is recommended.")
+    # MRCP is an MRI: "MRI with MRCP" names it twice.
+    recommend, advice = rng.choice(
+        (
+            ("Recommend MRI with MRCP for further characterization.", _MRI_TWICE),
+            ("MRCP is recommended.", _MRI),
+        )
     )
     return Body(
         liver=("No focal lesion.",),
         organs={"PANCREAS": pancreas},
         impression=(f"{size} pancreatic cystic lesion. {recommend}", "Normal liver."),
+        advice=advice,
     )
 
 
@@ -835,10 +925,17 @@ def _workup_ducts(rng: random.Random, modality: Modality, site: Site) -> Body:
 @kind("workup", True, _US_CT)
 def _workup_ducts_mrcp(rng: random.Random, modality: Modality, site: Site) -> Body:
     liver, impression = _duct_findings(rng, modality, site)
-    recommend = rng.choice(
-        ("Recommend MRCP.", "MRI with MRCP is recommended for further evaluation.")
+    recommend, advice = rng.choice(
+        (
+            ("Recommend MRCP.", _MRI),
+            ("MRI with MRCP is recommended for further evaluation.", _MRI_TWICE),
+        )
     )
-    return Body(liver=(liver,), impression=(f"{impression} {recommend}",))
+    return Body(
+        liver=(liver,),
+        impression=(f"{impression} {recommend}",),
+        advice=advice,
+    )
 
 
 @kind("workup", False, _US_CT)
@@ -886,25 +983,51 @@ def _workup_multiple(rng: random.Random, modality: Modality, site: Site) -> Body
 def _workup_multiple_followup(rng: random.Random, modality: Modality, site: Site) -> Body:
     del modality
     liver, impression = _multiple_findings(rng, site)
-    return Body(liver=(liver,), impression=(f"{impression} {_followup_us(rng, 6)}",))
+    return Body(
+        liver=(liver,),
+        impression=(f"{impression} {_followup_us(rng, 6)}",),
+        advice=_followup_us_advice(6),
+    )
 
 
 # index exams: urgent (a calcification larger than 30 mm)
 
 
-def _urgent_recommendation(rng: random.Random) -> str:
-    return rng.choice(
-        (
-            "Recommend contrast-enhanced CT.",
-            "Contrast-enhanced MRI is advised.",
-            "Recommend CT or MRI for further characterization.",
-        )
-    )
+#: Recommendations of a calcified mass: the words and the modalities they name. The first
+#: modality named sets the qualifying ones: a CT or better (CT, MRI), or an MRI only.
+URGENT_RECOMMENDATIONS: tuple[tuple[str, tuple[Modality, ...]], ...] = (
+    ("Recommend contrast-enhanced CT.", ("CT",)),
+    ("Contrast-enhanced MRI is advised.", ("MRI",)),
+    ("Recommend CT or MRI for further characterization.", ("CT", "MRI")),
+)
+#: Those a CT completes.
+URGENT_CT_RECOMMENDATIONS = tuple(r for r in URGENT_RECOMMENDATIONS if r[1][0] == "CT")
+
+
+def _urgent_recommendation(
+    rng: random.Random, choices: Sequence[tuple[str, tuple[Modality, ...]]]
+) -> tuple[str, tuple[Advice, ...]]:
+    """One of ``choices`` and what it advises."""
+    text, named = rng.choice(choices)
+    return text, tuple(Advice(m) for m in named)
 
 
 @kind("urgent", True, frozenset({"US"}))
 def _urgent_mass(rng: random.Random, modality: Modality, site: Site) -> Body:
     del modality
+    return _urgent_mass_body(rng, site, URGENT_RECOMMENDATIONS)
+
+
+@kind("urgent", True, frozenset({"US"}))
+def _urgent_mass_ct_advised(rng: random.Random, modality: Modality, site: Site) -> Body:
+    del modality
+    return _urgent_mass_body(rng, site, URGENT_CT_RECOMMENDATIONS)
+
+
+def _urgent_mass_body(
+    rng: random.Random, site: Site, choices: Sequence[tuple[str, tuple[Modality, ...]]]
+) -> Body:
+    """A calcified mass over 3 cm on ultrasound, recommending one of ``choices``."""
     size = large_size(rng, site.large_mm)
     short = large_size(rng, site.large_mm, two_dimensions=False)
     where = segment_phrase(rng, site.segment)
@@ -915,12 +1038,14 @@ def _urgent_mass(rng: random.Random, modality: Modality, site: Site) -> Body:
             f"In {where} there is a densely calcified lesion measuring {size}.",
         )
     )
+    recommend, advice = _urgent_recommendation(rng, choices)
     return Body(
         liver=(liver, "No other focal lesion."),
         impression=(
             f"{short} calcified mass in {where}; a calcified metastasis cannot be excluded. "
-            f"{_urgent_recommendation(rng)}",
+            f"{recommend}",
         ),
+        advice=advice,
     )
 
 
@@ -952,6 +1077,7 @@ def _urgent_mass_unchanged(rng: random.Random, modality: Modality, site: Site) -
             f"Unchanged {size} calcified mass in {where}. CT or MRI is again recommended.",
         ),
         comparison=True,
+        advice=(Advice("CT"), Advice("MRI")),
     )
 
 
@@ -971,6 +1097,7 @@ def _urgent_mass_ct(rng: random.Random, modality: Modality, site: Site) -> Body:
             f"{short} calcified mass in {where}. Recommend MRI for further characterization.",
         ),
         comparison=True,
+        advice=(Advice("MRI"),),
     )
 
 
@@ -1133,8 +1260,11 @@ class Step:
         kinds: Kinds to choose from (one is drawn).
         modality: The exam's modality.
         gap_days: Days after the previous step, inclusive range (ignored for the first step).
-        status: Audit status the step is designed to get when it is an index exam.
+        status: Audit status the step is designed to get when it is an index exam in the
+            audit's default scope ``liver``.
         problem: A record problem the audit must report instead of using the exam.
+        status_all: Its designed status in scope ``all`` when that differs (a recommendation
+            about another organ); None: the same as ``status``.
     """
 
     kinds: tuple[str, ...]
@@ -1142,6 +1272,11 @@ class Step:
     gap_days: tuple[int, int] = (0, 0)
     status: Status | None = None
     problem: Problem | None = None
+    status_all: Status | None = None
+
+    def designed(self, scope: Scope) -> Status | None:
+        """The designed status in ``scope`` (None: not an index exam there)."""
+        return (self.status_all or self.status) if scope == "all" else self.status
 
 
 @dataclass(frozen=True)
@@ -1168,13 +1303,26 @@ class Scenario:
 
 
 _WORKUP = ("workup_ducts", "workup_ducts_mrcp", "workup_diffuse", "workup_multiple")
+#: Work-ups any modality completes: no recommendation naming one (MRCP takes an MRI).
+_WORKUP_ANY_MODALITY = ("workup_ducts", "workup_diffuse", "workup_multiple")
 _CLOSING_CT = ("ct_single_granuloma",)
 
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "workup_completed_by_ct",
-        (Step(_WORKUP, "US", status="completed"), Step(_CLOSING_CT, "CT", (20, 80))),
-        copies=3,
+        (
+            Step(_WORKUP_ANY_MODALITY, "US", status="completed"),
+            Step(_CLOSING_CT, "CT", (20, 80)),
+        ),
+        copies=2,
+    ),
+    Scenario(
+        "workup_mrcp_not_completed_by_ct",
+        (
+            Step(("workup_ducts_mrcp",), "US", status="late"),
+            Step(_CLOSING_CT, "CT", (20, 60)),
+            Step(("mri_no_duct_stone",), "MRI", (120, 240)),
+        ),
     ),
     Scenario(
         "workup_completed_by_mri",
@@ -1192,7 +1340,10 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
     Scenario(
         "workup_late",
-        (Step(_WORKUP, "US", status="late"), Step(_CLOSING_CT, "CT", (110, 400))),
+        (
+            Step(_WORKUP_ANY_MODALITY, "US", status="late"),
+            Step(_CLOSING_CT, "CT", (110, 400)),
+        ),
         copies=2,
     ),
     Scenario("workup_overdue", (Step(_WORKUP, "US", status="overdue"),)),
@@ -1208,7 +1359,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "urgent_completed_by_ct",
         (
-            Step(("urgent_mass",), "US", status="completed"),
+            Step(("urgent_mass_ct_advised",), "US", status="completed"),
             Step(("urgent_mass_ct",), "CT", (3, 24), status="completed"),
             Step(("mri_inactive_cyst",), "MRI", (5, 24)),
         ),
@@ -1254,7 +1405,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "urgent_same_day_us_then_ct",
         (
-            Step(("urgent_mass",), "US", status="completed"),
+            Step(("urgent_mass_ct_advised",), "US", status="completed"),
             Step(("urgent_mass_ct",), "CT", (0, 0), status="completed"),
             Step(("mri_inactive_cyst",), "MRI", (6, 20)),
         ),
@@ -1266,7 +1417,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "workup_followup_is_index",
         (
-            Step(("workup_ducts", "workup_ducts_mrcp"), "US", status="completed"),
+            Step(("workup_ducts",), "US", status="completed"),
             Step(("workup_ducts_mrcp",), "CT", (15, 60), status="completed"),
             Step(("mri_no_duct_stone",), "MRI", (20, 80)),
         ),
@@ -1287,22 +1438,40 @@ SCENARIOS: tuple[Scenario, ...] = (
             Step(("benign_followup_6m",), "US", status="completed"),
             Step(("us_calcification_stable",), "US", (120, 170)),
         ),
-        copies=2,
+    ),
+    Scenario(
+        "recommended_completed_or_better",
+        (
+            Step(("benign_followup_6m",), "US", status="completed"),
+            Step(_CLOSING_CT, "CT", (60, 170)),
+        ),
+    ),
+    Scenario(
+        "recommended_12m_completed_after_window",
+        (
+            Step(("benign_followup_12m",), "US", status="completed"),
+            Step(("us_calcification_stable",), "US", (220, 340)),
+        ),
     ),
     Scenario(
         "recommended_late",
         (
             Step(("benign_followup_12m",), "US", status="late"),
-            Step(("us_calcification_stable",), "US", (330, 400)),
+            Step(("us_calcification_stable",), "US", (400, 480)),
         ),
     ),
+    Scenario("recommended_overdue", (Step(("benign_followup_6m",), "US", status="overdue"),)),
     Scenario(
-        "recommended_overdue", (Step(("benign_followup_6m",), "US", status="overdue"),), copies=2
+        "recommended_mri_not_completed_by_ct",
+        (
+            Step(("indeterminate_lesion",), "US", status="overdue"),
+            Step(_CLOSING_CT, "CT", (20, 60)),
+        ),
     ),
     Scenario(
         "recommended_pending",
         (Step(("benign_followup_6m",), "US", status="pending"),),
-        2,
+        1,
         (20, 160),
     ),
     Scenario(
@@ -1319,16 +1488,17 @@ SCENARIOS: tuple[Scenario, ...] = (
             Step(("mri_hemangioma",), "MRI", (200, 320)),
         ),
     ),
+    # Recommendations about another organ: index exams in scope "all" only.
     Scenario(
-        "recommended_other_organ_completed",
+        "other_organ_completed_in_scope_all",
         (
-            Step(("gallbladder_wall_calcification",), "US", status="completed"),
+            Step(("gallbladder_wall_calcification",), "US", status_all="completed"),
             Step(("ct_gallbladder_wall",), "CT", (7, 45)),
         ),
     ),
     Scenario(
-        "recommended_other_organ_overdue",
-        (Step(("pancreatic_cyst",), "CT", status="overdue"),),
+        "other_organ_overdue_in_scope_all",
+        (Step(("pancreatic_cyst",), "CT", status_all="overdue"),),
     ),
 )
 #: A record with no patient id: a work-up report the audit must list as an error.
@@ -1349,9 +1519,11 @@ class Exam:
         kind: Name of the kind of exam.
         text: The report.
         scenario: Scenario name, ``background`` or ``routine``.
-        status: Designed audit status for an index exam, else None.
+        status: Designed audit status for an index exam in scope ``liver``, else None.
         problem: Record problem, else None.
         step: Position in the patient's history (orders same-day exams).
+        status_all: Designed audit status for an index exam in scope ``all``, else None.
+        advice: The recommendations the report writes (what they name and state).
     """
 
     patient: int
@@ -1363,6 +1535,12 @@ class Exam:
     status: Status | None = None
     problem: Problem | None = None
     step: int = 0
+    status_all: Status | None = None
+    advice: tuple[Advice, ...] = ()
+
+    def designed(self, scope: Scope) -> Status | None:
+        """The designed status in ``scope`` (None: not an index exam there)."""
+        return self.status_all if scope == "all" else self.status
 
 
 @dataclass(frozen=True)
@@ -1393,6 +1571,11 @@ LABEL_COLUMNS: tuple[str, ...] = (
     "scenario",
     "intended_level",
     "intended_status",
+    "intended_liver_followup_recommended",
+    "recommended_modality",
+    "recommended_interval_days",
+    "intended_level_all",
+    "intended_status_all",
 )
 
 
@@ -1415,13 +1598,28 @@ class _Builder:
         step: int,
         status: Status | None = None,
         problem: Problem | None = None,
+        status_all: Status | None = None,
     ) -> Exam:
         spec = KINDS[kind_name]
         if modality not in spec.modalities:
             raise ValueError(f"kind {kind_name} is not written for {modality}")
         body = spec.write(self.rng, modality, site)
+        if bool(body.advice) != spec.followup:
+            raise RuntimeError(f"kind {kind_name}: its advice and its follow-up flag differ")
         text = write_report(self.rng, modality, body, prior, exam_date)
-        exam = Exam(patient, exam_date, modality, kind_name, text, scenario, status, problem, step)
+        exam = Exam(
+            patient,
+            exam_date,
+            modality,
+            kind_name,
+            text,
+            scenario,
+            status,
+            problem,
+            step,
+            status_all,
+            body.advice,
+        )
         self.exams.append(exam)
         return exam
 
@@ -1477,8 +1675,9 @@ class _Builder:
                 scenario.name,
                 prior,
                 step_index + i,
-                step.status,
+                step.designed("liver"),
                 step.problem,
+                step.designed("all"),
             )
             prior = Prior(step.modality, when)
 
@@ -1570,13 +1769,76 @@ def _archive_order(rng: random.Random, exams: list[Exam]) -> list[Exam]:
     return sorted(exams, key=lambda e: (e.exam_date, tiebreak[e.patient], e.step))
 
 
-def check_statuses(exams: Sequence[Exam]) -> None:
-    """Check every designed status against the audit's definitions.
+def advice_in_scope(exam: Exam, scope: Scope) -> tuple[Advice, ...]:
+    """The recommendations of an exam within ``scope`` (about the liver for ``liver``, any for
+    ``all``)."""
+    return exam.advice if KINDS[exam.kind].liver or scope == "all" else ()
 
-    The follow-up of an index exam is the first later exam of the same patient (later date,
-    or same date and later in the archive) whose modality qualifies for its level; records
-    with a problem are not exams. Status: completed (on or before index date + window), late,
-    overdue (no follow-up, due date before the end date) or pending.
+
+def governing_advice(exam: Exam, scope: Scope) -> Advice | None:
+    """The recommendation the labels name (``recommended_modality``, ``_interval_days``): the
+    one in ``scope`` with the shortest stated interval, else the first naming a modality."""
+    in_scope = advice_in_scope(exam, scope)
+    timed = [a for a in in_scope if a.interval_days is not None]
+    if timed:
+        return min(timed, key=lambda a: a.interval_days or 0)
+    return next((a for a in in_scope if a.modality is not None), None)
+
+
+def due_rule(exam: Exam, level: Level, scope: Scope) -> tuple[date, frozenset[Modality]]:
+    """The due date and qualifying modalities of an index exam in ``scope``.
+
+    The earliest stated interval of its recommendations in scope sets the due date (else the
+    level's window does); every modality they name qualifies, with its "or better" ones (else
+    the level's modalities do).
+    """
+    in_scope = advice_in_scope(exam, scope)
+    intervals = [a.interval_days for a in in_scope if a.interval_days is not None]
+    days = min(intervals) if intervals else WINDOW_DAYS[level]
+    named = [a.modality for a in in_scope if a.modality is not None]
+    modalities = QUALIFYING_MODALITIES[level]
+    if named:
+        modalities = frozenset().union(*(frozenset({m}) | OR_BETTER[m] for m in named))
+    return exam.exam_date + timedelta(days=days), modalities
+
+
+def computed_status(exam: Exam, usable: Sequence[Exam], scope: Scope) -> Status | None:
+    """An exam's audit status in ``scope``, by the audit's definitions (None: not an index exam).
+
+    Args:
+        exam: The exam (one of ``usable``).
+        usable: The exams without a record problem, in archive order.
+        scope: The audit's scope.
+    """
+    level = KINDS[exam.kind].level(scope)
+    if level is None:
+        return None
+    due, modalities = due_rule(exam, level, scope)
+    position = usable.index(exam)
+    follow = next(
+        (
+            later
+            for later in usable[position + 1 :]
+            if later.patient == exam.patient and later.modality in modalities
+        ),
+        None,
+    )
+    if follow is not None:
+        return "completed" if follow.exam_date <= due else "late"
+    return "overdue" if due < ARCHIVE_END_DATE else "pending"
+
+
+def check_statuses(exams: Sequence[Exam]) -> None:
+    """Check every designed status against the audit's definitions, in both scopes.
+
+    An index exam is triaged workup or urgent, or recommends follow-up within the scope (of
+    the liver for ``liver``, of any organ for ``all``). Its recommendation within the scope
+    sets the due date when it states an interval and the qualifying modalities when it names
+    one ("or better" ones included); the level's window and modalities apply otherwise. The
+    follow-up is the first later exam of the same patient (later date, or same date and later
+    in the archive) whose modality qualifies; records with a problem are not exams. Status:
+    completed (on or before the due date), late, overdue (no follow-up, due date before the
+    end date) or pending.
 
     Args:
         exams: The exams in archive order.
@@ -1585,30 +1847,17 @@ def check_statuses(exams: Sequence[Exam]) -> None:
         RuntimeError: When a designed status differs from the computed one (a generator bug).
     """
     usable = [e for e in exams if e.problem is None]
-    for position, exam in enumerate(usable):
-        level = KINDS[exam.kind].level
-        if exam.scenario in ("routine", "background") and level is not None:
-            raise RuntimeError(f"routine kind {exam.kind} is an index exam")
-        if level is None:
-            if exam.status is not None:
-                raise RuntimeError(f"{exam.scenario}: status given for a non-index exam")
-            continue
-        due = exam.exam_date + timedelta(days=WINDOW_DAYS[level])
-        follow = next(
-            (
-                later
-                for later in usable[position + 1 :]
-                if later.patient == exam.patient and later.modality in QUALIFYING_MODALITIES[level]
-            ),
-            None,
-        )
-        status: Status
-        if follow is not None:
-            status = "completed" if follow.exam_date <= due else "late"
-        else:
-            status = "overdue" if due < ARCHIVE_END_DATE else "pending"
-        if status != exam.status:
-            raise RuntimeError(f"{exam.scenario}: designed {exam.status}, computed {status}")
+    for scope in SCOPES:
+        for exam in usable:
+            level = KINDS[exam.kind].level(scope)
+            if exam.scenario in ("routine", "background") and level is not None:
+                raise RuntimeError(f"routine kind {exam.kind} is an index exam")
+            status = computed_status(exam, usable, scope)
+            if status != exam.designed(scope):
+                raise RuntimeError(
+                    f"{exam.scenario} ({exam.kind}, scope {scope}): designed "
+                    f"{exam.designed(scope)}, computed {status}"
+                )
     if max(e.exam_date for e in usable) != ARCHIVE_END_DATE:
         raise RuntimeError("the last exam is not on the archive end date")
 
@@ -1632,19 +1881,29 @@ def _records(rng: random.Random, exams: Sequence[Exam], patients: int) -> Archiv
         record["text"] = exam.text
         records.append(record)
         spec = KINDS[exam.kind]
-        level = spec.level
+        advice = governing_advice(exam, "all")
+        interval = None if advice is None else advice.interval_days
         labels.append(
             {
                 "report_id": report_id,
                 "intended_triage": spec.triage,
-                "intended_followup_recommended": "true" if spec.followup else "false",
+                "intended_followup_recommended": _flag(spec.followup),
                 "modality": exam.modality,
                 "scenario": exam.scenario,
-                "intended_level": level or "",
+                "intended_level": spec.level("liver") or "",
                 "intended_status": "error" if exam.problem else (exam.status or ""),
+                "intended_liver_followup_recommended": _flag(spec.liver_followup),
+                "recommended_modality": (advice.modality or "") if advice else "",
+                "recommended_interval_days": "" if interval is None else str(interval),
+                "intended_level_all": spec.level("all") or "",
+                "intended_status_all": "error" if exam.problem else (exam.status_all or ""),
             }
         )
     return Archive(tuple(records), tuple(labels))
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
 
 
 def labels_path(out: Path) -> Path:

@@ -48,7 +48,10 @@ def exam(
     triage: str = "none",
     recommended: bool = False,
     report_id: str | None = None,
+    liver: bool = True,
 ) -> Exam:
+    """An exam; ``recommended`` is a follow-up recommendation, of the liver unless ``liver``
+    is False (another organ's)."""
     return Exam(
         order=order,
         report_id=report_id or f"r{order}",
@@ -57,6 +60,7 @@ def exam(
         modality=modality,
         triage=triage,
         followup_recommended=recommended,
+        liver_followup_recommended=recommended and liver,
     )
 
 
@@ -746,23 +750,35 @@ def test_audit_cli_from_sqlite_with_plot(tmp_path: Path) -> None:
 
 
 def test_audit_demo_archive_every_row_as_designed(tmp_path: Path, miner: object) -> None:
-    """The demo archive's designed level and status of every exam, through the real audit."""
+    """The demo archive's designed level and status of every exam, through the real audit, in
+    both scopes: ``liver`` (the default; ``intended_level``/``intended_status``) and ``all``
+    (``intended_level_all``/``intended_status_all``)."""
     folder = REPO_ROOT / "sample_reports" / "audit"
     labels = pd.read_csv(folder / "archive.labels.csv", dtype=str, keep_default_na=False)
-    summary = run_audit(
-        folder / "archive.jsonl",
-        tmp_path / "audit.csv",
-        miner=miner,  # type: ignore[arg-type]
-    )
-    audit = pd.read_csv(tmp_path / "audit.csv", dtype=str, keep_default_na=False)
-    got = {row.report_id: (row.level, row.status) for row in audit.itertuples()}
-    designed = {
-        row.report_id: (row.intended_level, row.intended_status)
-        for row in labels.itertuples()
-        if row.intended_status not in ("", "error")
-    }
-    assert got == designed
-    errors = pd.read_csv(tmp_path / "audit.errors.csv", dtype=str)
     broken = set(labels.loc[labels["intended_status"] == "error", "report_id"])
-    assert set(errors["report_id"]) == broken
-    assert summary.rows_match and summary.records_read == len(labels)
+    got_by_scope: dict[str, dict[str, tuple[str, str]]] = {}
+    # The default scope (None: audit.toml's, "liver") has the plain columns.
+    for scope, suffix in ((None, ""), ("all", "_all")):
+        out = tmp_path / f"audit_{scope or 'default'}.csv"
+        summary = run_audit(
+            folder / "archive.jsonl",
+            out,
+            miner=miner,  # type: ignore[arg-type]
+            scope=scope,
+        )
+        audit = pd.read_csv(out, dtype=str, keep_default_na=False)
+        got = {row.report_id: (row.level, row.status) for row in audit.itertuples()}
+        designed = {
+            row["report_id"]: (row[f"intended_level{suffix}"], row[f"intended_status{suffix}"])
+            for row in labels.to_dict("records")
+            if row[f"intended_status{suffix}"] not in ("", "error")
+        }
+        assert got == designed, scope
+        errors = pd.read_csv(out.with_name(f"{out.stem}.errors.csv"), dtype=str)
+        assert set(errors["report_id"]) == broken
+        assert summary.rows_match and summary.records_read == len(labels)
+        got_by_scope[suffix or "liver"] = got
+    liver, every = got_by_scope["liver"], got_by_scope["_all"]
+    # Scope "all" adds index exams (recommendations about another organ) and changes none.
+    assert set(liver) < set(every)
+    assert {report_id: every[report_id] for report_id in liver} == liver

@@ -2,13 +2,15 @@
 
 ``sample_reports/audit/make_archive.py`` writes ``archive.jsonl`` and its labels. These tests
 regenerate it, check the committed files against the regeneration, check the scenarios the
-audit needs are present (recomputing the designed statuses from the files alone), and check
-that calcminer gives every report the triage and follow-up flag its template was written for.
+audit needs are present (recomputing the designed statuses of both audit scopes, ``liver`` and
+``all``, from the files alone), and check that calcminer gives every report the triage and
+follow-up flags its template was written for.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import importlib.util
 import json
 import re
@@ -41,6 +43,14 @@ HEADER_MODALITY_WORDS = {
 WINDOW_DAYS = {"urgent": 30, "workup": 90, "recommended": 180}
 QUALIFYING = {"urgent": {"CT", "MRI"}, "workup": {"CT", "MRI", "US"}}
 QUALIFYING["recommended"] = QUALIFYING["workup"]
+#: patterns/audit.toml [recommendation.or_better]: a named modality, or these.
+OR_BETTER = {"US": {"CT", "MRI"}, "CT": {"MRI"}, "MRI": set()}
+#: Label columns of the designed level and status per audit scope.
+SCOPE_COLUMNS = {
+    "liver": ("intended_level", "intended_status"),
+    "all": ("intended_level_all", "intended_status_all"),
+}
+STATUSES = ("completed", "late", "overdue", "pending")
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +123,35 @@ def test_audit_archive_rejects_too_few_patients(make_archive: Any, tmp_path: Pat
     assert not (tmp_path / "a.jsonl").exists()
 
 
+@pytest.mark.parametrize(
+    ("scenario", "field", "wrong", "scope"),
+    [
+        ("recommended_12m_completed_after_window", "status", "late", "liver"),
+        ("workup_mrcp_not_completed_by_ct", "status", "completed", "liver"),
+        ("other_organ_overdue_in_scope_all", "status_all", "pending", "all"),
+        ("other_organ_overdue_in_scope_all", "status", "overdue", "liver"),
+    ],
+)
+def test_audit_archive_check_catches_a_wrong_design(
+    make_archive: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    scenario: str,
+    field: str,
+    wrong: str,
+    scope: str,
+) -> None:
+    """The generator refuses a scenario whose designed status the audit's rules contradict."""
+    changed = []
+    for item in make_archive.SCENARIOS:
+        if item.name == scenario:
+            first = dataclasses.replace(item.steps[0], **{field: wrong})
+            item = dataclasses.replace(item, steps=(first, *item.steps[1:]))
+        changed.append(item)
+    monkeypatch.setattr(make_archive, "SCENARIOS", tuple(changed))
+    with pytest.raises(RuntimeError, match=f"{scenario} .*scope {scope}"):
+        make_archive.generate()
+
+
 # --- shape -----------------------------------------------------------------------------------
 
 
@@ -174,10 +213,24 @@ def test_audit_archive_labels_cover_every_report(
 # --- scenarios -------------------------------------------------------------------------------
 
 
+def _due_rule(row: dict[str, str], level: str, scope: str) -> tuple[int, set[str]]:
+    """Days to the due date and qualifying modalities of an index exam in ``scope``: its
+    recommendation's stated interval and named modality ("or better" ones too) when in scope,
+    else the level's window and modalities."""
+    days, modalities = WINDOW_DAYS[level], QUALIFYING[level]
+    if scope == "all" or row["intended_liver_followup_recommended"] == "true":
+        if row["recommended_interval_days"]:
+            days = int(row["recommended_interval_days"])
+        if named := row["recommended_modality"]:
+            modalities = {named} | OR_BETTER[named]
+    return days, modalities
+
+
 def _designed_statuses(
-    records: list[dict[str, str]], labels: list[dict[str, str]]
-) -> dict[str, str]:
-    """Audit statuses recomputed from the files: report id -> status, for index exams."""
+    records: list[dict[str, str]], labels: list[dict[str, str]], scope: str = "liver"
+) -> dict[str, tuple[str, str]]:
+    """Audit levels and statuses recomputed from the files: report id -> (level, status), for
+    the index exams of ``scope``."""
     exams = []
     for order, (record, row) in enumerate(zip(records, labels, strict=True)):
         exam_date = _valid_date(record["exam_date"])
@@ -188,43 +241,102 @@ def _designed_statuses(
     history: dict[str, list[tuple[date, int, str, dict[str, str]]]] = defaultdict(list)
     for exam in sorted(exams, key=lambda e: (e[0], e[1])):
         history[exam[2]].append(exam)
+    recommends = (
+        "intended_liver_followup_recommended"
+        if scope == "liver"
+        else "intended_followup_recommended"
+    )
     statuses = {}
     for exam_date, order, patient, row in exams:
         triage = row["intended_triage"]
         if triage in ("workup", "urgent"):
             level = triage
-        elif row["intended_followup_recommended"] == "true":
+        elif row[recommends] == "true":
             level = "recommended"
         else:
             continue
-        due = exam_date + timedelta(days=WINDOW_DAYS[level])
+        days, modalities = _due_rule(row, level, scope)
+        due = exam_date + timedelta(days=days)
         later = [e for e in history[patient] if (e[0], e[1]) > (exam_date, order)]
-        follow = next((e for e in later if e[3]["modality"] in QUALIFYING[level]), None)
+        follow = next((e for e in later if e[3]["modality"] in modalities), None)
         if follow is not None:
-            statuses[row["report_id"]] = "completed" if follow[0] <= due else "late"
+            status = "completed" if follow[0] <= due else "late"
         else:
-            statuses[row["report_id"]] = "overdue" if due < as_of else "pending"
+            status = "overdue" if due < as_of else "pending"
+        statuses[row["report_id"]] = (level, status)
     return statuses
 
 
+@pytest.mark.parametrize("scope", sorted(SCOPE_COLUMNS))
 def test_audit_archive_designed_statuses_hold(
-    records: list[dict[str, str]], labels: list[dict[str, str]]
+    records: list[dict[str, str]], labels: list[dict[str, str]], scope: str
 ) -> None:
-    statuses = _designed_statuses(records, labels)
+    level_column, status_column = SCOPE_COLUMNS[scope]
+    statuses = _designed_statuses(records, labels, scope)
     designed = {
-        row["report_id"]: row["intended_status"]
+        row["report_id"]: (row[level_column], row[status_column])
         for row in labels
-        if row["intended_status"] not in ("", "error")
+        if row[status_column] not in ("", "error")
     }
     assert statuses == designed
-    per_level = Counter(
-        (row["intended_level"], row["intended_status"])
-        for row in labels
-        if row["report_id"] in designed
-    )
+    per_level = Counter(designed.values())
     for level in WINDOW_DAYS:
-        for status in ("completed", "late", "overdue", "pending"):
+        for status in STATUSES:
             assert per_level[(level, status)] >= 1, (level, status)
+
+
+def test_audit_archive_scope_all_adds_other_organ_exams(labels: list[dict[str, str]]) -> None:
+    liver = {row["report_id"]: row for row in labels if row["intended_level"]}
+    every = {row["report_id"]: row for row in labels if row["intended_level_all"]}
+    added = [every[report_id] for report_id in every.keys() - liver.keys()]
+    assert added, "some recommendation about another organ"
+    for row in added:
+        assert row["intended_followup_recommended"] == "true"
+        assert row["intended_liver_followup_recommended"] == "false"
+        assert row["intended_triage"] in ("none", "benign")
+    assert set(liver) <= set(every)
+    for row in liver.values():
+        assert (row["intended_level_all"], row["intended_status_all"]) == (
+            row["intended_level"],
+            row["intended_status"],
+        )
+    assert {row["intended_status_all"] for row in added} >= {"completed", "overdue"}
+
+
+def test_audit_archive_shows_the_recommendation_rules(
+    records: list[dict[str, str]], labels: list[dict[str, str]]
+) -> None:
+    """A stated interval met after the level's window, an "or better" follow-up, and a named
+    modality that a follow-up of another modality does not complete."""
+    dates = {r["report_id"]: _valid_date(r["exam_date"]) for r in records}
+    by_patient: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for record, row in zip(records, labels, strict=True):
+        if record.get("patient_id") and dates[row["report_id"]] is not None:
+            by_patient[record["patient_id"]].append(row)
+    after_window = or_better = not_completed_by_other = False
+    for rows in by_patient.values():
+        for i, row in enumerate(rows):
+            if not row["intended_level"] or not row["recommended_modality"]:
+                continue
+            named, later = row["recommended_modality"], rows[i + 1 :]
+            exam_date = dates[row["report_id"]]
+            assert exam_date is not None
+            if not later:
+                continue
+            follow = later[0]
+            days = (dates[follow["report_id"]] - exam_date).days  # type: ignore[operator]
+            if row["intended_status"] == "completed" and row["recommended_interval_days"]:
+                after_window |= days > WINDOW_DAYS[row["intended_level"]]
+            if row["intended_status"] == "completed" and follow["modality"] != named:
+                or_better |= follow["modality"] in OR_BETTER[named]
+            if row["intended_status"] in ("late", "overdue"):
+                not_completed_by_other |= (
+                    follow["modality"] in QUALIFYING[row["intended_level"]]
+                    and follow["modality"] not in {named} | OR_BETTER[named]
+                )
+    assert after_window
+    assert or_better
+    assert not_completed_by_other
 
 
 def test_audit_archive_has_the_edge_case_chains(
@@ -270,9 +382,11 @@ def test_audit_archive_intended_labels_match_calcminer(
     for result in miner.mine(reports):
         row = expected[result.report_id]
         followup = "true" if result.followup_recommended else "false"
-        if (result.triage, followup) != (
+        liver = "true" if result.liver_followup_recommended else "false"
+        if (result.triage, followup, liver) != (
             row["intended_triage"],
             row["intended_followup_recommended"],
+            row["intended_liver_followup_recommended"],
         ):
             disagreements.append((result.report_id, row["scenario"], result.triage, followup))
     assert len(reports) == len(records)
