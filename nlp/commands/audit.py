@@ -302,7 +302,8 @@ def run_audit(
         free_format=frozenset({"plot", "worklist", "report"}),
     )
     # The previous worklist is read now: a broken one stops the run before any work.
-    previous = read_worklist(worklist) if worklist is not None else None
+    if worklist is not None:
+        read_worklist(worklist)
     config = load_audit_config(patterns_dir).with_window(window_days).with_scope(chosen_scope)
     archive_columns = columns or ArchiveColumns()
     # The audit carries the columns of its index exams: the cap of extract applies (E150).
@@ -375,49 +376,55 @@ def run_audit(
             else:
                 exams.append(exam)
         undated.clear()
-    if records != len(exams) + len(errors):
-        raise CalcminerError(
-            Errors.E205.format(records=records, reports=len(exams), errors=len(errors))
-        )
-    carried = dict.fromkeys(key for exam in exams for key in exam.meta)
-    by_columns = check_by_columns(by, carried) if exams else tuple(by)
-    result = audit_exams(exams, config, as_of, levels=chosen_levels, since=since, until=until)
-    summary = summarize(result.rows, by_columns, chosen_levels)
-    error_rows = [error for _, error in sorted(errors, key=lambda pair: pair[0])]
-    tables: dict[str, pd.DataFrame] = {"audit": audit_frame(result.rows)}
-    if asked["summary"] is not None:
-        tables["summary"] = audit_summary_frame(summary)
-    if asked["overdue"] is not None:
-        tables["overdue"] = overdue_frame(result)
-    if asked["errors"] is not None or error_rows:
-        tables["errors"] = errors_frame(error_rows)
-    # All tables or none: a write error or a full disk leaves no table of this run behind.
-    paths = {role: asked[role] or errors_default for role in tables}
-    update = None
-    others: list[tuple[Path, Callable[[BinaryIO], None]]] = []
-    if worklist is not None:
-        update = update_worklist(
-            previous, result.rows, result.as_of, config.worklist_keep_closed_days
-        )
-        others.append((Path(worklist), worklist_writer(update.rows)))
-    if report_out is not None:
-        page = department_report(result, summary, by_columns, report_title)
-        others.append((Path(report_out), audit_report_writer(page)))
-    write_tables([(frame, paths[role]) for role, frame in tables.items()], others)
-    written: list[tuple[str, Path, int]] = [
-        (role, paths[role], len(frame)) for role, frame in tables.items()
-    ]
-    if update is not None and worklist is not None:
-        written.append(("worklist", Path(worklist), len(update.rows)))
-    if report_out is not None:
-        written.append(("report", Path(report_out), 0))
-    if plot_out is not None:
-        from calcminer.nlp.views.plots import audit_figure
+        if records != len(exams) + len(errors):
+            raise CalcminerError(
+                Errors.E205.format(records=records, reports=len(exams), errors=len(errors))
+            )
+        carried = dict.fromkeys(key for exam in exams for key in exam.meta)
+        by_columns = check_by_columns(by, carried) if exams else tuple(by)
+        result = audit_exams(exams, config, as_of, levels=chosen_levels, since=since, until=until)
+        summary = summarize(result.rows, by_columns, chosen_levels)
+        error_rows = [error for _, error in sorted(errors, key=lambda pair: pair[0])]
+        tables: dict[str, pd.DataFrame] = {"audit": audit_frame(result.rows)}
+        if asked["summary"] is not None:
+            tables["summary"] = audit_summary_frame(summary)
+        if asked["overdue"] is not None:
+            tables["overdue"] = overdue_frame(result)
+        if asked["errors"] is not None or error_rows:
+            tables["errors"] = errors_frame(error_rows)
+        # All tables or none: a write error or a full disk leaves no table of this run behind.
+        paths = {role: asked[role] or errors_default for role in tables}
+        # Read again under the lock (the early read only checked it): another run may have
+        # updated it since.
+        previous = read_worklist(worklist) if worklist is not None else None
+        update = None
+        others: list[tuple[Path, Callable[[BinaryIO], None]]] = []
+        if worklist is not None:
+            update = update_worklist(
+                previous, result.rows, result.as_of, config.worklist_keep_closed_days
+            )
+            others.append((Path(worklist), worklist_writer(update.rows)))
+        if report_out is not None:
+            page = department_report(result, summary, by_columns, report_title)
+            others.append((Path(report_out), audit_report_writer(page)))
+        write_tables([(frame, paths[role]) for role, frame in tables.items()], others)
+        written: list[tuple[str, Path, int]] = [
+            (role, paths[role], len(frame)) for role, frame in tables.items()
+        ]
+        if update is not None and worklist is not None:
+            written.append(("worklist", Path(worklist), len(update.rows)))
+        if report_out is not None:
+            written.append(("report", Path(report_out), 0))
+        if plot_out is not None:
+            from calcminer.nlp.views.plots import audit_figure
 
-        figure = audit_figure(
-            tables["audit"], plot_out, windows_days=dict(result.windows_days), as_of=result.as_of
-        )
-        written.append(("plot", Path(figure), 0))
+            figure = audit_figure(
+                tables["audit"],
+                plot_out,
+                windows_days=dict(result.windows_days),
+                as_of=result.as_of,
+            )
+            written.append(("plot", Path(figure), 0))
     codes: dict[str, int] = {}
     for error in error_rows:
         codes[error.code] = codes.get(error.code, 0) + 1
