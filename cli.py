@@ -392,6 +392,14 @@ def audit(
             show_default=False,
         ),
     ] = None,
+    report_title: Annotated[
+        str | None,
+        typer.Option(
+            "--report-title",
+            help="Title of the --report-out page (default: Follow-up audit).",
+            show_default=False,
+        ),
+    ] = None,
     worklist: Annotated[
         Path | None,
         typer.Option(
@@ -564,6 +572,7 @@ def audit(
             until=parse_period_day("--until", until),
             worklist=worklist,
             report_out=report_out,
+            report_title=report_title,
         )
     except CalcminerError as e:
         raise _fail(e) from e

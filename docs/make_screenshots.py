@@ -36,7 +36,7 @@ from browser import chromium_session, set_viewport  # noqa: E402
 def review_page(driver: WebDriver, workdir: Path) -> None:
     """The review page of the sample reports (``calcminer review``), top of the page."""
     from calcminer.nlp.io.readers import read_reports
-    from calcminer.nlp.miner import Miner
+    from calcminer.nlp.mining.miner import Miner
     from calcminer.nlp.schema import RecordError, Report
     from calcminer.nlp.views.review import write_review
 
@@ -58,9 +58,24 @@ def review_page(driver: WebDriver, workdir: Path) -> None:
     driver.get(page.path.as_uri())
 
 
+def audit_report_page(driver: WebDriver, workdir: Path) -> None:
+    """The one-page audit report of the demo archive (``calcminer audit --report-out``)."""
+    from calcminer.nlp.api import run_audit
+
+    run_audit(
+        SAMPLE_REPORTS / "audit" / "archive.jsonl",
+        workdir / "audit.csv",
+        report_out=workdir / "audit.html",
+        by=("modality",),
+        report_title="Follow-up audit: demo archive",
+    )
+    driver.get((workdir / "audit.html").as_uri())
+
+
 #: PNG name (in docs/) -> function that puts the page to photograph in the browser.
 SCREENSHOTS: dict[str, Callable[[WebDriver, Path], None]] = {
     "review": review_page,
+    "audit-report": audit_report_page,
 }
 
 

@@ -230,7 +230,7 @@ def run_audit(
         report_out: A one-page ``.html`` report for a department head (period, scope, rates
             per level and group, the plot, the overdue list by id and date; never report
             text), written with the tables.
-        report_title: The page's title (default ``calcminer follow-up audit``).
+        report_title: The page's title (default ``Follow-up audit``).
 
     Returns:
         The run summary.

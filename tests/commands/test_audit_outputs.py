@@ -161,9 +161,12 @@ def test_audit_outputs_cli(tmp_path: Path) -> None:
             str(tmp_path / "worklist.csv"),
             "--report-out",
             str(tmp_path / "audit.html"),
+            "--report-title",
+            "Quarterly <audit>",
         ],
     )
     assert result.exit_code == 0, result.output
     assert "worklist: 3 open, 0 closed; added 3 open" in result.output
     assert f"wrote report: {tmp_path / 'audit.html'}" in result.output
+    assert "Quarterly &lt;audit&gt;" in (tmp_path / "audit.html").read_text(encoding="utf-8")
     assert f"wrote worklist: {tmp_path / 'worklist.csv'} (3 rows)" in result.output
