@@ -205,6 +205,50 @@ def chunked(
         index += 1
 
 
+@dataclass
+class ChunkCount:
+    """Chunks and records cut so far by :func:`chunks_to_mine` (it updates them as it goes)."""
+
+    chunks: int = 0
+    records: int = 0
+
+
+def chunks_to_mine(
+    items: Iterable[Report | RecordError],
+    size: int,
+    done: Mapping[int, int],
+    part_path: Callable[[int], Path],
+    on_done: Callable[[int], None],
+    count: ChunkCount,
+) -> Iterator[tuple[int, list[Report | RecordError]]]:
+    """Cut the record stream into chunks and yield those still to mine.
+
+    A chunk an interrupted run finished (``done``: chunk -> records of its part) is not
+    yielded: its size is checked against the part's and ``on_done`` takes it instead.
+
+    Args:
+        items: The records, in order.
+        size: Records per chunk.
+        done: Chunks with a part, and the records each part holds.
+        part_path: The path of a chunk's part, for messages.
+        on_done: Called with the index of each chunk that is not mined again.
+        count: Updated with the chunks and records cut.
+
+    Raises:
+        CalcminerError: E215 when a part holds another number of records than its chunk.
+    """
+    for index, chunk in chunked(items, size):
+        count.chunks = index + 1
+        count.records += len(chunk)
+        if index not in done:
+            yield index, chunk
+            continue
+        if done[index] != len(chunk):
+            detail = f"it holds {done[index]} records where the input has {len(chunk)}"
+            raise CalcminerError(Errors.E215.format(path=part_path(index), detail=detail))
+        on_done(index)
+
+
 def chunk_tables(
     index: int,
     items: Sequence[Report | RecordError],
@@ -336,6 +380,7 @@ def recorded_stats(store: PartStore) -> dict[int, ChunkStats]:
 
 __all__ = [
     "ROLES",
+    "ChunkCount",
     "ChunkJob",
     "ChunkStats",
     "ChunkTables",
@@ -345,6 +390,7 @@ __all__ = [
     "chunk_stats",
     "chunk_tables",
     "chunked",
+    "chunks_to_mine",
     "encode_chunk",
     "mine_chunk",
     "recorded_stats",

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from calcminer.nlp.audit.exams import ArchiveColumns, ModalityDetector, UndatedExam, undated_exam
-from calcminer.nlp.engine.chunks import chunked
+from calcminer.nlp.engine.chunks import ChunkCount, chunks_to_mine
 from calcminer.nlp.engine.exam_parts import decode_exam_part, encode_exam_part
 from calcminer.nlp.engine.inputs import count_records, run_fingerprint
 from calcminer.nlp.engine.parts import PartFormatError
@@ -247,8 +247,6 @@ def _mine(
     """Mine the chunks not done yet, save their parts, and gather every chunk's exams."""
     done = _recorded(store)
     by_chunk: dict[int, list[tuple[int, Any]]] = {}
-    records = 0
-    chunks = 0
     progress = ProgressBar(count, options.progress)
 
     def save(chunk: MinedExams) -> None:
@@ -256,37 +254,36 @@ def _mine(
         by_chunk[chunk.index] = _decoded(store, chunk.index, chunk.part)
         progress.advance(chunk.records)
 
-    def todo() -> Iterator[tuple[int, list[Report | RecordError]]]:
-        nonlocal records, chunks
-        for index, chunk in chunked(items, options.chunk_size):
-            chunks = index + 1
-            records += len(chunk)
-            if index not in done:
-                yield index, chunk
-                continue
-            if done[index] != len(chunk):
-                path = store.path / PART_NAME.format(index)
-                detail = f"it holds {done[index]} records where the archive has {len(chunk)}"
-                raise CalcminerError(Errors.E215.format(path=path, detail=detail))
-            by_chunk[index] = _decoded(store, index, store.read(index))
-            progress.advance(len(chunk))
+    def resumed(index: int) -> None:
+        by_chunk[index] = _decoded(store, index, store.read(index))
+        progress.advance(done[index])
+
+    counted = ChunkCount()
+    todo = chunks_to_mine(
+        items,
+        options.chunk_size,
+        done,
+        lambda index: store.path / PART_NAME.format(index),
+        resumed,
+        counted,
+    )
 
     job = ExamJob(settings, options.chunk_size)
     with progress:
         if options.engine == "dask":
-            run_dask(todo(), options, patterns, save, job=job)
+            run_dask(todo, options, patterns, save, job=job)
         else:
-            run_local(todo(), options, patterns, save, miner_factory, job=job)
+            run_local(todo, options, patterns, save, miner_factory, job=job)
     store.check()
     exams: list[UndatedExam] = []
     errors: list[tuple[int, RecordError]] = []
-    for index in range(chunks):
+    for index in range(counted.chunks):
         for order, item in by_chunk.pop(index, []):
             if isinstance(item, RecordError):
                 errors.append((order, item))
             else:
                 exams.append(item)
-    return ArchiveExams(exams, errors, records, chunks, len(done))
+    return ArchiveExams(exams, errors, counted.records, counted.chunks, len(done))
 
 
 @contextmanager

@@ -45,6 +45,7 @@ from calcminer.nlp.engine.assembly import (  # noqa: F401
 )
 from calcminer.nlp.engine.chunks import (  # noqa: F401
     ROLES,
+    ChunkCount,
     ChunkJob,
     ChunkStats,
     ChunkTables,
@@ -54,6 +55,7 @@ from calcminer.nlp.engine.chunks import (  # noqa: F401
     chunk_stats,
     chunk_tables,
     chunked,
+    chunks_to_mine,
     encode_chunk,
     mine_chunk,
     recorded_stats,
@@ -459,8 +461,6 @@ def _mine_and_assemble(
     from calcminer.nlp.io.formats import output_format
 
     totals = RunTotals()
-    n_chunks = 0
-    records = 0
     progress = ProgressBar(count, opts.progress)
 
     def on_chunk(stats: ChunkStats) -> None:
@@ -471,19 +471,15 @@ def _mine_and_assemble(
         store.save(chunk.stats.index, chunk.part, chunk.stats.to_json())
         on_chunk(chunk.stats)
 
-    def todo() -> Iterator[tuple[int, list[Report | RecordError]]]:
-        nonlocal n_chunks, records
-        for index, chunk in chunked(items, opts.chunk_size):
-            n_chunks = index + 1
-            records += len(chunk)
-            if index not in done:
-                yield index, chunk
-                continue
-            if done[index].records != len(chunk):
-                path = store.path / PART_NAME.format(index)
-                detail = f"it holds {done[index].records} records where the input has {len(chunk)}"
-                raise CalcminerError(Errors.E215.format(path=path, detail=detail))
-            on_chunk(done[index])
+    counted = ChunkCount()
+    todo = chunks_to_mine(
+        items,
+        opts.chunk_size,
+        {index: stats.records for index, stats in done.items()},
+        lambda index: store.path / PART_NAME.format(index),
+        lambda index: on_chunk(done[index]),
+        counted,
+    )
 
     def default_factory() -> Mining:
         from calcminer.nlp.mining.miner import Miner
@@ -502,22 +498,22 @@ def _mine_and_assemble(
     }
     with progress:
         if opts.engine == "dask":
-            run_dask(todo(), opts, patterns, save, render)
+            run_dask(todo, opts, patterns, save, render)
         else:
             factory = miner_factory or default_factory
-            run_local(todo(), opts, patterns, save, factory, render)
+            run_local(todo, opts, patterns, save, factory, render)
     final = dict(outputs)
     if "errors" not in final and errors_default is not None and totals.errors:
         final["errors"] = errors_default
     store.check()
     expected = {role: totals.rows.get(role, 0) for role in final}
-    rows = assemble(store, n_chunks, final, totals.columns, expected, records)
+    rows = assemble(store, counted.chunks, final, totals.columns, expected, counted.records)
     return EngineResult(
         totals=totals,
         rows=rows,
         outputs=final,
         resumed_chunks=len(done),
-        records=records,
+        records=counted.records,
     )
 
 
