@@ -189,3 +189,31 @@ def test_benchmark_floor_tiny_run_writes_every_step(tmp_path: Path) -> None:
     assert result["startup"]["calcminer_extract"]["seconds"] > 0
     assert result["regex_scan_process"]["reports"] == 200
     assert result["regex_scan_process"]["archive_reports_per_s"] > 0
+
+
+AUDIT_BENCHMARK = BENCHMARK.with_name("audit_throughput.py")
+
+
+def test_benchmark_audit_tiny_run_compares_workers(tmp_path: Path) -> None:
+    """300 exams through extract and the audit (2 workers, then 1): the script runs, prints its
+    three checks and writes the figures; the audit tables of 1 and 2 workers are the same."""
+    result_path = tmp_path / "audit.json"
+    command = [
+        sys.executable,
+        str(AUDIT_BENCHMARK),
+        "--reports",
+        "300",
+        "--workdir",
+        str(tmp_path / "work"),
+        "--json",
+        str(result_path),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=180, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    for check in ("audit / extract throughput", "tables identical, 1 and 2 workers", "peak memory"):
+        assert check in done.stdout
+    result = json.loads(result_path.read_text(encoding="utf-8"))
+    assert set(result["identical"]) == {"audit", "summary", "overdue", "errors"}
+    assert all(result["identical"].values())
+    assert len(result["runs"]) == 3
+    assert result["ratio"] > 0 and result["memory_mib"] > 0
