@@ -444,16 +444,24 @@ def test_failure_full_disk_while_saving_parts(
 def test_failure_audit_write_error_leaves_no_table(
     tmp_path: Path, shared_miner: Miner, disk_fault: Callable[..., DiskFault]
 ) -> None:
-    """The audit writes its tables together: the summary failing keeps the audit table out."""
+    """The audit writes its tables together: the summary failing keeps the audit table out.
+    Like extract's, the mined chunks stay in the work folder, and ``--resume`` then writes
+    the tables."""
     archive = write_archive(tmp_path / "archive.jsonl")
     out = tmp_path / "out"
     fault = disk_fault(temp_of("summary.csv"), "sync", errno.ENOSPC)
     names = ("audit.csv", "summary.csv", "overdue.csv")
     args = ["audit", str(archive), "-o", str(out / names[0]), "--summary-out"]
-    run = invoke([*args, str(out / names[1]), "--overdue-out", str(out / names[2]), "--quiet"])
+    args += [str(out / names[1]), "--overdue-out", str(out / names[2]), "--quiet"]
+    run = invoke(args)
     assert fault.hits
     assert_coded_failure(run, "E202")
-    assert not out.exists() or not list(out.iterdir())
+    assert sorted(p.name for p in out.iterdir()) == [".audit.csv.calcminer-work"]
+    fault.matches = lambda path: False  # the disk has room again
+    again = invoke([*args, "--resume"])
+    assert again.exit_code == 0, again.stderr
+    left = {p.name for p in out.iterdir()}
+    assert set(names) <= left and not any(name.endswith(".calcminer-work") for name in left)
 
 
 # --- a database error mid-stream -----------------------------------------------------------------
