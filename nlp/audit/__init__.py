@@ -9,9 +9,10 @@ Levels, qualifying modalities and windows come from ``patterns/audit.toml``; the
 vocabulary from ``patterns/modalities.jsonl``. This package holds no pandas and opens only the
 rule files; tables are built by :mod:`calcminer.nlp.io.tables`. Its modules: ``config.py``
 (the audit's rules), ``dates.py`` (the date layouts, and the day/month order of a date
-column), ``exams.py`` (modality, date and patient of an exam) and ``followup.py``
-(index exams, their follow-up and the summary); every name is importable from here, as
-before ``calcminer.nlp.audit`` was a package.
+column), ``exams.py`` (modality, date, patient and recommendations of an exam),
+``followup.py`` (index exams, their due date and follow-up, and the summary) and
+``worklist.py`` (the worklist kept across runs, imported from its module); every other name
+is importable from here, as before ``calcminer.nlp.audit`` was a package.
 
 Definitions (documented in the README):
 

@@ -300,8 +300,10 @@ class SummaryRow:
     """Outcome counts of one group of index exams (one row of the summary table).
 
     Attributes:
-        scope: ``overall``, ``level``, ``month`` (of the index exam) or ``concordance``.
-        group: ``all``, the level, ``YYYY-MM`` or the concordance group.
+        scope: ``overall``, ``level``, ``month`` (of the index exam), ``concordance``, or
+            the name of a ``--by`` column (``radiologist``).
+        group: ``all``, the level, ``YYYY-MM``, the concordance group, or the column's
+            value (:data:`MISSING_GROUP` when empty).
         index_exams: Index exams in the group.
         completed: Followed up within the window.
         late: Followed up after the window.
