@@ -324,15 +324,15 @@ def patterns_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def drawn(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
-    """Figures handed to ``_save_png`` (still saved), to inspect what was drawn."""
+    """Figures handed to ``_fig_png`` (still rendered), to inspect what was drawn."""
     from calcminer.nlp.views.plots import render
 
     figures: list[Any] = []
-    save = render._save_png
+    render_fig = render._fig_png
 
-    def spy(fig: Any, path: Any) -> Any:
+    def spy(fig: Any) -> Any:
         figures.append(fig)
-        return save(fig, path)
+        return render_fig(fig)
 
-    monkeypatch.setattr(render, "_save_png", spy)
+    monkeypatch.setattr(render, "_fig_png", spy)
     return figures

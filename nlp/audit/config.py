@@ -136,9 +136,11 @@ def load_audit_config(patterns_dir: str | Path | None = None) -> AuditConfig:
     if set(audit) != _AUDIT_KEYS:
         raise bad(f"[audit] needs exactly {sorted(_AUDIT_KEYS)}, got {sorted(audit)}")
     header_max_chars = audit["header_max_chars"]
-    if isinstance(header_max_chars, bool) or not isinstance(header_max_chars, int):
-        raise bad("[audit] header_max_chars must be a positive integer")
-    if header_max_chars < 1:
+    if (
+        isinstance(header_max_chars, bool)
+        or not isinstance(header_max_chars, int)
+        or header_max_chars < 1
+    ):
         raise bad("[audit] header_max_chars must be a positive integer")
     scope = audit["scope"]
     if scope not in SCOPES:

@@ -240,6 +240,11 @@ def may_be_index(result: ReportResult) -> bool:
     )
 
 
+def _carried(meta: Mapping[str, Any], read: frozenset[str]) -> dict[str, Any]:
+    """The archive columns an exam carries: all but those the audit reads itself."""
+    return {key: value for key, value in meta.items() if key not in read}
+
+
 def undated_exam(
     order: int,
     report: Report,
@@ -264,7 +269,6 @@ def undated_exam(
     if modality is None:
         modality = detector.from_header(report.text)
     keep = may_be_index(result)
-    read = columns.read
     return UndatedExam(
         order=order,
         report_id=report.report_id,
@@ -279,7 +283,7 @@ def undated_exam(
             if keep
             else ()
         ),
-        meta={k: v for k, v in report.meta.items() if k not in read} if keep else {},
+        meta=_carried(report.meta, columns.read) if keep else {},
         source=report.source,
         line=report.line,
     )

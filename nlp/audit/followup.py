@@ -191,6 +191,29 @@ def concordance(triage: str, followup_recommended: bool) -> str:
     return "recommended_not_flagged"
 
 
+def check_levels(levels: Sequence[str] | None) -> tuple[str, ...]:
+    """The levels to audit (None: all of :data:`LEVELS`).
+
+    Raises:
+        CalcminerError: E321 for an unknown level or none at all.
+    """
+    chosen = tuple(LEVELS) if levels is None else tuple(levels)
+    unknown = [level for level in chosen if level not in LEVELS]
+    if unknown or not chosen:
+        raise CalcminerError(Errors.E321.format(value=",".join(unknown), levels=", ".join(LEVELS)))
+    return chosen
+
+
+def check_period(since: date | None, until: date | None) -> None:
+    """Check the period of the index exams.
+
+    Raises:
+        CalcminerError: E322 when ``since`` is after ``until``.
+    """
+    if since is not None and until is not None and since > until:
+        raise CalcminerError(Errors.E322.format(since=since, until=until))
+
+
 def audit_exams(
     exams: Iterable[Exam],
     config: AuditConfig,
@@ -218,12 +241,8 @@ def audit_exams(
     Raises:
         CalcminerError: E321 for an unknown level, E322 for ``since`` after ``until``.
     """
-    chosen = tuple(LEVELS) if levels is None else tuple(levels)
-    unknown = [level for level in chosen if level not in LEVELS]
-    if unknown or not chosen:
-        raise CalcminerError(Errors.E321.format(value=",".join(unknown), levels=", ".join(LEVELS)))
-    if since is not None and until is not None and since > until:
-        raise CalcminerError(Errors.E322.format(since=since, until=until))
+    chosen = check_levels(levels)
+    check_period(since, until)
     every = list(exams)
     if as_of is None:
         as_of = max((e.exam_date for e in every), default=date.today())
@@ -344,10 +363,16 @@ def summary_row(scope: str, group: str, rows: Sequence[AuditRow]) -> SummaryRow:
     )
 
 
+def column_value(row: AuditRow, column: str) -> Any:
+    """An index exam's value of a ``--by`` column: an audit column's (:data:`BY_AUDIT_COLUMNS`),
+    else a carried column's (None when the exam has none)."""
+    return getattr(row, column) if column in BY_AUDIT_COLUMNS else row.meta.get(column)
+
+
 def group_of(row: AuditRow, column: str) -> str:
-    """The ``--by`` group of an index exam: an audit column's value, else a carried column's
-    (as text; :data:`MISSING_GROUP` when empty or absent)."""
-    value = getattr(row, column) if column in BY_AUDIT_COLUMNS else row.meta.get(column)
+    """The ``--by`` group of an index exam: :func:`column_value` as text
+    (:data:`MISSING_GROUP` when empty or absent)."""
+    value = column_value(row, column)
     if value is None or (isinstance(value, float) and value != value):
         return MISSING_GROUP
     text = str(value).strip()
@@ -435,6 +460,9 @@ __all__ = [
     "audit_exams",
     "audit_level",
     "check_by_columns",
+    "check_levels",
+    "check_period",
+    "column_value",
     "concordance",
     "due_rule",
     "group_of",

@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from calcminer.nlp.audit import (
-    LEVELS,
     ArchiveColumns,
     AuditResult,
     AuditScope,
     Exam,
     SummaryRow,
+    check_levels,
+    check_period,
 )
 from calcminer.nlp.commands.batch import resolve_miner
 from calcminer.nlp.commands.outputs import check_outputs, default_errors_path
@@ -106,12 +107,7 @@ def parse_as_of(value: str | None) -> date | None:
     Raises:
         CalcminerError: E303 for anything else.
     """
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise CalcminerError(Errors.E303.format(value=value)) from None
+    return _iso_day(value, lambda: Errors.E303.format(value=value))
 
 
 def parse_period_day(option: str, value: str | None) -> date | None:
@@ -120,12 +116,17 @@ def parse_period_day(option: str, value: str | None) -> date | None:
     Raises:
         CalcminerError: E324 naming the option for anything else.
     """
+    return _iso_day(value, lambda: Errors.E324.format(option=option, value=value))
+
+
+def _iso_day(value: str | None, message: Callable[[], str]) -> date | None:
+    """A ``YYYY-MM-DD`` option's date (None stays None); ``message`` words the error."""
     if value is None:
         return None
     try:
         return date.fromisoformat(value.strip())
     except ValueError:
-        raise CalcminerError(Errors.E324.format(option=option, value=value)) from None
+        raise CalcminerError(message()) from None
 
 
 def parse_list_option(value: str | None) -> tuple[str, ...] | None:
@@ -272,14 +273,8 @@ def run_audit(
     if plot_out is not None and Path(plot_out).suffix.lower() != PLOT_SUFFIX:
         raise OutputError(Errors.E306.format(path=plot_out))
     chosen_scope = check_scope(None if scope is None else str(scope))
-    chosen_levels = tuple(LEVELS) if levels is None else tuple(levels)
-    unknown_levels = [level for level in chosen_levels if level not in LEVELS]
-    if unknown_levels or not chosen_levels:
-        raise CalcminerError(
-            Errors.E321.format(value=",".join(unknown_levels), levels=", ".join(LEVELS))
-        )
-    if since is not None and until is not None and since > until:
-        raise CalcminerError(Errors.E322.format(since=since, until=until))
+    chosen_levels = check_levels(levels)
+    check_period(since, until)
     source = classify_inputs(archive) if archive is not None else []
     inputs = input_paths(source)
     asked: dict[str, Path | None] = {
@@ -404,8 +399,16 @@ def run_audit(
                 previous, result.rows, result.as_of, config.worklist_keep_closed_days
             )
             others.append((Path(worklist), worklist_writer(update.rows)))
+        # The plot is drawn once, for the page and for --plot-out.
+        png = None
+        if plot_out is not None or report_out is not None:
+            from calcminer.nlp.views.plots import audit_png
+
+            png = audit_png(
+                tables["audit"], windows_days=dict(result.windows_days), as_of=result.as_of
+            )
         if report_out is not None:
-            page = department_report(result, summary, by_columns, report_title)
+            page = department_report(result, summary, by_columns, report_title, png)
             others.append((Path(report_out), audit_report_writer(page)))
         write_tables([(frame, paths[role]) for role, frame in tables.items()], others)
         written: list[tuple[str, Path, int]] = [
@@ -415,16 +418,10 @@ def run_audit(
             written.append(("worklist", Path(worklist), len(update.rows)))
         if report_out is not None:
             written.append(("report", Path(report_out), 0))
-        if plot_out is not None:
-            from calcminer.nlp.views.plots import audit_figure
+        if plot_out is not None and png is not None:
+            from calcminer.nlp.views.plots.render import png_path, write_png
 
-            figure = audit_figure(
-                tables["audit"],
-                plot_out,
-                windows_days=dict(result.windows_days),
-                as_of=result.as_of,
-            )
-            written.append(("plot", Path(figure), 0))
+            written.append(("plot", write_png(png, png_path(plot_out)), 0))
     codes: dict[str, int] = {}
     for error in error_rows:
         codes[error.code] = codes.get(error.code, 0) + 1
@@ -446,25 +443,19 @@ def department_report(
     summary: Sequence[SummaryRow],
     by: Sequence[str],
     title: str | None = None,
+    plot_png: bytes | None = None,
 ) -> AuditReport:
     """The one-page report of an audit: the ``--by`` groups right after the levels, then the
-    concordance groups and the months (the page shows the first scopes when space runs out).
+    concordance groups and the months (the page shows the first scopes when space runs out),
+    with the audit plot ``plot_png`` (None: no plot).
     """
-    from calcminer.nlp.io.tables import audit_frame
-    from calcminer.nlp.views.audit_report import (
-        DEFAULT_TITLE,
-        audit_plot_png,
-        audit_report_from_result,
-    )
+    from calcminer.nlp.views.audit_report import DEFAULT_TITLE, audit_report_from_result
 
     order = {"overall": 0, "level": 1, **{column: 2 + i for i, column in enumerate(by)}}
     later = len(order) + 1
     ranked = sorted(
         summary,
         key=lambda row: order.get(row.scope, later + (row.scope == "month")),
-    )
-    png = audit_plot_png(
-        audit_frame(result.rows), windows_days=dict(result.windows_days), as_of=result.as_of
     )
     return audit_report_from_result(
         result,
@@ -474,7 +465,7 @@ def department_report(
         since=result.since,
         until=result.until,
         title=title or DEFAULT_TITLE,
-        plot_png=png,
+        plot_png=plot_png,
     )
 
 

@@ -201,7 +201,7 @@ def _column_array(values: list[Any], kind: ColumnKind) -> Any:
 _RESERVED_NAMES = frozenset(REPORT_COLUMNS)
 
 
-def carried_name(key: str) -> str:
+def carried_name(key: str, reserved: frozenset[str] = _RESERVED_NAMES) -> str:
     """The report-table name of a carried input column, decided by its name alone.
 
     A name that is a miner column (``triage``), or a miner column behind one or more
@@ -211,14 +211,15 @@ def carried_name(key: str) -> str:
 
     Args:
         key: The input column name (JSON key).
+        reserved: The table's own column names (default the report table's).
 
     Returns:
-        The column name in the report table.
+        The column name in the table.
     """
     base = key
     while base.startswith(META_PREFIX):
         base = base[len(META_PREFIX) :]
-    return META_PREFIX + key if base in _RESERVED_NAMES else key
+    return META_PREFIX + key if base in reserved else key
 
 
 def carried_value(value: Any) -> bool | int | float | str | None:
@@ -399,10 +400,7 @@ _AUDIT_RESERVED = frozenset(OVERDUE_COLUMNS)
 def audit_carried_name(key: str) -> str:
     """The audit-table name of a carried archive column (:func:`carried_name`'s rule against
     the audit's columns: ``status`` -> ``input_status``)."""
-    base = key
-    while base.startswith(META_PREFIX):
-        base = base[len(META_PREFIX) :]
-    return META_PREFIX + key if base in _AUDIT_RESERVED else key
+    return carried_name(key, _AUDIT_RESERVED)
 
 
 def audit_frame(

@@ -21,16 +21,13 @@ report gives the same bytes.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from calcminer.nlp.audit import BY_AUDIT_COLUMNS, LEVELS, AuditResult, AuditRow, SummaryRow
+from calcminer.nlp.audit import LEVELS, AuditResult, AuditRow, SummaryRow, column_value
 from calcminer.nlp.errors import CalcminerError, Errors, OutputError
 from calcminer.nlp.views.audit_report_sections import (
     CHRONOLOGICAL_SCOPES,
@@ -156,32 +153,10 @@ class AuditReport:
 
 
 def row_groups(row: AuditRow, group_columns: Sequence[str]) -> tuple[str, ...]:
-    """The values of a row's group columns, read from its carried input columns (``meta``).
-
-    Args:
-        row: An audit row; its ``meta``, when it has one, holds the carried input columns
-            (a mapping of column -> value, or a sequence of (column, value) pairs).
-        group_columns: The columns to read.
-
-    Returns:
-        Each column's value as text, empty when the row has no such column or no value.
-    """
-    if any(column in BY_AUDIT_COLUMNS for column in group_columns):
-        return tuple(
-            plain_text(getattr(row, column))
-            if column in BY_AUDIT_COLUMNS
-            else row_groups(row, (column,))[0]
-            for column in group_columns
-        )
-    meta = getattr(row, "meta", None)
-    values: Mapping[str, Any]
-    if isinstance(meta, Mapping):
-        values = meta
-    elif isinstance(meta, Sequence) and not isinstance(meta, str):
-        values = {pair[0]: pair[1] for pair in meta if isinstance(pair, tuple) and len(pair) == 2}
-    else:
-        values = {}
-    return tuple(plain_text(values.get(column)) for column in group_columns)
+    """The values of a row's group columns (:func:`~calcminer.nlp.audit.column_value`: the
+    audit's own columns, else the carried input columns), as text; empty when the row has
+    no such column or no value."""
+    return tuple(plain_text(column_value(row, column)) for column in group_columns)
 
 
 def overdue_items(
@@ -259,7 +234,7 @@ def audit_report_from_result(
 def audit_plot_png(
     audit: pd.DataFrame, *, windows_days: Mapping[str, int], as_of: date | pd.Timestamp
 ) -> bytes:
-    """Draw the audit figure and return its PNG bytes (drawn in a temporary folder).
+    """Draw the audit figure and return its PNG bytes.
 
     Args:
         audit: The audit table (:func:`calcminer.nlp.io.tables.audit_frame`).
@@ -271,15 +246,10 @@ def audit_plot_png(
 
     Raises:
         InputError: E232 when the table breaks the audit table's contract.
-        OutputError: E202 when the temporary file cannot be written.
     """
-    from calcminer.nlp.views.plots import audit_figure
+    from calcminer.nlp.views.plots import audit_png
 
-    with tempfile.TemporaryDirectory(prefix="calcminer-audit-plot-") as folder:
-        path = audit_figure(
-            audit, Path(folder) / "audit.png", windows_days=windows_days, as_of=as_of
-        )
-        return path.read_bytes()
+    return audit_png(audit, windows_days=windows_days, as_of=as_of)
 
 
 # --- the page ----------------------------------------------------------------------------------
@@ -287,8 +257,9 @@ def audit_plot_png(
 
 def style_hash() -> str:
     """Return the CSP source (``'sha256-...'``) that allows the page's style block."""
-    digest = hashlib.sha256(PAGE_STYLE.encode(PAGE_ENCODING)).digest()
-    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+    from calcminer.nlp.views.review import csp_hash
+
+    return csp_hash(PAGE_STYLE)
 
 
 def content_security_policy() -> str:

@@ -316,12 +316,12 @@ def select_cards(
 
 def style_hash() -> str:
     """Return the CSP source (``'sha256-...'``) that allows the page's style block."""
-    return _csp_hash(PAGE_STYLE)
+    return csp_hash(PAGE_STYLE)
 
 
 def script_hash() -> str:
     """Return the CSP source (``'sha256-...'``) that allows the page's script block."""
-    return _csp_hash(PAGE_SCRIPT)
+    return csp_hash(PAGE_SCRIPT)
 
 
 def content_security_policy() -> str:
@@ -437,7 +437,8 @@ def _esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _csp_hash(block: str) -> str:
+def csp_hash(block: str) -> str:
+    """The CSP source (``'sha256-...'``) that allows one inline block of a page (UTF-8)."""
     digest = hashlib.sha256(block.encode(PAGE_ENCODING)).digest()
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 

@@ -9,7 +9,7 @@ import hashlib
 import re
 import subprocess
 from collections.abc import Iterator, Sequence
-from dataclasses import fields, replace
+from dataclasses import replace
 from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -103,11 +103,8 @@ def _table_rows(page: str, cls: str) -> list[list[str]]:
 
 
 def _with_meta(row: AuditRow, meta: dict[str, Any]) -> AuditRow:
-    """The row carrying input columns (``meta``: a field once the audit carries them)."""
-    if "meta" in {f.name for f in fields(AuditRow)}:
-        return replace(row, meta=meta)  # type: ignore[call-arg]
-    object.__setattr__(row, "meta", meta)
-    return row
+    """The row carrying input columns (``meta``)."""
+    return replace(row, meta=meta)
 
 
 def _rows(count: int, *, status: str | None = None, step_days: int = 3) -> list[AuditRow]:
@@ -234,9 +231,8 @@ def test_audit_report_from_result_fills_counts_levels_and_overdue() -> None:
     )
 
 
-def test_audit_report_overdue_items_read_pairs_and_missing_columns() -> None:
-    row = _with_meta(_rows(3, status="overdue")[0], {})
-    object.__setattr__(row, "meta", (("radiologist", "Dr P"), ("site", None)))
+def test_audit_report_overdue_items_read_meta_and_missing_columns() -> None:
+    row = _with_meta(_rows(3, status="overdue")[0], {"radiologist": "Dr P", "site": None})
     items = overdue_items(_result([row]), ("radiologist", "site", "absent"))
     assert items[0].groups == ("Dr P", "", "")
 

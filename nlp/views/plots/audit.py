@@ -2,7 +2,8 @@
 
 Reads the audit table (:func:`calcminer.nlp.io.tables.audit_frame`). The pure helpers
 (:func:`level_outcomes`, :func:`cumulative_share` ...) count and shape what the two panels
-show; :func:`audit_figure` draws them through :func:`calcminer.nlp.views.plots.render.render_png`.
+show; :func:`audit_png` draws them through :func:`calcminer.nlp.views.plots.render.png_bytes`
+and :func:`audit_figure` writes that PNG.
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from calcminer.nlp.audit import LEVELS, STATUSES
 from calcminer.nlp.errors import CalcminerError, Errors, InputError
-from calcminer.nlp.views.plots.render import PERCENT_MAX, percent_text, png_path, render_png
+from calcminer.nlp.views.plots.render import (
+    PERCENT_MAX,
+    percent_text,
+    png_bytes,
+    png_path,
+    write_png,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -295,6 +302,21 @@ def audit_figure(
             :func:`level_outcomes`); nothing is written.
     """
     target = png_path(path)
+    return write_png(audit_png(audit, windows_days=windows_days, as_of=as_of, title=title), target)
+
+
+def audit_png(
+    audit: pd.DataFrame,
+    *,
+    windows_days: Mapping[str, int],
+    as_of: date | pd.Timestamp,
+    title: str | None = None,
+) -> bytes:
+    """Draw the follow-up audit figure of :func:`audit_figure` and return its PNG bytes.
+
+    Raises:
+        InputError: E232 when the table breaks the audit table's contract.
+    """
     outcomes = level_outcomes(audit)
     heading = title if title is not None else f"Follow-up audit as of {as_of:%Y-%m-%d}"
 
@@ -304,7 +326,7 @@ def audit_figure(
         _draw_completion(bars, outcomes)
         _draw_followup(curves, outcomes, windows_days)
 
-    return render_png(draw, target)
+    return png_bytes(draw)
 
 
 def _draw_completion(ax: Axes, outcomes: Sequence[LevelOutcome]) -> None:

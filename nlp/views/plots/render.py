@@ -1,14 +1,15 @@
 """Figure plumbing shared by every figure: the ``.png`` check, the Agg canvas under
 matplotlib's default style, atomic PNG writing, and the percentages figures write.
 
-matplotlib is imported only inside :func:`render_png`, when a figure is drawn, so importing
+matplotlib is imported only inside :func:`png_bytes`, when a figure is drawn, so importing
 this module stays cheap. The same figure gives the same bytes: a fixed size and resolution,
 matplotlib's default style whatever the user's ``matplotlibrc`` says, and no ``Software``
 stamp. Files are written atomically, like the tables of :mod:`calcminer.nlp.io.writers`;
 missing parent folders are created.
 
-A new figure hands a ``draw(fig)`` function to :func:`render_png`, which owns the figure's
-creation, style and saving (see :func:`calcminer.nlp.views.plots.audit.audit_figure`).
+A new figure hands a ``draw(fig)`` function to :func:`render_png` (or to :func:`png_bytes`
+for the PNG's bytes alone), which owns the figure's creation, style and saving (see
+:func:`calcminer.nlp.views.plots.audit.audit_figure` and ``audit_png``).
 """
 
 from __future__ import annotations
@@ -88,15 +89,50 @@ def png_path(path: str | Path) -> Path:
     return target
 
 
+def png_bytes(
+    draw: Callable[[Figure], None],
+    size_inches: tuple[float, float] = FIGURE_SIZE_INCHES,
+) -> bytes:
+    """Create a figure on the Agg canvas, let ``draw`` fill it, and render it as PNG bytes.
+
+    The figure is built and rendered inside matplotlib's default style (rc settings are
+    restored afterwards), so the output depends on the data only. The PNG carries no
+    ``Software`` stamp and a fixed resolution, for byte-identical output.
+
+    Args:
+        draw: Fills the figure (adds axes, artists, titles).
+        size_inches: Figure size (width, height) in inches.
+
+    Returns:
+        The PNG.
+    """
+    import matplotlib.style
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    with matplotlib.style.context(FIGURE_STYLE):
+        fig = Figure(figsize=size_inches, dpi=FIGURE_DPI, layout="constrained")
+        FigureCanvasAgg(fig)
+        draw(fig)
+        return _fig_png(fig)
+
+
+def _fig_png(fig: Figure) -> bytes:
+    """A drawn figure's PNG: fixed resolution, no ``Software`` stamp."""
+    buffer = io.BytesIO()
+    metadata: dict[str, Any] = {"Software": None}
+    fig.savefig(buffer, format="png", dpi=FIGURE_DPI, metadata=metadata)
+    return buffer.getvalue()
+
+
 def render_png(
     draw: Callable[[Figure], None],
     path: Path,
     size_inches: tuple[float, float] = FIGURE_SIZE_INCHES,
 ) -> Path:
-    """Create a figure on the Agg canvas, let ``draw`` fill it, and save it as a PNG.
+    """Draw a figure (:func:`png_bytes`) and write it as a PNG.
 
-    The figure is built and rendered inside matplotlib's default style (rc settings are
-    restored afterwards), so the output depends on the data only.
+    Rendering happens before the file is touched, so a drawing error leaves nothing behind.
 
     Args:
         draw: Fills the figure (adds axes, artists, titles).
@@ -109,39 +145,16 @@ def render_png(
     Raises:
         OutputError: E202 when the file cannot be written (nothing is left behind).
     """
-    import matplotlib.style
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    with matplotlib.style.context(FIGURE_STYLE):
-        fig = Figure(figsize=size_inches, dpi=FIGURE_DPI, layout="constrained")
-        FigureCanvasAgg(fig)
-        draw(fig)
-        return _save_png(fig, path)
+    return write_png(png_bytes(draw, size_inches), path)
 
 
-def _save_png(fig: Figure, path: Path) -> Path:
-    """Render a figure to PNG bytes, then write them atomically.
-
-    Rendering happens before the file is touched, so a drawing error leaves nothing behind.
-    The PNG carries no ``Software`` stamp and a fixed resolution, for byte-identical output.
-
-    Args:
-        fig: A figure on an Agg canvas.
-        path: Output path; parent folders are created.
-
-    Returns:
-        The path written.
+def write_png(data: bytes, path: Path) -> Path:
+    """Write PNG bytes atomically; parent folders are created.
 
     Raises:
-        OutputError: E202 when the file cannot be written.
+        OutputError: E202 when the file cannot be written (nothing is left behind).
     """
     from calcminer.nlp.io.writers import write_atomic
-
-    buffer = io.BytesIO()
-    metadata: dict[str, Any] = {"Software": None}
-    fig.savefig(buffer, format="png", dpi=FIGURE_DPI, metadata=metadata)
-    data = buffer.getvalue()
 
     def write(handle: BinaryIO) -> None:
         handle.write(data)
